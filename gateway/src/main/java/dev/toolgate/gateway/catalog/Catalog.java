@@ -1,0 +1,107 @@
+package dev.toolgate.gateway.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.validation.CompiledSchema;
+import dev.toolgate.gateway.validation.SchemaCompiler;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tools of each tenant, loaded from the registry on first use and kept in memory with
+ * compiled schemas; {@link #invalidate} drops a tenant's entry after a change. Lookups never
+ * cross tenants. Thread-safe.
+ */
+@Singleton
+public class Catalog {
+    private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
+
+    private final IntegrationRepository integrations;
+    private final ToolRepository tools;
+    private final ToolVersionRepository versions;
+    private final SchemaCompiler compiler;
+    private final Map<String, TenantTools> cache = new ConcurrentHashMap<>();
+
+    public Catalog(IntegrationRepository integrations, ToolRepository tools, ToolVersionRepository versions,
+            SchemaCompiler compiler) {
+        this.integrations = requireNonNull(integrations, "integrations");
+        this.tools = requireNonNull(tools, "tools");
+        this.versions = requireNonNull(versions, "versions");
+        this.compiler = requireNonNull(compiler, "compiler");
+    }
+
+    /** The tenant's tools ordered by qualified name. */
+    public List<ToolDefinition> list(String tenant) {
+        return tenantTools(tenant).ordered();
+    }
+
+    public Optional<ToolDefinition> find(String tenant, String qualifiedName) {
+        return Optional.ofNullable(tenantTools(tenant).byName().get(qualifiedName));
+    }
+
+    /** Names of this tenant's tools closest to {@code wanted}; never names of other tenants. */
+    public List<String> closest(String tenant, String wanted) {
+        return ClosestNames.of(wanted, List.copyOf(tenantTools(tenant).byName().keySet()), 3);
+    }
+
+    public void invalidate(String tenant) {
+        cache.remove(tenant);
+    }
+
+    private TenantTools tenantTools(String tenant) {
+        TenantTools cached = cache.get(tenant);
+        if (cached != null) {
+            return cached;
+        }
+        TenantTools loaded = load(tenant);
+        cache.putIfAbsent(tenant, loaded);
+        return loaded;
+    }
+
+    private TenantTools load(String tenant) {
+        Map<String, IntegrationEntity> byId = integrations.findByTenantId(tenant).stream()
+                .collect(Collectors.toMap(IntegrationEntity::id, Function.identity()));
+        List<ToolDefinition> defs = new ArrayList<>();
+        for (ToolEntity tool : tools.findByTenantIdAndDeletedAtIsNull(tenant)) {
+            IntegrationEntity integration = byId.get(tool.integrationId());
+            if (integration == null) {
+                continue;
+            }
+            versions.findByTenantIdAndToolIdAndVersion(tenant, tool.id(), tool.currentVersion())
+                    .flatMap(v -> toDefinition(integration, tool, v))
+                    .ifPresent(defs::add);
+        }
+        defs.sort(Comparator.comparing(ToolDefinition::qualifiedName));
+        return new TenantTools(defs, defs.stream()
+                .collect(Collectors.toUnmodifiableMap(ToolDefinition::qualifiedName, Function.identity())));
+    }
+
+    private Optional<ToolDefinition> toDefinition(IntegrationEntity integration, ToolEntity tool, ToolVersionEntity v) {
+        try {
+            CompiledSchema schema = compiler.compile("input_schema_json",
+                    JsonSupport.mapper().readTree(v.inputSchema()));
+            return Optional.of(new ToolDefinition(tool.tenantId(), integration, tool.name(), v.version(),
+                    v.description(), v.inputSchema(), schema, ToolAnnotations.decode(v.annotations()),
+                    HttpBinding.fromJson(v.binding()), Duration.ofMillis(v.timeoutMs())));
+        } catch (JsonProcessingException | RuntimeException e) {
+            LOG.error("tool {}.{} version {} of tenant {} cannot be loaded and is left out of the catalog: {}",
+                    integration.name(), tool.name(), v.version(), tool.tenantId(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private record TenantTools(List<ToolDefinition> ordered, Map<String, ToolDefinition> byName) {
+    }
+}

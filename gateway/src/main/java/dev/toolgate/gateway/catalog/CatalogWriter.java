@@ -1,0 +1,213 @@
+package dev.toolgate.gateway.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.error.FieldViolation;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.execution.http.EgressGuard;
+import dev.toolgate.gateway.secrets.SecretRepository;
+import dev.toolgate.gateway.tenancy.TenantRepository;
+import dev.toolgate.gateway.validation.SchemaCompiler;
+import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Changes the registry: HTTP integrations and hand-defined HTTP tools. Validates everything
+ * first and reports every problem at once; a refused change writes nothing. Each change to a
+ * tool makes a new version. Invalidates the tenant's catalog after each change.
+ */
+@Singleton
+public class CatalogWriter {
+    private static final int MAX_DESCRIPTION = 8000;
+    private static final int MAX_SCHEMA_CHARS = 256 * 1024;
+
+    private final TenantRepository tenants;
+    private final IntegrationRepository integrations;
+    private final ToolRepository tools;
+    private final ToolVersionRepository versions;
+    private final SecretRepository secrets;
+    private final SchemaCompiler compiler;
+    private final Catalog catalog;
+    private final Clock clock;
+
+    public CatalogWriter(TenantRepository tenants, IntegrationRepository integrations, ToolRepository tools,
+            ToolVersionRepository versions, SecretRepository secrets, SchemaCompiler compiler, Catalog catalog,
+            Clock clock) {
+        this.tenants = requireNonNull(tenants, "tenants");
+        this.integrations = requireNonNull(integrations, "integrations");
+        this.tools = requireNonNull(tools, "tools");
+        this.versions = requireNonNull(versions, "versions");
+        this.secrets = requireNonNull(secrets, "secrets");
+        this.compiler = requireNonNull(compiler, "compiler");
+        this.catalog = requireNonNull(catalog, "catalog");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** Creates the integration, or updates base URL, auth and description when it exists. */
+    @Transactional
+    public IntegrationEntity putHttpIntegration(String tenant, String name, String baseUrl, HttpAuth auth,
+            String description) {
+        List<FieldViolation> problems = new ArrayList<>();
+        Identifiers.checkName("name", name).ifPresent(problems::add);
+        EgressGuard.checkBaseUrl("base_url", baseUrl).ifPresent(problems::add);
+        if (baseUrl.length() > 2048) {
+            problems.add(new FieldViolation("base_url", "base_url is longer than 2048 chars"));
+        }
+        if (description.length() > MAX_DESCRIPTION) {
+            problems.add(new FieldViolation("description", "description is longer than " + MAX_DESCRIPTION + " chars"));
+        }
+        if (auth.kind() == HttpAuth.Kind.BEARER) {
+            Identifiers.checkName("auth.bearer.secret", auth.secret()).ifPresent(problems::add);
+        }
+        Identifiers.requireNoViolations(problems);
+        requireTenant(tenant);
+        if (auth.kind() == HttpAuth.Kind.BEARER && secrets.findByTenantIdAndName(tenant, auth.secret()).isEmpty()) {
+            throw GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '" + auth.secret()
+                    + "' does not exist in tenant '" + tenant + "'; store it with PutSecret first");
+        }
+        String normalized = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        Instant now = clock.instant();
+        Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, name);
+        IntegrationEntity saved;
+        if (existing.isPresent()) {
+            IntegrationEntity e = existing.get();
+            saved = integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(), normalized,
+                    auth.kind().name(), auth.secret(), description, e.createdAt(), now));
+        } else {
+            saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http",
+                    normalized, auth.kind().name(), auth.secret(), description, now, now));
+        }
+        catalog.invalidate(tenant);
+        return saved;
+    }
+
+    /** Creates the tool (version 1) or adds a new version; returns the definition now current. */
+    @Transactional
+    public ToolDefinition upsertHttpTool(ToolSpec spec) {
+        List<FieldViolation> problems = new ArrayList<>();
+        Identifiers.checkName("integration", spec.integration()).ifPresent(problems::add);
+        Identifiers.checkName("name", spec.name()).ifPresent(problems::add);
+        if (spec.description().isBlank()) {
+            problems.add(new FieldViolation("description",
+                    "description is required: the model reads it to decide when to call the tool"));
+        } else if (spec.description().length() > MAX_DESCRIPTION) {
+            problems.add(new FieldViolation("description", "description is longer than " + MAX_DESCRIPTION + " chars"));
+        }
+        if (spec.timeout().isNegative() || spec.timeout().isZero() || spec.timeout().compareTo(ToolSpec.MAX_TIMEOUT) > 0) {
+            problems.add(new FieldViolation("timeout", "timeout must be more than 0 and at most 5 minutes, but was "
+                    + spec.timeout()));
+        }
+        problems.addAll(spec.binding().check());
+        JsonNode schema = parseSchema(spec.inputSchemaJson(), problems);
+        if (schema != null) {
+            try {
+                compiler.compile("input_schema_json", schema);
+                checkBindingAgainstSchema(spec.binding(), schema, problems);
+            } catch (GatewayException e) {
+                problems.addAll(e.violations());
+            }
+        }
+        Identifiers.requireNoViolations(problems);
+        requireTenant(spec.tenant());
+        IntegrationEntity integration = integrations.findByTenantIdAndName(spec.tenant(), spec.integration())
+                .orElseThrow(() -> GatewayException.notFound("INTEGRATION_NOT_FOUND", "integration '"
+                        + spec.integration() + "' does not exist in tenant '" + spec.tenant() + "'", List.of()));
+        Instant now = clock.instant();
+        Optional<ToolEntity> existing = tools.findByTenantIdAndIntegrationIdAndName(spec.tenant(), integration.id(),
+                spec.name());
+        ToolEntity tool;
+        if (existing.isPresent()) {
+            ToolEntity e = existing.get();
+            tool = tools.update(new ToolEntity(e.id(), e.tenantId(), e.integrationId(), e.name(),
+                    e.currentVersion() + 1, e.createdAt(), now, null));
+        } else {
+            tool = tools.save(new ToolEntity(Identifiers.newId("tool"), spec.tenant(), integration.id(), spec.name(),
+                    1, now, now, null));
+        }
+        versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), tool.id(), tool.currentVersion(),
+                spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
+                Math.toIntExact(spec.timeout().toMillis()), now));
+        catalog.invalidate(spec.tenant());
+        return catalog.find(spec.tenant(), integration.name() + "." + spec.name())
+                .orElseThrow(() -> new IllegalStateException("tool just written is not in the catalog"));
+    }
+
+    /** Deletes a tool (its versions stay for the call records); NOT_FOUND when absent. */
+    @Transactional
+    public void deleteTool(String tenant, String qualifiedName) {
+        int dot = qualifiedName.indexOf('.');
+        Optional<ToolEntity> tool = Optional.empty();
+        if (dot > 0) {
+            tool = integrations.findByTenantIdAndName(tenant, qualifiedName.substring(0, dot))
+                    .flatMap(i -> tools.findByTenantIdAndIntegrationIdAndName(tenant, i.id(),
+                            qualifiedName.substring(dot + 1)))
+                    .filter(t -> t.deletedAt() == null);
+        }
+        ToolEntity t = tool.orElseThrow(() -> GatewayException.notFound("TOOL_NOT_FOUND", "tool '"
+                + Identifiers.abbreviate(qualifiedName) + "' does not exist", catalog.closest(tenant, qualifiedName)));
+        Instant now = clock.instant();
+        tools.update(new ToolEntity(t.id(), t.tenantId(), t.integrationId(), t.name(), t.currentVersion(),
+                t.createdAt(), now, now));
+        catalog.invalidate(tenant);
+    }
+
+    private void requireTenant(String tenant) {
+        if (!tenants.existsById(tenant)) {
+            throw GatewayException.notFound("TENANT_NOT_FOUND", "tenant '" + Identifiers.abbreviate(tenant)
+                    + "' does not exist", List.of());
+        }
+    }
+
+    private static JsonNode parseSchema(String json, List<FieldViolation> problems) {
+        if (json.isBlank()) {
+            problems.add(new FieldViolation("input_schema_json",
+                    "input_schema_json is required, e.g. {\"type\":\"object\",\"properties\":{}}"));
+            return null;
+        }
+        if (json.length() > MAX_SCHEMA_CHARS) {
+            problems.add(new FieldViolation("input_schema_json", "input_schema_json is longer than "
+                    + MAX_SCHEMA_CHARS + " chars"));
+            return null;
+        }
+        try {
+            return JsonSupport.untrusted(64, MAX_SCHEMA_CHARS).readTree(json);
+        } catch (JsonProcessingException e) {
+            problems.add(new FieldViolation("input_schema_json", "input_schema_json is not valid JSON: "
+                    + e.getOriginalMessage()));
+            return null;
+        }
+    }
+
+    /** Bound arguments must be declared; path variables must be required (a URL cannot omit them). */
+    private static void checkBindingAgainstSchema(HttpBinding binding, JsonNode schema, List<FieldViolation> problems) {
+        JsonNode properties = schema.path("properties");
+        Set<String> required = new HashSet<>();
+        schema.path("required").forEach(r -> required.add(r.asText()));
+        for (int i = 0; i < binding.params().size(); i++) {
+            ParamBinding p = binding.params().get(i);
+            if (!properties.has(p.argument())) {
+                problems.add(new FieldViolation("params[" + i + "].argument", "argument '" + p.argument()
+                        + "' is not a property of input_schema_json"));
+            } else if (p.location() == ParamLocation.PATH && !required.contains(p.argument())) {
+                problems.add(new FieldViolation("params[" + i + "].argument", "path argument '" + p.argument()
+                        + "' must be listed in the schema's \"required\""));
+            }
+        }
+    }
+
+    static Duration orDefault(Duration d) {
+        return d.isZero() ? ToolSpec.DEFAULT_TIMEOUT : d;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.toolgate.gateway.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.error.FieldViolation;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How a tool call becomes an HTTP request: method, path template relative to the
+ * integration's base URL, and where each argument goes. Arguments without a binding go to the
+ * JSON body for POST/PUT/PATCH and to the query string for GET/DELETE. Immutable.
+ */
+public record HttpBinding(String method, String path, List<ParamBinding> params) {
+    public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final Pattern VARIABLE = Pattern.compile("\\{([^{}/]+)}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
+    private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-length",
+            "content-type", "connection", "transfer-encoding", "upgrade", "expect", "te", "trailer",
+            "proxy-authorization", "cookie", "traceparent", "tracestate");
+
+    public HttpBinding {
+        requireNonNull(method, "method");
+        requireNonNull(path, "path");
+        params = List.copyOf(requireNonNull(params, "params"));
+    }
+
+    public boolean sendsBody() {
+        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    }
+
+    public Optional<ParamBinding> bindingOf(String argument) {
+        return params.stream().filter(p -> p.argument().equals(argument)).findFirst();
+    }
+
+    /** Names of the {@code {variables}} in the path template, in order. */
+    public List<String> pathVariables() {
+        List<String> out = new ArrayList<>();
+        Matcher m = VARIABLE.matcher(path);
+        while (m.find()) {
+            out.add(m.group(1));
+        }
+        return out;
+    }
+
+    /** Every problem with this binding, located by request field names. */
+    public List<FieldViolation> check() {
+        List<FieldViolation> out = new ArrayList<>();
+        if (!METHODS.contains(method)) {
+            out.add(new FieldViolation("method", "method '" + method + "' must be one of GET, POST, PUT, PATCH, DELETE"));
+        }
+        if (!path.startsWith("/") || path.length() > 2048 || path.contains("?") || path.contains("#")
+                || path.contains("..") || path.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+            out.add(new FieldViolation("path", "path '" + path
+                    + "' must start with '/', hold no spaces, '?', '#' or '..' (put query parameters in params)"));
+        }
+        Set<String> arguments = new HashSet<>();
+        Set<String> variablesBound = new HashSet<>();
+        for (int i = 0; i < params.size(); i++) {
+            ParamBinding p = params.get(i);
+            String field = "params[" + i + "]";
+            if (p.argument().isEmpty()) {
+                out.add(new FieldViolation(field + ".argument", field + ".argument is required"));
+            }
+            if (!arguments.add(p.argument())) {
+                out.add(new FieldViolation(field + ".argument", "argument '" + p.argument() + "' is bound twice"));
+            }
+            if (p.location() == ParamLocation.HEADER) {
+                if (!HEADER_NAME.matcher(p.name()).matches()) {
+                    out.add(new FieldViolation(field + ".name", "'" + p.name() + "' is not a valid header name"));
+                } else if (RESERVED_HEADERS.contains(p.name().toLowerCase(Locale.ROOT))) {
+                    out.add(new FieldViolation(field + ".name", "header '" + p.name()
+                            + "' is set by the gateway and cannot be bound to an argument"));
+                }
+            }
+            if (p.location() == ParamLocation.PATH) {
+                if (!pathVariables().contains(p.name())) {
+                    out.add(new FieldViolation(field + ".name", "path has no variable {" + p.name() + "}"));
+                }
+                variablesBound.add(p.name());
+            }
+            if (p.location() == ParamLocation.BODY && !sendsBody()) {
+                out.add(new FieldViolation(field + ".location", method + " requests carry no body; bind '"
+                        + p.argument() + "' to QUERY, PATH or HEADER"));
+            }
+        }
+        for (String variable : pathVariables()) {
+            if (!variablesBound.contains(variable)) {
+                out.add(new FieldViolation("params", "path variable {" + variable
+                        + "} needs a PATH binding (and a required argument)"));
+            }
+        }
+        return out;
+    }
+
+    public String toJson() {
+        ObjectNode root = JsonSupport.mapper().createObjectNode();
+        root.put("method", method);
+        root.put("path", path);
+        ArrayNode array = root.putArray("params");
+        for (ParamBinding p : params) {
+            array.addObject().put("argument", p.argument()).put("location", p.location().name()).put("name", p.name());
+        }
+        return root.toString();
+    }
+
+    public static HttpBinding fromJson(String json) {
+        try {
+            JsonNode root = JsonSupport.mapper().readTree(json);
+            List<ParamBinding> params = new ArrayList<>();
+            for (JsonNode p : root.path("params")) {
+                params.add(new ParamBinding(p.path("argument").asText(),
+                        ParamLocation.valueOf(p.path("location").asText()), p.path("name").asText()));
+            }
+            return new HttpBinding(root.path("method").asText(), root.path("path").asText(), params);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalStateException("stored HTTP binding is unreadable", e);
+        }
+    }
+}

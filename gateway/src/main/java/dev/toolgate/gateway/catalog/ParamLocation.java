@@ -1,0 +1,6 @@
+package dev.toolgate.gateway.catalog;
+
+/** Where an argument goes in the upstream HTTP request. */
+public enum ParamLocation {
+    PATH, QUERY, HEADER, BODY
+}

@@ -1,0 +1,32 @@
+package dev.toolgate.gateway.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.validation.CompiledSchema;
+import java.time.Duration;
+
+/**
+ * A callable tool as the call path sees it: one version, its compiled schema and its
+ * integration. Immutable.
+ */
+public record ToolDefinition(String tenantId, IntegrationEntity integration, String name, int version,
+        String description, String inputSchemaJson, CompiledSchema schema, ToolAnnotations annotations,
+        HttpBinding binding, Duration timeout) {
+
+    public ToolDefinition {
+        requireNonNull(tenantId, "tenantId");
+        requireNonNull(integration, "integration");
+        requireNonNull(name, "name");
+        requireNonNull(description, "description");
+        requireNonNull(inputSchemaJson, "inputSchemaJson");
+        requireNonNull(schema, "schema");
+        requireNonNull(annotations, "annotations");
+        requireNonNull(binding, "binding");
+        requireNonNull(timeout, "timeout");
+    }
+
+    /** {@code integration.tool}, e.g. {@code support_desk.create_support_case}. */
+    public String qualifiedName() {
+        return integration.name() + "." + name;
+    }
+}

@@ -1,0 +1,11 @@
+package dev.toolgate.gateway.catalog;
+
+import io.micronaut.data.annotation.Id;
+import io.micronaut.data.annotation.MappedEntity;
+import java.time.Instant;
+
+/** One immutable version of a tool definition. {@code binding} is {@link HttpBinding#toJson()}. */
+@MappedEntity("tool_versions")
+public record ToolVersionEntity(@Id String id, String tenantId, String toolId, int version, String description,
+        String inputSchema, String annotations, String binding, int timeoutMs, Instant createdAt) {
+}

@@ -1,0 +1,170 @@
+package dev.toolgate.gateway.cli;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.toolgate.proto.v1.AdminServiceGrpc;
+import dev.toolgate.proto.v1.BearerAuth;
+import dev.toolgate.proto.v1.CreateApiKeyRequest;
+import dev.toolgate.proto.v1.CreateApiKeyResponse;
+import dev.toolgate.proto.v1.CreateHttpIntegrationRequest;
+import dev.toolgate.proto.v1.CreateTenantRequest;
+import dev.toolgate.proto.v1.DeleteSecretRequest;
+import dev.toolgate.proto.v1.DeleteToolRequest;
+import dev.toolgate.proto.v1.HttpAuth;
+import dev.toolgate.proto.v1.Integration;
+import dev.toolgate.proto.v1.PutSecretRequest;
+import dev.toolgate.proto.v1.RevokeApiKeyRequest;
+import dev.toolgate.proto.v1.Tool;
+import dev.toolgate.proto.v1.UpsertHttpToolRequest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Admin verbs; each takes the admin key from TOOLGATE_ADMIN_KEY. */
+@Command(name = "admin", description = "Administer tenants, keys, secrets, integrations and tools (key from TOOLGATE_ADMIN_KEY).",
+        subcommands = {AdminCommand.CreateTenant.class, AdminCommand.CreateKey.class, AdminCommand.RevokeKey.class,
+                AdminCommand.PutSecret.class, AdminCommand.DeleteSecret.class, AdminCommand.PutHttpIntegration.class,
+                AdminCommand.UpsertHttpTool.class, AdminCommand.DeleteTool.class})
+final class AdminCommand {
+
+    static <T> T admin(Function<AdminServiceGrpc.AdminServiceBlockingStub, T> rpc) throws InterruptedException {
+        try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_ADMIN_KEY")) {
+            return rpc.apply(AdminServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
+                    .withDeadlineAfter(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Command(name = "create-tenant", description = "Create a tenant.")
+    static final class CreateTenant implements Callable<Integer> {
+        @Parameters(paramLabel = "TENANT") String id;
+        @Option(names = "--display-name") String displayName = "";
+
+        @Override
+        public Integer call() throws Exception {
+            admin(s -> s.createTenant(CreateTenantRequest.newBuilder().setId(id).setDisplayName(displayName).build()));
+            System.out.println("tenant " + id + " created");
+            return 0;
+        }
+    }
+
+    @Command(name = "create-key", description = "Create an API key; prints it once as TOOLGATE_API_KEY=tg_...")
+    static final class CreateKey implements Callable<Integer> {
+        @Option(names = "--tenant", required = true) String tenant;
+        @Option(names = "--agent", required = true, description = "agent id recorded with every call") String agent;
+        @Option(names = "--scope", description = "repeatable; default tools:call") List<String> scopes = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            CreateApiKeyResponse r = admin(s -> s.createApiKey(CreateApiKeyRequest.newBuilder().setTenant(tenant)
+                    .setAgentId(agent).addAllScopes(scopes).build()));
+            System.err.println("key " + r.getKeyId() + " for " + r.getTenant() + "/" + r.getAgentId() + " scopes "
+                    + r.getScopesList() + " (shown once)");
+            System.out.println("TOOLGATE_API_KEY=" + r.getApiKey());
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke-key", description = "Revoke an API key by id.")
+    static final class RevokeKey implements Callable<Integer> {
+        @Option(names = "--tenant", required = true) String tenant;
+        @Parameters(paramLabel = "KEY_ID") String keyId;
+
+        @Override
+        public Integer call() throws Exception {
+            admin(s -> s.revokeApiKey(RevokeApiKeyRequest.newBuilder().setTenant(tenant).setKeyId(keyId).build()));
+            System.out.println("key " + keyId + " revoked");
+            return 0;
+        }
+    }
+
+    @Command(name = "put-secret", description = "Store a secret; the value is read from standard input (first line).")
+    static final class PutSecret implements Callable<Integer> {
+        @Option(names = "--tenant", required = true) String tenant;
+        @Parameters(paramLabel = "NAME") String name;
+
+        @Override
+        public Integer call() throws Exception {
+            String value = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            if (value == null || value.isEmpty()) {
+                throw new CliException("put-secret reads the value from standard input; pipe it in, e.g. printf %s \"$TOKEN\" | toolgate admin put-secret ...");
+            }
+            admin(s -> s.putSecret(PutSecretRequest.newBuilder().setTenant(tenant).setName(name).setValue(value).build()));
+            System.out.println("secret " + name + " stored");
+            return 0;
+        }
+    }
+
+    @Command(name = "delete-secret", description = "Delete a secret.")
+    static final class DeleteSecret implements Callable<Integer> {
+        @Option(names = "--tenant", required = true) String tenant;
+        @Parameters(paramLabel = "NAME") String name;
+
+        @Override
+        public Integer call() throws Exception {
+            admin(s -> s.deleteSecret(DeleteSecretRequest.newBuilder().setTenant(tenant).setName(name).build()));
+            System.out.println("secret " + name + " deleted");
+            return 0;
+        }
+    }
+
+    @Command(name = "put-http-integration", description = "Create or update an HTTP integration.")
+    static final class PutHttpIntegration implements Callable<Integer> {
+        @Option(names = "--tenant", required = true) String tenant;
+        @Parameters(paramLabel = "NAME") String name;
+        @Option(names = "--base-url", required = true) String baseUrl;
+        @Option(names = "--bearer-secret", description = "secret whose value is sent as Authorization: Bearer") String bearerSecret;
+        @Option(names = "--description") String description = "";
+
+        @Override
+        public Integer call() throws Exception {
+            CreateHttpIntegrationRequest.Builder req = CreateHttpIntegrationRequest.newBuilder().setTenant(tenant)
+                    .setName(name).setBaseUrl(baseUrl).setDescription(description);
+            if (bearerSecret != null) {
+                req.setAuth(HttpAuth.newBuilder().setBearer(BearerAuth.newBuilder().setSecret(bearerSecret)));
+            }
+            Integration i = admin(s -> s.createHttpIntegration(req.build()));
+            System.out.println("integration " + i.getName() + " -> " + i.getBaseUrl());
+            return 0;
+        }
+    }
+
+    @Command(name = "upsert-http-tool", description = "Create or version an HTTP tool from a JSON file holding an UpsertHttpToolRequest (proto JSON).")
+    static final class UpsertHttpTool implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE") Path file;
+
+        @Override
+        public Integer call() throws Exception {
+            UpsertHttpToolRequest.Builder req = UpsertHttpToolRequest.newBuilder();
+            try {
+                JsonFormat.parser().merge(Files.readString(file), req);
+            } catch (java.io.IOException e) {
+                throw new CliException(file + ": " + e.getMessage());
+            }
+            Tool t = admin(s -> s.upsertHttpTool(req.build()));
+            System.out.println("tool " + t.getName() + " is at version " + t.getVersion());
+            return 0;
+        }
+    }
+
+    @Command(name = "delete-tool", description = "Delete a tool (its versions stay for the call records).")
+    static final class DeleteTool implements Callable<Integer> {
+        @Option(names = "--tenant", required = true) String tenant;
+        @Parameters(paramLabel = "TOOL") String name;
+
+        @Override
+        public Integer call() throws Exception {
+            admin(s -> s.deleteTool(DeleteToolRequest.newBuilder().setTenant(tenant).setName(name).build()));
+            System.out.println("tool " + name + " deleted");
+            return 0;
+        }
+    }
+}

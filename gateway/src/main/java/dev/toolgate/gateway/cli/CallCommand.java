@@ -1,0 +1,45 @@
+package dev.toolgate.gateway.cli;
+
+import dev.toolgate.proto.v1.ExecuteToolRequest;
+import dev.toolgate.proto.v1.ExecuteToolResponse;
+import dev.toolgate.proto.v1.ToolServiceGrpc;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "call", description = "Execute a tool through the gateway (key from TOOLGATE_API_KEY); prints result_json.")
+final class CallCommand implements Callable<Integer> {
+    static final int EXIT_UPSTREAM_ERROR = 2;
+
+    @Parameters(index = "0", paramLabel = "TOOL", description = "qualified tool name, e.g. support_desk.create_support_case")
+    String tool;
+
+    @Parameters(index = "1", paramLabel = "JSON", defaultValue = "{}", description = "arguments as a JSON object")
+    String arguments;
+
+    @Option(names = "--call-id", description = "idempotency key for this call (generated when absent)")
+    String callId = "";
+
+    @Option(names = "--session-id", description = "groups the calls of one agent session")
+    String sessionId = "";
+
+    @Option(names = "--deadline", description = "gRPC deadline in seconds (default ${DEFAULT-VALUE})", defaultValue = "60")
+    long deadlineSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_API_KEY")) {
+            ExecuteToolResponse r = ToolServiceGrpc.newBlockingStub(conn.channel())
+                    .withCallCredentials(conn.credentials())
+                    .withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS)
+                    .executeTool(ExecuteToolRequest.newBuilder().setTool(tool).setArgumentsJson(arguments)
+                            .setCallId(callId).setSessionId(sessionId).build());
+            System.out.println(r.getResultJson());
+            System.err.println("call " + r.getCallId() + ": " + r.getStatus().name().replace("CALL_STATUS_", "")
+                    + ", upstream HTTP " + r.getUpstreamStatus() + ", tool version " + r.getToolVersion());
+            return r.getIsError() ? EXIT_UPSTREAM_ERROR : 0;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.toolgate.gateway.cli;
+
+import dev.toolgate.gateway.admin.IssuedKey;
+import dev.toolgate.gateway.auth.ApiKeyFormat;
+import dev.toolgate.gateway.demo.DemoSetup;
+import dev.toolgate.gateway.demo.SupportDeskUpstream;
+import io.micronaut.context.ApplicationContext;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", description = "Run the gateway on embedded H2 with the Support Desk example upstream and a demo tenant.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--upstream-port", description = "port of the example upstream (default: a free one)")
+    int upstreamPort;
+
+    @Override
+    public Integer call() throws Exception {
+        SupportDeskUpstream upstream = SupportDeskUpstream.start(upstreamPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(upstream::close, "support-desk-shutdown"));
+
+        Map<String, Object> props = new HashMap<>();
+        if (System.getenv("TOOLGATE_EGRESS_ALLOW_PRIVATE_NETWORKS") == null) {
+            props.put("toolgate.egress.allow-private-networks", true); // the demo upstream is on 127.0.0.1
+        }
+        String adminKey = System.getenv("TOOLGATE_ADMIN_KEY");
+        boolean generatedAdminKey = adminKey == null || adminKey.isBlank();
+        if (generatedAdminKey) {
+            adminKey = ApiKeyFormat.generate();
+            props.put("toolgate.admin-key", adminKey);
+        }
+        ApplicationContext ctx = GatewayRuntime.start(props);
+        IssuedKey key = ctx.getBean(DemoSetup.class).apply(upstream.baseUrl(), upstream.token());
+        int grpcPort = GatewayRuntime.grpcPort(ctx);
+
+        System.out.println("Toolgate demo: gRPC on 127.0.0.1:" + grpcPort + ", HTTP health on :"
+                + GatewayRuntime.httpPort(ctx) + "/health, data in ./data");
+        System.out.println("Support Desk upstream on " + upstream.baseUrl()
+                + " (expects the bearer token stored in secret demo/support_desk_token)");
+        if (generatedAdminKey) {
+            System.out.println("TOOLGATE_ADMIN_KEY=" + adminKey + "   # bootstrap admin key of this run");
+        }
+        System.out.println("TOOLGATE_API_KEY=" + key.apiKey());
+        System.out.println("""
+
+                Try it (in another shell, after exporting TOOLGATE_API_KEY from the line above):
+                  ./toolgate tools
+                  ./toolgate call support_desk.create_support_case '{"customer_id":"acme","summary":"Printer on fire","priority":"high"}'
+                or with a foreign client through server reflection:
+                  buf curl --protocol grpc --http2-prior-knowledge -H "authorization: Bearer $TOOLGATE_API_KEY" \\
+                    -d '{"tool":"support_desk.create_support_case","arguments_json":"{\\"customer_id\\":\\"acme\\",\\"summary\\":\\"x\\",\\"priority\\":\\"low\\"}"}' \\
+                    http://127.0.0.1:%d/toolgate.v1.ToolService/ExecuteTool
+                Stop with Ctrl-C.""".formatted(grpcPort));
+        System.out.flush();
+        return GatewayRuntime.awaitShutdown();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.toolgate.gateway.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code toolgate} launcher. */
+@Command(name = "toolgate", mixinStandardHelpOptions = true, version = "toolgate 0.1.0",
+        description = "Toolgate: a gRPC gateway between AI agents and the tools they call.",
+        subcommands = {ServeCommand.class, DemoCommand.class, ToolsCommand.class, CallCommand.class,
+                AdminCommand.class, CommandLine.HelpCommand.class})
+public final class ToolgateCli {
+    private ToolgateCli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return new CommandLine(new ToolgateCli())
+                .setExecutionExceptionHandler(new CliErrors())
+                .execute(args);
+    }
+}

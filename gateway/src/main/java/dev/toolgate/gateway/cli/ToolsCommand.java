@@ -1,0 +1,34 @@
+package dev.toolgate.gateway.cli;
+
+import dev.toolgate.proto.v1.ListToolsRequest;
+import dev.toolgate.proto.v1.Tool;
+import dev.toolgate.proto.v1.ToolServiceGrpc;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "tools", description = "List the tools of your tenant (key from TOOLGATE_API_KEY).")
+final class ToolsCommand implements Callable<Integer> {
+    @Option(names = "--schemas", description = "also print each input schema")
+    boolean schemas;
+
+    @Override
+    public Integer call() throws Exception {
+        try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_API_KEY")) {
+            for (Tool t : ToolServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .listTools(ListToolsRequest.getDefaultInstance()).getToolsList()) {
+                System.out.println(t.getName() + " (v" + t.getVersion() + ")  " + firstLine(t.getDescription()));
+                if (schemas) {
+                    System.out.println("  " + t.getInputSchemaJson());
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().findFirst().orElse("");
+    }
+}

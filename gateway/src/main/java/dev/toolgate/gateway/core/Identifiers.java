@@ -1,0 +1,69 @@
+package dev.toolgate.gateway.core;
+
+import dev.toolgate.gateway.error.FieldViolation;
+import dev.toolgate.gateway.error.GatewayException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Names and ids: their syntax, checks that report every problem, and random id generation. */
+public final class Identifiers {
+    /** Tenant, integration, tool and secret names: lower-case words joined by '_' or '-'. */
+    public static final Pattern NAME = Pattern.compile("[a-z0-9]+([_-][a-z0-9]+)*");
+    public static final int MAX_NAME_LENGTH = 63;
+    /** Client-chosen call ids and session ids. */
+    public static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    public static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Identifiers() {
+    }
+
+    /** The violation for a bad name, or empty when the name is fine. */
+    public static Optional<FieldViolation> checkName(String field, String value) {
+        if (value.isEmpty()) {
+            return Optional.of(new FieldViolation(field, field + " is required"));
+        }
+        if (value.length() > MAX_NAME_LENGTH || !NAME.matcher(value).matches()) {
+            return Optional.of(new FieldViolation(field, field + " '" + abbreviate(value)
+                    + "' must be lower-case letters and digits in words joined by '_' or '-' (at most "
+                    + MAX_NAME_LENGTH + " chars), e.g. support_desk"));
+        }
+        return Optional.empty();
+    }
+
+    /** Throws INVALID_ARGUMENT listing every violation, when there are any. */
+    public static void requireNoViolations(List<FieldViolation> violations) {
+        if (!violations.isEmpty()) {
+            throw GatewayException.invalidArgument(summary(violations), violations);
+        }
+    }
+
+    public static String summary(List<FieldViolation> violations) {
+        List<String> parts = new ArrayList<>();
+        for (FieldViolation v : violations) {
+            parts.add(v.message());
+        }
+        return String.join("; ", parts);
+    }
+
+    /** A random id with a readable prefix, e.g. {@code key_3f9a...}; 96 bits of randomness. */
+    public static String newId(String prefix) {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return prefix + "_" + HexFormat.of().formatHex(bytes);
+    }
+
+    public static SecureRandom random() {
+        return RANDOM;
+    }
+
+    /** Cuts user-supplied text for inclusion in an error message. */
+    public static String abbreviate(String value) {
+        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,14 @@
+package dev.toolgate.gateway.error;
+
+/** The gateway's refusals and faults; the gRPC edge maps each to one status code. */
+public enum ErrorCode {
+    INVALID_ARGUMENT,
+    NOT_FOUND,
+    ALREADY_EXISTS,
+    UNAUTHENTICATED,
+    PERMISSION_DENIED,
+    FAILED_PRECONDITION,
+    DEADLINE_EXCEEDED,
+    UNAVAILABLE,
+    INTERNAL
+}

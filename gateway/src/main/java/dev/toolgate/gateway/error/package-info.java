@@ -1,0 +1,2 @@
+/** The one error model of the gateway: {@link dev.toolgate.gateway.error.GatewayException}. */
+package dev.toolgate.gateway.error;

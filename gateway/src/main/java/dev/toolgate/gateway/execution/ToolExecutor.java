@@ -1,0 +1,16 @@
+package dev.toolgate.gateway.execution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.catalog.ToolDefinition;
+
+/** Executes tools of one integration kind. Implementations are thread-safe. */
+public interface ToolExecutor {
+    /**
+     * Builds the upstream request from validated arguments.
+     *
+     * @throws dev.toolgate.gateway.error.GatewayException INVALID_ARGUMENT for arguments that
+     *         cannot be placed in the request, FAILED_PRECONDITION for a missing or unreadable
+     *         secret, PERMISSION_DENIED for an internal address the egress rules forbid
+     */
+    PreparedCall prepare(ToolDefinition tool, JsonNode arguments);
+}

@@ -1,0 +1,167 @@
+package dev.toolgate.gateway.grpc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.admin.AdminOperations;
+import dev.toolgate.gateway.admin.IssuedKey;
+import dev.toolgate.gateway.auth.Principal;
+import dev.toolgate.gateway.auth.PrincipalContext;
+import dev.toolgate.gateway.catalog.CatalogWriter;
+import dev.toolgate.gateway.catalog.HttpAuth;
+import dev.toolgate.gateway.catalog.HttpBinding;
+import dev.toolgate.gateway.catalog.ParamBinding;
+import dev.toolgate.gateway.catalog.ParamLocation;
+import dev.toolgate.gateway.catalog.ToolSpec;
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.secrets.SecretEntity;
+import dev.toolgate.gateway.tenancy.TenantEntity;
+import dev.toolgate.proto.v1.AdminServiceGrpc;
+import dev.toolgate.proto.v1.CreateApiKeyRequest;
+import dev.toolgate.proto.v1.CreateApiKeyResponse;
+import dev.toolgate.proto.v1.CreateHttpIntegrationRequest;
+import dev.toolgate.proto.v1.CreateTenantRequest;
+import dev.toolgate.proto.v1.DeleteSecretRequest;
+import dev.toolgate.proto.v1.DeleteSecretResponse;
+import dev.toolgate.proto.v1.DeleteToolRequest;
+import dev.toolgate.proto.v1.DeleteToolResponse;
+import dev.toolgate.proto.v1.Integration;
+import dev.toolgate.proto.v1.PutSecretRequest;
+import dev.toolgate.proto.v1.PutSecretResponse;
+import dev.toolgate.proto.v1.RevokeApiKeyRequest;
+import dev.toolgate.proto.v1.RevokeApiKeyResponse;
+import dev.toolgate.proto.v1.Tenant;
+import dev.toolgate.proto.v1.Tool;
+import dev.toolgate.proto.v1.UpsertHttpToolRequest;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code toolgate.v1.AdminService}. The bootstrap admin may act on any tenant; a tenant's
+ * admin-scoped key only on its own (another tenant looks exactly like a missing one).
+ */
+@Singleton
+public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
+    private final AdminOperations admin;
+    private final CatalogWriter catalog;
+
+    public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog) {
+        this.admin = requireNonNull(admin, "admin");
+        this.catalog = requireNonNull(catalog, "catalog");
+    }
+
+    @Override
+    public void createTenant(CreateTenantRequest request, StreamObserver<Tenant> response) {
+        Principal p = requireAdmin();
+        if (!p.bootstrapAdmin()) {
+            throw GatewayException.permissionDenied("BOOTSTRAP_ADMIN_REQUIRED",
+                    "only the bootstrap admin key (TOOLGATE_ADMIN_KEY) can create tenants");
+        }
+        TenantEntity t = admin.createTenant(request.getId(), request.getDisplayName());
+        reply(response, Tenant.newBuilder().setId(t.id()).setDisplayName(t.displayName())
+                .setCreatedAt(ProtoMapper.timestamp(t.createdAt())).build());
+    }
+
+    @Override
+    public void createApiKey(CreateApiKeyRequest request, StreamObserver<CreateApiKeyResponse> response) {
+        String tenant = tenant(request.getTenant());
+        IssuedKey key = admin.createApiKey(tenant, request.getAgentId(), request.getScopesList());
+        reply(response, CreateApiKeyResponse.newBuilder().setKeyId(key.keyId()).setApiKey(key.apiKey())
+                .setTenant(key.tenant()).setAgentId(key.agentId()).addAllScopes(key.scopes().stream().sorted().toList())
+                .build());
+    }
+
+    @Override
+    public void revokeApiKey(RevokeApiKeyRequest request, StreamObserver<RevokeApiKeyResponse> response) {
+        admin.revokeApiKey(tenant(request.getTenant()), request.getKeyId());
+        reply(response, RevokeApiKeyResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void putSecret(PutSecretRequest request, StreamObserver<PutSecretResponse> response) {
+        SecretEntity s = admin.putSecret(tenant(request.getTenant()), request.getName(), request.getValue());
+        reply(response, PutSecretResponse.newBuilder().setName(s.name()).setKeyId(s.keyId())
+                .setUpdatedAt(ProtoMapper.timestamp(s.updatedAt())).build());
+    }
+
+    @Override
+    public void deleteSecret(DeleteSecretRequest request, StreamObserver<DeleteSecretResponse> response) {
+        admin.deleteSecret(tenant(request.getTenant()), request.getName());
+        reply(response, DeleteSecretResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void createHttpIntegration(CreateHttpIntegrationRequest request, StreamObserver<Integration> response) {
+        String tenant = tenant(request.getTenant());
+        HttpAuth auth = request.getAuth().hasBearer()
+                ? new HttpAuth(HttpAuth.Kind.BEARER, request.getAuth().getBearer().getSecret())
+                : HttpAuth.NONE;
+        if (request.getAuth().hasBearer() && request.getAuth().getBearer().getSecret().isEmpty()) {
+            throw GatewayException.invalidArgument("auth.bearer.secret", "auth.bearer.secret names the secret holding the token; it is required");
+        }
+        reply(response, ProtoMapper.integration(catalog.putHttpIntegration(tenant, request.getName(),
+                request.getBaseUrl(), auth, request.getDescription())));
+    }
+
+    @Override
+    public void upsertHttpTool(UpsertHttpToolRequest request, StreamObserver<Tool> response) {
+        String tenant = tenant(request.getTenant());
+        List<ParamBinding> params = new ArrayList<>();
+        for (dev.toolgate.proto.v1.ParamBinding p : request.getParamsList()) {
+            params.add(new ParamBinding(p.getArgument(), location(p), p.getName().isEmpty() ? p.getArgument() : p.getName()));
+        }
+        Duration timeout = request.hasTimeout() ? ProtoMapper.duration(request.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT;
+        ToolSpec spec = new ToolSpec(tenant, request.getIntegration(), request.getName(), request.getDescription(),
+                request.getInputSchemaJson(), ProtoMapper.annotations(request.getAnnotations()),
+                new HttpBinding(request.getMethod().toUpperCase(java.util.Locale.ROOT), request.getPath(), params),
+                timeout);
+        reply(response, ProtoMapper.tool(catalog.upsertHttpTool(spec)));
+    }
+
+    @Override
+    public void deleteTool(DeleteToolRequest request, StreamObserver<DeleteToolResponse> response) {
+        catalog.deleteTool(tenant(request.getTenant()), request.getName());
+        reply(response, DeleteToolResponse.getDefaultInstance());
+    }
+
+    private static ParamLocation location(dev.toolgate.proto.v1.ParamBinding p) {
+        return switch (p.getLocation()) {
+            case PARAM_LOCATION_PATH -> ParamLocation.PATH;
+            case PARAM_LOCATION_QUERY -> ParamLocation.QUERY;
+            case PARAM_LOCATION_HEADER -> ParamLocation.HEADER;
+            case PARAM_LOCATION_BODY -> ParamLocation.BODY;
+            default -> throw GatewayException.invalidArgument("params.location", "location of argument '"
+                    + p.getArgument() + "' must be PATH, QUERY, HEADER or BODY");
+        };
+    }
+
+    private static Principal requireAdmin() {
+        Principal p = PrincipalContext.current();
+        if (!p.hasScope(dev.toolgate.gateway.auth.Scopes.ADMIN)) {
+            throw GatewayException.permissionDenied("ADMIN_SCOPE_REQUIRED", "this API key lacks the 'admin' scope");
+        }
+        return p;
+    }
+
+    /** The tenant the request names, if the caller may administer it; otherwise as if it did not exist. */
+    private static String tenant(String requested) {
+        Principal p = requireAdmin();
+        String tenant = requested.isEmpty() && !p.bootstrapAdmin() ? p.tenantId() : requested;
+        if (tenant.isEmpty()) {
+            throw GatewayException.invalidArgument("tenant", "tenant is required");
+        }
+        if (!p.canAdminister(tenant)) {
+            throw GatewayException.notFound("TENANT_NOT_FOUND", "tenant '" + Identifiers.abbreviate(tenant)
+                    + "' does not exist", List.of());
+        }
+        return tenant;
+    }
+
+    private static <T> void reply(StreamObserver<T> response, T message) {
+        response.onNext(message);
+        response.onCompleted();
+    }
+}

@@ -1,0 +1,95 @@
+package dev.toolgate.gateway.grpc;
+
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import dev.toolgate.gateway.catalog.HttpAuth;
+import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.ToolAnnotations;
+import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.execution.CallResult;
+import dev.toolgate.observability.CallStatus;
+import dev.toolgate.proto.v1.BearerAuth;
+import dev.toolgate.proto.v1.ExecuteToolResponse;
+import dev.toolgate.proto.v1.Integration;
+import dev.toolgate.proto.v1.Tool;
+import java.time.Instant;
+
+/** Converts between domain types and the {@code toolgate.v1} messages. Stateless. */
+final class ProtoMapper {
+    private ProtoMapper() {
+    }
+
+    static Tool tool(ToolDefinition t) {
+        return Tool.newBuilder()
+                .setName(t.qualifiedName())
+                .setIntegration(t.integration().name())
+                .setDescription(t.description())
+                .setInputSchemaJson(t.inputSchemaJson())
+                .setAnnotations(annotations(t.annotations()))
+                .setVersion(t.version())
+                .setTimeout(duration(t.timeout()))
+                .build();
+    }
+
+    static dev.toolgate.proto.v1.ToolAnnotations annotations(ToolAnnotations a) {
+        return dev.toolgate.proto.v1.ToolAnnotations.newBuilder()
+                .setReadOnly(a.readOnly()).setDestructive(a.destructive())
+                .setIdempotent(a.idempotent()).setOpenWorld(a.openWorld()).build();
+    }
+
+    static ToolAnnotations annotations(dev.toolgate.proto.v1.ToolAnnotations a) {
+        return new ToolAnnotations(a.getReadOnly(), a.getDestructive(), a.getIdempotent(), a.getOpenWorld());
+    }
+
+    static ExecuteToolResponse response(CallResult r) {
+        return ExecuteToolResponse.newBuilder()
+                .setCallId(r.callId())
+                .setStatus(status(r.status()))
+                .setResultJson(r.resultJson())
+                .setIsError(r.isError())
+                .setUpstreamStatus(r.upstreamStatus())
+                .setDuration(duration(r.duration()))
+                .setToolVersion(r.toolVersion())
+                .setResultTruncated(r.truncated())
+                .setStartedAt(timestamp(r.startedAt()))
+                .build();
+    }
+
+    static dev.toolgate.proto.v1.CallStatus status(CallStatus s) {
+        return switch (s) {
+            case RUNNING -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_RUNNING;
+            case SUCCEEDED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_SUCCEEDED;
+            case UPSTREAM_ERROR -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_UPSTREAM_ERROR;
+            case INVALID_ARGUMENTS -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_INVALID_ARGUMENTS;
+            case TOOL_NOT_FOUND -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_TOOL_NOT_FOUND;
+            case DENIED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_DENIED;
+            case TIMEOUT -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_TIMEOUT;
+            case UPSTREAM_UNAVAILABLE -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_UPSTREAM_UNAVAILABLE;
+            case FAILED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_FAILED;
+        };
+    }
+
+    static Integration integration(IntegrationEntity e) {
+        Integration.Builder b = Integration.newBuilder()
+                .setTenant(e.tenantId()).setName(e.name()).setKind(e.kind())
+                .setBaseUrl(e.baseUrl()).setDescription(e.description());
+        HttpAuth auth = e.auth();
+        if (auth.kind() == HttpAuth.Kind.BEARER) {
+            b.setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder()
+                    .setBearer(BearerAuth.newBuilder().setSecret(auth.secret())));
+        }
+        return b.build();
+    }
+
+    static Duration duration(java.time.Duration d) {
+        return Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
+    }
+
+    static java.time.Duration duration(Duration d) {
+        return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
+    }
+
+    static Timestamp timestamp(Instant i) {
+        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.toolgate.gateway.grpc;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.auth.Principal;
+import dev.toolgate.gateway.auth.PrincipalContext;
+import dev.toolgate.gateway.catalog.Catalog;
+import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.execution.ExecuteCommand;
+import dev.toolgate.gateway.execution.ToolCallService;
+import dev.toolgate.proto.v1.ExecuteToolRequest;
+import dev.toolgate.proto.v1.ExecuteToolResponse;
+import dev.toolgate.proto.v1.GetToolRequest;
+import dev.toolgate.proto.v1.ListToolsRequest;
+import dev.toolgate.proto.v1.ListToolsResponse;
+import dev.toolgate.proto.v1.Tool;
+import dev.toolgate.proto.v1.ToolServiceGrpc;
+import io.grpc.Context;
+import io.grpc.Deadline;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** {@code toolgate.v1.ToolService}: converts and delegates; every lookup is the caller's tenant. */
+@Singleton
+public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
+    private final Catalog catalog;
+    private final ToolCallService calls;
+
+    public ToolServiceEndpoint(Catalog catalog, ToolCallService calls) {
+        this.catalog = requireNonNull(catalog, "catalog");
+        this.calls = requireNonNull(calls, "calls");
+    }
+
+    @Override
+    public void listTools(ListToolsRequest request, StreamObserver<ListToolsResponse> response) {
+        Principal p = toolCaller();
+        ListToolsResponse.Builder out = ListToolsResponse.newBuilder();
+        for (ToolDefinition t : catalog.list(p.tenantId())) {
+            if (request.getIntegration().isEmpty() || request.getIntegration().equals(t.integration().name())) {
+                out.addTools(ProtoMapper.tool(t));
+            }
+        }
+        response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void getTool(GetToolRequest request, StreamObserver<Tool> response) {
+        Principal p = toolCaller();
+        if (request.getName().isEmpty()) {
+            throw GatewayException.invalidArgument("name", "name is required, e.g. support_desk.create_support_case");
+        }
+        ToolDefinition t = catalog.find(p.tenantId(), request.getName()).orElseThrow(() ->
+                GatewayException.notFound("TOOL_NOT_FOUND", "tool '" + Identifiers.abbreviate(request.getName())
+                        + "' does not exist", catalog.closest(p.tenantId(), request.getName())));
+        response.onNext(ProtoMapper.tool(t));
+        response.onCompleted();
+    }
+
+    @Override
+    public void executeTool(ExecuteToolRequest request, StreamObserver<ExecuteToolResponse> response) {
+        Principal p = PrincipalContext.current();
+        Deadline deadline = Context.current().getDeadline();
+        Optional<Duration> remaining = deadline == null ? Optional.empty()
+                : Optional.of(Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)));
+        ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
+                request.getCallId(), request.getSessionId(), remaining);
+        response.onNext(ProtoMapper.response(calls.execute(p, command)));
+        response.onCompleted();
+    }
+
+    private static Principal toolCaller() {
+        Principal p = PrincipalContext.current();
+        if (p.bootstrapAdmin()) {
+            throw GatewayException.permissionDenied("BOOTSTRAP_KEY_CANNOT_CALL_TOOLS",
+                    "the bootstrap admin key administers tenants; list tools with a key of the tenant");
+        }
+        return p;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.toolgate.observability;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One tool call as stored: who called what with which arguments, and what became of it.
+ * Immutable; built with {@link #builder()}. Text fields are capped by the writer, not here.
+ *
+ * @param toolVersion     0 when the call was refused before a tool version was resolved
+ * @param upstreamStatus  HTTP status of the upstream response, 0 when there was none
+ * @param sessionId       empty when the client sent none
+ * @param result          upstream result JSON, empty when there was none
+ * @param error           the gateway's error message, empty when there was none
+ * @param finishedAt      empty while the call is {@link CallStatus#RUNNING}
+ */
+public record CallRecord(
+        String tenantId,
+        String callId,
+        String agentId,
+        String keyId,
+        String sessionId,
+        String toolName,
+        int toolVersion,
+        String arguments,
+        CallStatus status,
+        int upstreamStatus,
+        boolean isError,
+        String result,
+        String error,
+        Instant startedAt,
+        Optional<Instant> finishedAt) {
+
+    public CallRecord {
+        requireNonNull(tenantId, "tenantId");
+        requireNonNull(callId, "callId");
+        requireNonNull(agentId, "agentId");
+        requireNonNull(keyId, "keyId");
+        requireNonNull(sessionId, "sessionId");
+        requireNonNull(toolName, "toolName");
+        requireNonNull(arguments, "arguments");
+        requireNonNull(status, "status");
+        requireNonNull(result, "result");
+        requireNonNull(error, "error");
+        requireNonNull(startedAt, "startedAt");
+        requireNonNull(finishedAt, "finishedAt");
+        if (tenantId.isBlank()) {
+            throw new IllegalArgumentException("tenantId must not be blank");
+        }
+        if (callId.isBlank()) {
+            throw new IllegalArgumentException("callId must not be blank");
+        }
+        if (toolVersion < 0) {
+            throw new IllegalArgumentException("toolVersion must be >= 0, but was " + toolVersion);
+        }
+        if (upstreamStatus < 0 || upstreamStatus > 999) {
+            throw new IllegalArgumentException("upstreamStatus must be 0..999, but was " + upstreamStatus);
+        }
+        if (status == CallStatus.RUNNING && finishedAt.isPresent()) {
+            throw new IllegalArgumentException("a RUNNING call has no finishedAt");
+        }
+        if (status != CallStatus.RUNNING && finishedAt.isEmpty()) {
+            throw new IllegalArgumentException("a " + status + " call needs finishedAt");
+        }
+        if (finishedAt.isPresent() && finishedAt.get().isBefore(startedAt)) {
+            throw new IllegalArgumentException("finishedAt " + finishedAt.get() + " is before startedAt " + startedAt);
+        }
+    }
+
+    /** Time from start to finish; zero while running. */
+    public Duration duration() {
+        return finishedAt.map(f -> Duration.between(startedAt, f)).orElse(Duration.ZERO);
+    }
+
+    /** A copy that finished with the given outcome. */
+    public CallRecord finish(Outcome outcome, Instant at) {
+        requireNonNull(outcome, "outcome");
+        return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
+                outcome.status(), outcome.upstreamStatus(), outcome.isError(), outcome.result(), outcome.error(),
+                startedAt, Optional.of(requireNonNull(at, "at")));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * How a call ended.
+     *
+     * @param upstreamStatus 0 when no upstream response arrived
+     */
+    public record Outcome(CallStatus status, int upstreamStatus, boolean isError, String result, String error) {
+        public Outcome {
+            requireNonNull(status, "status");
+            requireNonNull(result, "result");
+            requireNonNull(error, "error");
+            if (status == CallStatus.RUNNING) {
+                throw new IllegalArgumentException("an outcome cannot be RUNNING");
+            }
+        }
+
+        public static Outcome refused(CallStatus status, String error) {
+            if (!status.isRefusal()) {
+                throw new IllegalArgumentException("not a refusal: " + status);
+            }
+            return new Outcome(status, 0, true, "", error);
+        }
+
+        public static Outcome failed(CallStatus status, String error) {
+            return new Outcome(status, 0, true, "", error);
+        }
+
+        public static Outcome upstream(int httpStatus, String result) {
+            boolean isError = httpStatus >= 400;
+            return new Outcome(isError ? CallStatus.UPSTREAM_ERROR : CallStatus.SUCCEEDED, httpStatus, isError,
+                    result, "");
+        }
+    }
+
+    /** Builds a {@link CallStatus#RUNNING} record; finish it with {@link CallRecord#finish}. */
+    public static final class Builder {
+        private String tenantId;
+        private String callId;
+        private String agentId = "";
+        private String keyId = "";
+        private String sessionId = "";
+        private String toolName;
+        private int toolVersion;
+        private String arguments = "";
+        private Instant startedAt;
+
+        private Builder() {
+        }
+
+        public Builder tenantId(String tenantId) {
+            this.tenantId = requireNonNull(tenantId, "tenantId");
+            return this;
+        }
+
+        public Builder callId(String callId) {
+            this.callId = requireNonNull(callId, "callId");
+            return this;
+        }
+
+        public Builder agentId(String agentId) {
+            this.agentId = requireNonNull(agentId, "agentId");
+            return this;
+        }
+
+        public Builder keyId(String keyId) {
+            this.keyId = requireNonNull(keyId, "keyId");
+            return this;
+        }
+
+        public Builder sessionId(String sessionId) {
+            this.sessionId = requireNonNull(sessionId, "sessionId");
+            return this;
+        }
+
+        public Builder toolName(String toolName) {
+            this.toolName = requireNonNull(toolName, "toolName");
+            return this;
+        }
+
+        public Builder toolVersion(int toolVersion) {
+            this.toolVersion = toolVersion;
+            return this;
+        }
+
+        public Builder arguments(String arguments) {
+            this.arguments = requireNonNull(arguments, "arguments");
+            return this;
+        }
+
+        public Builder startedAt(Instant startedAt) {
+            this.startedAt = requireNonNull(startedAt, "startedAt");
+            return this;
+        }
+
+        public CallRecord build() {
+            return new CallRecord(requireNonNull(tenantId, "tenantId"), requireNonNull(callId, "callId"), agentId,
+                    keyId, sessionId, requireNonNull(toolName, "toolName"), toolVersion, arguments,
+                    CallStatus.RUNNING, 0, false, "", "", requireNonNull(startedAt, "startedAt"), Optional.empty());
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package dev.toolgate.observability;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * Writes call records to the {@code tool_calls} table (see the gateway's Flyway migrations)
+ * with plain JDBC. Long text is cut to the configured caps before it is written.
+ * Thread-safe: it holds no state besides its data source and limits.
+ */
+public final class JdbcCallRecorder implements CallRecorder {
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private static final String INSERT = """
+            INSERT INTO tool_calls (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
+                arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private static final String UPDATE = """
+            UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
+                duration_micros = ?, finished_at = ?
+            WHERE tenant_id = ? AND call_id = ?""";
+
+    private final DataSource dataSource;
+    private final int maxTextChars;
+
+    /**
+     * @param maxTextChars cap for the arguments, result and error columns; longer text is cut
+     *                     and marked with a trailing {@code …[truncated]}
+     */
+    public JdbcCallRecorder(DataSource dataSource, int maxTextChars) {
+        this.dataSource = requireNonNull(dataSource, "dataSource");
+        if (maxTextChars < 64) {
+            throw new IllegalArgumentException("maxTextChars must be >= 64, but was " + maxTextChars);
+        }
+        this.maxTextChars = maxTextChars;
+    }
+
+    @Override
+    public boolean start(CallRecord r) {
+        requireNonNull(r, "record");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
+            ps.setString(1, UUID.randomUUID().toString());
+            ps.setString(2, r.tenantId());
+            ps.setString(3, r.callId());
+            ps.setString(4, r.agentId());
+            ps.setString(5, r.keyId());
+            ps.setString(6, r.sessionId());
+            ps.setString(7, r.toolName());
+            ps.setInt(8, r.toolVersion());
+            ps.setString(9, cap(r.arguments()));
+            ps.setString(10, r.status().name());
+            ps.setInt(11, r.upstreamStatus());
+            ps.setBoolean(12, r.isError());
+            ps.setString(13, cap(r.result()));
+            ps.setString(14, cap(r.error()));
+            ps.setLong(15, r.duration().toNanos() / 1_000);
+            ps.setTimestamp(16, Timestamp.from(r.startedAt()));
+            if (r.finishedAt().isPresent()) {
+                ps.setTimestamp(17, Timestamp.from(r.finishedAt().get()));
+            } else {
+                ps.setNull(17, Types.TIMESTAMP);
+            }
+            ps.executeUpdate();
+            return true;
+        } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                return false;
+            }
+            throw new CallRecordException("could not store call record for tenant " + r.tenantId(), e);
+        }
+    }
+
+    @Override
+    public void finish(CallRecord r) {
+        requireNonNull(r, "record");
+        if (r.finishedAt().isEmpty()) {
+            throw new IllegalArgumentException("call " + r.callId() + " is not finished");
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPDATE)) {
+            ps.setString(1, r.status().name());
+            ps.setInt(2, r.upstreamStatus());
+            ps.setBoolean(3, r.isError());
+            ps.setString(4, cap(r.result()));
+            ps.setString(5, cap(r.error()));
+            ps.setLong(6, r.duration().toNanos() / 1_000);
+            ps.setTimestamp(7, Timestamp.from(r.finishedAt().get()));
+            ps.setString(8, r.tenantId());
+            ps.setString(9, r.callId());
+            if (ps.executeUpdate() != 1) {
+                throw new CallRecordException("call " + r.callId() + " of tenant " + r.tenantId() + " was never started");
+            }
+        } catch (SQLException e) {
+            throw new CallRecordException("could not finish call record for tenant " + r.tenantId(), e);
+        }
+    }
+
+    private String cap(String text) {
+        if (text.length() <= maxTextChars) {
+            return text;
+        }
+        String marker = "…[truncated]";
+        return text.substring(0, maxTextChars - marker.length()) + marker;
+    }
+}
