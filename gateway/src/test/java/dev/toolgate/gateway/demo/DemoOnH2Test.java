@@ -1,0 +1,74 @@
+package dev.toolgate.gateway.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.gateway.admin.IssuedKey;
+import dev.toolgate.gateway.auth.Authenticator;
+import dev.toolgate.gateway.auth.Principal;
+import dev.toolgate.gateway.catalog.Catalog;
+import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.execution.CallResult;
+import dev.toolgate.gateway.execution.ExecuteCommand;
+import dev.toolgate.gateway.execution.ToolCallService;
+import dev.toolgate.gateway.support.CallRows;
+import dev.toolgate.observability.CallStatus;
+import io.micronaut.context.ApplicationContext;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The embedded default: the same Flyway migrations and repositories on H2 in PostgreSQL mode,
+ * driven through the demo setup against the Support Desk example upstream.
+ */
+class DemoOnH2Test {
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void demoSetup_onH2_registersToolsAndExecutesAgainstSupportDesk() throws Exception {
+        Map<String, Object> props = Map.of(
+                "datasources.default.url", "jdbc:h2:mem:demo-h2-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                "datasources.default.username", "sa",
+                "datasources.default.password", "",
+                "grpc.server.port", freePort(),
+                "micronaut.server.port", -1,
+                "toolgate.secrets.master-key", "dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=",
+                "toolgate.egress.allow-private-networks", true);
+        try (ApplicationContext ctx = ApplicationContext.run(props, "h2");
+             SupportDeskUpstream upstream = SupportDeskUpstream.start(0)) {
+            DemoSetup setup = ctx.getBean(DemoSetup.class);
+            setup.apply(upstream.baseUrl(), upstream.token());
+            IssuedKey key = setup.apply(upstream.baseUrl(), upstream.token()); // a second start changes no tool
+
+            Catalog catalog = ctx.getBean(Catalog.class);
+            assertThat(catalog.list(DemoSetup.TENANT)).extracting(ToolDefinition::qualifiedName)
+                    .containsExactly("support_desk.create_support_case", "support_desk.get_support_case");
+            assertThat(catalog.list(DemoSetup.TENANT)).allSatisfy(t -> assertThat(t.version()).isEqualTo(1));
+
+            Principal agent = ctx.getBean(Authenticator.class).authenticate("Bearer " + key.apiKey());
+            ToolCallService calls = ctx.getBean(ToolCallService.class);
+            CallResult created = calls.execute(agent, new ExecuteCommand("support_desk.create_support_case",
+                    "{\"customer_id\":\"acme\",\"summary\":\"Printer on fire\",\"priority\":\"high\"}", "h2-call-1", "",
+                    Optional.empty()));
+            assertThat(created.status()).isEqualTo(CallStatus.SUCCEEDED);
+            assertThat(created.resultJson()).contains("\"case_id\":\"CASE-000001\"");
+            assertThat(upstream.authorizedRequests()).isEqualTo(1);
+
+            CallResult read = calls.execute(agent, new ExecuteCommand("support_desk.get_support_case",
+                    "{\"case_id\":\"CASE-000001\"}", "", "", Optional.empty()));
+            assertThat(read.resultJson()).contains("Printer on fire");
+
+            CallRows rows = new CallRows(ctx.getBean(DataSource.class));
+            assertThat(rows.call(DemoSetup.TENANT, "h2-call-1")).containsEntry("status", "SUCCEEDED")
+                    .containsEntry("upstream_status", 201);
+        }
+    }
+}
