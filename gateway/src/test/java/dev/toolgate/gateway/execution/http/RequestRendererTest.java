@@ -1,0 +1,62 @@
+package dev.toolgate.gateway.execution.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.catalog.HttpBinding;
+import dev.toolgate.gateway.catalog.ParamBinding;
+import dev.toolgate.gateway.catalog.ParamLocation;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.error.GatewayException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RequestRendererTest {
+    private static JsonNode json(String s) throws Exception {
+        return JsonSupport.mapper().readTree(s);
+    }
+
+    @Test
+    void render_unboundArgumentsOnPost_goToBody() throws Exception {
+        var r = RequestRenderer.render(new HttpBinding("POST", "/cases", List.of()), json("{\"a\":1,\"b\":{\"c\":[true]}}"));
+        assertThat(json(r.body())).isEqualTo(json("{\"a\":1,\"b\":{\"c\":[true]}}"));
+        assertThat(r.pathAndQuery()).isEqualTo("/cases");
+    }
+
+    @Test
+    void render_unboundArgumentsOnGet_goToQuery() throws Exception {
+        var r = RequestRenderer.render(new HttpBinding("GET", "/s", List.of()), json("{\"q\":\"a b\",\"n\":1.50}"));
+        assertThat(r.pathAndQuery()).isEqualTo("/s?q=a%20b&n=1.5");
+        assertThat(r.body()).isEmpty();
+    }
+
+    @Test
+    void render_pathVariable_isPercentEncodedIncludingSlashesAndUnicode() throws Exception {
+        var b = new HttpBinding("GET", "/u/{id}", List.of(new ParamBinding("id", ParamLocation.PATH, "id")));
+        assertThat(RequestRenderer.render(b, json("{\"id\":\"ä/../x\"}")).pathAndQuery()).isEqualTo("/u/%C3%A4%2F..%2Fx");
+    }
+
+    @Test
+    void render_renamedBodyAndQuery_useTheirNames() throws Exception {
+        var b = new HttpBinding("PUT", "/x", List.of(new ParamBinding("caseId", ParamLocation.QUERY, "case-id"),
+                new ParamBinding("text", ParamLocation.BODY, "body_text")));
+        var r = RequestRenderer.render(b, json("{\"caseId\":\"7\",\"text\":\"hi\"}"));
+        assertThat(r.pathAndQuery()).isEqualTo("/x?case-id=7");
+        assertThat(json(r.body())).isEqualTo(json("{\"body_text\":\"hi\"}"));
+    }
+
+    @Test
+    void render_nullQueryValue_isOmitted() throws Exception {
+        var r = RequestRenderer.render(new HttpBinding("GET", "/s", List.of()), json("{\"q\":null}"));
+        assertThat(r.pathAndQuery()).isEqualTo("/s");
+    }
+
+    @Test
+    void render_missingOrEmptyPathVariable_isInvalidArgument() throws Exception {
+        var b = new HttpBinding("GET", "/u/{id}", List.of(new ParamBinding("id", ParamLocation.PATH, "id")));
+        assertThatThrownBy(() -> RequestRenderer.render(b, json("{}"))).isInstanceOf(GatewayException.class)
+                .satisfies(e -> assertThat(((GatewayException) e).violations().get(0).field()).isEqualTo("/id"));
+        assertThatThrownBy(() -> RequestRenderer.render(b, json("{\"id\":\"\"}"))).isInstanceOf(GatewayException.class);
+    }
+}
