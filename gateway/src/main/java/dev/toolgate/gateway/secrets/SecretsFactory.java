@@ -2,7 +2,7 @@ package dev.toolgate.gateway.secrets;
 
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
-import io.micronaut.core.annotation.Nullable;
+import io.micronaut.context.env.Environment;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,12 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the master key ring from {@code toolgate.secrets.*}. Without a configured master key
+ * Builds the master key ring from {@code toolgate.secrets.*}: {@code master-key} and
+ * {@code key-id} for the current key, {@code previous-keys.<id>} for older ones. Without a configured master key
  * it uses (and on first start creates) {@code <data-dir>/master.key} and warns: fine for a
  * laptop, not for production.
  */
@@ -26,10 +28,12 @@ public class SecretsFactory {
     @Singleton
     MasterKeyRing masterKeyRing(@Value("${toolgate.secrets.master-key:}") String masterKey,
             @Value("${toolgate.secrets.key-id:k1}") String keyId,
-            @Nullable @Value("${toolgate.secrets.previous-keys}") Map<String, String> previous,
-            @Value("${toolgate.data-dir:./data}") String dataDir) {
+            @Value("${toolgate.data-dir:./data}") String dataDir, Environment environment) {
         String key = masterKey.isBlank() ? devKey(Path.of(dataDir).resolve("master.key")) : masterKey;
-        return MasterKeyRing.of(keyId, key, previous == null ? Map.of() : previous);
+        Map<String, String> previous = new HashMap<>();
+        environment.getProperties("toolgate.secrets.previous-keys")
+                .forEach((id, value) -> previous.put(id, String.valueOf(value)));
+        return MasterKeyRing.of(keyId, key, previous);
     }
 
     @Singleton

@@ -1,0 +1,98 @@
+package dev.toolgate.gateway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.TestUpstream;
+import dev.toolgate.gateway.support.TestUpstream.Reply;
+import io.micronaut.grpc.server.GrpcEmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The CLI as a user runs it: a separate JVM, configured by environment variables. */
+@MicronautTest
+class CliTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @Inject
+    GrpcEmbeddedServer server;
+
+    record Run(int exit, String stdout, String stderr) {
+    }
+
+    private Run cli(Map<String, String> env, String stdin, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ToolgateCli.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+        pb.environment().remove("TOOLGATE_API_KEY");
+        pb.environment().remove("TOOLGATE_ADMIN_KEY");
+        pb.environment().put("TOOLGATE_ADDRESS", "127.0.0.1:" + server.getPort());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("CLI timed out: " + String.join(" ", args));
+        }
+        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void adminVerbsThenCall_workEndToEnd_andErrorsAreOneLine() throws Exception {
+        try (TestUpstream upstream = TestUpstream.start()
+                .route("/support/cases", r -> Reply.json(201, "{\"case_id\":\"CASE-000007\",\"status\":\"open\"}"))) {
+            Map<String, String> admin = Map.of("TOOLGATE_ADMIN_KEY", Clients.BOOTSTRAP_ADMIN_KEY);
+            String tenant = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+
+            assertThat(cli(admin, "", "admin", "create-tenant", tenant).exit()).isZero();
+            assertThat(cli(admin, "cli-token-123\n", "admin", "put-secret", "--tenant", tenant, "support_desk_token").exit()).isZero();
+            Run integration = cli(admin, "", "admin", "put-http-integration", "--tenant", tenant, "support_desk",
+                    "--base-url", upstream.baseUrl(), "--bearer-secret", "support_desk_token");
+            assertThat(integration.exit()).as(integration.stderr()).isZero();
+            String toolFile = java.nio.file.Files.readString(ROOT.resolve("examples/tools/create-support-case.json"))
+                    .replace("\"demo\"", "\"" + tenant + "\"");
+            Path file = java.nio.file.Files.createTempFile("tool", ".json");
+            java.nio.file.Files.writeString(file, toolFile);
+            Run tool = cli(admin, "", "admin", "upsert-http-tool", file.toString());
+            assertThat(tool.exit()).as(tool.stderr()).isZero();
+            assertThat(tool.stdout()).contains("support_desk.create_support_case is at version 1");
+            Run key = cli(admin, "", "admin", "create-key", "--tenant", tenant, "--agent", "cli-agent");
+            assertThat(key.stdout()).startsWith("TOOLGATE_API_KEY=tg_");
+            Map<String, String> agent = Map.of("TOOLGATE_API_KEY", key.stdout().trim().substring("TOOLGATE_API_KEY=".length()));
+
+            Run tools = cli(agent, "", "tools");
+            assertThat(tools.stdout()).contains("support_desk.create_support_case (v1)");
+
+            Run ok = cli(agent, "", "call", "support_desk.create_support_case",
+                    "{\"customer_id\":\"acme\",\"summary\":\"x\",\"priority\":\"low\"}");
+            assertThat(ok.exit()).as(ok.stderr()).isZero();
+            assertThat(ok.stdout()).contains("CASE-000007");
+            assertThat(upstream.exchanges().get(0).header("Authorization")).isEqualTo("Bearer cli-token-123");
+
+            Run invalid = cli(agent, "", "call", "support_desk.create_support_case", "{\"priority\":\"urgent\"}");
+            assertThat(invalid.exit()).isEqualTo(1);
+            assertThat(invalid.stderr().lines().toList()).singleElement().asString()
+                    .startsWith("toolgate: INVALID_ARGUMENT").contains("/priority").doesNotContain("Exception");
+
+            Run noKey = cli(Map.of(), "", "tools");
+            assertThat(noKey.exit()).isEqualTo(1);
+            assertThat(noKey.stderr().trim()).isEqualTo(
+                    "toolgate: TOOLGATE_API_KEY is not set; export TOOLGATE_API_KEY=tg_... (./toolgate demo prints one)");
+
+            Run unreachable = cli(Map.of("TOOLGATE_API_KEY", "tg_x", "TOOLGATE_ADDRESS", "127.0.0.1:1"), "", "tools");
+            assertThat(unreachable.exit()).isEqualTo(1);
+            assertThat(unreachable.stderr().lines().toList()).singleElement().asString().contains("cannot reach the gateway");
+        }
+    }
+}
