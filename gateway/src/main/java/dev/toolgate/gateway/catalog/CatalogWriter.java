@@ -93,7 +93,10 @@ public class CatalogWriter {
         return saved;
     }
 
-    /** Creates the tool (version 1) or adds a new version; returns the definition now current. */
+    /**
+     * Creates the tool (version 1) or, when the definition differs from the current version,
+     * adds a new version; an identical upsert changes nothing. Returns the current definition.
+     */
     @Transactional
     public ToolDefinition upsertHttpTool(ToolSpec spec) {
         List<FieldViolation> problems = new ArrayList<>();
@@ -127,6 +130,11 @@ public class CatalogWriter {
         Instant now = clock.instant();
         Optional<ToolEntity> existing = tools.findByTenantIdAndIntegrationIdAndName(spec.tenant(), integration.id(),
                 spec.name());
+        String qualifiedName = integration.name() + "." + spec.name();
+        if (existing.isPresent() && existing.get().deletedAt() == null && unchanged(existing.get(), spec, schema)) {
+            return catalog.find(spec.tenant(), qualifiedName)
+                    .orElseThrow(() -> new IllegalStateException("current tool " + qualifiedName + " is not in the catalog"));
+        }
         ToolEntity tool;
         if (existing.isPresent()) {
             ToolEntity e = existing.get();
@@ -140,8 +148,27 @@ public class CatalogWriter {
                 spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
                 Math.toIntExact(spec.timeout().toMillis()), now));
         catalog.invalidate(spec.tenant());
-        return catalog.find(spec.tenant(), integration.name() + "." + spec.name())
+        return catalog.find(spec.tenant(), qualifiedName)
                 .orElseThrow(() -> new IllegalStateException("tool just written is not in the catalog"));
+    }
+
+    /** True when the current version already says exactly what the spec says (no new version then). */
+    private boolean unchanged(ToolEntity tool, ToolSpec spec, JsonNode schema) {
+        return versions.findByTenantIdAndToolIdAndVersion(tool.tenantId(), tool.id(), tool.currentVersion())
+                .filter(v -> v.description().equals(spec.description())
+                        && v.annotations().equals(spec.annotations().encode())
+                        && v.timeoutMs() == spec.timeout().toMillis()
+                        && HttpBinding.fromJson(v.binding()).equals(spec.binding())
+                        && sameJson(v.inputSchema(), schema))
+                .isPresent();
+    }
+
+    private static boolean sameJson(String stored, JsonNode schema) {
+        try {
+            return JsonSupport.mapper().readTree(stored).equals(schema);
+        } catch (JsonProcessingException e) {
+            return false;
+        }
     }
 
     /** Deletes a tool (its versions stay for the call records); NOT_FOUND when absent. */

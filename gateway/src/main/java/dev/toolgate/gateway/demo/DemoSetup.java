@@ -5,26 +5,22 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.gateway.admin.AdminOperations;
 import dev.toolgate.gateway.admin.IssuedKey;
 import dev.toolgate.gateway.auth.Scopes;
-import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.CatalogWriter;
 import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.HttpBinding;
 import dev.toolgate.gateway.catalog.ParamBinding;
 import dev.toolgate.gateway.catalog.ParamLocation;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
-import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.catalog.ToolSpec;
-import dev.toolgate.gateway.core.JsonSupport;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * Registers the demo tenant: tenant {@code demo}, secret {@code support_desk_token},
- * integration {@code support_desk} and its tools. Safe to run on every start: it adds a
- * tool version only when the definition changed, and issues a fresh agent key each time.
+ * integration {@code support_desk} and its tools. Safe to run on every start: tools get a
+ * new version only when their definition changed, and each start issues a fresh agent key.
  */
 @Singleton
 public class DemoSetup {
@@ -49,12 +45,10 @@ public class DemoSetup {
 
     private final AdminOperations admin;
     private final CatalogWriter writer;
-    private final Catalog catalog;
 
-    public DemoSetup(AdminOperations admin, CatalogWriter writer, Catalog catalog) {
+    public DemoSetup(AdminOperations admin, CatalogWriter writer) {
         this.admin = requireNonNull(admin, "admin");
         this.writer = requireNonNull(writer, "writer");
-        this.catalog = requireNonNull(catalog, "catalog");
     }
 
     /** Points the demo integration at {@code baseUrl} with {@code token} and returns a new agent key. */
@@ -65,35 +59,15 @@ public class DemoSetup {
         admin.putSecret(TENANT, SECRET, token);
         writer.putHttpIntegration(TENANT, INTEGRATION, baseUrl, HttpAuth.bearer(SECRET),
                 "Support Desk API (example upstream of the demo)");
-        upsertIfChanged(new ToolSpec(TENANT, INTEGRATION, "create_support_case",
+        writer.upsertHttpTool(new ToolSpec(TENANT, INTEGRATION, "create_support_case",
                 "Open a support case for a customer. Returns the new case_id and its status.",
                 CREATE_CASE_SCHEMA, ToolAnnotations.NONE,
                 new HttpBinding("POST", "/support/cases", List.of()), Duration.ofSeconds(10)));
-        upsertIfChanged(new ToolSpec(TENANT, INTEGRATION, "get_support_case",
+        writer.upsertHttpTool(new ToolSpec(TENANT, INTEGRATION, "get_support_case",
                 "Read a support case by its case_id.",
                 GET_CASE_SCHEMA, new ToolAnnotations(true, false, true, false),
                 new HttpBinding("GET", "/support/cases/{case_id}",
                         List.of(new ParamBinding("case_id", ParamLocation.PATH, "case_id"))), Duration.ofSeconds(10)));
         return admin.createApiKey(TENANT, "demo-agent", Set.of(Scopes.TOOLS_CALL));
-    }
-
-    private void upsertIfChanged(ToolSpec spec) {
-        Optional<ToolDefinition> current = catalog.find(spec.tenant(), spec.integration() + "." + spec.name());
-        if (current.isPresent() && same(current.get(), spec)) {
-            return;
-        }
-        writer.upsertHttpTool(spec);
-    }
-
-    private static boolean same(ToolDefinition d, ToolSpec s) {
-        try {
-            return d.description().equals(s.description())
-                    && JsonSupport.mapper().readTree(d.inputSchemaJson()).equals(JsonSupport.mapper().readTree(s.inputSchemaJson()))
-                    && d.binding().equals(s.binding())
-                    && d.annotations().equals(s.annotations())
-                    && d.timeout().equals(s.timeout());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return false;
-        }
     }
 }

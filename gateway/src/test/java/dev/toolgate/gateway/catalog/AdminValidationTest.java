@@ -120,6 +120,14 @@ class AdminValidationTest {
     }
 
     @Test
+    void upsertTool_identicalDefinition_keepsTheVersion() {
+        assertThat(admin.upsertHttpTool(tool().build()).getVersion()).isEqualTo(1);
+        assertThat(admin.upsertHttpTool(tool().build()).getVersion()).isEqualTo(1);
+        assertThat(admin.upsertHttpTool(tool().setInputSchemaJson("{ \"type\" : \"object\" }").build()).getVersion())
+                .as("whitespace is no change").isEqualTo(1);
+    }
+
+    @Test
     void upsertTool_sameNameAgain_makesNewVersion_andDeleteHidesIt() {
         assertThat(admin.upsertHttpTool(tool().build()).getVersion()).isEqualTo(1);
         assertThat(admin.upsertHttpTool(tool().setDescription("changed").build()).getVersion()).isEqualTo(2);
