@@ -8,6 +8,7 @@ import dev.toolgate.gateway.auth.Scopes;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.core.StorageFailures;
 import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
@@ -121,6 +122,13 @@ public class ToolCallService {
             prepared = executor.prepare(tool, arguments);
         } catch (GatewayException e) {
             throw refuse(record.build(), statusOf(e), e);
+        } catch (RuntimeException e) {
+            if (!StorageFailures.isStorageFailure(e)) {
+                throw e;
+            }
+            LOG.error("call {} not executed: storage failed while preparing it", callId, e);
+            throw GatewayException.unavailable("STORAGE_UNAVAILABLE",
+                    "the gateway's storage is unavailable; nothing was executed, retry later", Map.of("call_id", callId));
         }
 
         Duration timeout = command.clientDeadline()

@@ -22,6 +22,7 @@ import java.util.Set;
  */
 @Singleton
 public class AuthInterceptor implements ServerInterceptor, Ordered {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthInterceptor.class);
     static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Set<String> PUBLIC_SERVICES = Set.of(
@@ -45,11 +46,19 @@ public class AuthInterceptor implements ServerInterceptor, Ordered {
         try {
             principal = authenticator.authenticate(headers.get(AUTHORIZATION));
         } catch (GatewayException e) {
-            StatusRuntimeException status = GrpcErrors.toStatus(e);
-            call.close(status.getStatus(), status.getTrailers());
-            return new ServerCall.Listener<>() { };
+            return refuse(call, e);
+        } catch (RuntimeException e) {
+            LOG.error("cannot verify credentials for {}", call.getMethodDescriptor().getFullMethodName(), e);
+            return refuse(call, GatewayException.unavailable("CREDENTIAL_STORE_UNAVAILABLE",
+                    "credentials cannot be verified right now; retry later", java.util.Map.of()));
         }
         return Contexts.interceptCall(PrincipalContext.with(principal), call, headers, next);
+    }
+
+    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, GatewayException e) {
+        StatusRuntimeException status = GrpcErrors.toStatus(e);
+        call.close(status.getStatus(), status.getTrailers());
+        return new ServerCall.Listener<>() { };
     }
 
     @Override

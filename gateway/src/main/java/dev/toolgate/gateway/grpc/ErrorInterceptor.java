@@ -1,6 +1,7 @@
 package dev.toolgate.gateway.grpc;
 
 import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.core.StorageFailures;
 import dev.toolgate.gateway.error.GatewayException;
 import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
@@ -51,6 +52,12 @@ public class ErrorInterceptor implements ServerInterceptor, Ordered {
                     guarded.closeOnce(e.getStatus(), e.getTrailers() == null ? new Metadata() : e.getTrailers());
                 } catch (RuntimeException e) {
                     String ref = Identifiers.newId("err");
+                    if (StorageFailures.isStorageFailure(e)) {
+                        LOG.error("storage unavailable {} in {}", ref, call.getMethodDescriptor().getFullMethodName(), e);
+                        guarded.closeOnce(Status.UNAVAILABLE.withDescription(
+                                "storage is unavailable, retry later (reference " + ref + ")"), new Metadata());
+                        return;
+                    }
                     LOG.error("internal error {} in {}", ref, call.getMethodDescriptor().getFullMethodName(), e);
                     guarded.closeOnce(Status.INTERNAL.withDescription("internal error, reference " + ref),
                             new Metadata());
