@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -33,6 +34,8 @@ public class Catalog {
     private final ToolVersionRepository versions;
     private final SchemaCompiler compiler;
     private final Map<String, TenantTools> cache = new ConcurrentHashMap<>();
+    /** Bumped by every invalidation, so a load that raced with a change is not cached. */
+    private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
 
     public Catalog(IntegrationRepository integrations, ToolRepository tools, ToolVersionRepository versions,
             SchemaCompiler compiler) {
@@ -57,6 +60,7 @@ public class Catalog {
     }
 
     public void invalidate(String tenant) {
+        generation(tenant).incrementAndGet();
         cache.remove(tenant);
     }
 
@@ -65,9 +69,20 @@ public class Catalog {
         if (cached != null) {
             return cached;
         }
+        AtomicLong generation = generation(tenant);
+        long before = generation.get();
         TenantTools loaded = load(tenant);
-        cache.putIfAbsent(tenant, loaded);
+        if (generation.get() == before) {
+            cache.putIfAbsent(tenant, loaded);
+            if (generation.get() != before) {
+                cache.remove(tenant, loaded);
+            }
+        }
         return loaded;
+    }
+
+    private AtomicLong generation(String tenant) {
+        return generations.computeIfAbsent(tenant, t -> new AtomicLong());
     }
 
     private TenantTools load(String tenant) {

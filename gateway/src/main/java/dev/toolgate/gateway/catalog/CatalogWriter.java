@@ -13,7 +13,8 @@ import dev.toolgate.gateway.secrets.SecretRepository;
 import dev.toolgate.gateway.tenancy.TenantRepository;
 import dev.toolgate.gateway.validation.SchemaCompiler;
 import jakarta.inject.Singleton;
-import jakarta.transaction.Transactional;
+import io.micronaut.transaction.TransactionOperations;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +27,8 @@ import java.util.Set;
 /**
  * Changes the registry: HTTP integrations and hand-defined HTTP tools. Validates everything
  * first and reports every problem at once; a refused change writes nothing. Each change to a
- * tool makes a new version. Invalidates the tenant's catalog after each change.
+ * tool makes a new version. Writes run in one transaction each; the tenant's catalog is
+ * invalidated after the commit, so no reader can cache what was not committed.
  */
 @Singleton
 public class CatalogWriter {
@@ -41,10 +43,11 @@ public class CatalogWriter {
     private final SchemaCompiler compiler;
     private final Catalog catalog;
     private final Clock clock;
+    private final TransactionOperations<Connection> tx;
 
     public CatalogWriter(TenantRepository tenants, IntegrationRepository integrations, ToolRepository tools,
             ToolVersionRepository versions, SecretRepository secrets, SchemaCompiler compiler, Catalog catalog,
-            Clock clock) {
+            Clock clock, TransactionOperations<Connection> tx) {
         this.tenants = requireNonNull(tenants, "tenants");
         this.integrations = requireNonNull(integrations, "integrations");
         this.tools = requireNonNull(tools, "tools");
@@ -53,10 +56,10 @@ public class CatalogWriter {
         this.compiler = requireNonNull(compiler, "compiler");
         this.catalog = requireNonNull(catalog, "catalog");
         this.clock = requireNonNull(clock, "clock");
+        this.tx = requireNonNull(tx, "tx");
     }
 
     /** Creates the integration, or updates base URL, auth and description when it exists. */
-    @Transactional
     public IntegrationEntity putHttpIntegration(String tenant, String name, String baseUrl, HttpAuth auth,
             String description) {
         List<FieldViolation> problems = new ArrayList<>();
@@ -72,6 +75,13 @@ public class CatalogWriter {
             Identifiers.checkName("auth.bearer.secret", auth.secret()).ifPresent(problems::add);
         }
         Identifiers.requireNoViolations(problems);
+        IntegrationEntity saved = tx.executeWrite(status -> writeIntegration(tenant, name, baseUrl, auth, description));
+        catalog.invalidate(tenant);
+        return saved;
+    }
+
+    private IntegrationEntity writeIntegration(String tenant, String name, String baseUrl, HttpAuth auth,
+            String description) {
         requireTenant(tenant);
         if (auth.kind() == HttpAuth.Kind.BEARER && secrets.findByTenantIdAndName(tenant, auth.secret()).isEmpty()) {
             throw GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '" + auth.secret()
@@ -89,7 +99,6 @@ public class CatalogWriter {
             saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http",
                     normalized, auth.kind().name(), auth.secret(), description, now, now));
         }
-        catalog.invalidate(tenant);
         return saved;
     }
 
@@ -97,7 +106,6 @@ public class CatalogWriter {
      * Creates the tool (version 1) or, when the definition differs from the current version,
      * adds a new version; an identical upsert changes nothing. Returns the current definition.
      */
-    @Transactional
     public ToolDefinition upsertHttpTool(ToolSpec spec) {
         List<FieldViolation> problems = new ArrayList<>();
         Identifiers.checkName("integration", spec.integration()).ifPresent(problems::add);
@@ -123,6 +131,14 @@ public class CatalogWriter {
             }
         }
         Identifiers.requireNoViolations(problems);
+        String qualifiedName = tx.executeWrite(status -> writeTool(spec, schema));
+        catalog.invalidate(spec.tenant());
+        return catalog.find(spec.tenant(), qualifiedName)
+                .orElseThrow(() -> new IllegalStateException("tool just written is not in the catalog"));
+    }
+
+    /** Writes a new version unless the current one is identical; returns the qualified name. */
+    private String writeTool(ToolSpec spec, JsonNode schema) {
         requireTenant(spec.tenant());
         IntegrationEntity integration = integrations.findByTenantIdAndName(spec.tenant(), spec.integration())
                 .orElseThrow(() -> GatewayException.notFound("INTEGRATION_NOT_FOUND", "integration '"
@@ -132,8 +148,7 @@ public class CatalogWriter {
                 spec.name());
         String qualifiedName = integration.name() + "." + spec.name();
         if (existing.isPresent() && existing.get().deletedAt() == null && unchanged(existing.get(), spec, schema)) {
-            return catalog.find(spec.tenant(), qualifiedName)
-                    .orElseThrow(() -> new IllegalStateException("current tool " + qualifiedName + " is not in the catalog"));
+            return qualifiedName;
         }
         ToolEntity tool;
         if (existing.isPresent()) {
@@ -147,9 +162,7 @@ public class CatalogWriter {
         versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), tool.id(), tool.currentVersion(),
                 spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
                 Math.toIntExact(spec.timeout().toMillis()), now));
-        catalog.invalidate(spec.tenant());
-        return catalog.find(spec.tenant(), qualifiedName)
-                .orElseThrow(() -> new IllegalStateException("tool just written is not in the catalog"));
+        return qualifiedName;
     }
 
     /** True when the current version already says exactly what the spec says (no new version then). */
@@ -172,8 +185,15 @@ public class CatalogWriter {
     }
 
     /** Deletes a tool (its versions stay for the call records); NOT_FOUND when absent. */
-    @Transactional
     public void deleteTool(String tenant, String qualifiedName) {
+        tx.executeWrite(status -> {
+            markDeleted(tenant, qualifiedName);
+            return null;
+        });
+        catalog.invalidate(tenant);
+    }
+
+    private void markDeleted(String tenant, String qualifiedName) {
         int dot = qualifiedName.indexOf('.');
         Optional<ToolEntity> tool = Optional.empty();
         if (dot > 0) {
@@ -187,7 +207,6 @@ public class CatalogWriter {
         Instant now = clock.instant();
         tools.update(new ToolEntity(t.id(), t.tenantId(), t.integrationId(), t.name(), t.currentVersion(),
                 t.createdAt(), now, now));
-        catalog.invalidate(tenant);
     }
 
     private void requireTenant(String tenant) {

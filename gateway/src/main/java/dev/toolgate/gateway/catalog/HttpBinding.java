@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  */
 public record HttpBinding(String method, String path, List<ParamBinding> params) {
     public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    /** RFC 3986 path characters plus the braces of {variables}. */
+    private static final Pattern PATH_CHARS = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=:@/%{}]*");
     private static final Pattern VARIABLE = Pattern.compile("\\{([^{}/]+)}");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-length",
@@ -60,10 +62,9 @@ public record HttpBinding(String method, String path, List<ParamBinding> params)
         if (!METHODS.contains(method)) {
             out.add(new FieldViolation("method", "method '" + method + "' must be one of GET, POST, PUT, PATCH, DELETE"));
         }
-        if (!path.startsWith("/") || path.length() > 2048 || path.contains("?") || path.contains("#")
-                || path.contains("..") || path.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
-            out.add(new FieldViolation("path", "path '" + path
-                    + "' must start with '/', hold no spaces, '?', '#' or '..' (put query parameters in params)"));
+        if (!path.startsWith("/") || path.length() > 2048 || path.contains("..") || !PATH_CHARS.matcher(path).matches()) {
+            out.add(new FieldViolation("path", "path '" + path + "' must start with '/' and hold only URL path"
+                    + " characters (no spaces, '?', '#', '..'); put query parameters in params"));
         }
         Set<String> arguments = new HashSet<>();
         Set<String> variablesBound = new HashSet<>();

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public class ToolCallService {
     private static final Logger LOG = LoggerFactory.getLogger(ToolCallService.class);
     private static final int MAX_TOOL_NAME = 200;
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
 
     private final Catalog catalog;
     private final ArgumentParser parser;
@@ -134,10 +135,15 @@ public class ToolCallService {
         Duration timeout = command.clientDeadline()
                 .filter(d -> d.compareTo(tool.timeout()) < 0)
                 .orElse(tool.timeout());
+        if (timeout.compareTo(MIN_TIMEOUT) < 0) {
+            throw refuse(record.build(), CallStatus.TIMEOUT, GatewayException.deadlineExceeded("DEADLINE_TOO_SHORT",
+                    "the client's deadline leaves no time to call the upstream; nothing was executed",
+                    Map.of("call_id", callId)));
+        }
         CallRecord started = record.build();
         start(started);
         try {
-            UpstreamResponse response = prepared.send(timeout.isNegative() ? Duration.ZERO : timeout);
+            UpstreamResponse response = prepared.send(timeout);
             CallRecord.Outcome outcome = CallRecord.Outcome.upstream(response.status(), response.resultJson());
             finish(started, outcome);
             return new CallResult(callId, outcome.status(), response.resultJson(), outcome.isError(),

@@ -29,6 +29,8 @@ class HttpBindingTest {
     void check_pathTraversalOrQuery_isReported() {
         assertThat(new HttpBinding("GET", "/a/../b", List.of()).check()).extracting(FieldViolation::field).containsExactly("path");
         assertThat(new HttpBinding("GET", "/a?b=c", List.of()).check()).extracting(FieldViolation::field).containsExactly("path");
+        assertThat(new HttpBinding("GET", "/a|b\"c", List.of()).check()).extracting(FieldViolation::field).containsExactly("path");
+        assertThat(new HttpBinding("GET", "/v1/items:search;x=1/%7Euser", List.of()).check()).isEmpty();
     }
 
     @Test
