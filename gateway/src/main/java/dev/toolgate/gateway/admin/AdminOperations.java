@@ -63,6 +63,10 @@ public class AdminOperations {
                     "agent_id is required: 1-128 chars of letters, digits and . _ : @ -, e.g. support-bot"));
         }
         Set<String> scopes = new TreeSet<>(requestedScopes.isEmpty() ? Scopes.DEFAULT : requestedScopes);
+        if (scopes.size() > Scopes.MAX_PER_KEY) {
+            problems.add(new FieldViolation("scopes", "at most " + Scopes.MAX_PER_KEY + " scopes per key, but got "
+                    + scopes.size()));
+        }
         for (String scope : scopes) {
             if (!Scopes.SYNTAX.matcher(scope).matches()) {
                 problems.add(new FieldViolation("scopes", "scope '" + Identifiers.abbreviate(scope)
@@ -96,8 +100,10 @@ public class AdminOperations {
             problems.add(new FieldViolation("value", "value is required"));
         } else if (value.length() > SecretStore.MAX_VALUE_CHARS) {
             problems.add(new FieldViolation("value", "value is longer than " + SecretStore.MAX_VALUE_CHARS + " chars"));
-        } else if (value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
-            problems.add(new FieldViolation("value", "value must not contain line breaks"));
+        } else if (!value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+            // credentials travel in HTTP headers: visible ASCII only (RFC 6750 token characters and more)
+            problems.add(new FieldViolation("value",
+                    "value must be visible ASCII characters only (no spaces, line breaks or non-ASCII)"));
         }
         Identifiers.requireNoViolations(problems);
         requireTenant(tenant);

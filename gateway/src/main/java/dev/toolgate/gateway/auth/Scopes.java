@@ -9,6 +9,7 @@ public final class Scopes {
     public static final String TOOLS_CONFIRM = "tools:confirm";
     public static final String ADMIN = "admin";
     public static final Set<String> DEFAULT = Set.of(TOOLS_CALL);
+    public static final int MAX_PER_KEY = 20;
     public static final Pattern SYNTAX = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,63}");
 
     private Scopes() {

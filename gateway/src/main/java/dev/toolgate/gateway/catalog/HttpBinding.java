@@ -29,6 +29,7 @@ public record HttpBinding(String method, String path, List<ParamBinding> params)
     private static final Pattern VARIABLE = Pattern.compile("\\{([^{}/]+)}");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-length",
+            "accept", "user-agent",
             "content-type", "connection", "transfer-encoding", "upgrade", "expect", "te", "trailer",
             "proxy-authorization", "cookie", "traceparent", "tracestate");
 

@@ -96,12 +96,13 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
     @Override
     public void createHttpIntegration(CreateHttpIntegrationRequest request, StreamObserver<Integration> response) {
         String tenant = tenant(request.getTenant());
-        HttpAuth auth = request.getAuth().hasBearer()
-                ? new HttpAuth(HttpAuth.Kind.BEARER, request.getAuth().getBearer().getSecret())
-                : HttpAuth.NONE;
         if (request.getAuth().hasBearer() && request.getAuth().getBearer().getSecret().isEmpty()) {
-            throw GatewayException.invalidArgument("auth.bearer.secret", "auth.bearer.secret names the secret holding the token; it is required");
+            throw GatewayException.invalidArgument("auth.bearer.secret",
+                    "auth.bearer.secret names the secret holding the token; it is required");
         }
+        HttpAuth auth = request.getAuth().hasBearer()
+                ? HttpAuth.bearer(request.getAuth().getBearer().getSecret())
+                : HttpAuth.NONE;
         reply(response, ProtoMapper.integration(catalog.putHttpIntegration(tenant, request.getName(),
                 request.getBaseUrl(), auth, request.getDescription())));
     }

@@ -11,11 +11,21 @@ import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.FieldViolation;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 
 /** Parses {@code arguments_json} under size and depth limits. Thread-safe. */
 @Singleton
 public class ArgumentParser {
+    /** Largest number of digits a number may need when written out in plain notation. */
+    static final int MAX_DIGITS = 400;
+
     private final ArgumentLimits limits;
     private final ObjectMapper mapper;
 
@@ -64,6 +74,36 @@ public class ArgumentParser {
             throw GatewayException.invalidArgument("", "arguments_json must be a JSON object, but was "
                     + (node == null ? "empty" : node.getNodeType().name().toLowerCase()));
         }
+        List<FieldViolation> extreme = new ArrayList<>();
+        findExtremeNumbers(node, "", extreme);
+        if (!extreme.isEmpty()) {
+            throw GatewayException.invalidArgument(Identifiers.summary(extreme), extreme);
+        }
         return node;
+    }
+
+    /**
+     * Numbers like {@code 1e999999999} are tiny as text but enormous when written out; refuse
+     * any whose magnitude or precision goes beyond {@link #MAX_DIGITS} digits.
+     */
+    private static void findExtremeNumbers(JsonNode node, String pointer, List<FieldViolation> out) {
+        if (node.isBigDecimal()) {
+            BigDecimal d = node.decimalValue();
+            if (Math.abs((long) d.scale()) > MAX_DIGITS || (long) d.precision() - d.scale() > MAX_DIGITS) {
+                out.add(new FieldViolation(pointer, (pointer.isEmpty() ? "arguments" : pointer)
+                        + ": number is out of range (more than " + MAX_DIGITS + " digits when written out)"));
+            }
+        } else if (node.isContainerNode()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    findExtremeNumbers(node.get(i), pointer + "/" + i, out);
+                }
+            }
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                findExtremeNumbers(f.getValue(), pointer + "/" + f.getKey().replace("~", "~0").replace("/", "~1"), out);
+            }
+        }
     }
 }

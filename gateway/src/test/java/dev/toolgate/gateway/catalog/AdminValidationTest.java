@@ -207,5 +207,31 @@ class AdminValidationTest {
         assertThat(fields(catchThrowableOfType(StatusRuntimeException.class, () -> admin.putSecret(
                 PutSecretRequest.newBuilder().setTenant(fx.tenant).setName("s").setValue("a\nb").build()))))
                 .containsExactly("value");
+        for (String bad : new String[] {"tok\u2019en-secret-value", "tok en-secret-value", "tok\u0001en-secret-value"}) {
+            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> admin.putSecret(
+                    PutSecretRequest.newBuilder().setTenant(fx.tenant).setName("s").setValue(bad).build()));
+            assertThat(fields(e)).containsExactly("value");
+            assertThat(e.toString() + Clients.violations(e)).doesNotContain("en-secret-value");
+        }
+    }
+
+    @Test
+    void createIntegration_emptyBearerSecretName_isInvalidNotInternal() {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
+                admin.createHttpIntegration(CreateHttpIntegrationRequest.newBuilder().setTenant(fx.tenant)
+                        .setName("x").setBaseUrl("https://api.example.com")
+                        .setAuth(HttpAuth.newBuilder().setBearer(BearerAuth.newBuilder())).build()));
+
+        assertThat(fields(e)).containsExactly("auth.bearer.secret");
+    }
+
+    @Test
+    void upsertTool_bindingToGatewayHeaders_isRefused() {
+        StatusRuntimeException e = upsertFails(tool()
+                .setInputSchemaJson("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},\"u\":{\"type\":\"string\"}}}")
+                .addParams(ParamBinding.newBuilder().setArgument("a").setLocation(ParamLocation.PARAM_LOCATION_HEADER).setName("Accept"))
+                .addParams(ParamBinding.newBuilder().setArgument("u").setLocation(ParamLocation.PARAM_LOCATION_HEADER).setName("user-agent")));
+
+        assertThat(fields(e)).containsExactly("params[0].name", "params[1].name");
     }
 }

@@ -74,7 +74,13 @@ public class HttpToolExecutor implements ToolExecutor {
         }
         HttpAuth auth = integration.auth();
         if (auth.kind() == HttpAuth.Kind.BEARER) {
-            request.header("Authorization", "Bearer " + bearerToken(tool.tenantId(), integration, auth.secret()));
+            String token = bearerToken(tool.tenantId(), integration, auth.secret());
+            if (!RequestRenderer.isHeaderValue(token)) {
+                // never let the HTTP client reject it: its message would carry the token
+                throw GatewayException.failedPrecondition("SECRET_UNUSABLE", "secret '" + auth.secret()
+                        + "' cannot be sent in an Authorization header; store it again as visible ASCII");
+            }
+            request.header("Authorization", "Bearer " + token);
         }
         return new HttpPreparedCall(request, integration.name());
     }

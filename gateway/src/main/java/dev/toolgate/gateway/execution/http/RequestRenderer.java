@@ -48,6 +48,9 @@ final class RequestRenderer {
                     String text = scalarText(value);
                     if (text.isEmpty()) {
                         problems.add(new FieldViolation("/" + arg, "/" + arg + ": must not be empty (it is part of the URL path)"));
+                    } else if (text.chars().allMatch(c -> c == '.')) {
+                        problems.add(new FieldViolation("/" + arg, "/" + arg
+                                + ": must not be '.' or '..' (it would change the URL path)"));
                     }
                     path = path.replace("{" + p.name() + "}", PercentEncoding.encode(text));
                 }
@@ -62,8 +65,9 @@ final class RequestRenderer {
                 }
                 case HEADER -> {
                     String text = scalarText(value);
-                    if (text.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
-                        problems.add(new FieldViolation("/" + arg, "/" + arg + ": must not contain control characters or line breaks (it is sent as an HTTP header)"));
+                    if (!isHeaderValue(text)) {
+                        problems.add(new FieldViolation("/" + arg, "/" + arg + ": must not contain control characters,"
+                                + " line breaks or characters beyond Latin-1 (it is sent as an HTTP header)"));
                     } else {
                         headers.put(p.name(), text);
                     }
@@ -84,6 +88,11 @@ final class RequestRenderer {
         String pathAndQuery = query.isEmpty() ? path : path + "?" + String.join("&", query);
         String bodyText = binding.sendsBody() && !body.isEmpty() ? body.toString() : "";
         return new Rendered(pathAndQuery, headers, bodyText);
+    }
+
+    /** The JDK HTTP client's rule for header values: Latin-1 without controls other than tab. */
+    static boolean isHeaderValue(String text) {
+        return text.chars().allMatch(c -> (c >= 0x20 && c != 0x7f && c <= 0xff) || c == '\t');
     }
 
     private static String scalarText(JsonNode value) {

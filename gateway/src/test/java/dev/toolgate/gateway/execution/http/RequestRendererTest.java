@@ -59,4 +59,22 @@ class RequestRendererTest {
                 .satisfies(e -> assertThat(((GatewayException) e).violations().get(0).field()).isEqualTo("/id"));
         assertThatThrownBy(() -> RequestRenderer.render(b, json("{\"id\":\"\"}"))).isInstanceOf(GatewayException.class);
     }
+
+    @Test
+    void render_dotSegmentPathValue_isRefused() throws Exception {
+        var b = new HttpBinding("GET", "/u/{id}/orders", List.of(new ParamBinding("id", ParamLocation.PATH, "id")));
+        for (String dots : new String[] {".", "..", "..."}) {
+            assertThatThrownBy(() -> RequestRenderer.render(b, json("{\"id\":\"" + dots + "\"}")))
+                    .isInstanceOf(GatewayException.class).hasMessageContaining("cannot be placed");
+        }
+        assertThat(RequestRenderer.render(b, json("{\"id\":\"a.b\"}")).pathAndQuery()).isEqualTo("/u/a.b/orders");
+    }
+
+    @Test
+    void render_headerBeyondLatin1_isRefused() throws Exception {
+        var b = new HttpBinding("GET", "/x", List.of(new ParamBinding("h", ParamLocation.HEADER, "X-Note")));
+        assertThatThrownBy(() -> RequestRenderer.render(b, json("{\"h\":\"it\u2019s\"}")))
+                .isInstanceOf(GatewayException.class);
+        assertThat(RequestRenderer.render(b, json("{\"h\":\"caf\u00e9\"}")).headers()).containsEntry("X-Note", "café");
+    }
 }
