@@ -12,7 +12,7 @@ CREATE TABLE api_keys (
     tenant_id   VARCHAR(63)   NOT NULL REFERENCES tenants (id),
     agent_id    VARCHAR(128)  NOT NULL,
     key_hash    VARCHAR(64)   NOT NULL UNIQUE,
-    scopes      VARCHAR(1000) NOT NULL,
+    scopes      VARCHAR(1400) NOT NULL,
     created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     revoked_at  TIMESTAMP WITH TIME ZONE
 );
@@ -39,7 +39,7 @@ CREATE TABLE integrations (
     base_url     VARCHAR(2048) NOT NULL,
     auth_kind    VARCHAR(16)   NOT NULL,
     auth_secret  VARCHAR(63)   NOT NULL,
-    description  VARCHAR(2000) NOT NULL,
+    description  TEXT          NOT NULL,
     created_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     updated_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT integrations_name UNIQUE (tenant_id, name)
@@ -74,11 +74,14 @@ CREATE TABLE tool_versions (
 );
 CREATE INDEX tool_versions_tenant ON tool_versions (tenant_id);
 
--- One row per tool call: allowed, refused or failed.
+-- One row per tool call: allowed, refused or failed. execution_key is the call id for calls
+-- that were sent upstream (unique per tenant: a call id executes once) and NULL for refusals,
+-- so a refused call id can be retried with corrected arguments.
 CREATE TABLE tool_calls (
     id               VARCHAR(40)  PRIMARY KEY,
     tenant_id        VARCHAR(63)  NOT NULL,
     call_id          VARCHAR(128) NOT NULL,
+    execution_key    VARCHAR(128),
     agent_id         VARCHAR(128) NOT NULL,
     key_id           VARCHAR(40)  NOT NULL,
     session_id       VARCHAR(128) NOT NULL,
@@ -93,6 +96,7 @@ CREATE TABLE tool_calls (
     duration_micros  BIGINT       NOT NULL,
     started_at       TIMESTAMP WITH TIME ZONE NOT NULL,
     finished_at      TIMESTAMP WITH TIME ZONE,
-    CONSTRAINT tool_calls_call_id UNIQUE (tenant_id, call_id)
+    CONSTRAINT tool_calls_execution_key UNIQUE (tenant_id, execution_key)
 );
+CREATE INDEX tool_calls_tenant_call_id ON tool_calls (tenant_id, call_id);
 CREATE INDEX tool_calls_tenant_started ON tool_calls (tenant_id, started_at);

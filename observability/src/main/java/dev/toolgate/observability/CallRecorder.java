@@ -3,16 +3,18 @@ package dev.toolgate.observability;
 /**
  * Stores call records. Implementations are thread-safe.
  *
- * <p>A call that executes is stored twice: {@link #start} before the upstream is called (so a
- * crash leaves a {@code RUNNING} row, never nothing) and {@link #finish} after. A refused call
- * is stored once, finished, with {@link #start}.
+ * <p>A call that executes is stored twice: {@link #start} with a {@code RUNNING} record before
+ * the upstream is called (so a crash leaves a {@code RUNNING} row, never nothing) and
+ * {@link #finish} after. A call id executes at most once per tenant. A refused call is stored
+ * once, already finished, with {@link #start}; refusals do not use up the call id.
  */
 public interface CallRecorder {
 
     /**
      * Inserts the record.
      *
-     * @return false when the tenant already has a call with this call id (nothing is written)
+     * @return false when the record is {@code RUNNING} and the tenant already executed a call
+     *         with this call id (nothing is written); always true for finished records
      * @throws CallRecordException when the store fails
      */
     boolean start(CallRecord record);

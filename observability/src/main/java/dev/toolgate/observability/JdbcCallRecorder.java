@@ -20,13 +20,14 @@ public final class JdbcCallRecorder implements CallRecorder {
 
     private static final String INSERT = """
             INSERT INTO tool_calls (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
-                arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at,
+                execution_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private static final String UPDATE = """
             UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
                 duration_micros = ?, finished_at = ?
-            WHERE tenant_id = ? AND call_id = ?""";
+            WHERE tenant_id = ? AND execution_key = ?""";
 
     private final DataSource dataSource;
     private final int maxTextChars;
@@ -67,6 +68,11 @@ public final class JdbcCallRecorder implements CallRecorder {
                 ps.setTimestamp(17, Timestamp.from(r.finishedAt().get()));
             } else {
                 ps.setNull(17, Types.TIMESTAMP);
+            }
+            if (r.status() == CallStatus.RUNNING) {
+                ps.setString(18, r.callId());
+            } else {
+                ps.setNull(18, Types.VARCHAR);
             }
             ps.executeUpdate();
             return true;

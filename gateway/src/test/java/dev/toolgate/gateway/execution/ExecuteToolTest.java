@@ -43,6 +43,12 @@ class ExecuteToolTest {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    dev.toolgate.gateway.auth.Authenticator authenticator;
+
+    @Inject
+    ToolCallService calls;
+
     TestUpstream upstream;
     TenantFixture fx;
     ToolServiceGrpc.ToolServiceBlockingStub tools;
@@ -331,6 +337,39 @@ class ExecuteToolTest {
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
         assertThat(upstream.exchangesTo("/cases")).hasSize(1);
         assertThat(rows.calls(fx.tenant)).hasSize(1);
+    }
+
+    @Test
+    void execute_refusedCallId_canBeRetriedWithFixedArguments_thenNotAgain() {
+        fx.createCaseTool("/cases", 5_000);
+        ExecuteToolRequest.Builder request = ExecuteToolRequest.newBuilder().setTool("desk.create_case").setCallId("retry-me");
+
+        assertThatThrownBy(() -> tools.executeTool(request.setArgumentsJson("{}").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+        assertThat(tools.executeTool(request.setArgumentsJson(VALID).build()).getStatus())
+                .isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThatThrownBy(() -> tools.executeTool(request.setArgumentsJson(VALID).build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+
+        assertThat(upstream.exchangesTo("/cases")).hasSize(1);
+        assertThat(rows.calls(fx.tenant)).extracting(r -> r.get("status"))
+                .containsExactly("INVALID_ARGUMENTS", "SUCCEEDED");
+    }
+
+    @Test
+    void execute_clientDeadlineAlreadyPassed_isRecordedAsTimeoutWithoutCallingUpstream() {
+        fx.createCaseTool("/cases", 5_000);
+        dev.toolgate.gateway.auth.Principal agent = authenticator.authenticate("Bearer " + fx.agentKey);
+
+        dev.toolgate.gateway.error.GatewayException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                dev.toolgate.gateway.error.GatewayException.class, () -> calls.execute(agent, new ExecuteCommand(
+                        "desk.create_case", VALID, "late-1", "", java.util.Optional.of(java.time.Duration.ZERO))));
+
+        assertThat(e.code()).isEqualTo(dev.toolgate.gateway.error.ErrorCode.DEADLINE_EXCEEDED);
+        assertThat(upstream.exchanges()).isEmpty();
+        assertThat(rows.call(fx.tenant, "late-1")).containsEntry("status", "TIMEOUT");
     }
 
     @Test

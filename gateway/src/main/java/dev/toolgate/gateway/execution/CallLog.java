@@ -1,0 +1,80 @@
+package dev.toolgate.gateway.execution;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.observability.CallRecord;
+import dev.toolgate.observability.CallRecordException;
+import dev.toolgate.observability.CallRecorder;
+import dev.toolgate.observability.CallStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The call path's view of the call records: a refusal is written once, finished; an execution
+ * is started (durably, or the call is refused) and finished. Thread-safe.
+ */
+final class CallLog {
+    private static final Logger LOG = LoggerFactory.getLogger(CallLog.class);
+
+    private final CallRecorder recorder;
+    private final Clock clock;
+
+    CallLog(CallRecorder recorder, Clock clock) {
+        this.recorder = requireNonNull(recorder, "recorder");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** Records a call that did not reach the upstream and returns {@code e} for throwing. */
+    GatewayException refuse(CallRecord call, CallStatus status, GatewayException e) {
+        CallRecord.Outcome outcome = status.isRefusal()
+                ? CallRecord.Outcome.refused(status, e.getMessage())
+                : CallRecord.Outcome.failed(status, e.getMessage());
+        try {
+            recorder.start(call.finish(outcome, now(call.startedAt())));
+        } catch (CallRecordException ex) {
+            LOG.error("refused call {} could not be recorded", call.callId(), ex);
+        }
+        return e;
+    }
+
+    /**
+     * Durably records the start of an execution.
+     *
+     * @throws GatewayException UNAVAILABLE when the row cannot be written, ALREADY_EXISTS when
+     *         the call id already ran
+     */
+    void start(CallRecord started) {
+        boolean inserted;
+        try {
+            inserted = recorder.start(started);
+        } catch (CallRecordException e) {
+            LOG.error("call {} not executed: its record could not be stored", started.callId(), e);
+            throw GatewayException.unavailable("CALL_RECORD_UNAVAILABLE",
+                    "the gateway cannot record calls right now; nothing was executed, retry later",
+                    Map.of("call_id", started.callId()));
+        }
+        if (!inserted) {
+            throw GatewayException.alreadyExists("CALL_ID_USED", "call_id '" + started.callId()
+                    + "' was already executed; send a new call_id for a new call");
+        }
+    }
+
+    /** Records the outcome of a started execution; a failure to do so is logged, never thrown. */
+    void finish(CallRecord started, CallRecord.Outcome outcome) {
+        try {
+            recorder.finish(started.finish(outcome, now(started.startedAt())));
+        } catch (CallRecordException e) {
+            LOG.error("call {} executed but its outcome could not be recorded (row stays RUNNING)",
+                    started.callId(), e);
+        }
+    }
+
+    private Instant now(Instant startedAt) {
+        Instant now = clock.instant();
+        return now.isBefore(startedAt) ? startedAt : now;
+    }
+}
