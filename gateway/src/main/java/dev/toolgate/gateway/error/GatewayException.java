@@ -65,6 +65,11 @@ public final class GatewayException extends RuntimeException {
         return of(ErrorCode.FAILED_PRECONDITION, reason, message);
     }
 
+    /** A concurrent change won; retrying the request is safe. */
+    public static GatewayException aborted(String reason, String message) {
+        return of(ErrorCode.ABORTED, reason, message);
+    }
+
     public static GatewayException deadlineExceeded(String reason, String message, Map<String, String> metadata) {
         return new GatewayException(ErrorCode.DEADLINE_EXCEEDED, reason, message, List.of(), List.of(), metadata,
                 null);
@@ -76,6 +81,17 @@ public final class GatewayException extends RuntimeException {
 
     public static GatewayException internal(String message, Throwable cause) {
         return new GatewayException(ErrorCode.INTERNAL, "INTERNAL", message, List.of(), List.of(), Map.of(), cause);
+    }
+
+    /** A fault with a reference id that is logged with the cause; the message has no internals. */
+    public static GatewayException internal(String reason, String message, String reference) {
+        return new GatewayException(ErrorCode.INTERNAL, reason, message, List.of(), List.of(),
+                Map.of("reference", reference), null);
+    }
+
+    public static GatewayException unavailable(String reason, String message, String reference) {
+        return new GatewayException(ErrorCode.UNAVAILABLE, reason, message, List.of(), List.of(),
+                Map.of("reference", reference), null);
     }
 
     public ErrorCode code() {

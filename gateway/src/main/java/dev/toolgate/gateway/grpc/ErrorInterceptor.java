@@ -51,19 +51,28 @@ public class ErrorInterceptor implements ServerInterceptor, Ordered {
                 } catch (StatusRuntimeException e) {
                     guarded.closeOnce(e.getStatus(), e.getTrailers() == null ? new Metadata() : e.getTrailers());
                 } catch (RuntimeException e) {
-                    String ref = Identifiers.newId("err");
-                    if (StorageFailures.isStorageFailure(e)) {
-                        LOG.error("storage unavailable {} in {}", ref, call.getMethodDescriptor().getFullMethodName(), e);
-                        guarded.closeOnce(Status.UNAVAILABLE.withDescription(
-                                "storage is unavailable, retry later (reference " + ref + ")"), new Metadata());
-                        return;
-                    }
-                    LOG.error("internal error {} in {}", ref, call.getMethodDescriptor().getFullMethodName(), e);
-                    guarded.closeOnce(Status.INTERNAL.withDescription("internal error, reference " + ref),
-                            new Metadata());
+                    StatusRuntimeException s = GrpcErrors.toStatus(classify(e, call.getMethodDescriptor().getFullMethodName()));
+                    guarded.closeOnce(s.getStatus(), s.getTrailers());
                 }
             }
         };
+    }
+
+    /** Turns an unexpected exception into the gateway's error model, logging what the client must not see. */
+    private static GatewayException classify(RuntimeException e, String method) {
+        String ref = Identifiers.newId("err");
+        if (StorageFailures.isConstraintViolation(e)) {
+            LOG.warn("conflicting concurrent change {} in {}: {}", ref, method, e.getMessage());
+            return GatewayException.aborted("CONCURRENT_CHANGE",
+                    "a concurrent change to the same object won; retry the request");
+        }
+        if (StorageFailures.isStorageFailure(e)) {
+            LOG.error("storage unavailable {} in {}", ref, method, e);
+            return GatewayException.unavailable("STORAGE_UNAVAILABLE",
+                    "storage is unavailable, retry later (reference " + ref + ")", ref);
+        }
+        LOG.error("internal error {} in {}", ref, method, e);
+        return GatewayException.internal("INTERNAL", "internal error, reference " + ref, ref);
     }
 
     @Override

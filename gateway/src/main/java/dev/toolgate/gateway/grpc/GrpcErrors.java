@@ -57,6 +57,7 @@ public final class GrpcErrors {
             case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Code.PERMISSION_DENIED;
             case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
+            case ABORTED -> Code.ABORTED;
             case DEADLINE_EXCEEDED -> Code.DEADLINE_EXCEEDED;
             case UNAVAILABLE -> Code.UNAVAILABLE;
             case INTERNAL -> Code.INTERNAL;

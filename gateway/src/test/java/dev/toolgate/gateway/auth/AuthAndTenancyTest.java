@@ -148,8 +148,12 @@ class AuthAndTenancyTest {
         String bAdmin = Clients.bootstrapAdmin(channel).createApiKey(CreateApiKeyRequest.newBuilder()
                 .setTenant(b.tenant).setAgentId("b-admin").addScopes("admin").build()).getApiKey();
 
-        adminRpcs(a.tenant).forEach((name, rpc) -> assertThat(codeOf(() -> rpc.accept(Clients.admin(channel, bAdmin))))
-                .as(name).isEqualTo(Status.Code.NOT_FOUND));
+        adminRpcs(a.tenant).forEach((name, rpc) -> {
+            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> rpc.accept(Clients.admin(channel, bAdmin)));
+            assertThat(e.getStatus().getCode()).as(name).isEqualTo(Status.Code.NOT_FOUND);
+            assertThat(Clients.errorInfo(e).getReason()).as(name).isEqualTo("TENANT_NOT_FOUND");
+        });
         assertThat(Clients.tools(channel, a.agentKey).listTools(ListToolsRequest.getDefaultInstance()).getToolsCount())
                 .as("tenant A's tool survived").isEqualTo(1);
     }
@@ -203,9 +207,37 @@ class AuthAndTenancyTest {
     }
 
     @Test
-    void healthAndReflection_needNoKey() {
+    void health_needsNoKey() {
         io.grpc.health.v1.HealthCheckResponse health = io.grpc.health.v1.HealthGrpc.newBlockingStub(channel)
                 .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
         assertThat(health.getStatus()).isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    }
+
+    @Test
+    void reflection_needsNoKey_andListsBothServices() throws Exception {
+        java.util.concurrent.CompletableFuture<java.util.List<String>> services = new java.util.concurrent.CompletableFuture<>();
+        io.grpc.stub.StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> requests =
+                io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                        new io.grpc.stub.StreamObserver<>() {
+                            @Override
+                            public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+                                services.complete(r.getListServicesResponse().getServiceList().stream()
+                                        .map(io.grpc.reflection.v1.ServiceResponse::getName).toList());
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                services.completeExceptionally(t);
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                            }
+                        });
+        requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("*").build());
+        requests.onCompleted();
+
+        assertThat(services.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .contains("toolgate.v1.ToolService", "toolgate.v1.AdminService", "grpc.health.v1.Health");
     }
 }

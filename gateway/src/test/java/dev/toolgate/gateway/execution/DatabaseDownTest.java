@@ -62,6 +62,7 @@ class DatabaseDownTest {
                         Clients.tools(channel, fx.agentKey).listTools(ListToolsRequest.getDefaultInstance()));
                 assertThat(overGrpc.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(overGrpc.getStatus().getDescription()).contains("retry later");
+                assertThat(Clients.errorInfo(overGrpc).getReason()).isEqualTo("CREDENTIAL_STORE_UNAVAILABLE");
 
                 ToolCallService calls = ctx.getBean(ToolCallService.class);
                 GatewayException noRecord = catchThrowableOfType(GatewayException.class, () -> calls.execute(agent,
