@@ -25,6 +25,13 @@ final class DemoCommand implements Callable<Integer> {
         if (System.getenv("TOOLGATE_EGRESS_ALLOW_PRIVATE_NETWORKS") == null) {
             props.put("toolgate.egress.allow-private-networks", true); // the demo upstream is on 127.0.0.1
         }
+        // a laptop demo listens on loopback only, unless told otherwise
+        if (System.getenv("TOOLGATE_GRPC_HOST") == null) {
+            props.put("grpc.server.host", "127.0.0.1");
+        }
+        if (System.getenv("TOOLGATE_HTTP_HOST") == null) {
+            props.put("micronaut.server.host", "127.0.0.1");
+        }
         String adminKey = System.getenv("TOOLGATE_ADMIN_KEY");
         boolean generatedAdminKey = adminKey == null || adminKey.isBlank();
         if (generatedAdminKey) {
@@ -35,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
         IssuedKey key = ctx.getBean(DemoSetup.class).apply(upstream.baseUrl(), upstream.token());
         int grpcPort = GatewayRuntime.grpcPort(ctx);
 
-        System.out.println("Toolgate demo: gRPC on 127.0.0.1:" + grpcPort + ", HTTP health on :"
+        System.out.println("Toolgate demo: gRPC on 127.0.0.1:" + grpcPort + ", HTTP health on http://127.0.0.1:"
                 + GatewayRuntime.httpPort(ctx) + "/health, data in ./data");
         System.out.println("Support Desk upstream on " + upstream.baseUrl()
                 + " (expects the bearer token stored in secret demo/support_desk_token)");

@@ -1,0 +1,116 @@
+package dev.toolgate.gateway.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.gateway.cli.ToolgateCli;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Acceptance item 1 as a user does it: {@code toolgate demo} in a fresh directory, then a
+ * foreign client ({@code buf curl} through server reflection) with the printed key.
+ */
+class DemoCommandTest {
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final Path BUF = ROOT.resolve("examples/clients/node/node_modules/.bin/buf");
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void demo_servesTheSupportDeskTool_toBufCurlWithThePrintedKey() throws Exception {
+        assertThat(BUF).as("buf is installed with the Node client's packages: run ./toolgate test").exists();
+        Path workDir = Files.createTempDirectory("toolgate-demo");
+        int grpcPort = freePort();
+        int httpPort = freePort();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ToolgateCli.class.getName(), "demo")
+                .directory(workDir.toFile()).redirectErrorStream(true);
+        pb.environment().put("TOOLGATE_GRPC_PORT", String.valueOf(grpcPort));
+        pb.environment().put("TOOLGATE_HTTP_PORT", String.valueOf(httpPort));
+        pb.environment().remove("TOOLGATE_ADMIN_KEY");
+        pb.environment().remove("TOOLGATE_DB_URL");
+        Process demo = pb.start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(demo.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    output.add(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        try {
+            String key = awaitKey(output, demo);
+
+            String base = "http://127.0.0.1:" + grpcPort + "/toolgate.v1.ToolService/";
+            String listed = buf(key, base + "ListTools", null);
+            String executed = buf(key, base + "ExecuteTool", "{\"tool\":\"support_desk.create_support_case\","
+                    + "\"arguments_json\":\"{\\\"customer_id\\\":\\\"acme\\\",\\\"summary\\\":\\\"x\\\",\\\"priority\\\":\\\"low\\\"}\"}");
+
+            assertThat(listed).contains("support_desk.create_support_case").contains("support_desk.get_support_case");
+            assertThat(executed).contains("CALL_STATUS_SUCCEEDED").contains("case_id").contains("CASE-000001");
+            assertThat(output).anyMatch(l -> l.equals("support-desk: POST /support/cases -> 201 (bearer token matched)"));
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("UP");
+            assertThat(output).filteredOn(l -> l.startsWith("TOOLGATE_API_KEY=")).hasSize(1);
+            assertThat(output).noneMatch(l -> l.contains(" ERROR "));
+        } finally {
+            demo.destroy();
+            if (!demo.waitFor(10, TimeUnit.SECONDS)) {
+                demo.destroyForcibly();
+            }
+            reader.join(5_000);
+        }
+    }
+
+    private static String awaitKey(List<String> output, Process demo) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < end) {
+            for (String line : output) {
+                if (line.startsWith("TOOLGATE_API_KEY=tg_")) {
+                    return line.substring("TOOLGATE_API_KEY=".length()).trim();
+                }
+            }
+            if (!demo.isAlive()) {
+                throw new AssertionError("demo exited with " + demo.exitValue() + ":\n" + String.join("\n", output));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("demo printed no key within 90 s:\n" + String.join("\n", output));
+    }
+
+    private static String buf(String key, String url, String data) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(BUF.toString(), "curl", "--protocol", "grpc",
+                "--http2-prior-knowledge", "-H", "authorization: Bearer " + key));
+        if (data != null) {
+            cmd.addAll(List.of("-d", data));
+        }
+        cmd.add(url);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
+    }
+}
