@@ -52,15 +52,45 @@ public class EgressGuard {
         }
         byte[] b = a.getAddress();
         if (a instanceof Inet4Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            return first == 0 || (first == 100 && second >= 64 && second < 128) // CGNAT 100.64/10
-                    || (first == 198 && (second == 18 || second == 19)); // benchmarking 198.18/15
+            return isInternalV4(b);
         }
         if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) == 0xfc; // unique local fc00::/7
+            if ((b[0] & 0xfe) == 0xfc) {
+                return true; // unique local fc00::/7
+            }
+            byte[] embedded = embeddedV4(b);
+            return embedded != null && isInternalV4(embedded);
         }
         return false;
+    }
+
+    private static boolean isInternalV4(byte[] b) {
+        int first = b[0] & 0xff;
+        int second = b[1] & 0xff;
+        return first == 0 || first == 10 || first == 127 || first >= 224 // this net, private, loopback, multicast, 240/4, broadcast
+                || (first == 172 && second >= 16 && second < 32)
+                || (first == 192 && second == 168)
+                || (first == 169 && second == 254)
+                || (first == 100 && second >= 64 && second < 128) // CGNAT 100.64/10
+                || (first == 198 && (second == 18 || second == 19)); // benchmarking 198.18/15
+    }
+
+    /** The IPv4 address inside NAT64 (64:ff9b::/96), 6to4 (2002::/16) or IPv4-compatible (::/96) addresses. */
+    private static byte[] embeddedV4(byte[] b) {
+        if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+            return new byte[] {b[2], b[3], b[4], b[5]};
+        }
+        boolean nat64 = (b[0] & 0xff) == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b;
+        boolean compatible = true;
+        for (int i = 0; i < 12; i++) {
+            compatible &= b[i] == 0;
+        }
+        if (nat64) {
+            for (int i = 4; i < 12; i++) {
+                nat64 &= b[i] == 0;
+            }
+        }
+        return nat64 || compatible ? new byte[] {b[12], b[13], b[14], b[15]} : null;
     }
 
     /** Syntax check of an integration base URL: absolute http(s), a host, no user info, query or fragment. */

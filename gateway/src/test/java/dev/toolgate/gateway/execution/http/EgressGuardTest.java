@@ -13,14 +13,15 @@ class EgressGuardTest {
     @Test
     void isInternal_privateLoopbackLinkLocalAndMetadata_areInternal() throws Exception {
         for (String ip : new String[] {"127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
-                "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1"}) {
+                "100.64.0.1", "0.0.0.0", "::1", "fd00::1", "fe80::1", "240.0.0.1", "255.255.255.255",
+                "::ffff:127.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "::10.0.0.1"}) {
             assertThat(internal(ip)).as(ip).isTrue();
         }
     }
 
     @Test
     void isInternal_publicAddresses_areNot() throws Exception {
-        for (String ip : new String[] {"8.8.8.8", "1.1.1.1", "2001:4860:4860::8888"}) {
+        for (String ip : new String[] {"8.8.8.8", "1.1.1.1", "2001:4860:4860::8888", "64:ff9b::808:808", "2002:808:808::"}) {
             assertThat(internal(ip)).as(ip).isFalse();
         }
     }
