@@ -6,8 +6,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.validation.CompiledSchema;
 import dev.toolgate.gateway.validation.SchemaCompiler;
+import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,8 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tools of each tenant, loaded from the registry on first use and kept in memory with
- * compiled schemas; {@link #invalidate} drops a tenant's entry after a change. Lookups never
- * cross tenants. Thread-safe.
+ * compiled schemas. {@link #invalidate} drops a tenant's entry after a change made here;
+ * changes made by other gateway instances are noticed by comparing the tenant's catalog
+ * revision in the database, at most once per {@code toolgate.catalog.refresh-interval}.
+ * Lookups never cross tenants. Thread-safe.
  */
 @Singleton
 public class Catalog {
@@ -33,16 +38,27 @@ public class Catalog {
     private final ToolRepository tools;
     private final ToolVersionRepository versions;
     private final SchemaCompiler compiler;
+    private final CatalogRevisionRepository revisions;
+    private final Clock clock;
+    private final Duration refreshInterval;
     private final Map<String, TenantTools> cache = new ConcurrentHashMap<>();
     /** Bumped by every invalidation, so a load that raced with a change is not cached. */
     private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
 
     public Catalog(IntegrationRepository integrations, ToolRepository tools, ToolVersionRepository versions,
-            SchemaCompiler compiler) {
+            SchemaCompiler compiler, CatalogRevisionRepository revisions, Clock clock,
+            @Value("${toolgate.catalog.refresh-interval:1s}") Duration refreshInterval) {
         this.integrations = requireNonNull(integrations, "integrations");
         this.tools = requireNonNull(tools, "tools");
         this.versions = requireNonNull(versions, "versions");
         this.compiler = requireNonNull(compiler, "compiler");
+        this.revisions = requireNonNull(revisions, "revisions");
+        this.clock = requireNonNull(clock, "clock");
+        if (refreshInterval.isNegative()) {
+            throw new IllegalArgumentException("toolgate.catalog.refresh-interval must not be negative, but was "
+                    + refreshInterval);
+        }
+        this.refreshInterval = refreshInterval;
     }
 
     /** The tenant's tools ordered by qualified name. */
@@ -66,7 +82,7 @@ public class Catalog {
 
     private TenantTools tenantTools(String tenant) {
         TenantTools cached = cache.get(tenant);
-        if (cached != null) {
+        if (cached != null && isFresh(tenant, cached)) {
             return cached;
         }
         AtomicLong generation = generation(tenant);
@@ -81,11 +97,34 @@ public class Catalog {
         return loaded;
     }
 
+    /** True when the entry was checked recently or its revision is still current (then it counts as checked now). */
+    private boolean isFresh(String tenant, TenantTools cached) {
+        Instant now = clock.instant();
+        if (Duration.between(cached.checkedAt(), now).compareTo(refreshInterval) < 0) {
+            return true;
+        }
+        long current;
+        try {
+            current = revisions.revisionOf(tenant);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot check the catalog revision of tenant {}; serving the cached catalog: {}", tenant,
+                    e.getMessage());
+            return true;
+        }
+        if (current != cached.revision()) {
+            return false;
+        }
+        cache.replace(tenant, cached, cached.checked(now));
+        return true;
+    }
+
     private AtomicLong generation(String tenant) {
         return generations.computeIfAbsent(tenant, t -> new AtomicLong());
     }
 
     private TenantTools load(String tenant) {
+        Instant checkedAt = clock.instant();
+        long revision = revisions.revisionOf(tenant); // read first: a change after it makes the next check reload
         Map<String, IntegrationEntity> byId = integrations.findByTenantId(tenant).stream()
                 .collect(Collectors.toMap(IntegrationEntity::id, Function.identity()));
         List<ToolDefinition> defs = new ArrayList<>();
@@ -100,7 +139,8 @@ public class Catalog {
         }
         defs.sort(Comparator.comparing(ToolDefinition::qualifiedName));
         return new TenantTools(defs, defs.stream()
-                .collect(Collectors.toUnmodifiableMap(ToolDefinition::qualifiedName, Function.identity())));
+                .collect(Collectors.toUnmodifiableMap(ToolDefinition::qualifiedName, Function.identity())),
+                revision, checkedAt);
     }
 
     private Optional<ToolDefinition> toDefinition(IntegrationEntity integration, ToolEntity tool, ToolVersionEntity v) {
@@ -117,6 +157,10 @@ public class Catalog {
         }
     }
 
-    private record TenantTools(List<ToolDefinition> ordered, Map<String, ToolDefinition> byName) {
+    private record TenantTools(List<ToolDefinition> ordered, Map<String, ToolDefinition> byName, long revision,
+            Instant checkedAt) {
+        TenantTools checked(Instant at) {
+            return new TenantTools(ordered, byName, revision, at);
+        }
     }
 }

@@ -44,10 +44,11 @@ public class CatalogWriter {
     private final Catalog catalog;
     private final Clock clock;
     private final TransactionOperations<Connection> tx;
+    private final CatalogRevisionRepository revisions;
 
     public CatalogWriter(TenantRepository tenants, IntegrationRepository integrations, ToolRepository tools,
             ToolVersionRepository versions, SecretRepository secrets, SchemaCompiler compiler, Catalog catalog,
-            Clock clock, TransactionOperations<Connection> tx) {
+            Clock clock, TransactionOperations<Connection> tx, CatalogRevisionRepository revisions) {
         this.tenants = requireNonNull(tenants, "tenants");
         this.integrations = requireNonNull(integrations, "integrations");
         this.tools = requireNonNull(tools, "tools");
@@ -57,6 +58,7 @@ public class CatalogWriter {
         this.catalog = requireNonNull(catalog, "catalog");
         this.clock = requireNonNull(clock, "clock");
         this.tx = requireNonNull(tx, "tx");
+        this.revisions = requireNonNull(revisions, "revisions");
     }
 
     /** Creates the integration, or updates base URL, auth and description when it exists. */
@@ -99,6 +101,7 @@ public class CatalogWriter {
             saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http",
                     normalized, auth.kind().name(), auth.secret(), description, now, now));
         }
+        revisions.bump(tenant);
         return saved;
     }
 
@@ -162,6 +165,7 @@ public class CatalogWriter {
         versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), tool.id(), tool.currentVersion(),
                 spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
                 Math.toIntExact(spec.timeout().toMillis()), now));
+        revisions.bump(spec.tenant());
         return qualifiedName;
     }
 
@@ -207,6 +211,7 @@ public class CatalogWriter {
         Instant now = clock.instant();
         tools.update(new ToolEntity(t.id(), t.tenantId(), t.integrationId(), t.name(), t.currentVersion(),
                 t.createdAt(), now, now));
+        revisions.bump(tenant);
     }
 
     private void requireTenant(String tenant) {
