@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,8 +67,11 @@ public class Catalog {
         return tenantTools(tenant).ordered();
     }
 
-    public Optional<ToolDefinition> find(String tenant, String qualifiedName) {
-        return Optional.ofNullable(tenantTools(tenant).byName().get(qualifiedName));
+    /** A tool by qualified name ({@code integration.tool}) or exported name ({@code integration__tool}). */
+    public Optional<ToolDefinition> find(String tenant, String name) {
+        TenantTools tools = tenantTools(tenant);
+        ToolDefinition byQualified = tools.byName().get(name);
+        return Optional.ofNullable(byQualified != null ? byQualified : tools.byExportName().get(name));
     }
 
     /** Names of this tenant's tools closest to {@code wanted}; never names of other tenants. */
@@ -138,9 +142,17 @@ public class Catalog {
                     .ifPresent(defs::add);
         }
         defs.sort(Comparator.comparing(ToolDefinition::qualifiedName));
+        Map<String, ToolDefinition> byExportName = new HashMap<>();
+        for (ToolDefinition d : defs) {
+            ToolDefinition clash = byExportName.putIfAbsent(d.exportName(), d);
+            if (clash != null) {
+                LOG.warn("tools {} and {} of tenant {} share the exported name {}; only the first is callable by it",
+                        clash.qualifiedName(), d.qualifiedName(), tenant, d.exportName());
+            }
+        }
         return new TenantTools(defs, defs.stream()
                 .collect(Collectors.toUnmodifiableMap(ToolDefinition::qualifiedName, Function.identity())),
-                revision, checkedAt);
+                Map.copyOf(byExportName), revision, checkedAt);
     }
 
     private Optional<ToolDefinition> toDefinition(IntegrationEntity integration, ToolEntity tool, ToolVersionEntity v) {
@@ -157,10 +169,10 @@ public class Catalog {
         }
     }
 
-    private record TenantTools(List<ToolDefinition> ordered, Map<String, ToolDefinition> byName, long revision,
-            Instant checkedAt) {
+    private record TenantTools(List<ToolDefinition> ordered, Map<String, ToolDefinition> byName,
+            Map<String, ToolDefinition> byExportName, long revision, Instant checkedAt) {
         TenantTools checked(Instant at) {
-            return new TenantTools(ordered, byName, revision, at);
+            return new TenantTools(ordered, byName, byExportName, revision, at);
         }
     }
 }

@@ -29,4 +29,9 @@ public record ToolDefinition(String tenantId, IntegrationEntity integration, Str
     public String qualifiedName() {
         return integration.name() + "." + name;
     }
+
+    /** The name models call, e.g. {@code support_desk__create_support_case}; see {@link ExportNames}. */
+    public String exportName() {
+        return ExportNames.of(qualifiedName());
+    }
 }

@@ -28,6 +28,7 @@ final class ProtoMapper {
                 .setAnnotations(annotations(t.annotations()))
                 .setVersion(t.version())
                 .setTimeout(duration(t.timeout()))
+                .setExportedName(t.exportName())
                 .build();
     }
 

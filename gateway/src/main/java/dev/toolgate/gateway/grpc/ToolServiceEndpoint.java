@@ -10,7 +10,12 @@ import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.ExecuteCommand;
 import dev.toolgate.gateway.execution.ToolCallService;
+import dev.toolgate.gateway.export.ToolExporter;
+import dev.toolgate.gateway.export.ToolFormat;
 import dev.toolgate.proto.v1.ExecuteToolRequest;
+import dev.toolgate.proto.v1.ExportToolsRequest;
+import dev.toolgate.proto.v1.ExportToolsResponse;
+import dev.toolgate.proto.v1.ExportedTool;
 import dev.toolgate.proto.v1.ExecuteToolResponse;
 import dev.toolgate.proto.v1.GetToolRequest;
 import dev.toolgate.proto.v1.ListToolsRequest;
@@ -22,6 +27,7 @@ import io.grpc.Deadline;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.List;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +66,29 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
                 GatewayException.notFound("TOOL_NOT_FOUND", "tool '" + Identifiers.abbreviate(request.getName())
                         + "' does not exist", catalog.closest(p.tenantId(), request.getName())));
         response.onNext(ProtoMapper.tool(t));
+        response.onCompleted();
+    }
+
+    @Override
+    public void exportTools(ExportToolsRequest request, StreamObserver<ExportToolsResponse> response) {
+        Principal p = toolCaller();
+        ToolFormat format = switch (request.getFormat()) {
+            case EXPORT_FORMAT_OPENAI -> ToolFormat.OPENAI;
+            case EXPORT_FORMAT_ANTHROPIC -> ToolFormat.ANTHROPIC;
+            case EXPORT_FORMAT_MCP -> ToolFormat.MCP;
+            default -> throw GatewayException.invalidArgument("format",
+                    "format is required: EXPORT_FORMAT_OPENAI, EXPORT_FORMAT_ANTHROPIC or EXPORT_FORMAT_MCP");
+        };
+        List<ToolDefinition> tools = catalog.list(p.tenantId()).stream()
+                .filter(t -> request.getIntegration().isEmpty() || request.getIntegration().equals(t.integration().name()))
+                .toList();
+        ExportToolsResponse.Builder out = ExportToolsResponse.newBuilder().setFormat(request.getFormat())
+                .setToolsJson(ToolExporter.export(tools, format));
+        for (ToolDefinition t : tools) {
+            out.addTools(ExportedTool.newBuilder().setExportedName(t.exportName()).setName(t.qualifiedName())
+                    .setVersion(t.version()));
+        }
+        response.onNext(out.build());
         response.onCompleted();
     }
 

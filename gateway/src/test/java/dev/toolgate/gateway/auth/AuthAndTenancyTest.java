@@ -68,6 +68,8 @@ class AuthAndTenancyTest {
         rpcs.put("GetTool", s -> s.getTool(GetToolRequest.newBuilder().setName("desk.create_case").build()));
         rpcs.put("ExecuteTool", s -> s.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case")
                 .setArgumentsJson(VALID).build()));
+        rpcs.put("ExportTools", s -> s.exportTools(dev.toolgate.proto.v1.ExportToolsRequest.newBuilder()
+                .setFormat(dev.toolgate.proto.v1.ExportFormat.EXPORT_FORMAT_OPENAI).build()));
         return rpcs;
     }
 
@@ -127,6 +129,11 @@ class AuthAndTenancyTest {
         ToolServiceGrpc.ToolServiceBlockingStub asB = Clients.tools(channel, b.agentKey);
 
         assertThat(asB.listTools(ListToolsRequest.getDefaultInstance()).getToolsList()).isEmpty();
+        assertThat(asB.exportTools(dev.toolgate.proto.v1.ExportToolsRequest.newBuilder()
+                .setFormat(dev.toolgate.proto.v1.ExportFormat.EXPORT_FORMAT_MCP).build()).getToolsJson()).isEqualTo("[]");
+        StatusRuntimeException byExportName = catchThrowableOfType(StatusRuntimeException.class, () ->
+                asB.executeTool(ExecuteToolRequest.newBuilder().setTool("desk__create_case").setArgumentsJson(VALID).build()));
+        assertThat(byExportName.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         StatusRuntimeException get = catchThrowableOfType(StatusRuntimeException.class, () ->
                 asB.getTool(GetToolRequest.newBuilder().setName("desk.create_case").build()));
         StatusRuntimeException exec = catchThrowableOfType(StatusRuntimeException.class, () ->

@@ -1,0 +1,121 @@
+package dev.toolgate.gateway.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.support.CallRows;
+import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.TenantFixture;
+import dev.toolgate.gateway.support.TestUpstream;
+import dev.toolgate.gateway.support.TestUpstream.Reply;
+import dev.toolgate.proto.v1.ExecuteToolRequest;
+import dev.toolgate.proto.v1.ExportFormat;
+import dev.toolgate.proto.v1.ExportToolsRequest;
+import dev.toolgate.proto.v1.ExportToolsResponse;
+import dev.toolgate.proto.v1.GetToolRequest;
+import dev.toolgate.proto.v1.ToolServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micronaut.grpc.annotation.GrpcChannel;
+import io.micronaut.grpc.server.GrpcServerChannel;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@MicronautTest
+class ExportToolsTest {
+    @Inject
+    @GrpcChannel(GrpcServerChannel.NAME)
+    ManagedChannel channel;
+
+    @Inject
+    DataSource dataSource;
+
+    TestUpstream upstream;
+    TenantFixture fx;
+    ToolServiceGrpc.ToolServiceBlockingStub tools;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-9\"}"))
+                .route("/items/", r -> Reply.json(200, "{}"));
+        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx.createCaseTool("/cases", 5_000);
+        fx.lookupTool("lookup");
+        tools = Clients.tools(channel, fx.agentKey);
+    }
+
+    @AfterEach
+    void tearDown() {
+        upstream.close();
+    }
+
+    private JsonNode export(ExportFormat format) throws Exception {
+        ExportToolsResponse r = tools.exportTools(ExportToolsRequest.newBuilder().setFormat(format).build());
+        assertThat(r.getToolsList()).extracting(t -> t.getExportedName() + "=" + t.getName())
+                .containsExactly("desk__create_case=desk.create_case", "desk__lookup=desk.lookup");
+        return JsonSupport.mapper().readTree(r.getToolsJson());
+    }
+
+    @Test
+    void exportTools_openAi_isFunctionToolsWithSchemas() throws Exception {
+        JsonNode json = export(ExportFormat.EXPORT_FORMAT_OPENAI);
+
+        assertThat(json).hasSize(2);
+        assertThat(json.get(0).get("type").asText()).isEqualTo("function");
+        assertThat(json.get(0).at("/function/name").asText()).isEqualTo("desk__create_case");
+        assertThat(json.get(0).at("/function/description").asText()).isEqualTo("Open a support case");
+        assertThat(json.get(0).at("/function/parameters")).isEqualTo(JsonSupport.mapper().readTree(TenantFixture.CASE_SCHEMA));
+    }
+
+    @Test
+    void exportTools_anthropic_usesInputSchema() throws Exception {
+        JsonNode json = export(ExportFormat.EXPORT_FORMAT_ANTHROPIC);
+
+        assertThat(json.get(1).get("name").asText()).isEqualTo("desk__lookup");
+        assertThat(json.get(1).at("/input_schema/required/0").asText()).isEqualTo("item_id");
+    }
+
+    @Test
+    void exportTools_mcp_carriesAnnotationHints() throws Exception {
+        JsonNode json = export(ExportFormat.EXPORT_FORMAT_MCP);
+
+        assertThat(json.get(1).at("/annotations/readOnlyHint").asBoolean()).isTrue();
+        assertThat(json.get(1).at("/annotations/idempotentHint").asBoolean()).isTrue();
+        assertThat(json.get(0).at("/annotations/readOnlyHint").asBoolean()).isFalse();
+        assertThat(json.get(0).get("inputSchema").get("type").asText()).isEqualTo("object");
+        assertThat(json.get(0).get("title").asText()).isEqualTo("desk.create_case");
+    }
+
+    @Test
+    void exportTools_withoutFormat_isInvalidArgument() {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> tools.exportTools(ExportToolsRequest.getDefaultInstance()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Clients.violations(e).get(0).getField()).isEqualTo("format");
+    }
+
+    @Test
+    void executeAndGet_acceptTheExportedName_andRecordTheQualifiedOne() {
+        assertThat(tools.getTool(GetToolRequest.newBuilder().setName("desk__lookup").build()).getName())
+                .isEqualTo("desk.lookup");
+
+        var r = tools.executeTool(ExecuteToolRequest.newBuilder().setTool("desk__create_case")
+                .setArgumentsJson("{\"customer_id\":\"a\",\"summary\":\"b\",\"priority\":\"low\"}").build());
+
+        assertThat(r.getResultJson()).contains("C-9");
+        assertThat(new CallRows(dataSource).call(fx.tenant, r.getCallId())).containsEntry("tool_name", "desk.create_case");
+    }
+
+    @Test
+    void listTools_showsTheExportedName() {
+        assertThat(tools.listTools(dev.toolgate.proto.v1.ListToolsRequest.getDefaultInstance()).getTools(0)
+                .getExportedName()).isEqualTo("desk__create_case");
+    }
+}
