@@ -73,6 +73,12 @@ class CliTest {
 
             Run tools = cli(agent, "", "tools");
             assertThat(tools.stdout()).contains("support_desk.create_support_case (v1)");
+            Run exported = cli(agent, "", "tools", "--format", "openai");
+            assertThat(exported.exit()).as(exported.stderr()).isZero();
+            assertThat(exported.stdout()).startsWith("[{\"type\":\"function\"").contains("\"support_desk__create_support_case\"");
+            Run badFormat = cli(agent, "", "tools", "--format", "gemini");
+            assertThat(badFormat.exit()).isEqualTo(1);
+            assertThat(badFormat.stderr().trim()).isEqualTo("toolgate: --format must be openai, anthropic or mcp, but was 'gemini'");
 
             Run ok = cli(agent, "", "call", "support_desk.create_support_case",
                     "{\"customer_id\":\"acme\",\"summary\":\"x\",\"priority\":\"low\"}");
