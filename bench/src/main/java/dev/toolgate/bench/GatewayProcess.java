@@ -1,0 +1,118 @@
+package dev.toolgate.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway under test, in its own JVM (as operators run it), so its CPU time and memory can
+ * be read from the operating system apart from the load generator's.
+ */
+final class GatewayProcess implements AutoCloseable {
+    private final Process process;
+    private final int grpcPort;
+    private final Duration startup;
+
+    private GatewayProcess(Process process, int grpcPort, Duration startup) {
+        this.process = process;
+        this.grpcPort = grpcPort;
+        this.startup = startup;
+    }
+
+    static GatewayProcess start(Path jar, Map<String, String> env, Path log) throws IOException, InterruptedException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("gateway jar not found at " + jar + "; build it first (./toolgate builds it)");
+        }
+        int grpcPort = freePort();
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "serve")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        pb.environment().put("TOOLGATE_GRPC_PORT", String.valueOf(grpcPort));
+        pb.environment().put("TOOLGATE_GRPC_HOST", "127.0.0.1");
+        pb.environment().put("TOOLGATE_HTTP_PORT", String.valueOf(freePort()));
+        pb.environment().put("TOOLGATE_HTTP_HOST", "127.0.0.1");
+        long t0 = System.nanoTime();
+        Process process = pb.start();
+        return new GatewayProcess(process, grpcPort, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** Waits until the gRPC health check says SERVING; returns the time from process start. */
+    Duration awaitServing(ManagedChannel channel, long startNanos, Duration limit) throws InterruptedException {
+        long end = startNanos + limit.toNanos();
+        while (System.nanoTime() < end) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("gateway exited with " + process.exitValue() + " (see its log)");
+            }
+            try {
+                HealthCheckResponse r = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.getDefaultInstance());
+                if (r.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+                    return Duration.ofNanos(System.nanoTime() - startNanos);
+                }
+            } catch (RuntimeException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("gateway did not serve within " + limit);
+    }
+
+    int grpcPort() {
+        return grpcPort;
+    }
+
+    /** CPU time (user + system) the gateway process has used so far. */
+    Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /** Resident set size now and its peak so far, in bytes (Linux /proc; 0 elsewhere). */
+    long[] rss() {
+        long current = 0;
+        long peak = 0;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    current = kib(line) * 1024;
+                } else if (line.startsWith("VmHWM:")) {
+                    peak = kib(line) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            // not Linux or already gone
+        }
+        return new long[] {current, peak};
+    }
+
+    private static long kib(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+
+    Duration launchTime() {
+        return startup;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

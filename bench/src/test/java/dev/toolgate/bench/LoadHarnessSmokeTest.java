@@ -1,0 +1,64 @@
+package dev.toolgate.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the harness at a tiny size so it never rots. Asserts the report's shape, never timings. */
+class LoadHarnessSmokeTest {
+    private static final Path GATEWAY_JAR = Path.of("../gateway/target/toolgate.jar").toAbsolutePath().normalize();
+
+    @Test
+    void run_tinySize_writesJsonAndMarkdownForEveryToolAndLevel(@TempDir Path out) throws Exception {
+        assertThat(GATEWAY_JAR).as("the gateway module is packaged before this one").exists();
+        BenchConfig config = new BenchConfig(40, 10, Duration.ofSeconds(20), List.of(1, 2), GATEWAY_JAR,
+                System.getenv().getOrDefault("TOOLGATE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
+                "postgres", out);
+
+        LoadHarness.run(config);
+
+        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
+        assertThat(json.path("errors").asInt()).isZero();
+        assertThat(json.path("runs")).hasSize(4);
+        for (JsonNode run : json.path("runs")) {
+            assertThat(run.path("direct").path("calls").asInt()).isEqualTo(40);
+            assertThat(run.path("gateway").path("calls").asInt()).isEqualTo(40);
+            assertThat(run.path("added_latency_us").has("p99.9")).isTrue();
+            assertThat(run.path("gateway_cpu_us_per_call").asDouble()).isPositive();
+        }
+        assertThat(json.path("gateway_start_to_serving_ms").asLong()).isPositive();
+        assertThat(Files.readString(out.resolve("results.md")))
+                .contains("| read-only | 1 |").contains("| side-effecting | 2 |");
+    }
+
+    @Test
+    void config_outOfBounds_isRejectedWithTheValue() {
+        assertThatThrownBy(() -> new BenchConfig(0, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR))
+                .hasMessageContaining("was 0");
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(5000), GATEWAY_JAR, "u", "p", GATEWAY_JAR))
+                .hasMessageContaining("[5000]");
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofHours(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR))
+                .hasMessageContaining("PT1H");
+    }
+
+    @Test
+    void latencyStats_percentiles_areNearestRank() {
+        long[] nanos = new long[100];
+        for (int i = 0; i < 100; i++) {
+            nanos[i] = (100 - i) * 1_000L;
+        }
+        LatencyStats s = LatencyStats.of(nanos, 100, 0, 1_000_000_000L);
+        assertThat(s.percentileMicros(0.50)).isEqualTo(50.0);
+        assertThat(s.percentileMicros(0.99)).isEqualTo(99.0);
+        assertThat(s.percentileMicros(0.999)).isEqualTo(100.0);
+        assertThat(s.throughput()).isEqualTo(100.0);
+    }
+}
