@@ -25,4 +25,12 @@ public interface CallRecorder {
      * @throws CallRecordException when the store fails or the call was never started
      */
     void finish(CallRecord record);
+
+    /**
+     * Records the outcome of a started call that was never sent upstream and frees its call id,
+     * so the client may use it again.
+     *
+     * @throws CallRecordException when the store fails or the call was never started
+     */
+    void release(CallRecord record);
 }

@@ -14,6 +14,8 @@ public enum CallStatus {
     TOOL_NOT_FOUND,
     /** Refused by scopes or policy. */
     DENIED,
+    /** Refused: the call id already executed; the earlier call's row holds its outcome. */
+    DUPLICATE_CALL_ID,
     /** The upstream did not answer within the deadline. */
     TIMEOUT,
     /** The upstream could not be reached. */
@@ -23,6 +25,6 @@ public enum CallStatus {
 
     /** True when no upstream request was sent. */
     public boolean isRefusal() {
-        return this == INVALID_ARGUMENTS || this == TOOL_NOT_FOUND || this == DENIED;
+        return this == INVALID_ARGUMENTS || this == TOOL_NOT_FOUND || this == DENIED || this == DUPLICATE_CALL_ID;
     }
 }

@@ -29,6 +29,11 @@ public final class JdbcCallRecorder implements CallRecorder {
                 duration_micros = ?, finished_at = ?
             WHERE tenant_id = ? AND execution_key = ?""";
 
+    private static final String RELEASE = """
+            UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
+                duration_micros = ?, finished_at = ?, execution_key = NULL
+            WHERE tenant_id = ? AND execution_key = ?""";
+
     private final DataSource dataSource;
     private final int maxTextChars;
 
@@ -54,7 +59,7 @@ public final class JdbcCallRecorder implements CallRecorder {
             ps.setString(4, r.agentId());
             ps.setString(5, r.keyId());
             ps.setString(6, r.sessionId());
-            ps.setString(7, r.toolName());
+            ps.setString(7, cap(r.toolName()));
             ps.setInt(8, r.toolVersion());
             ps.setString(9, cap(r.arguments()));
             ps.setString(10, r.status().name());
@@ -86,11 +91,20 @@ public final class JdbcCallRecorder implements CallRecorder {
 
     @Override
     public void finish(CallRecord r) {
+        update(r, UPDATE);
+    }
+
+    @Override
+    public void release(CallRecord r) {
+        update(r, RELEASE);
+    }
+
+    private void update(CallRecord r, String sql) {
         requireNonNull(r, "record");
         if (r.finishedAt().isEmpty()) {
             throw new IllegalArgumentException("call " + r.callId() + " is not finished");
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(UPDATE)) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, r.status().name());
             ps.setInt(2, r.upstreamStatus());
             ps.setBoolean(3, r.isError());
@@ -108,7 +122,9 @@ public final class JdbcCallRecorder implements CallRecorder {
         }
     }
 
-    private String cap(String text) {
+    /** Caps the length and replaces NUL, which PostgreSQL text columns refuse. */
+    private String cap(String raw) {
+        String text = raw.indexOf('\u0000') >= 0 ? raw.replace('\u0000', '\uFFFD') : raw;
         if (text.length() <= maxTextChars) {
             return text;
         }

@@ -93,7 +93,11 @@ public class Catalog {
         long before = generation.get();
         TenantTools loaded = load(tenant);
         if (generation.get() == before) {
-            cache.putIfAbsent(tenant, loaded);
+            if (cached == null) {
+                cache.putIfAbsent(tenant, loaded);
+            } else {
+                cache.replace(tenant, cached, loaded);
+            }
             if (generation.get() != before) {
                 cache.remove(tenant, loaded);
             }

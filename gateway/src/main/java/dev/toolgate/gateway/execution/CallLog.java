@@ -58,8 +58,18 @@ final class CallLog {
                     Map.of("call_id", started.callId()));
         }
         if (!inserted) {
-            throw GatewayException.alreadyExists("CALL_ID_USED", "call_id '" + started.callId()
-                    + "' was already executed; send a new call_id for a new call");
+            throw refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.alreadyExists("CALL_ID_USED",
+                    "call_id '" + started.callId() + "' was already executed; send a new call_id for a new call"));
+        }
+    }
+
+    /** Records that a started call was not sent after all, and frees its call id for a retry. */
+    void release(CallRecord started, CallRecord.Outcome outcome) {
+        try {
+            recorder.release(started.finish(outcome, now(started.startedAt())));
+        } catch (CallRecordException e) {
+            LOG.error("call {} was not sent but its record could not be updated (row stays RUNNING)",
+                    started.callId(), e);
         }
     }
 

@@ -103,7 +103,7 @@ public class ToolCallService {
         log.start(started);
         Duration timeout = remaining(tool, deadlineNanos);
         if (timeout.compareTo(MIN_TIMEOUT) < 0) {
-            log.finish(started, CallRecord.Outcome.failed(CallStatus.TIMEOUT, "client deadline passed before sending"));
+            log.release(started, CallRecord.Outcome.failed(CallStatus.TIMEOUT, "client deadline passed before sending"));
             throw tooLate(callId);
         }
         return send(tool, prepared, started, timeout, startNanos);
@@ -148,9 +148,9 @@ public class ToolCallService {
             CallRecord call = record.build();
             if (StorageFailures.isStorageFailure(e)) {
                 LOG.error("call {} not executed: storage failed while preparing it", call.callId(), e);
-                throw GatewayException.unavailable("STORAGE_UNAVAILABLE",
+                throw log.refuse(call, CallStatus.FAILED, GatewayException.unavailable("STORAGE_UNAVAILABLE",
                         "the gateway's storage is unavailable; nothing was executed, retry later",
-                        Map.of("call_id", call.callId()));
+                        Map.of("call_id", call.callId())));
             }
             log.refuse(call, CallStatus.FAILED, GatewayException.internal(
                     "internal error while preparing the call: " + e.getClass().getSimpleName(), e));
@@ -185,6 +185,8 @@ public class ToolCallService {
                     "tool is required: a qualified name such as support_desk.create_support_case (see ListTools)"));
         } else if (command.tool().length() > MAX_TOOL_NAME) {
             problems.add(new FieldViolation("tool", "tool name is longer than " + MAX_TOOL_NAME + " chars"));
+        } else if (command.tool().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            problems.add(new FieldViolation("tool", "tool name must not contain control characters"));
         }
         return problems;
     }

@@ -64,6 +64,7 @@ final class ProtoMapper {
             case INVALID_ARGUMENTS -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_INVALID_ARGUMENTS;
             case TOOL_NOT_FOUND -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_TOOL_NOT_FOUND;
             case DENIED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_DENIED;
+            case DUPLICATE_CALL_ID -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_DUPLICATE_CALL_ID;
             case TIMEOUT -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_TIMEOUT;
             case UPSTREAM_UNAVAILABLE -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_UPSTREAM_UNAVAILABLE;
             case FAILED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_FAILED;

@@ -336,7 +336,20 @@ class ExecuteToolTest {
         assertThatThrownBy(() -> tools.executeTool(request)).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
         assertThat(upstream.exchangesTo("/cases")).hasSize(1);
-        assertThat(rows.calls(fx.tenant)).hasSize(1);
+        assertThat(rows.calls(fx.tenant)).extracting(r -> r.get("status"))
+                .containsExactly("SUCCEEDED", "DUPLICATE_CALL_ID");
+    }
+
+    @Test
+    void execute_nulCharactersInInput_areStillRecorded() {
+        fx.createCaseTool("/cases", 5_000);
+
+        assertThatThrownBy(() -> execute("desk.create\u0000case", VALID)).isInstanceOf(StatusRuntimeException.class);
+        assertThatThrownBy(() -> execute("desk.create_case", "{\"customer_id\":\"a\u0000\"}"))
+                .isInstanceOf(StatusRuntimeException.class);
+
+        assertThat(rows.calls(fx.tenant)).extracting(r -> r.get("status"))
+                .containsExactly("INVALID_ARGUMENTS", "INVALID_ARGUMENTS");
     }
 
     @Test
@@ -355,7 +368,7 @@ class ExecuteToolTest {
 
         assertThat(upstream.exchangesTo("/cases")).hasSize(1);
         assertThat(rows.calls(fx.tenant)).extracting(r -> r.get("status"))
-                .containsExactly("INVALID_ARGUMENTS", "SUCCEEDED");
+                .containsExactly("INVALID_ARGUMENTS", "SUCCEEDED", "DUPLICATE_CALL_ID");
     }
 
     @Test
