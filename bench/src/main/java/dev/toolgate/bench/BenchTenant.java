@@ -32,7 +32,7 @@ final class BenchTenant {
 
     static BenchTenant create(Channel channel, String adminKey, String upstreamUrl, String token) {
         AdminServiceGrpc.AdminServiceBlockingStub admin = AdminServiceGrpc.newBlockingStub(channel)
-                .withInterceptors(bearer(adminKey));
+                .withInterceptors(bearer(adminKey)).withDeadlineAfter(30, TimeUnit.SECONDS);
         String tenant = "bench-" + UUID.randomUUID().toString().substring(0, 8);
         admin.createTenant(CreateTenantRequest.newBuilder().setId(tenant).build());
         admin.putSecret(PutSecretRequest.newBuilder().setTenant(tenant).setName("echo_token").setValue(token).build());
@@ -57,7 +57,8 @@ final class BenchTenant {
         ExecuteToolRequest request = ExecuteToolRequest.newBuilder().setTool("echo." + tool)
                 .setArgumentsJson(tool.equals("read") ? "{}" : WRITE_BODY).build();
         return () -> {
-            ExecuteToolResponse r = tools.withDeadlineAfter(10, TimeUnit.SECONDS).executeTool(request);
+            ExecuteToolResponse r = tools.withDeadlineAfter(Driver.CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .executeTool(request);
             if (r.getIsError()) {
                 throw new IllegalStateException("upstream answered " + r.getUpstreamStatus());
             }

@@ -3,6 +3,7 @@ package dev.toolgate.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +16,9 @@ final class Driver {
     interface Call {
         void run() throws Exception;
     }
+
+    /** Every call the harness makes has at most this long. */
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private Driver() {
     }
@@ -44,8 +48,13 @@ final class Driver {
                 }
             }));
         }
+        long joinBy = deadline + CALL_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
         for (Thread t : threads) {
-            t.join();
+            long left = joinBy - System.nanoTime();
+            if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                t.interrupt();
+                throw new IllegalStateException("a caller is stuck past the run's time cap; aborting the run");
+            }
         }
         long wall = System.nanoTime() - start;
         return LatencyStats.of(latencies, done.get(), errors.get(), wall);

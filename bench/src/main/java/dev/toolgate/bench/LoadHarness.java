@@ -95,7 +95,7 @@ public final class LoadHarness implements Callable<Integer> {
                     Duration toServing = gateway.awaitServing(channel, launched, Duration.ofSeconds(60));
                     long idleRss = gateway.rss()[0];
                     BenchTenant tenant = BenchTenant.create(channel, adminKey, upstream.baseUrl(), token);
-                    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                    try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
                     ObjectNode out = JSON.createObjectNode();
                     out.put("date", Instant.now().toString());
                     out.put("cores", Runtime.getRuntime().availableProcessors());
@@ -124,7 +124,7 @@ public final class LoadHarness implements Callable<Integer> {
                             LatencyStats g = Driver.run(c, config.calls(), config.runCap(), gatewayCall);
                             Duration cpu = gateway.cpuTime().minus(cpuBefore);
                             errors += d.errors() + g.errors();
-                            runs.add(runJson(tool, c, d, g, cpu, gateway.rss()[1]));
+                            runs.add(runJson(tool, c, d, g, cpu));
                         }
                     }
                     out.put("gateway_rss_peak_mb", gateway.rss()[1] / 1_048_576.0);
@@ -133,6 +133,7 @@ public final class LoadHarness implements Callable<Integer> {
                             JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
                     Files.writeString(config.outDir().resolve("results.md"), Markdown.table(out));
                     return out;
+                    }
                 } finally {
                     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                 }
@@ -141,7 +142,7 @@ public final class LoadHarness implements Callable<Integer> {
     }
 
     private static ObjectNode runJson(String tool, int concurrency, LatencyStats direct, LatencyStats gateway,
-            Duration gatewayCpu, long peakRss) {
+            Duration gatewayCpu) {
         ObjectNode run = JSON.createObjectNode();
         run.put("tool", tool.equals("read") ? "read-only" : "side-effecting");
         run.put("concurrency", concurrency);
@@ -153,7 +154,6 @@ public final class LoadHarness implements Callable<Integer> {
         }
         run.put("p50_ratio", round(gateway.percentileMicros(0.5) / Math.max(0.001, direct.percentileMicros(0.5))));
         run.put("gateway_cpu_us_per_call", gateway.calls() == 0 ? 0 : round(gatewayCpu.toNanos() / 1_000.0 / gateway.calls()));
-        run.put("gateway_rss_peak_mb", round(peakRss / 1_048_576.0));
         return run;
     }
 
@@ -177,7 +177,7 @@ public final class LoadHarness implements Callable<Integer> {
     }
 
     private static HttpRequest directRequest(String baseUrl, String token, String tool) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/echo"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/echo")).timeout(Driver.CALL_TIMEOUT)
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json");
         return tool.equals("read") ? b.GET().build()
                 : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BenchTenant.WRITE_BODY)).build();
