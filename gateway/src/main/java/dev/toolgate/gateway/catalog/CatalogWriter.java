@@ -16,7 +16,6 @@ import jakarta.inject.Singleton;
 import io.micronaut.transaction.TransactionOperations;
 import java.sql.Connection;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -256,9 +255,5 @@ public class CatalogWriter {
                         + "' must be listed in the schema's \"required\""));
             }
         }
-    }
-
-    static Duration orDefault(Duration d) {
-        return d.isZero() ? ToolSpec.DEFAULT_TIMEOUT : d;
     }
 }

@@ -17,7 +17,6 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -31,10 +30,7 @@ class CatalogAcrossInstancesTest {
 
     @Test
     void toolChangedThroughInstanceA_isSeenByInstanceB() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = dev.toolgate.gateway.support.Ports.free();
         try (ApplicationContext b = ApplicationContext.run(Map.of("grpc.server.port", port,
                 "toolgate.catalog.refresh-interval", "100ms"), "test")) {
             ManagedChannel channelB = Grpc.newChannelBuilderForAddress("127.0.0.1",

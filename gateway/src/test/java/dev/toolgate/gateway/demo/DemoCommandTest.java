@@ -6,7 +6,6 @@ import dev.toolgate.gateway.cli.ToolgateCli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,18 +27,12 @@ class DemoCommandTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path BUF = ROOT.resolve("examples/clients/node/node_modules/.bin/buf");
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void demo_servesTheSupportDeskTool_toBufCurlWithThePrintedKey() throws Exception {
         assertThat(BUF).as("buf is installed with the Node client's packages: run ./toolgate test").exists();
         Path workDir = Files.createTempDirectory("toolgate-demo");
-        int grpcPort = freePort();
-        int httpPort = freePort();
+        int grpcPort = dev.toolgate.gateway.support.Ports.free();
+        int httpPort = dev.toolgate.gateway.support.Ports.free();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), ToolgateCli.class.getName(), "demo")
                 .directory(workDir.toFile()).redirectErrorStream(true);

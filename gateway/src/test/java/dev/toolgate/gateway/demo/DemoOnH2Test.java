@@ -13,8 +13,6 @@ import dev.toolgate.gateway.execution.ToolCallService;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.observability.CallStatus;
 import io.micronaut.context.ApplicationContext;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -26,19 +24,13 @@ import org.junit.jupiter.api.Test;
  */
 class DemoOnH2Test {
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void demoSetup_onH2_registersToolsAndExecutesAgainstSupportDesk() throws Exception {
         Map<String, Object> props = Map.of(
                 "datasources.default.url", "jdbc:h2:mem:demo-h2-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                 "datasources.default.username", "sa",
                 "datasources.default.password", "",
-                "grpc.server.port", freePort(),
+                "grpc.server.port", dev.toolgate.gateway.support.Ports.free(),
                 "micronaut.server.port", -1,
                 "toolgate.secrets.master-key", "dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=",
                 "toolgate.egress.allow-private-networks", true);

@@ -25,7 +25,6 @@ import io.grpc.StatusRuntimeException;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -37,10 +36,7 @@ class DatabaseDownTest {
 
     @Test
     void databaseGone_refusesWithUnavailable_andNeverCallsTheUpstream() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = dev.toolgate.gateway.support.Ports.free();
         try (ApplicationContext ctx = ApplicationContext.run(Map.of("grpc.server.port", port), "test");
              TestUpstream upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{}"))) {
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1",

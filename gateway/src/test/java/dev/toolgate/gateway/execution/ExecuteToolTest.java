@@ -23,7 +23,6 @@ import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -254,10 +253,7 @@ class ExecuteToolTest {
 
     @Test
     void execute_upstreamDown_isUnavailableAndRecorded() throws IOException {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = dev.toolgate.gateway.support.Ports.free();
         TenantFixture down = TenantFixture.create(channel, "http://127.0.0.1:" + closedPort);
         down.createCaseTool("/cases", 2_000);
 
