@@ -100,14 +100,24 @@ public class AdminOperations {
             problems.add(new FieldViolation("value", "value is required"));
         } else if (value.length() > SecretStore.MAX_VALUE_CHARS) {
             problems.add(new FieldViolation("value", "value is longer than " + SecretStore.MAX_VALUE_CHARS + " chars"));
+        } else if (isPem(value)) {
+            if (!value.chars().allMatch(c -> (c >= 0x20 && c <= 0x7e) || c == '\n' || c == '\r')) {
+                problems.add(new FieldViolation("value", "a PEM value must be ASCII text"));
+            }
         } else if (!value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
             // credentials travel in HTTP headers: visible ASCII only (RFC 6750 token characters and more)
             problems.add(new FieldViolation("value",
-                    "value must be visible ASCII characters only (no spaces, line breaks or non-ASCII)"));
+                    "value must be visible ASCII characters only (no spaces, line breaks or non-ASCII),"
+                            + " or a PEM document (TLS client certificate and key)"));
         }
         Identifiers.requireNoViolations(problems);
         requireTenant(tenant);
         return secrets.put(tenant, name, value);
+    }
+
+    /** PEM documents (client certificates and keys for mutual TLS) are the only multi-line secrets. */
+    private static boolean isPem(String value) {
+        return value.startsWith("-----BEGIN ") && value.strip().endsWith("-----");
     }
 
     public void deleteSecret(String tenant, String name) {

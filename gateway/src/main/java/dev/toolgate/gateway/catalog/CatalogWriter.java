@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -95,10 +96,11 @@ public class CatalogWriter {
         if (existing.isPresent()) {
             IntegrationEntity e = existing.get();
             saved = integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(), normalized,
-                    auth.kind().name(), auth.secret(), description, e.createdAt(), now));
+                    auth.kind().name(), auth.secret(), description, e.createdAt(), now, e.securitySchemes(), e.source()));
         } else {
             saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http",
-                    normalized, auth.kind().name(), auth.secret(), description, now, now));
+                    normalized, auth.kind().name(), auth.secret(), description, now, now, SecuritySchemes.NONE.toJson(),
+                    IntegrationEntity.SOURCE_MANUAL));
         }
         revisions.bump(tenant);
         return saved;
@@ -109,6 +111,105 @@ public class CatalogWriter {
      * adds a new version; an identical upsert changes nothing. Returns the current definition.
      */
     public ToolDefinition upsertHttpTool(ToolSpec spec) {
+        JsonNode schema = checkTool(spec);
+        String qualifiedName = tx.executeWrite(status -> {
+            requireTenant(spec.tenant());
+            return writeTool(spec, schema, existingIntegration(spec.tenant(), spec.integration())).qualifiedName();
+        });
+        catalog.invalidate(spec.tenant());
+        return catalog.find(spec.tenant(), qualifiedName)
+                .orElseThrow(() -> new IllegalStateException("tool just written is not in the catalog"));
+    }
+
+    /**
+     * Makes the integration's tools exactly {@code specs} (an OpenAPI import): creates or updates
+     * the integration, adds and versions tools, and deletes the live tools that are not in
+     * {@code specs} and not in {@code keep}. A spec that fails validation is left out and reported;
+     * the rest is written in one transaction, and when no spec is valid nothing is written.
+     *
+     * @param keep names of tools to leave as they are (operations that failed to import this time)
+     */
+    public ToolSetChange replaceHttpTools(String tenant, String integration, String baseUrl, String description,
+            SecuritySchemes schemes, List<ToolSpec> specs, Set<String> keep) {
+        List<FieldViolation> problems = new ArrayList<>();
+        Identifiers.checkName("integration", integration).ifPresent(problems::add);
+        EgressGuard.checkBaseUrl("base_url", baseUrl).ifPresent(problems::add);
+        if (baseUrl.length() > 2048) {
+            problems.add(new FieldViolation("base_url", "base_url is longer than 2048 chars"));
+        }
+        Identifiers.requireNoViolations(problems);
+        Map<String, String> rejected = new java.util.LinkedHashMap<>();
+        Map<ToolSpec, JsonNode> valid = new java.util.LinkedHashMap<>();
+        for (ToolSpec spec : specs) {
+            try {
+                valid.put(spec, checkTool(spec));
+            } catch (GatewayException e) {
+                rejected.put(spec.name(), e.getMessage());
+            }
+        }
+        if (valid.isEmpty()) {
+            throw GatewayException.invalidArgument("document", "none of the " + specs.size()
+                    + " operations could become a tool" + (rejected.isEmpty() ? ""
+                    : "; first problem: " + rejected.entrySet().iterator().next()));
+        }
+        ToolSetChange change = tx.executeWrite(status -> {
+            requireTenant(tenant);
+            IntegrationEntity saved = writeImportedIntegration(tenant, integration, baseUrl, description, schemes);
+            List<String> added = new ArrayList<>();
+            List<String> changed = new ArrayList<>();
+            List<String> unchanged = new ArrayList<>();
+            Set<String> names = new HashSet<>(keep);
+            for (Map.Entry<ToolSpec, JsonNode> e : valid.entrySet()) {
+                Written w = writeTool(e.getKey(), e.getValue(), saved);
+                names.add(e.getKey().name());
+                (w.outcome() == Outcome.ADDED ? added : w.outcome() == Outcome.CHANGED ? changed : unchanged)
+                        .add(w.qualifiedName());
+            }
+            names.addAll(rejected.keySet());
+            List<String> removed = new ArrayList<>();
+            for (ToolEntity t : tools.findByTenantIdAndIntegrationIdAndDeletedAtIsNull(tenant, saved.id())) {
+                if (!names.contains(t.name())) {
+                    Instant now = clock.instant();
+                    tools.update(new ToolEntity(t.id(), t.tenantId(), t.integrationId(), t.name(), t.currentVersion(),
+                            t.createdAt(), now, now));
+                    removed.add(integration + "." + t.name());
+                }
+            }
+            revisions.bump(tenant);
+            return new ToolSetChange(added, changed, unchanged, removed, rejected);
+        });
+        catalog.invalidate(tenant);
+        return change;
+    }
+
+    /** What {@link #replaceHttpTools} did, by qualified tool name; {@code rejected} by tool name. */
+    public record ToolSetChange(List<String> added, List<String> changed, List<String> unchanged, List<String> removed,
+            Map<String, String> rejected) {
+        public ToolSetChange {
+            added = List.copyOf(added);
+            changed = List.copyOf(changed);
+            unchanged = List.copyOf(unchanged);
+            removed = List.copyOf(removed);
+            rejected = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rejected));
+        }
+    }
+
+    private IntegrationEntity writeImportedIntegration(String tenant, String name, String baseUrl, String description,
+            SecuritySchemes schemes) {
+        Instant now = clock.instant();
+        String text = description.length() > MAX_DESCRIPTION ? description.substring(0, MAX_DESCRIPTION) : description;
+        Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, name);
+        if (existing.isPresent()) {
+            IntegrationEntity e = existing.get();
+            return integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(), baseUrl, e.authKind(),
+                    e.authSecret(), text, e.createdAt(), now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI));
+        }
+        return integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http", baseUrl,
+                HttpAuth.Kind.NONE.name(), "", text, now, now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI));
+    }
+
+    /** Validates a tool spec and returns its parsed input schema; INVALID_ARGUMENT listing every problem. */
+    private JsonNode checkTool(ToolSpec spec) {
         List<FieldViolation> problems = new ArrayList<>();
         Identifiers.checkName("integration", spec.integration()).ifPresent(problems::add);
         Identifiers.checkName("name", spec.name()).ifPresent(problems::add);
@@ -122,6 +223,10 @@ public class CatalogWriter {
             problems.add(new FieldViolation("timeout", "timeout must be more than 0 and at most 5 minutes, but was "
                     + spec.timeout()));
         }
+        if (spec.outputSchemaJson().length() > MAX_SCHEMA_CHARS) {
+            problems.add(new FieldViolation("output_schema_json", "output_schema_json is longer than "
+                    + MAX_SCHEMA_CHARS + " chars"));
+        }
         problems.addAll(spec.binding().check());
         JsonNode schema = parseSchema(spec.inputSchemaJson(), problems);
         if (schema != null) {
@@ -133,25 +238,30 @@ public class CatalogWriter {
             }
         }
         Identifiers.requireNoViolations(problems);
-        String qualifiedName = tx.executeWrite(status -> writeTool(spec, schema));
-        catalog.invalidate(spec.tenant());
-        return catalog.find(spec.tenant(), qualifiedName)
-                .orElseThrow(() -> new IllegalStateException("tool just written is not in the catalog"));
+        return schema;
     }
 
-    /** Writes a new version unless the current one is identical; returns the qualified name. */
-    private String writeTool(ToolSpec spec, JsonNode schema) {
-        requireTenant(spec.tenant());
-        IntegrationEntity integration = integrations.findByTenantIdAndName(spec.tenant(), spec.integration())
+    private IntegrationEntity existingIntegration(String tenant, String name) {
+        return integrations.findByTenantIdAndName(tenant, name)
                 .orElseThrow(() -> GatewayException.notFound("INTEGRATION_NOT_FOUND", "integration '"
-                        + spec.integration() + "' does not exist in tenant '" + spec.tenant() + "'", List.of()));
+                        + name + "' does not exist in tenant '" + tenant + "'", List.of()));
+    }
+
+    private enum Outcome { ADDED, CHANGED, UNCHANGED }
+
+    private record Written(String qualifiedName, Outcome outcome) {
+    }
+
+    /** Writes a new version unless the current one is identical. */
+    private Written writeTool(ToolSpec spec, JsonNode schema, IntegrationEntity integration) {
         Instant now = clock.instant();
         Optional<ToolEntity> existing = tools.findByTenantIdAndIntegrationIdAndName(spec.tenant(), integration.id(),
                 spec.name());
         String qualifiedName = integration.name() + "." + spec.name();
         if (existing.isPresent() && existing.get().deletedAt() == null && unchanged(existing.get(), spec, schema)) {
-            return qualifiedName;
+            return new Written(qualifiedName, Outcome.UNCHANGED);
         }
+        Outcome outcome = existing.isPresent() && existing.get().deletedAt() == null ? Outcome.CHANGED : Outcome.ADDED;
         ToolEntity tool;
         if (existing.isPresent()) {
             ToolEntity e = existing.get();
@@ -163,9 +273,9 @@ public class CatalogWriter {
         }
         versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), tool.id(), tool.currentVersion(),
                 spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
-                Math.toIntExact(spec.timeout().toMillis()), now));
+                Math.toIntExact(spec.timeout().toMillis()), now, spec.outputSchemaJson()));
         revisions.bump(spec.tenant());
-        return qualifiedName;
+        return new Written(qualifiedName, outcome);
     }
 
     /** True when the current version already says exactly what the spec says (no new version then). */
@@ -175,6 +285,7 @@ public class CatalogWriter {
                         && v.annotations().equals(spec.annotations().encode())
                         && v.timeoutMs() == spec.timeout().toMillis()
                         && HttpBinding.fromJson(v.binding()).equals(spec.binding())
+                        && v.outputSchema().equals(spec.outputSchemaJson())
                         && sameJson(v.inputSchema(), schema))
                 .isPresent();
     }

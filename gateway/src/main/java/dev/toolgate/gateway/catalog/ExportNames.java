@@ -1,9 +1,6 @@
 package dev.toolgate.gateway.catalog;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.toolgate.gateway.core.Digests;
 
 /**
  * The names models see: {@code integration.tool} becomes {@code integration__tool}, which fits
@@ -28,11 +25,6 @@ public final class ExportNames {
     }
 
     private static String hash(String text) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, HASH_CHARS);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
+        return Digests.sha256Hex(text).substring(0, HASH_CHARS);
     }
 }

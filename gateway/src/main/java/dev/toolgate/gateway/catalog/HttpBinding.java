@@ -19,11 +19,15 @@ import java.util.regex.Pattern;
 
 /**
  * How a tool call becomes an HTTP request: method, path template relative to the
- * integration's base URL, and where each argument goes. Arguments without a binding go to the
- * JSON body for POST/PUT/PATCH and to the query string for GET/DELETE. Immutable.
+ * integration's base URL, where each argument goes, the body, the credentials and the
+ * {@code Accept} header. Arguments without a binding go to a flattened body when there is one
+ * and to the query string otherwise. Immutable.
  */
-public record HttpBinding(String method, String path, List<ParamBinding> params) {
-    public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+public record HttpBinding(String method, String path, List<ParamBinding> params, BodyBinding body,
+        SecurityRequirements security, String accept) {
+    public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+    public static final String DEFAULT_ACCEPT = "application/json";
+    private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
     /** RFC 3986 path characters plus the braces of {variables}. */
     private static final Pattern PATH_CHARS = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=:@/%{}]*");
     private static final Pattern VARIABLE = Pattern.compile("\\{([^{}/]+)}");
@@ -37,10 +41,18 @@ public record HttpBinding(String method, String path, List<ParamBinding> params)
         requireNonNull(method, "method");
         requireNonNull(path, "path");
         params = List.copyOf(requireNonNull(params, "params"));
+        requireNonNull(body, "body");
+        requireNonNull(security, "security");
+        requireNonNull(accept, "accept");
+    }
+
+    /** A hand-defined tool's binding: body per method, the integration's auth, JSON answers. */
+    public HttpBinding(String method, String path, List<ParamBinding> params) {
+        this(method, path, params, BodyBinding.defaultFor(method), SecurityRequirements.FROM_INTEGRATION, DEFAULT_ACCEPT);
     }
 
     public boolean sendsBody() {
-        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+        return body.present();
     }
 
     public Optional<ParamBinding> bindingOf(String argument) {
@@ -61,7 +73,8 @@ public record HttpBinding(String method, String path, List<ParamBinding> params)
     public List<FieldViolation> check() {
         List<FieldViolation> out = new ArrayList<>();
         if (!METHODS.contains(method)) {
-            out.add(new FieldViolation("method", "method '" + method + "' must be one of GET, POST, PUT, PATCH, DELETE"));
+            out.add(new FieldViolation("method", "method '" + method
+                    + "' must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"));
         }
         if (!path.startsWith("/") || path.length() > 2048 || path.contains("..") || !PATH_CHARS.matcher(path).matches()) {
             out.add(new FieldViolation("path", "path '" + path + "' must start with '/' and hold only URL path"
@@ -86,6 +99,13 @@ public record HttpBinding(String method, String path, List<ParamBinding> params)
                             + "' is set by the gateway and cannot be bound to an argument"));
                 }
             }
+            if (p.location() == ParamLocation.COOKIE && !COOKIE_NAME.matcher(p.name()).matches()) {
+                out.add(new FieldViolation(field + ".name", "'" + p.name() + "' is not a valid cookie name"));
+            }
+            if (!p.style().allowedIn(p.location())) {
+                out.add(new FieldViolation(field + ".style", "style " + p.style().openApiName() + " cannot be used in "
+                        + p.location().name().toLowerCase(Locale.ROOT)));
+            }
             if (p.location() == ParamLocation.PATH) {
                 if (!pathVariables().contains(p.name())) {
                     out.add(new FieldViolation(field + ".name", "path has no variable {" + p.name() + "}"));
@@ -96,6 +116,14 @@ public record HttpBinding(String method, String path, List<ParamBinding> params)
                 out.add(new FieldViolation(field + ".location", method + " requests carry no body; bind '"
                         + p.argument() + "' to QUERY, PATH or HEADER"));
             }
+            if (p.location() == ParamLocation.BODY && sendsBody() && !body.flattened()) {
+                out.add(new FieldViolation(field + ".location", "the body is the whole argument '" + body.argument()
+                        + "'; no other argument can be a body property"));
+            }
+        }
+        if (!body.argument().isEmpty() && arguments.contains(body.argument())) {
+            out.add(new FieldViolation("params", "argument '" + body.argument()
+                    + "' is the request body and cannot also be bound to a parameter"));
         }
         for (String variable : pathVariables()) {
             if (!variablesBound.contains(variable)) {
@@ -112,8 +140,21 @@ public record HttpBinding(String method, String path, List<ParamBinding> params)
         root.put("path", path);
         ArrayNode array = root.putArray("params");
         for (ParamBinding p : params) {
-            array.addObject().put("argument", p.argument()).put("location", p.location().name()).put("name", p.name());
+            ObjectNode node = array.addObject().put("argument", p.argument()).put("location", p.location().name())
+                    .put("name", p.name());
+            if (!p.equals(new ParamBinding(p.argument(), p.location(), p.name()))) {
+                node.put("style", p.style().name()).put("explode", p.explode()).put("json", p.asJson());
+            }
         }
+        root.putObject("body").put("encoding", body.encoding().name()).put("argument", body.argument());
+        if (!security.fromIntegration()) {
+            ArrayNode alternatives = root.putArray("security");
+            for (List<String> alternative : security.alternatives()) {
+                ArrayNode schemes = alternatives.addArray();
+                alternative.forEach(schemes::add);
+            }
+        }
+        root.put("accept", accept);
         return root.toString();
     }
 
@@ -122,10 +163,30 @@ public record HttpBinding(String method, String path, List<ParamBinding> params)
             JsonNode root = JsonSupport.mapper().readTree(json);
             List<ParamBinding> params = new ArrayList<>();
             for (JsonNode p : root.path("params")) {
-                params.add(new ParamBinding(p.path("argument").asText(),
-                        ParamLocation.valueOf(p.path("location").asText()), p.path("name").asText()));
+                ParamBinding plain = new ParamBinding(p.path("argument").asText(),
+                        ParamLocation.valueOf(p.path("location").asText()), p.path("name").asText());
+                params.add(p.has("style") ? new ParamBinding(plain.argument(), plain.location(), plain.name(),
+                        ParamStyle.valueOf(p.path("style").asText()), p.path("explode").asBoolean(),
+                        p.path("json").asBoolean()) : plain);
             }
-            return new HttpBinding(root.path("method").asText(), root.path("path").asText(), params);
+            String method = root.path("method").asText();
+            JsonNode bodyNode = root.path("body");
+            BodyBinding body = bodyNode.isObject()
+                    ? new BodyBinding(BodyBinding.Encoding.valueOf(bodyNode.path("encoding").asText()),
+                            bodyNode.path("argument").asText())
+                    : BodyBinding.defaultFor(method);
+            SecurityRequirements security = SecurityRequirements.FROM_INTEGRATION;
+            if (root.has("security")) {
+                List<List<String>> alternatives = new ArrayList<>();
+                for (JsonNode alternative : root.path("security")) {
+                    List<String> schemes = new ArrayList<>();
+                    alternative.forEach(s -> schemes.add(s.asText()));
+                    alternatives.add(schemes);
+                }
+                security = new SecurityRequirements(false, alternatives);
+            }
+            return new HttpBinding(method, root.path("path").asText(), params, body, security,
+                    root.path("accept").asText(DEFAULT_ACCEPT));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new IllegalStateException("stored HTTP binding is unreadable", e);
         }

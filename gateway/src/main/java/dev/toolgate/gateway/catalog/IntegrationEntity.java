@@ -6,9 +6,17 @@ import java.time.Instant;
 
 @MappedEntity("integrations")
 public record IntegrationEntity(@Id String id, String tenantId, String name, String kind, String baseUrl,
-        String authKind, String authSecret, String description, Instant createdAt, Instant updatedAt) {
+        String authKind, String authSecret, String description, Instant createdAt, Instant updatedAt,
+        String securitySchemes, String source) {
+    public static final String SOURCE_MANUAL = "manual";
+    public static final String SOURCE_OPENAPI = "openapi";
 
     public HttpAuth auth() {
         return new HttpAuth(HttpAuth.Kind.valueOf(authKind), authSecret);
+    }
+
+    /** The schemes imported from an OpenAPI document; none for hand-defined integrations. */
+    public SecuritySchemes schemes() {
+        return SecuritySchemes.fromJson(securitySchemes);
     }
 }

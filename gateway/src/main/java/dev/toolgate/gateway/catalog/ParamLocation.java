@@ -2,5 +2,5 @@ package dev.toolgate.gateway.catalog;
 
 /** Where an argument goes in the upstream HTTP request. */
 public enum ParamLocation {
-    PATH, QUERY, HEADER, BODY
+    PATH, QUERY, HEADER, COOKIE, BODY
 }

@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 public record ToolDefinition(String tenantId, IntegrationEntity integration, String name, int version,
         String description, String inputSchemaJson, CompiledSchema schema, ToolAnnotations annotations,
-        HttpBinding binding, Duration timeout) {
+        HttpBinding binding, Duration timeout, String outputSchemaJson) {
 
     public ToolDefinition {
         requireNonNull(tenantId, "tenantId");
@@ -23,6 +23,7 @@ public record ToolDefinition(String tenantId, IntegrationEntity integration, Str
         requireNonNull(annotations, "annotations");
         requireNonNull(binding, "binding");
         requireNonNull(timeout, "timeout");
+        requireNonNull(outputSchemaJson, "outputSchemaJson");
     }
 
     /** {@code integration.tool}, e.g. {@code support_desk.create_support_case}. */

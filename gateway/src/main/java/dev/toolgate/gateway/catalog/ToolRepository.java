@@ -11,4 +11,6 @@ public interface ToolRepository extends CrudRepository<ToolEntity, String> {
     Optional<ToolEntity> findByTenantIdAndIntegrationIdAndName(String tenantId, String integrationId, String name);
 
     List<ToolEntity> findByTenantIdAndDeletedAtIsNull(String tenantId);
+
+    List<ToolEntity> findByTenantIdAndIntegrationIdAndDeletedAtIsNull(String tenantId, String integrationId);
 }

@@ -4,9 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;
 
-/** What an admin asks for when creating or changing an HTTP tool. Immutable. */
+/**
+ * What an admin asks for when creating or changing an HTTP tool. Immutable.
+ *
+ * @param outputSchemaJson JSON Schema of a successful result; empty when unknown
+ */
 public record ToolSpec(String tenant, String integration, String name, String description,
-        String inputSchemaJson, ToolAnnotations annotations, HttpBinding binding, Duration timeout) {
+        String inputSchemaJson, ToolAnnotations annotations, HttpBinding binding, Duration timeout,
+        String outputSchemaJson) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
 
@@ -19,5 +24,11 @@ public record ToolSpec(String tenant, String integration, String name, String de
         requireNonNull(annotations, "annotations");
         requireNonNull(binding, "binding");
         requireNonNull(timeout, "timeout");
+        requireNonNull(outputSchemaJson, "outputSchemaJson");
+    }
+
+    public ToolSpec(String tenant, String integration, String name, String description, String inputSchemaJson,
+            ToolAnnotations annotations, HttpBinding binding, Duration timeout) {
+        this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, "");
     }
 }

@@ -94,6 +94,11 @@ public class ToolCallService {
                         "tool '" + Identifiers.abbreviate(command.tool()) + "' does not exist",
                         catalog.closest(principal.tenantId(), command.tool()))));
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
+        if (tool.annotations().requiresConfirmation()) {
+            throw log.refuse(record.build(), CallStatus.DENIED, GatewayException.failedPrecondition(
+                    "CONFIRMATION_REQUIRED", "tool '" + tool.qualifiedName() + "' needs a human to confirm each call,"
+                            + " and this gateway cannot collect confirmations yet; the call was not executed"));
+        }
 
         PreparedCall prepared = prepare(tool, command, record);
         if (remaining(tool, deadlineNanos).compareTo(MIN_TIMEOUT) < 0) {
@@ -144,6 +149,12 @@ public class ToolCallService {
             return executor.prepare(tool, arguments);
         } catch (GatewayException e) {
             throw log.refuse(record.build(), statusOf(e), e);
+        } catch (UpstreamFailure f) {
+            // e.g. the OAuth token endpoint failed: nothing was sent to the tool's upstream
+            CallRecord call = record.build();
+            throw log.refuse(call, CallStatus.UPSTREAM_UNAVAILABLE, GatewayException.unavailable(
+                    "UPSTREAM_UNAVAILABLE", f.getMessage(), Map.of("call_id", call.callId(),
+                            "tool", tool.qualifiedName())));
         } catch (RuntimeException e) {
             CallRecord call = record.build();
             if (StorageFailures.isStorageFailure(e)) {

@@ -14,6 +14,8 @@ import dev.toolgate.gateway.catalog.ParamLocation;
 import dev.toolgate.gateway.catalog.ToolSpec;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.openapi.ImportOptions;
+import dev.toolgate.gateway.openapi.OpenApiImports;
 import dev.toolgate.gateway.secrets.SecretEntity;
 import dev.toolgate.gateway.tenancy.TenantEntity;
 import dev.toolgate.proto.v1.AdminServiceGrpc;
@@ -25,7 +27,10 @@ import dev.toolgate.proto.v1.DeleteSecretRequest;
 import dev.toolgate.proto.v1.DeleteSecretResponse;
 import dev.toolgate.proto.v1.DeleteToolRequest;
 import dev.toolgate.proto.v1.DeleteToolResponse;
+import dev.toolgate.proto.v1.ImportOpenApiRequest;
+import dev.toolgate.proto.v1.ImportOpenApiResponse;
 import dev.toolgate.proto.v1.Integration;
+import dev.toolgate.proto.v1.OpenApiImportOptions;
 import dev.toolgate.proto.v1.PutSecretRequest;
 import dev.toolgate.proto.v1.PutSecretResponse;
 import dev.toolgate.proto.v1.RevokeApiKeyRequest;
@@ -38,6 +43,7 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code toolgate.v1.AdminService}. The bootstrap admin may act on any tenant; a tenant's
@@ -47,10 +53,12 @@ import java.util.List;
 public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
     private final AdminOperations admin;
     private final CatalogWriter catalog;
+    private final OpenApiImports imports;
 
-    public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog) {
+    public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports) {
         this.admin = requireNonNull(admin, "admin");
         this.catalog = requireNonNull(catalog, "catalog");
+        this.imports = requireNonNull(imports, "imports");
     }
 
     @Override
@@ -126,6 +134,22 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
     public void deleteTool(DeleteToolRequest request, StreamObserver<DeleteToolResponse> response) {
         catalog.deleteTool(tenant(request.getTenant()), request.getName());
         reply(response, DeleteToolResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void importOpenApi(ImportOpenApiRequest request, StreamObserver<ImportOpenApiResponse> response) {
+        String tenant = tenant(request.getTenant());
+        OpenApiImportOptions o = request.getOptions();
+        ImportOptions options = ImportOptions.builder()
+                .includeTags(Set.copyOf(o.getIncludeTagsList())).excludeTags(Set.copyOf(o.getExcludeTagsList()))
+                .includePaths(o.getIncludePathsList()).excludePaths(o.getExcludePathsList())
+                .includeOperations(Set.copyOf(o.getIncludeOperationsList()))
+                .excludeOperations(Set.copyOf(o.getExcludeOperationsList()))
+                .baseUrl(o.getBaseUrl()).serverVariables(o.getServerVariablesMap()).secrets(o.getSecretsMap())
+                .timeout(o.hasTimeout() ? ProtoMapper.duration(o.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT)
+                .build();
+        reply(response, ProtoMapper.importReport(imports.importDocument(tenant, request.getIntegration(),
+                request.getDocument(), options)));
     }
 
     private static ParamLocation location(dev.toolgate.proto.v1.ParamBinding p) {

@@ -1,5 +1,9 @@
 package dev.toolgate.gateway.grpc;
 
+import dev.toolgate.gateway.openapi.ImportReport;
+import dev.toolgate.gateway.openapi.ImportWarning;
+import dev.toolgate.proto.v1.CredentialRequirement;
+import dev.toolgate.proto.v1.ImportOpenApiResponse;
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
 import dev.toolgate.gateway.catalog.HttpAuth;
@@ -29,17 +33,20 @@ final class ProtoMapper {
                 .setVersion(t.version())
                 .setTimeout(duration(t.timeout()))
                 .setExportedName(t.exportName())
+                .setOutputSchemaJson(t.outputSchemaJson())
                 .build();
     }
 
     static dev.toolgate.proto.v1.ToolAnnotations annotations(ToolAnnotations a) {
         return dev.toolgate.proto.v1.ToolAnnotations.newBuilder()
                 .setReadOnly(a.readOnly()).setDestructive(a.destructive())
-                .setIdempotent(a.idempotent()).setOpenWorld(a.openWorld()).build();
+                .setIdempotent(a.idempotent()).setOpenWorld(a.openWorld())
+                .setRequiresConfirmation(a.requiresConfirmation()).build();
     }
 
     static ToolAnnotations annotations(dev.toolgate.proto.v1.ToolAnnotations a) {
-        return new ToolAnnotations(a.getReadOnly(), a.getDestructive(), a.getIdempotent(), a.getOpenWorld());
+        return new ToolAnnotations(a.getReadOnly(), a.getDestructive(), a.getIdempotent(), a.getOpenWorld(),
+                a.getRequiresConfirmation());
     }
 
     static ExecuteToolResponse response(CallResult r) {
@@ -93,5 +100,21 @@ final class ProtoMapper {
 
     static Timestamp timestamp(Instant i) {
         return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    }
+
+    static ImportOpenApiResponse importReport(ImportReport r) {
+        ImportOpenApiResponse.Builder b = ImportOpenApiResponse.newBuilder()
+                .setIntegration(r.integration()).setBaseUrl(r.baseUrl()).setSourceVersion(r.sourceVersion())
+                .addAllAdded(r.added()).addAllChanged(r.changed()).addAllUnchanged(r.unchanged())
+                .addAllRemoved(r.removed()).setExcluded(r.excluded());
+        for (ImportWarning w : r.warnings()) {
+            b.addWarnings(dev.toolgate.proto.v1.ImportWarning.newBuilder().setOperation(w.operation())
+                    .setMessage(w.message()).setSkipped(w.skipped()));
+        }
+        for (ImportReport.Credential c : r.credentials()) {
+            b.addCredentials(CredentialRequirement.newBuilder().setScheme(c.scheme()).setType(c.type())
+                    .setSecret(c.secret()).setPresent(c.present()));
+        }
+        return b.build();
     }
 }

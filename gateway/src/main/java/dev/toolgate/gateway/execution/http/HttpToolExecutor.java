@@ -3,7 +3,6 @@ package dev.toolgate.gateway.execution.http;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.error.GatewayException;
@@ -11,10 +10,7 @@ import dev.toolgate.gateway.execution.PreparedCall;
 import dev.toolgate.gateway.execution.ToolExecutor;
 import dev.toolgate.gateway.execution.UpstreamFailure;
 import dev.toolgate.gateway.execution.UpstreamResponse;
-import dev.toolgate.gateway.secrets.SecretStore;
-import dev.toolgate.gateway.secrets.SecretUnreadableException;
 import io.micronaut.context.annotation.Value;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -25,95 +21,115 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Executes tools of HTTP integrations with the JDK HTTP client. Thread-safe. */
+/**
+ * Executes tools of HTTP integrations with the JDK HTTP client: renders the request, adds the
+ * credentials the tool's security requirements call for, checks egress, and sends. A 401 to a
+ * request carrying an OAuth client-credentials token renews the token and sends once more.
+ * Thread-safe.
+ */
 @Singleton
 public class HttpToolExecutor implements ToolExecutor {
     private static final String USER_AGENT = "toolgate/0.1";
 
-    private final SecretStore secrets;
+    private final UpstreamCredentials credentials;
+    private final OAuthTokens tokens;
     private final EgressGuard egress;
     private final HttpExecutionConfig config;
-    private final HttpClient client;
+    private final TlsClients clients;
 
-    public HttpToolExecutor(SecretStore secrets, EgressGuard egress,
+    HttpToolExecutor(UpstreamCredentials credentials, OAuthTokens tokens, EgressGuard egress, TlsClients clients,
             @Value("${toolgate.http.max-response-bytes:1048576}") int maxResponseBytes,
             @Value("${toolgate.http.connect-timeout:5s}") Duration connectTimeout) {
-        this.secrets = requireNonNull(secrets, "secrets");
+        this.credentials = requireNonNull(credentials, "credentials");
+        this.tokens = requireNonNull(tokens, "tokens");
         this.egress = requireNonNull(egress, "egress");
+        this.clients = requireNonNull(clients, "clients");
         this.config = new HttpExecutionConfig(maxResponseBytes, connectTimeout);
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
     }
 
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments) {
         IntegrationEntity integration = tool.integration();
         RequestRenderer.Rendered rendered = RequestRenderer.render(tool.binding(), arguments);
-        URI uri = URI.create(integration.baseUrl() + rendered.pathAndQuery());
-        egress.deniedReason(uri.getHost()).ifPresent(reason -> {
+        URI target = URI.create(integration.baseUrl() + rendered.path());
+        egress.deniedReason(target.getHost()).ifPresent(reason -> {
             throw GatewayException.permissionDenied("EGRESS_DENIED", "integration '" + integration.name()
                     + "' may not be called: " + reason);
         });
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .header("Accept", "application/json")
+        Credentials creds = credentials.resolve(tool, tool.timeout());
+        List<String> query = new ArrayList<>(rendered.query());
+        query.addAll(creds.query());
+        String uri = integration.baseUrl() + rendered.path() + (query.isEmpty() ? "" : "?" + String.join("&", query));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
+                .header("Accept", tool.binding().accept())
                 .header("User-Agent", USER_AGENT);
         rendered.headers().forEach(request::header);
+        List<String> cookies = new ArrayList<>(rendered.cookies());
+        cookies.addAll(creds.cookies());
+        if (!cookies.isEmpty()) {
+            request.header("Cookie", String.join("; ", cookies));
+        }
         if (rendered.body().isEmpty()) {
             request.method(tool.binding().method(), HttpRequest.BodyPublishers.noBody());
         } else {
-            request.header("Content-Type", "application/json");
+            request.header("Content-Type", rendered.contentType());
             request.method(tool.binding().method(), HttpRequest.BodyPublishers.ofString(rendered.body()));
         }
-        HttpAuth auth = integration.auth();
-        if (auth.kind() == HttpAuth.Kind.BEARER) {
-            String token = bearerToken(tool.tenantId(), integration, auth.secret());
-            if (!RequestRenderer.isHeaderValue(token)) {
-                // never let the HTTP client reject it: its message would carry the token
-                throw GatewayException.failedPrecondition("SECRET_UNUSABLE", "secret '" + auth.secret()
-                        + "' cannot be sent in an Authorization header; store it again as visible ASCII");
-            }
-            request.header("Authorization", "Bearer " + token);
-        }
-        return new HttpPreparedCall(request, integration.name());
-    }
-
-    private String bearerToken(String tenant, IntegrationEntity integration, String secretName) {
-        String token;
+        creds.headers().forEach(request::setHeader);
+        HttpClient client;
         try {
-            token = secrets.reveal(tenant, secretName).orElseThrow(() -> GatewayException.failedPrecondition(
-                    "SECRET_NOT_FOUND", "integration '" + integration.name() + "' authenticates with secret '"
-                            + secretName + "', which does not exist; an admin must store it with PutSecret"));
-        } catch (SecretUnreadableException e) {
-            throw GatewayException.failedPrecondition("SECRET_UNREADABLE", e.getMessage());
+            client = clients.forIdentity(creds.clientPem());
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.failedPrecondition("SECRET_UNUSABLE", "the TLS client identity of integration '"
+                    + integration.name() + "' is unusable: " + e.getMessage());
         }
-        return token;
-    }
-
-    @PreDestroy
-    void close() {
-        client.shutdownNow();
+        return new HttpPreparedCall(client, request, integration.name(), tool, creds);
     }
 
     private final class HttpPreparedCall implements PreparedCall {
+        private final HttpClient client;
         private final HttpRequest.Builder request;
         private final String integration;
+        private final ToolDefinition tool;
+        private final Credentials sent;
 
-        HttpPreparedCall(HttpRequest.Builder request, String integration) {
+        HttpPreparedCall(HttpClient client, HttpRequest.Builder request, String integration, ToolDefinition tool,
+                Credentials sent) {
+            this.client = client;
             this.request = request;
             this.integration = integration;
+            this.tool = tool;
+            this.sent = sent;
         }
 
         @Override
         public UpstreamResponse send(Duration timeout) {
-            HttpRequest built = request.timeout(timeout).build();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            UpstreamResponse response = sendOnce(request, timeout);
+            if (response.status() == 401 && sent.oauth().isPresent()) {
+                OAuthTokens.Key key = sent.oauth().get();
+                String refused = sent.headers().get("Authorization").substring("Bearer ".length());
+                tokens.invalidate(key, refused);
+                Duration left = Duration.ofNanos(deadline - System.nanoTime());
+                if (left.toMillis() > 0) {
+                    Credentials renewed = credentials.resolve(tool, left);
+                    HttpRequest.Builder retry = request.copy();
+                    renewed.headers().forEach(retry::setHeader);
+                    return sendOnce(retry, left);
+                }
+            }
+            return response;
+        }
+
+        private UpstreamResponse sendOnce(HttpRequest.Builder builder, Duration timeout) {
+            HttpRequest built = builder.timeout(timeout).build();
             CompletableFuture<HttpResponse<CappedBodyHandler.Body>> future =
                     client.sendAsync(built, new CappedBodyHandler(config.maxResponseBytes()));
             HttpResponse<CappedBodyHandler.Body> response;

@@ -2,6 +2,7 @@ package dev.toolgate.gateway.execution.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.gateway.catalog.BodyBinding;
 import dev.toolgate.gateway.catalog.HttpBinding;
 import dev.toolgate.gateway.catalog.ParamBinding;
 import dev.toolgate.gateway.catalog.ParamLocation;
@@ -16,12 +17,24 @@ import java.util.Map;
 
 /**
  * Places validated arguments into an HTTP request per the tool's {@link HttpBinding}: path
- * variables percent-encoded, query parameters (arrays repeat the key), headers, JSON body.
- * Pure: no I/O, no credentials.
+ * variables percent-encoded, query parameters, headers and cookies in their OpenAPI style, and
+ * a JSON or form-encoded body. Pure: no I/O, no credentials.
  */
 final class RequestRenderer {
-    /** The parts of a rendered request; {@code body} is empty for no body. */
-    record Rendered(String pathAndQuery, Map<String, String> headers, String body) {
+    /**
+     * The parts of a rendered request.
+     *
+     * @param query encoded {@code key=value} pairs, in order
+     * @param cookies encoded {@code name=value} pairs for the Cookie header
+     * @param body empty for no body
+     * @param contentType of the body; empty for no body
+     */
+    record Rendered(String path, List<String> query, Map<String, String> headers, List<String> cookies, String body,
+            String contentType) {
+
+        String pathAndQuery() {
+            return query.isEmpty() ? path : path + "?" + String.join("&", query);
+        }
     }
 
     private RequestRenderer() {
@@ -31,40 +44,40 @@ final class RequestRenderer {
         String path = binding.path();
         List<String> query = new ArrayList<>();
         Map<String, String> headers = new LinkedHashMap<>();
-        ObjectNode body = JsonSupport.mapper().createObjectNode();
+        List<String> cookies = new ArrayList<>();
+        BodyBinding bodyBinding = binding.body();
+        ObjectNode flatBody = JsonSupport.mapper().createObjectNode();
+        List<ParamBinding> flatBindings = new ArrayList<>();
+        JsonNode wholeBody = null;
         List<FieldViolation> problems = new ArrayList<>();
         Iterator<Map.Entry<String, JsonNode>> fields = arguments.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
             String arg = field.getKey();
             JsonNode value = field.getValue();
+            if (arg.equals(bodyBinding.argument()) && bodyBinding.present()) {
+                wholeBody = value;
+                continue;
+            }
             ParamBinding p = binding.bindingOf(arg).orElse(new ParamBinding(arg,
-                    binding.sendsBody() ? ParamLocation.BODY : ParamLocation.QUERY, arg));
+                    bodyBinding.flattened() ? ParamLocation.BODY : ParamLocation.QUERY, arg));
             if (value.isNull() && p.location() != ParamLocation.BODY) {
                 continue;
             }
             switch (p.location()) {
                 case PATH -> {
-                    String text = scalarText(value);
+                    String text = ParamSerializer.path(p, value);
                     if (text.isEmpty()) {
                         problems.add(new FieldViolation("/" + arg, "/" + arg + ": must not be empty (it is part of the URL path)"));
                     } else if (text.chars().allMatch(c -> c == '.')) {
                         problems.add(new FieldViolation("/" + arg, "/" + arg
                                 + ": must not be '.' or '..' (it would change the URL path)"));
                     }
-                    path = path.replace("{" + p.name() + "}", PercentEncoding.encode(text));
+                    path = path.replace("{" + p.name() + "}", text);
                 }
-                case QUERY -> {
-                    if (value.isArray()) {
-                        for (JsonNode item : value) {
-                            query.add(PercentEncoding.encode(p.name()) + "=" + PercentEncoding.encode(scalarText(item)));
-                        }
-                    } else {
-                        query.add(PercentEncoding.encode(p.name()) + "=" + PercentEncoding.encode(scalarText(value)));
-                    }
-                }
+                case QUERY -> query.addAll(ParamSerializer.query(p, value));
                 case HEADER -> {
-                    String text = scalarText(value);
+                    String text = ParamSerializer.header(p, value);
                     if (!isHeaderValue(text)) {
                         problems.add(new FieldViolation("/" + arg, "/" + arg + ": must not contain control characters,"
                                 + " line breaks or characters beyond Latin-1 (it is sent as an HTTP header)"));
@@ -72,7 +85,11 @@ final class RequestRenderer {
                         headers.put(p.name(), text);
                     }
                 }
-                case BODY -> body.set(p.name(), value);
+                case COOKIE -> cookies.add(PercentEncoding.encode(p.name()) + "=" + ParamSerializer.cookie(p, value));
+                case BODY -> {
+                    flatBody.set(p.name(), value);
+                    flatBindings.add(p);
+                }
             }
         }
         for (String variable : binding.pathVariables()) {
@@ -82,12 +99,38 @@ final class RequestRenderer {
                 problems.add(new FieldViolation("/" + arg, "/" + arg + ": required (it is part of the URL path)"));
             }
         }
+        String body = "";
+        if (bodyBinding.flattened() && !flatBody.isEmpty()) {
+            body = bodyBinding.encoding() == BodyBinding.Encoding.FORM ? form(flatBindings, flatBody) : flatBody.toString();
+        } else if (!bodyBinding.flattened() && wholeBody != null && !wholeBody.isNull()) {
+            if (bodyBinding.encoding() == BodyBinding.Encoding.FORM) {
+                if (!wholeBody.isObject()) {
+                    problems.add(new FieldViolation("/" + bodyBinding.argument(), "/" + bodyBinding.argument()
+                            + ": must be an object (it is sent as a form)"));
+                } else {
+                    body = form(List.of(), (ObjectNode) wholeBody);
+                }
+            } else {
+                body = wholeBody.toString();
+            }
+        }
         if (!problems.isEmpty()) {
             throw GatewayException.invalidArgument("arguments cannot be placed in the request", problems);
         }
-        String pathAndQuery = query.isEmpty() ? path : path + "?" + String.join("&", query);
-        String bodyText = binding.sendsBody() && !body.isEmpty() ? body.toString() : "";
-        return new Rendered(pathAndQuery, headers, bodyText);
+        return new Rendered(path, query, headers, cookies, body, body.isEmpty() ? "" : bodyBinding.encoding().contentType());
+    }
+
+    /** An application/x-www-form-urlencoded body: each property in its binding's style (form by default). */
+    private static String form(List<ParamBinding> bindings, ObjectNode properties) {
+        List<String> pairs = new ArrayList<>();
+        properties.fields().forEachRemaining(f -> {
+            ParamBinding p = bindings.stream().filter(b -> b.name().equals(f.getKey())).findFirst()
+                    .orElse(new ParamBinding(f.getKey(), ParamLocation.BODY, f.getKey()));
+            if (!f.getValue().isNull()) {
+                pairs.addAll(ParamSerializer.query(p, f.getValue()));
+            }
+        });
+        return String.join("&", pairs);
     }
 
     /** The JDK HTTP client's rule for header values: Latin-1 without controls other than tab. */
@@ -95,7 +138,7 @@ final class RequestRenderer {
         return text.chars().allMatch(c -> (c >= 0x20 && c != 0x7f && c <= 0xff) || c == '\t');
     }
 
-    private static String scalarText(JsonNode value) {
+    static String scalarText(JsonNode value) {
         if (value.isTextual()) {
             return value.textValue();
         }

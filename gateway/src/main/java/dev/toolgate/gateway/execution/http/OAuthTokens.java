@@ -1,0 +1,158 @@
+package dev.toolgate.gateway.execution.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.catalog.SecurityScheme;
+import dev.toolgate.gateway.core.Digests;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.execution.UpstreamFailure;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * OAuth 2 client-credentials access tokens (RFC 6749 section 4.4), fetched from the scheme's
+ * token URL with the client id and secret in HTTP Basic auth, cached per tenant, integration,
+ * scheme and client, and fetched again {@code toolgate.oauth.refresh-before} before they expire.
+ * A cached token is dropped when the upstream answers 401 with it. Thread-safe; concurrent
+ * callers needing the same token wait for one fetch.
+ */
+@Singleton
+class OAuthTokens {
+    private static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
+    private static final Duration MAX_FETCH_TIME = Duration.ofSeconds(10);
+    private static final int MAX_TOKEN_RESPONSE = 64 * 1024;
+
+    /** Identifies one client of one scheme; the client secret enters only as a hash. */
+    record Key(String tenant, String integration, String scheme, String tokenUrl, String scopes, String clientHash) {
+        static Key of(String tenant, String integration, SecurityScheme scheme, String clientIdAndSecret) {
+            return new Key(tenant, integration, scheme.name(), scheme.tokenUrl(), String.join(" ", scheme.scopes()),
+                    Digests.sha256Hex(clientIdAndSecret));
+        }
+    }
+
+    private record Token(String value, Instant refreshAt) {
+    }
+
+    private final Map<Key, Token> cache = new ConcurrentHashMap<>();
+    private final Map<Key, Object> locks = new ConcurrentHashMap<>();
+    private final EgressGuard egress;
+    private final Clock clock;
+    private final Duration refreshBefore;
+    private final HttpClient client;
+
+    OAuthTokens(EgressGuard egress, Clock clock,
+            @Value("${toolgate.oauth.refresh-before:60s}") Duration refreshBefore,
+            @Value("${toolgate.http.connect-timeout:5s}") Duration connectTimeout) {
+        this.egress = requireNonNull(egress, "egress");
+        this.clock = requireNonNull(clock, "clock");
+        this.refreshBefore = requireNonNull(refreshBefore, "refreshBefore");
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** A valid access token for the client, from the cache or the token endpoint. */
+    String token(Key key, String clientIdAndSecret, Duration timeout) {
+        Token cached = cache.get(key);
+        if (cached != null && clock.instant().isBefore(cached.refreshAt())) {
+            return cached.value();
+        }
+        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+            cached = cache.get(key);
+            if (cached != null && clock.instant().isBefore(cached.refreshAt())) {
+                return cached.value();
+            }
+            Token fresh = fetch(key, clientIdAndSecret, timeout);
+            cache.put(key, fresh);
+            return fresh.value();
+        }
+    }
+
+    /** Forgets the token the upstream refused, unless another caller already replaced it. */
+    void invalidate(Key key, String refusedToken) {
+        cache.computeIfPresent(key, (k, t) -> t.value().equals(refusedToken) ? null : t);
+    }
+
+    private Token fetch(Key key, String clientIdAndSecret, Duration timeout) {
+        int colon = clientIdAndSecret.indexOf(':');
+        if (colon <= 0) {
+            throw GatewayException.failedPrecondition("SECRET_UNUSABLE", "the secret of OAuth scheme '" + key.scheme()
+                    + "' must be client_id:client_secret");
+        }
+        URI uri = URI.create(key.tokenUrl());
+        egress.deniedReason(uri.getHost()).ifPresent(reason -> {
+            throw GatewayException.permissionDenied("EGRESS_DENIED", "the token URL of OAuth scheme '" + key.scheme()
+                    + "' may not be called: " + reason);
+        });
+        String clientId = clientIdAndSecret.substring(0, colon);
+        String clientSecret = clientIdAndSecret.substring(colon + 1);
+        // RFC 6749 section 2.3.1: id and secret are form-encoded before Basic encoding
+        String basic = Base64.getEncoder().encodeToString((PercentEncoding.encode(clientId) + ":"
+                + PercentEncoding.encode(clientSecret)).getBytes(StandardCharsets.UTF_8));
+        String form = "grant_type=client_credentials"
+                + (key.scopes().isEmpty() ? "" : "&scope=" + PercentEncoding.encode(key.scopes()));
+        Duration limit = timeout.compareTo(MAX_FETCH_TIME) < 0 ? timeout : MAX_FETCH_TIME;
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(limit)
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+        Instant sentAt = clock.instant();
+        HttpResponse<CappedBodyHandler.Body> response;
+        try {
+            response = client.send(request, new CappedBodyHandler(MAX_TOKEN_RESPONSE));
+        } catch (IOException e) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "could not get an OAuth token for integration '"
+                    + key.integration() + "' from " + uri.getHost() + " (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "interrupted while getting an OAuth token");
+        }
+        JsonNode body = parse(response.body().bytes());
+        if (response.statusCode() / 100 != 2 || !body.path("access_token").isTextual()) {
+            String error = body.path("error").asText("");
+            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the token endpoint of integration '"
+                    + key.integration() + "' refused the client credentials of scheme '" + key.scheme() + "': HTTP "
+                    + response.statusCode() + (error.isEmpty() ? "" : " (" + abbreviate(error) + ")")
+                    + "; check secret of that scheme");
+        }
+        long expiresIn = body.path("expires_in").asLong(DEFAULT_LIFETIME.toSeconds());
+        Duration lifetime = Duration.ofSeconds(Math.max(expiresIn, 0));
+        Duration early = refreshBefore.compareTo(lifetime.dividedBy(2)) < 0 ? refreshBefore : lifetime.dividedBy(2);
+        return new Token(body.path("access_token").textValue(), sentAt.plus(lifetime).minus(early));
+    }
+
+    private static JsonNode parse(byte[] bytes) {
+        try {
+            return JsonSupport.untrusted(16, MAX_TOKEN_RESPONSE).readTree(bytes);
+        } catch (IOException e) {
+            return JsonSupport.mapper().createObjectNode();
+        }
+    }
+
+    private static String abbreviate(String text) {
+        String clean = text.replaceAll("[^A-Za-z0-9_ .:-]", "?");
+        return clean.length() > 80 ? clean.substring(0, 80) + "..." : clean;
+    }
+
+    
+
+    @PreDestroy
+    void close() {
+        client.shutdownNow();
+    }
+}

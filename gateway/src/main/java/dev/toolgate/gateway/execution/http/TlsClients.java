@@ -1,0 +1,134 @@
+package dev.toolgate.gateway.execution.http;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.core.Digests;
+import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The HTTP clients of the executor: one shared client, and one per TLS client identity (mutual
+ * TLS), made once and reused so connections pool. Upstream certificates are checked against
+ * the JDK's CAs plus those in {@code toolgate.http.trusted-ca-file} (PEM), for private CAs.
+ * Thread-safe.
+ */
+@Singleton
+class TlsClients {
+    private static final int MAX_IDENTITIES = 256;
+
+    private final Duration connectTimeout;
+    private final TrustManagerFactory trust;
+    private final java.net.http.HttpClient shared;
+    private final Map<String, java.net.http.HttpClient> byIdentity = new ConcurrentHashMap<>();
+
+    TlsClients(@Value("${toolgate.http.connect-timeout:5s}") Duration connectTimeout,
+            @Value("${toolgate.http.trusted-ca-file:}") String trustedCaFile) {
+        this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
+        this.trust = trustManagers(trustedCaFile);
+        this.shared = build(null);
+    }
+
+    java.net.http.HttpClient shared() {
+        return shared;
+    }
+
+    /** The client presenting the identity in {@code pem}; the shared client when empty. */
+    java.net.http.HttpClient forIdentity(Optional<String> pem) {
+        if (pem.isEmpty()) {
+            return shared;
+        }
+        String id = Digests.sha256Hex(pem.get());
+        java.net.http.HttpClient client = byIdentity.get(id);
+        if (client != null) {
+            return client;
+        }
+        if (byIdentity.size() >= MAX_IDENTITIES) {
+            byIdentity.values().forEach(java.net.http.HttpClient::shutdownNow);
+            byIdentity.clear(); // rotated identities must not pile up
+        }
+        return byIdentity.computeIfAbsent(id, k -> build(Pem.identity(pem.get())));
+    }
+
+    private java.net.http.HttpClient build(Pem.Identity identity) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            KeyManagerFactory keys = null;
+            if (identity != null) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                char[] none = new char[0];
+                store.setKeyEntry("client", identity.key(), none, identity.chain().toArray(new X509Certificate[0]));
+                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(store, none);
+            }
+            context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
+            return java.net.http.HttpClient.newBuilder()
+                    .connectTimeout(connectTimeout)
+                    .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .sslContext(context)
+                    .build();
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManagerFactory trustManagers(String caFile) {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            if (caFile.isBlank()) {
+                factory.init((KeyStore) null);
+                return factory;
+            }
+            List<X509Certificate> extra = Pem.certificates(Files.readString(Path.of(caFile), StandardCharsets.US_ASCII));
+            if (extra.isEmpty()) {
+                throw new IllegalStateException("toolgate.http.trusted-ca-file " + caFile + " holds no PEM certificate");
+            }
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            TrustManagerFactory jdk = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            jdk.init((KeyStore) null);
+            int i = 0;
+            for (javax.net.ssl.TrustManager tm : jdk.getTrustManagers()) {
+                if (tm instanceof javax.net.ssl.X509TrustManager x509) {
+                    for (X509Certificate ca : x509.getAcceptedIssuers()) {
+                        store.setCertificateEntry("jdk-" + i++, ca);
+                    }
+                }
+            }
+            for (X509Certificate ca : extra) {
+                store.setCertificateEntry("extra-" + i++, ca);
+            }
+            factory.init(store);
+            return factory;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read toolgate.http.trusted-ca-file " + caFile + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load trusted CAs: " + e.getMessage(), e);
+        }
+    }
+
+    
+
+    @PreDestroy
+    void close() {
+        shared.shutdownNow();
+        byIdentity.values().forEach(java.net.http.HttpClient::shutdownNow);
+    }
+}

@@ -1,0 +1,25 @@
+package dev.toolgate.gateway.openapi;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.catalog.HttpBinding;
+import dev.toolgate.gateway.catalog.ToolAnnotations;
+
+/**
+ * One operation as a tool, before it is stored.
+ *
+ * @param operation e.g. {@code GET /users/{id}}
+ * @param outputSchema the 2xx response's schema; null when the document has none
+ */
+public record ImportedTool(String name, String operation, String description, JsonNode inputSchema,
+        JsonNode outputSchema, ToolAnnotations annotations, HttpBinding binding) {
+    public ImportedTool {
+        requireNonNull(name, "name");
+        requireNonNull(operation, "operation");
+        requireNonNull(description, "description");
+        requireNonNull(inputSchema, "inputSchema");
+        requireNonNull(annotations, "annotations");
+        requireNonNull(binding, "binding");
+    }
+}

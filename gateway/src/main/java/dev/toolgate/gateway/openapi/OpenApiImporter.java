@@ -1,0 +1,285 @@
+package dev.toolgate.gateway.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.catalog.HttpBinding;
+import dev.toolgate.gateway.catalog.SecurityScheme;
+import dev.toolgate.gateway.catalog.SecuritySchemes;
+import dev.toolgate.gateway.core.Identifiers;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns an {@link OpenApiDocument} into an {@link ImportPlan} for one integration: a tool per
+ * selected operation, the security schemes with the secret each reads, and the base URL. An
+ * operation that cannot become a tool is reported and skipped; it never stops the others. Pure:
+ * no I/O, no storage.
+ */
+public final class OpenApiImporter {
+    private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch",
+            "trace");
+    private static final Pattern MESSAGE_OPERATION = Pattern.compile("paths\\.'([^']*)'\\((\\w+)\\)");
+    private static final Pattern SERVER_VARIABLE = Pattern.compile("\\{([^{}]+)}");
+
+    private OpenApiImporter() {
+    }
+
+    public static ImportPlan plan(OpenApiDocument document, String integration, ImportOptions options) {
+        JsonNode root = document.root();
+        RefResolver refs = new RefResolver(root);
+        List<ImportWarning> warnings = new ArrayList<>();
+        Map<String, List<String>> messagesByOperation = new LinkedHashMap<>();
+        for (String message : document.messages()) {
+            Matcher m = MESSAGE_OPERATION.matcher(message);
+            if (m.find()) {
+                messagesByOperation.computeIfAbsent(m.group(2).toUpperCase(Locale.ROOT) + " " + m.group(1),
+                        k -> new ArrayList<>()).add(message);
+            } else {
+                warnings.add(new ImportWarning("", message, false));
+            }
+        }
+        List<Operation> operations = operations(root);
+        SecuritySchemes schemes = schemes(root, refs, integration, options, operations, warnings);
+        Set<String> credentialParams = new HashSet<>();
+        for (SecurityScheme s : schemes.byName().values()) {
+            if (s.type() == SecurityScheme.Type.API_KEY) {
+                credentialParams.add(s.in().name().toLowerCase(Locale.ROOT) + ":" + s.paramName().toLowerCase(Locale.ROOT));
+            }
+        }
+        OperationTranslator translator = new OperationTranslator(refs, document.openApi31(), credentialParams,
+                root.get("security"));
+        String baseUrl = baseUrl(root, options, warnings);
+
+        List<ImportedTool> tools = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        Set<String> taken = new HashSet<>();
+        int excluded = 0;
+        for (Operation o : operations) {
+            String label = o.method() + " " + o.path();
+            messagesByOperation.getOrDefault(label, List.of())
+                    .forEach(m -> warnings.add(new ImportWarning(label, m, false)));
+            if (o.op().path("x-toolgate-hidden").asBoolean(false)) {
+                excluded++;
+                continue;
+            }
+            String name = name(o, warnings);
+            List<String> tags = new ArrayList<>();
+            o.op().path("tags").forEach(t -> tags.add(t.asText()));
+            if (!options.selects(o.path(), tags, o.op().path("operationId").asText(""), name)) {
+                excluded++;
+                continue;
+            }
+            if (!HttpBinding.METHODS.contains(o.method())) {
+                warnings.add(new ImportWarning(label, o.method() + " operations are not imported", true));
+                continue;
+            }
+            String unique = OperationNames.unique(name, taken);
+            if (!unique.equals(name)) {
+                warnings.add(new ImportWarning(label, "tool name '" + name + "' is taken; named '" + unique + "'", false));
+            }
+            try {
+                tools.add(translator.translate(unique, o.method(), o.path(), o.pathItem(), o.op(),
+                        w -> warnings.add(new ImportWarning(label, w, false))));
+                taken.add(unique);
+            } catch (ImportProblem | IllegalArgumentException e) {
+                warnings.add(new ImportWarning(label, e.getMessage(), true));
+                failed.add(unique);
+                taken.add(unique);
+            }
+        }
+        JsonNode info = root.path("info");
+        String title = info.path("title").asText("") + (info.has("version") ? " " + info.path("version").asText() : "");
+        return new ImportPlan(title.strip(), document.sourceVersion(), baseUrl, schemes, tools, warnings, excluded, failed);
+    }
+
+    record Operation(String path, String method, JsonNode pathItem, JsonNode op) {
+    }
+
+    /** Every operation, ordered by path and then method, so names and collisions are stable. */
+    private static List<Operation> operations(JsonNode root) {
+        List<Operation> out = new ArrayList<>();
+        RefResolver refs = new RefResolver(root);
+        root.path("paths").fields().forEachRemaining(entry -> {
+            JsonNode item;
+            try {
+                item = refs.deref(entry.getValue());
+            } catch (ImportProblem e) {
+                return;
+            }
+            for (String method : METHODS) {
+                if (item.path(method).isObject()) {
+                    out.add(new Operation(entry.getKey(), method.toUpperCase(Locale.ROOT), item, item.get(method)));
+                }
+            }
+        });
+        out.sort(Comparator.comparing(Operation::path).thenComparing(o -> METHODS.indexOf(o.method().toLowerCase(Locale.ROOT))));
+        return out;
+    }
+
+    private static String name(Operation o, List<ImportWarning> warnings) {
+        String label = o.method() + " " + o.path();
+        String override = o.op().path("x-toolgate-name").asText("");
+        if (!override.isEmpty()) {
+            if (Identifiers.checkName("x-toolgate-name", override).isEmpty()) {
+                return override;
+            }
+            warnings.add(new ImportWarning(label, "x-toolgate-name '" + Identifiers.abbreviate(override)
+                    + "' is not a valid tool name (lower-case words joined by '_' or '-'); ignored", false));
+        }
+        String operationId = o.op().path("operationId").asText("");
+        return operationId.isBlank() ? OperationNames.fromMethodAndPath(o.method(), o.path())
+                : OperationNames.fromOperationId(operationId);
+    }
+
+    private static SecuritySchemes schemes(JsonNode root, RefResolver refs, String integration, ImportOptions options,
+            List<Operation> operations, List<ImportWarning> warnings) {
+        Map<String, Set<String>> scopesByScheme = new LinkedHashMap<>();
+        List<JsonNode> requirements = new ArrayList<>();
+        root.path("security").forEach(requirements::add);
+        operations.forEach(o -> o.op().path("security").forEach(requirements::add));
+        for (JsonNode requirement : requirements) {
+            requirement.fields().forEachRemaining(e -> {
+                Set<String> scopes = scopesByScheme.computeIfAbsent(e.getKey(), k -> new TreeSet<>());
+                e.getValue().forEach(s -> scopes.add(s.asText()));
+            });
+        }
+        List<SecurityScheme> out = new ArrayList<>();
+        JsonNode defined = root.path("components").path("securitySchemes");
+        defined.fields().forEachRemaining(entry -> {
+            String name = entry.getKey();
+            String secret = options.secrets().getOrDefault(name, OperationNames.fit(OperationNames.snake(
+                    integration + "_" + name)));
+            JsonNode s;
+            try {
+                s = refs.deref(entry.getValue());
+            } catch (ImportProblem e) {
+                out.add(SecurityScheme.unsupported(name, e.getMessage()));
+                return;
+            }
+            out.add(scheme(name, s, secret, scopesByScheme.getOrDefault(name, Set.of())));
+        });
+        for (SecurityScheme s : out) {
+            if (s.type() == SecurityScheme.Type.UNSUPPORTED && scopesByScheme.containsKey(s.name())) {
+                warnings.add(new ImportWarning("", "security scheme '" + s.name() + "': " + s.note()
+                        + "; operations needing only it will fail at call time", false));
+            }
+        }
+        for (String used : scopesByScheme.keySet()) {
+            if (!defined.has(used)) {
+                warnings.add(new ImportWarning("", "security scheme '" + used
+                        + "' is required by operations but not defined in components.securitySchemes", false));
+            }
+        }
+        return SecuritySchemes.of(out);
+    }
+
+    private static SecurityScheme scheme(String name, JsonNode s, String secret, Set<String> scopes) {
+        String type = s.path("type").asText("");
+        switch (type) {
+            case "http" -> {
+                String scheme = s.path("scheme").asText("").toLowerCase(Locale.ROOT);
+                if (scheme.equals("bearer")) {
+                    return SecurityScheme.simple(name, SecurityScheme.Type.BEARER, secret);
+                }
+                if (scheme.equals("basic")) {
+                    return SecurityScheme.simple(name, SecurityScheme.Type.BASIC, secret);
+                }
+                return SecurityScheme.unsupported(name, "HTTP auth scheme '" + scheme + "' is not supported");
+            }
+            case "apiKey" -> {
+                String in = s.path("in").asText("");
+                String param = s.path("name").asText("");
+                SecurityScheme.ApiKeyLocation location = switch (in) {
+                    case "header" -> SecurityScheme.ApiKeyLocation.HEADER;
+                    case "query" -> SecurityScheme.ApiKeyLocation.QUERY;
+                    case "cookie" -> SecurityScheme.ApiKeyLocation.COOKIE;
+                    default -> null;
+                };
+                if (location == null || param.isEmpty() || !param.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                    return SecurityScheme.unsupported(name, "API key location '" + in + "' or name '" + param
+                            + "' is not usable");
+                }
+                return SecurityScheme.apiKey(name, location, param, secret);
+            }
+            case "oauth2" -> {
+                JsonNode cc = s.path("flows").path("clientCredentials");
+                if (cc.path("tokenUrl").isTextual()) {
+                    String tokenUrl = cc.path("tokenUrl").asText();
+                    if (!tokenUrl.startsWith("https://") && !tokenUrl.startsWith("http://")) {
+                        return SecurityScheme.unsupported(name, "token URL '" + tokenUrl + "' is not absolute");
+                    }
+                    return SecurityScheme.clientCredentials(name, tokenUrl, List.copyOf(scopes), secret);
+                }
+                return SecurityScheme.simple(name, SecurityScheme.Type.BEARER, secret); // the secret holds an access token
+            }
+            case "openIdConnect" -> {
+                return SecurityScheme.simple(name, SecurityScheme.Type.BEARER, secret);
+            }
+            case "mutualTLS" -> {
+                return SecurityScheme.simple(name, SecurityScheme.Type.MUTUAL_TLS, secret);
+            }
+            default -> {
+                return SecurityScheme.unsupported(name, "security scheme type '" + type + "' is not supported");
+            }
+        }
+    }
+
+    /** The first server's URL with its variables filled in, or the override; empty when not absolute. */
+    private static String baseUrl(JsonNode root, ImportOptions options, List<ImportWarning> warnings) {
+        if (!options.baseUrl().isEmpty()) {
+            return strip(options.baseUrl());
+        }
+        JsonNode server = root.path("servers").path(0);
+        String url = server.path("url").asText("");
+        Set<String> unknown = new LinkedHashSet<>(options.serverVariables().keySet());
+        Matcher m = SERVER_VARIABLE.matcher(url);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String variable = m.group(1);
+            unknown.remove(variable);
+            JsonNode declared = server.path("variables").path(variable);
+            String value = options.serverVariables().getOrDefault(variable, declared.path("default").asText(""));
+            if (declared.path("enum").isArray() && declared.get("enum").size() > 0) {
+                boolean allowed = false;
+                for (JsonNode e : declared.get("enum")) {
+                    allowed |= e.asText().equals(value);
+                }
+                if (!allowed) {
+                    warnings.add(new ImportWarning("", "server variable '" + variable + "' = '" + value
+                            + "' is not one of the values the document allows", false));
+                }
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(sb);
+        for (String variable : unknown) {
+            warnings.add(new ImportWarning("", "server variable '" + variable + "' is not in the server URL '"
+                    + url + "'; ignored", false));
+        }
+        String resolved = sb.toString();
+        try {
+            URI uri = new URI(resolved);
+            if (uri.isAbsolute() && uri.getHost() != null) {
+                return strip(resolved);
+            }
+        } catch (URISyntaxException e) {
+            // reported below as not absolute
+        }
+        return "";
+    }
+
+    private static String strip(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.toolgate.gateway.openapi;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.catalog.CatalogWriter;
+import dev.toolgate.gateway.catalog.SecurityScheme;
+import dev.toolgate.gateway.catalog.ToolSpec;
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.FieldViolation;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.secrets.SecretRepository;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Imports an OpenAPI document into an integration: parse, plan, store as one diff. Bad input is
+ * refused with INVALID_ARGUMENT before anything is written.
+ */
+@Singleton
+public class OpenApiImports {
+    private final CatalogWriter writer;
+    private final SecretRepository secrets;
+
+    public OpenApiImports(CatalogWriter writer, SecretRepository secrets) {
+        this.writer = requireNonNull(writer, "writer");
+        this.secrets = requireNonNull(secrets, "secrets");
+    }
+
+    public ImportReport importDocument(String tenant, String integration, String text, ImportOptions options) {
+        List<FieldViolation> problems = new ArrayList<>();
+        Identifiers.checkName("integration", integration).ifPresent(problems::add);
+        for (Map.Entry<String, String> e : options.secrets().entrySet()) {
+            Identifiers.checkName("options.secrets[" + e.getKey() + "]", e.getValue()).ifPresent(problems::add);
+        }
+        if (options.timeout().isNegative() || options.timeout().isZero()
+                || options.timeout().compareTo(ToolSpec.MAX_TIMEOUT) > 0) {
+            problems.add(new FieldViolation("options.timeout", "options.timeout must be more than 0 and at most"
+                    + " 5 minutes, but was " + options.timeout()));
+        }
+        Identifiers.requireNoViolations(problems);
+        OpenApiDocument document = OpenApiDocument.parse(text);
+        ImportPlan plan = OpenApiImporter.plan(document, integration, options);
+        for (String scheme : options.secrets().keySet()) {
+            if (plan.schemes().find(scheme).isEmpty()) {
+                throw GatewayException.invalidArgument("options.secrets", "the document defines no security scheme '"
+                        + Identifiers.abbreviate(scheme) + "'; it has: " + String.join(", ", plan.schemes().byName().keySet()));
+            }
+        }
+        if (plan.baseUrl().isEmpty()) {
+            throw GatewayException.invalidArgument("options.base_url", "the document's first server URL is missing"
+                    + " or relative, so the upstream's address is unknown; pass options.base_url");
+        }
+        if (plan.tools().isEmpty()) {
+            String why = plan.warnings().stream().filter(ImportWarning::skipped).limit(3).map(ImportWarning::toString)
+                    .reduce((a, b) -> a + "; " + b).orElse(plan.excluded() > 0
+                            ? "the filters and x-toolgate-hidden left out all " + plan.excluded() + " operations"
+                            : "the document has no operations");
+            throw GatewayException.invalidArgument("document", "no operation could be imported: " + why);
+        }
+        List<ToolSpec> specs = new ArrayList<>();
+        for (ImportedTool t : plan.tools()) {
+            specs.add(new ToolSpec(tenant, integration, t.name(), t.description(), t.inputSchema().toString(),
+                    t.annotations(), t.binding(), options.timeout(),
+                    t.outputSchema() == null ? "" : t.outputSchema().toString()));
+        }
+        CatalogWriter.ToolSetChange change = writer.replaceHttpTools(tenant, integration, plan.baseUrl(),
+                plan.title(), plan.schemes(), specs, Set.copyOf(plan.failedTools()));
+        List<ImportWarning> warnings = new ArrayList<>(plan.warnings());
+        change.rejected().forEach((name, why) -> warnings.add(new ImportWarning(operationOf(plan, name), why, true)));
+        List<ImportReport.Credential> credentials = new ArrayList<>();
+        for (SecurityScheme s : plan.schemes().byName().values()) {
+            boolean present = !s.secret().isEmpty() && secrets.findByTenantIdAndName(tenant, s.secret()).isPresent();
+            credentials.add(new ImportReport.Credential(s.name(), s.type().name(), s.secret(), present));
+        }
+        return new ImportReport(integration, plan.baseUrl(), plan.sourceVersion(), change.added(), change.changed(),
+                change.unchanged(), change.removed(), warnings, plan.excluded(), credentials);
+    }
+
+    private static String operationOf(ImportPlan plan, String tool) {
+        return plan.tools().stream().filter(t -> t.name().equals(tool)).map(ImportedTool::operation).findFirst()
+                .orElse(tool);
+    }
+}

@@ -1,0 +1,403 @@
+package dev.toolgate.gateway.openapi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.gateway.catalog.BodyBinding;
+import dev.toolgate.gateway.catalog.HttpBinding;
+import dev.toolgate.gateway.catalog.ParamBinding;
+import dev.toolgate.gateway.catalog.ParamLocation;
+import dev.toolgate.gateway.catalog.ParamStyle;
+import dev.toolgate.gateway.catalog.SecurityRequirements;
+import dev.toolgate.gateway.catalog.ToolAnnotations;
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.FieldViolation;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * One operation → one tool: merges path, query, header and cookie parameters with the request
+ * body into one input schema, and records where each argument goes.
+ *
+ * <p>The body rule: a JSON or form body whose schema is a plain object (properties, no
+ * {@code allOf/anyOf/oneOf} at the top, no property named like a parameter, required or without
+ * required properties) is flattened: its properties become top-level arguments. Any other body
+ * is one argument, {@code body} ({@code request_body} when a parameter is called body).
+ */
+final class OperationTranslator {
+    static final int MAX_DESCRIPTION = 1024;
+    private static final int MAX_OUTPUT_SCHEMA_CHARS = 128 * 1024;
+    private static final Pattern ARGUMENT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Set<String> GATEWAY_HEADERS = Set.of("accept", "content-type", "content-length", "user-agent",
+            "host", "connection", "transfer-encoding", "cookie", "authorization", "proxy-authorization", "upgrade",
+            "expect", "te", "trailer", "traceparent", "tracestate");
+
+    private final RefResolver refs;
+    private final boolean openApi31;
+    private final Set<String> credentialParams;
+    private final JsonNode rootSecurity;
+
+    /**
+     * @param credentialParams {@code in:name} (lower case) of parameters that carry credentials
+     *     the gateway injects, e.g. {@code header:x-api-key}
+     */
+    OperationTranslator(RefResolver refs, boolean openApi31, Set<String> credentialParams, JsonNode rootSecurity) {
+        this.refs = refs;
+        this.openApi31 = openApi31;
+        this.credentialParams = credentialParams;
+        this.rootSecurity = rootSecurity;
+    }
+
+    ImportedTool translate(String name, String method, String path, JsonNode pathItem, JsonNode op,
+            Consumer<String> warn) {
+        String label = method + " " + path;
+        SchemaTranslator schemas = new SchemaTranslator(refs, openApi31, SchemaTranslator.Direction.REQUEST);
+        ObjectNode properties = JsonNodeFactory.instance.objectNode();
+        List<String> required = new ArrayList<>();
+        List<ParamBinding> bindings = new ArrayList<>();
+        Set<String> arguments = new HashSet<>();
+
+        for (JsonNode param : parameters(pathItem, op)) {
+            String in = param.path("in").asText();
+            String pname = param.path("name").asText();
+            ParamLocation location = switch (in) {
+                case "path" -> ParamLocation.PATH;
+                case "query" -> ParamLocation.QUERY;
+                case "header" -> ParamLocation.HEADER;
+                case "cookie" -> ParamLocation.COOKIE;
+                default -> null;
+            };
+            if (location == null || pname.isEmpty()) {
+                throw new ImportProblem("parameter '" + pname + "' has unsupported location '" + in + "'");
+            }
+            if (credentialParams.contains(in + ":" + pname.toLowerCase(Locale.ROOT))
+                    || (location == ParamLocation.HEADER && pname.equalsIgnoreCase("authorization"))) {
+                continue; // the credential is injected from a secret
+            }
+            if (location == ParamLocation.HEADER && GATEWAY_HEADERS.contains(pname.toLowerCase(Locale.ROOT))) {
+                warn.accept("header parameter '" + pname + "' is set by the gateway and left out");
+                continue;
+            }
+            boolean asJson = false;
+            JsonNode schema = param.get("schema");
+            if (schema == null && param.path("content").isObject() && param.get("content").size() > 0) {
+                Map.Entry<String, JsonNode> media = param.get("content").fields().next();
+                schema = media.getValue().get("schema");
+                asJson = media.getKey().toLowerCase(Locale.ROOT).contains("json");
+            }
+            ParamStyle style = param.has("style") ? ParamStyle.fromOpenApi(param.path("style").asText())
+                    .orElseThrow(() -> new ImportProblem("parameter '" + pname + "' has unknown style '"
+                            + param.path("style").asText() + "'")) : ParamStyle.defaultFor(location);
+            if (!style.allowedIn(location)) {
+                throw new ImportProblem("parameter '" + pname + "' uses style " + style.openApiName() + " in " + in);
+            }
+            boolean explode = param.has("explode") ? param.path("explode").asBoolean() : style == ParamStyle.FORM;
+            String argument = argumentName(pname, in, arguments);
+            ObjectNode property = asObject(schemas.translate(schema == null ? JsonNodeFactory.instance.objectNode() : schema));
+            String doc = param.path("description").asText("").strip();
+            if (!doc.isEmpty()) {
+                property = withDescription(property, doc);
+            }
+            if (param.path("deprecated").asBoolean(false)) {
+                property.put("deprecated", true);
+            }
+            if (param.has("example") && !property.has("examples")) {
+                property.putArray("examples").add(param.get("example").deepCopy());
+            }
+            properties.set(argument, property);
+            if (location == ParamLocation.PATH || param.path("required").asBoolean(false)) {
+                required.add(argument);
+            }
+            bindings.add(new ParamBinding(argument, location, pname, style, explode, asJson));
+        }
+
+        BodyBinding body = BodyBinding.NONE;
+        JsonNode additional = JsonNodeFactory.instance.booleanNode(false);
+        JsonNode requestBody = op.has("requestBody") ? refs.deref(op.get("requestBody")) : null;
+        if (requestBody != null && requestBody.path("content").isObject()) {
+            boolean bodyRequired = requestBody.path("required").asBoolean(false);
+            Map.Entry<String, JsonNode> media = pickBodyMedia(requestBody.get("content"));
+            if (media == null) {
+                List<String> types = new ArrayList<>();
+                requestBody.get("content").fieldNames().forEachRemaining(types::add);
+                String message = "request body only as " + String.join(", ", types)
+                        + "; JSON and application/x-www-form-urlencoded bodies are supported";
+                if (bodyRequired) {
+                    throw new ImportProblem(message);
+                }
+                warn.accept(message + "; imported without a body");
+            } else {
+                BodyBinding.Encoding encoding = media.getKey().toLowerCase(Locale.ROOT)
+                        .startsWith("application/x-www-form-urlencoded") ? BodyBinding.Encoding.FORM : BodyBinding.Encoding.JSON;
+                JsonNode rawSchema = media.getValue().has("schema") ? media.getValue().get("schema")
+                        : JsonNodeFactory.instance.objectNode();
+                JsonNode resolved = refs.deref(rawSchema);
+                if (flattenable(resolved, bodyRequired, arguments)) {
+                    ObjectNode translated = asObject(schemas.translate(resolved));
+                    JsonNode encodings = media.getValue().path("encoding");
+                    translated.path("properties").fields().forEachRemaining(p -> {
+                        properties.set(p.getKey(), p.getValue());
+                        arguments.add(p.getKey());
+                        JsonNode enc = encodings.path(p.getKey());
+                        ParamStyle style = ParamStyle.fromOpenApi(enc.path("style").asText("form"))
+                                .filter(s -> s.allowedIn(ParamLocation.BODY)).orElse(ParamStyle.FORM);
+                        bindings.add(new ParamBinding(p.getKey(), ParamLocation.BODY, p.getKey(), style,
+                                enc.path("explode").asBoolean(true), false));
+                    });
+                    translated.path("required").forEach(r -> {
+                        if (properties.has(r.asText())) {
+                            required.add(r.asText());
+                        }
+                    });
+                    if (resolved.has("additionalProperties")) {
+                        additional = translated.get("additionalProperties");
+                    }
+                    body = new BodyBinding(encoding, "");
+                } else {
+                    String argument = arguments.contains("body") ? "request_body" : "body";
+                    if (arguments.contains(argument)) {
+                        throw new ImportProblem("parameters named body and request_body leave no name for the body");
+                    }
+                    ObjectNode property = asObject(schemas.translate(rawSchema));
+                    String doc = requestBody.path("description").asText("").strip();
+                    if (!doc.isEmpty()) {
+                        property = withDescription(property, doc);
+                    }
+                    properties.set(argument, property);
+                    arguments.add(argument);
+                    if (bodyRequired) {
+                        required.add(argument);
+                    }
+                    body = new BodyBinding(encoding, argument);
+                }
+            }
+        }
+
+        ObjectNode input = JsonNodeFactory.instance.objectNode();
+        input.put("type", "object");
+        input.set("properties", properties);
+        if (!required.isEmpty()) {
+            ArrayNode req = input.putArray("required");
+            required.stream().distinct().forEach(req::add);
+        }
+        input.set("additionalProperties", additional);
+        ObjectNode defs = schemas.defs();
+        if (!defs.isEmpty()) {
+            input.set("$defs", defs);
+        }
+
+        HttpBinding binding = new HttpBinding(method, path, bindings, body, security(op), accept(op));
+        List<FieldViolation> problems = binding.check();
+        if (!problems.isEmpty()) {
+            throw new ImportProblem(Identifiers.summary(problems));
+        }
+        return new ImportedTool(name, label, description(method, path, op), input, outputSchema(op, warn),
+                annotations(method, op), binding);
+    }
+
+    /** Path-level parameters overridden by operation-level ones with the same name and location. */
+    private List<JsonNode> parameters(JsonNode pathItem, JsonNode op) {
+        Map<String, JsonNode> byKey = new LinkedHashMap<>();
+        for (JsonNode source : List.of(pathItem.path("parameters"), op.path("parameters"))) {
+            for (JsonNode p : source) {
+                JsonNode param = refs.deref(p);
+                byKey.put(param.path("in").asText() + ":" + param.path("name").asText(), param);
+            }
+        }
+        return new ArrayList<>(byKey.values());
+    }
+
+    private static String argumentName(String name, String in, Set<String> taken) {
+        String base = ARGUMENT.matcher(name).matches() ? name : OperationNames.snake(name);
+        if (base.length() > 64) {
+            base = base.substring(0, 64);
+        }
+        String candidate = base;
+        if (taken.contains(candidate)) {
+            candidate = base + "_" + in;
+        }
+        for (int i = 2; taken.contains(candidate); i++) {
+            candidate = base + "_" + in + "_" + i;
+        }
+        taken.add(candidate);
+        return candidate;
+    }
+
+    private static Map.Entry<String, JsonNode> pickBodyMedia(JsonNode content) {
+        Map.Entry<String, JsonNode> form = null;
+        Iterator<Map.Entry<String, JsonNode>> it = content.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String type = e.getKey().toLowerCase(Locale.ROOT);
+            if (type.startsWith("application/json") || type.matches("application/[^;]*\\+json.*") || type.equals("*/*")) {
+                return e;
+            }
+            if (form == null && type.startsWith("application/x-www-form-urlencoded")) {
+                form = e;
+            }
+        }
+        return form;
+    }
+
+    private static boolean flattenable(JsonNode schema, boolean bodyRequired, Set<String> parameterArguments) {
+        if (!schema.isObject() || !schema.path("properties").isObject() || schema.get("properties").isEmpty()) {
+            return false;
+        }
+        if (schema.has("allOf") || schema.has("anyOf") || schema.has("oneOf") || schema.has("not")) {
+            return false;
+        }
+        JsonNode type = schema.get("type");
+        if (type != null && !(type.isTextual() && type.asText().equals("object"))) {
+            return false;
+        }
+        if (schema.path("nullable").asBoolean(false)) {
+            return false;
+        }
+        Iterator<String> names = schema.get("properties").fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (parameterArguments.contains(n) || !ARGUMENT.matcher(n).matches()) {
+                return false;
+            }
+        }
+        return bodyRequired || !schema.path("required").isArray() || schema.get("required").isEmpty();
+    }
+
+    private SecurityRequirements security(JsonNode op) {
+        JsonNode security = op.has("security") ? op.get("security") : rootSecurity;
+        if (security == null || !security.isArray()) {
+            return SecurityRequirements.NONE;
+        }
+        List<List<String>> alternatives = new ArrayList<>();
+        for (JsonNode requirement : security) {
+            List<String> schemes = new ArrayList<>();
+            requirement.fieldNames().forEachRemaining(schemes::add);
+            alternatives.add(schemes);
+        }
+        return SecurityRequirements.anyOf(alternatives);
+    }
+
+    private static String accept(JsonNode op) {
+        Set<String> types = new java.util.LinkedHashSet<>();
+        op.path("responses").fields().forEachRemaining(r -> {
+            if (r.getKey().startsWith("2")) {
+                r.getValue().path("content").fieldNames().forEachRemaining(types::add);
+            }
+        });
+        if (types.isEmpty()) {
+            return HttpBinding.DEFAULT_ACCEPT;
+        }
+        if (types.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains("json"))) {
+            return "application/json";
+        }
+        String joined = String.join(", ", types.stream().limit(5).toList());
+        return joined.length() > 200 || !joined.chars().allMatch(c -> c >= 0x20 && c < 0x7f) ? "*/*" : joined;
+    }
+
+    private JsonNode outputSchema(JsonNode op, Consumer<String> warn) {
+        JsonNode responses = op.path("responses");
+        List<String> codes = new ArrayList<>();
+        responses.fieldNames().forEachRemaining(c -> {
+            if (c.startsWith("2")) {
+                codes.add(c);
+            }
+        });
+        codes.sort(null);
+        for (String code : codes) {
+            JsonNode response = refs.deref(responses.get(code));
+            Iterator<Map.Entry<String, JsonNode>> media = response.path("content").fields();
+            while (media.hasNext()) {
+                Map.Entry<String, JsonNode> m = media.next();
+                if (m.getKey().toLowerCase(Locale.ROOT).contains("json") && m.getValue().has("schema")) {
+                    try {
+                        SchemaTranslator t = new SchemaTranslator(refs, openApi31, SchemaTranslator.Direction.RESPONSE);
+                        JsonNode schema = t.translate(m.getValue().get("schema"));
+                        ObjectNode defs = t.defs();
+                        ObjectNode out = schema.isObject() ? ((ObjectNode) schema).deepCopy()
+                                : JsonNodeFactory.instance.objectNode();
+                        if (!defs.isEmpty()) {
+                            out.set("$defs", defs);
+                        }
+                        if (out.toString().length() > MAX_OUTPUT_SCHEMA_CHARS) {
+                            warn.accept("the response schema is larger than " + MAX_OUTPUT_SCHEMA_CHARS
+                                    + " chars and is left out");
+                            return null;
+                        }
+                        return out;
+                    } catch (ImportProblem e) {
+                        warn.accept("the response schema is left out: " + e.getMessage());
+                        return null;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    static String description(String method, String path, JsonNode op) {
+        String summary = op.path("summary").asText("").strip();
+        String details = op.path("description").asText("").strip();
+        String text;
+        if (summary.isEmpty() && details.isEmpty()) {
+            text = method + " " + path;
+        } else if (summary.isEmpty() || details.startsWith(summary)) {
+            text = details.isEmpty() ? summary : details;
+        } else {
+            text = details.isEmpty() ? summary : summary + "\n\n" + details;
+        }
+        if (op.path("deprecated").asBoolean(false)) {
+            text = "Deprecated. " + text;
+        }
+        return trim(text, MAX_DESCRIPTION);
+    }
+
+    /** At most {@code max} chars, cut at a word boundary with an ellipsis. */
+    static String trim(String text, int max) {
+        if (text.length() <= max) {
+            return text;
+        }
+        int cut = text.lastIndexOf(' ', max - 1);
+        if (cut < max / 2) {
+            cut = max - 1;
+        }
+        return text.substring(0, cut).strip() + "…";
+    }
+
+    private static ToolAnnotations annotations(String method, JsonNode op) {
+        boolean readOnly = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+        boolean idempotent = readOnly || method.equals("PUT") || method.equals("DELETE");
+        boolean destructive = method.equals("DELETE");
+        boolean confirm = op.path("x-toolgate-requires-confirmation").asBoolean(false);
+        return new ToolAnnotations(readOnly, destructive, idempotent, false, confirm);
+    }
+
+    private static ObjectNode asObject(JsonNode schema) {
+        if (schema.isObject()) {
+            return (ObjectNode) schema;
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        if (schema.isBoolean() && !schema.booleanValue()) {
+            out.putObject("not");
+        }
+        return out;
+    }
+
+    private static ObjectNode withDescription(ObjectNode property, String doc) {
+        if (property.has("$ref")) {
+            ObjectNode wrapped = JsonNodeFactory.instance.objectNode();
+            wrapped.putArray("allOf").add(property);
+            property = wrapped;
+        }
+        property.put("description", trim(doc, MAX_DESCRIPTION));
+        return property;
+    }
+}
