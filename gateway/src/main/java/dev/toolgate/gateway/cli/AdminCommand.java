@@ -15,8 +15,6 @@ import dev.toolgate.proto.v1.PutSecretRequest;
 import dev.toolgate.proto.v1.RevokeApiKeyRequest;
 import dev.toolgate.proto.v1.Tool;
 import dev.toolgate.proto.v1.UpsertHttpToolRequest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,18 +84,24 @@ final class AdminCommand {
         }
     }
 
-    @Command(name = "put-secret", description = "Store a secret; the value is read from standard input (first line).")
+    @Command(name = "put-secret", description = "Store a secret read from standard input (a trailing line break is"
+            + " dropped; PEM documents are kept whole).")
     static final class PutSecret implements Callable<Integer> {
         @Option(names = "--tenant", required = true) String tenant;
         @Parameters(paramLabel = "NAME") String name;
 
         @Override
         public Integer call() throws Exception {
-            String value = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            if (value == null || value.isEmpty()) {
+            String value = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+            if (!value.startsWith("-----BEGIN ")) {
+                value = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
+                        : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
+            }
+            if (value.isEmpty()) {
                 throw new CliException("put-secret reads the value from standard input; pipe it in, e.g. printf %s \"$TOKEN\" | toolgate admin put-secret ...");
             }
-            admin(s -> s.putSecret(PutSecretRequest.newBuilder().setTenant(tenant).setName(name).setValue(value).build()));
+            String secret = value;
+            admin(s -> s.putSecret(PutSecretRequest.newBuilder().setTenant(tenant).setName(name).setValue(secret).build()));
             System.out.println("secret " + name + " stored");
             return 0;
         }

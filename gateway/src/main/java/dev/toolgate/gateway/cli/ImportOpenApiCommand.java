@@ -1,0 +1,94 @@
+package dev.toolgate.gateway.cli;
+
+import dev.toolgate.proto.v1.AdminServiceGrpc;
+import dev.toolgate.proto.v1.CredentialRequirement;
+import dev.toolgate.proto.v1.ImportOpenApiRequest;
+import dev.toolgate.proto.v1.ImportOpenApiResponse;
+import dev.toolgate.proto.v1.ImportWarning;
+import dev.toolgate.proto.v1.OpenApiImportOptions;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code toolgate import-openapi}: every operation of a document becomes a tool. */
+@Command(name = "import-openapi", description = {
+        "Import an OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON) into an integration (key from"
+                + " TOOLGATE_ADMIN_KEY).",
+        "Prints the tools added, changed and removed, the warnings, and the secrets to store. Exits 1 only when"
+                + " nothing could be imported or the document is unusable."})
+final class ImportOpenApiCommand implements Callable<Integer> {
+    @Option(names = "--tenant", required = true) String tenant;
+    @Parameters(index = "0", paramLabel = "INTEGRATION") String integration;
+    @Parameters(index = "1", paramLabel = "FILE") Path file;
+    @Option(names = "--base-url", description = "replaces the document's server URL") String baseUrl = "";
+    @Option(names = "--server-variable", description = "NAME=VALUE for the server URL; repeatable")
+    Map<String, String> serverVariables = new LinkedHashMap<>();
+    @Option(names = "--secret", description = "SCHEME=SECRET: the secret a security scheme reads; repeatable")
+    Map<String, String> secrets = new LinkedHashMap<>();
+    @Option(names = "--include-tag", description = "repeatable") List<String> includeTags = new ArrayList<>();
+    @Option(names = "--exclude-tag", description = "repeatable") List<String> excludeTags = new ArrayList<>();
+    @Option(names = "--include-path", description = "glob, e.g. /repos/**; repeatable") List<String> includePaths = new ArrayList<>();
+    @Option(names = "--exclude-path", description = "glob; repeatable") List<String> excludePaths = new ArrayList<>();
+    @Option(names = "--include-operation", description = "operationId or tool name; repeatable")
+    List<String> includeOperations = new ArrayList<>();
+    @Option(names = "--exclude-operation", description = "operationId or tool name; repeatable")
+    List<String> excludeOperations = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        String document = read(file);
+        ImportOpenApiRequest request = ImportOpenApiRequest.newBuilder().setTenant(tenant).setIntegration(integration)
+                .setDocument(document)
+                .setOptions(OpenApiImportOptions.newBuilder().setBaseUrl(baseUrl).putAllServerVariables(serverVariables)
+                        .putAllSecrets(secrets).addAllIncludeTags(includeTags).addAllExcludeTags(excludeTags)
+                        .addAllIncludePaths(includePaths).addAllExcludePaths(excludePaths)
+                        .addAllIncludeOperations(includeOperations).addAllExcludeOperations(excludeOperations))
+                .build();
+        ImportOpenApiResponse r;
+        try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_ADMIN_KEY")) {
+            r = AdminServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
+                    .withDeadlineAfter(5, TimeUnit.MINUTES).importOpenApi(request);
+        }
+        System.out.printf("integration %s (%s) -> %s%n", r.getIntegration(), r.getSourceVersion(), r.getBaseUrl());
+        System.out.printf("%d added, %d changed, %d unchanged, %d removed, %d excluded by filters, %d skipped%n",
+                r.getAddedCount(), r.getChangedCount(), r.getUnchangedCount(), r.getRemovedCount(), r.getExcluded(),
+                r.getWarningsList().stream().filter(ImportWarning::getSkipped).count());
+        r.getAddedList().forEach(t -> System.out.println("  + " + t));
+        r.getChangedList().forEach(t -> System.out.println("  ~ " + t));
+        r.getRemovedList().forEach(t -> System.out.println("  - " + t));
+        for (ImportWarning w : r.getWarningsList()) {
+            System.out.println((w.getSkipped() ? "skipped " : "warning ") + (w.getOperation().isEmpty() ? "document"
+                    : w.getOperation()) + ": " + w.getMessage());
+        }
+        for (CredentialRequirement c : r.getCredentialsList()) {
+            System.out.printf("secret %s for scheme %s (%s): %s%n", c.getSecret(), c.getScheme(), c.getType(),
+                    c.getPresent() ? "present" : "missing; store it with: toolgate admin put-secret --tenant " + tenant
+                            + " " + c.getSecret());
+        }
+        return 0;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CliException(file + ": no such file");
+        } catch (MalformedInputException e) {
+            throw new CliException(file + ": not UTF-8 text, so not an OpenAPI document");
+        } catch (IOException e) {
+            throw new CliException(file + ": " + e.getMessage());
+        }
+    }
+}
