@@ -67,6 +67,21 @@ class CliTest {
             Run tool = cli(admin, "", "admin", "upsert-http-tool", file.toString());
             assertThat(tool.exit()).as(tool.stderr()).isZero();
             assertThat(tool.stdout()).contains("support_desk.create_support_case is at version 1");
+            Run imported = cli(admin, "", "import-openapi", "--tenant", tenant, "desk_api",
+                    ROOT.resolve("examples/openapi/support-desk.yaml").toString(), "--base-url", upstream.baseUrl(),
+                    "--secret", "bearerAuth=support_desk_token");
+            assertThat(imported.exit()).as(imported.stderr()).isZero();
+            assertThat(imported.stdout()).contains("2 added, 0 changed, 0 unchanged, 0 removed")
+                    .contains("  + desk_api.get_support_case")
+                    .contains("secret support_desk_token for scheme bearerAuth (BEARER): present");
+            Run notOpenApi = cli(admin, "", "import-openapi", "--tenant", tenant, "desk_api",
+                    ROOT.resolve("README.md").toString());
+            assertThat(notOpenApi.exit()).isEqualTo(1);
+            assertThat(notOpenApi.stderr().lines().toList()).singleElement().asString()
+                    .startsWith("toolgate: INVALID_ARGUMENT");
+            Run missing = cli(admin, "", "import-openapi", "--tenant", tenant, "desk_api", "/nonexistent.yaml");
+            assertThat(missing.exit()).isEqualTo(1);
+            assertThat(missing.stderr().trim()).isEqualTo("toolgate: /nonexistent.yaml: no such file");
             Run key = cli(admin, "", "admin", "create-key", "--tenant", tenant, "--agent", "cli-agent");
             assertThat(key.stdout()).startsWith("TOOLGATE_API_KEY=tg_");
             Map<String, String> agent = Map.of("TOOLGATE_API_KEY", key.stdout().trim().substring("TOOLGATE_API_KEY=".length()));
