@@ -76,9 +76,9 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
             out.add(new FieldViolation("method", "method '" + method
                     + "' must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"));
         }
-        if (!path.startsWith("/") || path.length() > 2048 || path.contains("..") || !PATH_CHARS.matcher(path).matches()) {
+        if (!path.startsWith("/") || path.length() > 2048 || hasDotSegment(path) || !PATH_CHARS.matcher(path).matches()) {
             out.add(new FieldViolation("path", "path '" + path + "' must start with '/' and hold only URL path"
-                    + " characters (no spaces, '?', '#', '..'); put query parameters in params"));
+                    + " characters (no spaces, '?', '#', no '.' or '..' segments); put query parameters in params"));
         }
         Set<String> arguments = new HashSet<>();
         Set<String> variablesBound = new HashSet<>();
@@ -132,6 +132,18 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
             }
         }
         return out;
+    }
+
+    /** A "." or ".." segment would let the template climb out of the base path. */
+    private static boolean hasDotSegment(String path) {
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..") || segment.equalsIgnoreCase("%2e")
+                    || segment.equalsIgnoreCase("%2e%2e") || segment.equalsIgnoreCase(".%2e")
+                    || segment.equalsIgnoreCase("%2e.")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public String toJson() {
