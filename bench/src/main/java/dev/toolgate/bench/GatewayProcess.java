@@ -28,12 +28,20 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(Path jar, Map<String, String> env, Path log) throws IOException, InterruptedException {
+        return start(jar, env, log, java.util.List.of());
+    }
+
+    static GatewayProcess start(Path jar, Map<String, String> env, Path log, java.util.List<String> jvmOptions)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("gateway jar not found at " + jar + "; build it first (./toolgate builds it)");
         }
         int grpcPort = freePort();
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "serve")
+        java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(java.util.List.of("-jar", jar.toString(), "serve"));
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         pb.environment().putAll(env);

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * gateway over gRPC, for a read-only and a side-effecting tool, at each concurrency level, in
  * one run. Writes results.md and results.json.
  */
-@Command(name = "toolgate-bench", mixinStandardHelpOptions = true,
+@Command(name = "toolgate-bench", mixinStandardHelpOptions = true, subcommands = ImportBench.class,
         description = "Measure the gateway's added latency and CPU per call against direct upstream calls.")
 public final class LoadHarness implements Callable<Integer> {
     private static final double[] QUANTILES = {0.50, 0.90, 0.99, 0.999};
@@ -78,13 +78,7 @@ public final class LoadHarness implements Callable<Integer> {
         Files.createDirectories(config.outDir());
         String token = random();
         String adminKey = "tg_" + random();
-        Map<String, String> env = Map.of(
-                "TOOLGATE_DB_URL", config.dbUrl(),
-                "TOOLGATE_DB_USER", config.dbUser(),
-                "TOOLGATE_ADMIN_KEY", adminKey,
-                "TOOLGATE_SECRETS_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)),
-                "TOOLGATE_EGRESS_ALLOW_PRIVATE_NETWORKS", "true",
-                "TOOLGATE_LOG_LEVEL", "WARN");
+        Map<String, String> env = gatewayEnv(config.dbUrl(), config.dbUser(), adminKey);
         try (EchoUpstream upstream = EchoUpstream.start(token)) {
             long launched = System.nanoTime();
             try (GatewayProcess gateway = GatewayProcess.start(config.gatewayJar(), env,
@@ -183,7 +177,18 @@ public final class LoadHarness implements Callable<Integer> {
                 : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BenchTenant.WRITE_BODY)).build();
     }
 
-    private static String random() {
+    /** The environment of a gateway under test: its own admin key and master key, quiet logs. */
+    static Map<String, String> gatewayEnv(String dbUrl, String dbUser, String adminKey) {
+        return Map.of(
+                "TOOLGATE_DB_URL", dbUrl,
+                "TOOLGATE_DB_USER", dbUser,
+                "TOOLGATE_ADMIN_KEY", adminKey,
+                "TOOLGATE_SECRETS_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)),
+                "TOOLGATE_EGRESS_ALLOW_PRIVATE_NETWORKS", "true",
+                "TOOLGATE_LOG_LEVEL", "WARN");
+    }
+
+    static String random() {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(24));
     }
 
