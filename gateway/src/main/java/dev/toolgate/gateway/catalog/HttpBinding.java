@@ -30,6 +30,8 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
     private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
     /** RFC 3986 path characters plus the braces of {variables}. */
     private static final Pattern PATH_CHARS = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=:@/%{}]*");
+    /** A fixed query after the path, e.g. {@code ?beta=true}: RFC 3986 query characters. */
+    private static final Pattern QUERY_CHARS = Pattern.compile("[A-Za-z0-9\\-._~!$&'()*+,;=:@/%?]*");
     private static final Pattern VARIABLE = Pattern.compile("\\{([^{}/]+)}");
     private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
     private static final Set<String> RESERVED_HEADERS = Set.of("authorization", "host", "content-length",
@@ -76,9 +78,14 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
             out.add(new FieldViolation("method", "method '" + method
                     + "' must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS"));
         }
-        if (!path.startsWith("/") || path.length() > 2048 || hasDotSegment(path) || !PATH_CHARS.matcher(path).matches()) {
+        int q = path.indexOf('?');
+        String pathPart = q < 0 ? path : path.substring(0, q);
+        String fixedQuery = q < 0 ? "" : path.substring(q + 1);
+        if (!path.startsWith("/") || path.length() > 2048 || hasDotSegment(pathPart)
+                || !PATH_CHARS.matcher(pathPart).matches() || !QUERY_CHARS.matcher(fixedQuery).matches()) {
             out.add(new FieldViolation("path", "path '" + path + "' must start with '/' and hold only URL path"
-                    + " characters (no spaces, '?', '#', no '.' or '..' segments); put query parameters in params"));
+                    + " characters (no spaces, '#', no '.' or '..' segments), optionally followed by '?' and a fixed"
+                    + " query; put query parameters in params"));
         }
         Set<String> arguments = new HashSet<>();
         Set<String> variablesBound = new HashSet<>();

@@ -79,7 +79,7 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
         }
         OpenAPI model = result.getOpenAPI();
         List<String> messages = result.getMessages() == null ? List.of() : List.copyOf(result.getMessages());
-        if (model == null || model.getPaths() == null) {
+        if (model == null || (model.getPaths() == null && model.getWebhooks() == null)) {
             throw invalid("the OpenAPI parser could not read the document"
                     + (messages.isEmpty() ? "" : ": " + String.join("; ", messages.subList(0, Math.min(5, messages.size())))));
         }

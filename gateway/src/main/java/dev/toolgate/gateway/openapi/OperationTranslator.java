@@ -36,6 +36,9 @@ import java.util.regex.Pattern;
 final class OperationTranslator {
     static final int MAX_DESCRIPTION = 1024;
     private static final int MAX_OUTPUT_SCHEMA_CHARS = 128 * 1024;
+    /** Input schemas past this many subschemas are not useful to a model (nor storable in 256 KiB). */
+    private static final int MAX_INPUT_NODES = 10_000;
+    private static final int MAX_OUTPUT_NODES = 2_000;
     private static final Pattern ARGUMENT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Set<String> GATEWAY_HEADERS = Set.of("accept", "content-type", "content-length", "user-agent",
             "host", "connection", "transfer-encoding", "cookie", "authorization", "proxy-authorization", "upgrade",
@@ -60,7 +63,8 @@ final class OperationTranslator {
     ImportedTool translate(String name, String method, String path, JsonNode pathItem, JsonNode op,
             Consumer<String> warn) {
         String label = method + " " + path;
-        SchemaTranslator schemas = new SchemaTranslator(refs, openApi31, SchemaTranslator.Direction.REQUEST);
+        SchemaTranslator schemas = new SchemaTranslator(refs, openApi31, SchemaTranslator.Direction.REQUEST,
+                MAX_INPUT_NODES);
         ObjectNode properties = JsonNodeFactory.instance.objectNode();
         List<String> required = new ArrayList<>();
         List<ParamBinding> bindings = new ArrayList<>();
@@ -84,7 +88,9 @@ final class OperationTranslator {
                 continue; // the credential is injected from a secret
             }
             if (location == ParamLocation.HEADER && GATEWAY_HEADERS.contains(pname.toLowerCase(Locale.ROOT))) {
-                warn.accept("header parameter '" + pname + "' is set by the gateway and left out");
+                if (!pname.equalsIgnoreCase("accept") && !pname.equalsIgnoreCase("content-type")) {
+                    warn.accept("header parameter '" + pname + "' is set by the gateway and left out");
+                }
                 continue;
             }
             boolean asJson = false;
@@ -195,7 +201,9 @@ final class OperationTranslator {
             input.set("$defs", defs);
         }
 
-        HttpBinding binding = new HttpBinding(method, path, bindings, body, security(op), accept(op));
+        // some documents tell operations apart with a fragment (/files/{id}#share), never sent
+        String requestPath = path.indexOf('#') < 0 ? path : path.substring(0, path.indexOf('#'));
+        HttpBinding binding = new HttpBinding(method, requestPath, bindings, body, security(op), accept(op));
         List<FieldViolation> problems = binding.check();
         if (!problems.isEmpty()) {
             throw new ImportProblem(Identifiers.summary(problems));
@@ -319,7 +327,8 @@ final class OperationTranslator {
                 Map.Entry<String, JsonNode> m = media.next();
                 if (m.getKey().toLowerCase(Locale.ROOT).contains("json") && m.getValue().has("schema")) {
                     try {
-                        SchemaTranslator t = new SchemaTranslator(refs, openApi31, SchemaTranslator.Direction.RESPONSE);
+                        SchemaTranslator t = new SchemaTranslator(refs, openApi31,
+                                SchemaTranslator.Direction.RESPONSE, MAX_OUTPUT_NODES);
                         JsonNode schema = t.translate(m.getValue().get("schema"));
                         ObjectNode defs = t.defs();
                         ObjectNode out = schema.isObject() ? ((ObjectNode) schema).deepCopy()
@@ -334,7 +343,7 @@ final class OperationTranslator {
                         }
                         return out;
                     } catch (ImportProblem e) {
-                        warn.accept("the response schema is left out: " + e.getMessage());
+                        warn.accept("the response schema is left out (" + e.getMessage() + ")");
                         return null;
                     }
                 }

@@ -27,7 +27,8 @@ final class SchemaTranslator {
     private static final String COMPONENT_PREFIX = "#/components/schemas/";
     private static final int MAX_DEPTH = 64;
     private static final Set<String> DROPPED = Set.of("discriminator", "xml", "externalDocs", "nullable", "example",
-            "$schema", "$id", "$anchor", "$dynamicAnchor", "$comment");
+            "$schema", "$id", "$anchor", "$dynamicAnchor", "$comment", "$recursiveAnchor", "$recursiveRef",
+            "$dynamicRef");
     private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "dependentSchemas",
             "$defs", "definitions");
     private static final Set<String> SCHEMA_ARRAYS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
@@ -41,11 +42,15 @@ final class SchemaTranslator {
     private final Set<String> inlined = new HashSet<>();
     private final Deque<String> stack = new ArrayDeque<>();
     private final Deque<String> pendingDefs = new ArrayDeque<>();
+    private final int maxNodes;
+    private int nodes;
 
-    SchemaTranslator(RefResolver refs, boolean openApi31, Direction direction) {
+    /** @param maxNodes the most schema objects one tool's schema may have; a larger one is refused early */
+    SchemaTranslator(RefResolver refs, boolean openApi31, Direction direction, int maxNodes) {
         this.refs = refs;
         this.openApi31 = openApi31;
         this.direction = direction;
+        this.maxNodes = maxNodes;
     }
 
     /** The 2020-12 form of {@code schema}; refs to component schemas may land in {@link #defs()}. */
@@ -143,6 +148,9 @@ final class SchemaTranslator {
     }
 
     private ObjectNode translateObject(ObjectNode schema, int depth) {
+        if (++nodes > maxNodes) {
+            throw new ImportProblem("the schema has more than " + maxNodes + " subschemas");
+        }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         Set<String> droppedProperties = new HashSet<>();
         Iterator<Map.Entry<String, JsonNode>> fields = schema.fields();

@@ -13,7 +13,7 @@ class SchemaTranslatorTest {
     }
 
     private static SchemaTranslator translator(String document, boolean v31, SchemaTranslator.Direction d) throws Exception {
-        return new SchemaTranslator(new RefResolver(json(document)), v31, d);
+        return new SchemaTranslator(new RefResolver(json(document)), v31, d, 10_000);
     }
 
     private static final String COMPONENTS = """

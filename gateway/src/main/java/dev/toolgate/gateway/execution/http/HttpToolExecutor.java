@@ -64,9 +64,7 @@ public class HttpToolExecutor implements ToolExecutor {
                     + "' may not be called: " + reason);
         });
         Credentials creds = credentials.resolve(tool, tool.timeout());
-        List<String> query = new ArrayList<>(rendered.query());
-        query.addAll(creds.query());
-        String uri = integration.baseUrl() + rendered.path() + (query.isEmpty() ? "" : "?" + String.join("&", query));
+        String uri = integration.baseUrl() + rendered.withQuery(creds.query());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
                 .header("Accept", tool.binding().accept())
                 .header("User-Agent", USER_AGENT);

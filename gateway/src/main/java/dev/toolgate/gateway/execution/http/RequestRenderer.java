@@ -33,7 +33,17 @@ final class RequestRenderer {
             String contentType) {
 
         String pathAndQuery() {
-            return query.isEmpty() ? path : path + "?" + String.join("&", query);
+            return withQuery(List.of());
+        }
+
+        /** The path (which may end in a fixed query) with the query pairs and {@code extra} appended. */
+        String withQuery(List<String> extra) {
+            List<String> all = new ArrayList<>(query);
+            all.addAll(extra);
+            if (all.isEmpty()) {
+                return path;
+            }
+            return path + (path.indexOf('?') < 0 ? "?" : "&") + String.join("&", all);
         }
     }
 
