@@ -114,7 +114,11 @@ public class CatalogWriter {
         JsonNode schema = checkTool(spec);
         String qualifiedName = tx.executeWrite(status -> {
             requireTenant(spec.tenant());
-            return writeTool(spec, schema, existingIntegration(spec.tenant(), spec.integration())).qualifiedName();
+            Written w = writeTool(spec, schema, existingIntegration(spec.tenant(), spec.integration()));
+            if (w.outcome() != Outcome.UNCHANGED) {
+                revisions.bump(spec.tenant());
+            }
+            return w.qualifiedName();
         });
         catalog.invalidate(spec.tenant());
         return catalog.find(spec.tenant(), qualifiedName)
@@ -252,7 +256,7 @@ public class CatalogWriter {
     private record Written(String qualifiedName, Outcome outcome) {
     }
 
-    /** Writes a new version unless the current one is identical. */
+    /** Writes a new version unless the current one is identical; the caller bumps the revision. */
     private Written writeTool(ToolSpec spec, JsonNode schema, IntegrationEntity integration) {
         Instant now = clock.instant();
         Optional<ToolEntity> existing = tools.findByTenantIdAndIntegrationIdAndName(spec.tenant(), integration.id(),
@@ -274,7 +278,6 @@ public class CatalogWriter {
         versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), tool.id(), tool.currentVersion(),
                 spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
                 Math.toIntExact(spec.timeout().toMillis()), now, spec.outputSchemaJson()));
-        revisions.bump(spec.tenant());
         return new Written(qualifiedName, outcome);
     }
 
