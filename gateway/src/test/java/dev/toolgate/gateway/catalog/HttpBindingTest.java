@@ -26,13 +26,15 @@ class HttpBindingTest {
     }
 
     @Test
-    void check_pathTraversalOrQuery_isReported() {
+    void check_pathTraversalOrBadCharacters_isReported() {
         assertThat(new HttpBinding("GET", "/a/../b", List.of()).check()).extracting(FieldViolation::field).containsExactly("path");
         assertThat(new HttpBinding("GET", "/a/%2E%2e/b", List.of()).check()).extracting(FieldViolation::field).containsExactly("path");
         assertThat(new HttpBinding("GET", "/compare/{base}...{head}", List.of(
                 new ParamBinding("base", ParamLocation.PATH, "base"), new ParamBinding("head", ParamLocation.PATH, "head")))
                 .check()).isEmpty();
-        assertThat(new HttpBinding("GET", "/a?b=c", List.of()).check()).extracting(FieldViolation::field).containsExactly("path");
+        assertThat(new HttpBinding("GET", "/a?beta=true", List.of()).check()).as("a fixed query").isEmpty();
+        assertThat(new HttpBinding("GET", "/a?b=c#f", List.of()).check()).extracting(FieldViolation::field).containsExactly("path");
+        assertThat(new HttpBinding("GET", "/a?b= c", List.of()).check()).extracting(FieldViolation::field).containsExactly("path");
         assertThat(new HttpBinding("GET", "/a|b\"c", List.of()).check()).extracting(FieldViolation::field).containsExactly("path");
         assertThat(new HttpBinding("GET", "/v1/items:search;x=1/%7Euser", List.of()).check()).isEmpty();
     }
