@@ -77,4 +77,12 @@ class RequestRendererTest {
                 .isInstanceOf(GatewayException.class);
         assertThat(RequestRenderer.render(b, json("{\"h\":\"caf\u00e9\"}")).headers()).containsEntry("X-Note", "café");
     }
+
+    @Test
+    void render_pathWithFixedQuery_appendsParametersWithAmpersand() throws Exception {
+        var b = new HttpBinding("GET", "/responses/{id}?beta=true", List.of(new ParamBinding("id", ParamLocation.PATH, "id")));
+        var r = RequestRenderer.render(b, json("{\"id\":\"r 1\",\"limit\":5}"));
+        assertThat(r.pathAndQuery()).isEqualTo("/responses/r%201?beta=true&limit=5");
+        assertThat(r.withQuery(List.of("key=k"))).isEqualTo("/responses/r%201?beta=true&limit=5&key=k");
+    }
 }
