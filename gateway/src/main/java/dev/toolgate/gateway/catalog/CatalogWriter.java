@@ -114,7 +114,13 @@ public class CatalogWriter {
         JsonNode schema = checkTool(spec);
         String qualifiedName = tx.executeWrite(status -> {
             requireTenant(spec.tenant());
-            Written w = writeTool(spec, schema, existingIntegration(spec.tenant(), spec.integration()));
+            IntegrationEntity integration = existingIntegration(spec.tenant(), spec.integration());
+            if (IntegrationEntity.SOURCE_OPENAPI.equals(integration.source())) {
+                throw GatewayException.failedPrecondition("INTEGRATION_IMPORTED", "integration '"
+                        + integration.name() + "' is imported from an OpenAPI document; change the document and"
+                        + " import it again (a hand-made tool there would lose the document's credentials and styles)");
+            }
+            Written w = writeTool(spec, schema, integration);
             if (w.outcome() != Outcome.UNCHANGED) {
                 revisions.bump(spec.tenant());
             }

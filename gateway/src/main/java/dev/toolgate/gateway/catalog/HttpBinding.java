@@ -101,7 +101,7 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
             if (p.location() == ParamLocation.HEADER) {
                 if (!HEADER_NAME.matcher(p.name()).matches()) {
                     out.add(new FieldViolation(field + ".name", "'" + p.name() + "' is not a valid header name"));
-                } else if (RESERVED_HEADERS.contains(p.name().toLowerCase(Locale.ROOT))) {
+                } else if (isReservedHeader(p.name())) {
                     out.add(new FieldViolation(field + ".name", "header '" + p.name()
                             + "' is set by the gateway and cannot be bound to an argument"));
                 }
@@ -139,6 +139,13 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
             }
         }
         return out;
+    }
+
+    /** Headers the gateway sets itself (or the HTTP client refuses); arguments and API keys cannot. */
+    public static boolean isReservedHeader(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return RESERVED_HEADERS.contains(lower) || lower.equals("date") || lower.equals("via")
+                || lower.equals("warning") || lower.equals("x-forwarded-for");
     }
 
     /** A "." or ".." segment would let the template climb out of the base path. */

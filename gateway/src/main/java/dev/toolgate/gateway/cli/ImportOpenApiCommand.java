@@ -73,6 +73,10 @@ final class ImportOpenApiCommand implements Callable<Integer> {
                     : w.getOperation()) + ": " + w.getMessage());
         }
         for (CredentialRequirement c : r.getCredentialsList()) {
+            if (c.getType().equals("UNSUPPORTED")) {
+                System.out.printf("scheme %s cannot be used: %s%n", c.getScheme(), c.getNote());
+                continue;
+            }
             System.out.printf("secret %s for scheme %s (%s): %s%n", c.getSecret(), c.getScheme(), c.getType(),
                     c.getPresent() ? "present" : "missing; store it with: toolgate admin put-secret --tenant " + tenant
                             + " " + c.getSecret());

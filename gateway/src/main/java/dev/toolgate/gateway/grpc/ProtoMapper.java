@@ -113,7 +113,7 @@ final class ProtoMapper {
         }
         for (ImportReport.Credential c : r.credentials()) {
             b.addCredentials(CredentialRequirement.newBuilder().setScheme(c.scheme()).setType(c.type())
-                    .setSecret(c.secret()).setPresent(c.present()));
+                    .setSecret(c.secret()).setPresent(c.present()).setNote(c.note()));
         }
         return b.build();
     }

@@ -13,8 +13,8 @@ public record ImportReport(String integration, String baseUrl, String sourceVers
         List<String> changed, List<String> unchanged, List<String> removed, List<ImportWarning> warnings, int excluded,
         List<Credential> credentials) {
 
-    /** A security scheme's secret and whether the tenant has it yet. */
-    public record Credential(String scheme, String type, String secret, boolean present) {
+    /** A security scheme the imported tools use, its secret and whether the tenant has it yet. */
+    public record Credential(String scheme, String type, String secret, boolean present, String note) {
     }
 
     public ImportReport {

@@ -31,7 +31,17 @@ import org.yaml.snakeyaml.LoaderOptions;
 public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openApi31, List<String> messages) {
     public static final int MAX_CHARS = 32 * 1024 * 1024;
     private static final int MAX_DEPTH = 200;
+    /** YAML aliases expand into copies; more than this many is treated as an alias bomb. */
+    private static final int MAX_ALIASES = 1000;
     private static final Pattern OPENAPI_3 = Pattern.compile("3\\.[01]\\.\\d+(-.+)?");
+
+    static {
+        // swagger-parser's YAML limits are process-wide; size is bounded by MAX_CHARS before it runs
+        io.swagger.v3.parser.util.DeserializationUtils.getOptions().setMaxYamlCodePoints(MAX_CHARS);
+        io.swagger.v3.parser.util.DeserializationUtils.getOptions().setMaxYamlAliasesForCollections(MAX_ALIASES);
+        io.swagger.parser.util.DeserializationUtils.getOptions().setMaxYamlCodePoints(MAX_CHARS);
+        io.swagger.parser.util.DeserializationUtils.getOptions().setMaxYamlAliasesForCollections(MAX_ALIASES);
+    }
 
     /** @throws GatewayException INVALID_ARGUMENT saying why the text is not a usable document */
     public static OpenApiDocument parse(String text) {
@@ -72,8 +82,8 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
         options.setSafelyResolveURL(true);
         SwaggerParseResult result;
         try {
-            // JSON text: the parser's YAML reader has its own size limit, and YAML was checked above
-            result = new OpenAPIParser().readContents(raw.toString(), null, options);
+            // the original text: the parser's YAML reader expands aliases (*anchor), which the check above does not
+            result = new OpenAPIParser().readContents(text, null, options);
         } catch (RuntimeException e) {
             throw invalid("the OpenAPI parser could not read the document: " + e.getMessage());
         }
@@ -92,7 +102,7 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
     private static JsonNode readYaml(String text) {
         LoaderOptions loader = new LoaderOptions();
         loader.setCodePointLimit(MAX_CHARS);
-        loader.setMaxAliasesForCollections(100);
+        loader.setMaxAliasesForCollections(MAX_ALIASES);
         loader.setNestingDepthLimit(MAX_DEPTH);
         YAMLFactory factory = YAMLFactory.builder().loaderOptions(loader)
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)

@@ -31,6 +31,8 @@ public final class OpenApiImporter {
             "trace");
     private static final Pattern MESSAGE_OPERATION = Pattern.compile("paths\\.'([^']*)'\\((\\w+)\\)");
     private static final Pattern SERVER_VARIABLE = Pattern.compile("\\{([^{}]+)}");
+    /** RFC 9110 token: header, query key and cookie names an API key can travel in. */
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
 
     private OpenApiImporter() {
     }
@@ -49,7 +51,7 @@ public final class OpenApiImporter {
                 warnings.add(new ImportWarning("", message, false));
             }
         }
-        List<Operation> operations = operations(root);
+        List<Operation> operations = operations(root, warnings);
         SecuritySchemes schemes = schemes(root, refs, integration, options, operations, warnings);
         Set<String> credentialParams = new HashSet<>();
         for (SecurityScheme s : schemes.byName().values()) {
@@ -107,7 +109,7 @@ public final class OpenApiImporter {
     }
 
     /** Every operation, ordered by path and then method, so names and collisions are stable. */
-    private static List<Operation> operations(JsonNode root) {
+    private static List<Operation> operations(JsonNode root, List<ImportWarning> warnings) {
         List<Operation> out = new ArrayList<>();
         RefResolver refs = new RefResolver(root);
         root.path("paths").fields().forEachRemaining(entry -> {
@@ -115,6 +117,7 @@ public final class OpenApiImporter {
             try {
                 item = refs.deref(entry.getValue());
             } catch (ImportProblem e) {
+                warnings.add(new ImportWarning(entry.getKey(), "path item: " + e.getMessage(), true));
                 return;
             }
             for (String method : METHODS) {
@@ -155,11 +158,16 @@ public final class OpenApiImporter {
             });
         }
         List<SecurityScheme> out = new ArrayList<>();
+        Set<String> secretNames = new HashSet<>(options.secrets().values());
         JsonNode defined = root.path("components").path("securitySchemes");
         defined.fields().forEachRemaining(entry -> {
             String name = entry.getKey();
-            String secret = options.secrets().getOrDefault(name, OperationNames.fit(OperationNames.snake(
-                    integration + "_" + name)));
+            String secret = options.secrets().get(name);
+            if (secret == null) { // apiKey and api_key must not share a secret
+                secret = OperationNames.unique(OperationNames.fit(OperationNames.snake(integration + "_" + name)),
+                        secretNames);
+                secretNames.add(secret);
+            }
             JsonNode s;
             try {
                 s = refs.deref(entry.getValue());
@@ -206,9 +214,11 @@ public final class OpenApiImporter {
                     case "cookie" -> SecurityScheme.ApiKeyLocation.COOKIE;
                     default -> null;
                 };
-                if (location == null || param.isEmpty() || !param.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-                    return SecurityScheme.unsupported(name, "API key location '" + in + "' or name '" + param
-                            + "' is not usable");
+                if (location == null || !TOKEN.matcher(param).matches()
+                        || (location == SecurityScheme.ApiKeyLocation.HEADER
+                                && HttpBinding.isReservedHeader(param))) {
+                    return SecurityScheme.unsupported(name, "API key in '" + in + "' named '"
+                            + Identifiers.abbreviate(param) + "' cannot be sent");
                 }
                 return SecurityScheme.apiKey(name, location, param, secret);
             }
@@ -216,8 +226,9 @@ public final class OpenApiImporter {
                 JsonNode cc = s.path("flows").path("clientCredentials");
                 if (cc.path("tokenUrl").isTextual()) {
                     String tokenUrl = cc.path("tokenUrl").asText();
-                    if (!tokenUrl.startsWith("https://") && !tokenUrl.startsWith("http://")) {
-                        return SecurityScheme.unsupported(name, "token URL '" + tokenUrl + "' is not absolute");
+                    if (!usableUrl(tokenUrl)) {
+                        return SecurityScheme.unsupported(name, "token URL '" + Identifiers.abbreviate(tokenUrl)
+                                + "' is not an absolute http(s) URL with a host (templated URLs are not supported)");
                     }
                     return SecurityScheme.clientCredentials(name, tokenUrl, List.copyOf(scopes), secret);
                 }
@@ -232,6 +243,16 @@ public final class OpenApiImporter {
             default -> {
                 return SecurityScheme.unsupported(name, "security scheme type '" + type + "' is not supported");
             }
+        }
+    }
+
+    private static boolean usableUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null && uri.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
         }
     }
 

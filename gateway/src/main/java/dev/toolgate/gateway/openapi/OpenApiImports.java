@@ -70,10 +70,15 @@ public class OpenApiImports {
                 plan.title(), plan.schemes(), specs, Set.copyOf(plan.failedTools()));
         List<ImportWarning> warnings = new ArrayList<>(plan.warnings());
         change.rejected().forEach((name, why) -> warnings.add(new ImportWarning(operationOf(plan, name), why, true)));
+        Set<String> used = new java.util.TreeSet<>();
+        plan.tools().forEach(t -> t.binding().security().alternatives().forEach(used::addAll));
         List<ImportReport.Credential> credentials = new ArrayList<>();
         for (SecurityScheme s : plan.schemes().byName().values()) {
-            boolean present = !s.secret().isEmpty() && secrets.findByTenantIdAndName(tenant, s.secret()).isPresent();
-            credentials.add(new ImportReport.Credential(s.name(), s.type().name(), s.secret(), present));
+            if (used.contains(s.name())) {
+                boolean present = !s.secret().isEmpty()
+                        && secrets.findByTenantIdAndName(tenant, s.secret()).isPresent();
+                credentials.add(new ImportReport.Credential(s.name(), s.type().name(), s.secret(), present, s.note()));
+            }
         }
         return new ImportReport(integration, plan.baseUrl(), plan.sourceVersion(), change.added(), change.changed(),
                 change.unchanged(), change.removed(), warnings, plan.excluded(), credentials);

@@ -255,4 +255,82 @@ class OpenApiImportTest {
             assertThat(c.getPresent()).isFalse();
         });
     }
+
+    @Test
+    void yamlAliases_areExpanded() {
+        ImportOpenApiResponse r = importDoc("""
+                openapi: 3.0.3
+                info: {title: t, version: "1"}
+                servers: [{url: "https://x.invalid"}]
+                x-shared:
+                  id: &id {name: id, in: path, required: true, schema: {type: string}}
+                paths:
+                  /a/{id}:
+                    get:
+                      operationId: getA
+                      parameters: [*id]
+                      responses: {'200': {description: ok}}
+                """, OpenApiImportOptions.getDefaultInstance());
+        assertThat(r.getAddedList()).containsExactly("notes.get_a");
+        assertThat(tools.getTool(GetToolRequest.newBuilder().setName("notes.get_a").build()).getInputSchemaJson())
+                .contains("\"id\"");
+    }
+
+    @Test
+    void unusableSchemes_areReportedAndTheirCallsFailClearly() {
+        ImportOpenApiResponse r = importDoc("""
+                openapi: 3.0.3
+                info: {title: t, version: "1"}
+                servers: [{url: "https://x.invalid"}]
+                components:
+                  securitySchemes:
+                    templated:
+                      type: oauth2
+                      flows: {clientCredentials: {tokenUrl: "https://{tenant}.auth.invalid/token", scopes: {}}}
+                    hostKey: {type: apiKey, in: header, name: Host}
+                    apiKey: {type: apiKey, in: header, name: X-A}
+                    api_key: {type: apiKey, in: query, name: key}
+                paths:
+                  /a:
+                    get:
+                      operationId: viaTemplated
+                      security: [{templated: []}]
+                      responses: {'200': {description: ok}}
+                  /b:
+                    get:
+                      operationId: viaHost
+                      security: [{hostKey: []}]
+                      responses: {'200': {description: ok}}
+                  /c:
+                    get:
+                      operationId: viaKeys
+                      security: [{apiKey: [], api_key: []}]
+                      responses: {'200': {description: ok}}
+                """, OpenApiImportOptions.getDefaultInstance());
+
+        assertThat(r.getCredentialsList()).anySatisfy(c -> {
+            assertThat(c.getScheme()).isEqualTo("templated");
+            assertThat(c.getType()).isEqualTo("UNSUPPORTED");
+            assertThat(c.getNote()).contains("templated URLs are not supported");
+        });
+        assertThat(r.getCredentialsList()).filteredOn(c -> c.getScheme().startsWith("api"))
+                .extracting(c -> c.getSecret()).containsExactlyInAnyOrder("notes_api_key", "notes_api_key_2");
+        for (String tool : List.of("notes.via_templated", "notes.via_host")) {
+            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> tools.executeTool(
+                    dev.toolgate.proto.v1.ExecuteToolRequest.newBuilder().setTool(tool).setArgumentsJson("{}").build()));
+            assertThat(e.getStatus().getCode()).as(tool).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(e.getStatus().getDescription()).contains("scheme '");
+        }
+    }
+
+    @Test
+    void upsertHttpTool_onImportedIntegration_isRefused() {
+        importDoc(V1, OpenApiImportOptions.getDefaultInstance());
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> admin.upsertHttpTool(
+                dev.toolgate.proto.v1.UpsertHttpToolRequest.newBuilder().setTenant(tenant).setIntegration("notes")
+                        .setName("extra").setDescription("x").setMethod("GET").setPath("/x")
+                        .setInputSchemaJson("{\"type\":\"object\"}").build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("INTEGRATION_IMPORTED");
+    }
 }

@@ -80,7 +80,12 @@ public class HttpToolExecutor implements ToolExecutor {
             request.header("Content-Type", rendered.contentType());
             request.method(tool.binding().method(), HttpRequest.BodyPublishers.ofString(rendered.body()));
         }
-        creds.headers().forEach(request::setHeader);
+        try {
+            creds.headers().forEach(request::setHeader);
+        } catch (IllegalArgumentException e) { // never echo the message: it may hold the value
+            throw GatewayException.failedPrecondition("CREDENTIAL_UNUSABLE", "integration '" + integration.name()
+                    + "' puts a credential in a header the HTTP client refuses; fix its security scheme");
+        }
         HttpClient client;
         try {
             client = clients.forIdentity(creds.clientPem());

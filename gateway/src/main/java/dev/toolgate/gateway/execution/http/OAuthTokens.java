@@ -9,7 +9,6 @@ import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.UpstreamFailure;
 import io.micronaut.context.annotation.Value;
-import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URI;
@@ -55,14 +54,12 @@ class OAuthTokens {
     private final Duration refreshBefore;
     private final HttpClient client;
 
-    OAuthTokens(EgressGuard egress, Clock clock,
-            @Value("${toolgate.oauth.refresh-before:60s}") Duration refreshBefore,
-            @Value("${toolgate.http.connect-timeout:5s}") Duration connectTimeout) {
+    OAuthTokens(EgressGuard egress, Clock clock, TlsClients clients,
+            @Value("${toolgate.oauth.refresh-before:60s}") Duration refreshBefore) {
         this.egress = requireNonNull(egress, "egress");
         this.clock = requireNonNull(clock, "clock");
         this.refreshBefore = requireNonNull(refreshBefore, "refreshBefore");
-        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.client = clients.shared(); // same trusted CAs as upstreams
     }
 
     /** A valid access token for the client, from the cache or the token endpoint. */
@@ -93,7 +90,17 @@ class OAuthTokens {
             throw GatewayException.failedPrecondition("SECRET_UNUSABLE", "the secret of OAuth scheme '" + key.scheme()
                     + "' must be client_id:client_secret");
         }
-        URI uri = URI.create(key.tokenUrl());
+        URI uri;
+        try {
+            uri = new URI(key.tokenUrl());
+        } catch (java.net.URISyntaxException e) {
+            throw GatewayException.failedPrecondition("TOKEN_URL_UNUSABLE", "the token URL of OAuth scheme '"
+                    + key.scheme() + "' is not a valid URL; fix the document and import it again");
+        }
+        if (uri.getHost() == null) {
+            throw GatewayException.failedPrecondition("TOKEN_URL_UNUSABLE", "the token URL of OAuth scheme '"
+                    + key.scheme() + "' has no host; fix the document and import it again");
+        }
         egress.deniedReason(uri.getHost()).ifPresent(reason -> {
             throw GatewayException.permissionDenied("EGRESS_DENIED", "the token URL of OAuth scheme '" + key.scheme()
                     + "' may not be called: " + reason);
@@ -151,8 +158,4 @@ class OAuthTokens {
 
     
 
-    @PreDestroy
-    void close() {
-        client.shutdownNow();
-    }
 }

@@ -59,8 +59,9 @@ class TlsClients {
             return client;
         }
         if (byIdentity.size() >= MAX_IDENTITIES) {
-            byIdentity.values().forEach(java.net.http.HttpClient::shutdownNow);
-            byIdentity.clear(); // rotated identities must not pile up
+            // rotated identities must not pile up: let one go, finishing its requests in flight
+            byIdentity.keySet().stream().findFirst().map(byIdentity::remove)
+                    .ifPresent(java.net.http.HttpClient::shutdown);
         }
         return byIdentity.computeIfAbsent(id, k -> build(Pem.identity(pem.get())));
     }
