@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.gateway.auth.ApiKeyEntity;
 import dev.toolgate.gateway.auth.ApiKeyFormat;
 import dev.toolgate.gateway.auth.ApiKeyRepository;
+import dev.toolgate.gateway.auth.Authenticator;
 import dev.toolgate.gateway.auth.Scopes;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.FieldViolation;
@@ -31,8 +32,11 @@ public class AdminOperations {
     private final ApiKeyRepository keys;
     private final SecretStore secrets;
     private final Clock clock;
+    private final Authenticator authenticator;
 
-    public AdminOperations(TenantRepository tenants, ApiKeyRepository keys, SecretStore secrets, Clock clock) {
+    public AdminOperations(TenantRepository tenants, ApiKeyRepository keys, SecretStore secrets, Clock clock,
+            Authenticator authenticator) {
+        this.authenticator = requireNonNull(authenticator, "authenticator");
         this.tenants = requireNonNull(tenants, "tenants");
         this.keys = requireNonNull(keys, "keys");
         this.secrets = requireNonNull(secrets, "secrets");
@@ -83,7 +87,9 @@ public class AdminOperations {
     }
 
     public void revokeApiKey(String tenant, String keyId) {
-        if (keys.revoke(keyId, tenant, clock.instant()) == 0) {
+        long revoked = keys.revoke(keyId, tenant, clock.instant());
+        authenticator.forgetKey(keyId);
+        if (revoked == 0) {
             ApiKeyEntity existing = keys.findByIdAndTenantId(keyId, tenant).orElseThrow(() ->
                     GatewayException.notFound("API_KEY_NOT_FOUND", "API key '" + Identifiers.abbreviate(keyId)
                             + "' does not exist in tenant '" + tenant + "'", List.of()));

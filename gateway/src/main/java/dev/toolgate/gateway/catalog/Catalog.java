@@ -12,8 +12,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,19 +62,17 @@ public class Catalog {
 
     /** The tenant's tools ordered by qualified name. */
     public List<ToolDefinition> list(String tenant) {
-        return tenantTools(tenant).ordered();
+        return tenantTools(tenant).index().ordered();
     }
 
     /** A tool by qualified name ({@code integration.tool}) or exported name ({@code integration__tool}). */
     public Optional<ToolDefinition> find(String tenant, String name) {
-        TenantTools tools = tenantTools(tenant);
-        ToolDefinition byQualified = tools.byName().get(name);
-        return Optional.ofNullable(byQualified != null ? byQualified : tools.byExportName().get(name));
+        return tenantTools(tenant).index().find(name);
     }
 
     /** Names of this tenant's tools closest to {@code wanted}; never names of other tenants. */
     public List<String> closest(String tenant, String wanted) {
-        return ClosestNames.of(wanted, List.copyOf(tenantTools(tenant).byName().keySet()), 3);
+        return ClosestNames.of(wanted, tenantTools(tenant).index().names(), 3);
     }
 
     public void invalidate(String tenant) {
@@ -145,18 +141,10 @@ public class Catalog {
                     .flatMap(v -> toDefinition(integration, tool, v))
                     .ifPresent(defs::add);
         }
-        defs.sort(Comparator.comparing(ToolDefinition::qualifiedName));
-        Map<String, ToolDefinition> byExportName = new HashMap<>();
-        for (ToolDefinition d : defs) {
-            ToolDefinition clash = byExportName.putIfAbsent(d.exportName(), d);
-            if (clash != null) {
-                LOG.warn("tools {} and {} of tenant {} share the exported name {}; only the first is callable by it",
-                        clash.qualifiedName(), d.qualifiedName(), tenant, d.exportName());
-            }
-        }
-        return new TenantTools(defs, defs.stream()
-                .collect(Collectors.toUnmodifiableMap(ToolDefinition::qualifiedName, Function.identity())),
-                Map.copyOf(byExportName), revision, checkedAt);
+        ToolIndex index = ToolIndex.of(defs, (kept, clash) -> LOG.warn("tools {} and {} of tenant {} share the"
+                + " exported name {}; only the first is callable by it", kept.qualifiedName(), clash.qualifiedName(),
+                tenant, clash.exportName()));
+        return new TenantTools(index, revision, checkedAt);
     }
 
     private Optional<ToolDefinition> toDefinition(IntegrationEntity integration, ToolEntity tool, ToolVersionEntity v) {
@@ -174,10 +162,9 @@ public class Catalog {
         }
     }
 
-    private record TenantTools(List<ToolDefinition> ordered, Map<String, ToolDefinition> byName,
-            Map<String, ToolDefinition> byExportName, long revision, Instant checkedAt) {
+    private record TenantTools(ToolIndex index, long revision, Instant checkedAt) {
         TenantTools checked(Instant at) {
-            return new TenantTools(ordered, byName, byExportName, revision, at);
+            return new TenantTools(index, revision, at);
         }
     }
 }
