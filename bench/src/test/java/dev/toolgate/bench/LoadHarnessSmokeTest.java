@@ -40,6 +40,28 @@ class LoadHarnessSmokeTest {
     }
 
     @Test
+    void importBench_exampleDocument_reportsFirstImportAndReimport(@TempDir Path out) throws Exception {
+        LoadHarness parent = new LoadHarness();
+        parent.gatewayJar = GATEWAY_JAR;
+        parent.dbUrl = System.getenv().getOrDefault("TOOLGATE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+        parent.dbUser = "postgres";
+        parent.outDir = out;
+        ImportBench bench = new ImportBench();
+        bench.parent = parent;
+        bench.file = Path.of("../examples/openapi/support-desk.yaml");
+        bench.heap = "256m";
+        bench.repeat = 1;
+
+        assertThat(bench.call()).isZero();
+
+        JsonNode json = new ObjectMapper().readTree(Files.readString(out.resolve("import.json")));
+        assertThat(json.path("imports")).hasSize(2);
+        assertThat(json.path("imports").get(0).path("added").asInt()).isEqualTo(2);
+        assertThat(json.path("imports").get(1).path("unchanged").asInt()).isEqualTo(2);
+        assertThat(Files.readString(out.resolve("import.md"))).contains("| first |").contains("| again |");
+    }
+
+    @Test
     void config_outOfBounds_isRejectedWithTheValue() {
         assertThatThrownBy(() -> new BenchConfig(0, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR))
                 .hasMessageContaining("was 0");

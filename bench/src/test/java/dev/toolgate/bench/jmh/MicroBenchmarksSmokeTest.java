@@ -1,0 +1,39 @@
+package dev.toolgate.bench.jmh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.gateway.execution.http.RequestRenderBenchAccess;
+import org.junit.jupiter.api.Test;
+
+/** Runs each JMH benchmark method once outside JMH, so they never rot. Asserts results, never timings. */
+class MicroBenchmarksSmokeTest {
+    @Test
+    void argumentValidation_bothSchemas_validateCleanly() throws Exception {
+        for (String schema : new String[] {"small", "large"}) {
+            ArgumentValidationBench b = new ArgumentValidationBench();
+            b.schema = schema;
+            b.setUp(); // throws when the arguments do not validate
+            assertThat(b.validate()).isEmpty();
+            assertThat(b.baselineJacksonParse().isObject()).isTrue();
+        }
+    }
+
+    @Test
+    void catalogLookup_everySize_findsTheTools() throws Exception {
+        for (int tools : new int[] {10, 1000}) {
+            CatalogLookupBench b = new CatalogLookupBench();
+            b.tools = tools;
+            b.setUp();
+            for (int i = 0; i < 2048; i++) {
+                assertThat(b.find()).isPresent();
+            }
+            assertThat(b.baselineHashMapGet()).isNotNull();
+        }
+    }
+
+    @Test
+    void requestRendering_rendersBothRequests() throws Exception {
+        assertThat(RequestRenderBenchAccess.renderBoth()).containsExactly(
+                "/stores/7/items/a%20b%2Fc?tag=x&tag=y%20z&filter%5Bcolor%5D=red&filter%5Bsize%5D=L", "/support/cases");
+    }
+}
