@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -101,25 +103,67 @@ public final class JdbcCallRecorder implements CallRecorder {
 
     private void update(CallRecord r, String sql) {
         requireNonNull(r, "record");
-        if (r.finishedAt().isEmpty()) {
-            throw new IllegalArgumentException("call " + r.callId() + " is not finished");
-        }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, r.status().name());
-            ps.setInt(2, r.upstreamStatus());
-            ps.setBoolean(3, r.isError());
-            ps.setString(4, cap(r.result()));
-            ps.setString(5, cap(r.error()));
-            ps.setLong(6, r.duration().toNanos() / 1_000);
-            ps.setTimestamp(7, Timestamp.from(r.finishedAt().get()));
-            ps.setString(8, r.tenantId());
-            ps.setString(9, r.callId());
+            bindUpdate(ps, r);
             if (ps.executeUpdate() != 1) {
                 throw new CallRecordException("call " + r.callId() + " of tenant " + r.tenantId() + " was never started");
             }
         } catch (SQLException e) {
             throw new CallRecordException("could not finish call record for tenant " + r.tenantId(), e);
         }
+    }
+
+    /**
+     * Finishes many started records in one transaction (one JDBC batch).
+     *
+     * @return the call ids that were never started (nothing to update), for the caller to report
+     * @throws CallRecordException when the store fails; then none of them is written
+     */
+    public List<String> finishAll(List<CallRecord> records) {
+        if (records.isEmpty()) {
+            return List.of();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
+                for (CallRecord r : records) {
+                    bindUpdate(ps, r);
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                c.commit();
+                List<String> missing = new ArrayList<>();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] == 0) {
+                        missing.add(records.get(i).callId());
+                    }
+                }
+                return missing;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw new CallRecordException("could not finish " + records.size() + " call records", e);
+        }
+    }
+
+    private void bindUpdate(PreparedStatement ps, CallRecord r) throws SQLException {
+        if (r.finishedAt().isEmpty()) {
+            throw new IllegalArgumentException("call " + r.callId() + " is not finished");
+        }
+        ps.setString(1, r.status().name());
+        ps.setInt(2, r.upstreamStatus());
+        ps.setBoolean(3, r.isError());
+        ps.setString(4, cap(r.result()));
+        ps.setString(5, cap(r.error()));
+        ps.setLong(6, r.duration().toNanos() / 1_000);
+        ps.setTimestamp(7, Timestamp.from(r.finishedAt().get()));
+        ps.setString(8, r.tenantId());
+        ps.setString(9, r.callId());
     }
 
     /** Caps the length and replaces NUL, which PostgreSQL text columns refuse. */

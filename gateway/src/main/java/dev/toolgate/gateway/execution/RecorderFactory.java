@@ -1,20 +1,29 @@
 package dev.toolgate.gateway.execution;
 
+import dev.toolgate.observability.AsyncFinishCallRecorder;
 import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.JdbcCallRecorder;
+import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 
-/** Wires the framework-free call recorder to the application's data source. */
+/**
+ * Wires the framework-free call recorder to the application's data source: the row before an
+ * execution is written on the request path, its outcome by a background writer in batches
+ * ({@code toolgate.calls.outcome-queue}, 10000 outcomes; when full, callers write their own).
+ */
 @Factory
 public class RecorderFactory {
     @Singleton
-    CallRecorder callRecorder(DataSource dataSource,
-            @Value("${toolgate.calls.max-stored-chars:65536}") int maxStoredChars) {
+    @Bean(preDestroy = "close")
+    AsyncFinishCallRecorder callRecorder(DataSource dataSource,
+            @Value("${toolgate.calls.max-stored-chars:65536}") int maxStoredChars,
+            @Value("${toolgate.calls.outcome-queue:10000}") int outcomeQueue) {
         // The recorder manages its own connections (autocommit), outside any transaction.
-        return new JdbcCallRecorder(DelegatingDataSource.unwrapDataSource(dataSource), maxStoredChars);
+        return new AsyncFinishCallRecorder(
+                new JdbcCallRecorder(DelegatingDataSource.unwrapDataSource(dataSource), maxStoredChars), outcomeQueue);
     }
 }

@@ -21,16 +21,34 @@ public final class CallRows {
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
     }
 
+    /** The tenant's rows once no call is RUNNING any more (outcomes are written just after the answer). */
     public List<Map<String, Object>> calls(String tenant) {
-        return query("SELECT * FROM tool_calls WHERE tenant_id = ? ORDER BY started_at", tenant);
+        return settled(() -> query("SELECT * FROM tool_calls WHERE tenant_id = ? ORDER BY started_at", tenant));
     }
 
+    /** The call's one row once its outcome is written. */
     public Map<String, Object> call(String tenant, String callId) {
-        List<Map<String, Object>> rows = query("SELECT * FROM tool_calls WHERE tenant_id = ? AND call_id = ?", tenant, callId);
+        List<Map<String, Object>> rows = settled(() ->
+                query("SELECT * FROM tool_calls WHERE tenant_id = ? AND call_id = ?", tenant, callId));
         if (rows.size() != 1) {
             throw new AssertionError("expected one call row for " + callId + ", found " + rows.size());
         }
         return rows.get(0);
+    }
+
+    private static List<Map<String, Object>> settled(java.util.function.Supplier<List<Map<String, Object>>> read) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        List<Map<String, Object>> rows = read.get();
+        while (rows.stream().anyMatch(r -> "RUNNING".equals(r.get("status"))) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            rows = read.get();
+        }
+        return rows;
     }
 
     public List<Map<String, Object>> query(String sql, Object... params) {
