@@ -131,15 +131,16 @@ public class Catalog {
         long revision = revisions.revisionOf(tenant); // read first: a change after it makes the next check reload
         Map<String, IntegrationEntity> byId = integrations.findByTenantId(tenant).stream()
                 .collect(Collectors.toMap(IntegrationEntity::id, Function.identity()));
+        Map<String, ToolVersionEntity> current = versions.findCurrentByTenantId(tenant).stream()
+                .collect(Collectors.toMap(ToolVersionEntity::toolId, Function.identity()));
         List<ToolDefinition> defs = new ArrayList<>();
         for (ToolEntity tool : tools.findByTenantIdAndDeletedAtIsNull(tenant)) {
             IntegrationEntity integration = byId.get(tool.integrationId());
-            if (integration == null) {
-                continue;
+            ToolVersionEntity version = current.get(tool.id());
+            if (integration == null || version == null || version.version() != tool.currentVersion()) {
+                continue; // changed between the two reads: the revision check reloads it
             }
-            versions.findByTenantIdAndToolIdAndVersion(tenant, tool.id(), tool.currentVersion())
-                    .flatMap(v -> toDefinition(integration, tool, v))
-                    .ifPresent(defs::add);
+            toDefinition(integration, tool, version).ifPresent(defs::add);
         }
         ToolIndex index = ToolIndex.of(defs, (kept, clash) -> LOG.warn("tools {} and {} of tenant {} share the"
                 + " exported name {}; only the first is callable by it", kept.qualifiedName(), clash.qualifiedName(),
