@@ -20,6 +20,8 @@ public final class ExpiringCache<K, V> {
     }
 
     private final Map<K, Entry<V>> entries = new ConcurrentHashMap<>();
+    /** Bumped by every invalidation, so a load that raced with one is returned but not cached. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final long ttlNanos;
     private final int maxEntries;
     private final LongSupplier nanoTime;
@@ -46,19 +48,25 @@ public final class ExpiringCache<K, V> {
         if (entry != null && now - entry.expiresAtNanos() < 0) {
             return entry.value();
         }
+        long before = generation.get();
         V value = loader.apply(key);
         if (entries.size() >= maxEntries) {
             entries.clear();
         }
         entries.put(key, new Entry<>(value, now + ttlNanos));
+        if (generation.get() != before) {
+            entries.remove(key); // an invalidation ran while loading: this value may predate it
+        }
         return value;
     }
 
     public void invalidate(K key) {
+        generation.incrementAndGet();
         entries.remove(key);
     }
 
     public void invalidateIf(Predicate<V> stale) {
+        generation.incrementAndGet();
         entries.values().removeIf(e -> stale.test(e.value()));
     }
 }

@@ -58,4 +58,15 @@ class ExpiringCacheTest {
         cache.get("c", this::load); // clears a and b
         assertThat(cache.get("a", this::load)).isEqualTo("a#4");
     }
+
+    @Test
+    void invalidateDuringALoad_theLoadedValueIsNotCached() {
+        ExpiringCache<String, String> cache = new ExpiringCache<>(Duration.ofSeconds(1), 10, now::get);
+        String raced = cache.get("a", k -> {
+            cache.invalidate("a"); // e.g. a revocation committed while the old row was being read
+            return "stale";
+        });
+        assertThat(raced).isEqualTo("stale");
+        assertThat(cache.get("a", this::load)).isEqualTo("a#1");
+    }
 }
