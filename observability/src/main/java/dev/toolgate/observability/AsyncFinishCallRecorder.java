@@ -66,7 +66,7 @@ public final class AsyncFinishCallRecorder implements CallRecorder, AutoCloseabl
     private void run() {
         List<CallRecord> batch = new ArrayList<>(BATCH);
         long backoff = 50;
-        while (!closing || !queue.isEmpty()) {
+        while (!closing || !queue.isEmpty() || !batch.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
                     CallRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
