@@ -1,0 +1,142 @@
+package dev.toolgate.policy;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reloads the engine when the policy directory changes: file-system events wake it at once,
+ * and a periodic check of the directory's fingerprint catches what events miss (network file
+ * systems, symlink swaps by git-sync, a directory created later). A burst of changes (a Git
+ * checkout) is settled for a short quiet period before one reload. One daemon thread.
+ */
+public final class PolicyWatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyWatcher.class);
+    private static final Duration SETTLE = Duration.ofMillis(100);
+
+    private final PolicyEngine engine;
+    private final Path directory;
+    private final Duration interval;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile WatchService watch;
+
+    public PolicyWatcher(PolicyEngine engine, Path directory, Duration interval) {
+        this.engine = requireNonNull(engine, "engine");
+        this.directory = requireNonNull(directory, "directory");
+        this.interval = requireNonNull(interval, "interval");
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("interval must be positive");
+        }
+        this.thread = Thread.ofPlatform().daemon().name("policy-watcher").unstarted(this::run);
+    }
+
+    public PolicyWatcher start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        String seen = PolicyDirectory.fingerprint(directory);
+        while (running) {
+            try {
+                waitForChange();
+                if (!running) {
+                    return;
+                }
+                String now = PolicyDirectory.fingerprint(directory);
+                if (!now.equals(seen)) {
+                    Thread.sleep(SETTLE.toMillis());
+                    seen = PolicyDirectory.fingerprint(directory);
+                    engine.reload();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("policy watcher: {}", e.toString());
+            }
+        }
+    }
+
+    private void waitForChange() throws InterruptedException {
+        WatchService w = watch;
+        if (w == null && Files.isDirectory(directory)) {
+            w = register();
+        }
+        if (w == null) {
+            Thread.sleep(interval.toMillis());
+            return;
+        }
+        try {
+            var key = w.poll(interval.toMillis(), TimeUnit.MILLISECONDS);
+            if (key != null) {
+                key.pollEvents();
+                if (!key.reset()) {
+                    closeWatch(); // the directory went away; fall back to polling until it is back
+                }
+                closeWatchIfNewDirectories();
+            }
+        } catch (ClosedWatchServiceException e) {
+            watch = null;
+        }
+    }
+
+    /** New subdirectories need registering; simplest is to start over on the next wait. */
+    private void closeWatchIfNewDirectories() {
+        closeWatch();
+    }
+
+    private WatchService register() {
+        try {
+            WatchService w = FileSystems.getDefault().newWatchService();
+            try (Stream<Path> dirs = Files.walk(directory, PolicyDirectory.MAX_DEPTH)) {
+                for (Path d : dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")
+                        || d.equals(directory)).toList()) {
+                    d.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                            StandardWatchEventKinds.ENTRY_DELETE);
+                }
+            }
+            watch = w;
+            return w;
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("policy watcher: file events unavailable ({}), checking every {}", e.toString(), interval);
+            return null;
+        }
+    }
+
+    private void closeWatch() {
+        WatchService w = watch;
+        watch = null;
+        if (w != null) {
+            try {
+                w.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        closeWatch();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
