@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param result          upstream result JSON, empty when there was none
  * @param error           the gateway's error message, empty when there was none
  * @param finishedAt      empty while the call is {@link CallStatus#RUNNING}
+ * @param policy          the policy decision, {@link PolicyMark#NONE} when the call was refused before one
  */
 public record CallRecord(
         String tenantId,
@@ -32,7 +33,8 @@ public record CallRecord(
         String result,
         String error,
         Instant startedAt,
-        Optional<Instant> finishedAt) {
+        Optional<Instant> finishedAt,
+        PolicyMark policy) {
 
     public CallRecord {
         requireNonNull(tenantId, "tenantId");
@@ -47,6 +49,7 @@ public record CallRecord(
         requireNonNull(error, "error");
         requireNonNull(startedAt, "startedAt");
         requireNonNull(finishedAt, "finishedAt");
+        requireNonNull(policy, "policy");
         if (tenantId.isBlank()) {
             throw new IllegalArgumentException("tenantId must not be blank");
         }
@@ -80,7 +83,24 @@ public record CallRecord(
         requireNonNull(outcome, "outcome");
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
                 outcome.status(), outcome.upstreamStatus(), outcome.isError(), outcome.result(), outcome.error(),
-                startedAt, Optional.of(requireNonNull(at, "at")));
+                startedAt, Optional.of(requireNonNull(at, "at")), policy);
+    }
+
+    /**
+     * What the tenant's policy decided for a call.
+     *
+     * @param decision allow, confirm, deny or rate_limited
+     * @param rule     the deciding rule or rate limit id ({@code default-deny} when no rule allowed)
+     * @param version  the policy version: {@code git:<commit>} or {@code sha256:<hash>}
+     */
+    public record PolicyMark(String decision, String rule, String version) {
+        public static final PolicyMark NONE = new PolicyMark("", "", "");
+
+        public PolicyMark {
+            requireNonNull(decision, "decision");
+            requireNonNull(rule, "rule");
+            requireNonNull(version, "version");
+        }
     }
 
     public static Builder builder() {
@@ -131,6 +151,7 @@ public record CallRecord(
         private int toolVersion;
         private String arguments = "";
         private Instant startedAt;
+        private PolicyMark policy = PolicyMark.NONE;
 
         private Builder() {
         }
@@ -180,10 +201,15 @@ public record CallRecord(
             return this;
         }
 
+        public Builder policy(PolicyMark policy) {
+            this.policy = requireNonNull(policy, "policy");
+            return this;
+        }
+
         public CallRecord build() {
             return new CallRecord(requireNonNull(tenantId, "tenantId"), requireNonNull(callId, "callId"), agentId,
                     keyId, sessionId, requireNonNull(toolName, "toolName"), toolVersion, arguments,
-                    CallStatus.RUNNING, 0, false, "", "", requireNonNull(startedAt, "startedAt"), Optional.empty());
+                    CallStatus.RUNNING, 0, false, "", "", requireNonNull(startedAt, "startedAt"), Optional.empty(), policy);
         }
     }
 }

@@ -16,6 +16,8 @@ public enum CallStatus {
     DENIED,
     /** Refused: the call id already executed; the earlier call's row holds its outcome. */
     DUPLICATE_CALL_ID,
+    /** Refused: a rate limit of the tenant's policy is used up. */
+    RATE_LIMITED,
     /** The upstream did not answer within the deadline. */
     TIMEOUT,
     /** The upstream could not be reached. */
@@ -25,6 +27,7 @@ public enum CallStatus {
 
     /** True when no upstream request was sent. */
     public boolean isRefusal() {
-        return this == INVALID_ARGUMENTS || this == TOOL_NOT_FOUND || this == DENIED || this == DUPLICATE_CALL_ID;
+        return this == INVALID_ARGUMENTS || this == TOOL_NOT_FOUND || this == DENIED || this == DUPLICATE_CALL_ID
+                || this == RATE_LIMITED;
     }
 }

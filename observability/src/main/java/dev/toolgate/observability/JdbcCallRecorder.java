@@ -23,8 +23,8 @@ public final class JdbcCallRecorder implements CallRecorder {
     private static final String INSERT = """
             INSERT INTO tool_calls (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
                 arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at,
-                execution_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                execution_key, policy_decision, policy_rule, policy_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private static final String UPDATE = """
             UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
@@ -81,6 +81,9 @@ public final class JdbcCallRecorder implements CallRecorder {
             } else {
                 ps.setNull(18, Types.VARCHAR);
             }
+            ps.setString(19, r.policy().decision());
+            ps.setString(20, r.policy().rule());
+            ps.setString(21, r.policy().version());
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {

@@ -6,6 +6,7 @@ import dev.toolgate.gateway.auth.ApiKeyEntity;
 import dev.toolgate.gateway.auth.ApiKeyFormat;
 import dev.toolgate.gateway.auth.ApiKeyRepository;
 import dev.toolgate.gateway.auth.Authenticator;
+import dev.toolgate.gateway.auth.KeyLabels;
 import dev.toolgate.gateway.auth.Scopes;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.FieldViolation;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -61,7 +63,14 @@ public class AdminOperations {
     }
 
     public IssuedKey createApiKey(String tenant, String agentId, Collection<String> requestedScopes) {
+        return createApiKey(tenant, agentId, requestedScopes, Map.of());
+    }
+
+    /** Issues a key; {@code labels} are facts about the agent that policies can test. */
+    public IssuedKey createApiKey(String tenant, String agentId, Collection<String> requestedScopes,
+            Map<String, String> labels) {
         List<FieldViolation> problems = new ArrayList<>();
+        problems.addAll(KeyLabels.check(labels));
         if (!Identifiers.AGENT_ID.matcher(agentId).matches()) {
             problems.add(new FieldViolation("agent_id",
                     "agent_id is required: 1-128 chars of letters, digits and . _ : @ -, e.g. support-bot"));
@@ -82,7 +91,7 @@ public class AdminOperations {
         String key = ApiKeyFormat.generate();
         String id = Identifiers.newId("key");
         keys.save(new ApiKeyEntity(id, tenant, agentId, ApiKeyFormat.hash(key), String.join(" ", scopes),
-                clock.instant(), null));
+                clock.instant(), null, KeyLabels.toJson(labels)));
         return new IssuedKey(id, key, tenant, agentId, Set.copyOf(scopes));
     }
 

@@ -62,7 +62,7 @@ public class Authenticator {
             return Principal.ofBootstrapAdmin();
         }
         return byHash.get(hash, h -> keys.findByKeyHash(h).filter(k -> !k.isRevoked())
-                        .map(row -> new Principal(row.tenantId(), row.agentId(), row.id(), row.scopeSet(), false)))
+                        .map(row -> new Principal(row.tenantId(), row.agentId(), row.id(), row.scopeSet(), row.labelMap(), false)))
                 .orElseThrow(() -> GatewayException.unauthenticated("invalid or revoked API key"));
     }
 

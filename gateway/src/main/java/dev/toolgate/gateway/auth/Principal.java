@@ -2,13 +2,15 @@ package dev.toolgate.gateway.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Who is calling: a tenant's agent with scopes, or the bootstrap admin (no tenant of its own,
- * administers every tenant, calls no tools). Immutable.
+ * Who is calling: a tenant's agent with scopes and labels, or the bootstrap admin (no tenant of
+ * its own, administers every tenant, calls no tools). Immutable.
  */
-public record Principal(String tenantId, String agentId, String keyId, Set<String> scopes, boolean bootstrapAdmin) {
+public record Principal(String tenantId, String agentId, String keyId, Set<String> scopes, Map<String, String> labels,
+        boolean bootstrapAdmin) {
     /** Tenant id of the bootstrap admin; no real tenant can have it (names have no leading '_'). */
     public static final String SYSTEM_TENANT = "_system";
 
@@ -17,10 +19,11 @@ public record Principal(String tenantId, String agentId, String keyId, Set<Strin
         requireNonNull(agentId, "agentId");
         requireNonNull(keyId, "keyId");
         scopes = Set.copyOf(requireNonNull(scopes, "scopes"));
+        labels = Map.copyOf(requireNonNull(labels, "labels"));
     }
 
     public static Principal ofBootstrapAdmin() {
-        return new Principal(SYSTEM_TENANT, "bootstrap-admin", "bootstrap", Set.of(Scopes.ADMIN), true);
+        return new Principal(SYSTEM_TENANT, "bootstrap-admin", "bootstrap", Set.of(Scopes.ADMIN), Map.of(), true);
     }
 
     public boolean hasScope(String scope) {

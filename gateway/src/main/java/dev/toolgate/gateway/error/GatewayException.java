@@ -2,8 +2,10 @@ package dev.toolgate.gateway.error;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A refusal or fault of the gateway, carrying what the edge needs to build a rich gRPC status.
@@ -16,15 +18,22 @@ public final class GatewayException extends RuntimeException {
     private final List<FieldViolation> violations;
     private final List<String> suggestions;
     private final Map<String, String> metadata;
+    private final Optional<Duration> retryAfter;
 
     private GatewayException(ErrorCode code, String reason, String message, List<FieldViolation> violations,
             List<String> suggestions, Map<String, String> metadata, Throwable cause) {
+        this(code, reason, message, violations, suggestions, metadata, cause, Optional.empty());
+    }
+
+    private GatewayException(ErrorCode code, String reason, String message, List<FieldViolation> violations,
+            List<String> suggestions, Map<String, String> metadata, Throwable cause, Optional<Duration> retryAfter) {
         super(requireNonNull(message, "message"), cause, false, false);
         this.code = requireNonNull(code, "code");
         this.reason = requireNonNull(reason, "reason");
         this.violations = List.copyOf(violations);
         this.suggestions = List.copyOf(suggestions);
         this.metadata = Map.copyOf(metadata);
+        this.retryAfter = requireNonNull(retryAfter, "retryAfter");
     }
 
     private static GatewayException of(ErrorCode code, String reason, String message) {
@@ -61,8 +70,24 @@ public final class GatewayException extends RuntimeException {
         return of(ErrorCode.PERMISSION_DENIED, reason, message);
     }
 
+    public static GatewayException permissionDenied(String reason, String message, Map<String, String> metadata) {
+        return new GatewayException(ErrorCode.PERMISSION_DENIED, reason, message, List.of(), List.of(), metadata, null);
+    }
+
     public static GatewayException failedPrecondition(String reason, String message) {
         return of(ErrorCode.FAILED_PRECONDITION, reason, message);
+    }
+
+    public static GatewayException failedPrecondition(String reason, String message, Map<String, String> metadata) {
+        return new GatewayException(ErrorCode.FAILED_PRECONDITION, reason, message, List.of(), List.of(), metadata,
+                null);
+    }
+
+    /** A quota is used up; the caller may retry after {@code retryAfter} (sent as {@code google.rpc.RetryInfo}). */
+    public static GatewayException resourceExhausted(String reason, String message, Map<String, String> metadata,
+            Duration retryAfter) {
+        return new GatewayException(ErrorCode.RESOURCE_EXHAUSTED, reason, message, List.of(), List.of(), metadata,
+                null, Optional.of(requireNonNull(retryAfter, "retryAfter")));
     }
 
     /** A concurrent change won; retrying the request is safe. */
@@ -113,5 +138,10 @@ public final class GatewayException extends RuntimeException {
 
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /** When the caller may retry, for RESOURCE_EXHAUSTED. */
+    public Optional<Duration> retryAfter() {
+        return retryAfter;
     }
 }

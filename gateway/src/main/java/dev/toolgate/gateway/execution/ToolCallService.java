@@ -6,16 +6,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.auth.Scopes;
 import dev.toolgate.gateway.catalog.Catalog;
+import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.StorageFailures;
 import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.validation.ArgumentParser;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.CallStatus;
+import dev.toolgate.policy.Decision;
+import dev.toolgate.policy.PolicyEngine;
+import dev.toolgate.policy.PolicyRequest;
+import dev.toolgate.policy.ToolTraits;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The call path of {@code ExecuteTool}: scope check, tool lookup, argument validation,
- * request preparation, durable start record, upstream call, finish record. Every call that
+ * The call path of {@code ExecuteTool}: scope check, tool lookup, argument validation, policy
+ * decision, request preparation, durable start record, upstream call, finish record. Every call that
  * passed authentication leaves a row, whether it was refused, failed or succeeded; an
  * upstream is never called unless its start row was written first, nor after the client's
  * deadline has passed. Thread-safe.
@@ -42,14 +48,18 @@ public class ToolCallService {
     private final Catalog catalog;
     private final ArgumentParser parser;
     private final ToolExecutor executor;
+    private final PolicyEngine policy;
+    private final ToolVisibility visibility;
     private final CallLog log;
     private final Clock clock;
 
-    public ToolCallService(Catalog catalog, ArgumentParser parser, ToolExecutor executor, CallRecorder recorder,
-            Clock clock) {
+    public ToolCallService(Catalog catalog, ArgumentParser parser, ToolExecutor executor, PolicyEngine policy,
+            ToolVisibility visibility, CallRecorder recorder, Clock clock) {
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
         this.executor = requireNonNull(executor, "executor");
+        this.policy = requireNonNull(policy, "policy");
+        this.visibility = requireNonNull(visibility, "visibility");
         this.log = new CallLog(recorder, clock);
         this.clock = requireNonNull(clock, "clock");
     }
@@ -58,7 +68,7 @@ public class ToolCallService {
      * Executes one call.
      *
      * @return the upstream's answer (success or upstream error)
-     * @throws GatewayException for refusals (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED,
+     * @throws GatewayException for refusals (INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED, RESOURCE_EXHAUSTED,
      *         ALREADY_EXISTS, FAILED_PRECONDITION), when the upstream gave no answer
      *         (DEADLINE_EXCEEDED, UNAVAILABLE) and when storage is down (UNAVAILABLE)
      */
@@ -92,15 +102,15 @@ public class ToolCallService {
         ToolDefinition tool = catalog.find(principal.tenantId(), command.tool()).orElseThrow(() -> log.refuse(
                 record.build(), CallStatus.TOOL_NOT_FOUND, GatewayException.notFound("TOOL_NOT_FOUND",
                         "tool '" + Identifiers.abbreviate(command.tool()) + "' does not exist",
-                        catalog.closest(principal.tenantId(), command.tool()))));
+                        visibility.closest(principal, command.tool()))));
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
-        if (tool.annotations().requiresConfirmation()) {
-            throw log.refuse(record.build(), CallStatus.DENIED, GatewayException.failedPrecondition(
-                    "CONFIRMATION_REQUIRED", "tool '" + tool.qualifiedName() + "' needs a human to confirm each call,"
-                            + " and this gateway cannot collect confirmations yet; the call was not executed"));
-        }
 
-        PreparedCall prepared = prepare(tool, command, record);
+        JsonNode arguments = parseAndValidate(principal, tool, command, startedAt, record);
+        Decision decision = policy.decide(policyRequest(principal, tool, arguments, command, startedAt));
+        record.policy(mark(decision));
+        enforce(decision, tool, record, callId);
+
+        PreparedCall prepared = prepare(tool, arguments, record);
         if (remaining(tool, deadlineNanos).compareTo(MIN_TIMEOUT) < 0) {
             throw log.refuse(record.build(), CallStatus.TIMEOUT, tooLate(callId));
         }
@@ -137,15 +147,79 @@ public class ToolCallService {
         }
     }
 
-    /** Parses, validates and renders the request; every failure is recorded before it is thrown. */
-    private PreparedCall prepare(ToolDefinition tool, ExecuteCommand command, CallRecord.Builder record) {
+    /**
+     * Parses and validates the arguments; every refusal is recorded before it is thrown. A tool
+     * that no policy rule could let this agent call is refused before its schema is checked, so
+     * that validation errors never describe a tool the agent may not use.
+     */
+    private JsonNode parseAndValidate(Principal principal, ToolDefinition tool, ExecuteCommand command,
+            Instant startedAt, CallRecord.Builder record) {
+        JsonNode arguments;
         try {
-            JsonNode arguments = parser.parse(command.argumentsJson());
-            List<FieldViolation> violations = tool.schema().validate(arguments);
-            if (!violations.isEmpty()) {
-                throw GatewayException.invalidArgument("arguments do not match the input schema of "
-                        + tool.qualifiedName() + ": " + Identifiers.summary(violations), violations);
+            arguments = parser.parse(command.argumentsJson());
+        } catch (GatewayException e) {
+            throw log.refuse(record.build(), statusOf(e), e);
+        }
+        if (!visibility.visible(principal, tool)) {
+            Decision decision = policy.decide(policyRequest(principal, tool, arguments, command, startedAt));
+            record.policy(mark(decision));
+            enforce(decision, tool, record, record.build().callId());
+        }
+        List<FieldViolation> violations = tool.schema().validate(arguments);
+        if (!violations.isEmpty()) {
+            throw log.refuse(record.build(), CallStatus.INVALID_ARGUMENTS, GatewayException.invalidArgument(
+                    "arguments do not match the input schema of " + tool.qualifiedName() + ": "
+                            + Identifiers.summary(violations), violations));
+        }
+        return arguments;
+    }
+
+    /** Refuses (and records) a call the policy does not simply allow. */
+    private void enforce(Decision decision, ToolDefinition tool, CallRecord.Builder record, String callId) {
+        Map<String, String> meta = Map.of("call_id", callId, "tool", tool.qualifiedName(),
+                "rule_id", decision.ruleId(), "policy_version", decision.version());
+        switch (decision.verdict()) {
+            case DENY -> throw log.refuse(record.build(), CallStatus.DENIED,
+                    GatewayException.permissionDenied("POLICY_DENIED", decision.reason(), meta));
+            case RATE_LIMITED -> throw log.refuse(record.build(), CallStatus.RATE_LIMITED,
+                    GatewayException.resourceExhausted("RATE_LIMITED", decision.reason(), meta,
+                            decision.retryAfter().orElse(Duration.ofSeconds(1))));
+            case CONFIRM -> throw log.refuse(record.build(), CallStatus.DENIED, GatewayException.failedPrecondition(
+                    "CONFIRMATION_REQUIRED", decision.reason() + "; this gateway cannot collect confirmations yet,"
+                            + " so the call was not executed", meta));
+            case ALLOW -> {
+                if (tool.annotations().requiresConfirmation()) {
+                    throw log.refuse(record.build(), CallStatus.DENIED, GatewayException.failedPrecondition(
+                            "CONFIRMATION_REQUIRED", "tool '" + tool.qualifiedName() + "' needs a human to confirm each"
+                                    + " call, and this gateway cannot collect confirmations yet; the call was not executed",
+                            meta));
+                }
             }
+        }
+    }
+
+    private static PolicyRequest policyRequest(Principal principal, ToolDefinition tool, JsonNode arguments,
+            ExecuteCommand command, Instant at) {
+        ToolAnnotations a = tool.annotations();
+        return PolicyRequest.builder()
+                .tenant(principal.tenantId()).agent(principal.agentId()).scopes(principal.scopes())
+                .labels(principal.labels())
+                .tool(tool.integration().name(), tool.name())
+                .traits(new ToolTraits(a.readOnly(), a.destructive(), a.idempotent(), a.openWorld(),
+                        a.requiresConfirmation()))
+                .arguments(arguments)
+                .session(validCallId(command.sessionId()) ? command.sessionId() : "")
+                .time(at)
+                .build();
+    }
+
+    private static CallRecord.PolicyMark mark(Decision d) {
+        return new CallRecord.PolicyMark(d.verdict().label(), d.ruleId(), d.version());
+    }
+
+    /** Renders the request; every failure is recorded before it is thrown. */
+    private PreparedCall prepare(ToolDefinition tool, JsonNode arguments, CallRecord.Builder record) {
+        try {
             return executor.prepare(tool, arguments);
         } catch (GatewayException e) {
             throw log.refuse(record.build(), statusOf(e), e);

@@ -18,6 +18,8 @@ import dev.toolgate.gateway.openapi.ImportOptions;
 import dev.toolgate.gateway.openapi.OpenApiImports;
 import dev.toolgate.gateway.secrets.SecretEntity;
 import dev.toolgate.gateway.tenancy.TenantEntity;
+import dev.toolgate.proto.v1.PolicyStatus;
+import dev.toolgate.proto.v1.ReloadPoliciesRequest;
 import dev.toolgate.proto.v1.AdminServiceGrpc;
 import dev.toolgate.proto.v1.CreateApiKeyRequest;
 import dev.toolgate.proto.v1.CreateApiKeyResponse;
@@ -39,6 +41,7 @@ import dev.toolgate.proto.v1.Tenant;
 import dev.toolgate.proto.v1.Tool;
 import dev.toolgate.proto.v1.UpsertHttpToolRequest;
 import io.grpc.stub.StreamObserver;
+import dev.toolgate.policy.PolicyEngine;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,11 +57,24 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
     private final AdminOperations admin;
     private final CatalogWriter catalog;
     private final OpenApiImports imports;
+    private final PolicyEngine policy;
 
-    public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports) {
+    public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
+            PolicyEngine policy) {
         this.admin = requireNonNull(admin, "admin");
         this.catalog = requireNonNull(catalog, "catalog");
         this.imports = requireNonNull(imports, "imports");
+        this.policy = requireNonNull(policy, "policy");
+    }
+
+    @Override
+    public void reloadPolicies(ReloadPoliciesRequest request, StreamObserver<PolicyStatus> response) {
+        Principal p = requireAdmin();
+        if (!p.bootstrapAdmin()) {
+            throw GatewayException.permissionDenied("BOOTSTRAP_ADMIN_REQUIRED",
+                    "only the bootstrap admin key (TOOLGATE_ADMIN_KEY) can reload the deployment's policies");
+        }
+        reply(response, ProtoMapper.policyStatus(policy.reload()));
     }
 
     @Override
@@ -76,7 +92,8 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
     @Override
     public void createApiKey(CreateApiKeyRequest request, StreamObserver<CreateApiKeyResponse> response) {
         String tenant = tenant(request.getTenant());
-        IssuedKey key = admin.createApiKey(tenant, request.getAgentId(), request.getScopesList());
+        IssuedKey key = admin.createApiKey(tenant, request.getAgentId(), request.getScopesList(),
+                request.getLabelsMap());
         reply(response, CreateApiKeyResponse.newBuilder().setKeyId(key.keyId()).setApiKey(key.apiKey())
                 .setTenant(key.tenant()).setAgentId(key.agentId()).addAllScopes(key.scopes().stream().sorted().toList())
                 .build());

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
@@ -31,6 +32,10 @@ public final class GrpcErrors {
             info.putMetadata("did_you_mean", String.join(",", e.suggestions()));
         }
         status.addDetails(Any.pack(info.build()));
+        e.retryAfter().ifPresent(after -> status.addDetails(Any.pack(RetryInfo.newBuilder()
+                .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(after.toSeconds())
+                        .setNanos(after.toNanosPart()))
+                .build())));
         if (!e.violations().isEmpty()) {
             BadRequest.Builder bad = BadRequest.newBuilder();
             for (FieldViolation v : e.violations()) {
@@ -57,6 +62,7 @@ public final class GrpcErrors {
             case UNAUTHENTICATED -> Code.UNAUTHENTICATED;
             case PERMISSION_DENIED -> Code.PERMISSION_DENIED;
             case FAILED_PRECONDITION -> Code.FAILED_PRECONDITION;
+            case RESOURCE_EXHAUSTED -> Code.RESOURCE_EXHAUSTED;
             case ABORTED -> Code.ABORTED;
             case DEADLINE_EXCEEDED -> Code.DEADLINE_EXCEEDED;
             case UNAVAILABLE -> Code.UNAVAILABLE;

@@ -2,6 +2,11 @@ package dev.toolgate.gateway.grpc;
 
 import dev.toolgate.gateway.openapi.ImportReport;
 import dev.toolgate.gateway.openapi.ImportWarning;
+import dev.toolgate.policy.PolicyEngine;
+import dev.toolgate.policy.PolicySet;
+import dev.toolgate.policy.Problem;
+import dev.toolgate.proto.v1.PolicyRejection;
+import dev.toolgate.proto.v1.PolicyStatus;
 import dev.toolgate.proto.v1.CredentialRequirement;
 import dev.toolgate.proto.v1.ImportOpenApiResponse;
 import com.google.protobuf.Duration;
@@ -72,6 +77,7 @@ final class ProtoMapper {
             case TOOL_NOT_FOUND -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_TOOL_NOT_FOUND;
             case DENIED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_DENIED;
             case DUPLICATE_CALL_ID -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_DUPLICATE_CALL_ID;
+            case RATE_LIMITED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_RATE_LIMITED;
             case TIMEOUT -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_TIMEOUT;
             case UPSTREAM_UNAVAILABLE -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_UPSTREAM_UNAVAILABLE;
             case FAILED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_FAILED;
@@ -116,5 +122,22 @@ final class ProtoMapper {
                     .setSecret(c.secret()).setPresent(c.present()).setNote(c.note()));
         }
         return b.build();
+    }
+
+    static PolicyStatus policyStatus(PolicyEngine.Status s) {
+        PolicyStatus.Builder out = PolicyStatus.newBuilder()
+                .setDirectory(s.directory().map(Object::toString).orElse(""))
+                .setDirectoryExists(s.directoryExists())
+                .setGitCommit(s.gitCommit().orElse(""))
+                .setLastReload(timestamp(s.lastReload()))
+                .setTenants(s.tenants())
+                .setReloadsTotal(s.reloadsTotal())
+                .setRejectionsTotal(s.rejectionsTotal());
+        for (PolicySet.Rejection r : s.rejected()) {
+            out.addRejected(PolicyRejection.newBuilder().setUnit(r.unit())
+                    .addAllProblems(r.problems().stream().map(Problem::toString).toList()));
+        }
+        s.warnings().forEach(w -> out.addWarnings(w.toString()));
+        return out.build();
     }
 }

@@ -6,6 +6,7 @@ import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.auth.PrincipalContext;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.ExecuteCommand;
@@ -32,22 +33,27 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** {@code toolgate.v1.ToolService}: converts and delegates; every lookup is the caller's tenant. */
+/**
+ * {@code toolgate.v1.ToolService}: converts and delegates; every lookup is the caller's tenant,
+ * and an agent is shown only the tools its tenant's policy could let it call.
+ */
 @Singleton
 public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
     private final Catalog catalog;
     private final ToolCallService calls;
+    private final ToolVisibility visibility;
 
-    public ToolServiceEndpoint(Catalog catalog, ToolCallService calls) {
+    public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility) {
         this.catalog = requireNonNull(catalog, "catalog");
         this.calls = requireNonNull(calls, "calls");
+        this.visibility = requireNonNull(visibility, "visibility");
     }
 
     @Override
     public void listTools(ListToolsRequest request, StreamObserver<ListToolsResponse> response) {
         Principal p = toolCaller();
         ListToolsResponse.Builder out = ListToolsResponse.newBuilder();
-        for (ToolDefinition t : catalog.list(p.tenantId())) {
+        for (ToolDefinition t : visibility.visible(p, catalog.list(p.tenantId()))) {
             if (request.getIntegration().isEmpty() || request.getIntegration().equals(t.integration().name())) {
                 out.addTools(ProtoMapper.tool(t));
             }
@@ -62,9 +68,10 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
         if (request.getName().isEmpty()) {
             throw GatewayException.invalidArgument("name", "name is required, e.g. support_desk.create_support_case");
         }
-        ToolDefinition t = catalog.find(p.tenantId(), request.getName()).orElseThrow(() ->
-                GatewayException.notFound("TOOL_NOT_FOUND", "tool '" + Identifiers.abbreviate(request.getName())
-                        + "' does not exist", catalog.closest(p.tenantId(), request.getName())));
+        ToolDefinition t = catalog.find(p.tenantId(), request.getName()).filter(found -> visibility.visible(p, found))
+                .orElseThrow(() -> GatewayException.notFound("TOOL_NOT_FOUND", "tool '"
+                        + Identifiers.abbreviate(request.getName()) + "' does not exist",
+                        visibility.closest(p, request.getName())));
         response.onNext(ProtoMapper.tool(t));
         response.onCompleted();
     }
@@ -79,7 +86,7 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
             default -> throw GatewayException.invalidArgument("format",
                     "format is required: EXPORT_FORMAT_OPENAI, EXPORT_FORMAT_ANTHROPIC or EXPORT_FORMAT_MCP");
         };
-        List<ToolDefinition> tools = catalog.list(p.tenantId()).stream()
+        List<ToolDefinition> tools = visibility.visible(p, catalog.list(p.tenantId())).stream()
                 .filter(t -> request.getIntegration().isEmpty() || request.getIntegration().equals(t.integration().name()))
                 .toList();
         ExportToolsResponse.Builder out = ExportToolsResponse.newBuilder().setFormat(request.getFormat())

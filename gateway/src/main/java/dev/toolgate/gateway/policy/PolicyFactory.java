@@ -1,0 +1,35 @@
+package dev.toolgate.gateway.policy;
+
+import dev.toolgate.policy.PolicyEngine;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the framework-free policy engine: loads {@code toolgate.policy.dir} at startup and
+ * watches it ({@code toolgate.policy.check-interval}). With no directory configured, or a
+ * directory that does not exist, every tool call is denied (default deny), loudly.
+ */
+@Factory
+public class PolicyFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyFactory.class);
+
+    @Singleton
+    PolicyEngine policyEngine(@Value("${toolgate.policy.dir:}") String dir, Clock clock) {
+        Optional<Path> directory = dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir).toAbsolutePath().normalize());
+        PolicyEngine engine = new PolicyEngine(directory, clock, System::nanoTime);
+        PolicyEngine.Status status = engine.reload();
+        if (directory.isEmpty()) {
+            LOG.warn("no policy directory configured (toolgate.policy.dir / TOOLGATE_POLICY_DIR): every tool call is denied");
+        } else if (!status.directoryExists()) {
+            LOG.warn("policy directory {} does not exist: every tool call is denied until it does", directory.get());
+        }
+        return engine;
+    }
+
+}
