@@ -78,7 +78,8 @@ public final class LoadHarness implements Callable<Integer> {
         Files.createDirectories(config.outDir());
         String token = random();
         String adminKey = "tg_" + random();
-        Map<String, String> env = gatewayEnv(config.dbUrl(), config.dbUser(), adminKey);
+        Map<String, String> env = new java.util.HashMap<>(gatewayEnv(config.dbUrl(), config.dbUser(), adminKey));
+        env.put("TOOLGATE_POLICY_DIR", writePolicy(config.outDir().resolve("policies")).toString());
         try (EchoUpstream upstream = EchoUpstream.start(token)) {
             long launched = System.nanoTime();
             try (GatewayProcess gateway = GatewayProcess.start(config.gatewayJar(), env,
@@ -175,6 +176,35 @@ public final class LoadHarness implements Callable<Integer> {
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json");
         return tool.equals("read") ? b.GET().build()
                 : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(BenchTenant.WRITE_BODY)).build();
+    }
+
+    /**
+     * The policy the measured calls pass: an allow rule with a condition, a deny with a condition
+     * and a rate limit that never bites, so every call pays for a realistic decision.
+     */
+    static Path writePolicy(Path dir) throws java.io.IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("_all.yaml"), """
+                rules:
+                  - id: bench-echo
+                    effect: allow
+                    tools: ["echo.*"]
+                    agents: [bench]
+                    when: tool.annotations.read_only || size(args) < 50
+                  - id: no-deletes
+                    effect: deny
+                    tools: ["*.delete_*"]
+                    agents: ["*"]
+                  - id: no-huge-notes
+                    effect: deny
+                    tools: [echo.write]
+                    agents: ["*"]
+                    when: has(args.note) && size(args.note) > 10000
+                rate_limits:
+                  - id: generous
+                    limit: 1000000000/s
+                """);
+        return dir;
     }
 
     /** The environment of a gateway under test: its own admin key and master key, quiet logs. */

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -59,11 +60,13 @@ final class AdminCommand {
         @Option(names = "--tenant", required = true) String tenant;
         @Option(names = "--agent", required = true, description = "agent id recorded with every call") String agent;
         @Option(names = "--scope", description = "repeatable; default tools:call") List<String> scopes = new ArrayList<>();
+        @Option(names = "--label", description = "NAME=VALUE, a fact policies test as agent.labels[\"NAME\"]; repeatable")
+        Map<String, String> labels = new java.util.LinkedHashMap<>();
 
         @Override
         public Integer call() throws Exception {
             CreateApiKeyResponse r = admin(s -> s.createApiKey(CreateApiKeyRequest.newBuilder().setTenant(tenant)
-                    .setAgentId(agent).addAllScopes(scopes).build()));
+                    .setAgentId(agent).addAllScopes(scopes).putAllLabels(labels).build()));
             System.err.println("key " + r.getKeyId() + " for " + r.getTenant() + "/" + r.getAgentId() + " scopes "
                     + r.getScopesList() + " (shown once)");
             System.out.println("TOOLGATE_API_KEY=" + r.getApiKey());

@@ -2,6 +2,7 @@ package dev.toolgate.gateway.cli;
 
 import dev.toolgate.gateway.admin.IssuedKey;
 import dev.toolgate.gateway.auth.ApiKeyFormat;
+import dev.toolgate.gateway.demo.DemoPolicies;
 import dev.toolgate.gateway.demo.DemoSetup;
 import dev.toolgate.gateway.demo.SupportDeskUpstream;
 import io.micronaut.context.ApplicationContext;
@@ -32,6 +33,12 @@ final class DemoCommand implements Callable<Integer> {
         if (System.getenv("TOOLGATE_HTTP_HOST") == null) {
             props.put("micronaut.server.host", "127.0.0.1");
         }
+        String policyDir = System.getenv("TOOLGATE_POLICY_DIR");
+        if (policyDir == null || policyDir.isBlank()) {
+            String dataDir = System.getenv().getOrDefault("TOOLGATE_DATA_DIR", "./data");
+            policyDir = DemoPolicies.directory(java.nio.file.Path.of(dataDir)).toString();
+            props.put("toolgate.policy.dir", policyDir);
+        }
         String adminKey = System.getenv("TOOLGATE_ADMIN_KEY");
         boolean generatedAdminKey = adminKey == null || adminKey.isBlank();
         if (generatedAdminKey) {
@@ -44,6 +51,7 @@ final class DemoCommand implements Callable<Integer> {
 
         System.out.println("Toolgate demo: gRPC on 127.0.0.1:" + grpcPort + ", HTTP health on http://127.0.0.1:"
                 + GatewayRuntime.httpPort(ctx) + "/health, data in ./data");
+        System.out.println("Policies from " + policyDir + " (edit a file there: the running demo reloads it)");
         System.out.println("Support Desk upstream on " + upstream.baseUrl()
                 + " (expects the bearer token stored in secret demo/support_desk_token)");
         if (generatedAdminKey) {

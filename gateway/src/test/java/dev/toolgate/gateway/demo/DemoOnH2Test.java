@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
 class DemoOnH2Test {
 
     @Test
-    void demoSetup_onH2_registersToolsAndExecutesAgainstSupportDesk() throws Exception {
+    void demoSetup_onH2_registersToolsAndExecutesAgainstSupportDesk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
         Map<String, Object> props = Map.of(
+                "toolgate.policy.dir", DemoPolicies.extract(tmp.resolve("policies")).toString(),
                 "datasources.default.url", "jdbc:h2:mem:demo-h2-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                 "datasources.default.username", "sa",
                 "datasources.default.password", "",
