@@ -3,11 +3,11 @@ package dev.toolgate.policy;
 import java.util.Collection;
 
 /** "did you mean" hints for misspelt keys and names. */
-final class Suggestions {
+public final class Suggestions {
     private Suggestions() {
     }
 
-    static String didYouMean(String given, Collection<String> candidates) {
+    public static String didYouMean(String given, Collection<String> candidates) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : candidates) {
@@ -20,7 +20,11 @@ final class Suggestions {
         return best != null && bestDistance <= Math.max(2, given.length() / 3) ? " (did you mean '" + best + "'?)" : "";
     }
 
-    private static int distance(String a, String b) {
+    /** Levenshtein distance; {@link Integer#MAX_VALUE} for strings over 200 chars (not worth comparing). */
+    public static int distance(String a, String b) {
+        if (a.length() > 200 || b.length() > 200) {
+            return Integer.MAX_VALUE;
+        }
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

@@ -1,5 +1,6 @@
 package dev.toolgate.gateway.catalog;
 
+import dev.toolgate.policy.Suggestions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -33,25 +34,7 @@ public final class ClosestNames {
     }
 
     static int distance(String a, String b) {
-        if (a.length() > 200 || b.length() > 200) {
-            return Integer.MAX_VALUE;
-        }
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Suggestions.distance(a, b);
     }
 
     private record Scored(String name, int distance) {
