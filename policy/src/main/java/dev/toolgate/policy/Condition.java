@@ -11,6 +11,7 @@ import dev.cel.common.types.SimpleType;
 import dev.cel.common.types.StructTypeReference;
 import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
 import dev.cel.extensions.CelExtensions;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
@@ -43,6 +44,7 @@ public final class Condition {
 
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
+            .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addMessageTypes(Agent.getDescriptor(), Tool.getDescriptor(), Session.getDescriptor(), Request.getDescriptor())
             .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("agent", StructTypeReference.create(Agent.getDescriptor().getFullName()))

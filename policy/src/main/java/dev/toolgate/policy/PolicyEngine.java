@@ -26,6 +26,7 @@ public final class PolicyEngine {
     private final Clock clock;
     private volatile PolicySet current = PolicySet.empty();
     private volatile Status status;
+    private volatile String loadedFingerprint = "";
     private final AtomicLong reloads = new AtomicLong();
     private final AtomicLong rejections = new AtomicLong();
 
@@ -62,6 +63,8 @@ public final class PolicyEngine {
         }
         PolicyDirectory.Scan scan;
         try {
+            // taken before reading: a change made while reading shows as a new fingerprint later
+            loadedFingerprint = PolicyDirectory.fingerprint(directory.get());
             scan = PolicyDirectory.scan(directory.get());
         } catch (RuntimeException e) {
             // e.g. the directory vanished mid-walk: keep everything as it is
@@ -94,6 +97,11 @@ public final class PolicyEngine {
                     scan.gitCommit().map(c -> ", commit " + c.substring(0, 12)).orElse(""));
         }
         return status;
+    }
+
+    /** The directory's fingerprint as of the last reload ({@link PolicyDirectory#fingerprint}). */
+    public String loadedFingerprint() {
+        return loadedFingerprint;
     }
 
     public Status status() {

@@ -84,6 +84,14 @@ public final class PolicySet {
     }
 
     public static Build build(PolicyDirectory.Scan scan, PolicySet previous) {
+        return build(scan, previous, true);
+    }
+
+    /**
+     * As {@link #build(PolicyDirectory.Scan, PolicySet)}; with {@code runTests} false the
+     * {@code *_test.yaml} cases are parsed (their mistakes reported) but not run, as lint does.
+     */
+    public static Build build(PolicyDirectory.Scan scan, PolicySet previous, boolean runTests) {
         List<Rejection> rejected = new ArrayList<>();
         List<Problem> warnings = new ArrayList<>();
         scan.problems().stream().filter(p -> !p.isError()).forEach(warnings::add);
@@ -103,7 +111,7 @@ public final class PolicySet {
             Unit u = sharedUnit.get();
             Optional<TenantPolicy> candidate = TenantPolicy.compile(PolicyLayout.SHARED,
                     version(scan, u.files()), u.files(), sharedProblems);
-            if (candidate.isPresent() && runTests(candidate.get(), u.tests(), sharedProblems, tests)) {
+            if (candidate.isPresent() && (!runTests || runTests(candidate.get(), u.tests(), sharedProblems, tests))) {
                 shared = u.files();
                 sharedOnly = candidate.get();
             }
@@ -123,7 +131,7 @@ public final class PolicySet {
                 List<PolicyFile> files = new ArrayList<>(shared);
                 files.addAll(u.files());
                 Optional<TenantPolicy> candidate = TenantPolicy.compile(tenant, version(scan, files), files, problems);
-                if (candidate.isPresent() && runTests(candidate.get(), u.tests(), problems, tests)) {
+                if (candidate.isPresent() && (!runTests || runTests(candidate.get(), u.tests(), problems, tests))) {
                     accepted = candidate.get();
                 }
             }

@@ -48,19 +48,15 @@ public final class PolicyWatcher implements AutoCloseable {
     }
 
     private void run() {
-        String seen = PolicyDirectory.fingerprint(directory);
         while (running) {
             try {
-                waitForChange();
-                if (!running) {
-                    return;
-                }
-                String now = PolicyDirectory.fingerprint(directory);
-                if (!now.equals(seen)) {
+                // compared with what the engine last loaded, so no change is missed, even one made
+                // before this thread started
+                if (!PolicyDirectory.fingerprint(directory).equals(engine.loadedFingerprint())) {
                     Thread.sleep(SETTLE.toMillis());
-                    seen = PolicyDirectory.fingerprint(directory);
                     engine.reload();
                 }
+                waitForChange();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

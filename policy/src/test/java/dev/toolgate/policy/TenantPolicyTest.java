@@ -48,6 +48,11 @@ class TenantPolicyTest {
                 tools: [desk.vip_lookup]
                 agents: ["*"]
                 when: agent.labels["tier"] == "gold" && tool.annotations.read_only && tenant == "acme"
+              - id: macros
+                effect: allow
+                tools: [desk.bulk]
+                agents: ["*"]
+                when: has(args.items) && args.items.all(i, i.qty <= 10) && args.items.exists(i, i.sku == "A")
             """);
 
     @Test
@@ -122,6 +127,15 @@ class TenantPolicyTest {
         assertThat(POLICY.decide(vip.build()).verdict()).isEqualTo(Verdict.DENY);
         assertThat(POLICY.decide(vip.labels(java.util.Map.of("tier", "gold"))
                 .traits(new ToolTraits(true, false, true, false, false)).build()).verdict()).isEqualTo(Verdict.ALLOW);
+    }
+
+    @Test
+    void standardMacros_hasAllExists_work() {
+        assertThat(POLICY.decide(call("a", "desk.bulk", "{\"items\":[{\"sku\":\"A\",\"qty\":2}]}")).verdict())
+                .isEqualTo(Verdict.ALLOW);
+        assertThat(POLICY.decide(call("a", "desk.bulk", "{\"items\":[{\"sku\":\"A\",\"qty\":20}]}")).verdict())
+                .isEqualTo(Verdict.DENY);
+        assertThat(POLICY.decide(call("a", "desk.bulk", "{}")).verdict()).isEqualTo(Verdict.DENY);
     }
 
     @Test

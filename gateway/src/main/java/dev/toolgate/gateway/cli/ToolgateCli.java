@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "toolgate", mixinStandardHelpOptions = true, version = "toolgate 0.1.0",
         description = "Toolgate: a gRPC gateway between AI agents and the tools they call.",
         subcommands = {ServeCommand.class, DemoCommand.class, ToolsCommand.class, CallCommand.class,
-                ImportOpenApiCommand.class, AdminCommand.class, CommandLine.HelpCommand.class})
+                ImportOpenApiCommand.class, AdminCommand.class, PolicyCommand.class, CommandLine.HelpCommand.class})
 public final class ToolgateCli {
     private ToolgateCli() {
     }
@@ -19,6 +19,14 @@ public final class ToolgateCli {
     static int run(String... args) {
         return new CommandLine(new ToolgateCli())
                 .setExecutionExceptionHandler(new CliErrors())
+                .execute(args);
+    }
+
+    /** Runs with the given output streams (commands that print through picocli's writers use them). */
+    static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        return new CommandLine(new ToolgateCli())
+                .setExecutionExceptionHandler(new CliErrors())
+                .setOut(out).setErr(err)
                 .execute(args);
     }
 }
