@@ -202,7 +202,7 @@ public final class LoadHarness implements Callable<Integer> {
                     when: has(args.note) && size(args.note) > 10000
                 rate_limits:
                   - id: generous
-                    limit: 1000000000/s
+                    limit: 100000000/s
                 """);
         return dir;
     }

@@ -32,6 +32,19 @@ class MicroBenchmarksSmokeTest {
     }
 
     @Test
+    void policyDecision_everySize_allowsAndDenies() throws Exception {
+        for (int rules : new int[] {1, 100, 10000}) {
+            PolicyDecisionBench b = new PolicyDecisionBench();
+            b.rules = rules;
+            b.setUp(); // throws when a measured call would not get its intended decision
+            assertThat(b.decideAllowed().verdict()).isEqualTo(dev.toolgate.policy.Verdict.ALLOW);
+            assertThat(b.decideDefaultDeny().ruleId()).isEqualTo(dev.toolgate.policy.Decision.DEFAULT_DENY);
+            assertThat(b.decideAllowedAndRateLimit()).isEmpty();
+            assertThat(b.baselineHashMapGet()).isNotNull();
+        }
+    }
+
+    @Test
     void requestRendering_rendersBothRequests() throws Exception {
         assertThat(RequestRenderBenchAccess.renderBoth()).containsExactly(
                 "/stores/7/items/a%20b%2Fc?tag=x&tag=y%20z&filter%5Bcolor%5D=red&filter%5Bsize%5D=L", "/support/cases");
