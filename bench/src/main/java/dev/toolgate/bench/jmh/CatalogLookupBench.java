@@ -51,7 +51,7 @@ public class CatalogLookupBench {
         names = new String[1024];
         for (int i = 0; i < tools; i++) {
             IntegrationEntity integration = new IntegrationEntity("int_" + (i % 50), "bench", "integration_" + (i % 50),
-                    "http", "https://api.invalid", "NONE", "", "", now, now, SecuritySchemes.NONE.toJson(), "manual");
+                    "http", "https://api.invalid", "NONE", "", "", now, now, SecuritySchemes.NONE.toJson(), "manual", "{}");
             ToolDefinition d = new ToolDefinition("bench", integration, "tool_" + i, 1, "d", "{}", schema,
                     ToolAnnotations.NONE, new HttpBinding("GET", "/x", List.of()), Duration.ofSeconds(10), "");
             defs.add(d);

@@ -154,7 +154,7 @@ public class Catalog {
                     JsonSupport.mapper().readTree(v.inputSchema()));
             return Optional.of(new ToolDefinition(tool.tenantId(), integration, tool.name(), v.version(),
                     v.description(), v.inputSchema(), schema, ToolAnnotations.decode(v.annotations()),
-                    HttpBinding.fromJson(v.binding()), Duration.ofMillis(v.timeoutMs()),
+                    ToolBinding.fromJson(v.binding()), Duration.ofMillis(v.timeoutMs()),
                     v.outputSchema()));
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.error("tool {}.{} version {} of tenant {} cannot be loaded and is left out of the catalog: {}",

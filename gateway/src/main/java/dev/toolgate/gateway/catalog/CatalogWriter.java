@@ -94,13 +94,14 @@ public class CatalogWriter {
         Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, name);
         IntegrationEntity saved;
         if (existing.isPresent()) {
-            IntegrationEntity e = existing.get();
+            IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_HTTP);
             saved = integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(), normalized,
-                    auth.kind().name(), auth.secret(), description, e.createdAt(), now, e.securitySchemes(), e.source()));
+                    auth.kind().name(), auth.secret(), description, e.createdAt(), now, e.securitySchemes(), e.source(),
+                    e.settings()));
         } else {
             saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http",
                     normalized, auth.kind().name(), auth.secret(), description, now, now, SecuritySchemes.NONE.toJson(),
-                    IntegrationEntity.SOURCE_MANUAL));
+                    IntegrationEntity.SOURCE_MANUAL, "{}"));
         }
         revisions.bump(tenant);
         return saved;
@@ -114,7 +115,8 @@ public class CatalogWriter {
         JsonNode schema = checkTool(spec);
         String qualifiedName = tx.executeWrite(status -> {
             requireTenant(spec.tenant());
-            IntegrationEntity integration = existingIntegration(spec.tenant(), spec.integration());
+            IntegrationEntity integration = requireKind(existingIntegration(spec.tenant(), spec.integration()),
+                    IntegrationEntity.KIND_HTTP);
             if (IntegrationEntity.SOURCE_OPENAPI.equals(integration.source())) {
                 throw GatewayException.failedPrecondition("INTEGRATION_IMPORTED", "integration '"
                         + integration.name() + "' is imported from an OpenAPI document; change the document and"
@@ -165,31 +167,85 @@ public class CatalogWriter {
         ToolSetChange change = tx.executeWrite(status -> {
             requireTenant(tenant);
             IntegrationEntity saved = writeImportedIntegration(tenant, integration, baseUrl, description, schemes);
-            List<String> added = new ArrayList<>();
-            List<String> changed = new ArrayList<>();
-            List<String> unchanged = new ArrayList<>();
-            Set<String> names = new HashSet<>(keep);
-            for (Map.Entry<ToolSpec, JsonNode> e : valid.entrySet()) {
-                Written w = writeTool(e.getKey(), e.getValue(), saved);
-                names.add(e.getKey().name());
-                (w.outcome() == Outcome.ADDED ? added : w.outcome() == Outcome.CHANGED ? changed : unchanged)
-                        .add(w.qualifiedName());
-            }
-            names.addAll(rejected.keySet());
-            List<String> removed = new ArrayList<>();
-            for (ToolEntity t : tools.findByTenantIdAndIntegrationIdAndDeletedAtIsNull(tenant, saved.id())) {
-                if (!names.contains(t.name())) {
-                    Instant now = clock.instant();
-                    tools.update(new ToolEntity(t.id(), t.tenantId(), t.integrationId(), t.name(), t.currentVersion(),
-                            t.createdAt(), now, now));
-                    removed.add(integration + "." + t.name());
-                }
-            }
-            revisions.bump(tenant);
-            return new ToolSetChange(added, changed, unchanged, removed, rejected);
+            return writeToolSet(tenant, saved, valid, keep, rejected);
         });
         catalog.invalidate(tenant);
         return change;
+    }
+
+    /**
+     * Makes a SQL integration's tools exactly {@code specs}: creates or updates the integration
+     * (connection settings, never a credential), adds and versions tools, deletes the rest. Every
+     * spec must be valid: the first problem refuses the whole change and nothing is written.
+     */
+    public ToolSetChange replaceSqlTools(String tenant, String integration, String jdbcUrl, String settingsJson,
+            String passwordSecret, String description, List<ToolSpec> specs) {
+        List<FieldViolation> problems = new ArrayList<>();
+        Identifiers.checkName("integration", integration).ifPresent(problems::add);
+        if (description.length() > MAX_DESCRIPTION) {
+            problems.add(new FieldViolation("description", "description is longer than " + MAX_DESCRIPTION + " chars"));
+        }
+        Map<ToolSpec, JsonNode> valid = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            try {
+                valid.put(specs.get(i), checkTool(specs.get(i)));
+            } catch (GatewayException e) {
+                String prefix = "tools[" + i + "].";
+                e.violations().forEach(v -> problems.add(new FieldViolation(prefix + v.field(), v.message())));
+            }
+        }
+        Identifiers.requireNoViolations(problems);
+        ToolSetChange change = tx.executeWrite(status -> {
+            requireTenant(tenant);
+            if (!passwordSecret.isEmpty() && secrets.findByTenantIdAndName(tenant, passwordSecret).isEmpty()) {
+                throw GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '" + passwordSecret
+                        + "' does not exist in tenant '" + tenant + "'; store the database password with PutSecret"
+                        + " first");
+            }
+            Instant now = clock.instant();
+            Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, integration);
+            IntegrationEntity saved;
+            if (existing.isPresent()) {
+                IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_SQL);
+                saved = integrations.update(new IntegrationEntity(e.id(), tenant, integration, e.kind(), jdbcUrl,
+                        HttpAuth.Kind.NONE.name(), "", description, e.createdAt(), now, SecuritySchemes.NONE.toJson(),
+                        IntegrationEntity.KIND_SQL, settingsJson));
+            } else {
+                saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, integration,
+                        IntegrationEntity.KIND_SQL, jdbcUrl, HttpAuth.Kind.NONE.name(), "", description, now, now,
+                        SecuritySchemes.NONE.toJson(), IntegrationEntity.KIND_SQL, settingsJson));
+            }
+            return writeToolSet(tenant, saved, valid, Set.of(), Map.of());
+        });
+        catalog.invalidate(tenant);
+        return change;
+    }
+
+    /** Writes the valid specs, deletes live tools not named by them, {@code keep} or {@code rejected}. */
+    private ToolSetChange writeToolSet(String tenant, IntegrationEntity saved, Map<ToolSpec, JsonNode> valid,
+            Set<String> keep, Map<String, String> rejected) {
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        Set<String> names = new HashSet<>(keep);
+        for (Map.Entry<ToolSpec, JsonNode> e : valid.entrySet()) {
+            Written w = writeTool(e.getKey(), e.getValue(), saved);
+            names.add(e.getKey().name());
+            (w.outcome() == Outcome.ADDED ? added : w.outcome() == Outcome.CHANGED ? changed : unchanged)
+                    .add(w.qualifiedName());
+        }
+        names.addAll(rejected.keySet());
+        List<String> removed = new ArrayList<>();
+        for (ToolEntity t : tools.findByTenantIdAndIntegrationIdAndDeletedAtIsNull(tenant, saved.id())) {
+            if (!names.contains(t.name())) {
+                Instant now = clock.instant();
+                tools.update(new ToolEntity(t.id(), t.tenantId(), t.integrationId(), t.name(), t.currentVersion(),
+                        t.createdAt(), now, now));
+                removed.add(saved.name() + "." + t.name());
+            }
+        }
+        revisions.bump(tenant);
+        return new ToolSetChange(added, changed, unchanged, removed, rejected);
     }
 
     /** What {@link #replaceHttpTools} did, by qualified tool name; {@code rejected} by tool name. */
@@ -210,12 +266,13 @@ public class CatalogWriter {
         String text = description.length() > MAX_DESCRIPTION ? description.substring(0, MAX_DESCRIPTION) : description;
         Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, name);
         if (existing.isPresent()) {
-            IntegrationEntity e = existing.get();
+            IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_HTTP);
             return integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(), baseUrl, e.authKind(),
-                    e.authSecret(), text, e.createdAt(), now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI));
+                    e.authSecret(), text, e.createdAt(), now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI,
+                    e.settings()));
         }
         return integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http", baseUrl,
-                HttpAuth.Kind.NONE.name(), "", text, now, now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI));
+                HttpAuth.Kind.NONE.name(), "", text, now, now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI, "{}"));
     }
 
     /** Validates a tool spec and returns its parsed input schema; INVALID_ARGUMENT listing every problem. */
@@ -293,7 +350,7 @@ public class CatalogWriter {
                 .filter(v -> v.description().equals(spec.description())
                         && v.annotations().equals(spec.annotations().encode())
                         && v.timeoutMs() == spec.timeout().toMillis()
-                        && HttpBinding.fromJson(v.binding()).equals(spec.binding())
+                        && ToolBinding.fromJson(v.binding()).equals(spec.binding())
                         && v.outputSchema().equals(spec.outputSchemaJson())
                         && sameJson(v.inputSchema(), schema))
                 .isPresent();
@@ -333,6 +390,16 @@ public class CatalogWriter {
         revisions.bump(tenant);
     }
 
+    /** FAILED_PRECONDITION when an operation for one kind of integration meets another kind. */
+    private static IntegrationEntity requireKind(IntegrationEntity integration, String kind) {
+        if (!integration.kind().equals(kind)) {
+            throw GatewayException.failedPrecondition("INTEGRATION_KIND_MISMATCH", "integration '" + integration.name()
+                    + "' is of kind '" + integration.kind() + "', not '" + kind + "'; use another name or change it"
+                    + " with the " + integration.kind() + " operations");
+        }
+        return integration;
+    }
+
     private void requireTenant(String tenant) {
         if (!tenants.existsById(tenant)) {
             throw GatewayException.notFound("TENANT_NOT_FOUND", "tenant '" + Identifiers.abbreviate(tenant)
@@ -360,9 +427,23 @@ public class CatalogWriter {
         }
     }
 
-    /** Bound arguments must be declared; path variables must be required (a URL cannot omit them). */
-    private static void checkBindingAgainstSchema(HttpBinding binding, JsonNode schema, List<FieldViolation> problems) {
+    /**
+     * Bound arguments must be declared; path variables must be required (a URL cannot omit them);
+     * a query's parameters must be properties of the schema.
+     */
+    private static void checkBindingAgainstSchema(ToolBinding toolBinding, JsonNode schema,
+            List<FieldViolation> problems) {
         JsonNode properties = schema.path("properties");
+        if (toolBinding instanceof SqlBinding sql) {
+            for (String argument : sql.arguments()) {
+                if (!properties.has(argument)) {
+                    problems.add(new FieldViolation("input_schema_json", "query parameter :" + argument
+                            + " is not a property of input_schema_json"));
+                }
+            }
+            return;
+        }
+        HttpBinding binding = (HttpBinding) toolBinding;
         Set<String> required = new HashSet<>();
         schema.path("required").forEach(r -> required.add(r.asText()));
         for (int i = 0; i < binding.params().size(); i++) {

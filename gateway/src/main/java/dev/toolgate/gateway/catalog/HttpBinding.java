@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * and to the query string otherwise. Immutable.
  */
 public record HttpBinding(String method, String path, List<ParamBinding> params, BodyBinding body,
-        SecurityRequirements security, String accept) {
+        SecurityRequirements security, String accept) implements ToolBinding {
     public static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
     public static final String DEFAULT_ACCEPT = "application/json";
     private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
@@ -72,6 +72,7 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
     }
 
     /** Every problem with this binding, located by request field names. */
+    @Override
     public List<FieldViolation> check() {
         List<FieldViolation> out = new ArrayList<>();
         if (!METHODS.contains(method)) {
@@ -160,6 +161,7 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
         return false;
     }
 
+    @Override
     public String toJson() {
         ObjectNode root = JsonSupport.mapper().createObjectNode();
         root.put("method", method);

@@ -7,8 +7,10 @@ import java.time.Instant;
 @MappedEntity("integrations")
 public record IntegrationEntity(@Id String id, String tenantId, String name, String kind, String baseUrl,
         String authKind, String authSecret, String description, Instant createdAt, Instant updatedAt,
-        String securitySchemes, String source) {
+        String securitySchemes, String source, String settings) {
     public static final String SOURCE_MANUAL = "manual";
+    public static final String KIND_HTTP = "http";
+    public static final String KIND_SQL = "sql";
     public static final String SOURCE_OPENAPI = "openapi";
 
     public HttpAuth auth() {

@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 public record ToolDefinition(String tenantId, IntegrationEntity integration, String name, int version,
         String description, String inputSchemaJson, CompiledSchema schema, ToolAnnotations annotations,
-        HttpBinding binding, Duration timeout, String outputSchemaJson) {
+        ToolBinding binding, Duration timeout, String outputSchemaJson) {
 
     public ToolDefinition {
         requireNonNull(tenantId, "tenantId");
@@ -29,6 +29,22 @@ public record ToolDefinition(String tenantId, IntegrationEntity integration, Str
     /** {@code integration.tool}, e.g. {@code support_desk.create_support_case}. */
     public String qualifiedName() {
         return integration.name() + "." + name;
+    }
+
+    /** The HTTP binding of a tool of an {@code http} integration. */
+    public HttpBinding httpBinding() {
+        if (binding instanceof HttpBinding http) {
+            return http;
+        }
+        throw new IllegalStateException(qualifiedName() + " is not an HTTP tool");
+    }
+
+    /** The SQL binding of a tool of a {@code sql} integration. */
+    public SqlBinding sqlBinding() {
+        if (binding instanceof SqlBinding sql) {
+            return sql;
+        }
+        throw new IllegalStateException(qualifiedName() + " is not a SQL tool");
     }
 
     /** The name models call, e.g. {@code support_desk__create_support_case}; see {@link ExportNames}. */

@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param outputSchemaJson JSON Schema of a successful result; empty when unknown
  */
 public record ToolSpec(String tenant, String integration, String name, String description,
-        String inputSchemaJson, ToolAnnotations annotations, HttpBinding binding, Duration timeout,
+        String inputSchemaJson, ToolAnnotations annotations, ToolBinding binding, Duration timeout,
         String outputSchemaJson) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
@@ -28,7 +28,7 @@ public record ToolSpec(String tenant, String integration, String name, String de
     }
 
     public ToolSpec(String tenant, String integration, String name, String description, String inputSchemaJson,
-            ToolAnnotations annotations, HttpBinding binding, Duration timeout) {
+            ToolAnnotations annotations, ToolBinding binding, Duration timeout) {
         this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, "");
     }
 }

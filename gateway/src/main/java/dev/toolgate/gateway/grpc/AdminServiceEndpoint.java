@@ -40,6 +40,13 @@ import dev.toolgate.proto.v1.RevokeApiKeyResponse;
 import dev.toolgate.proto.v1.Tenant;
 import dev.toolgate.proto.v1.Tool;
 import dev.toolgate.proto.v1.UpsertHttpToolRequest;
+import dev.toolgate.gateway.sql.SqlConnection;
+import dev.toolgate.gateway.sql.SqlIntegrations;
+import dev.toolgate.gateway.sql.SqlToolDeclaration;
+import dev.toolgate.proto.v1.PutSqlIntegrationRequest;
+import dev.toolgate.proto.v1.PutSqlIntegrationResponse;
+import dev.toolgate.proto.v1.SqlConnectionSpec;
+import dev.toolgate.proto.v1.SqlToolSpec;
 import io.grpc.stub.StreamObserver;
 import dev.toolgate.policy.PolicyEngine;
 import jakarta.inject.Singleton;
@@ -58,13 +65,15 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
     private final CatalogWriter catalog;
     private final OpenApiImports imports;
     private final PolicyEngine policy;
+    private final SqlIntegrations sql;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
-            PolicyEngine policy) {
+            PolicyEngine policy, SqlIntegrations sql) {
         this.admin = requireNonNull(admin, "admin");
         this.catalog = requireNonNull(catalog, "catalog");
         this.imports = requireNonNull(imports, "imports");
         this.policy = requireNonNull(policy, "policy");
+        this.sql = requireNonNull(sql, "sql");
     }
 
     @Override
@@ -167,6 +176,27 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
                 .build();
         reply(response, ProtoMapper.importReport(imports.importDocument(tenant, request.getIntegration(),
                 request.getDocument(), options)));
+    }
+
+    @Override
+    public void putSqlIntegration(PutSqlIntegrationRequest request, StreamObserver<PutSqlIntegrationResponse> response) {
+        String tenant = tenant(request.getTenant());
+        SqlConnectionSpec c = request.getConnection();
+        SqlConnection connection = new SqlConnection(c.getJdbcUrl(), c.getUser(), c.getPasswordSecret(),
+                c.getPoolSize() == 0 ? SqlConnection.DEFAULT_POOL_SIZE : c.getPoolSize(), c.getDiscoverySchemasList());
+        List<SqlToolDeclaration> tools = new ArrayList<>();
+        for (SqlToolSpec t : request.getToolsList()) {
+            List<SqlToolDeclaration.Parameter> parameters = t.getParametersList().stream()
+                    .map(p -> new SqlToolDeclaration.Parameter(p.getName(), p.getType(), p.getDescription(),
+                            p.getOptional()))
+                    .toList();
+            tools.add(new SqlToolDeclaration(t.getName(), t.getDescription(), t.getSql(), parameters,
+                    t.getInputSchemaJson(), !t.hasReadOnly() || t.getReadOnly(), t.getMaxRows(),
+                    t.hasTimeout() ? ProtoMapper.duration(t.getTimeout()) : Duration.ZERO, t.getDestructive(),
+                    t.getIdempotent(), t.getRequiresConfirmation(), t.getExamplesJson()));
+        }
+        reply(response, ProtoMapper.sqlReport(request.getIntegration(), sql.put(tenant, request.getIntegration(),
+                request.getDescription(), connection, tools)));
     }
 
     private static ParamLocation location(dev.toolgate.proto.v1.ParamBinding p) {

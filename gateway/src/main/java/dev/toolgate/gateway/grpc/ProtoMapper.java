@@ -10,6 +10,9 @@ import dev.toolgate.proto.v1.PolicyStatus;
 import dev.toolgate.proto.v1.CredentialRequirement;
 import dev.toolgate.proto.v1.ImportOpenApiResponse;
 import com.google.protobuf.Duration;
+import dev.toolgate.gateway.sql.SqlIntegrations;
+import dev.toolgate.proto.v1.PutSqlIntegrationResponse;
+import dev.toolgate.proto.v1.SqlToolSummary;
 import com.google.protobuf.Timestamp;
 import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
@@ -139,5 +142,16 @@ final class ProtoMapper {
         }
         s.warnings().forEach(w -> out.addWarnings(w.toString()));
         return out.build();
+    }
+
+    static PutSqlIntegrationResponse sqlReport(String integration, SqlIntegrations.Report r) {
+        PutSqlIntegrationResponse.Builder b = PutSqlIntegrationResponse.newBuilder().setIntegration(integration)
+                .addAllAdded(r.change().added()).addAllChanged(r.change().changed())
+                .addAllUnchanged(r.change().unchanged()).addAllRemoved(r.change().removed());
+        for (SqlIntegrations.Summary t : r.tools()) {
+            b.addTools(SqlToolSummary.newBuilder().setName(t.name()).addAllParameters(t.parameters())
+                    .setReadOnly(t.readOnly()).addAllColumns(t.columns()));
+        }
+        return b.build();
     }
 }

@@ -57,7 +57,7 @@ public class HttpToolExecutor implements ToolExecutor {
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments) {
         IntegrationEntity integration = tool.integration();
-        RequestRenderer.Rendered rendered = RequestRenderer.render(tool.binding(), arguments);
+        RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments);
         URI target = URI.create(integration.baseUrl() + rendered.path());
         egress.deniedReason(target.getHost()).ifPresent(reason -> {
             throw GatewayException.permissionDenied("EGRESS_DENIED", "integration '" + integration.name()
@@ -66,7 +66,7 @@ public class HttpToolExecutor implements ToolExecutor {
         Credentials creds = credentials.resolve(tool, tool.timeout());
         String uri = integration.baseUrl() + rendered.withQuery(creds.query());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
-                .header("Accept", tool.binding().accept())
+                .header("Accept", tool.httpBinding().accept())
                 .header("User-Agent", USER_AGENT);
         rendered.headers().forEach(request::header);
         List<String> cookies = new ArrayList<>(rendered.cookies());
@@ -75,10 +75,10 @@ public class HttpToolExecutor implements ToolExecutor {
             request.header("Cookie", String.join("; ", cookies));
         }
         if (rendered.body().isEmpty()) {
-            request.method(tool.binding().method(), HttpRequest.BodyPublishers.noBody());
+            request.method(tool.httpBinding().method(), HttpRequest.BodyPublishers.noBody());
         } else {
             request.header("Content-Type", rendered.contentType());
-            request.method(tool.binding().method(), HttpRequest.BodyPublishers.ofString(rendered.body()));
+            request.method(tool.httpBinding().method(), HttpRequest.BodyPublishers.ofString(rendered.body()));
         }
         try {
             creds.headers().forEach(request::setHeader);

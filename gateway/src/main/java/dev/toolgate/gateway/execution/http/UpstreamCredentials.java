@@ -38,7 +38,7 @@ class UpstreamCredentials {
 
     Credentials resolve(ToolDefinition tool, Duration timeout) {
         IntegrationEntity integration = tool.integration();
-        SecurityRequirements security = tool.binding().security();
+        SecurityRequirements security = tool.httpBinding().security();
         if (security.fromIntegration()) {
             HttpAuth auth = integration.auth();
             if (auth.kind() == HttpAuth.Kind.NONE) {

@@ -1,0 +1,32 @@
+package dev.toolgate.gateway.execution;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.execution.http.HttpToolExecutor;
+import dev.toolgate.gateway.sql.SqlToolExecutor;
+import io.micronaut.context.annotation.Primary;
+import jakarta.inject.Singleton;
+
+/** Hands each tool to the executor of its integration's kind. Thread-safe. */
+@Primary
+@Singleton
+public class ToolExecutors implements ToolExecutor {
+    private final HttpToolExecutor http;
+    private final SqlToolExecutor sql;
+
+    public ToolExecutors(HttpToolExecutor http, SqlToolExecutor sql) {
+        this.http = requireNonNull(http, "http");
+        this.sql = requireNonNull(sql, "sql");
+    }
+
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments) {
+        return switch (tool.integration().kind()) {
+            case IntegrationEntity.KIND_SQL -> sql.prepare(tool, arguments);
+            default -> http.prepare(tool, arguments);
+        };
+    }
+}

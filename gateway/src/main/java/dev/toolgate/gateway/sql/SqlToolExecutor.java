@@ -1,0 +1,244 @@
+package dev.toolgate.gateway.sql;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.SqlBinding;
+import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.execution.PreparedCall;
+import dev.toolgate.gateway.execution.ToolExecutor;
+import dev.toolgate.gateway.execution.UpstreamFailure;
+import dev.toolgate.gateway.execution.UpstreamResponse;
+import dev.toolgate.gateway.execution.http.EgressGuard;
+import dev.toolgate.gateway.secrets.SecretStore;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.sql.DataSource;
+
+/**
+ * Executes tools of SQL integrations: one prepared statement per call, arguments bound, inside
+ * a transaction that is {@code READ ONLY} unless the tool is declared to write, with the
+ * server's {@code statement_timeout} set from the call's deadline. Read-only transactions are
+ * rolled back, writing ones committed. A database error is the tool's answer ({@code is_error},
+ * with the SQLSTATE); no answer at all (connection refused, the deadline passed) is an
+ * {@link UpstreamFailure}. Thread-safe.
+ */
+@Singleton
+public class SqlToolExecutor implements ToolExecutor {
+    /** Kept back from the deadline so the server's cancel arrives before the client gives up. */
+    private static final Duration NETWORK_MARGIN = Duration.ofSeconds(2);
+
+    private final SqlPools pools;
+    private final SecretStore secrets;
+    private final EgressGuard egress;
+    private final int maxResultBytes;
+    private final ExecutorService acquirers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Executor direct = Runnable::run;
+
+    public SqlToolExecutor(SqlPools pools, SecretStore secrets, EgressGuard egress,
+            @Value("${toolgate.sql.max-result-bytes:1048576}") int maxResultBytes) {
+        this.pools = requireNonNull(pools, "pools");
+        this.secrets = requireNonNull(secrets, "secrets");
+        this.egress = requireNonNull(egress, "egress");
+        if (maxResultBytes < 1024) {
+            throw new IllegalArgumentException("toolgate.sql.max-result-bytes must be at least 1024, but was "
+                    + maxResultBytes);
+        }
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments) {
+        SqlBinding binding = tool.sqlBinding();
+        SqlArguments values = SqlArguments.convert(binding, arguments);
+        DataSource pool = dataSource(tool.integration());
+        String name = tool.integration().name();
+        return timeout -> run(pool, binding, values, timeout, name);
+    }
+
+    /** The integration's pool, after the egress check; FAILED_PRECONDITION when its password secret is gone. */
+    DataSource dataSource(IntegrationEntity integration) {
+        SqlConnection connection = SqlConnection.fromStored(integration.baseUrl(), integration.settings());
+        for (String host : connection.hosts()) {
+            egress.deniedReason(host).ifPresent(reason -> {
+                throw GatewayException.permissionDenied("EGRESS_DENIED", "integration '" + integration.name()
+                        + "' may not be called: " + reason);
+            });
+        }
+        String password = "";
+        if (!connection.passwordSecret().isEmpty()) {
+            password = secrets.reveal(integration.tenantId(), connection.passwordSecret())
+                    .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
+                            + connection.passwordSecret() + "' with the database password of integration '"
+                            + integration.name() + "' does not exist; store it with PutSecret"));
+        }
+        return pools.pool(integration.id(), integration.tenantId() + "/" + integration.name(), connection, password);
+    }
+
+    private UpstreamResponse run(DataSource pool, SqlBinding binding, SqlArguments values, Duration timeout,
+            String integration) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Connection connection = acquire(pool, timeout, integration);
+        try {
+            long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            connection.setNetworkTimeout(direct, Math.toIntExact(Math.min(Integer.MAX_VALUE,
+                    leftMs + NETWORK_MARGIN.toMillis())));
+            try (Statement setup = connection.createStatement()) {
+                // one round trip: the transaction's mode, then a timeout local to it
+                setup.execute((binding.readOnly() ? "SET TRANSACTION READ ONLY; " : "")
+                        + "SET LOCAL statement_timeout = " + leftMs);
+            }
+            UpstreamResponse response = execute(connection, binding, values);
+            if (binding.readOnly()) {
+                connection.rollback();
+            } else {
+                connection.commit();
+            }
+            return response;
+        } catch (SQLException e) {
+            rollbackQuietly(connection);
+            return answer(e, integration, timeout);
+        } finally {
+            closeQuietly(connection);
+        }
+    }
+
+    private UpstreamResponse execute(Connection connection, SqlBinding binding, SqlArguments values)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(binding.query().jdbcSql())) {
+            statement.setMaxRows(binding.maxRows() + 1); // one more than the cap tells "truncated"
+            statement.setFetchSize(Math.min(binding.maxRows() + 1, 500));
+            values.bind(connection, statement);
+            if (statement.execute()) {
+                try (var rs = statement.getResultSet()) {
+                    SqlResults.Read read = SqlResults.read(rs, binding.maxRows(), maxResultBytes);
+                    return new UpstreamResponse(200, read.json(), read.truncated());
+                }
+            }
+            return new UpstreamResponse(200, SqlResults.updated(statement.getLargeUpdateCount()), false);
+        }
+    }
+
+    /**
+     * A connection within the deadline. Waiting happens on a virtual thread so the deadline
+     * holds even though the pool's own wait is fixed; a connection that arrives too late is
+     * handed back.
+     */
+    private Connection acquire(DataSource pool, Duration timeout, String integration) {
+        CompletableFuture<Connection> future = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.getConnection();
+            } catch (SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, acquirers);
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.thenAccept(SqlToolExecutor::closeQuietly);
+            throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "no connection to the database of integration '"
+                    + integration + "' became free within the deadline of " + timeout.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.thenAccept(SqlToolExecutor::closeQuietly);
+            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "interrupted while waiting for a connection");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the database of integration '" + integration
+                    + "' cannot be reached: " + reason(cause) + "; nothing was executed, retry later");
+        }
+    }
+
+    /** A database error as the tool's answer, or an {@link UpstreamFailure} when the database gave none. */
+    private static UpstreamResponse answer(SQLException e, String integration, Duration timeout) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("57014")) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "the query of integration '" + integration
+                    + "' was cancelled at the deadline (" + timeout.toMillis() + " ms); nothing was changed");
+        }
+        if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")
+                || e instanceof SQLTransientConnectionException) {
+            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the database of integration '" + integration
+                    + "' dropped the connection: " + reason(e) + "; the transaction was not committed");
+        }
+        ObjectNode error = JsonNodeFactory.instance.objectNode();
+        ObjectNode body = error.putObject("error");
+        body.put("sqlstate", state);
+        body.put("message", firstLine(e.getMessage()));
+        body.put("hint", hint(state));
+        boolean clientSide = state.startsWith("22") || state.startsWith("23") || state.startsWith("25")
+                || state.startsWith("42") || state.startsWith("2B") || state.startsWith("40");
+        return new UpstreamResponse(clientSide ? 400 : 500, error.toString(), false);
+    }
+
+    private static String hint(String state) {
+        if (state.equals("25006")) {
+            return "this tool runs in a read-only transaction and the query tried to write; nothing was changed";
+        }
+        if (state.startsWith("22")) {
+            return "an argument's value was refused by the database; check the values and their formats";
+        }
+        if (state.startsWith("23")) {
+            return "a constraint refused the change; nothing was changed";
+        }
+        if (state.equals("42501")) {
+            return "the database role of this integration lacks a privilege the query needs";
+        }
+        if (state.startsWith("40")) {
+            return "the transaction was rolled back by the database (serialization failure or deadlock); retrying may"
+                    + " succeed";
+        }
+        return "the database refused the query; nothing was changed";
+    }
+
+    private static String reason(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return firstLine(message);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        String line = nl < 0 ? message : message.substring(0, nl);
+        return line.length() > 500 ? line.substring(0, 500) + "…" : line;
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // a broken connection: the pool drops it
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // already closed or broken
+        }
+    }
+}

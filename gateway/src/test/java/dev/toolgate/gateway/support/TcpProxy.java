@@ -1,0 +1,111 @@
+package dev.toolgate.gateway.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP forwarder on 127.0.0.1 in front of a real server (PostgreSQL), so a test can take "the
+ * database" away — stop: the port refuses connections and open ones are cut — and bring it back
+ * on the same port, without touching the server the rest of the suite uses.
+ */
+public final class TcpProxy implements AutoCloseable {
+    private final int port;
+    private final String targetHost;
+    private final int targetPort;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+
+    private TcpProxy(int port, String targetHost, int targetPort) {
+        this.port = port;
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+    }
+
+    public static TcpProxy start(String targetHost, int targetPort) {
+        TcpProxy proxy = new TcpProxy(Ports.free(), targetHost, targetPort);
+        proxy.up();
+        return proxy;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Listens again on the same port. */
+    public synchronized void up() {
+        try {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            server = s;
+            Thread.ofVirtual().name("tcp-proxy-accept").start(() -> accept(s));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops listening and cuts every open connection. */
+    public synchronized void down() {
+        ServerSocket s = server;
+        server = null;
+        if (s != null) {
+            closeQuietly(s);
+        }
+        open.forEach(TcpProxy::closeQuietly);
+        open.clear();
+    }
+
+    private void accept(ServerSocket s) {
+        while (!s.isClosed()) {
+            try {
+                Socket client = s.accept();
+                Socket upstream = new Socket(targetHost, targetPort);
+                open.add(client);
+                open.add(upstream);
+                Thread.ofVirtual().start(() -> pipe(client, upstream));
+                Thread.ofVirtual().start(() -> pipe(upstream, client));
+            } catch (IOException e) {
+                return; // closed by down()
+            }
+        }
+    }
+
+    private void pipe(Socket from, Socket to) {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+        } catch (IOException ignored) {
+            // one side closed
+        } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+            open.remove(from);
+            open.remove(to);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        down();
+    }
+}
