@@ -194,7 +194,7 @@ public class CatalogWriter {
                 e.violations().forEach(v -> problems.add(new FieldViolation(prefix + v.field(), v.message())));
             }
         }
-        Identifiers.requireNoViolations(problems);
+        Identifiers.requireNoLocatedViolations(problems);
         ToolSetChange change = tx.executeWrite(status -> {
             requireTenant(tenant);
             if (!passwordSecret.isEmpty() && secrets.findByTenantIdAndName(tenant, passwordSecret).isEmpty()) {

@@ -6,11 +6,6 @@ import dev.toolgate.proto.v1.ImportOpenApiRequest;
 import dev.toolgate.proto.v1.ImportOpenApiResponse;
 import dev.toolgate.proto.v1.ImportWarning;
 import dev.toolgate.proto.v1.OpenApiImportOptions;
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,7 +43,7 @@ final class ImportOpenApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String document = read(file);
+        String document = CliFiles.readUtf8(file, "an OpenAPI document");
         ImportOpenApiRequest request = ImportOpenApiRequest.newBuilder().setTenant(tenant).setIntegration(integration)
                 .setDocument(document)
                 .setOptions(OpenApiImportOptions.newBuilder().setBaseUrl(baseUrl).putAllServerVariables(serverVariables)
@@ -82,17 +77,5 @@ final class ImportOpenApiCommand implements Callable<Integer> {
                             + " " + c.getSecret());
         }
         return 0;
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new CliException(file + ": no such file");
-        } catch (MalformedInputException e) {
-            throw new CliException(file + ": not UTF-8 text, so not an OpenAPI document");
-        } catch (IOException e) {
-            throw new CliException(file + ": " + e.getMessage());
-        }
     }
 }

@@ -43,6 +43,18 @@ public final class Identifiers {
         }
     }
 
+    /**
+     * Throws INVALID_ARGUMENT listing every violation, each message led by its field when it does
+     * not name it already — for requests with many similar parts ({@code tools[3].sql: …}).
+     */
+    public static void requireNoLocatedViolations(List<FieldViolation> violations) {
+        List<FieldViolation> located = new ArrayList<>();
+        for (FieldViolation v : violations) {
+            located.add(v.message().contains(v.field()) ? v : new FieldViolation(v.field(), v.field() + ": " + v.message()));
+        }
+        requireNoViolations(located);
+    }
+
     public static String summary(List<FieldViolation> violations) {
         List<String> parts = new ArrayList<>();
         for (FieldViolation v : violations) {

@@ -188,10 +188,10 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
         for (SqlToolSpec t : request.getToolsList()) {
             List<SqlToolDeclaration.Parameter> parameters = t.getParametersList().stream()
                     .map(p -> new SqlToolDeclaration.Parameter(p.getName(), p.getType(), p.getDescription(),
-                            p.getOptional()))
+                            p.getNotRequired()))
                     .toList();
             tools.add(new SqlToolDeclaration(t.getName(), t.getDescription(), t.getSql(), parameters,
-                    t.getInputSchemaJson(), !t.hasReadOnly() || t.getReadOnly(), t.getMaxRows(),
+                    t.getInputSchemaJson(), !t.getAllowWrites(), t.getMaxRows(),
                     t.hasTimeout() ? ProtoMapper.duration(t.getTimeout()) : Duration.ZERO, t.getDestructive(),
                     t.getIdempotent(), t.getRequiresConfirmation(), t.getExamplesJson()));
         }

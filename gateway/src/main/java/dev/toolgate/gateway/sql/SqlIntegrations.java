@@ -91,7 +91,7 @@ public class SqlIntegrations {
             }
             checked.add(check(field, d, problems));
         }
-        Identifiers.requireNoViolations(problems);
+        Identifiers.requireNoLocatedViolations(problems);
         for (String host : connection.hosts()) {
             egress.deniedReason(host).ifPresent(reason -> {
                 throw GatewayException.permissionDenied("EGRESS_DENIED", "the database of integration '" + integration
@@ -107,7 +107,7 @@ public class SqlIntegrations {
             specs.add(spec(tenant, integration, field, checked.get(i), described.get(i), problems));
             summaries.add(summary(checked.get(i), described.get(i)));
         }
-        Identifiers.requireNoViolations(problems);
+        Identifiers.requireNoLocatedViolations(problems);
         CatalogWriter.ToolSetChange change = writer.replaceSqlTools(tenant, integration, connection.jdbcUrl(),
                 connection.toJson(), connection.passwordSecret(), description, specs);
         return new Report(change, summaries);
@@ -213,7 +213,7 @@ public class SqlIntegrations {
                     + " queries (" + firstLine(e.getMessage()) + "); nothing was changed, retry when it is up",
                     Map.of());
         }
-        Identifiers.requireNoViolations(problems);
+        Identifiers.requireNoLocatedViolations(problems);
         return out;
     }
 

@@ -25,6 +25,12 @@ class CliTest {
     @Inject
     GrpcEmbeddedServer server;
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    @io.micronaut.context.annotation.Value("${datasources.default.url}")
+    String databaseUrl;
+
     record Run(int exit, String stdout, String stderr) {
     }
 
@@ -114,6 +120,67 @@ class CliTest {
             Run unreachable = cli(Map.of("TOOLGATE_API_KEY", "tg_x", "TOOLGATE_ADDRESS", "127.0.0.1:1"), "", "tools");
             assertThat(unreachable.exit()).isEqualTo(1);
             assertThat(unreachable.stderr().lines().toList()).singleElement().asString().contains("cannot reach the gateway");
+        }
+    }
+
+    @Test
+    void sqlAdd_declaresTheExampleIntegration_andItsToolsAnswerCalls() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String schema = "crm_" + suffix;
+        String role = "tg_crm_" + suffix;
+        String ddl = java.nio.file.Files.readString(ROOT.resolve("examples/sql/crm-schema.sql"))
+                .replace("toolgate_crm", role).replaceAll("\\bcrm\\b", schema);
+        String yaml = java.nio.file.Files.readString(ROOT.resolve("examples/sql/crm.yaml"))
+                .replace("toolgate_crm", role).replaceAll("\\bcrm\\b", schema)
+                .replace("jdbc:postgresql://127.0.0.1:5432/test", databaseUrl);
+        sql(ddl);
+        try {
+            Map<String, String> admin = Map.of("TOOLGATE_ADMIN_KEY", Clients.BOOTSTRAP_ADMIN_KEY);
+            String tenant = "cli-" + suffix;
+            assertThat(cli(admin, "", "admin", "create-tenant", tenant).exit()).isZero();
+            assertThat(cli(admin, "trust-auth-ignores-it\n", "admin", "put-secret", "--tenant", tenant, "crm_password")
+                    .exit()).isZero();
+            Path file = java.nio.file.Files.createTempFile("crm", ".yaml");
+            java.nio.file.Files.writeString(file, yaml);
+
+            Run added = cli(admin, "", "sql", "add", "--tenant", tenant, "crm", file.toString());
+
+            assertThat(added.exit()).as(added.stderr()).isZero();
+            assertThat(added.stdout()).contains("integration crm: 5 added, 0 changed, 0 unchanged, 0 removed")
+                    .contains("upcoming_renewals (read-only)", "parameters: until date, plan text (optional)")
+                    .contains("add_note (writes)", "parameters: customer_id integer, body text");
+            Run key = cli(admin, "", "admin", "create-key", "--tenant", tenant, "--agent", "cli-agent");
+            Map<String, String> agent = Map.of("TOOLGATE_API_KEY", key.stdout().trim().substring("TOOLGATE_API_KEY=".length()));
+            Run found = cli(agent, "", "call", "crm.find_customer", "{\"email\":\"ada@example.com\"}");
+            assertThat(found.exit()).as(found.stderr()).isZero();
+            assertThat(found.stdout()).contains("Ada Lovelace").contains("\"1234.50\"");
+            Run note = cli(agent, "", "call", "crm.add_note", "{\"customer_id\":1,\"body\":\"called\"}");
+            assertThat(note.exit()).as(note.stderr()).isZero();
+            assertThat(note.stdout()).contains("\"row_count\":1");
+
+            java.nio.file.Files.writeString(file, yaml.replace("max_rows: 50", "max_rowz: 50"));
+            Run typo = cli(admin, "", "sql", "add", "--tenant", tenant, "crm", file.toString());
+            assertThat(typo.exit()).isEqualTo(1);
+            assertThat(typo.stderr().lines().toList()).singleElement().asString()
+                    .contains("tools[1]: unknown key 'max_rowz'");
+            java.nio.file.Files.writeString(file, yaml.replace("WHERE email = :email", "WHERE email = :email; DELETE FROM "
+                    + schema + ".notes"));
+            Run twoStatements = cli(admin, "", "sql", "add", "--tenant", tenant, "crm", file.toString());
+            assertThat(twoStatements.exit()).isEqualTo(1);
+            assertThat(twoStatements.stderr().lines().toList()).singleElement().asString()
+                    .startsWith("toolgate: INVALID_ARGUMENT").contains("tools[0].sql").contains("only one statement");
+        } finally {
+            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE; DROP OWNED BY " + role + "; DROP ROLE IF EXISTS " + role);
+        }
+    }
+
+    private void sql(String script) throws Exception {
+        try (java.sql.Connection c = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource
+                .unwrapDataSource(dataSource).getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute(script);
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
         }
     }
 }

@@ -116,7 +116,7 @@ class SqlIntegrationTest {
         admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm_writer")
                 .setConnection(connection(databaseUrl, "postgres"))
                 .addTools(tool("add_note", "INSERT INTO " + schema + ".notes (customer_id, body)"
-                        + " VALUES (:customer_id, :body) RETURNING id").setReadOnly(false))
+                        + " VALUES (:customer_id, :body) RETURNING id").setAllowWrites(true))
                 .build());
     }
 
@@ -230,7 +230,7 @@ class SqlIntegrationTest {
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(Clients.violations(e)).extracting(v -> v.getField()).containsExactly("tools[1].sql", "tools[2].sql");
-        assertThat(e.getStatus().getDescription()).contains("syntax error");
+        assertThat(e.getStatus().getDescription()).contains("tools[1].sql: the database refused the query").contains("syntax error");
         assertThat(Clients.violations(e).get(1).getDescription()).contains("does not exist");
     }
 
@@ -352,7 +352,7 @@ class SqlIntegrationTest {
                 .addTools(tool("renewals", "SELECT name, renewal_date FROM " + schema + ".customers"
                         + " WHERE renewal_date <= :until AND (CAST(:active AS boolean) IS NULL OR active = :active)")
                         .addParameters(SqlParameterSpec.newBuilder().setName("active").setType("boolean")
-                                .setOptional(true)))
+                                .setNotRequired(true)))
                 .build());
 
         assertThat(r.getAddedList()).containsExactly("crm_report.renewals");
@@ -365,7 +365,7 @@ class SqlIntegrationTest {
                 .addTools(tool("renewals", "SELECT name, renewal_date FROM " + schema + ".customers"
                         + " WHERE renewal_date <= :until AND (CAST(:active AS boolean) IS NULL OR active = :active)")
                         .addParameters(SqlParameterSpec.newBuilder().setName("active").setType("boolean")
-                                .setOptional(true)))
+                                .setNotRequired(true)))
                 .build());
         assertThat(again.getUnchangedList()).containsExactly("crm_report.renewals");
     }
