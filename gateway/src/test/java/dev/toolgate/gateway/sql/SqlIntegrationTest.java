@@ -390,17 +390,16 @@ class SqlIntegrationTest {
     }
 
     private long count(String table) throws SQLException {
-        try (Connection c = raw().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + "." + table)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return scalar("SELECT count(*) FROM " + schema + "." + table);
     }
 
     private long activeSleeps() throws SQLException {
+        return scalar("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep%'");
+    }
+
+    private long scalar(String query) throws SQLException {
         try (Connection c = raw().getConnection(); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
-                        + " AND query LIKE 'SELECT pg_sleep%'")) {
+                ResultSet rs = s.executeQuery(query)) {
             rs.next();
             return rs.getLong(1);
         }
