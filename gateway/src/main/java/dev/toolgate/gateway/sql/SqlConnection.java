@@ -36,12 +36,11 @@ public record SqlConnection(String jdbcUrl, String user, String passwordSecret, 
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9.-]+)(:([0-9]{1,5}))?");
     /**
      * Driver options an admin may set. Others are refused: several make the driver load classes
-     * or files named in the URL (socketFactory, sslfactory, loggerFile, …), and credentials belong
-     * in a secret.
+     * or files named in the URL (socketFactory, sslfactory, loggerFile, …), credentials belong
+     * in a secret, and timeouts are the gateway's (a URL option would override them).
      */
-    private static final Set<String> ALLOWED_OPTIONS = Set.of("sslmode", "ssl", "connecttimeout", "sockettimeout",
-            "logintimeout", "applicationname", "currentschema", "targetservertype", "tcpkeepalive",
-            "preparethreshold", "loadbalancehosts");
+    private static final Set<String> ALLOWED_OPTIONS = Set.of("sslmode", "ssl", "applicationname", "currentschema",
+            "targetservertype", "tcpkeepalive", "preparethreshold", "loadbalancehosts");
 
     public SqlConnection {
         requireNonNull(jdbcUrl, "jdbcUrl");
@@ -73,8 +72,8 @@ public record SqlConnection(String jdbcUrl, String user, String passwordSecret, 
                     .forEach(k -> out.add(new FieldViolation(field + ".jdbc_url", "driver option '" + k
                             + "' is not allowed" + (k.equalsIgnoreCase("user") || k.equalsIgnoreCase("password")
                             ? ": put the user in user and the password in a secret named by password_secret"
-                            : "; allowed: sslmode, ssl, connectTimeout, socketTimeout, loginTimeout, ApplicationName,"
-                            + " currentSchema, targetServerType, tcpKeepAlive, prepareThreshold, loadBalanceHosts"))));
+                            : "; allowed: sslmode, ssl, ApplicationName, currentSchema, targetServerType, tcpKeepAlive,"
+                            + " prepareThreshold, loadBalanceHosts"))));
         }
         if (user.isBlank() || user.length() > 63) {
             out.add(new FieldViolation(field + ".user", "user is required (at most 63 chars): the database role"

@@ -195,7 +195,8 @@ public class SqlIntegrations {
             c.setAutoCommit(false);
             c.setReadOnly(true);
             try (var s = c.createStatement()) {
-                s.execute("SET LOCAL statement_timeout = " + CHECK_TIMEOUT.toMillis());
+                s.execute("SET LOCAL statement_timeout = " + CHECK_TIMEOUT.toMillis()
+                        + "; SET LOCAL standard_conforming_strings = on");
             }
             for (int i = 0; i < checked.size(); i++) {
                 String field = i < declaredCount ? "tools[" + i + "]" : "connection.discovery_schemas";

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
 public class SqlPools implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqlPools.class);
 
+    /** The longest tool timeout plus a margin: a borrowed connection is back by then. */
+    private static final Duration RETIRE_WAIT = Duration.ofMinutes(5).plusSeconds(30);
+    private static final Duration GRACE = Duration.ofSeconds(1);
+
     private final Duration acquireTimeout;
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
 
@@ -81,20 +85,30 @@ public class SqlPools implements AutoCloseable {
         return new HikariDataSource(config);
     }
 
-    /** Closes a replaced pool off the caller's thread (closing waits for borrowed connections). */
+    /**
+     * Retires a replaced pool off the caller's thread: its idle connections are closed at once,
+     * borrowed ones when they come back, and the pool itself once none is borrowed (at the
+     * latest after the longest tool timeout), so calls running on it finish normally.
+     */
     private static void retire(Pool pool, String label) {
         Thread.ofVirtual().name("toolgate-sql-retire").start(() -> {
-            pool.dataSource().close();
+            HikariDataSource ds = pool.dataSource();
+            var mx = ds.getHikariPoolMXBean();
+            if (mx != null) {
+                mx.softEvictConnections();
+            }
+            long giveUp = System.nanoTime() + RETIRE_WAIT.toNanos();
+            try {
+                Thread.sleep(GRACE.toMillis()); // a caller that just looked the pool up may still borrow
+                while (mx != null && mx.getActiveConnections() > 0 && System.nanoTime() < giveUp) {
+                    Thread.sleep(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ds.close();
             LOG.info("SQL pool for {} replaced (its settings or password changed) and closed", label);
         });
-    }
-
-    /** Closes the pool of an integration that is gone. */
-    public void forget(String integrationId) {
-        Pool removed = pools.remove(integrationId);
-        if (removed != null) {
-            removed.dataSource().close();
-        }
     }
 
     @Override

@@ -60,7 +60,9 @@ final class SqlResults {
             columns.addObject().put("name", name).put("type", types[c]);
         }
         StringBuilder out = new StringBuilder(256);
+        long bytes = 0;
         out.append("{\"columns\":").append(columns).append(",\"rows\":[");
+        long headerBytes = utf8Length(out);
         int rows = 0;
         boolean truncated = false;
         while (rs.next()) {
@@ -73,7 +75,8 @@ final class SqlResults {
                 row.set(names[c], value(rs, c + 1, types[c]));
             }
             String text = row.toString();
-            if (out.length() + text.length() + 64 > maxBytes) {
+            long rowBytes = utf8Length(text) + 1;
+            if (headerBytes + bytes + rowBytes + 64 > maxBytes) { // 64: room for the closing fields
                 truncated = true;
                 break;
             }
@@ -81,10 +84,30 @@ final class SqlResults {
                 out.append(',');
             }
             out.append(text);
+            bytes += rowBytes;
             rows++;
         }
         out.append("],\"row_count\":").append(rows).append(",\"truncated\":").append(truncated).append('}');
         return new Read(out.toString(), truncated, rows);
+    }
+
+    /** UTF-8 length of text, without encoding it. */
+    static long utf8Length(CharSequence text) {
+        long n = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch < 0x80) {
+                n++;
+            } else if (ch < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(ch)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     /** The answer of a statement without rows: how many it changed. */
@@ -109,14 +132,15 @@ final class SqlResults {
                 long v = rs.getLong(c);
                 yield rs.wasNull() ? NODES.nullNode() : NODES.numberNode(v);
             }
-            case "float4", "float8" -> {
+            case "float4" -> {
+                float v = rs.getFloat(c);
+                yield rs.wasNull() ? NODES.nullNode() : floatNode(v);
+            }
+            case "float8" -> {
                 double v = rs.getDouble(c);
                 yield rs.wasNull() ? NODES.nullNode() : doubleNode(v);
             }
-            case "numeric" -> {
-                BigDecimal v = rs.getBigDecimal(c);
-                yield v == null ? NODES.nullNode() : NODES.textNode(v.toPlainString());
-            }
+            case "numeric" -> numeric(rs.getString(c));
             case "bool" -> {
                 boolean v = rs.getBoolean(c);
                 yield rs.wasNull() ? NODES.nullNode() : NODES.booleanNode(v);
@@ -162,7 +186,7 @@ final class SqlResults {
             case Short s -> NODES.numberNode(s);
             case Integer i -> NODES.numberNode(i);
             case Long l -> NODES.numberNode(l);
-            case Float f -> doubleNode(f);
+            case Float f -> floatNode(f);
             case Double d -> doubleNode(d);
             case BigDecimal d -> NODES.textNode(d.toPlainString());
             case Boolean b -> NODES.booleanNode(b);
@@ -175,6 +199,22 @@ final class SqlResults {
             default -> elementType.equals("json") || elementType.equals("jsonb") ? json(item.toString())
                     : NODES.textNode(item.toString());
         };
+    }
+
+    /** The exact decimal as text, with its scale; NaN and infinities as PostgreSQL spells them. */
+    private static JsonNode numeric(String text) {
+        if (text == null) {
+            return NODES.nullNode();
+        }
+        try {
+            return NODES.textNode(new BigDecimal(text).toPlainString());
+        } catch (NumberFormatException e) {
+            return NODES.textNode(text); // NaN, Infinity, -Infinity
+        }
+    }
+
+    private static JsonNode floatNode(float v) {
+        return Float.isFinite(v) ? NODES.numberNode(v) : NODES.textNode(Float.toString(v));
     }
 
     private static JsonNode doubleNode(double v) {

@@ -1,10 +1,13 @@
 package dev.toolgate.gateway.sql;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.postgresql.core.NativeQuery;
+import org.postgresql.core.Parser;
 
 /**
  * A tool's SQL split by PostgreSQL's lexical rules into code and what code must not be touched
@@ -107,7 +110,31 @@ public record SqlText(String source, String jdbcSql, List<String> parameters) {
             if (!code) {
                 throw new SqlTextException("the query is empty");
             }
-            return new SqlText(s, out.toString().strip(), params);
+            String jdbc = out.toString().strip();
+            crossCheck(jdbc, params.size());
+            return new SqlText(s, jdbc, params);
+        }
+
+        /**
+         * The driver splits statements and finds placeholders with its own parser; it must see
+         * exactly what this lexer saw (one statement, the same placeholders), or the query is
+         * refused. Calls run with {@code standard_conforming_strings} on, as assumed here.
+         */
+        private static void crossCheck(String jdbc, int placeholders) {
+            List<NativeQuery> parsed;
+            try {
+                parsed = Parser.parseJdbcSql(jdbc, true, true, true, false, false);
+            } catch (SQLException e) {
+                throw new SqlTextException("the query cannot be parsed: " + e.getMessage());
+            }
+            if (parsed.size() != 1) {
+                throw new SqlTextException("only one statement is allowed, but the query holds " + parsed.size());
+            }
+            if (parsed.getFirst().bindPositions.length != placeholders) {
+                throw new SqlTextException("the query's parameters are ambiguous (" + placeholders + " named, "
+                        + parsed.getFirst().bindPositions.length + " seen by the driver); simplify the quoting around"
+                        + " them");
+            }
         }
 
         private boolean startsComment() {
@@ -157,8 +184,9 @@ public record SqlText(String source, String jdbcSql, List<String> parameters) {
                     + where(start) + " is never closed");
         }
 
+        /** A line comment ends at a line feed or a carriage return, as in PostgreSQL and its driver. */
         private void lineComment() {
-            while (i < s.length() && s.charAt(i) != '\n') {
+            while (i < s.length() && s.charAt(i) != '\n' && s.charAt(i) != '\r') {
                 out.append(s.charAt(i++));
             }
         }

@@ -23,13 +23,16 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
+import jakarta.annotation.PreDestroy;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 /**
@@ -68,13 +71,16 @@ public class SqlToolExecutor implements ToolExecutor {
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments) {
         SqlBinding binding = tool.sqlBinding();
         SqlArguments values = SqlArguments.convert(binding, arguments);
-        DataSource pool = dataSource(tool.integration());
+        Supplier<DataSource> pool = dataSource(tool.integration());
         String name = tool.integration().name();
         return timeout -> run(pool, binding, values, timeout, name);
     }
 
-    /** The integration's pool, after the egress check; FAILED_PRECONDITION when its password secret is gone. */
-    DataSource dataSource(IntegrationEntity integration) {
+    /**
+     * The integration's pool, after the egress check; FAILED_PRECONDITION when its password
+     * secret is gone. Looked up again when the call runs, so a pool replaced meanwhile is not used.
+     */
+    private Supplier<DataSource> dataSource(IntegrationEntity integration) {
         SqlConnection connection = SqlConnection.fromStored(integration.baseUrl(), integration.settings());
         for (String host : connection.hosts()) {
             egress.deniedReason(host).ifPresent(reason -> {
@@ -89,31 +95,42 @@ public class SqlToolExecutor implements ToolExecutor {
                             + connection.passwordSecret() + "' with the database password of integration '"
                             + integration.name() + "' does not exist; store it with PutSecret"));
         }
-        return pools.pool(integration.id(), integration.tenantId() + "/" + integration.name(), connection, password);
+        String secret = password;
+        String label = integration.tenantId() + "/" + integration.name();
+        pools.pool(integration.id(), label, connection, secret);
+        return () -> pools.pool(integration.id(), label, connection, secret);
     }
 
-    private UpstreamResponse run(DataSource pool, SqlBinding binding, SqlArguments values, Duration timeout,
-            String integration) {
+    private UpstreamResponse run(Supplier<DataSource> pool, SqlBinding binding, SqlArguments values,
+            Duration timeout, String integration) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Connection connection = acquire(pool, timeout, integration);
+        Connection connection = acquire(pool.get(), deadline, timeout, integration);
+        boolean committing = false;
         try {
             long leftMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
             connection.setNetworkTimeout(direct, Math.toIntExact(Math.min(Integer.MAX_VALUE,
                     leftMs + NETWORK_MARGIN.toMillis())));
             try (Statement setup = connection.createStatement()) {
-                // one round trip: the transaction's mode, then a timeout local to it
+                // one round trip: the transaction's mode, a timeout local to it, and the string
+                // syntax the query was checked under (a role or database may default to the old one)
                 setup.execute((binding.readOnly() ? "SET TRANSACTION READ ONLY; " : "")
-                        + "SET LOCAL statement_timeout = " + leftMs);
+                        + "SET LOCAL statement_timeout = " + leftMs + "; SET LOCAL standard_conforming_strings = on");
             }
             UpstreamResponse response = execute(connection, binding, values);
             if (binding.readOnly()) {
                 connection.rollback();
             } else {
+                committing = true;
                 connection.commit();
             }
             return response;
         } catch (SQLException e) {
             rollbackQuietly(connection);
+            if (committing && isConnectionLoss(e)) {
+                throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the connection to the database of"
+                        + " integration '" + integration + "' failed while committing: the change may or may not have"
+                        + " been applied; check before calling again");
+            }
             return answer(e, integration, timeout);
         } finally {
             closeQuietly(connection);
@@ -141,12 +158,20 @@ public class SqlToolExecutor implements ToolExecutor {
      * holds even though the pool's own wait is fixed; a connection that arrives too late is
      * handed back.
      */
-    private Connection acquire(DataSource pool, Duration timeout, String integration) {
+    private Connection acquire(DataSource pool, long deadline, Duration timeout, String integration) {
         CompletableFuture<Connection> future = CompletableFuture.supplyAsync(() -> {
-            try {
-                return pool.getConnection();
-            } catch (SQLException e) {
-                throw new java.util.concurrent.CompletionException(e);
+            while (true) {
+                try {
+                    return pool.getConnection();
+                } catch (SQLTransientConnectionException e) {
+                    // no cause: every connection was busy (wait on, up to the deadline); with a
+                    // cause: new connections could not be made (the database is unreachable)
+                    if (e.getCause() != null || System.nanoTime() >= deadline) {
+                        throw new CompletionException(e);
+                    }
+                } catch (SQLException e) {
+                    throw new CompletionException(e);
+                }
             }
         }, acquirers);
         try {
@@ -173,10 +198,9 @@ public class SqlToolExecutor implements ToolExecutor {
             throw new UpstreamFailure(UpstreamFailure.Kind.TIMEOUT, "the query of integration '" + integration
                     + "' was cancelled at the deadline (" + timeout.toMillis() + " ms); nothing was changed");
         }
-        if (state.startsWith("08") || state.startsWith("57P") || state.equals("53300")
-                || e instanceof SQLTransientConnectionException) {
+        if (isConnectionLoss(e)) {
             throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the database of integration '" + integration
-                    + "' dropped the connection: " + reason(e) + "; the transaction was not committed");
+                    + "' dropped the connection: " + reason(e) + "; the statement's transaction was not committed");
         }
         ObjectNode error = JsonNodeFactory.instance.objectNode();
         ObjectNode body = error.putObject("error");
@@ -186,6 +210,18 @@ public class SqlToolExecutor implements ToolExecutor {
         boolean clientSide = state.startsWith("22") || state.startsWith("23") || state.startsWith("25")
                 || state.startsWith("42") || state.startsWith("2B") || state.startsWith("40");
         return new UpstreamResponse(clientSide ? 400 : 500, error.toString(), false);
+    }
+
+    private static boolean isConnectionLoss(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.startsWith("08") || state.startsWith("57P") || state.equals("53300")
+                || e instanceof SQLTransientConnectionException;
+    }
+
+    /** Stops the threads that wait for connections. */
+    @PreDestroy
+    public void close() {
+        acquirers.shutdownNow();
     }
 
     private static String hint(String state) {

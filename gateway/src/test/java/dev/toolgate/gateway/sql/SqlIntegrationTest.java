@@ -52,6 +52,7 @@ class SqlIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String schema = "sqlt_" + UUID.randomUUID().toString().substring(0, 8);
     private final String reader = "tg_reader_" + UUID.randomUUID().toString().substring(0, 8);
+    private final String legacy = "tg_legacy_" + UUID.randomUUID().toString().substring(0, 8);
 
     @Inject
     @GrpcChannel(GrpcServerChannel.NAME)
@@ -88,6 +89,14 @@ class SqlIntegrationTest {
         sql("GRANT USAGE ON SCHEMA " + schema + " TO " + reader);
         sql("GRANT SELECT ON ALL TABLES IN SCHEMA " + schema + " TO " + reader);
         sql("GRANT EXECUTE ON FUNCTION " + schema + ".bump() TO " + reader);
+        // the role may write notes: only the read-only transaction stops the sneaky tools below
+        sql("GRANT INSERT, DELETE ON " + schema + ".notes TO " + reader);
+        sql("GRANT USAGE ON SEQUENCE " + schema + ".notes_id_seq TO " + reader);
+        // a role whose sessions default to the old string syntax, where \' does not end a string
+        sql("CREATE ROLE " + legacy + " LOGIN");
+        sql("ALTER ROLE " + legacy + " SET standard_conforming_strings = off");
+        sql("GRANT USAGE ON SCHEMA " + schema + " TO " + legacy);
+        sql("GRANT SELECT, DELETE ON " + schema + ".notes TO " + legacy);
 
         fx = TenantFixture.create(channel, "http://127.0.0.1:9");
         admin = Clients.bootstrapAdmin(channel);
@@ -123,8 +132,10 @@ class SqlIntegrationTest {
     @AfterAll
     void tearDown() throws SQLException {
         sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        sql("DROP OWNED BY " + reader);
-        sql("DROP ROLE IF EXISTS " + reader);
+        for (String role : List.of(reader, legacy)) {
+            sql("DROP OWNED BY " + role);
+            sql("DROP ROLE IF EXISTS " + role);
+        }
     }
 
     @Test
@@ -243,12 +254,60 @@ class SqlIntegrationTest {
 
         for (ExecuteToolResponse r : List.of(cte, function)) {
             assertThat(r.getIsError()).isTrue();
+            assertThat(r.getUpstreamStatus()).isEqualTo(400);
             JsonNode error = JSON.readTree(r.getResultJson()).get("error");
-            assertThat(error.get("sqlstate").asText()).isIn("25006", "42501");
-            assertThat(error.get("message").asText()).isNotBlank();
+            assertThat(error.get("sqlstate").asText()).isEqualTo("25006");
+            assertThat(error.get("message").asText()).contains("read-only transaction");
         }
-        assertThat(JSON.readTree(cte.getResultJson()).get("error").get("sqlstate").asText()).isEqualTo("25006");
         assertThat(count("notes")).isEqualTo(notes);
+    }
+
+    @Test
+    void aSecondStatementHiddenBehindACarriageReturnCommentIsRefused() {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> admin.putSqlIntegration(
+                PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm_cr")
+                        .setConnection(connection(databaseUrl, reader))
+                        .addTools(tool("cr", "SELECT 1 AS one --x\r; COMMIT; DELETE FROM " + schema + ".notes"))
+                        .build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("tools[0].sql").contains("only one statement");
+    }
+
+    @Test
+    void aRoleDefaultingToOldStringSyntaxCannotTurnOneStatementIntoThree() throws Exception {
+        long notes = count("notes");
+        admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm_legacy")
+                .setConnection(connection(databaseUrl, legacy))
+                .addTools(tool("quoted", "SELECT 'a\\', '; COMMIT; DELETE FROM " + schema + ".notes; --' AS x"))
+                .build());
+
+        ExecuteToolResponse r = call("crm_legacy.quoted", "{}");
+
+        assertThat(rows(r)).hasSize(1);
+        assertThat(count("notes")).isEqualTo(notes);
+    }
+
+    @Test
+    void resultsAreCappedInUtf8BytesBetweenRows() throws Exception {
+        admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm_big")
+                .setConnection(connection(databaseUrl, reader))
+                .addTools(tool("wide", "SELECT n, repeat('é', 1000) AS t FROM generate_series(1, 2000) AS n")
+                        .setMaxRows(10_000))
+                .addTools(tool("odd", "SELECT 'NaN'::numeric AS n, 0.1::float4 AS f, 'Infinity'::float8 AS inf"))
+                .build());
+
+        ExecuteToolResponse wide = call("crm_big.wide", "{}");
+        JsonNode result = JSON.readTree(wide.getResultJson());
+        assertThat(result.get("truncated").asBoolean()).isTrue();
+        assertThat(result.get("rows").size()).isBetween(400, 600);
+        assertThat(wide.getResultJson().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(1_048_576);
+
+        JsonNode odd = rows(call("crm_big.odd", "{}")).get(0);
+        assertThat(odd.get("n").asText()).isEqualTo("NaN");
+        assertThat(odd.get("f").toString()).isEqualTo("0.1");
+        assertThat(odd.get("inf").asText()).isEqualTo("Infinity");
     }
 
     @Test

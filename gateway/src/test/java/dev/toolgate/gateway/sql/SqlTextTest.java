@@ -55,6 +55,29 @@ class SqlTextTest {
     }
 
     @Test
+    void aCarriageReturnEndsALineCommentSoWhatFollowsIsASecondStatement() {
+        assertThatThrownBy(() -> SqlText.parse("SELECT 1 --x\r; COMMIT; DELETE FROM t WHERE x = 2"))
+                .hasMessageContaining("only one statement");
+        assertThatThrownBy(() -> SqlText.parse("SELECT 1;\rCOMMIT")).hasMessageContaining("only one statement");
+    }
+
+    @Test
+    void backslashesInPlainStringsFollowStandardConformingStrings() {
+        // with standard_conforming_strings on (calls force it), 'a\' is a whole string
+        SqlText t = SqlText.parse("SELECT 'a\\', '; COMMIT; DELETE FROM t; --' AS x");
+        assertThat(t.parameters()).isEmpty();
+        assertThatThrownBy(() -> SqlText.parse("SELECT E'a\\', '; COMMIT; DELETE FROM t; --'"))
+                .isInstanceOf(SqlText.SqlTextException.class);
+    }
+
+    @Test
+    void nonAsciiTextAndIdentifiersAreKept() {
+        SqlText t = SqlText.parse("SELECT \"Größe\", 'naïve: ☃' FROM t WHERE name = :name");
+        assertThat(t.jdbcSql()).isEqualTo("SELECT \"Größe\", 'naïve: ☃' FROM t WHERE name = ?");
+        assertThat(t.parameters()).containsExactly("name");
+    }
+
+    @Test
     void semicolonsInsideQuotesDoNotEndTheStatement() {
         assertThat(SqlText.parse("SELECT ';', \";\", $$;$$ FROM t").parameters()).isEmpty();
     }
