@@ -391,6 +391,48 @@ class SqlIntegrationTest {
     }
 
     @Test
+    void aCallRunningWhileItsPoolIsReplacedFinishesNormally() throws Exception {
+        PutSqlIntegrationRequest.Builder put = PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant)
+                .setIntegration("crm_swap")
+                .addTools(tool("nap", "SELECT pg_sleep(:seconds) AS slept, 1 AS done"))
+                .addTools(tool("count", "SELECT count(*) AS n FROM " + schema + ".customers"));
+        admin.putSqlIntegration(put.setConnection(connection(databaseUrl, reader).setPoolSize(1)).build());
+        var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> call("crm_swap.nap", "{\"seconds\":1.5}"));
+        Thread.sleep(400); // the nap has its connection from the first pool
+
+        admin.putSqlIntegration(put.setConnection(connection(databaseUrl, reader).setPoolSize(2)).build());
+        assertThat(rows(call("crm_swap.count", "{}")).get(0).get("n").asInt()).isEqualTo(5); // new pool
+
+        ExecuteToolResponse nap = running.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(rows(nap).get(0).get("done").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void arrayUuidAndJsonArgumentsAreBoundAsTheirTypes() throws Exception {
+        admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm_types")
+                .setConnection(connection(databaseUrl, reader))
+                .addTools(tool("by_ids", "SELECT name FROM " + schema + ".customers WHERE id = ANY(:ids) ORDER BY id"))
+                .addTools(tool("echo", "SELECT CAST(:u AS uuid) AS u, CAST(:doc AS jsonb) -> 'k' AS k,"
+                        + " CAST(:amount AS numeric) * 2 AS twice")
+                        .addParameters(SqlParameterSpec.newBuilder().setName("u").setType("uuid"))
+                        .addParameters(SqlParameterSpec.newBuilder().setName("doc").setType("jsonb"))
+                        .addParameters(SqlParameterSpec.newBuilder().setName("amount").setType("numeric")))
+                .build());
+
+        assertThat(rows(call("crm_types.by_ids", "{\"ids\":[1,3]}"))).extracting(r -> r.get("name").asText())
+                .containsExactly("Ada", "Cy");
+        JsonNode echo = rows(call("crm_types.echo", "{\"u\":\"7b1e6f8e-2c4a-4a53-9d7e-1f2a3b4c5d6e\","
+                + "\"doc\":{\"k\":[1,\"two\"]},\"amount\":\"0.10\"}")).get(0);
+        assertThat(echo.get("u").asText()).isEqualTo("7b1e6f8e-2c4a-4a53-9d7e-1f2a3b4c5d6e");
+        assertThat(echo.get("k").toString()).isEqualTo("[1,\"two\"]");
+        assertThat(echo.get("twice").asText()).isEqualTo("0.20");
+        StatusRuntimeException badUuid = catchThrowableOfType(StatusRuntimeException.class,
+                () -> call("crm_types.echo", "{\"u\":\"nope\",\"doc\":{},\"amount\":1}"));
+        assertThat(badUuid.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(badUuid.getStatus().getDescription()).contains("u");
+    }
+
+    @Test
     void credentialsInTheUrlAndDriverOptionsThatLoadClassesAreRefused() {
         for (String url : List.of(databaseUrl + "?password=x", databaseUrl + "?socketFactory=java.lang.Object",
                 "jdbc:mysql://127.0.0.1/test", "jdbc:postgresql://user:pw@127.0.0.1/test")) {
