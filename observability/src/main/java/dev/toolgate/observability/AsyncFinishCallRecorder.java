@@ -5,6 +5,9 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,8 @@ public final class AsyncFinishCallRecorder implements CallRecorder, AutoCloseabl
 
     private final JdbcCallRecorder store;
     private final BlockingQueue<CallRecord> queue;
+    /** Outcomes queued but not yet written, so a repeated call id sees them at once. */
+    private final Map<String, CallRecord> pending = new ConcurrentHashMap<>();
     private final Thread writer;
     private volatile boolean closing;
 
@@ -53,9 +58,28 @@ public final class AsyncFinishCallRecorder implements CallRecorder, AutoCloseabl
     @Override
     public void finish(CallRecord record) {
         requireNonNull(record, "record");
+        String key = key(record.tenantId(), record.callId());
+        pending.put(key, record);
         if (closing || !queue.offer(record)) {
-            store.finish(record); // back-pressure: the caller writes its own outcome
+            try {
+                store.finish(record); // back-pressure: the caller writes its own outcome
+            } finally {
+                pending.remove(key, record);
+            }
         }
+    }
+
+    @Override
+    public Optional<StoredCall> findExecuted(String tenantId, String callId) {
+        CallRecord queued = pending.get(key(tenantId, callId));
+        if (queued != null) {
+            return Optional.of(StoredCall.of(queued));
+        }
+        return store.findExecuted(tenantId, callId);
+    }
+
+    private static String key(String tenantId, String callId) {
+        return tenantId + '\u0000' + callId;
     }
 
     /** Outcomes waiting to be written. */
@@ -80,6 +104,7 @@ public final class AsyncFinishCallRecorder implements CallRecorder, AutoCloseabl
                 if (!missing.isEmpty()) {
                     LOG.error("outcomes of {} calls had no started row to update: {}", missing.size(), missing);
                 }
+                batch.forEach(r -> pending.remove(key(r.tenantId(), r.callId()), r));
                 batch.clear();
                 backoff = 50;
             } catch (InterruptedException e) {

@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param error           the gateway's error message, empty when there was none
  * @param finishedAt      empty while the call is {@link CallStatus#RUNNING}
  * @param policy          the policy decision, {@link PolicyMark#NONE} when the call was refused before one
+ * @param argumentsDigest SHA-256 of the canonical arguments (a call id replayed with other arguments
+ *                        is refused); empty when the call was refused before they were parsed
+ * @param resultTruncated the upstream's result was cut at the gateway's size cap
  */
 public record CallRecord(
         String tenantId,
@@ -34,7 +37,9 @@ public record CallRecord(
         String error,
         Instant startedAt,
         Optional<Instant> finishedAt,
-        PolicyMark policy) {
+        PolicyMark policy,
+        String argumentsDigest,
+        boolean resultTruncated) {
 
     public CallRecord {
         requireNonNull(tenantId, "tenantId");
@@ -50,6 +55,7 @@ public record CallRecord(
         requireNonNull(startedAt, "startedAt");
         requireNonNull(finishedAt, "finishedAt");
         requireNonNull(policy, "policy");
+        requireNonNull(argumentsDigest, "argumentsDigest");
         if (tenantId.isBlank()) {
             throw new IllegalArgumentException("tenantId must not be blank");
         }
@@ -83,7 +89,7 @@ public record CallRecord(
         requireNonNull(outcome, "outcome");
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
                 outcome.status(), outcome.upstreamStatus(), outcome.isError(), outcome.result(), outcome.error(),
-                startedAt, Optional.of(requireNonNull(at, "at")), policy);
+                startedAt, Optional.of(requireNonNull(at, "at")), policy, argumentsDigest, outcome.truncated());
     }
 
     /**
@@ -111,8 +117,10 @@ public record CallRecord(
      * How a call ended.
      *
      * @param upstreamStatus 0 when no upstream response arrived
+     * @param truncated      the result was cut at the gateway's size cap
      */
-    public record Outcome(CallStatus status, int upstreamStatus, boolean isError, String result, String error) {
+    public record Outcome(CallStatus status, int upstreamStatus, boolean isError, String result, String error,
+            boolean truncated) {
         public Outcome {
             requireNonNull(status, "status");
             requireNonNull(result, "result");
@@ -126,17 +134,21 @@ public record CallRecord(
             if (!status.isRefusal()) {
                 throw new IllegalArgumentException("not a refusal: " + status);
             }
-            return new Outcome(status, 0, true, "", error);
+            return new Outcome(status, 0, true, "", error, false);
         }
 
         public static Outcome failed(CallStatus status, String error) {
-            return new Outcome(status, 0, true, "", error);
+            return new Outcome(status, 0, true, "", error, false);
         }
 
         public static Outcome upstream(int httpStatus, String result) {
+            return upstream(httpStatus, result, false);
+        }
+
+        public static Outcome upstream(int httpStatus, String result, boolean truncated) {
             boolean isError = httpStatus >= 400;
             return new Outcome(isError ? CallStatus.UPSTREAM_ERROR : CallStatus.SUCCEEDED, httpStatus, isError,
-                    result, "");
+                    result, "", truncated);
         }
     }
 
@@ -152,6 +164,7 @@ public record CallRecord(
         private String arguments = "";
         private Instant startedAt;
         private PolicyMark policy = PolicyMark.NONE;
+        private String argumentsDigest = "";
 
         private Builder() {
         }
@@ -206,10 +219,16 @@ public record CallRecord(
             return this;
         }
 
+        public Builder argumentsDigest(String argumentsDigest) {
+            this.argumentsDigest = requireNonNull(argumentsDigest, "argumentsDigest");
+            return this;
+        }
+
         public CallRecord build() {
             return new CallRecord(requireNonNull(tenantId, "tenantId"), requireNonNull(callId, "callId"), agentId,
                     keyId, sessionId, requireNonNull(toolName, "toolName"), toolVersion, arguments,
-                    CallStatus.RUNNING, 0, false, "", "", requireNonNull(startedAt, "startedAt"), Optional.empty(), policy);
+                    CallStatus.RUNNING, 0, false, "", "", requireNonNull(startedAt, "startedAt"), Optional.empty(), policy,
+                    argumentsDigest, false);
         }
     }
 }

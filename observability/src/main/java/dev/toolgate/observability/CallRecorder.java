@@ -33,4 +33,12 @@ public interface CallRecorder {
      * @throws CallRecordException when the store fails or the call was never started
      */
     void release(CallRecord record);
+
+    /**
+     * The execution of a call id in a tenant: its outcome once finished (including one written
+     * but still queued), {@code RUNNING} while it runs, empty when the id never executed.
+     *
+     * @throws CallRecordException when the store fails
+     */
+    java.util.Optional<StoredCall> findExecuted(String tenantId, String callId);
 }

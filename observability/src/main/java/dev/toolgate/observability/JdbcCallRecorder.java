@@ -4,11 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -18,38 +20,57 @@ import javax.sql.DataSource;
  * Thread-safe: it holds no state besides its data source and limits.
  */
 public final class JdbcCallRecorder implements CallRecorder {
+    /** Room for the largest upstream body the gateway accepts (1 MiB) with its wrapping. */
+    public static final int DEFAULT_MAX_RESULT_CHARS = 1_200_000;
     private static final String UNIQUE_VIOLATION = "23505";
 
     private static final String INSERT = """
             INSERT INTO tool_calls (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
                 arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at,
-                execution_key, policy_decision, policy_rule, policy_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+    private static final String FIND = """
+            SELECT call_id, status, tool_name, tool_version, arguments_digest, upstream_status, is_error, result,
+                result_truncated, error, started_at, finished_at
+            FROM tool_calls WHERE tenant_id = ? AND execution_key = ?""";
 
     private static final String UPDATE = """
             UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
-                duration_micros = ?, finished_at = ?
+                duration_micros = ?, finished_at = ?, result_truncated = ?
             WHERE tenant_id = ? AND execution_key = ?""";
 
     private static final String RELEASE = """
             UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
-                duration_micros = ?, finished_at = ?, execution_key = NULL
+                duration_micros = ?, finished_at = ?, result_truncated = ?, execution_key = NULL
             WHERE tenant_id = ? AND execution_key = ?""";
 
     private final DataSource dataSource;
     private final int maxTextChars;
+    private final int maxResultChars;
 
     /**
-     * @param maxTextChars cap for the arguments, result and error columns; longer text is cut
-     *                     and marked with a trailing {@code …[truncated]}
+     * @param maxTextChars   cap for the arguments and error columns; longer text is cut and
+     *                       marked with a trailing {@code …[truncated]}
+     * @param maxResultChars cap for the result column (what a repeated call id is answered
+     *                       with; a cut result is flagged {@code result_truncated})
      */
-    public JdbcCallRecorder(DataSource dataSource, int maxTextChars) {
+    public JdbcCallRecorder(DataSource dataSource, int maxTextChars, int maxResultChars) {
         this.dataSource = requireNonNull(dataSource, "dataSource");
         if (maxTextChars < 64) {
             throw new IllegalArgumentException("maxTextChars must be >= 64, but was " + maxTextChars);
         }
+        if (maxResultChars < 64) {
+            throw new IllegalArgumentException("maxResultChars must be >= 64, but was " + maxResultChars);
+        }
         this.maxTextChars = maxTextChars;
+        this.maxResultChars = maxResultChars;
     }
+
+    public JdbcCallRecorder(DataSource dataSource, int maxTextChars) {
+        this(dataSource, maxTextChars, Math.max(maxTextChars, DEFAULT_MAX_RESULT_CHARS));
+    }
+
 
     @Override
     public boolean start(CallRecord r) {
@@ -67,7 +88,7 @@ public final class JdbcCallRecorder implements CallRecorder {
             ps.setString(10, r.status().name());
             ps.setInt(11, r.upstreamStatus());
             ps.setBoolean(12, r.isError());
-            ps.setString(13, cap(r.result()));
+            ps.setString(13, cap(r.result(), maxResultChars));
             ps.setString(14, cap(r.error()));
             ps.setLong(15, r.duration().toNanos() / 1_000);
             ps.setTimestamp(16, Timestamp.from(r.startedAt()));
@@ -84,6 +105,8 @@ public final class JdbcCallRecorder implements CallRecorder {
             ps.setString(19, r.policy().decision());
             ps.setString(20, r.policy().rule());
             ps.setString(21, r.policy().version());
+            ps.setString(22, r.argumentsDigest());
+            ps.setBoolean(23, r.resultTruncated());
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -161,21 +184,48 @@ public final class JdbcCallRecorder implements CallRecorder {
         ps.setString(1, r.status().name());
         ps.setInt(2, r.upstreamStatus());
         ps.setBoolean(3, r.isError());
-        ps.setString(4, cap(r.result()));
+        ps.setString(4, cap(r.result(), maxResultChars));
         ps.setString(5, cap(r.error()));
         ps.setLong(6, r.duration().toNanos() / 1_000);
         ps.setTimestamp(7, Timestamp.from(r.finishedAt().get()));
-        ps.setString(8, r.tenantId());
-        ps.setString(9, r.callId());
+        ps.setBoolean(8, r.resultTruncated() || r.result().length() > maxResultChars);
+        ps.setString(9, r.tenantId());
+        ps.setString(10, r.callId());
+    }
+
+    @Override
+    public Optional<StoredCall> findExecuted(String tenantId, String callId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(FIND)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, callId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Timestamp finished = rs.getTimestamp("finished_at");
+                return Optional.of(new StoredCall(rs.getString("call_id"), CallStatus.valueOf(rs.getString("status")),
+                        rs.getString("tool_name"), rs.getInt("tool_version"), rs.getString("arguments_digest"),
+                        rs.getInt("upstream_status"), rs.getBoolean("is_error"), rs.getString("result"),
+                        rs.getBoolean("result_truncated"), rs.getString("error"),
+                        rs.getTimestamp("started_at").toInstant(),
+                        Optional.ofNullable(finished).map(Timestamp::toInstant)));
+            }
+        } catch (SQLException e) {
+            throw new CallRecordException("could not read call " + callId + " of tenant " + tenantId, e);
+        }
+    }
+
+    private String cap(String raw) {
+        return cap(raw, maxTextChars);
     }
 
     /** Caps the length and replaces NUL, which PostgreSQL text columns refuse. */
-    private String cap(String raw) {
+    private static String cap(String raw, int max) {
         String text = raw.indexOf('\u0000') >= 0 ? raw.replace('\u0000', '\uFFFD') : raw;
-        if (text.length() <= maxTextChars) {
+        if (text.length() <= max) {
             return text;
         }
         String marker = "…[truncated]";
-        return text.substring(0, maxTextChars - marker.length()) + marker;
+        return text.substring(0, max - marker.length()) + marker;
     }
 }

@@ -9,7 +9,9 @@ import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.CallStatus;
 import java.time.Clock;
 import java.time.Instant;
+import dev.toolgate.observability.StoredCall;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,23 +46,37 @@ final class CallLog {
     /**
      * Durably records the start of an execution.
      *
-     * @throws GatewayException UNAVAILABLE when the row cannot be written, ALREADY_EXISTS when
-     *         the call id already ran
+     * @return false when the call id already has an execution (nothing written)
+     * @throws GatewayException UNAVAILABLE when the row cannot be written
      */
-    void start(CallRecord started) {
-        boolean inserted;
+    boolean start(CallRecord started) {
         try {
-            inserted = recorder.start(started);
+            return recorder.start(started);
         } catch (CallRecordException e) {
-            LOG.error("call {} not executed: its record could not be stored", started.callId(), e);
-            throw GatewayException.unavailable("CALL_RECORD_UNAVAILABLE",
-                    "the gateway cannot record calls right now; nothing was executed, retry later",
-                    Map.of("call_id", started.callId()));
+            throw unavailable(started, e);
         }
-        if (!inserted) {
-            throw refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.alreadyExists("CALL_ID_USED",
-                    "call_id '" + started.callId() + "' was already executed; send a new call_id for a new call"));
+    }
+
+    /** The execution of the call id, if any (a queued outcome counts as written). */
+    Optional<StoredCall> findExecuted(CallRecord call) {
+        try {
+            return recorder.findExecuted(call.tenantId(), call.callId());
+        } catch (CallRecordException e) {
+            throw unavailable(call, e);
         }
+    }
+
+    /** Records a repeated call id that was answered with its first execution's outcome. */
+    void replayed(CallRecord call) {
+        refuse(call, CallStatus.DUPLICATE_CALL_ID, GatewayException.alreadyExists("REPLAYED",
+                "answered with the outcome of the call id's first execution; not executed again"));
+    }
+
+    private static GatewayException unavailable(CallRecord call, CallRecordException e) {
+        LOG.error("call {} not executed: the call records cannot be read or written", call.callId(), e);
+        return GatewayException.unavailable("CALL_RECORD_UNAVAILABLE",
+                "the gateway cannot record calls right now; nothing was executed, retry later",
+                Map.of("call_id", call.callId()));
     }
 
     /** Records that a started call was not sent after all, and frees its call id for a retry. */

@@ -21,9 +21,11 @@ public class RecorderFactory {
     @Bean(preDestroy = "close")
     AsyncFinishCallRecorder callRecorder(DataSource dataSource,
             @Value("${toolgate.calls.max-stored-chars:65536}") int maxStoredChars,
+            @Value("${toolgate.calls.max-result-chars:1200000}") int maxResultChars,
             @Value("${toolgate.calls.outcome-queue:10000}") int outcomeQueue) {
         // The recorder manages its own connections (autocommit), outside any transaction.
         return new AsyncFinishCallRecorder(
-                new JdbcCallRecorder(DelegatingDataSource.unwrapDataSource(dataSource), maxStoredChars), outcomeQueue);
+                new JdbcCallRecorder(DelegatingDataSource.unwrapDataSource(dataSource), maxStoredChars,
+                        maxResultChars), outcomeQueue);
     }
 }

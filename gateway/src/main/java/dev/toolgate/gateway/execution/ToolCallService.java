@@ -8,6 +8,7 @@ import dev.toolgate.gateway.auth.Scopes;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.core.Digests;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.StorageFailures;
 import dev.toolgate.gateway.error.ErrorCode;
@@ -26,15 +27,18 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The call path of {@code ExecuteTool}: scope check, tool lookup, argument validation, policy
- * decision, request preparation, durable start record, upstream call, finish record. Every call that
+ * decision, request preparation, durable start record (or the replay of a call id's first execution),
+ * upstream call, finish record. Every call that
  * passed authentication leaves a row, whether it was refused, failed or succeeded; an
  * upstream is never called unless its start row was written first, nor after the client's
  * deadline has passed. Thread-safe.
@@ -51,6 +55,7 @@ public class ToolCallService {
     private final PolicyEngine policy;
     private final ToolVisibility visibility;
     private final CallLog log;
+    private final CallReplays replays;
     private final Clock clock;
 
     public ToolCallService(Catalog catalog, ArgumentParser parser, ToolExecutor executor, PolicyEngine policy,
@@ -61,6 +66,7 @@ public class ToolCallService {
         this.policy = requireNonNull(policy, "policy");
         this.visibility = requireNonNull(visibility, "visibility");
         this.log = new CallLog(recorder, clock);
+        this.replays = new CallReplays(log);
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -77,7 +83,7 @@ public class ToolCallService {
             throw GatewayException.permissionDenied("BOOTSTRAP_KEY_CANNOT_CALL_TOOLS",
                     "the bootstrap admin key administers tenants; call tools with a key of the tenant");
         }
-        Instant startedAt = clock.instant();
+        Instant startedAt = clock.instant().truncatedTo(ChronoUnit.MICROS); // as stored: a replay answers the same
         long startNanos = System.nanoTime();
         long deadlineNanos = command.clientDeadline().map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         List<FieldViolation> shape = checkShape(command);
@@ -106,6 +112,9 @@ public class ToolCallService {
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
 
         JsonNode arguments = parseAndValidate(principal, tool, command, startedAt, record);
+        if (!command.callId().isEmpty()) {
+            record.argumentsDigest(Digests.canonicalJsonSha256(arguments)); // only a client's id can repeat
+        }
         Decision decision = policy.decide(policyRequest(principal, tool, arguments, command, startedAt));
         record.policy(mark(decision));
         enforce(decision, tool, record, callId);
@@ -115,7 +124,10 @@ public class ToolCallService {
             throw log.refuse(record.build(), CallStatus.TIMEOUT, tooLate(callId));
         }
         CallRecord started = record.build();
-        log.start(started);
+        Optional<CallResult> replay = replays.startOrReplay(started, deadlineNanos);
+        if (replay.isPresent()) {
+            return replay.get();
+        }
         Duration timeout = remaining(tool, deadlineNanos);
         if (timeout.compareTo(MIN_TIMEOUT) < 0) {
             log.release(started, CallRecord.Outcome.failed(CallStatus.TIMEOUT, "client deadline passed before sending"));
@@ -128,7 +140,8 @@ public class ToolCallService {
             long startNanos) {
         try {
             UpstreamResponse response = prepared.send(timeout);
-            CallRecord.Outcome outcome = CallRecord.Outcome.upstream(response.status(), response.resultJson());
+            CallRecord.Outcome outcome = CallRecord.Outcome.upstream(response.status(), response.resultJson(),
+                    response.truncated());
             log.finish(started, outcome);
             return new CallResult(started.callId(), outcome.status(), response.resultJson(), outcome.isError(),
                     response.status(), Duration.ofNanos(System.nanoTime() - startNanos), tool.version(),

@@ -68,6 +68,7 @@ final class ProtoMapper {
                 .setToolVersion(r.toolVersion())
                 .setResultTruncated(r.truncated())
                 .setStartedAt(timestamp(r.startedAt()))
+                .setReplayed(r.replayed())
                 .build();
     }
 

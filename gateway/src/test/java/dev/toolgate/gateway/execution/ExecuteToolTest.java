@@ -323,14 +323,17 @@ class ExecuteToolTest {
     }
 
     @Test
-    void execute_reusedCallId_isAlreadyExistsAndUpstreamCalledOnce() {
+    void execute_reusedCallId_isAnsweredWithTheFirstOutcomeAndUpstreamCalledOnce() {
         fx.createCaseTool("/cases", 5_000);
         ExecuteToolRequest request = ExecuteToolRequest.newBuilder().setTool("desk.create_case")
                 .setArgumentsJson(VALID).setCallId("call-once").build();
-        tools.executeTool(request);
+        ExecuteToolResponse first = tools.executeTool(request);
 
-        assertThatThrownBy(() -> tools.executeTool(request)).isInstanceOfSatisfying(StatusRuntimeException.class,
-                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+        ExecuteToolResponse again = tools.executeTool(request);
+
+        assertThat(again.getReplayed()).isTrue();
+        assertThat(first.getReplayed()).isFalse();
+        assertThat(again.getResultJson()).isEqualTo(first.getResultJson());
         assertThat(upstream.exchangesTo("/cases")).hasSize(1);
         assertThat(rows.calls(fx.tenant)).extracting(r -> r.get("status"))
                 .containsExactly("SUCCEEDED", "DUPLICATE_CALL_ID");
@@ -358,9 +361,7 @@ class ExecuteToolTest {
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
         assertThat(tools.executeTool(request.setArgumentsJson(VALID).build()).getStatus())
                 .isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
-        assertThatThrownBy(() -> tools.executeTool(request.setArgumentsJson(VALID).build()))
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
-                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS));
+        assertThat(tools.executeTool(request.setArgumentsJson(VALID).build()).getReplayed()).isTrue();
 
         assertThat(upstream.exchangesTo("/cases")).hasSize(1);
         assertThat(rows.calls(fx.tenant)).extracting(r -> r.get("status"))

@@ -1,0 +1,106 @@
+package dev.toolgate.gateway.execution;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.observability.CallRecord;
+import dev.toolgate.observability.CallStatus;
+import dev.toolgate.observability.StoredCall;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Exactly-once by call id. The durable start row is the lock: the first request to insert it
+ * executes; a repeated call id waits for that execution (across instances: the row is in the
+ * shared database) and is answered with its stored outcome, flagged as a replay. A call id
+ * reused for another tool or other arguments is refused. Thread-safe.
+ */
+final class CallReplays {
+    /** Longest wait for a first execution that is still running, within the caller's deadline. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(30);
+    private static final long FIRST_PAUSE_NANOS = Duration.ofMillis(5).toNanos();
+    private static final long MAX_PAUSE_NANOS = Duration.ofMillis(200).toNanos();
+    private static final int MAX_START_ATTEMPTS = 5;
+
+    private final CallLog log;
+
+    CallReplays(CallLog log) {
+        this.log = requireNonNull(log, "log");
+    }
+
+    /**
+     * Starts the execution, or answers with the first one of the same call id.
+     *
+     * @return empty when this request holds the start row and must execute; otherwise the replay
+     * @throws GatewayException ALREADY_EXISTS for a call id reused with another tool or other
+     *         arguments; ABORTED when the first execution is still running when the wait ends;
+     *         the first execution's own error when it ended without an answer
+     */
+    Optional<CallResult> startOrReplay(CallRecord started, long deadlineNanos) {
+        long waitUntil = Math.min(deadlineNanos, System.nanoTime() + MAX_WAIT.toNanos());
+        long pause = FIRST_PAUSE_NANOS;
+        int attempts = 0;
+        while (true) {
+            if (attempts++ < MAX_START_ATTEMPTS && log.start(started)) {
+                return Optional.empty();
+            }
+            Optional<StoredCall> first = log.findExecuted(started);
+            if (first.isEmpty()) {
+                if (attempts < MAX_START_ATTEMPTS) {
+                    continue; // the first was released (never sent) meanwhile: this request may run it
+                }
+                throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.aborted("CALL_IN_PROGRESS",
+                        "call_id '" + started.callId() + "' is being started and released by other requests; retry"));
+            }
+            StoredCall s = first.get();
+            if (!sameCall(s, started)) {
+                throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.alreadyExists(
+                        "CALL_ID_REUSED", "call_id '" + started.callId() + "' was already used for "
+                                + (s.toolName().equals(started.toolName()) ? "other arguments" : "tool '"
+                                + s.toolName() + "'") + "; it is not executed again — send a new call_id for a new call"));
+            }
+            if (!s.running()) {
+                log.replayed(started);
+                return Optional.of(replay(s));
+            }
+            if (System.nanoTime() >= waitUntil) {
+                throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.aborted("CALL_IN_PROGRESS",
+                        "call_id '" + started.callId() + "' is still being executed by an earlier request (started "
+                                + s.startedAt() + "); send the same call_id again later to get its outcome"));
+            }
+            sleep(Math.min(pause, Math.max(0, waitUntil - System.nanoTime())));
+            pause = Math.min(pause * 2, MAX_PAUSE_NANOS);
+        }
+    }
+
+    /** Same tool and same canonical arguments; rows from before digests existed match by tool. */
+    private static boolean sameCall(StoredCall s, CallRecord started) {
+        return s.toolName().equals(started.toolName())
+                && (s.argumentsDigest().isEmpty() || s.argumentsDigest().equals(started.argumentsDigest()));
+    }
+
+    /** The stored outcome as this request's answer, or the same refusal the first request got. */
+    private static CallResult replay(StoredCall s) {
+        Map<String, String> meta = Map.of("call_id", s.callId(), "tool", s.toolName(), "replayed", "true");
+        String why = "call_id '" + s.callId() + "' already ran and got no answer (" + s.error()
+                + "); it is not executed again — send a new call_id to try again";
+        return switch (s.status()) {
+            case SUCCEEDED, UPSTREAM_ERROR -> new CallResult(s.callId(), s.status(), s.result(), s.isError(),
+                    s.upstreamStatus(), s.duration(), s.toolVersion(), s.resultTruncated(), s.startedAt(), true);
+            case TIMEOUT -> throw GatewayException.deadlineExceeded("UPSTREAM_TIMEOUT", why, meta);
+            case UPSTREAM_UNAVAILABLE -> throw GatewayException.unavailable("UPSTREAM_UNAVAILABLE", why, meta);
+            default -> throw GatewayException.aborted("CALL_FAILED", why);
+        };
+    }
+
+    private static void sleep(long nanos) {
+        try {
+            Thread.sleep(Duration.ofNanos(nanos));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GatewayException.aborted("CALL_IN_PROGRESS", "interrupted while waiting for the call id's first"
+                    + " execution");
+        }
+    }
+}

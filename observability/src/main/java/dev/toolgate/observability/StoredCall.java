@@ -1,0 +1,42 @@
+package dev.toolgate.observability;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The stored execution of a call id: what a repeated call with the same id is answered with.
+ *
+ * @param finishedAt empty while the first execution is still {@link CallStatus#RUNNING}
+ */
+public record StoredCall(String callId, CallStatus status, String toolName, int toolVersion, String argumentsDigest,
+        int upstreamStatus, boolean isError, String result, boolean resultTruncated, String error, Instant startedAt,
+        Optional<Instant> finishedAt) {
+
+    public StoredCall {
+        requireNonNull(callId, "callId");
+        requireNonNull(status, "status");
+        requireNonNull(toolName, "toolName");
+        requireNonNull(argumentsDigest, "argumentsDigest");
+        requireNonNull(result, "result");
+        requireNonNull(error, "error");
+        requireNonNull(startedAt, "startedAt");
+        requireNonNull(finishedAt, "finishedAt");
+    }
+
+    public boolean running() {
+        return status == CallStatus.RUNNING;
+    }
+
+    public Duration duration() {
+        return finishedAt.map(f -> Duration.between(startedAt, f)).orElse(Duration.ZERO);
+    }
+
+    static StoredCall of(CallRecord r) {
+        return new StoredCall(r.callId(), r.status(), r.toolName(), r.toolVersion(), r.argumentsDigest(),
+                r.upstreamStatus(), r.isError(), r.result(), r.resultTruncated(), r.error(), r.startedAt(),
+                r.finishedAt());
+    }
+}
