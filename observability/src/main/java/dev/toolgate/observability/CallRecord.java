@@ -68,10 +68,10 @@ public record CallRecord(
         if (upstreamStatus < 0 || upstreamStatus > 999) {
             throw new IllegalArgumentException("upstreamStatus must be 0..999, but was " + upstreamStatus);
         }
-        if (status == CallStatus.RUNNING && finishedAt.isPresent()) {
-            throw new IllegalArgumentException("a RUNNING call has no finishedAt");
+        if (status.isOpen() && finishedAt.isPresent()) {
+            throw new IllegalArgumentException("a " + status + " call has no finishedAt");
         }
-        if (status != CallStatus.RUNNING && finishedAt.isEmpty()) {
+        if (!status.isOpen() && finishedAt.isEmpty()) {
             throw new IllegalArgumentException("a " + status + " call needs finishedAt");
         }
         if (finishedAt.isPresent() && finishedAt.get().isBefore(startedAt)) {
@@ -82,6 +82,16 @@ public record CallRecord(
     /** Time from start to finish; zero while running. */
     public Duration duration() {
         return finishedAt.map(f -> Duration.between(startedAt, f)).orElse(Duration.ZERO);
+    }
+
+    /** A copy waiting for a human's confirmation. */
+    public CallRecord pending() {
+        if (status != CallStatus.RUNNING) {
+            throw new IllegalStateException("only a started call can wait for confirmation, not a " + status + " one");
+        }
+        return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
+                CallStatus.PENDING_CONFIRMATION, 0, false, "", "", startedAt, Optional.empty(), policy, argumentsDigest,
+                false);
     }
 
     /** A copy that finished with the given outcome. */
@@ -125,8 +135,8 @@ public record CallRecord(
             requireNonNull(status, "status");
             requireNonNull(result, "result");
             requireNonNull(error, "error");
-            if (status == CallStatus.RUNNING) {
-                throw new IllegalArgumentException("an outcome cannot be RUNNING");
+            if (status.isOpen()) {
+                throw new IllegalArgumentException("an outcome cannot be " + status);
             }
         }
 

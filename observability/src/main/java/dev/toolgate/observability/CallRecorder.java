@@ -13,8 +13,9 @@ public interface CallRecorder {
     /**
      * Inserts the record.
      *
-     * @return false when the record is {@code RUNNING} and the tenant already executed a call
-     *         with this call id (nothing is written); always true for finished records
+     * @return false when the record is open ({@code RUNNING} or {@code PENDING_CONFIRMATION}) and
+     *         the tenant already has an execution of this call id (nothing is written); always
+     *         true for finished records
      * @throws CallRecordException when the store fails
      */
     boolean start(CallRecord record);

@@ -23,7 +23,14 @@ public enum CallStatus {
     /** The upstream could not be reached. */
     UPSTREAM_UNAVAILABLE,
     /** The gateway failed (configuration, missing secret, internal fault). */
-    FAILED;
+    FAILED,
+    /** Held until a human approves or denies it; its call id is taken. */
+    PENDING_CONFIRMATION;
+
+    /** True while the call has no outcome yet (it runs, or waits for a human). */
+    public boolean isOpen() {
+        return this == RUNNING || this == PENDING_CONFIRMATION;
+    }
 
     /** True when no upstream request was sent. */
     public boolean isRefusal() {

@@ -32,7 +32,7 @@ public final class JdbcCallRecorder implements CallRecorder {
 
     private static final String FIND = """
             SELECT call_id, status, tool_name, tool_version, arguments_digest, upstream_status, is_error, result,
-                result_truncated, error, started_at, finished_at
+                result_truncated, error, started_at, finished_at, agent_id, session_id
             FROM tool_calls WHERE tenant_id = ? AND execution_key = ?""";
 
     private static final String UPDATE = """
@@ -97,7 +97,7 @@ public final class JdbcCallRecorder implements CallRecorder {
             } else {
                 ps.setNull(17, Types.TIMESTAMP);
             }
-            if (r.status() == CallStatus.RUNNING) {
+            if (r.status().isOpen()) {
                 ps.setString(18, r.callId());
             } else {
                 ps.setNull(18, Types.VARCHAR);
@@ -208,7 +208,8 @@ public final class JdbcCallRecorder implements CallRecorder {
                         rs.getInt("upstream_status"), rs.getBoolean("is_error"), rs.getString("result"),
                         rs.getBoolean("result_truncated"), rs.getString("error"),
                         rs.getTimestamp("started_at").toInstant(),
-                        Optional.ofNullable(finished).map(Timestamp::toInstant)));
+                        Optional.ofNullable(finished).map(Timestamp::toInstant), rs.getString("agent_id"),
+                        rs.getString("session_id")));
             }
         } catch (SQLException e) {
             throw new CallRecordException("could not read call " + callId + " of tenant " + tenantId, e);

@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record StoredCall(String callId, CallStatus status, String toolName, int toolVersion, String argumentsDigest,
         int upstreamStatus, boolean isError, String result, boolean resultTruncated, String error, Instant startedAt,
-        Optional<Instant> finishedAt) {
+        Optional<Instant> finishedAt, String agentId, String sessionId) {
 
     public StoredCall {
         requireNonNull(callId, "callId");
@@ -24,10 +24,16 @@ public record StoredCall(String callId, CallStatus status, String toolName, int 
         requireNonNull(error, "error");
         requireNonNull(startedAt, "startedAt");
         requireNonNull(finishedAt, "finishedAt");
+        requireNonNull(agentId, "agentId");
+        requireNonNull(sessionId, "sessionId");
     }
 
     public boolean running() {
         return status == CallStatus.RUNNING;
+    }
+
+    public boolean pending() {
+        return status == CallStatus.PENDING_CONFIRMATION;
     }
 
     public Duration duration() {
@@ -37,6 +43,6 @@ public record StoredCall(String callId, CallStatus status, String toolName, int 
     static StoredCall of(CallRecord r) {
         return new StoredCall(r.callId(), r.status(), r.toolName(), r.toolVersion(), r.argumentsDigest(),
                 r.upstreamStatus(), r.isError(), r.result(), r.resultTruncated(), r.error(), r.startedAt(),
-                r.finishedAt());
+                r.finishedAt(), r.agentId(), r.sessionId());
     }
 }

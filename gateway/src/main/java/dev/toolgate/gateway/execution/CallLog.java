@@ -59,10 +59,16 @@ final class CallLog {
 
     /** The execution of the call id, if any (a queued outcome counts as written). */
     Optional<StoredCall> findExecuted(CallRecord call) {
+        return findExecuted(call.tenantId(), call.callId());
+    }
+
+    Optional<StoredCall> findExecuted(String tenantId, String callId) {
         try {
-            return recorder.findExecuted(call.tenantId(), call.callId());
+            return recorder.findExecuted(tenantId, callId);
         } catch (CallRecordException e) {
-            throw unavailable(call, e);
+            LOG.error("call records of tenant {} cannot be read", tenantId, e);
+            throw GatewayException.unavailable("CALL_RECORD_UNAVAILABLE",
+                    "the gateway cannot read call records right now; retry later", Map.of("call_id", callId));
         }
     }
 

@@ -24,9 +24,16 @@ final class CallReplays {
     private static final int MAX_START_ATTEMPTS = 5;
 
     private final CallLog log;
+    private final PendingAnswers pending;
 
-    CallReplays(CallLog log) {
+    /** How a repeated call id whose first request is held for confirmation is answered. */
+    interface PendingAnswers {
+        CallResult answer(StoredCall first, String tenantId);
+    }
+
+    CallReplays(CallLog log, PendingAnswers pending) {
         this.log = requireNonNull(log, "log");
+        this.pending = requireNonNull(pending, "pending");
     }
 
     /**
@@ -60,6 +67,10 @@ final class CallReplays {
                                 + (s.toolName().equals(started.toolName()) ? "other arguments" : "tool '"
                                 + s.toolName() + "'") + "; it is not executed again — send a new call_id for a new call"));
             }
+            if (s.pending()) {
+                log.replayed(started);
+                return Optional.of(pending.answer(s, started.tenantId()));
+            }
             if (!s.running()) {
                 log.replayed(started);
                 return Optional.of(replay(s));
@@ -87,9 +98,12 @@ final class CallReplays {
                 + "); it is not executed again — send a new call_id to try again";
         return switch (s.status()) {
             case SUCCEEDED, UPSTREAM_ERROR -> new CallResult(s.callId(), s.status(), s.result(), s.isError(),
-                    s.upstreamStatus(), s.duration(), s.toolVersion(), s.resultTruncated(), s.startedAt(), true);
+                    s.upstreamStatus(), s.duration(), s.toolVersion(), s.resultTruncated(), s.startedAt(), true,
+                    Optional.empty());
             case TIMEOUT -> throw GatewayException.deadlineExceeded("UPSTREAM_TIMEOUT", why, meta);
             case UPSTREAM_UNAVAILABLE -> throw GatewayException.unavailable("UPSTREAM_UNAVAILABLE", why, meta);
+            case DENIED -> throw GatewayException.permissionDenied("CONFIRMATION_DENIED", "call_id '" + s.callId()
+                    + "' was not executed: " + s.error(), meta);
             default -> throw GatewayException.aborted("CALL_FAILED", why);
         };
     }

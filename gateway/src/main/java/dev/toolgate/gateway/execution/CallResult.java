@@ -1,19 +1,30 @@
 package dev.toolgate.gateway.execution;
 
+import dev.toolgate.gateway.confirm.Confirmation;
 import dev.toolgate.observability.CallStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The outcome of an executed call (the upstream answered, successfully or not).
  *
- * @param replayed the call id had run before: this is that execution's stored outcome
+ * @param replayed     the call id had run before: this is that execution's stored outcome
+ * @param confirmation set when the call is held for a human ({@link CallStatus#PENDING_CONFIRMATION})
  */
 public record CallResult(String callId, CallStatus status, String resultJson, boolean isError, int upstreamStatus,
-        Duration duration, int toolVersion, boolean truncated, Instant startedAt, boolean replayed) {
+        Duration duration, int toolVersion, boolean truncated, Instant startedAt, boolean replayed,
+        Optional<Confirmation> confirmation) {
 
     public CallResult(String callId, CallStatus status, String resultJson, boolean isError, int upstreamStatus,
             Duration duration, int toolVersion, boolean truncated, Instant startedAt) {
-        this(callId, status, resultJson, isError, upstreamStatus, duration, toolVersion, truncated, startedAt, false);
+        this(callId, status, resultJson, isError, upstreamStatus, duration, toolVersion, truncated, startedAt, false,
+                Optional.empty());
+    }
+
+    /** The same answer, flagged as a replay of an earlier request with this call id. */
+    public CallResult replay() {
+        return new CallResult(callId, status, resultJson, isError, upstreamStatus, duration, toolVersion, truncated,
+                startedAt, true, confirmation);
     }
 }

@@ -23,6 +23,7 @@ import dev.toolgate.policy.Decision;
 import dev.toolgate.policy.PolicyEngine;
 import dev.toolgate.policy.PolicyRequest;
 import dev.toolgate.policy.ToolTraits;
+import dev.toolgate.policy.Verdict;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,17 +57,19 @@ public class ToolCallService {
     private final ToolVisibility visibility;
     private final CallLog log;
     private final CallReplays replays;
+    private final HeldCalls held;
     private final Clock clock;
 
     public ToolCallService(Catalog catalog, ArgumentParser parser, ToolExecutor executor, PolicyEngine policy,
-            ToolVisibility visibility, CallRecorder recorder, Clock clock) {
+            ToolVisibility visibility, CallRecorder recorder, HeldCalls held, Clock clock) {
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
         this.executor = requireNonNull(executor, "executor");
         this.policy = requireNonNull(policy, "policy");
         this.visibility = requireNonNull(visibility, "visibility");
         this.log = new CallLog(recorder, clock);
-        this.replays = new CallReplays(log);
+        this.held = requireNonNull(held, "held");
+        this.replays = new CallReplays(log, held::pendingAnswer);
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -119,7 +122,13 @@ public class ToolCallService {
         record.policy(mark(decision));
         enforce(decision, tool, record, callId);
 
-        PreparedCall prepared = prepare(tool, arguments, record);
+        PreparedCall prepared = prepare(tool, arguments, record); // refuses what could not be sent, held or not
+        if (decision.verdict() == Verdict.CONFIRM || tool.annotations().requiresConfirmation()) {
+            boolean byRule = decision.verdict() == Verdict.CONFIRM;
+            return held.hold(replays, record.build(), tool, arguments, byRule ? decision.ruleId() : "",
+                    byRule ? decision.reason() : "tool '" + tool.qualifiedName() + "' requires a human to confirm each"
+                            + " call", deadlineNanos);
+        }
         if (remaining(tool, deadlineNanos).compareTo(MIN_TIMEOUT) < 0) {
             throw log.refuse(record.build(), CallStatus.TIMEOUT, tooLate(callId));
         }
@@ -133,31 +142,7 @@ public class ToolCallService {
             log.release(started, CallRecord.Outcome.failed(CallStatus.TIMEOUT, "client deadline passed before sending"));
             throw tooLate(callId);
         }
-        return send(tool, prepared, started, timeout, startNanos);
-    }
-
-    private CallResult send(ToolDefinition tool, PreparedCall prepared, CallRecord started, Duration timeout,
-            long startNanos) {
-        try {
-            UpstreamResponse response = prepared.send(timeout);
-            CallRecord.Outcome outcome = CallRecord.Outcome.upstream(response.status(), response.resultJson(),
-                    response.truncated());
-            log.finish(started, outcome);
-            return new CallResult(started.callId(), outcome.status(), response.resultJson(), outcome.isError(),
-                    response.status(), Duration.ofNanos(System.nanoTime() - startNanos), tool.version(),
-                    response.truncated(), started.startedAt());
-        } catch (UpstreamFailure f) {
-            boolean timedOut = f.kind() == UpstreamFailure.Kind.TIMEOUT;
-            log.finish(started, CallRecord.Outcome.failed(
-                    timedOut ? CallStatus.TIMEOUT : CallStatus.UPSTREAM_UNAVAILABLE, f.getMessage()));
-            Map<String, String> meta = Map.of("call_id", started.callId(), "tool", tool.qualifiedName());
-            throw timedOut
-                    ? GatewayException.deadlineExceeded("UPSTREAM_TIMEOUT", f.getMessage(), meta)
-                    : GatewayException.unavailable("UPSTREAM_UNAVAILABLE", f.getMessage(), meta);
-        } catch (RuntimeException e) {
-            log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, "internal error: " + e.getClass().getSimpleName()));
-            throw e;
-        }
+        return UpstreamSend.send(log, tool, prepared, started, timeout, startNanos);
     }
 
     /**
@@ -187,7 +172,7 @@ public class ToolCallService {
         return arguments;
     }
 
-    /** Refuses (and records) a call the policy does not simply allow. */
+    /** Refuses (and records) a call the policy denies or rate-limits; a confirm decision passes (it is held). */
     private void enforce(Decision decision, ToolDefinition tool, CallRecord.Builder record, String callId) {
         Map<String, String> meta = Map.of("call_id", callId, "tool", tool.qualifiedName(),
                 "rule_id", decision.ruleId(), "policy_version", decision.version());
@@ -197,16 +182,8 @@ public class ToolCallService {
             case RATE_LIMITED -> throw log.refuse(record.build(), CallStatus.RATE_LIMITED,
                     GatewayException.resourceExhausted("RATE_LIMITED", decision.reason(), meta,
                             decision.retryAfter().orElse(Duration.ofSeconds(1))));
-            case CONFIRM -> throw log.refuse(record.build(), CallStatus.DENIED, GatewayException.failedPrecondition(
-                    "CONFIRMATION_REQUIRED", decision.reason() + "; this gateway cannot collect confirmations yet,"
-                            + " so the call was not executed", meta));
-            case ALLOW -> {
-                if (tool.annotations().requiresConfirmation()) {
-                    throw log.refuse(record.build(), CallStatus.DENIED, GatewayException.failedPrecondition(
-                            "CONFIRMATION_REQUIRED", "tool '" + tool.qualifiedName() + "' needs a human to confirm each"
-                                    + " call, and this gateway cannot collect confirmations yet; the call was not executed",
-                            meta));
-                }
+            case CONFIRM, ALLOW -> {
+                // allowed, or held for a human after the request is prepared
             }
         }
     }

@@ -10,6 +10,10 @@ import dev.toolgate.proto.v1.PolicyStatus;
 import dev.toolgate.proto.v1.CredentialRequirement;
 import dev.toolgate.proto.v1.ImportOpenApiResponse;
 import com.google.protobuf.Duration;
+import dev.toolgate.gateway.confirm.Confirmation;
+import dev.toolgate.gateway.execution.HeldCalls;
+import dev.toolgate.observability.StoredCall;
+import dev.toolgate.proto.v1.ToolCall;
 import dev.toolgate.gateway.sql.SqlIntegrations;
 import dev.toolgate.proto.v1.PutSqlIntegrationResponse;
 import dev.toolgate.proto.v1.SqlToolSummary;
@@ -58,7 +62,7 @@ final class ProtoMapper {
     }
 
     static ExecuteToolResponse response(CallResult r) {
-        return ExecuteToolResponse.newBuilder()
+        ExecuteToolResponse.Builder b = ExecuteToolResponse.newBuilder()
                 .setCallId(r.callId())
                 .setStatus(status(r.status()))
                 .setResultJson(r.resultJson())
@@ -68,8 +72,9 @@ final class ProtoMapper {
                 .setToolVersion(r.toolVersion())
                 .setResultTruncated(r.truncated())
                 .setStartedAt(timestamp(r.startedAt()))
-                .setReplayed(r.replayed())
-                .build();
+                .setReplayed(r.replayed());
+        r.confirmation().ifPresent(c -> b.setConfirmation(confirmation(c)));
+        return b.build();
     }
 
     static dev.toolgate.proto.v1.CallStatus status(CallStatus s) {
@@ -85,6 +90,7 @@ final class ProtoMapper {
             case TIMEOUT -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_TIMEOUT;
             case UPSTREAM_UNAVAILABLE -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_UPSTREAM_UNAVAILABLE;
             case FAILED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_FAILED;
+            case PENDING_CONFIRMATION -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_PENDING_CONFIRMATION;
         };
     }
 
@@ -153,6 +159,27 @@ final class ProtoMapper {
             b.addTools(SqlToolSummary.newBuilder().setName(t.name()).addAllParameters(t.parameters())
                     .setReadOnly(t.readOnly()).addAllColumns(t.columns()));
         }
+        return b.build();
+    }
+
+    static dev.toolgate.proto.v1.Confirmation confirmation(Confirmation c) {
+        dev.toolgate.proto.v1.Confirmation.Builder b = dev.toolgate.proto.v1.Confirmation.newBuilder()
+                .setConfirmationId(c.id()).setState(c.state().name()).setSummary(c.summary())
+                .setExpiresAt(timestamp(c.expiresAt())).setRuleId(c.ruleId()).setDecidedBy(c.decidedBy())
+                .setReason(c.reason());
+        c.decidedAt().ifPresent(at -> b.setDecidedAt(timestamp(at)));
+        return b.build();
+    }
+
+    static ToolCall toolCall(HeldCalls.CallView v) {
+        StoredCall s = v.call();
+        ToolCall.Builder b = ToolCall.newBuilder().setCallId(s.callId()).setTool(s.toolName())
+                .setToolVersion(s.toolVersion()).setStatus(status(s.status())).setResultJson(s.result())
+                .setIsError(s.isError()).setUpstreamStatus(s.upstreamStatus()).setResultTruncated(s.resultTruncated())
+                .setError(s.error()).setStartedAt(timestamp(s.startedAt())).setSessionId(s.sessionId())
+                .setAgentId(s.agentId());
+        s.finishedAt().ifPresent(at -> b.setFinishedAt(timestamp(at)));
+        v.confirmation().ifPresent(c -> b.setConfirmation(confirmation(c)));
         return b.build();
     }
 }

@@ -25,6 +25,10 @@ import dev.toolgate.proto.v1.Tool;
 import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import dev.toolgate.gateway.execution.HeldCalls;
+import dev.toolgate.proto.v1.ConfirmToolCallRequest;
+import dev.toolgate.proto.v1.GetToolCallRequest;
+import dev.toolgate.proto.v1.ToolCall;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -41,9 +45,11 @@ import java.util.concurrent.TimeUnit;
 public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
     private final Catalog catalog;
     private final ToolCallService calls;
+    private final HeldCalls held;
     private final ToolVisibility visibility;
 
-    public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility) {
+    public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held) {
+        this.held = requireNonNull(held, "held");
         this.catalog = requireNonNull(catalog, "catalog");
         this.calls = requireNonNull(calls, "calls");
         this.visibility = requireNonNull(visibility, "visibility");
@@ -102,13 +108,29 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
     @Override
     public void executeTool(ExecuteToolRequest request, StreamObserver<ExecuteToolResponse> response) {
         Principal p = PrincipalContext.current();
-        Deadline deadline = Context.current().getDeadline();
-        Optional<Duration> remaining = deadline == null ? Optional.empty()
-                : Optional.of(Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)));
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
-                request.getCallId(), request.getSessionId(), remaining);
+                request.getCallId(), request.getSessionId(), clientDeadline());
         response.onNext(ProtoMapper.response(calls.execute(p, command)));
         response.onCompleted();
+    }
+
+    @Override
+    public void getToolCall(GetToolCallRequest request, StreamObserver<ToolCall> response) {
+        response.onNext(ProtoMapper.toolCall(held.view(PrincipalContext.current(), request.getCallId())));
+        response.onCompleted();
+    }
+
+    @Override
+    public void confirmToolCall(ConfirmToolCallRequest request, StreamObserver<ToolCall> response) {
+        response.onNext(ProtoMapper.toolCall(held.decide(PrincipalContext.current(), request.getCallId(),
+                request.getApprove(), request.getReason(), clientDeadline())));
+        response.onCompleted();
+    }
+
+    private static Optional<Duration> clientDeadline() {
+        Deadline deadline = Context.current().getDeadline();
+        return deadline == null ? Optional.empty()
+                : Optional.of(Duration.ofNanos(deadline.timeRemaining(TimeUnit.NANOSECONDS)));
     }
 
     private static Principal toolCaller() {

@@ -285,16 +285,16 @@ class OpenApiRoundTripTest {
     }
 
     @Test
-    void deleteItem_requiresConfirmation_isRefusedAndNotSent() {
+    void deleteItem_requiresConfirmation_isHeldAndNotSent() {
         Tool t = tools.getTool(GetToolRequest.newBuilder().setName("inv.delete_item").build());
         assertThat(t.getAnnotations().getRequiresConfirmation()).isTrue();
         assertThat(t.getAnnotations().getDestructive()).isTrue();
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-                () -> call("delete_item", "{\"item_id\":\"i-1\"}"));
+        var held = call("delete_item", "{\"item_id\":\"i-1\"}");
 
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("CONFIRMATION_REQUIRED");
+        assertThat(held.getStatus()).isEqualTo(dev.toolgate.proto.v1.CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        assertThat(held.getConfirmation().getSummary()).contains("inv.delete_item").contains("\"i-1\"");
+        assertThat(held.getConfirmation().getRuleId()).isEmpty();
         assertThat(upstream.exchanges()).isEmpty();
     }
 }

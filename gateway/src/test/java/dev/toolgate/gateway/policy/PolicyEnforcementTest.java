@@ -259,12 +259,13 @@ class PolicyEnforcementTest implements TestPropertyProvider {
     }
 
     @Test
-    void aConfirmRule_refusesWithFailedPrecondition_untilConfirmationsExist() {
-        StatusRuntimeException e = refused(agent1, "desk.create_case",
+    void aConfirmRule_holdsTheCallForAHuman_andSendsNothing() {
+        ExecuteToolResponse held = call(agent1, "desk.create_case",
                 "{\"customer_id\":\"c\",\"summary\":\"s\",\"priority\":\"high\"}");
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(detail(e, ErrorInfo.class).getReason()).isEqualTo("CONFIRMATION_REQUIRED");
-        assertThat(detail(e, ErrorInfo.class).getMetadataMap()).containsEntry("rule_id", "high-priority-cases-need-a-human");
+
+        assertThat(held.getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        assertThat(held.getConfirmation().getRuleId()).isEqualTo("high-priority-cases-need-a-human");
+        assertThat(held.getConfirmation().getState()).isEqualTo("PENDING");
         assertThat(upstream.exchanges()).isEmpty();
     }
 

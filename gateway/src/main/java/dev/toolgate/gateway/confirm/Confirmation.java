@@ -1,0 +1,44 @@
+package dev.toolgate.gateway.confirm;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * A call held for a human's decision: what would run (tool version, full arguments), why it
+ * waits (the policy rule, empty when the tool itself requires confirmation), until when, and —
+ * once decided — by whom, when and why. Immutable.
+ */
+public record Confirmation(String id, String tenantId, String callId, String agentId, String keyId, String sessionId,
+        String toolName, int toolVersion, String arguments, String summary, String ruleId, State state,
+        Instant createdAt, Instant expiresAt, String decidedBy, String decidedKeyId, Optional<Instant> decidedAt,
+        String reason) {
+
+    /** Where a confirmation stands. Stored by name. */
+    public enum State { PENDING, APPROVED, DENIED, EXPIRED }
+
+    public Confirmation {
+        requireNonNull(id, "id");
+        requireNonNull(tenantId, "tenantId");
+        requireNonNull(callId, "callId");
+        requireNonNull(agentId, "agentId");
+        requireNonNull(keyId, "keyId");
+        requireNonNull(sessionId, "sessionId");
+        requireNonNull(toolName, "toolName");
+        requireNonNull(arguments, "arguments");
+        requireNonNull(summary, "summary");
+        requireNonNull(ruleId, "ruleId");
+        requireNonNull(state, "state");
+        requireNonNull(createdAt, "createdAt");
+        requireNonNull(expiresAt, "expiresAt");
+        requireNonNull(decidedBy, "decidedBy");
+        requireNonNull(decidedKeyId, "decidedKeyId");
+        requireNonNull(decidedAt, "decidedAt");
+        requireNonNull(reason, "reason");
+    }
+
+    public boolean expiredAt(Instant now) {
+        return !now.isBefore(expiresAt);
+    }
+}

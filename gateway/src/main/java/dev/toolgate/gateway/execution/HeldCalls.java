@@ -1,0 +1,252 @@
+package dev.toolgate.gateway.execution;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.auth.Principal;
+import dev.toolgate.gateway.auth.Scopes;
+import dev.toolgate.gateway.catalog.Catalog;
+import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.confirm.Confirmation;
+import dev.toolgate.gateway.confirm.ConfirmationStore;
+import dev.toolgate.gateway.core.Digests;
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.validation.ArgumentParser;
+import dev.toolgate.observability.CallRecord;
+import dev.toolgate.observability.CallRecorder;
+import dev.toolgate.observability.CallStatus;
+import dev.toolgate.observability.StoredCall;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Calls held for a human: a call that needs confirmation is not executed but stored with what
+ * would run (tool version, full arguments, a summary) until someone with {@code tools:confirm}
+ * — never the key that made the call — approves it (it then executes, once) or denies it, or it
+ * expires. The call's row is {@code PENDING_CONFIRMATION} meanwhile and its call id is taken, so
+ * a repeated ExecuteTool gets the same pending answer. Thread-safe.
+ */
+@Singleton
+public class HeldCalls {
+    private static final int MAX_SUMMARY_ARGUMENTS = 2000;
+
+    private final ConfirmationStore store;
+    private final Catalog catalog;
+    private final ArgumentParser parser;
+    private final ToolExecutor executor;
+    private final CallLog log;
+    private final Clock clock;
+    private final Duration ttl;
+
+    public HeldCalls(ConfirmationStore store, Catalog catalog, ArgumentParser parser, ToolExecutor executor,
+            CallRecorder recorder, Clock clock, @Value("${toolgate.confirmations.ttl:15m}") Duration ttl) {
+        this.store = requireNonNull(store, "store");
+        this.catalog = requireNonNull(catalog, "catalog");
+        this.parser = requireNonNull(parser, "parser");
+        this.executor = requireNonNull(executor, "executor");
+        this.log = new CallLog(requireNonNull(recorder, "recorder"), clock);
+        this.clock = requireNonNull(clock, "clock");
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException("toolgate.confirmations.ttl must be more than 0 and at most 7 days, but"
+                    + " was " + ttl);
+        }
+        this.ttl = ttl;
+    }
+
+    /**
+     * Holds a started call for confirmation: its row becomes {@code PENDING_CONFIRMATION} (or, for
+     * a call id seen before, the earlier answer is replayed) and the confirmation is stored.
+     */
+    CallResult hold(CallReplays replays, CallRecord started, ToolDefinition tool, JsonNode arguments, String ruleId,
+            String reason, long deadlineNanos) {
+        CallRecord pending = started.pending();
+        Optional<CallResult> replay = replays.startOrReplay(pending, deadlineNanos);
+        if (replay.isPresent()) {
+            return replay.get();
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Confirmation c = new Confirmation(Identifiers.newId("conf"), started.tenantId(), started.callId(),
+                started.agentId(), started.keyId(), started.sessionId(), tool.qualifiedName(), tool.version(),
+                arguments.toString(), summary(tool, arguments, reason), ruleId, Confirmation.State.PENDING, now,
+                now.plus(ttl), "", "", Optional.empty(), "");
+        try {
+            store.insert(c);
+        } catch (RuntimeException e) {
+            log.release(pending, CallRecord.Outcome.failed(CallStatus.FAILED, "the confirmation could not be stored"));
+            throw e;
+        }
+        return pendingResult(c, started.startedAt());
+    }
+
+    /** A repeated call id whose first request is still held: the same pending answer. */
+    CallResult pendingAnswer(StoredCall s, String tenantId) {
+        Confirmation c = store.find(tenantId, s.callId()).orElseThrow(() -> GatewayException.aborted(
+                "CALL_IN_PROGRESS", "call_id '" + s.callId() + "' is being held for confirmation; send it again"));
+        return pendingResult(c, s.startedAt()).replay();
+    }
+
+    private static CallResult pendingResult(Confirmation c, Instant startedAt) {
+        return new CallResult(c.callId(), CallStatus.PENDING_CONFIRMATION, "", false, 0, Duration.ZERO,
+                c.toolVersion(), false, startedAt, false, Optional.of(c));
+    }
+
+    /** The call with this id in the caller's tenant: its outcome so far and its confirmation. */
+    public CallView view(Principal principal, String callId) {
+        if (!principal.hasScope(Scopes.TOOLS_CALL) && !principal.hasScope(Scopes.TOOLS_CONFIRM)) {
+            throw GatewayException.permissionDenied("MISSING_SCOPE", "this API key lacks the 'tools:call' or"
+                    + " 'tools:confirm' scope");
+        }
+        requireCallId(callId);
+        Optional<StoredCall> call = log.findExecuted(principal.tenantId(), callId);
+        Optional<Confirmation> confirmation = store.find(principal.tenantId(), callId);
+        if (call.isEmpty()) {
+            throw notFound(callId);
+        }
+        return new CallView(call.get(), confirmation);
+    }
+
+    /**
+     * Approves (executes, once) or denies a held call.
+     *
+     * @throws GatewayException PERMISSION_DENIED without {@code tools:confirm} or for the key that
+     *         made the call; NOT_FOUND when the tenant has no such held call; FAILED_PRECONDITION
+     *         when it was decided the other way, expired, or its tool changed since
+     */
+    public CallView decide(Principal principal, String callId, boolean approve, String reason, Optional<Duration>
+            clientDeadline) {
+        long startNanos = System.nanoTime();
+        if (principal.bootstrapAdmin() || !principal.hasScope(Scopes.TOOLS_CONFIRM)) {
+            throw GatewayException.permissionDenied("MISSING_SCOPE", "confirming calls needs a key of the tenant with"
+                    + " the 'tools:confirm' scope");
+        }
+        requireCallId(callId);
+        if (reason.length() > 2000) {
+            throw GatewayException.invalidArgument("reason", "reason is longer than 2000 chars");
+        }
+        Confirmation c = store.find(principal.tenantId(), callId).orElseThrow(() -> notFound(callId));
+        if (c.keyId().equals(principal.keyId())) {
+            throw GatewayException.permissionDenied("SELF_CONFIRMATION", "the key that made a call cannot confirm it;"
+                    + " a human approves it through another key with the 'tools:confirm' scope");
+        }
+        Confirmation.State wanted = approve ? Confirmation.State.APPROVED : Confirmation.State.DENIED;
+        Instant now = clock.instant();
+        if (c.state() == Confirmation.State.PENDING && c.expiredAt(now)) {
+            expire(c, now);
+            c = store.find(principal.tenantId(), callId).orElseThrow();
+        }
+        if (c.state() == Confirmation.State.PENDING) {
+            if (store.decide(c, wanted, principal.agentId(), principal.keyId(), reason, now)) {
+                Confirmation decided = store.find(principal.tenantId(), callId).orElseThrow();
+                return approve ? execute(decided, clientDeadline, startNanos) : deny(decided);
+            }
+            c = store.find(principal.tenantId(), callId).orElseThrow(); // decided or expired meanwhile
+            if (c.state() == Confirmation.State.PENDING) {
+                expire(c, clock.instant());
+                c = store.find(principal.tenantId(), callId).orElseThrow();
+            }
+        }
+        if (c.state() == wanted) {
+            return view(c); // the same decision again: the call as it stands
+        }
+        if (c.state() == Confirmation.State.EXPIRED) {
+            throw GatewayException.failedPrecondition("CONFIRMATION_EXPIRED", "the confirmation of call_id '" + callId
+                    + "' expired at " + c.expiresAt() + " unanswered; the call was not executed — the agent must call"
+                    + " again", Map.of("call_id", callId));
+        }
+        throw GatewayException.failedPrecondition("CONFIRMATION_DECIDED", "call_id '" + callId + "' was already "
+                + c.state().name().toLowerCase(java.util.Locale.ROOT) + " by " + c.decidedBy() + " at "
+                + c.decidedAt().map(Instant::toString).orElse("?"), Map.of("call_id", callId));
+    }
+
+    private void expire(Confirmation c, Instant now) {
+        if (store.expire(c, now)) {
+            log.finish(record(c), CallRecord.Outcome.refused(CallStatus.DENIED,
+                    "the confirmation expired at " + c.expiresAt() + " unanswered; not executed"));
+        }
+    }
+
+    private CallView deny(Confirmation c) {
+        log.finish(record(c), CallRecord.Outcome.refused(CallStatus.DENIED, "denied by " + c.decidedBy()
+                + (c.reason().isEmpty() ? "" : ": " + c.reason()) + "; not executed"));
+        return view(c);
+    }
+
+    private CallView execute(Confirmation c, Optional<Duration> clientDeadline, long startNanos) {
+        CallRecord started = record(c);
+        ToolDefinition tool = catalog.find(c.tenantId(), c.toolName()).filter(t -> t.version() == c.toolVersion())
+                .orElse(null);
+        if (tool == null) {
+            log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, "tool " + c.toolName() + " changed or was"
+                    + " deleted after version " + c.toolVersion() + " was approved; not executed"));
+            throw GatewayException.failedPrecondition("TOOL_CHANGED", "tool '" + c.toolName() + "' is no longer at the"
+                    + " approved version " + c.toolVersion() + "; the call was not executed — the agent must call again",
+                    Map.of("call_id", c.callId()));
+        }
+        PreparedCall prepared;
+        try {
+            prepared = executor.prepare(tool, parser.parse(c.arguments()));
+        } catch (GatewayException | UpstreamFailure e) {
+            log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
+            throw e;
+        }
+        Duration timeout = clientDeadline.filter(d -> d.compareTo(tool.timeout()) < 0).orElse(tool.timeout());
+        try {
+            UpstreamSend.send(log, tool, prepared, started, timeout, startNanos);
+        } catch (GatewayException e) {
+            // the call ran and failed; its row says how, and so does the view
+        }
+        return view(c);
+    }
+
+    private CallView view(Confirmation c) {
+        StoredCall call = log.findExecuted(c.tenantId(), c.callId()).orElseThrow(() -> notFound(c.callId()));
+        return new CallView(call, Optional.of(c));
+    }
+
+    /** The held call's record, to finish it: same tenant, call id, start and arguments digest. */
+    private CallRecord record(Confirmation c) {
+        JsonNode args = parser.parse(c.arguments());
+        return CallRecord.builder().tenantId(c.tenantId()).callId(c.callId()).agentId(c.agentId()).keyId(c.keyId())
+                .sessionId(c.sessionId()).toolName(c.toolName()).toolVersion(c.toolVersion())
+                .arguments(c.arguments()).argumentsDigest(Digests.canonicalJsonSha256(args)).startedAt(c.createdAt())
+                .build();
+    }
+
+    private static String summary(ToolDefinition tool, JsonNode arguments, String reason) {
+        String description = tool.description().lines().findFirst().orElse("");
+        if (description.length() > 200) {
+            description = description.substring(0, 197) + "...";
+        }
+        String args = arguments.toPrettyString();
+        if (args.length() > MAX_SUMMARY_ARGUMENTS) {
+            args = args.substring(0, MAX_SUMMARY_ARGUMENTS) + "\n…(cut; the full arguments are stored with the call)";
+        }
+        return "Call " + tool.qualifiedName() + " (version " + tool.version() + ")" + (description.isEmpty() ? ""
+                : " — " + description) + "\nwith arguments:\n" + args + (reason.isEmpty() ? "" : "\nWhy a human must"
+                + " confirm: " + reason);
+    }
+
+    private static void requireCallId(String callId) {
+        if (!Identifiers.CALL_ID.matcher(callId).matches()) {
+            throw GatewayException.invalidArgument("call_id", "call_id must be 1-128 chars of letters, digits and"
+                    + " . _ : -");
+        }
+    }
+
+    private static GatewayException notFound(String callId) {
+        return GatewayException.notFound("CALL_NOT_FOUND", "no executed or held call with call_id '" + callId
+                + "' in this tenant", List.of());
+    }
+
+    /** A call as GetToolCall and ConfirmToolCall report it. */
+    public record CallView(StoredCall call, Optional<Confirmation> confirmation) {
+    }
+}

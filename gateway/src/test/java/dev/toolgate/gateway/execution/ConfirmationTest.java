@@ -1,0 +1,212 @@
+package dev.toolgate.gateway.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.toolgate.gateway.support.CallRows;
+import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.TenantFixture;
+import dev.toolgate.gateway.support.TestUpstream;
+import dev.toolgate.gateway.support.TestUpstream.Reply;
+import dev.toolgate.proto.v1.CallStatus;
+import dev.toolgate.proto.v1.ConfirmToolCallRequest;
+import dev.toolgate.proto.v1.CreateApiKeyRequest;
+import dev.toolgate.proto.v1.ExecuteToolRequest;
+import dev.toolgate.proto.v1.ExecuteToolResponse;
+import dev.toolgate.proto.v1.GetToolCallRequest;
+import dev.toolgate.proto.v1.ToolAnnotations;
+import dev.toolgate.proto.v1.ToolCall;
+import dev.toolgate.proto.v1.ToolServiceGrpc;
+import dev.toolgate.proto.v1.UpsertHttpToolRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micronaut.grpc.annotation.GrpcChannel;
+import io.micronaut.grpc.server.GrpcServerChannel;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Human confirmation end to end: a tool that requires confirmation is held, and only a human's
+ * key with {@code tools:confirm} — in the same tenant, not the agent's own — can release it, once.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConfirmationTest implements TestPropertyProvider {
+    private static final String REFUND = "{\"order_id\":\"A-1\",\"amount\":250}";
+
+    @Inject
+    @GrpcChannel(GrpcServerChannel.NAME)
+    ManagedChannel channel;
+
+    @Inject
+    DataSource dataSource;
+
+    TestUpstream upstream;
+    TenantFixture fx;
+    ToolServiceGrpc.ToolServiceBlockingStub agent;
+    ToolServiceGrpc.ToolServiceBlockingStub approver;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of("toolgate.confirmations.ttl", "2s");
+    }
+
+    @BeforeEach
+    void setUp() throws IOException {
+        upstream = TestUpstream.start().route("/refunds", r -> Reply.json(200, "{\"refunded\":250}"));
+        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
+                .setName("refund").setDescription("Refund an order to the customer's card").setMethod("POST")
+                .setPath("/refunds")
+                .setInputSchemaJson("""
+                        {"type":"object","properties":{"order_id":{"type":"string"},"amount":{"type":"number"}},
+                         "required":["order_id","amount"],"additionalProperties":false}""")
+                .setAnnotations(ToolAnnotations.newBuilder().setRequiresConfirmation(true).setDestructive(true))
+                .build());
+        agent = Clients.tools(channel, fx.agentKey);
+        approver = Clients.tools(channel, key(fx, "finance-lead", "tools:confirm"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        upstream.close();
+    }
+
+    @Test
+    void aHeldCallRunsOnceWhenApproved() {
+        ExecuteToolResponse held = refund("refund-1");
+        assertThat(held.getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        assertThat(held.getConfirmation().getSummary()).contains("desk.refund").contains("\"A-1\"").contains("250");
+        assertThat(held.getConfirmation().getExpiresAt().getSeconds()).isPositive();
+        assertThat(upstream.exchanges()).isEmpty();
+        assertThat(agent.getToolCall(get("refund-1")).getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        assertThat(refund("refund-1").getConfirmation().getConfirmationId())
+                .isEqualTo(held.getConfirmation().getConfirmationId()); // the agent retrying sees the same hold
+
+        ToolCall approved = approver.confirmToolCall(decision("refund-1", true, "customer called, verified"));
+        ToolCall again = approver.confirmToolCall(decision("refund-1", true, "double click"));
+
+        assertThat(approved.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(approved.getResultJson()).isEqualTo("{\"refunded\":250}");
+        assertThat(approved.getConfirmation().getState()).isEqualTo("APPROVED");
+        assertThat(approved.getConfirmation().getDecidedBy()).startsWith("finance-lead");
+        assertThat(approved.getConfirmation().getReason()).isEqualTo("customer called, verified");
+        assertThat(again.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(upstream.exchangesTo("/refunds")).hasSize(1);
+        assertThat(upstream.exchanges().get(0).body()).contains("\"A-1\"");
+        ExecuteToolResponse replay = refund("refund-1");
+        assertThat(replay.getReplayed()).isTrue();
+        assertThat(replay.getResultJson()).isEqualTo("{\"refunded\":250}");
+        assertThat(upstream.exchangesTo("/refunds")).hasSize(1);
+    }
+
+    @Test
+    void aDeniedCallNeverRuns() {
+        refund("refund-2");
+
+        ToolCall denied = approver.confirmToolCall(decision("refund-2", false, "amount looks wrong"));
+        StatusRuntimeException late = catchThrowableOfType(StatusRuntimeException.class,
+                () -> approver.confirmToolCall(decision("refund-2", true, "")));
+        StatusRuntimeException retried = catchThrowableOfType(StatusRuntimeException.class, () -> refund("refund-2"));
+
+        assertThat(denied.getStatus()).isEqualTo(CallStatus.CALL_STATUS_DENIED);
+        assertThat(denied.getError()).contains("finance-lead").contains("amount looks wrong");
+        assertThat(late.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(Clients.errorInfo(late).getReason()).isEqualTo("CONFIRMATION_DECIDED");
+        assertThat(retried.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(upstream.exchanges()).isEmpty();
+        assertThat(new CallRows(dataSource).calls(fx.tenant)).first().satisfies(row -> assertThat(row)
+                .containsEntry("status", "DENIED"));
+    }
+
+    @Test
+    void anExpiredConfirmationCannotBeApproved() throws InterruptedException {
+        refund("refund-3");
+        Thread.sleep(2_200);
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> approver.confirmToolCall(decision("refund-3", true, "")));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("CONFIRMATION_EXPIRED");
+        assertThat(agent.getToolCall(get("refund-3")).getConfirmation().getState()).isEqualTo("EXPIRED");
+        assertThat(upstream.exchanges()).isEmpty();
+    }
+
+    @Test
+    void theAgentsOwnKeyAndKeysWithoutTheScopeCannotApprove() {
+        refund("refund-4");
+        ToolServiceGrpc.ToolServiceBlockingStub callerOnly = Clients.tools(channel, key(fx, "agent-1b", "tools:call"));
+
+        StatusRuntimeException own = catchThrowableOfType(StatusRuntimeException.class,
+                () -> agent.confirmToolCall(decision("refund-4", true, "")));
+        StatusRuntimeException noScope = catchThrowableOfType(StatusRuntimeException.class,
+                () -> callerOnly.confirmToolCall(decision("refund-4", true, "")));
+
+        assertThat(own.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(noScope.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(upstream.exchanges()).isEmpty();
+    }
+
+    @Test
+    void theAgentsKeyCannotApproveEvenWithTheConfirmScope() {
+        String selfKey = key(fx, "self-approver", "tools:call", "tools:confirm");
+        ToolServiceGrpc.ToolServiceBlockingStub self = Clients.tools(channel, selfKey);
+        self.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.refund").setCallId("refund-5")
+                .setArgumentsJson(REFUND).build());
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                () -> self.confirmToolCall(decision("refund-5", true, "")));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("SELF_CONFIRMATION");
+        assertThat(upstream.exchanges()).isEmpty();
+    }
+
+    @Test
+    void anotherTenantCanNeitherSeeNorApproveTheCall() {
+        refund("refund-6");
+        TenantFixture other = TenantFixture.create(channel, upstream.baseUrl());
+        ToolServiceGrpc.ToolServiceBlockingStub otherApprover = Clients.tools(channel,
+                key(other, "other-lead", "tools:confirm", "tools:call"));
+
+        StatusRuntimeException see = catchThrowableOfType(StatusRuntimeException.class,
+                () -> otherApprover.getToolCall(get("refund-6")));
+        StatusRuntimeException approve = catchThrowableOfType(StatusRuntimeException.class,
+                () -> otherApprover.confirmToolCall(decision("refund-6", true, "")));
+
+        assertThat(see.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(approve.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(agent.getToolCall(get("refund-6")).getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        assertThat(upstream.exchanges()).isEmpty();
+    }
+
+    private ExecuteToolResponse refund(String callId) {
+        return agent.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.refund").setCallId(callId)
+                .setArgumentsJson(REFUND).build());
+    }
+
+    private static GetToolCallRequest get(String callId) {
+        return GetToolCallRequest.newBuilder().setCallId(callId).build();
+    }
+
+    private static ConfirmToolCallRequest decision(String callId, boolean approve, String reason) {
+        return ConfirmToolCallRequest.newBuilder().setCallId(callId).setApprove(approve).setReason(reason).build();
+    }
+
+    private static String key(TenantFixture fx, String agentId, String... scopes) {
+        return fx.admin().createApiKey(CreateApiKeyRequest.newBuilder().setTenant(fx.tenant)
+                .setAgentId(agentId + "-" + UUID.randomUUID().toString().substring(0, 4))
+                .addAllScopes(java.util.List.of(scopes)).build()).getApiKey();
+    }
+}
