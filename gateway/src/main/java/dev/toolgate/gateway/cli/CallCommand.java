@@ -1,8 +1,10 @@
 package dev.toolgate.gateway.cli;
 
+import dev.toolgate.proto.v1.CallStatus;
 import dev.toolgate.proto.v1.ExecuteToolRequest;
 import dev.toolgate.proto.v1.ExecuteToolResponse;
 import dev.toolgate.proto.v1.ToolServiceGrpc;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -12,6 +14,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "call", description = "Execute a tool through the gateway (key from TOOLGATE_API_KEY); prints result_json.")
 final class CallCommand implements Callable<Integer> {
     static final int EXIT_UPSTREAM_ERROR = 2;
+    /** The call is held until a human confirms it. */
+    static final int EXIT_HELD = 3;
 
     @Parameters(index = "0", paramLabel = "TOOL", description = "qualified tool name, e.g. support_desk.create_support_case")
     String tool;
@@ -22,7 +26,7 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--call-id", description = "idempotency key for this call (generated when absent)")
     String callId = "";
 
-    @Option(names = "--session-id", description = "groups the calls of one agent session")
+    @Option(names = {"--session", "--session-id"}, description = "groups the calls of one agent session")
     String sessionId = "";
 
     @Option(names = "--deadline", description = "gRPC deadline in seconds (default ${DEFAULT-VALUE})", defaultValue = "60")
@@ -36,9 +40,17 @@ final class CallCommand implements Callable<Integer> {
                     .withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS)
                     .executeTool(ExecuteToolRequest.newBuilder().setTool(tool).setArgumentsJson(arguments)
                             .setCallId(callId).setSessionId(sessionId).build());
+            if (r.getStatus() == CallStatus.CALL_STATUS_PENDING_CONFIRMATION) {
+                System.out.println(r.getConfirmation().getSummary());
+                System.err.println("call " + r.getCallId() + " is held for confirmation until "
+                        + Instant.ofEpochSecond(r.getConfirmation().getExpiresAt().getSeconds()) + "; a human approves it"
+                        + " with: toolgate confirm " + r.getCallId() + " (or --deny), using a key with tools:confirm");
+                return EXIT_HELD;
+            }
             System.out.println(r.getResultJson());
             System.err.println("call " + r.getCallId() + ": " + r.getStatus().name().replace("CALL_STATUS_", "")
-                    + ", upstream HTTP " + r.getUpstreamStatus() + ", tool version " + r.getToolVersion());
+                    + ", upstream status " + r.getUpstreamStatus() + ", tool version " + r.getToolVersion()
+                    + (r.getReplayed() ? " (replayed: this call id ran before; nothing ran again)" : ""));
             return r.getIsError() ? EXIT_UPSTREAM_ERROR : 0;
         }
     }

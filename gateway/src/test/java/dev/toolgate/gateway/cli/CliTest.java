@@ -124,6 +124,53 @@ class CliTest {
     }
 
     @Test
+    void aHeldCall_isConfirmedFromTheShell_andRunsOnce() throws Exception {
+        try (TestUpstream upstream = TestUpstream.start()
+                .route("/support/cases", r -> Reply.json(201, "{\"case_id\":\"CASE-000042\"}"))) {
+            Map<String, String> admin = Map.of("TOOLGATE_ADMIN_KEY", Clients.BOOTSTRAP_ADMIN_KEY);
+            String tenant = "cli-" + UUID.randomUUID().toString().substring(0, 8);
+            assertThat(cli(admin, "", "admin", "create-tenant", tenant).exit()).isZero();
+            assertThat(cli(admin, "", "admin", "put-http-integration", "--tenant", tenant, "support_desk",
+                    "--base-url", upstream.baseUrl()).exit()).isZero();
+            String toolFile = java.nio.file.Files.readString(ROOT.resolve("examples/tools/create-support-case.json"))
+                    .replace("\"demo\"", "\"" + tenant + "\"")
+                    .replace("\"annotations\": {}", "\"annotations\": {\"requiresConfirmation\": true}");
+            Path file = java.nio.file.Files.createTempFile("tool", ".json");
+            java.nio.file.Files.writeString(file, toolFile);
+            assertThat(cli(admin, "", "admin", "upsert-http-tool", file.toString()).exit()).isZero();
+            Map<String, String> agent = keyEnv(admin, tenant, "bot", "tools:call");
+            Map<String, String> human = keyEnv(admin, tenant, "lead", "tools:confirm");
+            String args = "{\"customer_id\":\"acme\",\"summary\":\"refund\",\"priority\":\"high\"}";
+
+            Run held = cli(agent, "", "call", "support_desk.create_support_case", args, "--call-id", "cli-held-1",
+                    "--session", "s-1");
+            assertThat(held.exit()).as(held.stderr()).isEqualTo(3);
+            assertThat(held.stdout()).contains("support_desk.create_support_case").contains("\"acme\"");
+            assertThat(held.stderr()).contains("toolgate confirm cli-held-1");
+            Run selfApproval = cli(agent, "", "confirm", "cli-held-1");
+            assertThat(selfApproval.exit()).isEqualTo(1);
+            assertThat(selfApproval.stderr().lines().toList()).singleElement().asString().contains("PERMISSION_DENIED");
+            assertThat(upstream.exchanges()).isEmpty();
+
+            Run approved = cli(human, "", "confirm", "cli-held-1", "--reason", "checked with the customer");
+            assertThat(approved.exit()).as(approved.stderr()).isZero();
+            assertThat(approved.stdout()).contains("CASE-000042");
+            assertThat(approved.stderr()).contains("approved by lead");
+            Run again = cli(agent, "", "call", "support_desk.create_support_case", args, "--call-id", "cli-held-1");
+            assertThat(again.exit()).isZero();
+            assertThat(again.stderr()).contains("replayed");
+            assertThat(upstream.exchanges()).hasSize(1);
+        }
+    }
+
+    private Map<String, String> keyEnv(Map<String, String> admin, String tenant, String agent, String scope)
+            throws Exception {
+        Run key = cli(admin, "", "admin", "create-key", "--tenant", tenant, "--agent", agent, "--scope", scope);
+        assertThat(key.exit()).as(key.stderr()).isZero();
+        return Map.of("TOOLGATE_API_KEY", key.stdout().trim().substring("TOOLGATE_API_KEY=".length()));
+    }
+
+    @Test
     void sqlAdd_declaresTheExampleIntegration_andItsToolsAnswerCalls() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String schema = "crm_" + suffix;
