@@ -30,10 +30,13 @@ public final class JdbcCallRecorder implements CallRecorder {
                 execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
-    private static final String FIND = """
-            SELECT call_id, status, tool_name, tool_version, arguments_digest, upstream_status, is_error, result,
-                result_truncated, error, started_at, finished_at, agent_id, session_id
-            FROM tool_calls WHERE tenant_id = ? AND execution_key = ?""";
+    /** The columns {@link #readStoredCall} reads. */
+    public static final String STORED_CALL_COLUMNS = """
+            call_id, status, tool_name, tool_version, arguments_digest, upstream_status, is_error, result,
+            result_truncated, error, started_at, finished_at, agent_id, session_id""";
+
+    private static final String FIND = "SELECT " + STORED_CALL_COLUMNS
+            + " FROM tool_calls WHERE tenant_id = ? AND execution_key = ?";
 
     private static final String UPDATE = """
             UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
@@ -199,21 +202,22 @@ public final class JdbcCallRecorder implements CallRecorder {
             ps.setString(1, tenantId);
             ps.setString(2, callId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                Timestamp finished = rs.getTimestamp("finished_at");
-                return Optional.of(new StoredCall(rs.getString("call_id"), CallStatus.valueOf(rs.getString("status")),
-                        rs.getString("tool_name"), rs.getInt("tool_version"), rs.getString("arguments_digest"),
-                        rs.getInt("upstream_status"), rs.getBoolean("is_error"), rs.getString("result"),
-                        rs.getBoolean("result_truncated"), rs.getString("error"),
-                        rs.getTimestamp("started_at").toInstant(),
-                        Optional.ofNullable(finished).map(Timestamp::toInstant), rs.getString("agent_id"),
-                        rs.getString("session_id")));
+                return rs.next() ? Optional.of(readStoredCall(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new CallRecordException("could not read call " + callId + " of tenant " + tenantId, e);
         }
+    }
+
+    /** A row selected with {@link #STORED_CALL_COLUMNS}. */
+    public static StoredCall readStoredCall(ResultSet rs) throws SQLException {
+        Timestamp finished = rs.getTimestamp("finished_at");
+        return new StoredCall(rs.getString("call_id"), CallStatus.valueOf(rs.getString("status")),
+                rs.getString("tool_name"), rs.getInt("tool_version"), rs.getString("arguments_digest"),
+                rs.getInt("upstream_status"), rs.getBoolean("is_error"), rs.getString("result"),
+                rs.getBoolean("result_truncated"), rs.getString("error"), rs.getTimestamp("started_at").toInstant(),
+                Optional.ofNullable(finished).map(Timestamp::toInstant), rs.getString("agent_id"),
+                rs.getString("session_id"));
     }
 
     private String cap(String raw) {

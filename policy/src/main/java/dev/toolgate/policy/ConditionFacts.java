@@ -74,7 +74,13 @@ final class ConditionFacts implements CelVariableResolver {
 
     private Session session() {
         if (session == null) {
-            session = Session.newBuilder().setId(request.sessionId()).build();
+            Session.Builder b = Session.newBuilder().setId(request.sessionId());
+            if (!request.sessionId().isEmpty()) {
+                SessionHistory h = request.history().get();
+                b.setCalls(h.calls()).setThisToolCalls(h.callsOf(request.qualifiedTool()))
+                        .putAllToolCalls(h.callsByTool());
+            }
+            session = b.build();
         }
         return session;
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The facts one decision is made on: who calls which tool with which arguments, when.
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param tool        the tool's own name ({@code create_case})
  * @param arguments   the validated arguments (a JSON object)
  * @param sessionId   empty when the call has no session
+ * @param history     the session's earlier calls, asked for only when a condition reads {@code session}
  */
 public record PolicyRequest(
         String tenant,
@@ -27,7 +29,8 @@ public record PolicyRequest(
         ToolTraits traits,
         JsonNode arguments,
         String sessionId,
-        Instant time) {
+        Instant time,
+        Supplier<SessionHistory> history) {
 
     public PolicyRequest {
         requireNonNull(tenant, "tenant");
@@ -40,6 +43,7 @@ public record PolicyRequest(
         requireNonNull(arguments, "arguments");
         requireNonNull(sessionId, "sessionId");
         requireNonNull(time, "time");
+        requireNonNull(history, "history");
     }
 
     /** {@code integration.tool}, the name rules' tool patterns match. */
@@ -62,6 +66,7 @@ public record PolicyRequest(
         private JsonNode arguments = JsonNodeFactory.instance.objectNode();
         private String sessionId = "";
         private Instant time;
+        private Supplier<SessionHistory> history = () -> SessionHistory.EMPTY;
 
         private Builder() {
         }
@@ -116,6 +121,12 @@ public record PolicyRequest(
             return this;
         }
 
+        /** Where the session's history comes from (a query; called at most once, and only when needed). */
+        public Builder history(Supplier<SessionHistory> history) {
+            this.history = history;
+            return this;
+        }
+
         public Builder time(Instant time) {
             this.time = time;
             return this;
@@ -123,7 +134,7 @@ public record PolicyRequest(
 
         public PolicyRequest build() {
             return new PolicyRequest(tenant, agentId, scopes, labels, integration, tool, traits, arguments,
-                    sessionId, time);
+                    sessionId, time, history);
         }
     }
 }

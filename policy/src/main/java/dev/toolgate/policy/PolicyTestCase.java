@@ -25,7 +25,7 @@ public record PolicyTestCase(String name, SourcePosition position, PolicyRequest
 
     private static final Set<String> TOP = new LinkedHashSet<>(List.of("tenant", "tests"));
     private static final Set<String> CASE = new LinkedHashSet<>(List.of("name", "agent", "scopes", "labels", "tool",
-            "annotations", "args", "session", "time", "expect", "rule"));
+            "annotations", "args", "session", "session_calls", "time", "expect", "rule"));
     private static final Set<String> ANNOTATIONS = new LinkedHashSet<>(List.of("read_only", "destructive",
             "idempotent", "open_world", "requires_confirmation"));
 
@@ -101,12 +101,22 @@ public record PolicyTestCase(String name, SourcePosition position, PolicyRequest
             case "" -> { }
             default -> yaml.error(f.position("expect"), "expect must be allow, deny or confirm, not '" + expectText + "'");
         }
+        Map<String, Long> sessionCalls = new java.util.LinkedHashMap<>();
+        f.stringMap("session_calls").forEach((toolName, count) -> {
+            try {
+                sessionCalls.put(toolName, Long.parseLong(count));
+            } catch (NumberFormatException e) {
+                yaml.error(f.position("session_calls"), "session_calls maps a tool to a whole number of earlier calls,"
+                        + " but '" + toolName + "' has '" + count + "'");
+            }
+        });
         Optional<String> rule = f.string("rule");
         if (yaml.errorCount() > before || expected == null) {
             return Optional.empty();
         }
         PolicyRequest request = PolicyRequest.builder().tenant(tenant).agent(agent).scopes(scopes).labels(labels)
-                .tool(tool).traits(traits).arguments(args).session(f.string("session").orElse("")).time(time).build();
+                .tool(tool).traits(traits).arguments(args).session(f.string("session").orElse(sessionCalls.isEmpty() ? "" : "test-session"))
+                .history(() -> new SessionHistory(sessionCalls)).time(time).build();
         return Optional.of(new PolicyTestCase(name, f.position(), request, expected, rule));
     }
 

@@ -1,6 +1,8 @@
 package dev.toolgate.policy;
 
 import static dev.toolgate.policy.Policies.call;
+
+import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
@@ -170,5 +172,46 @@ class TenantPolicyTest {
         assertThat(many.decide(call("agent-3", "int10.tool_10", "{}")).ruleId()).isEqualTo("r10");
         assertThat(many.decide(call("agent-4", "int10.tool_10", "{}")).verdict()).isEqualTo(Verdict.DENY);
         assertThat(many.decide(call("anyone", "int10.get_x", "{}")).ruleId()).isEqualTo("all-reads");
+    }
+
+    @Test
+    void sessionFacts_countEarlierCalls_andAreLookedUpOnlyWhenAConditionReadsThem() {
+        TenantPolicy policy = Policies.of("""
+                rules:
+                  - id: refunds
+                    effect: allow
+                    tools: [billing.refund]
+                    agents: ["*"]
+                  - id: third-refund-in-a-session-needs-a-human
+                    effect: allow
+                    tools: [billing.refund]
+                    agents: ["*"]
+                    when: session.this_tool_calls >= 2 || session.calls > 20
+                    confirm: true
+                  - id: reads
+                    effect: allow
+                    tools: [billing.get_invoice]
+                    agents: ["*"]
+                """);
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<Map<String, Long>, PolicyRequest> refund = counts -> PolicyRequest.builder()
+                .tenant("acme").agent("bot").tool("billing.refund").session("s-1").time(java.time.Instant.now())
+                .history(() -> {
+                    lookups.incrementAndGet();
+                    return new SessionHistory(counts);
+                }).build();
+
+        assertThat(policy.decide(refund.apply(Map.of("billing.refund", 1L))).verdict()).isEqualTo(Verdict.ALLOW);
+        assertThat(policy.decide(refund.apply(Map.of("billing.refund", 2L))).ruleId())
+                .isEqualTo("third-refund-in-a-session-needs-a-human");
+        assertThat(policy.decide(refund.apply(Map.of("billing.get_invoice", 21L))).verdict()).isEqualTo(Verdict.CONFIRM);
+        int before = lookups.get();
+        PolicyRequest read = PolicyRequest.builder().tenant("acme").agent("bot").tool("billing.get_invoice")
+                .session("s-1").time(java.time.Instant.now()).history(() -> {
+                    lookups.incrementAndGet();
+                    return SessionHistory.EMPTY;
+                }).build();
+        assertThat(policy.decide(read).verdict()).isEqualTo(Verdict.ALLOW);
+        assertThat(lookups.get()).isEqualTo(before); // no condition on this tool reads the session
     }
 }

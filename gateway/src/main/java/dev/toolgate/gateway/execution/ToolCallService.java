@@ -15,6 +15,7 @@ import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.policy.ToolVisibility;
+import dev.toolgate.gateway.session.SessionStore;
 import dev.toolgate.gateway.validation.ArgumentParser;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallRecorder;
@@ -58,10 +59,11 @@ public class ToolCallService {
     private final CallLog log;
     private final CallReplays replays;
     private final HeldCalls held;
+    private final SessionStore sessions;
     private final Clock clock;
 
     public ToolCallService(Catalog catalog, ArgumentParser parser, ToolExecutor executor, PolicyEngine policy,
-            ToolVisibility visibility, CallRecorder recorder, HeldCalls held, Clock clock) {
+            ToolVisibility visibility, CallRecorder recorder, HeldCalls held, SessionStore sessions, Clock clock) {
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
         this.executor = requireNonNull(executor, "executor");
@@ -69,6 +71,7 @@ public class ToolCallService {
         this.visibility = requireNonNull(visibility, "visibility");
         this.log = new CallLog(recorder, clock);
         this.held = requireNonNull(held, "held");
+        this.sessions = requireNonNull(sessions, "sessions");
         this.replays = new CallReplays(log, held::pendingAnswer);
         this.clock = requireNonNull(clock, "clock");
     }
@@ -188,9 +191,10 @@ public class ToolCallService {
         }
     }
 
-    private static PolicyRequest policyRequest(Principal principal, ToolDefinition tool, JsonNode arguments,
+    private PolicyRequest policyRequest(Principal principal, ToolDefinition tool, JsonNode arguments,
             ExecuteCommand command, Instant at) {
         ToolAnnotations a = tool.annotations();
+        String session = validCallId(command.sessionId()) ? command.sessionId() : "";
         return PolicyRequest.builder()
                 .tenant(principal.tenantId()).agent(principal.agentId()).scopes(principal.scopes())
                 .labels(principal.labels())
@@ -198,7 +202,8 @@ public class ToolCallService {
                 .traits(new ToolTraits(a.readOnly(), a.destructive(), a.idempotent(), a.openWorld(),
                         a.requiresConfirmation()))
                 .arguments(arguments)
-                .session(validCallId(command.sessionId()) ? command.sessionId() : "")
+                .session(session)
+                .history(() -> sessions.history(principal.tenantId(), session)) // queried only if a condition reads it
                 .time(at)
                 .build();
     }

@@ -12,6 +12,7 @@ import dev.toolgate.proto.v1.ImportOpenApiResponse;
 import com.google.protobuf.Duration;
 import dev.toolgate.gateway.confirm.Confirmation;
 import dev.toolgate.gateway.execution.HeldCalls;
+import dev.toolgate.gateway.session.Sessions;
 import dev.toolgate.observability.StoredCall;
 import dev.toolgate.proto.v1.ToolCall;
 import dev.toolgate.gateway.sql.SqlIntegrations;
@@ -172,14 +173,25 @@ final class ProtoMapper {
     }
 
     static ToolCall toolCall(HeldCalls.CallView v) {
-        StoredCall s = v.call();
+        ToolCall.Builder b = toolCall(v.call());
+        v.confirmation().ifPresent(c -> b.setConfirmation(confirmation(c)));
+        return b.build();
+    }
+
+    static dev.toolgate.proto.v1.Session session(Sessions.View v) {
+        dev.toolgate.proto.v1.Session.Builder b = dev.toolgate.proto.v1.Session.newBuilder()
+                .setSessionId(v.sessionId()).setTruncated(v.truncated());
+        v.calls().forEach(c -> b.addCalls(toolCall(c)));
+        return b.build();
+    }
+
+    private static ToolCall.Builder toolCall(StoredCall s) {
         ToolCall.Builder b = ToolCall.newBuilder().setCallId(s.callId()).setTool(s.toolName())
                 .setToolVersion(s.toolVersion()).setStatus(status(s.status())).setResultJson(s.result())
                 .setIsError(s.isError()).setUpstreamStatus(s.upstreamStatus()).setResultTruncated(s.resultTruncated())
                 .setError(s.error()).setStartedAt(timestamp(s.startedAt())).setSessionId(s.sessionId())
                 .setAgentId(s.agentId());
         s.finishedAt().ifPresent(at -> b.setFinishedAt(timestamp(at)));
-        v.confirmation().ifPresent(c -> b.setConfirmation(confirmation(c)));
-        return b.build();
+        return b;
     }
 }

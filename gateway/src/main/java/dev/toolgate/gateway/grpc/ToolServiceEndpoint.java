@@ -26,6 +26,9 @@ import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import dev.toolgate.gateway.execution.HeldCalls;
+import dev.toolgate.gateway.session.Sessions;
+import dev.toolgate.proto.v1.GetSessionRequest;
+import dev.toolgate.proto.v1.Session;
 import dev.toolgate.proto.v1.ConfirmToolCallRequest;
 import dev.toolgate.proto.v1.GetToolCallRequest;
 import dev.toolgate.proto.v1.ToolCall;
@@ -46,10 +49,13 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
     private final Catalog catalog;
     private final ToolCallService calls;
     private final HeldCalls held;
+    private final Sessions sessions;
     private final ToolVisibility visibility;
 
-    public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held) {
+    public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
+            Sessions sessions) {
         this.held = requireNonNull(held, "held");
+        this.sessions = requireNonNull(sessions, "sessions");
         this.catalog = requireNonNull(catalog, "catalog");
         this.calls = requireNonNull(calls, "calls");
         this.visibility = requireNonNull(visibility, "visibility");
@@ -124,6 +130,12 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
     public void confirmToolCall(ConfirmToolCallRequest request, StreamObserver<ToolCall> response) {
         response.onNext(ProtoMapper.toolCall(held.decide(PrincipalContext.current(), request.getCallId(),
                 request.getApprove(), request.getReason(), clientDeadline())));
+        response.onCompleted();
+    }
+
+    @Override
+    public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
+        response.onNext(ProtoMapper.session(sessions.view(PrincipalContext.current(), request.getSessionId())));
         response.onCompleted();
     }
 

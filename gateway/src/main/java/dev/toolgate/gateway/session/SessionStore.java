@@ -1,0 +1,90 @@
+package dev.toolgate.gateway.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.observability.JdbcCallRecorder;
+import dev.toolgate.observability.StoredCall;
+import dev.toolgate.policy.SessionHistory;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sessions as the call records show them: every call carrying a session id, in order. Nothing
+ * is kept in memory, so any instance answers for any session. Scoped by tenant. Thread-safe.
+ */
+@Singleton
+public class SessionStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
+    private static final String HISTORY = """
+            SELECT tool_name, count(*) FROM tool_calls
+            WHERE tenant_id = ? AND session_id = ? AND execution_key IS NOT NULL
+            GROUP BY tool_name""";
+    private static final String CALLS = "SELECT " + JdbcCallRecorder.STORED_CALL_COLUMNS + """
+             FROM tool_calls WHERE tenant_id = ? AND session_id = ? AND (? = '' OR agent_id = ?)
+            ORDER BY started_at, id LIMIT ?""";
+
+    private final DataSource dataSource;
+
+    public SessionStore(DataSource dataSource) {
+        this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
+    }
+
+    /** The session's calls so far that executed or are held, counted by tool. */
+    public SessionHistory history(String tenantId, String sessionId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HISTORY)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, sessionId);
+            Map<String, Long> counts = new LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return new SessionHistory(counts);
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+    }
+
+    /**
+     * The session's calls in the order they started, at most {@code limit}.
+     *
+     * @param agentId only this agent's calls; empty for every agent's
+     */
+    public List<StoredCall> calls(String tenantId, String sessionId, String agentId, int limit) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CALLS)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, sessionId);
+            ps.setString(3, agentId);
+            ps.setString(4, agentId);
+            ps.setInt(5, limit);
+            List<StoredCall> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(JdbcCallRecorder.readStoredCall(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+    }
+
+    private static GatewayException storage(SQLException e) {
+        LOG.error("session query failed", e);
+        return GatewayException.unavailable("STORAGE_UNAVAILABLE", "the gateway's storage is unavailable; retry later",
+                Map.of());
+    }
+}

@@ -1,0 +1,49 @@
+package dev.toolgate.gateway.session;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.auth.Principal;
+import dev.toolgate.gateway.auth.Scopes;
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.observability.StoredCall;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * {@code GetSession}: a session's calls for its agent (its own calls) or for a human with
+ * {@code tools:confirm} or {@code admin} (every agent's calls), never across tenants.
+ */
+@Singleton
+public class Sessions {
+    public static final int MAX_CALLS = 500;
+
+    private final SessionStore store;
+
+    public Sessions(SessionStore store) {
+        this.store = requireNonNull(store, "store");
+    }
+
+    /** The calls in start order, and whether more exist. */
+    public record View(String sessionId, List<StoredCall> calls, boolean truncated) {
+    }
+
+    public View view(Principal principal, String sessionId) {
+        if (principal.bootstrapAdmin()) {
+            throw GatewayException.permissionDenied("BOOTSTRAP_KEY_CANNOT_CALL_TOOLS", "the bootstrap admin key"
+                    + " administers tenants; read sessions with a key of the tenant");
+        }
+        boolean everyAgent = principal.hasScope(Scopes.TOOLS_CONFIRM) || principal.hasScope(Scopes.ADMIN);
+        if (!everyAgent && !principal.hasScope(Scopes.TOOLS_CALL)) {
+            throw GatewayException.permissionDenied("MISSING_SCOPE", "this API key lacks the 'tools:call' scope");
+        }
+        if (!Identifiers.CALL_ID.matcher(sessionId).matches()) {
+            throw GatewayException.invalidArgument("session_id", "session_id must be 1-128 chars of letters, digits and"
+                    + " . _ : -");
+        }
+        List<StoredCall> calls = store.calls(principal.tenantId(), sessionId, everyAgent ? "" : principal.agentId(),
+                MAX_CALLS + 1);
+        boolean truncated = calls.size() > MAX_CALLS;
+        return new View(sessionId, truncated ? calls.subList(0, MAX_CALLS) : calls, truncated);
+    }
+}
