@@ -12,6 +12,8 @@ import dev.toolgate.gateway.confirm.ConfirmationStore;
 import dev.toolgate.gateway.core.Digests;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.resilience.IntegrationGuard;
+import dev.toolgate.gateway.resilience.IntegrationGuards;
 import dev.toolgate.gateway.validation.ArgumentParser;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallRecorder;
@@ -45,9 +47,12 @@ public class HeldCalls {
     private final CallLog log;
     private final Clock clock;
     private final Duration ttl;
+    private final IntegrationGuards guards;
 
     public HeldCalls(ConfirmationStore store, Catalog catalog, ArgumentParser parser, ToolExecutor executor,
-            CallRecorder recorder, Clock clock, @Value("${toolgate.confirmations.ttl:15m}") Duration ttl) {
+            CallRecorder recorder, IntegrationGuards guards, Clock clock,
+            @Value("${toolgate.confirmations.ttl:15m}") Duration ttl) {
+        this.guards = requireNonNull(guards, "guards");
         this.store = requireNonNull(store, "store");
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
@@ -197,9 +202,20 @@ public class HeldCalls {
             log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
             throw e;
         }
-        Duration timeout = clientDeadline.filter(d -> d.compareTo(tool.timeout()) < 0).orElse(tool.timeout());
+        Duration timeout = clientDeadline.map(d -> d.minus(guards.config().deadlineMargin()))
+                .filter(d -> d.compareTo(tool.timeout()) < 0).orElse(tool.timeout());
+        IntegrationGuard guard = guards.of(tool.integration());
+        IntegrationGuard.Permit permit;
         try {
-            UpstreamSend.send(log, tool, prepared, started, timeout, startNanos);
+            permit = guard.admit(c.callId());
+        } catch (GatewayException e) {
+            // approved but not sent (circuit open, bulkhead full): the row says so
+            log.finish(started, CallRecord.Outcome.failed(CallStatus.UPSTREAM_UNAVAILABLE, e.getMessage()));
+            return view(c);
+        }
+        try (permit) {
+            boolean safe = tool.annotations().readOnly() || tool.annotations().idempotent();
+            UpstreamSend.send(log, tool, guard.guard(prepared, safe, c.callId()), started, timeout, startNanos);
         } catch (GatewayException e) {
             // the call ran and failed; its row says how, and so does the view
         }

@@ -15,6 +15,8 @@ import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.policy.ToolVisibility;
+import dev.toolgate.gateway.resilience.IntegrationGuard;
+import dev.toolgate.gateway.resilience.IntegrationGuards;
 import dev.toolgate.gateway.session.SessionStore;
 import dev.toolgate.gateway.validation.ArgumentParser;
 import dev.toolgate.observability.CallRecord;
@@ -60,10 +62,12 @@ public class ToolCallService {
     private final CallReplays replays;
     private final HeldCalls held;
     private final SessionStore sessions;
+    private final IntegrationGuards guards;
     private final Clock clock;
 
     public ToolCallService(Catalog catalog, ArgumentParser parser, ToolExecutor executor, PolicyEngine policy,
-            ToolVisibility visibility, CallRecorder recorder, HeldCalls held, SessionStore sessions, Clock clock) {
+            ToolVisibility visibility, CallRecorder recorder, HeldCalls held, SessionStore sessions,
+            IntegrationGuards guards, Clock clock) {
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
         this.executor = requireNonNull(executor, "executor");
@@ -72,6 +76,7 @@ public class ToolCallService {
         this.log = new CallLog(recorder, clock);
         this.held = requireNonNull(held, "held");
         this.sessions = requireNonNull(sessions, "sessions");
+        this.guards = requireNonNull(guards, "guards");
         this.replays = new CallReplays(log, held::pendingAnswer);
         this.clock = requireNonNull(clock, "clock");
     }
@@ -140,12 +145,24 @@ public class ToolCallService {
         if (replay.isPresent()) {
             return replay.get();
         }
-        Duration timeout = remaining(tool, deadlineNanos);
-        if (timeout.compareTo(MIN_TIMEOUT) < 0) {
-            log.release(started, CallRecord.Outcome.failed(CallStatus.TIMEOUT, "client deadline passed before sending"));
-            throw tooLate(callId);
+        IntegrationGuard guard = guards.of(tool.integration());
+        IntegrationGuard.Permit permit;
+        try {
+            permit = guard.admit(started.callId());
+        } catch (GatewayException e) {
+            log.release(started, CallRecord.Outcome.failed(CallStatus.UPSTREAM_UNAVAILABLE, e.getMessage()));
+            throw e;
         }
-        return UpstreamSend.send(log, tool, prepared, started, timeout, startNanos);
+        try (permit) {
+            Duration timeout = remaining(tool, deadlineNanos);
+            if (timeout.compareTo(MIN_TIMEOUT) < 0) {
+                log.release(started, CallRecord.Outcome.failed(CallStatus.TIMEOUT, "client deadline passed before sending"));
+                throw tooLate(callId);
+            }
+            boolean safe = tool.annotations().readOnly() || tool.annotations().idempotent();
+            return UpstreamSend.send(log, tool, guard.guard(prepared, safe, started.callId()), started, timeout,
+                    startNanos);
+        }
     }
 
     /**
@@ -242,7 +259,8 @@ public class ToolCallService {
         if (deadlineNanos == Long.MAX_VALUE) {
             return tool.timeout();
         }
-        Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime());
+        // answer a little before the caller's deadline, so it gets our answer rather than its own timeout
+        Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime()).minus(guards.config().deadlineMargin());
         return left.compareTo(tool.timeout()) < 0 ? left : tool.timeout();
     }
 

@@ -20,7 +20,8 @@ import java.util.concurrent.Executors;
  */
 public final class TestUpstream implements AutoCloseable {
     /** One received request. */
-    public record Exchange(String method, String uri, Map<String, List<String>> headers, String body) {
+    public record Exchange(String method, String uri, Map<String, List<String>> headers, String body,
+            long receivedNanos) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
                     .map(e -> e.getValue().get(0)).findFirst().orElse(null);
@@ -28,9 +29,19 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     /** A scripted reply; {@code delayMillis} before the headers are sent. */
-    public record Reply(int status, String contentType, String body, long delayMillis) {
+    public record Reply(int status, String contentType, String body, long delayMillis, Map<String, String> headers) {
+        public Reply(int status, String contentType, String body, long delayMillis) {
+            this(status, contentType, body, delayMillis, Map.of());
+        }
+
         public static Reply json(int status, String body) {
             return new Reply(status, "application/json", body, 0);
+        }
+
+        public Reply withHeader(String name, String value) {
+            Map<String, String> more = new java.util.HashMap<>(headers);
+            more.put(name, value);
+            return new Reply(status, contentType, body, delayMillis, Map.copyOf(more));
         }
     }
 
@@ -85,7 +96,7 @@ public final class TestUpstream implements AutoCloseable {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             Exchange request = new Exchange(ex.getRequestMethod(), ex.getRequestURI().getRawPath()
                     + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery()),
-                    Map.copyOf(ex.getRequestHeaders()), body);
+                    Map.copyOf(ex.getRequestHeaders()), body, System.nanoTime());
             exchanges.add(request);
             Route route = routes.entrySet().stream()
                     .filter(e -> request.uri().startsWith(e.getKey()))
@@ -100,6 +111,7 @@ public final class TestUpstream implements AutoCloseable {
             if (!reply.contentType().isEmpty()) {
                 ex.getResponseHeaders().set("Content-Type", reply.contentType());
             }
+            reply.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
             ex.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
             ex.getResponseBody().write(bytes);
         } catch (InterruptedException e) {

@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -152,7 +153,8 @@ public class HttpToolExecutor implements ToolExecutor {
             String contentType = response.headers().firstValue("Content-Type").orElse("");
             CappedBodyHandler.Body body = response.body();
             return new UpstreamResponse(response.statusCode(),
-                    ResultBodies.toJson(contentType, body.bytes(), body.truncated()), body.truncated());
+                    ResultBodies.toJson(contentType, body.bytes(), body.truncated()), body.truncated(),
+                    UpstreamResponse.parseRetryAfter(response.headers().firstValue("Retry-After"), Instant.now()));
         }
 
         private UpstreamFailure failure(Throwable cause, Duration timeout) {
