@@ -116,7 +116,7 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
         Principal p = PrincipalContext.current();
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
                 request.getCallId(), request.getSessionId(), clientDeadline());
-        response.onNext(ProtoMapper.response(calls.execute(p, command)));
+        response.onNext(ProtoMapper.response(CancellationInterrupts.run(() -> calls.execute(p, command))));
         response.onCompleted();
     }
 
@@ -128,8 +128,9 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
 
     @Override
     public void confirmToolCall(ConfirmToolCallRequest request, StreamObserver<ToolCall> response) {
-        response.onNext(ProtoMapper.toolCall(held.decide(PrincipalContext.current(), request.getCallId(),
-                request.getApprove(), request.getReason(), clientDeadline())));
+        Principal p = PrincipalContext.current();
+        response.onNext(ProtoMapper.toolCall(CancellationInterrupts.run(() -> held.decide(p, request.getCallId(),
+                request.getApprove(), request.getReason(), clientDeadline()))));
         response.onCompleted();
     }
 

@@ -108,7 +108,8 @@ public final class IntegrationGuard {
                 }
             } catch (UpstreamFailure f) {
                 circuit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, f);
-                boolean retryable = f.kind() == UpstreamFailure.Kind.UNAVAILABLE;
+                // no retry once the caller has gone (its cancellation interrupts this thread)
+                boolean retryable = f.kind() == UpstreamFailure.Kind.UNAVAILABLE && !Thread.currentThread().isInterrupted();
                 if (!safe || !retryable || attempt >= config.maxAttempts()) {
                     throw f;
                 }
@@ -139,7 +140,8 @@ public final class IntegrationGuard {
             Thread.sleep(d);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "interrupted while waiting to retry");
+            throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the caller cancelled the call while the gateway"
+                    + " waited to retry it");
         }
     }
 

@@ -50,6 +50,9 @@ class ResilienceTest implements TestPropertyProvider {
     @GrpcChannel(GrpcServerChannel.NAME)
     ManagedChannel channel;
 
+    @Inject
+    javax.sql.DataSource dataSource;
+
     TestUpstream upstream;
     TestUpstream other;
     TenantFixture fx;
@@ -135,6 +138,34 @@ class ResilienceTest implements TestPropertyProvider {
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(took).isBetween(Duration.ofMillis(600), Duration.ofMillis(800));
+    }
+
+    @Test
+    void cancellingTheGrpcCallCancelsTheUpstreamRequest() {
+        io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+        long start = System.nanoTime();
+        context.run(() -> Clients.asyncTools(channel, fx.agentKey).executeTool(request("desk.read_hang"), new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(ExecuteToolResponse value) {
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                }));
+        Eventually.within(Duration.ofSeconds(2), () -> assertThat(upstream.exchangesTo("/hang")).hasSize(1));
+        context.cancel(null);
+
+        Eventually.within(Duration.ofSeconds(2), () -> assertThat(new dev.toolgate.gateway.support.CallRows(dataSource)
+                .calls(fx.tenant)).singleElement().satisfies(row -> {
+                    assertThat(row).containsEntry("status", "UPSTREAM_UNAVAILABLE");
+                    assertThat((String) row.get("error")).contains("cancelled");
+                }));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_900)); // the upstream stalls 3 s
     }
 
     @Test

@@ -33,6 +33,11 @@ public final class Clients {
         return admin(channel, BOOTSTRAP_ADMIN_KEY);
     }
 
+    /** An async stub with the key, for calls a test cancels. */
+    public static ToolServiceGrpc.ToolServiceStub asyncTools(Channel channel, String key) {
+        return ToolServiceGrpc.newStub(channel).withInterceptors(bearer(key));
+    }
+
     private static io.grpc.ClientInterceptor bearer(String key) {
         Metadata headers = new Metadata();
         if (key != null) {

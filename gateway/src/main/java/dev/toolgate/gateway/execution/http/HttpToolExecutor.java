@@ -145,8 +145,8 @@ public class HttpToolExecutor implements ToolExecutor {
             } catch (InterruptedException e) {
                 future.cancel(true);
                 Thread.currentThread().interrupt();
-                throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "interrupted while calling integration '"
-                        + integration + "'");
+                throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the caller cancelled the call while"
+                        + " integration '" + integration + "' was answering; the upstream request was cancelled");
             } catch (ExecutionException e) {
                 throw failure(e.getCause(), timeout);
             }
