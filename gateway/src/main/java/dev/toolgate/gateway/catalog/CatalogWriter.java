@@ -209,7 +209,7 @@ public class CatalogWriter {
                 IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_SQL);
                 saved = integrations.update(new IntegrationEntity(e.id(), tenant, integration, e.kind(), jdbcUrl,
                         HttpAuth.Kind.NONE.name(), "", description, e.createdAt(), now, SecuritySchemes.NONE.toJson(),
-                        IntegrationEntity.KIND_SQL, settingsJson));
+                        IntegrationEntity.KIND_SQL, keepResilience(e.settings(), settingsJson)));
             } else {
                 saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, integration,
                         IntegrationEntity.KIND_SQL, jdbcUrl, HttpAuth.Kind.NONE.name(), "", description, now, now,
@@ -388,6 +388,40 @@ public class CatalogWriter {
         tools.update(new ToolEntity(t.id(), t.tenantId(), t.integrationId(), t.name(), t.currentVersion(),
                 t.createdAt(), now, now));
         revisions.bump(tenant);
+    }
+
+    /**
+     * Replaces an integration's settings JSON (e.g. its resilience overrides) after {@code change}
+     * maps the current settings to the new ones.
+     */
+    public IntegrationEntity updateSettings(String tenant, String name, java.util.function.UnaryOperator<String> change) {
+        IntegrationEntity saved = tx.executeWrite(status -> {
+            requireTenant(tenant);
+            IntegrationEntity e = existingIntegration(tenant, name);
+            IntegrationEntity updated = integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(),
+                    e.baseUrl(), e.authKind(), e.authSecret(), e.description(), e.createdAt(), clock.instant(),
+                    e.securitySchemes(), e.source(), change.apply(e.settings())));
+            revisions.bump(tenant);
+            return updated;
+        });
+        catalog.invalidate(tenant);
+        return saved;
+    }
+
+    /** New SQL connection settings keep the integration's resilience overrides. */
+    private static String keepResilience(String old, String fresh) {
+        try {
+            JsonNode before = JsonSupport.mapper().readTree(old).path("resilience");
+            if (before.isMissingNode()) {
+                return fresh;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode root =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) JsonSupport.mapper().readTree(fresh);
+            root.set("resilience", before);
+            return root.toString();
+        } catch (JsonProcessingException | ClassCastException e) {
+            return fresh;
+        }
     }
 
     /** FAILED_PRECONDITION when an operation for one kind of integration meets another kind. */

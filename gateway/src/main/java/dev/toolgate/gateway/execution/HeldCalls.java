@@ -197,7 +197,7 @@ public class HeldCalls {
         }
         PreparedCall prepared;
         try {
-            prepared = executor.prepare(tool, parser.parse(c.arguments()));
+            prepared = executor.prepare(tool, parser.parse(c.arguments()), c.callId());
         } catch (GatewayException | UpstreamFailure e) {
             log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
             throw e;
@@ -214,7 +214,7 @@ public class HeldCalls {
             return view(c);
         }
         try (permit) {
-            boolean safe = tool.annotations().readOnly() || tool.annotations().idempotent();
+            boolean safe = guard.retriable(tool.annotations().readOnly(), tool.annotations().idempotent());
             UpstreamSend.send(log, tool, guard.guard(prepared, safe, c.callId()), started, timeout, startNanos);
         } catch (GatewayException e) {
             // the call ran and failed; its row says how, and so does the view

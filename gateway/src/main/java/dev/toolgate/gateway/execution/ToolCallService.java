@@ -159,7 +159,7 @@ public class ToolCallService {
                 log.release(started, CallRecord.Outcome.failed(CallStatus.TIMEOUT, "client deadline passed before sending"));
                 throw tooLate(callId);
             }
-            boolean safe = tool.annotations().readOnly() || tool.annotations().idempotent();
+            boolean safe = guard.retriable(tool.annotations().readOnly(), tool.annotations().idempotent());
             return UpstreamSend.send(log, tool, guard.guard(prepared, safe, started.callId()), started, timeout,
                     startNanos);
         }
@@ -232,7 +232,7 @@ public class ToolCallService {
     /** Renders the request; every failure is recorded before it is thrown. */
     private PreparedCall prepare(ToolDefinition tool, JsonNode arguments, CallRecord.Builder record) {
         try {
-            return executor.prepare(tool, arguments);
+            return executor.prepare(tool, arguments, record.build().callId());
         } catch (GatewayException e) {
             throw log.refuse(record.build(), statusOf(e), e);
         } catch (UpstreamFailure f) {

@@ -13,4 +13,12 @@ public interface ToolExecutor {
      *         secret, PERMISSION_DENIED for an internal address the egress rules forbid
      */
     PreparedCall prepare(ToolDefinition tool, JsonNode arguments);
+
+    /**
+     * Builds the upstream request of the call with this id (executors that send an idempotency
+     * key use it).
+     */
+    default PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
+        return prepare(tool, arguments);
+    }
 }

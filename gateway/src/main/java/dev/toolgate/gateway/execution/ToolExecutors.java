@@ -24,9 +24,14 @@ public class ToolExecutors implements ToolExecutor {
 
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments) {
+        return prepare(tool, arguments, "");
+    }
+
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
         return switch (tool.integration().kind()) {
-            case IntegrationEntity.KIND_SQL -> sql.prepare(tool, arguments);
-            default -> http.prepare(tool, arguments);
+            case IntegrationEntity.KIND_SQL -> sql.prepare(tool, arguments, callId);
+            default -> http.prepare(tool, arguments, callId);
         };
     }
 }

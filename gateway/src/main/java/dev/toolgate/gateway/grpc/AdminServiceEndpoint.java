@@ -47,6 +47,9 @@ import dev.toolgate.proto.v1.PutSqlIntegrationRequest;
 import dev.toolgate.proto.v1.PutSqlIntegrationResponse;
 import dev.toolgate.proto.v1.SqlConnectionSpec;
 import dev.toolgate.proto.v1.SqlToolSpec;
+import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.resilience.ResilienceOverrides;
+import dev.toolgate.proto.v1.IntegrationResilience;
 import io.grpc.stub.StreamObserver;
 import dev.toolgate.policy.PolicyEngine;
 import jakarta.inject.Singleton;
@@ -197,6 +200,23 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
         }
         reply(response, ProtoMapper.sqlReport(request.getIntegration(), sql.put(tenant, request.getIntegration(),
                 request.getDescription(), connection, tools)));
+    }
+
+    @Override
+    public void setIntegrationResilience(IntegrationResilience request, StreamObserver<IntegrationResilience> response) {
+        String tenant = tenant(request.getTenant());
+        ResilienceOverrides overrides = new ResilienceOverrides(request.getMaxAttempts(), request.getMaxConcurrent(),
+                request.getFailureRateThreshold(), request.hasOpenDuration()
+                        ? ProtoMapper.duration(request.getOpenDuration()) : Duration.ZERO,
+                request.getIdempotencyKeyHeader());
+        Identifiers.requireNoViolations(overrides.check());
+        IntegrationEntity saved = catalog.updateSettings(tenant, request.getIntegration(), overrides::into);
+        ResilienceOverrides stored = ResilienceOverrides.fromSettings(saved.settings());
+        reply(response, IntegrationResilience.newBuilder().setTenant(tenant).setIntegration(saved.name())
+                .setMaxAttempts(stored.maxAttempts()).setMaxConcurrent(stored.maxConcurrent())
+                .setFailureRateThreshold(stored.failureRateThreshold())
+                .setOpenDuration(ProtoMapper.duration(stored.openDuration()))
+                .setIdempotencyKeyHeader(stored.idempotencyKeyHeader()).build());
     }
 
     private static ParamLocation location(dev.toolgate.proto.v1.ParamBinding p) {

@@ -31,8 +31,11 @@ public final class IntegrationGuard {
     private final Bulkhead bulkhead;
     private final ResilienceConfig config;
     private final IntervalFunction backoff;
+    private final boolean idempotencyKeys;
 
-    IntegrationGuard(String integration, CircuitBreaker circuit, Bulkhead bulkhead, ResilienceConfig config) {
+    IntegrationGuard(String integration, CircuitBreaker circuit, Bulkhead bulkhead, ResilienceConfig config,
+            boolean idempotencyKeys) {
+        this.idempotencyKeys = idempotencyKeys;
         this.integration = requireNonNull(integration, "integration");
         this.circuit = requireNonNull(circuit, "circuit");
         this.bulkhead = requireNonNull(bulkhead, "bulkhead");
@@ -69,6 +72,14 @@ public final class IntegrationGuard {
     /** The circuit's state, for errors and metrics. */
     public CircuitBreaker.State state() {
         return circuit.getState();
+    }
+
+    /**
+     * Whether a call may be sent more than once: the tool is read-only or idempotent, or the
+     * upstream de-duplicates by the idempotency key the gateway sends.
+     */
+    public boolean retriable(boolean readOnly, boolean idempotent) {
+        return readOnly || idempotent || idempotencyKeys;
     }
 
     /**

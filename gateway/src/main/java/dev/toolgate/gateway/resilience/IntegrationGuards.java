@@ -14,38 +14,53 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One circuit breaker and one bulkhead per integration (by id, so never shared between tenants),
- * created on first use. Thread-safe.
+ * created on first use from the defaults and the integration's own overrides, and built afresh
+ * when those change. Thread-safe.
  */
 @Singleton
 public class IntegrationGuards {
     private final ResilienceConfig config;
-    private final CircuitBreakerConfig circuitConfig;
-    private final BulkheadConfig bulkheadConfig;
-    private final Map<String, IntegrationGuard> guards = new ConcurrentHashMap<>();
+    private final Map<String, Entry> guards = new ConcurrentHashMap<>();
+
+    /** A guard and the settings it was built from (a change builds a new one). */
+    private record Entry(String settings, IntegrationGuard guard) {
+    }
 
     public IntegrationGuards(ResilienceConfig config) {
         this.config = requireNonNull(config, "config");
-        this.circuitConfig = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(config.windowSize())
-                .minimumNumberOfCalls(config.minimumCalls())
-                .failureRateThreshold(config.failureRateThreshold())
-                .slowCallRateThreshold(config.slowCallRateThreshold())
-                .slowCallDurationThreshold(config.slowCallDuration())
-                .waitDurationInOpenState(config.openDuration())
-                .permittedNumberOfCallsInHalfOpenState(config.halfOpenCalls())
-                .build();
-        this.bulkheadConfig = BulkheadConfig.custom().maxConcurrentCalls(config.maxConcurrent())
-                .maxWaitDuration(Duration.ZERO).build();
     }
 
     public ResilienceConfig config() {
         return config;
     }
 
+    /** The integration's guard: the defaults with its own overrides. */
     public IntegrationGuard of(IntegrationEntity integration) {
-        return guards.computeIfAbsent(integration.id(), id -> new IntegrationGuard(integration.name(),
-                CircuitBreaker.of("integration-" + id, circuitConfig), Bulkhead.of("integration-" + id, bulkheadConfig),
-                config));
+        Entry e = guards.get(integration.id());
+        if (e != null && e.settings().equals(integration.settings())) {
+            return e.guard();
+        }
+        return guards.compute(integration.id(), (id, old) -> old != null && old.settings().equals(integration.settings())
+                ? old : new Entry(integration.settings(), build(integration))).guard();
+    }
+
+    private IntegrationGuard build(IntegrationEntity integration) {
+        ResilienceOverrides overrides = ResilienceOverrides.fromSettings(integration.settings());
+        ResilienceConfig c = overrides.applyTo(config);
+        CircuitBreakerConfig circuitConfig = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(c.windowSize())
+                .minimumNumberOfCalls(c.minimumCalls())
+                .failureRateThreshold(c.failureRateThreshold())
+                .slowCallRateThreshold(c.slowCallRateThreshold())
+                .slowCallDurationThreshold(c.slowCallDuration())
+                .waitDurationInOpenState(c.openDuration())
+                .permittedNumberOfCallsInHalfOpenState(c.halfOpenCalls())
+                .build();
+        BulkheadConfig bulkheadConfig = BulkheadConfig.custom().maxConcurrentCalls(c.maxConcurrent())
+                .maxWaitDuration(Duration.ZERO).build();
+        String name = "integration-" + integration.id();
+        return new IntegrationGuard(integration.name(), CircuitBreaker.of(name, circuitConfig),
+                Bulkhead.of(name, bulkheadConfig), c, !overrides.idempotencyKeyHeader().isEmpty());
     }
 }

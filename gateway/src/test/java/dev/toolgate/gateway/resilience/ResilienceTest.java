@@ -13,6 +13,7 @@ import dev.toolgate.proto.v1.CallStatus;
 import dev.toolgate.proto.v1.CreateHttpIntegrationRequest;
 import dev.toolgate.proto.v1.ExecuteToolRequest;
 import dev.toolgate.proto.v1.ExecuteToolResponse;
+import dev.toolgate.proto.v1.IntegrationResilience;
 import dev.toolgate.proto.v1.ToolAnnotations;
 import dev.toolgate.proto.v1.ToolServiceGrpc;
 import dev.toolgate.proto.v1.UpsertHttpToolRequest;
@@ -116,6 +117,40 @@ class ResilienceTest implements TestPropertyProvider {
         assertThat(write.getIsError()).isTrue();
         assertThat(write.getUpstreamStatus()).isEqualTo(503);
         assertThat(upstream.exchangesTo("/flaky")).hasSize(4); // one more: the POST went once
+    }
+
+    @Test
+    void anUpstreamThatDeduplicatesByIdempotencyKey_letsTheGatewayRetryAPost() {
+        admin.setIntegrationResilience(IntegrationResilience.newBuilder().setTenant(fx.tenant).setIntegration("desk")
+                .setIdempotencyKeyHeader("Idempotency-Key").build());
+
+        ExecuteToolResponse write = agent.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.write_flaky")
+                .setCallId("pay-1").setArgumentsJson("{}").build());
+
+        assertThat(write.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(upstream.exchangesTo("/flaky")).hasSize(3)
+                .allSatisfy(x -> assertThat(x.header("Idempotency-Key")).isEqualTo("pay-1"));
+    }
+
+    @Test
+    void anIntegrationsOwnSettingsOverrideTheDefaults_andBadOnesAreRefused() {
+        IntegrationResilience set = admin.setIntegrationResilience(IntegrationResilience.newBuilder()
+                .setTenant(fx.tenant).setIntegration("desk").setMaxAttempts(1).build());
+        assertThat(set.getMaxAttempts()).isEqualTo(1);
+
+        assertThat(call(agent, "desk.read_flaky").getUpstreamStatus()).isEqualTo(503);
+        assertThat(upstream.exchangesTo("/flaky")).hasSize(1); // no retries for this integration now
+
+        StatusRuntimeException bad = catchThrowableOfType(StatusRuntimeException.class, () ->
+                admin.setIntegrationResilience(IntegrationResilience.newBuilder().setTenant(fx.tenant)
+                        .setIntegration("desk").setIdempotencyKeyHeader("Authorization").setMaxConcurrent(-1).build()));
+        assertThat(bad.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Clients.violations(bad)).extracting(v -> v.getField())
+                .containsExactlyInAnyOrder("max_concurrent", "idempotency_key_header");
+        StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class, () ->
+                admin.setIntegrationResilience(IntegrationResilience.newBuilder().setTenant(fx.tenant)
+                        .setIntegration("nope").build()));
+        assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     }
 
     @Test

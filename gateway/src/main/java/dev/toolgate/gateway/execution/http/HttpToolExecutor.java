@@ -10,6 +10,7 @@ import dev.toolgate.gateway.execution.PreparedCall;
 import dev.toolgate.gateway.execution.ToolExecutor;
 import dev.toolgate.gateway.execution.UpstreamFailure;
 import dev.toolgate.gateway.execution.UpstreamResponse;
+import dev.toolgate.gateway.resilience.ResilienceOverrides;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -57,6 +58,11 @@ public class HttpToolExecutor implements ToolExecutor {
 
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments) {
+        return prepare(tool, arguments, "");
+    }
+
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
         IntegrationEntity integration = tool.integration();
         RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments);
         URI target = URI.create(integration.baseUrl() + rendered.path());
@@ -70,6 +76,10 @@ public class HttpToolExecutor implements ToolExecutor {
                 .header("Accept", tool.httpBinding().accept())
                 .header("User-Agent", USER_AGENT);
         rendered.headers().forEach(request::header);
+        String keyHeader = ResilienceOverrides.fromSettings(integration.settings()).idempotencyKeyHeader();
+        if (!keyHeader.isEmpty() && !callId.isEmpty() && !tool.annotations().readOnly()) {
+            request.header(keyHeader, callId); // the upstream de-duplicates repeats of this call by it
+        }
         List<String> cookies = new ArrayList<>(rendered.cookies());
         cookies.addAll(creds.cookies());
         if (!cookies.isEmpty()) {
