@@ -12,8 +12,10 @@ import java.util.Optional;
  * @param reason        why, in words a model can act on (never empty for DENY and RATE_LIMITED)
  * @param version       the version of the tenant policy that decided
  * @param retryAfter    for RATE_LIMITED: when a token will be available again
+ * @param selfConfirm   for CONFIRM: the calling key may confirm the call itself (the rule says so)
  */
-public record Decision(Verdict verdict, String ruleId, String reason, String version, Optional<Duration> retryAfter) {
+public record Decision(Verdict verdict, String ruleId, String reason, String version, Optional<Duration> retryAfter,
+        boolean selfConfirm) {
     /** Rule id reported when no rule allowed a call. */
     public static final String DEFAULT_DENY = "default-deny";
 
@@ -26,19 +28,23 @@ public record Decision(Verdict verdict, String ruleId, String reason, String ver
     }
 
     public static Decision allow(String ruleId, String version) {
-        return new Decision(Verdict.ALLOW, ruleId, "", version, Optional.empty());
+        return new Decision(Verdict.ALLOW, ruleId, "", version, Optional.empty(), false);
     }
 
     public static Decision confirm(String ruleId, String reason, String version) {
-        return new Decision(Verdict.CONFIRM, ruleId, reason, version, Optional.empty());
+        return confirm(ruleId, reason, version, false);
+    }
+
+    public static Decision confirm(String ruleId, String reason, String version, boolean selfConfirm) {
+        return new Decision(Verdict.CONFIRM, ruleId, reason, version, Optional.empty(), selfConfirm);
     }
 
     public static Decision deny(String ruleId, String reason, String version) {
-        return new Decision(Verdict.DENY, ruleId, reason, version, Optional.empty());
+        return new Decision(Verdict.DENY, ruleId, reason, version, Optional.empty(), false);
     }
 
     public static Decision rateLimited(String limitId, String reason, String version, Duration retryAfter) {
-        return new Decision(Verdict.RATE_LIMITED, limitId, reason, version, Optional.of(retryAfter));
+        return new Decision(Verdict.RATE_LIMITED, limitId, reason, version, Optional.of(retryAfter), false);
     }
 
     public boolean permits() {

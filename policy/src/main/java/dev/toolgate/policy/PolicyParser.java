@@ -24,7 +24,7 @@ public final class PolicyParser {
     private static final Pattern SCOPE = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,63}");
     private static final Set<String> TOP = ordered("tenant", "description", "rules", "rate_limits");
     private static final Set<String> RULE = ordered("id", "effect", "tools", "agents", "scopes", "when", "confirm",
-            "reason", "description");
+            "self_confirm", "reason", "description");
     private static final Set<String> LIMIT = ordered("id", "limit", "burst", "per", "tools", "agents", "description");
     static final int MAX_RULES_PER_FILE = 50_000;
 
@@ -110,6 +110,10 @@ public final class PolicyParser {
         if (confirm && effect == Rule.Effect.DENY) {
             yaml.error(f.position("confirm"), "confirm: true belongs on allow rules (a deny never runs the call)");
         }
+        boolean selfConfirm = f.bool("self_confirm").orElse(false);
+        if (selfConfirm && !confirm) {
+            yaml.error(f.position("self_confirm"), "self_confirm: true only applies with confirm: true");
+        }
         String reason = f.string("reason").orElse("");
         if (reason.length() > 1000) {
             yaml.error(f.position("reason"), "reason is longer than 1000 chars");
@@ -117,7 +121,7 @@ public final class PolicyParser {
         if (yaml.errorCount() > errorsBefore || effect == null || tools.isEmpty() || agents.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Rule(id, effect, tools, agents, scopes, when, confirm, reason,
+        return Optional.of(new Rule(id, effect, tools, agents, scopes, when, confirm, selfConfirm && confirm, reason,
                 f.position()));
     }
 

@@ -14,10 +14,12 @@ import java.util.Set;
  * @param scopes   scopes the calling key must all hold for the rule to apply (none: any key)
  * @param when     the CEL condition, when the rule has one
  * @param confirm  for allow rules: the call runs only after a human confirms
+ * @param selfConfirm with confirm: the calling key itself may confirm (when it holds {@code tools:confirm});
+ *                 otherwise only another key can
  * @param reason   shown to the caller when this rule denies (or asks for confirmation)
  */
 public record Rule(String id, Effect effect, List<Glob> tools, List<Glob> agents, Set<String> scopes,
-        Optional<Condition> when, boolean confirm, String reason, SourcePosition position) {
+        Optional<Condition> when, boolean confirm, boolean selfConfirm, String reason, SourcePosition position) {
 
     public enum Effect { ALLOW, DENY }
 
@@ -32,6 +34,9 @@ public record Rule(String id, Effect effect, List<Glob> tools, List<Glob> agents
         requireNonNull(position, "position");
         if (confirm && effect == Effect.DENY) {
             throw new IllegalArgumentException("a deny rule cannot ask for confirmation");
+        }
+        if (selfConfirm && !confirm) {
+            throw new IllegalArgumentException("self_confirm needs confirm");
         }
     }
 

@@ -134,7 +134,8 @@ public final class TenantPolicy {
         }
         if (confirm != null) {
             return Decision.confirm(confirm.id(), confirm.reason().isEmpty()
-                    ? "policy rule '" + confirm.id() + "' requires a human to confirm this call" : confirm.reason(), version);
+                    ? "policy rule '" + confirm.id() + "' requires a human to confirm this call" : confirm.reason(), version,
+                    confirm.selfConfirm());
         }
         if (allow != null) {
             return Decision.allow(allow.id(), version);

@@ -71,7 +71,7 @@ public class HeldCalls {
      * a call id seen before, the earlier answer is replayed) and the confirmation is stored.
      */
     CallResult hold(CallReplays replays, CallRecord started, ToolDefinition tool, JsonNode arguments, String ruleId,
-            String reason, long deadlineNanos) {
+            String reason, boolean selfConfirm, long deadlineNanos) {
         CallRecord pending = started.pending();
         Optional<CallResult> replay = replays.startOrReplay(pending, deadlineNanos);
         if (replay.isPresent()) {
@@ -81,7 +81,7 @@ public class HeldCalls {
         Confirmation c = new Confirmation(Identifiers.newId("conf"), started.tenantId(), started.callId(),
                 started.agentId(), started.keyId(), started.sessionId(), tool.qualifiedName(), tool.version(),
                 arguments.toString(), summary(tool, arguments, reason), ruleId, Confirmation.State.PENDING, now,
-                now.plus(ttl), "", "", Optional.empty(), "");
+                now.plus(ttl), "", "", Optional.empty(), "", selfConfirm);
         try {
             store.insert(c);
         } catch (RuntimeException e) {
@@ -137,9 +137,10 @@ public class HeldCalls {
             throw GatewayException.invalidArgument("reason", "reason is longer than 2000 chars");
         }
         Confirmation c = store.find(principal.tenantId(), callId).orElseThrow(() -> notFound(callId));
-        if (c.keyId().equals(principal.keyId())) {
-            throw GatewayException.permissionDenied("SELF_CONFIRMATION", "the key that made a call cannot confirm it;"
-                    + " a human approves it through another key with the 'tools:confirm' scope");
+        if (c.keyId().equals(principal.keyId()) && !c.selfConfirm()) {
+            throw GatewayException.permissionDenied("SELF_CONFIRMATION", "the key that made a call cannot confirm it"
+                    + " (unless the policy rule says self_confirm: true); a human approves it through another key with"
+                    + " the 'tools:confirm' scope");
         }
         Confirmation.State wanted = approve ? Confirmation.State.APPROVED : Confirmation.State.DENIED;
         Instant now = clock.instant();

@@ -135,7 +135,7 @@ public class ToolCallService {
             boolean byRule = decision.verdict() == Verdict.CONFIRM;
             return held.hold(replays, record.build(), tool, arguments, byRule ? decision.ruleId() : "",
                     byRule ? decision.reason() : "tool '" + tool.qualifiedName() + "' requires a human to confirm each"
-                            + " call", deadlineNanos);
+                            + " call", byRule && decision.selfConfirm(), deadlineNanos);
         }
         if (remaining(tool, deadlineNanos).compareTo(MIN_TIMEOUT) < 0) {
             throw log.refuse(record.build(), CallStatus.TIMEOUT, tooLate(callId));

@@ -270,6 +270,43 @@ class PolicyEnforcementTest implements TestPropertyProvider {
     }
 
     @Test
+    void aSelfConfirmRule_letsTheCallingKeyConfirmItsOwnCall_otherRulesDoNot() throws IOException {
+        writePolicy(fx.tenant, """
+                rules:
+                  - id: refunds-the-user-approves-in-the-app
+                    effect: allow
+                    tools: [desk.refund]
+                    agents: [app-*]
+                    confirm: true
+                    self_confirm: true
+                  - id: cases
+                    effect: allow
+                    tools: [desk.create_case]
+                    agents: [app-*]
+                    confirm: true
+                """);
+        assertThat(reload().getRejectedList()).isEmpty();
+        ToolServiceGrpc.ToolServiceBlockingStub app = Clients.tools(channel, fx.admin().createApiKey(
+                CreateApiKeyRequest.newBuilder().setTenant(fx.tenant).setAgentId("app-1").addScopes("tools:call")
+                        .addScopes("tools:confirm").build()).getApiKey());
+
+        ExecuteToolResponse held = app.executeTool(dev.toolgate.proto.v1.ExecuteToolRequest.newBuilder()
+                .setTool("desk.refund").setCallId("self-1").setArgumentsJson("{\"order_id\":\"o\",\"amount\":5}").build());
+        assertThat(held.getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        var confirmed = app.confirmToolCall(dev.toolgate.proto.v1.ConfirmToolCallRequest.newBuilder()
+                .setCallId("self-1").setApprove(true).build());
+        assertThat(confirmed.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+
+        app.executeTool(dev.toolgate.proto.v1.ExecuteToolRequest.newBuilder().setTool("desk.create_case")
+                .setCallId("self-2").setArgumentsJson("{\"customer_id\":\"c\",\"summary\":\"s\",\"priority\":\"low\"}")
+                .build());
+        StatusRuntimeException own = catchThrowableOfType(StatusRuntimeException.class, () -> app.confirmToolCall(
+                dev.toolgate.proto.v1.ConfirmToolCallRequest.newBuilder().setCallId("self-2").setApprove(true).build()));
+        assertThat(own.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(upstream.exchanges()).hasSize(1);
+    }
+
+    @Test
     void aTenantsPolicy_neverAppliesToAnotherTenant() throws IOException {
         TenantFixture other = TenantFixture.create(channel, upstream.baseUrl());
         other.createCaseTool("/cases", 5000);
