@@ -100,7 +100,7 @@ public final class IntegrationGuard {
                 throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, circuitOpen(callId).getMessage());
             }
             long start = System.nanoTime();
-            Duration left = Duration.ofNanos(deadline - start);
+            Duration left = attempt == 1 ? timeout : Duration.ofNanos(deadline - start);
             Optional<Duration> wait;
             try {
                 UpstreamResponse r = call.send(left);
