@@ -78,6 +78,11 @@ public final class AsyncFinishCallRecorder implements CallRecorder, AutoCloseabl
         return store.findExecuted(tenantId, callId);
     }
 
+    @Override
+    public boolean resume(String tenantId, String callId) {
+        return store.resume(tenantId, callId);
+    }
+
     private static String key(String tenantId, String callId) {
         return tenantId + '\u0000' + callId;
     }

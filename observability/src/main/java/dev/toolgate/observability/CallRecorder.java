@@ -42,4 +42,13 @@ public interface CallRecorder {
      * @throws CallRecordException when the store fails
      */
     java.util.Optional<StoredCall> findExecuted(String tenantId, String callId);
+
+    /**
+     * Moves a call held for confirmation to {@code RUNNING}, once: the lock a confirmed call is
+     * sent under.
+     *
+     * @return false when it is no longer held (another request resumed or closed it)
+     * @throws CallRecordException when the store fails
+     */
+    boolean resume(String tenantId, String callId);
 }

@@ -35,6 +35,10 @@ public final class JdbcCallRecorder implements CallRecorder {
             call_id, status, tool_name, tool_version, arguments_digest, upstream_status, is_error, result,
             result_truncated, error, started_at, finished_at, agent_id, session_id""";
 
+    private static final String RESUME = """
+            UPDATE tool_calls SET status = 'RUNNING'
+            WHERE tenant_id = ? AND execution_key = ? AND status = 'PENDING_CONFIRMATION'""";
+
     private static final String FIND = "SELECT " + STORED_CALL_COLUMNS
             + " FROM tool_calls WHERE tenant_id = ? AND execution_key = ?";
 
@@ -206,6 +210,17 @@ public final class JdbcCallRecorder implements CallRecorder {
             }
         } catch (SQLException e) {
             throw new CallRecordException("could not read call " + callId + " of tenant " + tenantId, e);
+        }
+    }
+
+    @Override
+    public boolean resume(String tenantId, String callId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RESUME)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, callId);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new CallRecordException("could not resume call " + callId + " of tenant " + tenantId, e);
         }
     }
 

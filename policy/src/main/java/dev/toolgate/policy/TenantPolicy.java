@@ -115,8 +115,9 @@ public final class TenantPolicy {
                 try {
                     matched = rule.when().get().test(facts);
                 } catch (Condition.EvaluationFailure e) {
-                    // fail closed: a deny whose condition cannot be evaluated denies; such an allow does not allow
-                    matched = rule.effect() == Rule.Effect.DENY;
+                    // fail closed: a deny whose condition cannot be evaluated denies, a confirm rule asks for a
+                    // human, and a plain allow does not allow
+                    matched = rule.effect() == Rule.Effect.DENY || rule.confirm();
                     failure = e.getMessage();
                 }
             }

@@ -391,16 +391,17 @@ public class CatalogWriter {
     }
 
     /**
-     * Replaces an integration's settings JSON (e.g. its resilience overrides) after {@code change}
-     * maps the current settings to the new ones.
+     * Replaces an integration's settings JSON (e.g. its resilience overrides) with what
+     * {@code change} makes of the integration; {@code change} may refuse by throwing.
      */
-    public IntegrationEntity updateSettings(String tenant, String name, java.util.function.UnaryOperator<String> change) {
+    public IntegrationEntity updateSettings(String tenant, String name,
+            java.util.function.Function<IntegrationEntity, String> change) {
         IntegrationEntity saved = tx.executeWrite(status -> {
             requireTenant(tenant);
             IntegrationEntity e = existingIntegration(tenant, name);
             IntegrationEntity updated = integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(),
                     e.baseUrl(), e.authKind(), e.authSecret(), e.description(), e.createdAt(), clock.instant(),
-                    e.securitySchemes(), e.source(), change.apply(e.settings())));
+                    e.securitySchemes(), e.source(), change.apply(e)));
             revisions.bump(tenant);
             return updated;
         });

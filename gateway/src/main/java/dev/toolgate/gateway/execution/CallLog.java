@@ -72,6 +72,17 @@ final class CallLog {
         }
     }
 
+    /** Moves a held call to RUNNING, once; false when it is no longer held. */
+    boolean resume(String tenantId, String callId) {
+        try {
+            return recorder.resume(tenantId, callId);
+        } catch (CallRecordException e) {
+            LOG.error("held call {} of tenant {} cannot be resumed", callId, tenantId, e);
+            throw GatewayException.unavailable("CALL_RECORD_UNAVAILABLE", "the gateway cannot record calls right now;"
+                    + " nothing was executed, confirm again later", Map.of("call_id", callId));
+        }
+    }
+
     /** Records a repeated call id that was answered with its first execution's outcome. */
     void replayed(CallRecord call) {
         refuse(call, CallStatus.DUPLICATE_CALL_ID, GatewayException.alreadyExists("REPLAYED",

@@ -6,6 +6,7 @@ import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallStatus;
 import dev.toolgate.observability.StoredCall;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -22,18 +23,22 @@ final class CallReplays {
     private static final long FIRST_PAUSE_NANOS = Duration.ofMillis(5).toNanos();
     private static final long MAX_PAUSE_NANOS = Duration.ofMillis(200).toNanos();
     private static final int MAX_START_ATTEMPTS = 5;
+    /** Longer than any tool timeout (5 min) and retries: a RUNNING row this old lost its gateway. */
+    static final Duration ABANDONED_AFTER = Duration.ofMinutes(6);
 
     private final CallLog log;
     private final PendingAnswers pending;
+    private final Clock clock;
 
     /** How a repeated call id whose first request is held for confirmation is answered. */
     interface PendingAnswers {
         CallResult answer(StoredCall first, String tenantId);
     }
 
-    CallReplays(CallLog log, PendingAnswers pending) {
+    CallReplays(CallLog log, PendingAnswers pending, Clock clock) {
         this.log = requireNonNull(log, "log");
         this.pending = requireNonNull(pending, "pending");
+        this.clock = requireNonNull(clock, "clock");
     }
 
     /**
@@ -62,10 +67,11 @@ final class CallReplays {
             }
             StoredCall s = first.get();
             if (!sameCall(s, started)) {
+                String what = !s.agentId().equals(started.agentId()) ? "another call"
+                        : s.toolName().equals(started.toolName()) ? "other arguments" : "tool '" + s.toolName() + "'";
                 throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.alreadyExists(
-                        "CALL_ID_REUSED", "call_id '" + started.callId() + "' was already used for "
-                                + (s.toolName().equals(started.toolName()) ? "other arguments" : "tool '"
-                                + s.toolName() + "'") + "; it is not executed again — send a new call_id for a new call"));
+                        "CALL_ID_REUSED", "call_id '" + started.callId() + "' was already used for " + what
+                                + "; it is not executed again — send a new call_id for a new call"));
             }
             if (s.pending()) {
                 log.replayed(started);
@@ -74,6 +80,12 @@ final class CallReplays {
             if (!s.running()) {
                 log.replayed(started);
                 return Optional.of(replay(s));
+            }
+            if (s.startedAt().isBefore(clock.instant().minus(ABANDONED_AFTER))) {
+                throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.aborted("CALL_OUTCOME_UNKNOWN",
+                        "call_id '" + started.callId() + "' started at " + s.startedAt() + " and its gateway stopped before"
+                                + " recording an outcome; it may or may not have run upstream, and it is not run again"
+                                + " — check, then use a new call_id"));
             }
             if (System.nanoTime() >= waitUntil) {
                 throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.aborted("CALL_IN_PROGRESS",
@@ -85,9 +97,9 @@ final class CallReplays {
         }
     }
 
-    /** Same tool and same canonical arguments; rows from before digests existed match by tool. */
+    /** Same agent, same tool and same canonical arguments; rows from before digests existed match by tool. */
     private static boolean sameCall(StoredCall s, CallRecord started) {
-        return s.toolName().equals(started.toolName())
+        return s.agentId().equals(started.agentId()) && s.toolName().equals(started.toolName())
                 && (s.argumentsDigest().isEmpty() || s.argumentsDigest().equals(started.argumentsDigest()));
     }
 

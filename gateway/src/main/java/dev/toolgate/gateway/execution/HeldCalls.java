@@ -93,9 +93,24 @@ public class HeldCalls {
 
     /** A repeated call id whose first request is still held: the same pending answer. */
     CallResult pendingAnswer(StoredCall s, String tenantId) {
-        Confirmation c = store.find(tenantId, s.callId()).orElseThrow(() -> GatewayException.aborted(
+        Confirmation c = current(tenantId, s.callId()).orElseThrow(() -> GatewayException.aborted(
                 "CALL_IN_PROGRESS", "call_id '" + s.callId() + "' is being held for confirmation; send it again"));
+        if (c.state() == Confirmation.State.EXPIRED) {
+            throw GatewayException.failedPrecondition("CONFIRMATION_EXPIRED", "call_id '" + s.callId() + "' waited for"
+                    + " a human's confirmation until " + c.expiresAt() + " and expired unanswered; it was not executed —"
+                    + " call again with a new call_id", Map.of("call_id", s.callId(), "replayed", "true"));
+        }
         return pendingResult(c, s.startedAt()).replay();
+    }
+
+    /** The confirmation as it stands, a pending one past its expiry marked expired (and its call closed). */
+    private Optional<Confirmation> current(String tenantId, String callId) {
+        Optional<Confirmation> c = store.find(tenantId, callId);
+        if (c.isPresent() && c.get().state() == Confirmation.State.PENDING && c.get().expiredAt(clock.instant())) {
+            expire(c.get(), clock.instant());
+            return store.find(tenantId, callId);
+        }
+        return c;
     }
 
     private static CallResult pendingResult(Confirmation c, Instant startedAt) {
@@ -110,10 +125,11 @@ public class HeldCalls {
                     + " 'tools:confirm' scope");
         }
         requireCallId(callId);
+        Optional<Confirmation> confirmation = current(principal.tenantId(), callId);
         Optional<StoredCall> call = log.findExecuted(principal.tenantId(), callId);
-        Optional<Confirmation> confirmation = store.find(principal.tenantId(), callId);
-        if (call.isEmpty()) {
-            throw notFound(callId);
+        boolean everyAgent = principal.hasScope(Scopes.TOOLS_CONFIRM) || principal.hasScope(Scopes.ADMIN);
+        if (call.isEmpty() || !everyAgent && !call.get().agentId().equals(principal.agentId())) {
+            throw notFound(callId); // an agent sees its own calls; a human with tools:confirm or admin sees all
         }
         return new CallView(call.get(), confirmation);
     }
@@ -137,7 +153,8 @@ public class HeldCalls {
             throw GatewayException.invalidArgument("reason", "reason is longer than 2000 chars");
         }
         Confirmation c = store.find(principal.tenantId(), callId).orElseThrow(() -> notFound(callId));
-        if (c.keyId().equals(principal.keyId()) && !c.selfConfirm()) {
+        boolean sameAgent = c.keyId().equals(principal.keyId()) || c.agentId().equals(principal.agentId());
+        if (sameAgent && !c.selfConfirm()) {
             throw GatewayException.permissionDenied("SELF_CONFIRMATION", "the key that made a call cannot confirm it"
                     + " (unless the policy rule says self_confirm: true); a human approves it through another key with"
                     + " the 'tools:confirm' scope");
@@ -160,6 +177,9 @@ public class HeldCalls {
             }
         }
         if (c.state() == wanted) {
+            if (approve && log.findExecuted(c.tenantId(), callId).filter(StoredCall::pending).isPresent()) {
+                return execute(c, clientDeadline, startNanos); // approved earlier but never sent: send it now, once
+            }
             return view(c); // the same decision again: the call as it stands
         }
         if (c.state() == Confirmation.State.EXPIRED) {
@@ -203,22 +223,30 @@ public class HeldCalls {
             log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
             throw e;
         }
-        Duration timeout = clientDeadline.map(d -> d.minus(guards.config().deadlineMargin()))
-                .filter(d -> d.compareTo(tool.timeout()) < 0).orElse(tool.timeout());
-        IntegrationGuard guard = guards.of(tool.integration());
-        IntegrationGuard.Permit permit;
-        try {
-            permit = guard.admit(c.callId());
-        } catch (GatewayException e) {
-            // approved but not sent (circuit open, bulkhead full): the row says so
-            log.finish(started, CallRecord.Outcome.failed(CallStatus.UPSTREAM_UNAVAILABLE, e.getMessage()));
-            return view(c);
+        Duration timeout = tool.timeout();
+        if (clientDeadline.isPresent()) {
+            Duration left = clientDeadline.get().minus(Duration.ofNanos(System.nanoTime() - startNanos))
+                    .minus(guards.config().deadlineMargin());
+            timeout = left.compareTo(timeout) < 0 ? left : timeout;
         }
-        try (permit) {
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
+            throw GatewayException.deadlineExceeded("DEADLINE_TOO_SHORT", "the approval's deadline leaves no time to"
+                    + " run the call; it stays approved and is sent when you confirm again",
+                    Map.of("call_id", c.callId()));
+        }
+        IntegrationGuard guard = guards.of(tool.integration());
+        // a refusal here (circuit open, bulkhead full) leaves the call approved and held: confirming again sends it
+        try (IntegrationGuard.Permit permit = guard.admit(c.callId())) {
+            if (!log.resume(c.tenantId(), c.callId())) {
+                return view(c); // another request is sending it, or it was closed
+            }
             boolean safe = guard.retriable(tool.annotations().readOnly(), tool.annotations().idempotent());
-            UpstreamSend.send(log, tool, guard.guard(prepared, safe, c.callId()), started, timeout, startNanos);
+            UpstreamSend.send(log, tool, guard.guard(prepared, safe, c.callId(), permit), started, timeout, startNanos);
         } catch (GatewayException e) {
-            // the call ran and failed; its row says how, and so does the view
+            if (log.findExecuted(c.tenantId(), c.callId()).filter(StoredCall::pending).isPresent()) {
+                throw e; // not sent: say why; the approval stands
+            }
+            // sent and failed: its row says how, and so does the view
         }
         return view(c);
     }

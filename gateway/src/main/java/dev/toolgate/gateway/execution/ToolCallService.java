@@ -77,7 +77,7 @@ public class ToolCallService {
         this.held = requireNonNull(held, "held");
         this.sessions = requireNonNull(sessions, "sessions");
         this.guards = requireNonNull(guards, "guards");
-        this.replays = new CallReplays(log, held::pendingAnswer);
+        this.replays = new CallReplays(log, held::pendingAnswer, clock);
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -123,9 +123,7 @@ public class ToolCallService {
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
 
         JsonNode arguments = parseAndValidate(principal, tool, command, startedAt, record);
-        if (!command.callId().isEmpty()) {
-            record.argumentsDigest(Digests.canonicalJsonSha256(arguments)); // only a client's id can repeat
-        }
+        record.argumentsDigest(Digests.canonicalJsonSha256(arguments)); // a repeated call id must name the same call
         Decision decision = policy.decide(policyRequest(principal, tool, arguments, command, startedAt));
         record.policy(mark(decision));
         enforce(decision, tool, record, callId);
@@ -160,7 +158,7 @@ public class ToolCallService {
                 throw tooLate(callId);
             }
             boolean safe = guard.retriable(tool.annotations().readOnly(), tool.annotations().idempotent());
-            return UpstreamSend.send(log, tool, guard.guard(prepared, safe, started.callId()), started, timeout,
+            return UpstreamSend.send(log, tool, guard.guard(prepared, safe, started.callId(), permit), started, timeout,
                     startNanos);
         }
     }
@@ -220,7 +218,7 @@ public class ToolCallService {
                         a.requiresConfirmation()))
                 .arguments(arguments)
                 .session(session)
-                .history(() -> sessions.history(principal.tenantId(), session)) // queried only if a condition reads it
+                .history(() -> sessions.history(principal.tenantId(), session, command.callId())) // only if read
                 .time(at)
                 .build();
     }

@@ -50,6 +50,7 @@ import dev.toolgate.proto.v1.SqlToolSpec;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.resilience.ResilienceOverrides;
 import dev.toolgate.proto.v1.IntegrationResilience;
+import dev.toolgate.proto.v1.SetIntegrationResilienceRequest;
 import io.grpc.stub.StreamObserver;
 import dev.toolgate.policy.PolicyEngine;
 import jakarta.inject.Singleton;
@@ -203,14 +204,22 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
     }
 
     @Override
-    public void setIntegrationResilience(IntegrationResilience request, StreamObserver<IntegrationResilience> response) {
+    public void setIntegrationResilience(SetIntegrationResilienceRequest wrapper,
+            StreamObserver<IntegrationResilience> response) {
+        IntegrationResilience request = wrapper.getResilience();
         String tenant = tenant(request.getTenant());
         ResilienceOverrides overrides = new ResilienceOverrides(request.getMaxAttempts(), request.getMaxConcurrent(),
                 request.getFailureRateThreshold(), request.hasOpenDuration()
                         ? ProtoMapper.duration(request.getOpenDuration()) : Duration.ZERO,
                 request.getIdempotencyKeyHeader());
         Identifiers.requireNoViolations(overrides.check());
-        IntegrationEntity saved = catalog.updateSettings(tenant, request.getIntegration(), overrides::into);
+        IntegrationEntity saved = catalog.updateSettings(tenant, request.getIntegration(), e -> {
+            if (!overrides.idempotencyKeyHeader().isEmpty() && !IntegrationEntity.KIND_HTTP.equals(e.kind())) {
+                throw GatewayException.invalidArgument("idempotency_key_header", "integration '" + e.name() + "' is of"
+                        + " kind '" + e.kind() + "': only HTTP requests carry an idempotency key");
+            }
+            return overrides.into(e.settings());
+        });
         ResilienceOverrides stored = ResilienceOverrides.fromSettings(saved.settings());
         reply(response, IntegrationResilience.newBuilder().setTenant(tenant).setIntegration(saved.name())
                 .setMaxAttempts(stored.maxAttempts()).setMaxConcurrent(stored.maxConcurrent())

@@ -44,29 +44,47 @@ public final class IntegrationGuard {
                 config.maxBackoff());
     }
 
-    /** A call's place in the bulkhead; close it when the call is done. */
-    public interface Permit extends AutoCloseable {
+    /**
+     * A call's place in the bulkhead and the circuit's permission for its first try; close it
+     * when the call is done (an unused permission is handed back). Not thread-safe: one call.
+     */
+    public final class Permit implements AutoCloseable {
+        private boolean firstTryPermitted = true;
+
+        private boolean takeFirstTry() {
+            boolean had = firstTryPermitted;
+            firstTryPermitted = false;
+            return had;
+        }
+
         @Override
-        void close();
+        public void close() {
+            if (firstTryPermitted) {
+                firstTryPermitted = false;
+                circuit.releasePermission();
+            }
+            bulkhead.onComplete();
+        }
     }
 
     /**
-     * Admits a call: a place in the bulkhead, and a circuit that is not open.
+     * Admits a call: the circuit lets it through (an open circuit turns half-open once its time
+     * is up) and the bulkhead has room.
      *
      * @throws GatewayException UNAVAILABLE ({@code CIRCUIT_OPEN}, {@code BULKHEAD_FULL}) with a message a
      *         model can act on; nothing was sent
      */
     public Permit admit(String callId) {
-        if (!circuit.tryAcquirePermission()) { // also moves an open circuit to half-open once its time is up
+        if (!circuit.tryAcquirePermission()) {
             throw circuitOpen(callId);
         }
-        circuit.releasePermission(); // each try takes its own permission
         if (!bulkhead.tryAcquirePermission()) {
+            circuit.releasePermission();
             throw GatewayException.unavailable("BULKHEAD_FULL", "integration '" + integration + "' already has "
                     + config.maxConcurrent() + " calls in flight, the most it may; nothing was sent — retry in a moment",
                     Map.of("call_id", callId, "integration", integration));
         }
-        return bulkhead::onComplete;
+        return new Permit();
     }
 
     /** The circuit's state, for errors and metrics. */
@@ -89,14 +107,15 @@ public final class IntegrationGuard {
      *
      * @param safe the tool is read-only or idempotent
      */
-    public PreparedCall guard(PreparedCall call, boolean safe, String callId) {
-        return timeout -> send(call, safe, timeout, callId);
+    public PreparedCall guard(PreparedCall call, boolean safe, String callId, Permit permit) {
+        return timeout -> send(call, safe, timeout, callId, permit);
     }
 
-    private UpstreamResponse send(PreparedCall call, boolean safe, Duration timeout, String callId) {
+    private UpstreamResponse send(PreparedCall call, boolean safe, Duration timeout, String callId, Permit permit) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int attempt = 1; ; attempt++) {
-            if (!circuit.tryAcquirePermission()) {
+            boolean permitted = attempt == 1 && permit.takeFirstTry() || circuit.tryAcquirePermission();
+            if (!permitted) {
                 throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, circuitOpen(callId).getMessage());
             }
             long start = System.nanoTime();
@@ -118,9 +137,13 @@ public final class IntegrationGuard {
                     return r; // no time for another try: the caller gets this answer
                 }
             } catch (UpstreamFailure f) {
-                circuit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, f);
-                // no retry once the caller has gone (its cancellation interrupts this thread)
-                boolean retryable = f.kind() == UpstreamFailure.Kind.UNAVAILABLE && !Thread.currentThread().isInterrupted();
+                boolean cancelled = Thread.currentThread().isInterrupted(); // the caller went away
+                if (cancelled) {
+                    circuit.releasePermission(); // says nothing about the upstream's health
+                } else {
+                    circuit.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, f);
+                }
+                boolean retryable = f.kind() == UpstreamFailure.Kind.UNAVAILABLE && !cancelled;
                 if (!safe || !retryable || attempt >= config.maxAttempts()) {
                     throw f;
                 }
@@ -128,6 +151,9 @@ public final class IntegrationGuard {
                 if (!fits(wait.get(), deadline)) {
                     throw f;
                 }
+            } catch (RuntimeException e) {
+                circuit.releasePermission(); // a fault of ours, not the upstream's: no permission may leak
+                throw e;
             }
             sleep(wait.get());
         }

@@ -61,6 +61,7 @@ public class IntegrationGuards {
                 .maxWaitDuration(Duration.ZERO).build();
         String name = "integration-" + integration.id();
         return new IntegrationGuard(integration.name(), CircuitBreaker.of(name, circuitConfig),
-                Bulkhead.of(name, bulkheadConfig), c, !overrides.idempotencyKeyHeader().isEmpty());
+                Bulkhead.of(name, bulkheadConfig), c, !overrides.idempotencyKeyHeader().isEmpty()
+                        && IntegrationEntity.KIND_HTTP.equals(integration.kind())); // only HTTP requests carry the key
     }
 }

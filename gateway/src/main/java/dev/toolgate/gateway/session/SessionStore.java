@@ -29,7 +29,7 @@ public class SessionStore {
     private static final Logger LOG = LoggerFactory.getLogger(SessionStore.class);
     private static final String HISTORY = """
             SELECT tool_name, count(*) FROM tool_calls
-            WHERE tenant_id = ? AND session_id = ? AND execution_key IS NOT NULL
+            WHERE tenant_id = ? AND session_id = ? AND execution_key IS NOT NULL AND call_id <> ?
             GROUP BY tool_name""";
     private static final String CALLS = "SELECT " + JdbcCallRecorder.STORED_CALL_COLUMNS + """
              FROM tool_calls WHERE tenant_id = ? AND session_id = ? AND (? = '' OR agent_id = ?)
@@ -41,11 +41,15 @@ public class SessionStore {
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
     }
 
-    /** The session's calls so far that executed or are held, counted by tool. */
-    public SessionHistory history(String tenantId, String sessionId) {
+    /**
+     * The session's calls so far that executed or are held, counted by tool — without the call
+     * being decided (a client repeating its call id is not counted against itself).
+     */
+    public SessionHistory history(String tenantId, String sessionId, String callId) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(HISTORY)) {
             ps.setString(1, tenantId);
             ps.setString(2, sessionId);
+            ps.setString(3, callId);
             Map<String, Long> counts = new LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

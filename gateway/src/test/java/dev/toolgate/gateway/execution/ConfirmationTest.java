@@ -63,7 +63,8 @@ class ConfirmationTest implements TestPropertyProvider {
 
     @BeforeEach
     void setUp() throws IOException {
-        upstream = TestUpstream.start().route("/refunds", r -> Reply.json(200, "{\"refunded\":250}"));
+        upstream = TestUpstream.start().route("/refunds", r -> Reply.json(200, "{\"refunded\":250}"))
+                .route("/slow", r -> new Reply(200, "application/json", "{}", 1_500));
         fx = TenantFixture.create(channel, upstream.baseUrl());
         fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
                 .setName("refund").setDescription("Refund an order to the customer's card").setMethod("POST")
@@ -73,6 +74,10 @@ class ConfirmationTest implements TestPropertyProvider {
                          "required":["order_id","amount"],"additionalProperties":false}""")
                 .setAnnotations(ToolAnnotations.newBuilder().setRequiresConfirmation(true).setDestructive(true))
                 .build());
+        fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
+                .setName("report").setDescription("A slow report").setMethod("GET").setPath("/slow")
+                .setInputSchemaJson("{\"type\":\"object\"}")
+                .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true)).build());
         agent = Clients.tools(channel, fx.agentKey);
         approver = Clients.tools(channel, key(fx, "finance-lead", "tools:confirm"));
     }
@@ -141,6 +146,64 @@ class ConfirmationTest implements TestPropertyProvider {
         assertThat(Clients.errorInfo(e).getReason()).isEqualTo("CONFIRMATION_EXPIRED");
         assertThat(agent.getToolCall(get("refund-3")).getConfirmation().getState()).isEqualTo("EXPIRED");
         assertThat(upstream.exchanges()).isEmpty();
+    }
+
+    @Test
+    void anUnansweredHoldShowsAsExpiredWithoutAnyoneDeciding() throws InterruptedException {
+        refund("refund-7");
+        Thread.sleep(2_200);
+
+        ToolCall seen = agent.getToolCall(get("refund-7"));
+        StatusRuntimeException again = catchThrowableOfType(StatusRuntimeException.class, () -> refund("refund-7"));
+
+        assertThat(seen.getConfirmation().getState()).isEqualTo("EXPIRED");
+        assertThat(seen.getStatus()).isEqualTo(CallStatus.CALL_STATUS_DENIED);
+        assertThat(again.getStatus().getCode()).isIn(Status.Code.FAILED_PRECONDITION, Status.Code.PERMISSION_DENIED);
+        assertThat(upstream.exchanges()).isEmpty();
+    }
+
+    @Test
+    void anotherKeyOfTheSameAgentCannotApprove_andOtherAgentsCannotReadTheCall() {
+        refund("refund-8");
+        String sameAgentKey = fx.admin().createApiKey(CreateApiKeyRequest.newBuilder().setTenant(fx.tenant)
+                .setAgentId("agent-1").addScopes("tools:call").addScopes("tools:confirm").build()).getApiKey();
+        ToolServiceGrpc.ToolServiceBlockingStub otherAgent = Clients.tools(channel, key(fx, "agent-9", "tools:call"));
+
+        StatusRuntimeException self = catchThrowableOfType(StatusRuntimeException.class,
+                () -> Clients.tools(channel, sameAgentKey).confirmToolCall(decision("refund-8", true, "")));
+        StatusRuntimeException peek = catchThrowableOfType(StatusRuntimeException.class,
+                () -> otherAgent.getToolCall(get("refund-8")));
+
+        assertThat(Clients.errorInfo(self).getReason()).isEqualTo("SELF_CONFIRMATION");
+        assertThat(peek.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(approver.getToolCall(get("refund-8")).getStatus())
+                .isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+    }
+
+    @Test
+    void anApprovalTheBulkheadRefusesStaysApproved_andConfirmingAgainSendsItOnce() throws Exception {
+        fx.admin().setIntegrationResilience(dev.toolgate.proto.v1.SetIntegrationResilienceRequest.newBuilder()
+                .setResilience(dev.toolgate.proto.v1.IntegrationResilience.newBuilder().setTenant(fx.tenant)
+                        .setIntegration("desk").setMaxConcurrent(1)).build());
+        refund("refund-9");
+        var busy = java.util.concurrent.CompletableFuture.runAsync(() -> agent.executeTool(ExecuteToolRequest
+                .newBuilder().setTool("desk.report").setArgumentsJson("{}").build()),
+                java.util.concurrent.Executors.newSingleThreadExecutor());
+        dev.toolgate.gateway.support.Eventually.within(java.time.Duration.ofSeconds(2),
+                () -> assertThat(upstream.exchangesTo("/slow")).hasSize(1));
+
+        StatusRuntimeException full = catchThrowableOfType(StatusRuntimeException.class,
+                () -> approver.confirmToolCall(decision("refund-9", true, "ok")));
+        assertThat(Clients.errorInfo(full).getReason()).isEqualTo("BULKHEAD_FULL");
+        assertThat(agent.getToolCall(get("refund-9")).getConfirmation().getState()).isEqualTo("APPROVED");
+        busy.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        ToolCall sent = approver.confirmToolCall(decision("refund-9", true, "ok"));
+        ToolCall again = approver.confirmToolCall(decision("refund-9", true, "ok"));
+
+        assertThat(sent.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(again.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(upstream.exchangesTo("/refunds")).hasSize(1);
     }
 
     @Test

@@ -146,6 +146,25 @@ class ExactlyOnceTest {
     }
 
     @Test
+    void anotherAgentReusingACallId_andAGeneratedIdSentWithOtherArguments_areRefused() {
+        ExecuteToolResponse first = tools.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case")
+                .setArgumentsJson(CASE).build()); // the gateway picks the id
+        ToolServiceGrpc.ToolServiceBlockingStub other = Clients.tools(channel, fx.admin().createApiKey(
+                dev.toolgate.proto.v1.CreateApiKeyRequest.newBuilder().setTenant(fx.tenant).setAgentId("agent-2")
+                        .addScopes("tools:call").build()).getApiKey());
+
+        StatusRuntimeException otherAgent = catchThrowableOfType(StatusRuntimeException.class,
+                () -> other.executeTool(request(first.getCallId(), CASE)));
+        StatusRuntimeException otherArgs = catchThrowableOfType(StatusRuntimeException.class,
+                () -> tools.executeTool(request(first.getCallId(), CASE.replace("high", "low"))));
+
+        assertThat(Clients.errorInfo(otherAgent).getReason()).isEqualTo("CALL_ID_REUSED");
+        assertThat(otherAgent.getStatus().getDescription()).doesNotContain("C-1");
+        assertThat(Clients.errorInfo(otherArgs).getReason()).isEqualTo("CALL_ID_REUSED");
+        assertThat(upstream.exchangesTo("/cases")).hasSize(1);
+    }
+
+    @Test
     void aFirstExecutionThatTimedOutIsReplayedAsTheSameErrorWithoutCallingAgain() {
         fx.createCaseTool("/slow", 300);
 

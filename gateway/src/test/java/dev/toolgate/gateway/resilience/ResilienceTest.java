@@ -121,8 +121,8 @@ class ResilienceTest implements TestPropertyProvider {
 
     @Test
     void anUpstreamThatDeduplicatesByIdempotencyKey_letsTheGatewayRetryAPost() {
-        admin.setIntegrationResilience(IntegrationResilience.newBuilder().setTenant(fx.tenant).setIntegration("desk")
-                .setIdempotencyKeyHeader("Idempotency-Key").build());
+        admin.setIntegrationResilience(wrap(IntegrationResilience.newBuilder().setTenant(fx.tenant).setIntegration("desk")
+                .setIdempotencyKeyHeader("Idempotency-Key")));
 
         ExecuteToolResponse write = agent.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.write_flaky")
                 .setCallId("pay-1").setArgumentsJson("{}").build());
@@ -134,22 +134,22 @@ class ResilienceTest implements TestPropertyProvider {
 
     @Test
     void anIntegrationsOwnSettingsOverrideTheDefaults_andBadOnesAreRefused() {
-        IntegrationResilience set = admin.setIntegrationResilience(IntegrationResilience.newBuilder()
-                .setTenant(fx.tenant).setIntegration("desk").setMaxAttempts(1).build());
+        IntegrationResilience set = admin.setIntegrationResilience(wrap(IntegrationResilience.newBuilder()
+                .setTenant(fx.tenant).setIntegration("desk").setMaxAttempts(1)));
         assertThat(set.getMaxAttempts()).isEqualTo(1);
 
         assertThat(call(agent, "desk.read_flaky").getUpstreamStatus()).isEqualTo(503);
         assertThat(upstream.exchangesTo("/flaky")).hasSize(1); // no retries for this integration now
 
         StatusRuntimeException bad = catchThrowableOfType(StatusRuntimeException.class, () ->
-                admin.setIntegrationResilience(IntegrationResilience.newBuilder().setTenant(fx.tenant)
-                        .setIntegration("desk").setIdempotencyKeyHeader("Authorization").setMaxConcurrent(-1).build()));
+                admin.setIntegrationResilience(wrap(IntegrationResilience.newBuilder().setTenant(fx.tenant)
+                        .setIntegration("desk").setIdempotencyKeyHeader("Authorization").setMaxConcurrent(-1))));
         assertThat(bad.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(Clients.violations(bad)).extracting(v -> v.getField())
                 .containsExactlyInAnyOrder("max_concurrent", "idempotency_key_header");
         StatusRuntimeException missing = catchThrowableOfType(StatusRuntimeException.class, () ->
-                admin.setIntegrationResilience(IntegrationResilience.newBuilder().setTenant(fx.tenant)
-                        .setIntegration("nope").build()));
+                admin.setIntegrationResilience(wrap(IntegrationResilience.newBuilder().setTenant(fx.tenant)
+                        .setIntegration("nope"))));
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     }
 
@@ -269,6 +269,10 @@ class ResilienceTest implements TestPropertyProvider {
                 .setInputSchemaJson(SCHEMA)
                 .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(readOnly).setIdempotent(idempotent))
                 .build());
+    }
+
+    private static dev.toolgate.proto.v1.SetIntegrationResilienceRequest wrap(IntegrationResilience.Builder r) {
+        return dev.toolgate.proto.v1.SetIntegrationResilienceRequest.newBuilder().setResilience(r).build();
     }
 
     private static ExecuteToolRequest request(String tool) {
