@@ -35,9 +35,10 @@ public record Explanation(Decision decision, List<Step> steps) {
             boolean result = rule.when().get().test(facts);
             return new Step(rule, result, "condition `" + rule.when().get() + "` is " + result);
         } catch (Condition.EvaluationFailure e) {
-            boolean applies = rule.effect() == Rule.Effect.DENY;
+            boolean applies = rule.effect() == Rule.Effect.DENY || rule.confirm();
             return new Step(rule, applies, "condition `" + rule.when().get() + "` failed: " + e.getMessage()
-                    + (applies ? " (a deny that cannot be evaluated applies)" : " (an allow that cannot be evaluated does not)"));
+                    + (applies ? " (a deny or confirm rule that cannot be evaluated applies: fail closed)"
+                            : " (an allow that cannot be evaluated does not)"));
         }
     }
 

@@ -99,6 +99,7 @@ public final class TenantPolicy {
         ConditionFacts facts = null;
         Rule allow = null;
         Rule confirm = null;
+        boolean confirmFailed = false;
         for (Rule rule : candidates) {
             if (!rule.scopesHeldBy(request.scopes())) {
                 continue;
@@ -129,6 +130,7 @@ public final class TenantPolicy {
             }
             if (rule.confirm()) {
                 confirm = rule;
+                confirmFailed = failure != null;
             } else if (allow == null) {
                 allow = rule;
             }
@@ -136,7 +138,7 @@ public final class TenantPolicy {
         if (confirm != null) {
             return Decision.confirm(confirm.id(), confirm.reason().isEmpty()
                     ? "policy rule '" + confirm.id() + "' requires a human to confirm this call" : confirm.reason(), version,
-                    confirm.selfConfirm());
+                    confirm.selfConfirm() && !confirmFailed); // a rule that could not be evaluated grants nothing
         }
         if (allow != null) {
             return Decision.allow(allow.id(), version);

@@ -98,15 +98,17 @@ class TenantPolicyTest {
     }
 
     @Test
-    void denyWhoseConditionCannotBeEvaluated_denies_allowSoDoesNotAllow() {
+    void denyWhoseConditionCannotBeEvaluated_denies_confirmSoAsksAHuman() {
         // finance-never-over-1000 reads args.amount, which is missing: fail closed
         Decision d = POLICY.decide(call("finance-bot", "billing.refund", "{}"));
         assertThat(d.verdict()).isEqualTo(Verdict.DENY);
         assertThat(d.ruleId()).isEqualTo("finance-never-over-1000");
         assertThat(d.reason()).contains("could not be evaluated");
-        // big-refunds cannot be evaluated either; refunds (no condition) still allows support-bot
-        assertThat(POLICY.decide(call("support-bot", "billing.refund", "{\"amount\":\"lots\"}")))
-                .extracting(Decision::verdict, Decision::ruleId).containsExactly(Verdict.ALLOW, "refunds");
+        // big-refunds cannot be evaluated either: a confirm rule fails closed, so a human must confirm
+        // (refunds, without a condition, would otherwise have let it run)
+        Decision unclear = POLICY.decide(call("support-bot", "billing.refund", "{\"amount\":\"lots\"}"));
+        assertThat(unclear).extracting(Decision::verdict, Decision::ruleId).containsExactly(Verdict.CONFIRM, "big-refunds");
+        assertThat(unclear.selfConfirm()).isFalse();
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.toolgate.observability.CallStatus;
 import dev.toolgate.observability.StoredCall;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,9 +31,13 @@ final class CallReplays {
     private final PendingAnswers pending;
     private final Clock clock;
 
-    /** How a repeated call id whose first request is held for confirmation is answered. */
+    /** How calls held for confirmation are seen by a repeated call id. */
     interface PendingAnswers {
+        /** The answer to a repeat of a call that is still held. */
         CallResult answer(StoredCall first, String tenantId);
+
+        /** Since when a RUNNING call has been running: its start, or its approval for a held call. */
+        Instant runningSince(StoredCall first, String tenantId);
     }
 
     CallReplays(CallLog log, PendingAnswers pending, Clock clock) {
@@ -81,7 +86,7 @@ final class CallReplays {
                 log.replayed(started);
                 return Optional.of(replay(s));
             }
-            if (s.startedAt().isBefore(clock.instant().minus(ABANDONED_AFTER))) {
+            if (pending.runningSince(s, started.tenantId()).isBefore(clock.instant().minus(ABANDONED_AFTER))) {
                 throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.aborted("CALL_OUTCOME_UNKNOWN",
                         "call_id '" + started.callId() + "' started at " + s.startedAt() + " and its gateway stopped before"
                                 + " recording an outcome; it may or may not have run upstream, and it is not run again"

@@ -37,7 +37,7 @@ import java.util.Optional;
  * a repeated ExecuteTool gets the same pending answer. Thread-safe.
  */
 @Singleton
-public class HeldCalls {
+public class HeldCalls implements CallReplays.PendingAnswers {
     private static final int MAX_SUMMARY_ARGUMENTS = 2000;
 
     private final ConfirmationStore store;
@@ -91,8 +91,14 @@ public class HeldCalls {
         return pendingResult(c, started.startedAt());
     }
 
+    @Override
+    public Instant runningSince(StoredCall s, String tenantId) {
+        return store.find(tenantId, s.callId()).flatMap(Confirmation::decidedAt).orElse(s.startedAt());
+    }
+
     /** A repeated call id whose first request is still held: the same pending answer. */
-    CallResult pendingAnswer(StoredCall s, String tenantId) {
+    @Override
+    public CallResult answer(StoredCall s, String tenantId) {
         Confirmation c = current(tenantId, s.callId()).orElseThrow(() -> GatewayException.aborted(
                 "CALL_IN_PROGRESS", "call_id '" + s.callId() + "' is being held for confirmation; send it again"));
         if (c.state() == Confirmation.State.EXPIRED) {
@@ -103,14 +109,31 @@ public class HeldCalls {
         return pendingResult(c, s.startedAt()).replay();
     }
 
-    /** The confirmation as it stands, a pending one past its expiry marked expired (and its call closed). */
+    /**
+     * The confirmation as it stands: a pending one past its expiry is marked expired, and an
+     * approved one that could not be sent before its expiry is closed (both close the call).
+     */
     private Optional<Confirmation> current(String tenantId, String callId) {
         Optional<Confirmation> c = store.find(tenantId, callId);
-        if (c.isPresent() && c.get().state() == Confirmation.State.PENDING && c.get().expiredAt(clock.instant())) {
+        if (c.isEmpty() || !c.get().expiredAt(clock.instant())) {
+            return c;
+        }
+        if (c.get().state() == Confirmation.State.PENDING) {
             expire(c.get(), clock.instant());
             return store.find(tenantId, callId);
         }
+        if (c.get().state() == Confirmation.State.APPROVED) {
+            closeUnsent(c.get());
+        }
         return c;
+    }
+
+    /** An approval that was never sent (circuit or bulkhead refused it) and has expired: closed, once. */
+    private void closeUnsent(Confirmation c) {
+        if (log.resume(c.tenantId(), c.callId())) {
+            log.finish(record(c), CallRecord.Outcome.refused(CallStatus.DENIED, "approved by " + c.decidedBy()
+                    + " but could not be sent before the confirmation expired at " + c.expiresAt() + "; not executed"));
+        }
     }
 
     private static CallResult pendingResult(Confirmation c, Instant startedAt) {
@@ -120,9 +143,10 @@ public class HeldCalls {
 
     /** The call with this id in the caller's tenant: its outcome so far and its confirmation. */
     public CallView view(Principal principal, String callId) {
-        if (!principal.hasScope(Scopes.TOOLS_CALL) && !principal.hasScope(Scopes.TOOLS_CONFIRM)) {
-            throw GatewayException.permissionDenied("MISSING_SCOPE", "this API key lacks the 'tools:call' or"
-                    + " 'tools:confirm' scope");
+        if (!principal.hasScope(Scopes.TOOLS_CALL) && !principal.hasScope(Scopes.TOOLS_CONFIRM)
+                && !principal.hasScope(Scopes.ADMIN)) {
+            throw GatewayException.permissionDenied("MISSING_SCOPE", "this API key lacks the 'tools:call',"
+                    + " 'tools:confirm' or 'admin' scope");
         }
         requireCallId(callId);
         Optional<Confirmation> confirmation = current(principal.tenantId(), callId);
@@ -178,6 +202,12 @@ public class HeldCalls {
         }
         if (c.state() == wanted) {
             if (approve && log.findExecuted(c.tenantId(), callId).filter(StoredCall::pending).isPresent()) {
+                if (c.expiredAt(clock.instant())) {
+                    closeUnsent(c);
+                    throw GatewayException.failedPrecondition("CONFIRMATION_EXPIRED", "call_id '" + callId + "' was"
+                            + " approved but could not be sent before its confirmation expired at " + c.expiresAt()
+                            + "; it was not executed — the agent must call again", Map.of("call_id", callId));
+                }
                 return execute(c, clientDeadline, startNanos); // approved earlier but never sent: send it now, once
             }
             return view(c); // the same decision again: the call as it stands
@@ -210,8 +240,10 @@ public class HeldCalls {
         ToolDefinition tool = catalog.find(c.tenantId(), c.toolName()).filter(t -> t.version() == c.toolVersion())
                 .orElse(null);
         if (tool == null) {
-            log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, "tool " + c.toolName() + " changed or was"
-                    + " deleted after version " + c.toolVersion() + " was approved; not executed"));
+            if (log.resume(c.tenantId(), c.callId())) { // the lock: only one request closes or sends it
+                log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, "tool " + c.toolName() + " changed or"
+                        + " was deleted after version " + c.toolVersion() + " was approved; not executed"));
+            }
             throw GatewayException.failedPrecondition("TOOL_CHANGED", "tool '" + c.toolName() + "' is no longer at the"
                     + " approved version " + c.toolVersion() + "; the call was not executed — the agent must call again",
                     Map.of("call_id", c.callId()));
@@ -220,7 +252,9 @@ public class HeldCalls {
         try {
             prepared = executor.prepare(tool, parser.parse(c.arguments()), c.callId());
         } catch (GatewayException | UpstreamFailure e) {
-            log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
+            if (log.resume(c.tenantId(), c.callId())) {
+                log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
+            }
             throw e;
         }
         Duration timeout = tool.timeout();

@@ -77,7 +77,7 @@ public class ToolCallService {
         this.held = requireNonNull(held, "held");
         this.sessions = requireNonNull(sessions, "sessions");
         this.guards = requireNonNull(guards, "guards");
-        this.replays = new CallReplays(log, held::pendingAnswer, clock);
+        this.replays = new CallReplays(log, held, clock);
         this.clock = requireNonNull(clock, "clock");
     }
 

@@ -151,7 +151,7 @@ public final class IntegrationGuard {
                 if (!fits(wait.get(), deadline)) {
                     throw f;
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 circuit.releasePermission(); // a fault of ours, not the upstream's: no permission may leak
                 throw e;
             }
