@@ -43,7 +43,9 @@ final class Driver {
                         call.run();
                         latencies[done.getAndIncrement()] = System.nanoTime() - t0;
                     } catch (Exception e) {
-                        errors.incrementAndGet();
+                        if (errors.incrementAndGet() == 1) {
+                            System.err.println("bench: first failed call of this run: " + e.getMessage());
+                        }
                     }
                 }
             }));

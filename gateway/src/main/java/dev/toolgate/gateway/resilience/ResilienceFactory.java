@@ -20,7 +20,7 @@ class ResilienceFactory {
             @Value("${toolgate.resilience.circuit.window-size:20}") int windowSize,
             @Value("${toolgate.resilience.circuit.open-duration:30s}") Duration openDuration,
             @Value("${toolgate.resilience.circuit.half-open-calls:3}") int halfOpenCalls,
-            @Value("${toolgate.resilience.bulkhead.max-concurrent:64}") int maxConcurrent,
+            @Value("${toolgate.resilience.bulkhead.max-concurrent:256}") int maxConcurrent,
             @Value("${toolgate.resilience.deadline-margin:20ms}") Duration deadlineMargin) {
         return new ResilienceConfig(maxAttempts, initialBackoff, maxBackoff, failureRate, slowRate, slowCallDuration,
                 minimumCalls, windowSize, openDuration, halfOpenCalls, maxConcurrent, deadlineMargin);
