@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.SqlBinding;
 import dev.toolgate.gateway.catalog.ToolDefinition;
@@ -164,9 +165,9 @@ public class SqlToolExecutor implements ToolExecutor {
                 try {
                     return pool.getConnection();
                 } catch (SQLTransientConnectionException e) {
-                    // no cause: every connection was busy (wait on, up to the deadline); with a
-                    // cause: new connections could not be made (the database is unreachable)
-                    if (e.getCause() != null || System.nanoTime() >= deadline) {
+                    // every connection busy: wait on, up to the deadline; otherwise new connections
+                    // could not be made in time (the database is unreachable): fail now
+                    if (!saturated(pool) || System.nanoTime() >= deadline) {
                         throw new CompletionException(e);
                     }
                 } catch (SQLException e) {
@@ -189,6 +190,15 @@ public class SqlToolExecutor implements ToolExecutor {
             throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the database of integration '" + integration
                     + "' cannot be reached: " + reason(cause) + "; nothing was executed, retry later");
         }
+    }
+
+    /** True when the pool holds all the connections it may and every one is in use. */
+    private static boolean saturated(DataSource pool) {
+        if (pool instanceof HikariDataSource h && h.getHikariPoolMXBean() != null) {
+            var mx = h.getHikariPoolMXBean();
+            return mx.getTotalConnections() >= h.getMaximumPoolSize() && mx.getIdleConnections() == 0;
+        }
+        return false;
     }
 
     /** A database error as the tool's answer, or an {@link UpstreamFailure} when the database gave none. */

@@ -214,11 +214,7 @@ class SqlIntegrationTest {
 
     @Test
     void aRegistrationWithTwoStatementsIsRefusedAndChangesNothing() {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> admin.putSqlIntegration(
-                PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm")
-                        .setConnection(connection(databaseUrl, reader))
-                        .addTools(tool("evil", "SELECT 1; DROP TABLE " + schema + ".customers"))
-                        .build()));
+        StatusRuntimeException e = refusedPut("crm", tool("evil", "SELECT 1; DROP TABLE " + schema + ".customers"));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(Clients.violations(e)).anySatisfy(v -> {
@@ -231,13 +227,9 @@ class SqlIntegrationTest {
 
     @Test
     void aQueryTheDatabaseRefusesIsReportedAtRegistrationWithItsField() {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> admin.putSqlIntegration(
-                PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm_typo")
-                        .setConnection(connection(databaseUrl, reader))
-                        .addTools(tool("ok", "SELECT 1 AS one"))
-                        .addTools(tool("typo", "SELEC id FROM " + schema + ".customers"))
-                        .addTools(tool("missing", "SELECT id FROM " + schema + ".nope WHERE id = :id"))
-                        .build()));
+        StatusRuntimeException e = refusedPut("crm_typo", tool("ok", "SELECT 1 AS one"),
+                tool("typo", "SELEC id FROM " + schema + ".customers"),
+                tool("missing", "SELECT id FROM " + schema + ".nope WHERE id = :id"));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(Clients.violations(e)).extracting(v -> v.getField()).containsExactly("tools[1].sql", "tools[2].sql");
@@ -264,11 +256,8 @@ class SqlIntegrationTest {
 
     @Test
     void aSecondStatementHiddenBehindACarriageReturnCommentIsRefused() {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> admin.putSqlIntegration(
-                PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm_cr")
-                        .setConnection(connection(databaseUrl, reader))
-                        .addTools(tool("cr", "SELECT 1 AS one --x\r; COMMIT; DELETE FROM " + schema + ".notes"))
-                        .build()));
+        StatusRuntimeException e = refusedPut("crm_cr",
+                tool("cr", "SELECT 1 AS one --x\r; COMMIT; DELETE FROM " + schema + ".notes"));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).contains("tools[0].sql").contains("only one statement");
@@ -373,6 +362,10 @@ class SqlIntegrationTest {
                     .addTools(tool("count", "SELECT count(*) AS n FROM " + schema + ".customers"))
                     .build());
             assertThat(rows(call("crm_far.count", "{}")).get(0).get("n").asInt()).isEqualTo(5);
+            // one try per call: without it each call below retries the unreachable database 3 times
+            admin.setIntegrationResilience(dev.toolgate.proto.v1.SetIntegrationResilienceRequest.newBuilder()
+                    .setResilience(dev.toolgate.proto.v1.IntegrationResilience.newBuilder().setTenant(fx.tenant)
+                            .setIntegration("crm_far").setMaxAttempts(1)).build());
 
             proxy.down();
             StatusRuntimeException first = catchThrowableOfType(StatusRuntimeException.class,
@@ -469,6 +462,16 @@ class SqlIntegrationTest {
                                 .setNotRequired(true)))
                 .build());
         assertThat(again.getUnchangedList()).containsExactly("crm_report.renewals");
+    }
+
+    /** A put of these tools as the reader role, which must be refused. */
+    private StatusRuntimeException refusedPut(String integration, SqlToolSpec.Builder... tools) {
+        PutSqlIntegrationRequest.Builder put = PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant)
+                .setIntegration(integration).setConnection(connection(databaseUrl, reader));
+        for (SqlToolSpec.Builder t : tools) {
+            put.addTools(t);
+        }
+        return catchThrowableOfType(StatusRuntimeException.class, () -> admin.putSqlIntegration(put.build()));
     }
 
     private static SqlConnectionSpec.Builder connection(String url, String user) {
