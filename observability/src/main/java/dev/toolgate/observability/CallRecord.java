@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param argumentsDigest SHA-256 of the canonical arguments (a call id replayed with other arguments
  *                        is refused); empty when the call was refused before they were parsed
  * @param resultTruncated the upstream's result was cut at the gateway's size cap
+ * @param traceId         the call's OpenTelemetry trace id (32 hex), empty when tracing is off
  */
 public record CallRecord(
         String tenantId,
@@ -39,7 +40,8 @@ public record CallRecord(
         Optional<Instant> finishedAt,
         PolicyMark policy,
         String argumentsDigest,
-        boolean resultTruncated) {
+        boolean resultTruncated,
+        String traceId) {
 
     public CallRecord {
         requireNonNull(tenantId, "tenantId");
@@ -56,6 +58,7 @@ public record CallRecord(
         requireNonNull(finishedAt, "finishedAt");
         requireNonNull(policy, "policy");
         requireNonNull(argumentsDigest, "argumentsDigest");
+        requireNonNull(traceId, "traceId");
         if (tenantId.isBlank()) {
             throw new IllegalArgumentException("tenantId must not be blank");
         }
@@ -91,7 +94,7 @@ public record CallRecord(
         }
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
                 CallStatus.PENDING_CONFIRMATION, 0, false, "", "", startedAt, Optional.empty(), policy, argumentsDigest,
-                false);
+                false, traceId);
     }
 
     /** A copy that finished with the given outcome. */
@@ -99,7 +102,7 @@ public record CallRecord(
         requireNonNull(outcome, "outcome");
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
                 outcome.status(), outcome.upstreamStatus(), outcome.isError(), outcome.result(), outcome.error(),
-                startedAt, Optional.of(requireNonNull(at, "at")), policy, argumentsDigest, outcome.truncated());
+                startedAt, Optional.of(requireNonNull(at, "at")), policy, argumentsDigest, outcome.truncated(), traceId);
     }
 
     /**
@@ -175,6 +178,7 @@ public record CallRecord(
         private Instant startedAt;
         private PolicyMark policy = PolicyMark.NONE;
         private String argumentsDigest = "";
+        private String traceId = "";
 
         private Builder() {
         }
@@ -234,11 +238,16 @@ public record CallRecord(
             return this;
         }
 
+        public Builder traceId(String traceId) {
+            this.traceId = requireNonNull(traceId, "traceId");
+            return this;
+        }
+
         public CallRecord build() {
             return new CallRecord(requireNonNull(tenantId, "tenantId"), requireNonNull(callId, "callId"), agentId,
                     keyId, sessionId, requireNonNull(toolName, "toolName"), toolVersion, arguments,
                     CallStatus.RUNNING, 0, false, "", "", requireNonNull(startedAt, "startedAt"), Optional.empty(), policy,
-                    argumentsDigest, false);
+                    argumentsDigest, false, traceId);
         }
     }
 }

@@ -27,8 +27,8 @@ public final class JdbcCallRecorder implements CallRecorder {
     private static final String INSERT = """
             INSERT INTO tool_calls (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
                 arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at,
-                execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated, trace_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     /** The columns {@link #readStoredCall} reads. */
     public static final String STORED_CALL_COLUMNS = """
@@ -114,6 +114,7 @@ public final class JdbcCallRecorder implements CallRecorder {
             ps.setString(21, r.policy().version());
             ps.setString(22, r.argumentsDigest());
             ps.setBoolean(23, r.resultTruncated());
+            ps.setString(24, r.traceId());
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {

@@ -18,6 +18,10 @@ import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.resilience.IntegrationGuard;
 import dev.toolgate.gateway.resilience.IntegrationGuards;
 import dev.toolgate.gateway.session.SessionStore;
+import dev.toolgate.gateway.telemetry.CallSpans;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import dev.toolgate.gateway.validation.ArgumentParser;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallRecorder;
@@ -63,11 +67,13 @@ public class ToolCallService {
     private final HeldCalls held;
     private final SessionStore sessions;
     private final IntegrationGuards guards;
+    private final CallSpans spans;
     private final Clock clock;
 
     public ToolCallService(Catalog catalog, ArgumentParser parser, ToolExecutor executor, PolicyEngine policy,
             ToolVisibility visibility, CallRecorder recorder, HeldCalls held, SessionStore sessions,
-            IntegrationGuards guards, Clock clock) {
+            IntegrationGuards guards, CallSpans spans, Clock clock) {
+        this.spans = requireNonNull(spans, "spans");
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
         this.executor = requireNonNull(executor, "executor");
@@ -94,14 +100,40 @@ public class ToolCallService {
             throw GatewayException.permissionDenied("BOOTSTRAP_KEY_CANNOT_CALL_TOOLS",
                     "the bootstrap admin key administers tenants; call tools with a key of the tenant");
         }
+        Span span = spans.start(io.opentelemetry.context.Context.current(), Identifiers.abbreviate(command.tool()));
+        span.setAttribute(CallSpans.TENANT, principal.tenantId());
+        span.setAttribute(CallSpans.AGENT, principal.agentId());
+        if (!command.sessionId().isEmpty()) {
+            span.setAttribute(CallSpans.SESSION, Identifiers.abbreviate(command.sessionId()));
+        }
+        try (Scope ignored = span.makeCurrent()) {
+            CallResult r = executeTraced(principal, command, span);
+            span.setAttribute(CallSpans.STATUS, r.status().name());
+            span.setAttribute(CallSpans.REPLAYED, r.replayed());
+            if (r.isError()) {
+                span.setAttribute(CallSpans.ERROR_TYPE, "upstream_status_" + r.upstreamStatus());
+                span.setStatus(StatusCode.ERROR);
+            }
+            return r;
+        } catch (RuntimeException e) {
+            CallSpans.failed(span, e);
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private CallResult executeTraced(Principal principal, ExecuteCommand command, Span span) {
         Instant startedAt = clock.instant().truncatedTo(ChronoUnit.MICROS); // as stored: a replay answers the same
         long startNanos = System.nanoTime();
         long deadlineNanos = command.clientDeadline().map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
         List<FieldViolation> shape = checkShape(command);
         String callId = command.callId().isEmpty() || !shape.isEmpty() && !validCallId(command.callId())
                 ? Identifiers.newId("call") : command.callId();
+        span.setAttribute(CallSpans.TOOL_CALL_ID, callId);
         CallRecord.Builder record = CallRecord.builder()
                 .tenantId(principal.tenantId()).callId(callId)
+                .traceId(span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : "")
                 .agentId(principal.agentId()).keyId(principal.keyId())
                 .sessionId(validCallId(command.sessionId()) ? command.sessionId() : "")
                 .toolName(Identifiers.abbreviate(command.tool()))
@@ -121,11 +153,17 @@ public class ToolCallService {
                         "tool '" + Identifiers.abbreviate(command.tool()) + "' does not exist",
                         visibility.closest(principal, command.tool()))));
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
+        CallSpans.tool(span, tool);
 
-        JsonNode arguments = parseAndValidate(principal, tool, command, startedAt, record);
+        JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, tool, command, startedAt,
+                record));
         record.argumentsDigest(Digests.canonicalJsonSha256(arguments)); // a repeated call id must name the same call
-        Decision decision = policy.decide(policyRequest(principal, tool, arguments, command, startedAt));
+        Decision decision = spans.stage("policy", () -> policy.decide(policyRequest(principal, tool, arguments,
+                command, startedAt)));
         record.policy(mark(decision));
+        span.setAttribute(CallSpans.DECISION, decision.verdict().label());
+        span.setAttribute(CallSpans.RULE, decision.ruleId());
+        span.setAttribute(CallSpans.POLICY_VERSION, decision.version());
         enforce(decision, tool, record, callId);
 
         PreparedCall prepared = prepare(tool, arguments, record); // refuses what could not be sent, held or not

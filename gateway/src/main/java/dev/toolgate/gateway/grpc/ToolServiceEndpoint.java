@@ -26,6 +26,7 @@ import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import dev.toolgate.gateway.execution.HeldCalls;
+import dev.toolgate.gateway.telemetry.TraceContextInterceptor;
 import dev.toolgate.gateway.session.Sessions;
 import dev.toolgate.proto.v1.GetSessionRequest;
 import dev.toolgate.proto.v1.Session;
@@ -116,7 +117,9 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
         Principal p = PrincipalContext.current();
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
                 request.getCallId(), request.getSessionId(), clientDeadline());
-        response.onNext(ProtoMapper.response(CancellationInterrupts.run(() -> calls.execute(p, command))));
+        try (io.opentelemetry.context.Scope ignored = TraceContextInterceptor.parent().makeCurrent()) {
+            response.onNext(ProtoMapper.response(CancellationInterrupts.run(() -> calls.execute(p, command))));
+        }
         response.onCompleted();
     }
 

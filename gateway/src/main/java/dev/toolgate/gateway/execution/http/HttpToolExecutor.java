@@ -13,6 +13,13 @@ import dev.toolgate.gateway.execution.UpstreamResponse;
 import dev.toolgate.gateway.resilience.ResilienceOverrides;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -45,14 +52,17 @@ public class HttpToolExecutor implements ToolExecutor {
     private final EgressGuard egress;
     private final HttpExecutionConfig config;
     private final TlsClients clients;
+    private final Tracer tracer;
 
     HttpToolExecutor(UpstreamCredentials credentials, OAuthTokens tokens, EgressGuard egress, TlsClients clients,
+            Tracer tracer,
             @Value("${toolgate.http.max-response-bytes:1048576}") int maxResponseBytes,
             @Value("${toolgate.http.connect-timeout:5s}") Duration connectTimeout) {
         this.credentials = requireNonNull(credentials, "credentials");
         this.tokens = requireNonNull(tokens, "tokens");
         this.egress = requireNonNull(egress, "egress");
         this.clients = requireNonNull(clients, "clients");
+        this.tracer = requireNonNull(tracer, "tracer");
         this.config = new HttpExecutionConfig(maxResponseBytes, connectTimeout);
     }
 
@@ -142,7 +152,38 @@ public class HttpToolExecutor implements ToolExecutor {
             return response;
         }
 
+        /** One request in an HTTP client span; the span's context travels on as {@code traceparent}. */
         private UpstreamResponse sendOnce(HttpRequest.Builder builder, Duration timeout) {
+            HttpRequest probe = builder.copy().timeout(timeout).build();
+            URI uri = probe.uri();
+            int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+            Span span = tracer.spanBuilder(probe.method()).setSpanKind(SpanKind.CLIENT)
+                    .setAttribute("http.request.method", probe.method())
+                    // no query: it may carry an API key
+                    .setAttribute("url.full", uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath())
+                    .setAttribute("server.address", uri.getHost())
+                    .setAttribute("server.port", (long) port)
+                    .startSpan();
+            try (Scope ignored = span.makeCurrent()) {
+                W3CTraceContextPropagator.getInstance().inject(Context.current(), builder,
+                        (b, key, value) -> b.setHeader(key, value));
+                UpstreamResponse r = sendTraced(builder, timeout);
+                span.setAttribute("http.response.status_code", (long) r.status());
+                if (r.status() >= 500) {
+                    span.setAttribute("error.type", String.valueOf(r.status()));
+                    span.setStatus(StatusCode.ERROR);
+                }
+                return r;
+            } catch (UpstreamFailure f) {
+                span.setAttribute("error.type", f.kind().name().toLowerCase(java.util.Locale.ROOT));
+                span.setStatus(StatusCode.ERROR);
+                throw f;
+            } finally {
+                span.end();
+            }
+        }
+
+        private UpstreamResponse sendTraced(HttpRequest.Builder builder, Duration timeout) {
             HttpRequest built = builder.timeout(timeout).build();
             CompletableFuture<HttpResponse<CappedBodyHandler.Body>> future =
                     client.sendAsync(built, new CappedBodyHandler(config.maxResponseBytes()));
