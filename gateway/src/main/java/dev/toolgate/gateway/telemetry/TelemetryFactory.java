@@ -26,9 +26,13 @@ public class TelemetryFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    Telemetry telemetry(@Value("${toolgate.telemetry.enabled:auto}") String enabled) {
+    Telemetry telemetry(@Value("${toolgate.telemetry.enabled:auto}") String enabled,
+            @Value("${toolgate.telemetry.otlp-endpoint:}") String otlpEndpoint,
+            @Value("${toolgate.telemetry.otlp-protocol:}") String otlpProtocol,
+            @Value("${toolgate.telemetry.batch-delay:5s}") java.time.Duration batchDelay) {
         String mode = enabled.strip().toLowerCase(Locale.ROOT);
-        boolean endpoint = present("OTEL_EXPORTER_OTLP_ENDPOINT") || present("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
+        boolean endpoint = !otlpEndpoint.isBlank() || present("OTEL_EXPORTER_OTLP_ENDPOINT")
+                || present("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
         boolean on = switch (mode) {
             case "true" -> true;
             case "false" -> false;
@@ -39,15 +43,25 @@ public class TelemetryFactory {
         if (!on) {
             return new Telemetry(OpenTelemetry.noop(), null);
         }
+        Map<String, String> defaults = new java.util.HashMap<>(Map.of(
+                "otel.service.name", "toolgate",
+                "otel.metrics.exporter", "none",
+                "otel.logs.exporter", "none",
+                "otel.bsp.schedule.delay", String.valueOf(batchDelay.toMillis())));
+        // the gateway's own settings win over the SDK's defaults; OTEL_* environment variables win over both
+        if (!otlpEndpoint.isBlank()) {
+            defaults.put("otel.exporter.otlp.endpoint", otlpEndpoint);
+        }
+        if (!otlpProtocol.isBlank()) {
+            defaults.put("otel.exporter.otlp.protocol", otlpProtocol);
+        }
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                .addPropertiesSupplier(() -> Map.of(
-                        "otel.service.name", "toolgate",
-                        "otel.metrics.exporter", "none",
-                        "otel.logs.exporter", "none"))
+                .addPropertiesSupplier(() -> defaults)
                 .build().getOpenTelemetrySdk();
         LOG.info("OpenTelemetry traces are exported over OTLP ({})", System.getenv()
                 .getOrDefault("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", System.getenv()
-                        .getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", "the SDK's default endpoint")));
+                        .getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint.isBlank()
+                                ? "the SDK's default endpoint" : otlpEndpoint)));
         return new Telemetry(sdk, sdk);
     }
 
