@@ -73,7 +73,7 @@ public final class AsyncFinishCallRecorder implements CallRecorder, AutoCloseabl
     public Optional<StoredCall> findExecuted(String tenantId, String callId) {
         CallRecord queued = pending.get(key(tenantId, callId));
         if (queued != null) {
-            return Optional.of(StoredCall.of(queued));
+            return Optional.of(StoredCall.of(store.redact(queued))); // as it will be stored
         }
         return store.findExecuted(tenantId, callId);
     }

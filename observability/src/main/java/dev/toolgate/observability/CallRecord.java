@@ -87,6 +87,13 @@ public record CallRecord(
         return finishedAt.map(f -> Duration.between(startedAt, f)).orElse(Duration.ZERO);
     }
 
+    /** A copy with secrets masked in its arguments and result (see {@link Redactor}). */
+    public CallRecord redacted(Redactor redactor) {
+        return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion,
+                redactor.redact(toolName, arguments), status, upstreamStatus, isError, redactor.redact(toolName, result),
+                error, startedAt, finishedAt, policy, argumentsDigest, resultTruncated, traceId);
+    }
+
     /** A copy waiting for a human's confirmation. */
     public CallRecord pending() {
         if (status != CallStatus.RUNNING) {

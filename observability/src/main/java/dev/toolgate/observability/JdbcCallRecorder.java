@@ -55,6 +55,7 @@ public final class JdbcCallRecorder implements CallRecorder {
     private final DataSource dataSource;
     private final int maxTextChars;
     private final int maxResultChars;
+    private final Redactor redactor;
 
     /**
      * @param maxTextChars   cap for the arguments and error columns; longer text is cut and
@@ -63,6 +64,12 @@ public final class JdbcCallRecorder implements CallRecorder {
      *                       with; a cut result is flagged {@code result_truncated})
      */
     public JdbcCallRecorder(DataSource dataSource, int maxTextChars, int maxResultChars) {
+        this(dataSource, maxTextChars, maxResultChars, Redactor.defaults());
+    }
+
+    /** @param redactor masks secrets in arguments and results before they are written */
+    public JdbcCallRecorder(DataSource dataSource, int maxTextChars, int maxResultChars, Redactor redactor) {
+        this.redactor = requireNonNull(redactor, "redactor");
         this.dataSource = requireNonNull(dataSource, "dataSource");
         if (maxTextChars < 64) {
             throw new IllegalArgumentException("maxTextChars must be >= 64, but was " + maxTextChars);
@@ -79,9 +86,15 @@ public final class JdbcCallRecorder implements CallRecorder {
     }
 
 
+    /** The record as it is stored: secrets masked. */
+    public CallRecord redact(CallRecord r) {
+        return r.redacted(redactor);
+    }
+
     @Override
-    public boolean start(CallRecord r) {
-        requireNonNull(r, "record");
+    public boolean start(CallRecord record) {
+        requireNonNull(record, "record");
+        CallRecord r = redact(record);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
             ps.setString(1, UUID.randomUUID().toString());
             ps.setString(2, r.tenantId());
@@ -135,8 +148,9 @@ public final class JdbcCallRecorder implements CallRecorder {
         update(r, RELEASE);
     }
 
-    private void update(CallRecord r, String sql) {
-        requireNonNull(r, "record");
+    private void update(CallRecord record, String sql) {
+        requireNonNull(record, "record");
+        CallRecord r = redact(record);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bindUpdate(ps, r);
             if (ps.executeUpdate() != 1) {
@@ -162,7 +176,7 @@ public final class JdbcCallRecorder implements CallRecorder {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
                 for (CallRecord r : records) {
-                    bindUpdate(ps, r);
+                    bindUpdate(ps, redact(r));
                     ps.addBatch();
                 }
                 int[] counts = ps.executeBatch();

@@ -18,6 +18,7 @@ import dev.toolgate.gateway.validation.ArgumentParser;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.CallStatus;
+import dev.toolgate.observability.Redactor;
 import dev.toolgate.observability.StoredCall;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -48,11 +49,13 @@ public class HeldCalls implements CallReplays.PendingAnswers {
     private final Clock clock;
     private final Duration ttl;
     private final IntegrationGuards guards;
+    private final Redactor redactor;
 
     public HeldCalls(ConfirmationStore store, Catalog catalog, ArgumentParser parser, ToolExecutor executor,
-            CallRecorder recorder, IntegrationGuards guards, Clock clock,
+            CallRecorder recorder, IntegrationGuards guards, Redactor redactor, Clock clock,
             @Value("${toolgate.confirmations.ttl:15m}") Duration ttl) {
         this.guards = requireNonNull(guards, "guards");
+        this.redactor = requireNonNull(redactor, "redactor");
         this.store = requireNonNull(store, "store");
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
@@ -299,12 +302,12 @@ public class HeldCalls implements CallReplays.PendingAnswers {
                 .build();
     }
 
-    private static String summary(ToolDefinition tool, JsonNode arguments, String reason) {
+    private String summary(ToolDefinition tool, JsonNode arguments, String reason) {
         String description = tool.description().lines().findFirst().orElse("");
         if (description.length() > 200) {
             description = description.substring(0, 197) + "...";
         }
-        String args = arguments.toPrettyString();
+        String args = redactor.redact(tool.qualifiedName(), arguments.toString()); // humans see no secrets either
         if (args.length() > MAX_SUMMARY_ARGUMENTS) {
             args = args.substring(0, MAX_SUMMARY_ARGUMENTS) + "\n…(cut; the full arguments are stored with the call)";
         }

@@ -1,0 +1,189 @@
+package dev.toolgate.observability;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes secrets from arguments and results before they are stored in call records or put on
+ * spans: values under secret-looking keys ({@code password}, {@code token}, {@code authorization},
+ * …), values at JSON Pointers configured per tool, and values that look like secrets wherever
+ * they appear (card numbers that pass the Luhn check, bearer tokens, JWTs, private keys, cloud
+ * access keys). Text that is not JSON is scanned for the value patterns. Immutable, thread-safe.
+ */
+public final class Redactor {
+    public static final String MASK = "[REDACTED]";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    static {
+        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
+    }
+
+    /** Parts of key names (lower case, without '-' and '_') whose values are secret. */
+    private static final Set<String> SECRET_KEY_PARTS = Set.of("password", "passwd", "passphrase", "secret", "token",
+            "apikey", "authorization", "credential", "privatekey", "cookie");
+    /** Whole key names whose values are secret. */
+    private static final Set<String> SECRET_KEYS = Set.of("pin", "ssn", "cvv", "cvc", "auth");
+    /** Keys about a secret rather than holding one: {@code token_type}, {@code max_tokens}, {@code secret_name}. */
+    private static final List<String> NOT_SECRET_SUFFIXES = List.of("id", "count", "type", "tokens", "length", "limit",
+            "url", "name", "expiresin", "expiry");
+    private static final Pattern CARD = Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])");
+    private static final List<Pattern> SECRET_VALUES = List.of(
+            Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/=-]{8,}"),
+            Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"),
+            Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----[\\s\\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)"),
+            Pattern.compile("(?<![A-Z0-9])(AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),
+            Pattern.compile("\\btg_[A-Za-z0-9_]{16,}"));
+
+    private final Map<String, List<String>> pointersByTool;
+
+    /** @param pointersByTool JSON Pointers (e.g. {@code /card/number}) to mask, by qualified tool name */
+    public Redactor(Map<String, List<String>> pointersByTool) {
+        this.pointersByTool = Map.copyOf(requireNonNull(pointersByTool, "pointersByTool"));
+    }
+
+    public static Redactor defaults() {
+        return new Redactor(Map.of());
+    }
+
+    /** The JSON text with secrets masked; non-JSON text has its secret-looking values masked. */
+    public String redact(String tool, String json) {
+        if (json.isEmpty()) {
+            return json;
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(json);
+        } catch (JsonProcessingException | RuntimeException e) {
+            return maskValues(json);
+        }
+        if (node == null) {
+            return maskValues(json);
+        }
+        JsonNode redacted = redact(node);
+        for (String pointer : pointersByTool.getOrDefault(tool, List.of())) {
+            maskAt(redacted, pointer);
+        }
+        return redacted.toString();
+    }
+
+    private JsonNode redact(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode out = MAPPER.createObjectNode();
+            node.properties().forEach(e -> out.set(e.getKey(), isSecretKey(e.getKey()) && !e.getValue().isNull()
+                    ? TextNode.valueOf(MASK) : redact(e.getValue())));
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = MAPPER.createArrayNode();
+            node.forEach(item -> out.add(redact(item)));
+            return out;
+        }
+        if (node.isTextual()) {
+            String masked = maskValues(node.textValue());
+            return masked.equals(node.textValue()) ? node : TextNode.valueOf(masked);
+        }
+        if (node.isIntegralNumber() && looksLikeCard(node.asText())) {
+            return TextNode.valueOf(MASK);
+        }
+        return node;
+    }
+
+    static boolean isSecretKey(String key) {
+        String k = key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+        if (SECRET_KEYS.contains(k)) {
+            return true;
+        }
+        for (String suffix : NOT_SECRET_SUFFIXES) {
+            if (k.endsWith(suffix)) {
+                return false;
+            }
+        }
+        for (String part : SECRET_KEY_PARTS) {
+            if (k.contains(part)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Masks secret-looking substrings in free text. */
+    public static String maskValues(String text) {
+        String out = text;
+        for (Pattern p : SECRET_VALUES) {
+            out = p.matcher(out).replaceAll(MASK);
+        }
+        Matcher m = CARD.matcher(out);
+        StringBuilder sb = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            if (looksLikeCard(m.group())) {
+                sb.append(out, last, m.start()).append(MASK);
+                last = m.end();
+            }
+        }
+        return last == 0 ? out : sb.append(out.substring(last)).toString();
+    }
+
+    private static boolean looksLikeCard(String candidate) {
+        String digits = candidate.replaceAll("[ -]", "");
+        if (digits.length() < 13 || digits.length() > 19) {
+            return false;
+        }
+        int sum = 0;
+        boolean twice = false;
+        for (int i = digits.length() - 1; i >= 0; i--) {
+            int d = digits.charAt(i) - '0';
+            if (twice) {
+                d *= 2;
+                if (d > 9) {
+                    d -= 9;
+                }
+            }
+            sum += d;
+            twice = !twice;
+        }
+        return sum % 10 == 0;
+    }
+
+    private static void maskAt(JsonNode root, String pointer) {
+        List<String> parts = new ArrayList<>(List.of(pointer.substring(pointer.startsWith("/") ? 1 : 0).split("/", -1)));
+        if (parts.isEmpty() || pointer.isEmpty()) {
+            return;
+        }
+        String last = unescape(parts.remove(parts.size() - 1));
+        JsonNode parent = root;
+        for (String p : parts) {
+            parent = parent == null ? null : parent.isArray() ? parent.get(index(p)) : parent.get(unescape(p));
+        }
+        if (parent instanceof ObjectNode o && o.has(last)) {
+            o.set(last, TextNode.valueOf(MASK));
+        } else if (parent instanceof ArrayNode a && index(last) >= 0 && index(last) < a.size()) {
+            a.set(index(last), TextNode.valueOf(MASK));
+        }
+    }
+
+    private static int index(String p) {
+        try {
+            return Integer.parseInt(p);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String unescape(String token) {
+        return token.replace("~1", "/").replace("~0", "~");
+    }
+}
