@@ -33,7 +33,8 @@ public final class JdbcCallRecorder implements CallRecorder {
     /** The columns {@link #readStoredCall} reads. */
     public static final String STORED_CALL_COLUMNS = """
             call_id, status, tool_name, tool_version, arguments_digest, upstream_status, is_error, result,
-            result_truncated, error, started_at, finished_at, agent_id, session_id""";
+            result_truncated, error, started_at, finished_at, agent_id, session_id, policy_decision, policy_rule,
+            policy_version, trace_id, id""";
 
     private static final String RESUME = """
             UPDATE tool_calls SET status = 'RUNNING'
@@ -247,7 +248,8 @@ public final class JdbcCallRecorder implements CallRecorder {
                 rs.getInt("upstream_status"), rs.getBoolean("is_error"), rs.getString("result"),
                 rs.getBoolean("result_truncated"), rs.getString("error"), rs.getTimestamp("started_at").toInstant(),
                 Optional.ofNullable(finished).map(Timestamp::toInstant), rs.getString("agent_id"),
-                rs.getString("session_id"));
+                rs.getString("session_id"), new CallRecord.PolicyMark(rs.getString("policy_decision"),
+                        rs.getString("policy_rule"), rs.getString("policy_version")), rs.getString("trace_id"));
     }
 
     private String cap(String raw) {

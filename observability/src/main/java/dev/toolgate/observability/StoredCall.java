@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record StoredCall(String callId, CallStatus status, String toolName, int toolVersion, String argumentsDigest,
         int upstreamStatus, boolean isError, String result, boolean resultTruncated, String error, Instant startedAt,
-        Optional<Instant> finishedAt, String agentId, String sessionId) {
+        Optional<Instant> finishedAt, String agentId, String sessionId, CallRecord.PolicyMark policy, String traceId) {
 
     public StoredCall {
         requireNonNull(callId, "callId");
@@ -26,6 +26,8 @@ public record StoredCall(String callId, CallStatus status, String toolName, int 
         requireNonNull(finishedAt, "finishedAt");
         requireNonNull(agentId, "agentId");
         requireNonNull(sessionId, "sessionId");
+        requireNonNull(policy, "policy");
+        requireNonNull(traceId, "traceId");
     }
 
     public boolean running() {
@@ -43,6 +45,6 @@ public record StoredCall(String callId, CallStatus status, String toolName, int 
     static StoredCall of(CallRecord r) {
         return new StoredCall(r.callId(), r.status(), r.toolName(), r.toolVersion(), r.argumentsDigest(),
                 r.upstreamStatus(), r.isError(), r.result(), r.resultTruncated(), r.error(), r.startedAt(),
-                r.finishedAt(), r.agentId(), r.sessionId());
+                r.finishedAt(), r.agentId(), r.sessionId(), r.policy(), r.traceId());
     }
 }

@@ -50,6 +50,11 @@ import dev.toolgate.proto.v1.SqlToolSpec;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.resilience.ResilienceOverrides;
 import dev.toolgate.proto.v1.IntegrationResilience;
+import dev.toolgate.gateway.audit.AuditQuery;
+import dev.toolgate.gateway.audit.AuditTrail;
+import dev.toolgate.proto.v1.QueryCallsRequest;
+import dev.toolgate.proto.v1.QueryCallsResponse;
+import java.util.Optional;
 import dev.toolgate.proto.v1.SetIntegrationResilienceRequest;
 import io.grpc.stub.StreamObserver;
 import dev.toolgate.policy.PolicyEngine;
@@ -70,9 +75,11 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
     private final OpenApiImports imports;
     private final PolicyEngine policy;
     private final SqlIntegrations sql;
+    private final AuditTrail audit;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
-            PolicyEngine policy, SqlIntegrations sql) {
+            PolicyEngine policy, SqlIntegrations sql, AuditTrail audit) {
+        this.audit = requireNonNull(audit, "audit");
         this.admin = requireNonNull(admin, "admin");
         this.catalog = requireNonNull(catalog, "catalog");
         this.imports = requireNonNull(imports, "imports");
@@ -201,6 +208,16 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
         }
         reply(response, ProtoMapper.sqlReport(request.getIntegration(), sql.put(tenant, request.getIntegration(),
                 request.getDescription(), connection, tools)));
+    }
+
+    @Override
+    public void queryCalls(QueryCallsRequest request, StreamObserver<QueryCallsResponse> response) {
+        String tenant = tenant(request.getTenant());
+        reply(response, ProtoMapper.auditPage(audit.query(new AuditQuery(tenant,
+                request.hasSince() ? Optional.of(ProtoMapper.instant(request.getSince())) : Optional.empty(),
+                request.hasUntil() ? Optional.of(ProtoMapper.instant(request.getUntil())) : Optional.empty(),
+                request.getAgentId(), request.getTool(), request.getSessionId(), request.getPolicyDecision(),
+                request.getStatus(), request.getTraceId(), request.getPageSize(), request.getPageToken()))));
     }
 
     @Override

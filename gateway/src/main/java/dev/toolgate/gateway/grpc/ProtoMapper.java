@@ -115,6 +115,10 @@ final class ProtoMapper {
         return java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos());
     }
 
+    static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
     static Timestamp timestamp(Instant i) {
         return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
     }
@@ -190,8 +194,16 @@ final class ProtoMapper {
                 .setToolVersion(s.toolVersion()).setStatus(status(s.status())).setResultJson(s.result())
                 .setIsError(s.isError()).setUpstreamStatus(s.upstreamStatus()).setResultTruncated(s.resultTruncated())
                 .setError(s.error()).setStartedAt(timestamp(s.startedAt())).setSessionId(s.sessionId())
-                .setAgentId(s.agentId());
+                .setAgentId(s.agentId()).setPolicyDecision(s.policy().decision()).setPolicyRule(s.policy().rule())
+                .setPolicyVersion(s.policy().version()).setTraceId(s.traceId());
         s.finishedAt().ifPresent(at -> b.setFinishedAt(timestamp(at)));
         return b;
+    }
+
+    static dev.toolgate.proto.v1.QueryCallsResponse auditPage(dev.toolgate.gateway.audit.AuditTrail.Page page) {
+        dev.toolgate.proto.v1.QueryCallsResponse.Builder b = dev.toolgate.proto.v1.QueryCallsResponse.newBuilder()
+                .setNextPageToken(page.nextPageToken());
+        page.calls().forEach(c -> b.addCalls(toolCall(c)));
+        return b.build();
     }
 }

@@ -160,6 +160,15 @@ class CliTest {
             assertThat(again.exit()).isZero();
             assertThat(again.stderr()).contains("replayed");
             assertThat(upstream.exchanges()).hasSize(1);
+
+            Run audit = cli(admin, "", "audit", "--tenant", tenant, "--since", "1h", "--tool",
+                    "support_desk.create_support_case", "--status", "succeeded");
+            assertThat(audit.exit()).as(audit.stderr()).isZero();
+            assertThat(audit.stdout()).contains("SUCCEEDED  support_desk.create_support_case  bot  allow by")
+                    .contains("cli-held-1");
+            Run badAge = cli(admin, "", "audit", "--tenant", tenant, "--since", "yesterday");
+            assertThat(badAge.exit()).isEqualTo(1);
+            assertThat(badAge.stderr()).contains("--since must be an ISO-8601 instant");
         }
     }
 

@@ -1,0 +1,30 @@
+package dev.toolgate.gateway.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * What to find in a tenant's audit trail; empty strings do not filter. Immutable.
+ *
+ * @param pageToken empty for the first page
+ */
+public record AuditQuery(String tenant, Optional<Instant> since, Optional<Instant> until, String agentId, String tool,
+        String sessionId, String policyDecision, String status, String traceId, int pageSize, String pageToken) {
+    public static final int DEFAULT_PAGE = 100;
+    public static final int MAX_PAGE = 500;
+
+    public AuditQuery {
+        requireNonNull(tenant, "tenant");
+        requireNonNull(since, "since");
+        requireNonNull(until, "until");
+        requireNonNull(agentId, "agentId");
+        requireNonNull(tool, "tool");
+        requireNonNull(sessionId, "sessionId");
+        requireNonNull(policyDecision, "policyDecision");
+        requireNonNull(status, "status");
+        requireNonNull(traceId, "traceId");
+        requireNonNull(pageToken, "pageToken");
+    }
+}

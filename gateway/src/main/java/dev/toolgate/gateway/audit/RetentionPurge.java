@@ -1,0 +1,102 @@
+package dev.toolgate.gateway.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import jakarta.annotation.PreDestroy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes call records older than {@code toolgate.calls.retention} (0, the default, keeps them
+ * forever), every {@code toolgate.calls.purge-interval}, in batches so the table is never
+ * locked for long. Open calls (running, or held for confirmation) are never deleted.
+ */
+@Context
+public class RetentionPurge {
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionPurge.class);
+    private static final int BATCH = 10_000;
+    private static final String DELETE = """
+            DELETE FROM tool_calls WHERE id IN (
+                SELECT id FROM tool_calls WHERE started_at < ? AND status NOT IN ('RUNNING', 'PENDING_CONFIRMATION')
+                LIMIT ?)""";
+
+    private final DataSource dataSource;
+    private final Duration retention;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+
+    public RetentionPurge(DataSource dataSource, Clock clock,
+            @Value("${toolgate.calls.retention:0s}") Duration retention,
+            @Value("${toolgate.calls.purge-interval:1h}") Duration interval) {
+        this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
+        this.clock = requireNonNull(clock, "clock");
+        if (retention.isNegative() || !retention.isZero() && retention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("toolgate.calls.retention must be 0 (keep forever) or at least 1 day,"
+                    + " but was " + retention);
+        }
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("toolgate.calls.purge-interval must be positive");
+        }
+        this.retention = retention;
+        if (retention.isZero()) {
+            this.scheduler = null;
+            return;
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("call-record-purge").unstarted(r));
+        scheduler.scheduleWithFixedDelay(this::run, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("call records older than {} are deleted every {}", retention, interval);
+    }
+
+    private void run() {
+        try {
+            int deleted = purge(clock.instant().minus(retention));
+            if (deleted > 0) {
+                LOG.info("deleted {} call records older than {}", deleted, retention);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("purging old call records failed; trying again at the next interval", e);
+        }
+    }
+
+    /** Deletes finished call records that started before {@code cutoff}; returns how many. */
+    public int purge(Instant cutoff) {
+        int total = 0;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(DELETE)) {
+            int n;
+            do {
+                ps.setTimestamp(1, Timestamp.from(cutoff));
+                ps.setInt(2, BATCH);
+                n = ps.executeUpdate();
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+                total += n;
+            } while (n == BATCH);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not purge call records: " + e.getMessage(), e);
+        }
+        return total;
+    }
+
+    @PreDestroy
+    public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
+    }
+}
