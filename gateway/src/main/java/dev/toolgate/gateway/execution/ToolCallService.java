@@ -19,6 +19,7 @@ import dev.toolgate.gateway.resilience.IntegrationGuard;
 import dev.toolgate.gateway.resilience.IntegrationGuards;
 import dev.toolgate.gateway.session.SessionStore;
 import dev.toolgate.gateway.telemetry.CallSpans;
+import dev.toolgate.gateway.telemetry.GatewayMetrics;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
@@ -68,11 +69,13 @@ public class ToolCallService {
     private final SessionStore sessions;
     private final IntegrationGuards guards;
     private final CallSpans spans;
+    private final GatewayMetrics metrics;
     private final Clock clock;
 
     public ToolCallService(Catalog catalog, ArgumentParser parser, ToolExecutor executor, PolicyEngine policy,
             ToolVisibility visibility, CallRecorder recorder, HeldCalls held, SessionStore sessions,
-            IntegrationGuards guards, CallSpans spans, Clock clock) {
+            IntegrationGuards guards, CallSpans spans, GatewayMetrics metrics, Clock clock) {
+        this.metrics = requireNonNull(metrics, "metrics");
         this.spans = requireNonNull(spans, "spans");
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
@@ -106,8 +109,12 @@ public class ToolCallService {
         if (!command.sessionId().isEmpty()) {
             span.setAttribute(CallSpans.SESSION, Identifiers.abbreviate(command.sessionId()));
         }
+        long startNanos = System.nanoTime();
+        Labels labels = new Labels();
+        String outcome = "FAILED";
         try (Scope ignored = span.makeCurrent()) {
-            CallResult r = executeTraced(principal, command, span);
+            CallResult r = executeTraced(principal, command, span, labels);
+            outcome = r.status().name();
             span.setAttribute(CallSpans.STATUS, r.status().name());
             span.setAttribute(CallSpans.REPLAYED, r.replayed());
             if (r.isError()) {
@@ -115,15 +122,27 @@ public class ToolCallService {
                 span.setStatus(StatusCode.ERROR);
             }
             return r;
+        } catch (GatewayException e) {
+            CallSpans.failed(span, e);
+            outcome = e.reason();
+            throw e;
         } catch (RuntimeException e) {
             CallSpans.failed(span, e);
             throw e;
         } finally {
             span.end();
+            metrics.call(principal.tenantId(), labels.tool, outcome, labels.decision,
+                    Duration.ofNanos(System.nanoTime() - startNanos));
         }
     }
 
-    private CallResult executeTraced(Principal principal, ExecuteCommand command, Span span) {
+    /** What the metrics label a call with, filled in as it becomes known. */
+    private static final class Labels {
+        private String tool = GatewayMetrics.UNKNOWN_TOOL;
+        private String decision = "";
+    }
+
+    private CallResult executeTraced(Principal principal, ExecuteCommand command, Span span, Labels labels) {
         Instant startedAt = clock.instant().truncatedTo(ChronoUnit.MICROS); // as stored: a replay answers the same
         long startNanos = System.nanoTime();
         long deadlineNanos = command.clientDeadline().map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
@@ -154,6 +173,7 @@ public class ToolCallService {
                         visibility.closest(principal, command.tool()))));
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
         CallSpans.tool(span, tool);
+        labels.tool = tool.qualifiedName();
 
         JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, tool, command, startedAt,
                 record));
@@ -162,6 +182,7 @@ public class ToolCallService {
                 command, startedAt)));
         record.policy(mark(decision));
         span.setAttribute(CallSpans.DECISION, decision.verdict().label());
+        labels.decision = decision.verdict().label();
         span.setAttribute(CallSpans.RULE, decision.ruleId());
         span.setAttribute(CallSpans.POLICY_VERSION, decision.version());
         enforce(decision, tool, record, callId);

@@ -1,0 +1,60 @@
+package dev.toolgate.gateway.telemetry;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.observability.AsyncFinishCallRecorder;
+import dev.toolgate.policy.PolicyEngine;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/**
+ * The gateway's metrics, in its own registry (served at {@code /metrics}). Labels are bounded:
+ * tenant and tool come from the catalog (a name that is no tool is counted as {@code unknown}),
+ * outcome and decision from fixed sets. Thread-safe.
+ */
+@Singleton
+public class GatewayMetrics {
+    /** The label value for a tool name that is not in the catalog. */
+    public static final String UNKNOWN_TOOL = "unknown";
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter calls;
+    private final Histogram duration;
+
+    public GatewayMetrics(AsyncFinishCallRecorder recorder, PolicyEngine policy) {
+        requireNonNull(recorder, "recorder");
+        requireNonNull(policy, "policy");
+        calls = Counter.builder().name("toolgate_calls_total")
+                .help("Tool calls by tenant, tool, outcome (call status) and policy decision")
+                .labelNames("tenant", "tool", "outcome", "decision").register(registry);
+        duration = Histogram.builder().name("toolgate_call_duration_seconds")
+                .help("Time of a tool call inside the gateway, upstream included")
+                .labelNames("tenant", "tool", "outcome")
+                .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+                .register(registry);
+        GaugeWithCallback.builder().name("toolgate_audit_backlog")
+                .help("Call outcomes waiting to be written to the audit table")
+                .callback(cb -> cb.call(recorder.backlog())).register(registry);
+        CounterWithCallback.builder().name("toolgate_policy_reloads_total").help("Policy directory reloads")
+                .callback(cb -> cb.call(policy.status().reloadsTotal())).register(registry);
+        CounterWithCallback.builder().name("toolgate_policy_rejections_total")
+                .help("Policy units (tenants or _all) whose new files were rejected; the previous policy stayed")
+                .callback(cb -> cb.call(policy.status().rejectionsTotal())).register(registry);
+    }
+
+    /** Counts one call. */
+    public void call(String tenant, String tool, String outcome, String decision, Duration took) {
+        String d = decision.isEmpty() ? "none" : decision;
+        calls.labelValues(tenant, tool, outcome, d).inc();
+        duration.labelValues(tenant, tool, outcome).observe(took.toNanos() / 1e9);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.toolgate.gateway.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.TenantFixture;
+import dev.toolgate.gateway.support.TestUpstream;
+import dev.toolgate.gateway.support.TestUpstream.Reply;
+import dev.toolgate.proto.v1.ExecuteToolRequest;
+import dev.toolgate.proto.v1.ToolServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.micronaut.grpc.annotation.GrpcChannel;
+import io.micronaut.grpc.server.GrpcServerChannel;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /metrics}: calls counted by tenant, tool, outcome and decision, in Prometheus text. */
+@MicronautTest
+class MetricsTest {
+    @Inject
+    @GrpcChannel(GrpcServerChannel.NAME)
+    ManagedChannel channel;
+
+    @Inject
+    EmbeddedServer http;
+
+    @Test
+    void callsAreCountedWithBoundedLabels() throws Exception {
+        try (TestUpstream upstream = TestUpstream.start()
+                .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))) {
+            TenantFixture fx = TenantFixture.create(channel, upstream.baseUrl());
+            fx.createCaseTool("/cases", 5_000);
+            ToolServiceGrpc.ToolServiceBlockingStub agent = Clients.tools(channel, fx.agentKey);
+            for (int i = 0; i < 2; i++) {
+                agent.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case")
+                        .setArgumentsJson("{\"customer_id\":\"a\",\"summary\":\"s\",\"priority\":\"low\"}").build());
+            }
+            catchThrowableOfType(StatusRuntimeException.class, () -> agent.executeTool(ExecuteToolRequest
+                    .newBuilder().setTool("desk.create_case").setArgumentsJson("{}").build()));
+            catchThrowableOfType(StatusRuntimeException.class, () -> agent.executeTool(ExecuteToolRequest
+                    .newBuilder().setTool("attacker.chosen_" + System.nanoTime()).setArgumentsJson("{}").build()));
+
+            HttpResponse<String> scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + http.getPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            String t = "tenant=\"" + fx.tenant + "\"";
+            assertThat(scrape.body())
+                    .contains("toolgate_calls_total{decision=\"allow\",outcome=\"SUCCEEDED\"," + t
+                            + ",tool=\"desk.create_case\"} 2.0")
+                    .contains("toolgate_calls_total{decision=\"none\",outcome=\"INVALID_ARGUMENT\"," + t
+                            + ",tool=\"desk.create_case\"} 1.0")
+                    .contains("toolgate_calls_total{decision=\"none\",outcome=\"TOOL_NOT_FOUND\"," + t
+                            + ",tool=\"unknown\"} 1.0")
+                    .contains("toolgate_call_duration_seconds_bucket{outcome=\"SUCCEEDED\"," + t
+                            + ",tool=\"desk.create_case\",le=\"+Inf\"} 2")
+                    .contains("toolgate_audit_backlog ")
+                    .contains("toolgate_policy_reloads_total ")
+                    .doesNotContain("attacker.chosen");
+        }
+    }
+}
