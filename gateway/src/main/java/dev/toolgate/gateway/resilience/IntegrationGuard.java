@@ -87,6 +87,11 @@ public final class IntegrationGuard {
         return new Permit();
     }
 
+    /** The integration's name. */
+    public String integration() {
+        return integration;
+    }
+
     /** The circuit's state, for errors and metrics. */
     public CircuitBreaker.State state() {
         return circuit.getState();

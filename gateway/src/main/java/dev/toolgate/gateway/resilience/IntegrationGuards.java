@@ -23,7 +23,7 @@ public class IntegrationGuards {
     private final Map<String, Entry> guards = new ConcurrentHashMap<>();
 
     /** A guard and the settings it was built from (a change builds a new one). */
-    private record Entry(String settings, IntegrationGuard guard) {
+    private record Entry(String tenant, String settings, IntegrationGuard guard) {
     }
 
     public IntegrationGuards(ResilienceConfig config) {
@@ -34,6 +34,20 @@ public class IntegrationGuards {
         return config;
     }
 
+    /** One integration's circuit, for metrics: 0 closed, 0.5 half-open, 1 open. */
+    public record CircuitView(String tenant, String integration, double state) {
+    }
+
+    /** The circuits of the integrations called since start. */
+    public java.util.List<CircuitView> circuits() {
+        return guards.values().stream().map(e -> new CircuitView(e.tenant(), e.guard().integration(),
+                switch (e.guard().state()) {
+                    case CLOSED, DISABLED, METRICS_ONLY -> 0.0;
+                    case HALF_OPEN -> 0.5;
+                    default -> 1.0;
+                })).toList();
+    }
+
     /** The integration's guard: the defaults with its own overrides. */
     public IntegrationGuard of(IntegrationEntity integration) {
         Entry e = guards.get(integration.id());
@@ -41,7 +55,7 @@ public class IntegrationGuards {
             return e.guard();
         }
         return guards.compute(integration.id(), (id, old) -> old != null && old.settings().equals(integration.settings())
-                ? old : new Entry(integration.settings(), build(integration))).guard();
+                ? old : new Entry(integration.tenantId(), integration.settings(), build(integration))).guard();
     }
 
     private IntegrationGuard build(IntegrationEntity integration) {

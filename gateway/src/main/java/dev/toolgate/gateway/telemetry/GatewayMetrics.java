@@ -2,6 +2,7 @@ package dev.toolgate.gateway.telemetry;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.resilience.IntegrationGuards;
 import dev.toolgate.observability.AsyncFinishCallRecorder;
 import dev.toolgate.policy.PolicyEngine;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -26,7 +27,8 @@ public class GatewayMetrics {
     private final Counter calls;
     private final Histogram duration;
 
-    public GatewayMetrics(AsyncFinishCallRecorder recorder, PolicyEngine policy) {
+    public GatewayMetrics(AsyncFinishCallRecorder recorder, PolicyEngine policy, IntegrationGuards guards) {
+        requireNonNull(guards, "guards");
         requireNonNull(recorder, "recorder");
         requireNonNull(policy, "policy");
         calls = Counter.builder().name("toolgate_calls_total")
@@ -40,6 +42,11 @@ public class GatewayMetrics {
         GaugeWithCallback.builder().name("toolgate_audit_backlog")
                 .help("Call outcomes waiting to be written to the audit table")
                 .callback(cb -> cb.call(recorder.backlog())).register(registry);
+        GaugeWithCallback.builder().name("toolgate_circuit_state")
+                .help("Circuit of each integration called since start: 0 closed, 0.5 half-open, 1 open")
+                .labelNames("tenant", "integration")
+                .callback(cb -> guards.circuits().forEach(c -> cb.call(c.state(), c.tenant(), c.integration())))
+                .register(registry);
         CounterWithCallback.builder().name("toolgate_policy_reloads_total").help("Policy directory reloads")
                 .callback(cb -> cb.call(policy.status().reloadsTotal())).register(registry);
         CounterWithCallback.builder().name("toolgate_policy_rejections_total")
