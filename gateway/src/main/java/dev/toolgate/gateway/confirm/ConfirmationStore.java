@@ -109,6 +109,22 @@ public class ConfirmationStore {
         }
     }
 
+    /** Pending confirmations by tenant (for metrics); empty when the database cannot be read. */
+    public java.util.Map<String, Long> pendingByTenant() {
+        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(
+                "SELECT tenant_id, count(*) FROM confirmations WHERE state = 'PENDING' GROUP BY tenant_id");
+                ResultSet rs = ps.executeQuery()) {
+            java.util.Map<String, Long> out = new java.util.TreeMap<>();
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+            return out;
+        } catch (SQLException e) {
+            LOG.warn("cannot count pending confirmations for metrics: {}", e.getMessage());
+            return java.util.Map.of();
+        }
+    }
+
     private static Confirmation read(ResultSet rs) throws SQLException {
         Timestamp decided = rs.getTimestamp("decided_at");
         return new Confirmation(rs.getString("id"), rs.getString("tenant_id"), rs.getString("call_id"),

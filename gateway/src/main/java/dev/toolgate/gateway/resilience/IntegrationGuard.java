@@ -32,6 +32,7 @@ public final class IntegrationGuard {
     private final ResilienceConfig config;
     private final IntervalFunction backoff;
     private final boolean idempotencyKeys;
+    private final java.util.concurrent.atomic.AtomicLong retries = new java.util.concurrent.atomic.AtomicLong();
 
     IntegrationGuard(String integration, CircuitBreaker circuit, Bulkhead bulkhead, ResilienceConfig config,
             boolean idempotencyKeys) {
@@ -87,6 +88,16 @@ public final class IntegrationGuard {
         return new Permit();
     }
 
+    /** Tries sent again since start. */
+    public long retries() {
+        return retries.get();
+    }
+
+    /** Calls in flight now (taking a place in the bulkhead). */
+    public int inFlight() {
+        return config.maxConcurrent() - bulkhead.getMetrics().getAvailableConcurrentCalls();
+    }
+
     /** The integration's name. */
     public String integration() {
         return integration;
@@ -118,6 +129,7 @@ public final class IntegrationGuard {
 
     private UpstreamResponse send(PreparedCall call, boolean safe, Duration timeout, String callId, Permit permit) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        io.opentelemetry.api.trace.Span.current().setAttribute("toolgate.circuit.state", circuit.getState().name());
         for (int attempt = 1; ; attempt++) {
             boolean permitted = attempt == 1 && permit.takeFirstTry() || circuit.tryAcquirePermission();
             if (!permitted) {
@@ -161,6 +173,8 @@ public final class IntegrationGuard {
                 throw e;
             }
             sleep(wait.get());
+            retries.incrementAndGet();
+            io.opentelemetry.api.trace.Span.current().setAttribute("toolgate.retries", (long) attempt);
         }
     }
 

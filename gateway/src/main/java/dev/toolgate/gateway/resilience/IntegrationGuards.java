@@ -34,8 +34,12 @@ public class IntegrationGuards {
         return config;
     }
 
-    /** One integration's circuit, for metrics: 0 closed, 0.5 half-open, 1 open. */
-    public record CircuitView(String tenant, String integration, double state) {
+    /**
+     * One integration's guard, for metrics.
+     *
+     * @param state 0 closed, 0.5 half-open, 1 open
+     */
+    public record CircuitView(String tenant, String integration, double state, long retries, int inFlight) {
     }
 
     /** The circuits of the integrations called since start. */
@@ -45,7 +49,7 @@ public class IntegrationGuards {
                     case CLOSED, DISABLED, METRICS_ONLY -> 0.0;
                     case HALF_OPEN -> 0.5;
                     default -> 1.0;
-                })).toList();
+                }, e.guard().retries(), e.guard().inFlight())).toList();
     }
 
     /** The integration's guard: the defaults with its own overrides. */

@@ -2,6 +2,7 @@ package dev.toolgate.gateway.telemetry;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.confirm.ConfirmationStore;
 import dev.toolgate.gateway.resilience.IntegrationGuards;
 import dev.toolgate.observability.AsyncFinishCallRecorder;
 import dev.toolgate.policy.PolicyEngine;
@@ -27,7 +28,9 @@ public class GatewayMetrics {
     private final Counter calls;
     private final Histogram duration;
 
-    public GatewayMetrics(AsyncFinishCallRecorder recorder, PolicyEngine policy, IntegrationGuards guards) {
+    public GatewayMetrics(AsyncFinishCallRecorder recorder, PolicyEngine policy, IntegrationGuards guards,
+            ConfirmationStore confirmations) {
+        requireNonNull(confirmations, "confirmations");
         requireNonNull(guards, "guards");
         requireNonNull(recorder, "recorder");
         requireNonNull(policy, "policy");
@@ -46,6 +49,19 @@ public class GatewayMetrics {
                 .help("Circuit of each integration called since start: 0 closed, 0.5 half-open, 1 open")
                 .labelNames("tenant", "integration")
                 .callback(cb -> guards.circuits().forEach(c -> cb.call(c.state(), c.tenant(), c.integration())))
+                .register(registry);
+        CounterWithCallback.builder().name("toolgate_retries_total")
+                .help("Tries of safe calls sent again, per integration").labelNames("tenant", "integration")
+                .callback(cb -> guards.circuits().forEach(c -> cb.call(c.retries(), c.tenant(), c.integration())))
+                .register(registry);
+        GaugeWithCallback.builder().name("toolgate_bulkhead_in_flight")
+                .help("Calls in flight per integration (the bulkhead refuses past its limit)")
+                .labelNames("tenant", "integration")
+                .callback(cb -> guards.circuits().forEach(c -> cb.call(c.inFlight(), c.tenant(), c.integration())))
+                .register(registry);
+        GaugeWithCallback.builder().name("toolgate_confirmations_pending")
+                .help("Calls held for a human's confirmation, per tenant").labelNames("tenant")
+                .callback(cb -> confirmations.pendingByTenant().forEach((tenant, n) -> cb.call(n, tenant)))
                 .register(registry);
         CounterWithCallback.builder().name("toolgate_policy_reloads_total").help("Policy directory reloads")
                 .callback(cb -> cb.call(policy.status().reloadsTotal())).register(registry);

@@ -65,6 +65,10 @@ class MetricsTest {
                     .contains("toolgate_call_duration_seconds_bucket{outcome=\"SUCCEEDED\"," + t
                             + ",tool=\"desk.create_case\",le=\"+Inf\"} 2")
                     .contains("toolgate_audit_backlog ")
+                    .contains("toolgate_retries_total{integration=\"desk\"," + t + "} 0.0")
+                    .contains("toolgate_bulkhead_in_flight{integration=\"desk\"," + t + "} 0.0")
+                    .contains("toolgate_circuit_state{integration=\"desk\"," + t + "} 0.0")
+                    .contains("# TYPE toolgate_confirmations_pending gauge")
                     .contains("toolgate_policy_reloads_total ")
                     .doesNotContain("attacker.chosen");
         }
