@@ -440,27 +440,21 @@ class SqlIntegrationTest {
 
     @Test
     void aPutListsEachToolsParametersAndColumns() {
-        PutSqlIntegrationResponse r = admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder()
+        PutSqlIntegrationRequest put = PutSqlIntegrationRequest.newBuilder()
                 .setTenant(fx.tenant).setIntegration("crm_report")
                 .setConnection(connection(databaseUrl, reader))
                 .addTools(tool("renewals", "SELECT name, renewal_date FROM " + schema + ".customers"
                         + " WHERE renewal_date <= :until AND (CAST(:active AS boolean) IS NULL OR active = :active)")
                         .addParameters(SqlParameterSpec.newBuilder().setName("active").setType("boolean")
                                 .setNotRequired(true)))
-                .build());
+                .build();
+        PutSqlIntegrationResponse r = admin.putSqlIntegration(put);
 
         assertThat(r.getAddedList()).containsExactly("crm_report.renewals");
         assertThat(r.getTools(0).getParametersList()).containsExactly("until date", "active boolean (optional)");
         assertThat(r.getTools(0).getColumnsList()).containsExactly("name text", "renewal_date date");
 
-        PutSqlIntegrationResponse again = admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder()
-                .setTenant(fx.tenant).setIntegration("crm_report")
-                .setConnection(connection(databaseUrl, reader))
-                .addTools(tool("renewals", "SELECT name, renewal_date FROM " + schema + ".customers"
-                        + " WHERE renewal_date <= :until AND (CAST(:active AS boolean) IS NULL OR active = :active)")
-                        .addParameters(SqlParameterSpec.newBuilder().setName("active").setType("boolean")
-                                .setNotRequired(true)))
-                .build());
+        PutSqlIntegrationResponse again = admin.putSqlIntegration(put);
         assertThat(again.getUnchangedList()).containsExactly("crm_report.renewals");
     }
 
