@@ -115,6 +115,7 @@ public class ToolCallService {
         try (Scope ignored = span.makeCurrent()) {
             CallResult r = executeTraced(principal, command, span, labels);
             outcome = r.status().name();
+            spans.content(span, CallSpans.RESULT, labels.tool, r.resultJson());
             span.setAttribute(CallSpans.STATUS, r.status().name());
             span.setAttribute(CallSpans.REPLAYED, r.replayed());
             if (r.isError()) {
@@ -178,6 +179,7 @@ public class ToolCallService {
         JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, tool, command, startedAt,
                 record));
         record.argumentsDigest(Digests.canonicalJsonSha256(arguments)); // a repeated call id must name the same call
+        spans.content(span, CallSpans.ARGUMENTS, tool.qualifiedName(), command.argumentsJson());
         Decision decision = spans.stage("policy", () -> policy.decide(policyRequest(principal, tool, arguments,
                 command, startedAt)));
         record.policy(mark(decision));

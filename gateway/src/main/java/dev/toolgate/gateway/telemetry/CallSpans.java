@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.observability.Redactor;
+import io.micronaut.context.annotation.Value;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -19,7 +21,8 @@ import java.util.function.Supplier;
  * The spans of a tool call, after the OpenTelemetry GenAI semantic conventions: one
  * {@code execute_tool {tool}} span per call ({@code gen_ai.operation.name}, {@code gen_ai.tool.*})
  * with Toolgate's own attributes (tenant, agent, session, tool version, policy decision), and
- * child spans for the stages. Arguments and results are never attached here. Thread-safe.
+ * child spans for the stages. Arguments and results are attached only when content capture is
+ * on, after redaction and within a size cap. Thread-safe.
  */
 @Singleton
 public class CallSpans {
@@ -40,10 +43,40 @@ public class CallSpans {
     public static final AttributeKey<Boolean> REPLAYED = AttributeKey.booleanKey("toolgate.call.replayed");
     private static final int MAX_DESCRIPTION = 500;
 
-    private final Tracer tracer;
+    public static final AttributeKey<String> ARGUMENTS = AttributeKey.stringKey("gen_ai.tool.call.arguments");
+    public static final AttributeKey<String> RESULT = AttributeKey.stringKey("gen_ai.tool.call.result");
 
-    public CallSpans(Tracer tracer) {
+    private final Tracer tracer;
+    private final Redactor redactor;
+    private final boolean captureContent;
+    private final int captureMaxChars;
+
+    /**
+     * @param captureContent  put the call's arguments and result on its span (redacted, capped);
+     *                        off by default: telemetry backends are often less guarded than the audit table
+     * @param captureMaxChars the cap for each
+     */
+    public CallSpans(Tracer tracer, Redactor redactor,
+            @Value("${toolgate.telemetry.capture-content:false}") boolean captureContent,
+            @Value("${toolgate.telemetry.capture-max-chars:4096}") int captureMaxChars) {
         this.tracer = requireNonNull(tracer, "tracer");
+        this.redactor = requireNonNull(redactor, "redactor");
+        if (captureMaxChars < 16 || captureMaxChars > 1_000_000) {
+            throw new IllegalArgumentException("toolgate.telemetry.capture-max-chars must be 16-1000000, but was "
+                    + captureMaxChars);
+        }
+        this.captureContent = captureContent;
+        this.captureMaxChars = captureMaxChars;
+    }
+
+    /** Puts content ({@link #ARGUMENTS} or {@link #RESULT}) on the span when capture is on: redacted, then capped. */
+    public void content(Span span, AttributeKey<String> key, String tool, String json) {
+        if (!captureContent || json.isEmpty()) {
+            return;
+        }
+        String redacted = redactor.redact(tool, json);
+        span.setAttribute(key, redacted.length() <= captureMaxChars ? redacted
+                : redacted.substring(0, captureMaxChars) + "…[truncated]");
     }
 
     /** Starts the call's span as a child of {@code parent} (the caller's trace, or none). */

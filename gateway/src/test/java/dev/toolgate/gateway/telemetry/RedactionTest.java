@@ -33,7 +33,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
-/** A secret in the arguments (or echoed in the result) reaches no span, log line, audit row or confirmation. */
+/**
+ * A secret in the arguments (or echoed in the result) reaches no span, log line, audit row or
+ * confirmation — with content capture on, so the spans do carry the (redacted) arguments and result.
+ */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedactionTest implements TestPropertyProvider {
@@ -61,7 +64,8 @@ class RedactionTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         return Map.of("test.telemetry", "memory", "toolgate.redaction.paths",
-                "desk.login /profile/private,desk.login_held /profile/private");
+                "desk.login /profile/private,desk.login_held /profile/private",
+                "toolgate.telemetry.capture-content", "true", "toolgate.telemetry.capture-max-chars", "300");
     }
 
     @BeforeEach
@@ -112,5 +116,9 @@ class RedactionTest implements TestPropertyProvider {
             assertThat(held.getConfirmation().getSummary()).as("confirmation summary").doesNotContain(secret);
         }
         assertThat(stored).contains("Paris").contains("[REDACTED]"); // the rest is kept
+        var callSpan = spans.getFinishedSpanItems().stream().filter(sp -> sp.getName().equals("execute_tool desk.login"))
+                .findFirst().orElseThrow();
+        assertThat(callSpan.getAttributes().get(CallSpans.ARGUMENTS)).contains("Paris").contains("[REDACTED]");
+        assertThat(callSpan.getAttributes().get(CallSpans.RESULT)).contains("Paris").contains("[REDACTED]");
     }
 }
