@@ -2,13 +2,8 @@ package dev.toolgate.gateway.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.Eventually;
 import dev.toolgate.gateway.support.Ports;
-import dev.toolgate.gateway.support.TenantFixture;
-import dev.toolgate.gateway.support.TestUpstream;
-import dev.toolgate.gateway.support.TestUpstream.Reply;
-import dev.toolgate.proto.v1.ExecuteToolRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.NettyServerBuilder;
@@ -21,7 +16,6 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import io.opentelemetry.proto.trace.v1.Span;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,31 +68,17 @@ class OtlpExportTest implements TestPropertyProvider {
 
     @Test
     void spansOfACallReachTheOtlpReceiver() throws IOException {
-        try (TestUpstream upstream = TestUpstream.start()
-                .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))) {
-            TenantFixture fx = TenantFixture.create(channel, upstream.baseUrl());
-            fx.createCaseTool("/cases", 5_000);
+        OneCall.run(channel, "exported-1");
 
-            Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest.newBuilder()
-                    .setTool("desk.create_case").setCallId("exported-1")
-                    .setArgumentsJson("{\"customer_id\":\"acme\",\"summary\":\"s\",\"priority\":\"low\"}").build());
-
-            Eventually.within(Duration.ofSeconds(10), () -> assertThat(spans()).anySatisfy(s -> {
-                assertThat(s.getName()).isEqualTo("execute_tool desk.create_case");
-                assertThat(s.getAttributesList()).contains(KeyValue.newBuilder().setKey("gen_ai.tool.call.id")
-                        .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("exported-1"))
-                        .build());
-            }));
-            assertThat(received.get(0).getResourceSpans(0).getResource().getAttributesList())
-                    .anySatisfy(kv -> {
-                        assertThat(kv.getKey()).isEqualTo("service.name");
-                        assertThat(kv.getValue().getStringValue()).isEqualTo("toolgate");
-                    });
-        }
-    }
-
-    private List<Span> spans() {
-        return received.stream().flatMap(r -> r.getResourceSpansList().stream())
-                .flatMap(rs -> rs.getScopeSpansList().stream()).flatMap(ss -> ss.getSpansList().stream()).toList();
+        Eventually.within(Duration.ofSeconds(10), () -> assertThat(OneCall.spans(received)).anySatisfy(s -> {
+            assertThat(s.getName()).isEqualTo("execute_tool desk.create_case");
+            assertThat(s.getAttributesList()).contains(KeyValue.newBuilder().setKey("gen_ai.tool.call.id")
+                    .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("exported-1"))
+                    .build());
+        }));
+        assertThat(received.get(0).getResourceSpans(0).getResource().getAttributesList()).anySatisfy(kv -> {
+            assertThat(kv.getKey()).isEqualTo("service.name");
+            assertThat(kv.getValue().getStringValue()).isEqualTo("toolgate");
+        });
     }
 }

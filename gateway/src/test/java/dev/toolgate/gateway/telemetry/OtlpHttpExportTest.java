@@ -3,12 +3,7 @@ package dev.toolgate.gateway.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.Eventually;
-import dev.toolgate.gateway.support.TenantFixture;
-import dev.toolgate.gateway.support.TestUpstream;
-import dev.toolgate.gateway.support.TestUpstream.Reply;
-import dev.toolgate.proto.v1.ExecuteToolRequest;
 import io.grpc.ManagedChannel;
 import io.micronaut.grpc.annotation.GrpcChannel;
 import io.micronaut.grpc.server.GrpcServerChannel;
@@ -67,20 +62,10 @@ class OtlpHttpExportTest implements TestPropertyProvider {
 
     @Test
     void spansOfACallArePostedAsProtobuf() throws IOException {
-        try (TestUpstream upstream = TestUpstream.start()
-                .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))) {
-            TenantFixture fx = TenantFixture.create(channel, upstream.baseUrl());
-            fx.createCaseTool("/cases", 5_000);
+        OneCall.run(channel, "http-exported-1");
 
-            Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest.newBuilder()
-                    .setTool("desk.create_case").setCallId("http-exported-1")
-                    .setArgumentsJson("{\"customer_id\":\"acme\",\"summary\":\"s\",\"priority\":\"low\"}").build());
-
-            Eventually.within(Duration.ofSeconds(10), () -> assertThat(received.stream()
-                    .flatMap(r -> r.getResourceSpansList().stream()).flatMap(rs -> rs.getScopeSpansList().stream())
-                    .flatMap(ss -> ss.getSpansList().stream()).map(s -> s.getName()))
-                    .contains("execute_tool desk.create_case", "POST"));
-            assertThat(paths).allSatisfy(p -> assertThat(p).isEqualTo("POST /v1/traces application/x-protobuf"));
-        }
+        Eventually.within(Duration.ofSeconds(10), () -> assertThat(OneCall.spans(received).stream()
+                .map(s -> s.getName())).contains("execute_tool desk.create_case", "POST"));
+        assertThat(paths).allSatisfy(p -> assertThat(p).isEqualTo("POST /v1/traces application/x-protobuf"));
     }
 }
