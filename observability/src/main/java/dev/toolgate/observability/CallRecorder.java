@@ -51,4 +51,34 @@ public interface CallRecorder {
      * @throws CallRecordException when the store fails
      */
     boolean resume(String tenantId, String callId);
+
+    /**
+     * Records a finished execution that has no start row: a read-only call run without taking
+     * its call id as a lock. Unlike {@link #finish}, the record is inserted, and a buffering
+     * implementation may write it later.
+     *
+     * @throws CallRecordException when the store fails (a buffering implementation keeps it instead)
+     */
+    default void append(CallRecord finished) {
+        if (finished.status().isOpen()) {
+            throw new IllegalArgumentException("call " + finished.callId() + " is not finished");
+        }
+        start(finished);
+    }
+
+    /**
+     * False when the records waiting to be written have reached the buffer's limit: a call that
+     * is not yet running must then be refused, so that nothing runs unrecorded.
+     */
+    default boolean hasRoom() {
+        return true;
+    }
+
+    /**
+     * False while the store is known to be unreachable (its last write failed and it has not
+     * answered since): start rows cannot be written, and an implementation may refuse them at once.
+     */
+    default boolean storeAvailable() {
+        return true;
+    }
 }

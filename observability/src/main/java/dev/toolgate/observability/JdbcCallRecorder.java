@@ -30,6 +30,29 @@ public final class JdbcCallRecorder implements CallRecorder {
                 execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated, trace_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+    private static final String SETTLE = """
+            UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
+                duration_micros = ?, finished_at = ?, result_truncated = ?, execution_key = NULL
+            WHERE tenant_id = ? AND id = ?""";
+
+    /** A repeat of a batch whose commit was lost with its connection inserts nothing twice. */
+    private static final String INSERT_ONCE = INSERT + " ON CONFLICT (id) DO NOTHING";
+
+    /** A finished record to insert under a row id chosen once, so that writing it again changes nothing. */
+    public record Insert(String rowId, CallRecord record) {
+        public Insert {
+            requireNonNull(rowId, "rowId");
+            requireNonNull(record, "record");
+            if (record.status().isOpen()) {
+                throw new IllegalArgumentException("call " + record.callId() + " is not finished");
+            }
+        }
+
+        public static Insert of(CallRecord record) {
+            return new Insert(UUID.randomUUID().toString(), record);
+        }
+    }
+
     /** The columns {@link #readStoredCall} reads. */
     public static final String STORED_CALL_COLUMNS = """
             call_id, status, tool_name, tool_version, arguments_digest, upstream_status, is_error, result,
@@ -94,49 +117,58 @@ public final class JdbcCallRecorder implements CallRecorder {
 
     @Override
     public boolean start(CallRecord record) {
+        return start(record, UUID.randomUUID().toString());
+    }
+
+    /** {@link #start} with the row id chosen by the caller (to settle the row later if the answer is lost). */
+    public boolean start(CallRecord record, String rowId) {
         requireNonNull(record, "record");
-        CallRecord r = redact(record);
+        requireNonNull(rowId, "rowId");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-            ps.setString(1, UUID.randomUUID().toString());
-            ps.setString(2, r.tenantId());
-            ps.setString(3, r.callId());
-            ps.setString(4, r.agentId());
-            ps.setString(5, r.keyId());
-            ps.setString(6, r.sessionId());
-            ps.setString(7, cap(r.toolName()));
-            ps.setInt(8, r.toolVersion());
-            ps.setString(9, cap(r.arguments()));
-            ps.setString(10, r.status().name());
-            ps.setInt(11, r.upstreamStatus());
-            ps.setBoolean(12, r.isError());
-            ps.setString(13, cap(r.result(), maxResultChars));
-            ps.setString(14, cap(r.error()));
-            ps.setLong(15, r.duration().toNanos() / 1_000);
-            ps.setTimestamp(16, Timestamp.from(r.startedAt()));
-            if (r.finishedAt().isPresent()) {
-                ps.setTimestamp(17, Timestamp.from(r.finishedAt().get()));
-            } else {
-                ps.setNull(17, Types.TIMESTAMP);
-            }
-            if (r.status().isOpen()) {
-                ps.setString(18, r.callId());
-            } else {
-                ps.setNull(18, Types.VARCHAR);
-            }
-            ps.setString(19, r.policy().decision());
-            ps.setString(20, r.policy().rule());
-            ps.setString(21, r.policy().version());
-            ps.setString(22, r.argumentsDigest());
-            ps.setBoolean(23, r.resultTruncated());
-            ps.setString(24, r.traceId());
+            bindInsert(ps, rowId, redact(record));
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
             if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 return false;
             }
-            throw new CallRecordException("could not store call record for tenant " + r.tenantId(), e);
+            throw new CallRecordException("could not store call record for tenant " + record.tenantId(), e);
         }
+    }
+
+    private void bindInsert(PreparedStatement ps, String rowId, CallRecord r) throws SQLException {
+        ps.setString(1, rowId);
+        ps.setString(2, r.tenantId());
+        ps.setString(3, r.callId());
+        ps.setString(4, r.agentId());
+        ps.setString(5, r.keyId());
+        ps.setString(6, r.sessionId());
+        ps.setString(7, cap(r.toolName()));
+        ps.setInt(8, r.toolVersion());
+        ps.setString(9, cap(r.arguments()));
+        ps.setString(10, r.status().name());
+        ps.setInt(11, r.upstreamStatus());
+        ps.setBoolean(12, r.isError());
+        ps.setString(13, cap(r.result(), maxResultChars));
+        ps.setString(14, cap(r.error()));
+        ps.setLong(15, r.duration().toNanos() / 1_000);
+        ps.setTimestamp(16, Timestamp.from(r.startedAt()));
+        if (r.finishedAt().isPresent()) {
+            ps.setTimestamp(17, Timestamp.from(r.finishedAt().get()));
+        } else {
+            ps.setNull(17, Types.TIMESTAMP);
+        }
+        if (r.status().isOpen()) {
+            ps.setString(18, r.callId());
+        } else {
+            ps.setNull(18, Types.VARCHAR);
+        }
+        ps.setString(19, r.policy().decision());
+        ps.setString(20, r.policy().rule());
+        ps.setString(21, r.policy().version());
+        ps.setString(22, r.argumentsDigest());
+        ps.setBoolean(23, r.resultTruncated() || r.result().length() > maxResultChars);
+        ps.setString(24, r.traceId());
     }
 
     @Override
@@ -163,40 +195,95 @@ public final class JdbcCallRecorder implements CallRecorder {
     }
 
     /**
-     * Finishes many started records in one transaction (one JDBC batch).
+     * Writes many records in one transaction (one JDBC batch per kind): finished records without
+     * a start row are inserted, outcomes of started ones update their rows, released ones update
+     * and free their call id. A settle is the outcome of a call whose start row may or may not
+     * have been written (its insert failed without an answer): it updates that row, by its row
+     * id, or else is inserted. Writing the same records again (after a commit whose answer was
+     * lost) changes nothing.
      *
-     * @return the call ids that were never started (nothing to update), for the caller to report
+     * @return the call ids of outcomes whose start row does not exist (nothing to update)
      * @throws CallRecordException when the store fails; then none of them is written
      */
-    public List<String> finishAll(List<CallRecord> records) {
-        if (records.isEmpty()) {
+    public List<String> writeAll(List<Insert> inserts, List<CallRecord> finishes, List<CallRecord> releases,
+            List<Insert> settles) {
+        if (inserts.isEmpty() && finishes.isEmpty() && releases.isEmpty() && settles.isEmpty()) {
             return List.of();
         }
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(UPDATE)) {
-                for (CallRecord r : records) {
-                    bindUpdate(ps, redact(r));
-                    ps.addBatch();
-                }
-                int[] counts = ps.executeBatch();
-                c.commit();
+            try {
                 List<String> missing = new ArrayList<>();
-                for (int i = 0; i < counts.length; i++) {
-                    if (counts[i] == 0) {
-                        missing.add(records.get(i).callId());
+                if (!inserts.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(INSERT_ONCE)) {
+                        for (Insert i : inserts) {
+                            bindInsert(ps, i.rowId(), redact(i.record()));
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
                     }
                 }
+                updateAll(c, UPDATE, finishes, missing);
+                updateAll(c, RELEASE, releases, missing);
+                settleAll(c, settles);
+                c.commit();
                 return missing;
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
-            throw new CallRecordException("could not finish " + records.size() + " call records", e);
+            throw new CallRecordException("could not write " + (inserts.size() + finishes.size() + releases.size()
+                    + settles.size()) + " call records", e);
+        }
+    }
+
+    private void settleAll(Connection c, List<Insert> settles) throws SQLException {
+        if (settles.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement update = c.prepareStatement(SETTLE);
+             PreparedStatement insert = c.prepareStatement(INSERT_ONCE)) {
+            for (Insert s : settles) {
+                CallRecord r = redact(s.record());
+                bindUpdate(update, r);
+                update.setString(10, s.rowId());
+                if (update.executeUpdate() == 0) {
+                    bindInsert(insert, s.rowId(), r);
+                    insert.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private void updateAll(Connection c, String sql, List<CallRecord> records, List<String> missing)
+            throws SQLException {
+        if (records.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (CallRecord r : records) {
+                bindUpdate(ps, redact(r));
+                ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) {
+                    missing.add(records.get(i).callId());
+                }
+            }
+        }
+    }
+
+    /** True when the store answers within two seconds. */
+    public boolean ping() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
         }
     }
 

@@ -89,11 +89,7 @@ public class Catalog {
         long before = generation.get();
         TenantTools loaded = load(tenant);
         if (generation.get() == before) {
-            if (cached == null) {
-                cache.putIfAbsent(tenant, loaded);
-            } else {
-                cache.replace(tenant, cached, loaded);
-            }
+            cache.putIfAbsent(tenant, loaded); // a stale entry was removed by isFresh
             if (generation.get() != before) {
                 cache.remove(tenant, loaded);
             }
@@ -101,11 +97,20 @@ public class Catalog {
         return loaded;
     }
 
-    /** True when the entry was checked recently or its revision is still current (then it counts as checked now). */
+    /**
+     * True when the entry was checked recently or its revision is still current. One request
+     * checks, the others meanwhile serve the entry; a check that cannot reach the database serves
+     * it until the next interval, so an outage costs one failed read per interval, not one per call.
+     * A stale entry is removed.
+     */
     private boolean isFresh(String tenant, TenantTools cached) {
         Instant now = clock.instant();
         if (Duration.between(cached.checkedAt(), now).compareTo(refreshInterval) < 0) {
             return true;
+        }
+        TenantTools claimed = cached.checked(now);
+        if (!cache.replace(tenant, cached, claimed)) {
+            return true; // another request is checking it, or it was just replaced
         }
         long current;
         try {
@@ -116,9 +121,9 @@ public class Catalog {
             return true;
         }
         if (current != cached.revision()) {
+            cache.remove(tenant, claimed);
             return false;
         }
-        cache.replace(tenant, cached, cached.checked(now));
         return true;
     }
 

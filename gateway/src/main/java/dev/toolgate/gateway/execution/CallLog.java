@@ -17,10 +17,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The call path's view of the call records: a refusal is written once, finished; an execution
- * is started (durably, or the call is refused) and finished. Thread-safe.
+ * is either started (durably, or the call is refused) and finished, or — a read-only call run
+ * without the call id lock — recorded once when it ends, by the background writer. Thread-safe.
  */
 final class CallLog {
     private static final Logger LOG = LoggerFactory.getLogger(CallLog.class);
+    /** The reason of the UNAVAILABLE error when the call records cannot be read or written. */
+    static final String RECORD_UNAVAILABLE = "CALL_RECORD_UNAVAILABLE";
 
     private final CallRecorder recorder;
     private final Clock clock;
@@ -28,6 +31,40 @@ final class CallLog {
     CallLog(CallRecorder recorder, Clock clock) {
         this.recorder = requireNonNull(recorder, "recorder");
         this.clock = requireNonNull(clock, "clock");
+    }
+
+    /**
+     * The record of one execution and how its outcome is stored: as an update of its start row,
+     * or (buffered) inserted whole once it ends.
+     */
+    record Execution(CallRecord record, boolean buffered) {
+        Execution {
+            requireNonNull(record, "record");
+        }
+
+        /** An execution whose start row was written. */
+        static Execution started(CallRecord record) {
+            return new Execution(record, false);
+        }
+
+        /** An execution without a start row: its record is written once, when it ends. */
+        static Execution buffered(CallRecord record) {
+            return new Execution(record, true);
+        }
+
+        String callId() {
+            return record.callId();
+        }
+    }
+
+    /** False when the records waiting for the database have reached the limit: refuse new calls. */
+    boolean hasRoom() {
+        return recorder.hasRoom();
+    }
+
+    /** False while the database is known to be unreachable. */
+    boolean storeAvailable() {
+        return recorder.storeAvailable();
     }
 
     /** Records a call that did not reach the upstream and returns {@code e} for throwing. */
@@ -66,8 +103,8 @@ final class CallLog {
         try {
             return recorder.findExecuted(tenantId, callId);
         } catch (CallRecordException e) {
-            LOG.error("call records of tenant {} cannot be read", tenantId, e);
-            throw GatewayException.unavailable("CALL_RECORD_UNAVAILABLE",
+            LOG.warn("call records of tenant {} cannot be read: {}", tenantId, e.getMessage()); // the writer logs why
+            throw GatewayException.unavailable(RECORD_UNAVAILABLE,
                     "the gateway cannot read call records right now; retry later", Map.of("call_id", callId));
         }
     }
@@ -78,7 +115,7 @@ final class CallLog {
             return recorder.resume(tenantId, callId);
         } catch (CallRecordException e) {
             LOG.error("held call {} of tenant {} cannot be resumed", callId, tenantId, e);
-            throw GatewayException.unavailable("CALL_RECORD_UNAVAILABLE", "the gateway cannot record calls right now;"
+            throw GatewayException.unavailable(RECORD_UNAVAILABLE, "the gateway cannot record calls right now;"
                     + " nothing was executed, confirm again later", Map.of("call_id", callId));
         }
     }
@@ -90,10 +127,34 @@ final class CallLog {
     }
 
     private static GatewayException unavailable(CallRecord call, CallRecordException e) {
-        LOG.error("call {} not executed: the call records cannot be read or written", call.callId(), e);
-        return GatewayException.unavailable("CALL_RECORD_UNAVAILABLE",
+        // one line per call: the cause is logged once by the record writer and the connection pool
+        LOG.warn("call {} not executed: the call records cannot be read or written: {}", call.callId(), e.getMessage());
+        return GatewayException.unavailable(RECORD_UNAVAILABLE,
                 "the gateway cannot record calls right now; nothing was executed, retry later",
                 Map.of("call_id", call.callId()));
+    }
+
+    /** Records an execution that was not sent after all; a started one frees its call id for a retry. */
+    void release(Execution execution, CallRecord.Outcome outcome) {
+        if (execution.buffered()) {
+            finish(execution, outcome);
+        } else {
+            release(execution.record(), outcome);
+        }
+    }
+
+    /** Records the outcome of an execution; a failure to do so is logged, never thrown. */
+    void finish(Execution execution, CallRecord.Outcome outcome) {
+        if (!execution.buffered()) {
+            finish(execution.record(), outcome);
+            return;
+        }
+        CallRecord started = execution.record();
+        try {
+            recorder.append(started.finish(outcome, now(started.startedAt())));
+        } catch (CallRecordException e) {
+            LOG.error("call {} executed but its record could not be stored", started.callId(), e);
+        }
     }
 
     /** Records that a started call was not sent after all, and frees its call id for a retry. */

@@ -278,7 +278,8 @@ public class HeldCalls implements CallReplays.PendingAnswers {
                 return view(c); // another request is sending it, or it was closed
             }
             boolean safe = guard.retriable(tool.annotations().readOnly(), tool.annotations().idempotent());
-            UpstreamSend.send(log, tool, guard.guard(prepared, safe, c.callId(), permit), started, timeout, startNanos);
+            UpstreamSend.send(log, tool, guard.guard(prepared, safe, c.callId(), permit), CallLog.Execution.started(started),
+                    timeout, startNanos);
         } catch (GatewayException e) {
             if (log.findExecuted(c.tenantId(), c.callId()).filter(StoredCall::pending).isPresent()) {
                 throw e; // not sent: say why; the approval stands

@@ -1,6 +1,6 @@
 package dev.toolgate.gateway.execution;
 
-import dev.toolgate.observability.AsyncFinishCallRecorder;
+import dev.toolgate.observability.BufferedCallRecorder;
 import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.JdbcCallRecorder;
 import dev.toolgate.observability.Redactor;
@@ -16,23 +16,26 @@ import jakarta.inject.Singleton;
 import javax.sql.DataSource;
 
 /**
- * Wires the framework-free call recorder to the application's data source: the row before an
- * execution is written on the request path, its outcome by a background writer in batches
- * ({@code toolgate.calls.outcome-queue}, 10000 outcomes; when full, callers write their own).
+ * Wires the framework-free call recorder to the application's data source: the row before a
+ * side-effecting execution is written on the request path, everything else by a background
+ * writer in batches, buffered while the database is down up to {@code toolgate.calls.buffer-records}
+ * (10000) records or {@code toolgate.calls.buffer-chars} (32 Mi) characters of text; past that,
+ * new calls are refused.
  */
 @Factory
 public class RecorderFactory {
     @Singleton
     @Bean(preDestroy = "close")
-    AsyncFinishCallRecorder callRecorder(DataSource dataSource,
+    BufferedCallRecorder callRecorder(DataSource dataSource,
             @Value("${toolgate.calls.max-stored-chars:65536}") int maxStoredChars,
             @Value("${toolgate.calls.max-result-chars:1200000}") int maxResultChars,
-            @Value("${toolgate.calls.outcome-queue:10000}") int outcomeQueue,
+            @Value("${toolgate.calls.buffer-records:10000}") int bufferRecords,
+            @Value("${toolgate.calls.buffer-chars:33554432}") long bufferChars,
             Redactor redactor) {
         // The recorder manages its own connections (autocommit), outside any transaction.
-        return new AsyncFinishCallRecorder(
+        return new BufferedCallRecorder(
                 new JdbcCallRecorder(DelegatingDataSource.unwrapDataSource(dataSource), maxStoredChars,
-                        maxResultChars, redactor), outcomeQueue);
+                        maxResultChars, redactor), bufferRecords, bufferChars);
     }
 
     /**

@@ -190,6 +190,11 @@ public class ToolCallService {
         enforce(decision, tool, record, callId);
 
         PreparedCall prepared = prepare(tool, arguments, record); // refuses what could not be sent, held or not
+        if (!log.hasRoom()) {
+            throw log.refuse(record.build(), CallStatus.FAILED, GatewayException.unavailable("AUDIT_BACKLOG_FULL",
+                    "the gateway cannot record calls right now (its audit buffer is full while the database is"
+                            + " unreachable); nothing was executed, retry later", Map.of("call_id", callId)));
+        }
         if (decision.verdict() == Verdict.CONFIRM || tool.annotations().requiresConfirmation()) {
             boolean byRule = decision.verdict() == Verdict.CONFIRM;
             return held.hold(replays, record.build(), tool, arguments, byRule ? decision.ruleId() : "",
@@ -200,27 +205,61 @@ public class ToolCallService {
             throw log.refuse(record.build(), CallStatus.TIMEOUT, tooLate(callId));
         }
         CallRecord started = record.build();
-        Optional<CallResult> replay = replays.startOrReplay(started, deadlineNanos);
-        if (replay.isPresent()) {
-            return replay.get();
+        Begun begun = begin(started, tool, command.callId().isEmpty(), deadlineNanos);
+        if (begun.replay().isPresent()) {
+            return begun.replay().get();
         }
+        CallLog.Execution execution = begun.execution();
         IntegrationGuard guard = guards.of(tool.integration());
         IntegrationGuard.Permit permit;
         try {
             permit = guard.admit(started.callId());
         } catch (GatewayException e) {
-            log.release(started, CallRecord.Outcome.failed(CallStatus.UPSTREAM_UNAVAILABLE, e.getMessage()));
+            log.release(execution, CallRecord.Outcome.failed(CallStatus.UPSTREAM_UNAVAILABLE, e.getMessage()));
             throw e;
         }
         try (permit) {
             Duration timeout = remaining(tool, deadlineNanos);
             if (timeout.compareTo(MIN_TIMEOUT) < 0) {
-                log.release(started, CallRecord.Outcome.failed(CallStatus.TIMEOUT, "client deadline passed before sending"));
+                log.release(execution, CallRecord.Outcome.failed(CallStatus.TIMEOUT,
+                        "client deadline passed before sending"));
                 throw tooLate(callId);
             }
             boolean safe = guard.retriable(tool.annotations().readOnly(), tool.annotations().idempotent());
-            return UpstreamSend.send(log, tool, guard.guard(prepared, safe, started.callId(), permit), started, timeout,
-                    startNanos);
+            return UpstreamSend.send(log, tool, guard.guard(prepared, safe, started.callId(), permit), execution,
+                    timeout, startNanos);
+        }
+    }
+
+    /** How an execution begins: as a replay of the call id's first one, or as its own execution. */
+    private record Begun(Optional<CallResult> replay, CallLog.Execution execution) {
+    }
+
+    /**
+     * Takes the call id's lock (its start row) or replays its first execution. A read-only call
+     * needs no lock when the gateway chose its call id (no earlier execution can exist), nor while
+     * the database is unreachable: it runs, and its record is written once it ends.
+     *
+     * @throws GatewayException UNAVAILABLE (recorded) for a side-effecting call when the database
+     *         cannot take its start row: it never runs unrecorded
+     */
+    private Begun begin(CallRecord started, ToolDefinition tool, boolean generatedId, long deadlineNanos) {
+        CallLog.Execution buffered = CallLog.Execution.buffered(started);
+        boolean readOnly = tool.annotations().readOnly();
+        if (readOnly && (generatedId || !log.storeAvailable())) {
+            return new Begun(Optional.empty(), buffered);
+        }
+        try {
+            Optional<CallResult> replay = replays.startOrReplay(started, deadlineNanos);
+            return new Begun(replay, CallLog.Execution.started(started));
+        } catch (GatewayException e) {
+            if (!CallLog.RECORD_UNAVAILABLE.equals(e.reason())) {
+                throw e; // a refusal, already recorded
+            }
+            if (readOnly) {
+                return new Begun(Optional.empty(), buffered);
+            }
+            throw log.refuse(started, CallStatus.FAILED, e);
         }
     }
 

@@ -17,26 +17,27 @@ final class UpstreamSend {
      *
      * @throws GatewayException DEADLINE_EXCEEDED or UNAVAILABLE when the upstream gave no answer
      */
-    static CallResult send(CallLog log, ToolDefinition tool, PreparedCall prepared, CallRecord started,
+    static CallResult send(CallLog log, ToolDefinition tool, PreparedCall prepared, CallLog.Execution execution,
             Duration timeout, long startNanos) {
+        CallRecord started = execution.record();
         try {
             UpstreamResponse response = prepared.send(timeout);
             CallRecord.Outcome outcome = CallRecord.Outcome.upstream(response.status(), response.resultJson(),
                     response.truncated());
-            log.finish(started, outcome);
+            log.finish(execution, outcome);
             return new CallResult(started.callId(), outcome.status(), response.resultJson(), outcome.isError(),
                     response.status(), Duration.ofNanos(System.nanoTime() - startNanos), tool.version(),
                     response.truncated(), started.startedAt());
         } catch (UpstreamFailure f) {
             boolean timedOut = f.kind() == UpstreamFailure.Kind.TIMEOUT;
-            log.finish(started, CallRecord.Outcome.failed(
+            log.finish(execution, CallRecord.Outcome.failed(
                     timedOut ? CallStatus.TIMEOUT : CallStatus.UPSTREAM_UNAVAILABLE, f.getMessage()));
             Map<String, String> meta = Map.of("call_id", started.callId(), "tool", tool.qualifiedName());
             throw timedOut
                     ? GatewayException.deadlineExceeded("UPSTREAM_TIMEOUT", f.getMessage(), meta)
                     : GatewayException.unavailable("UPSTREAM_UNAVAILABLE", f.getMessage(), meta);
         } catch (RuntimeException e) {
-            log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, "internal error: " + e.getClass().getSimpleName()));
+            log.finish(execution, CallRecord.Outcome.failed(CallStatus.FAILED, "internal error: " + e.getClass().getSimpleName()));
             throw e;
         }
     }

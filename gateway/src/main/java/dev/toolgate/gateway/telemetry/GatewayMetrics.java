@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.confirm.ConfirmationStore;
 import dev.toolgate.gateway.resilience.IntegrationGuards;
-import dev.toolgate.observability.AsyncFinishCallRecorder;
+import dev.toolgate.observability.BufferedCallRecorder;
 import dev.toolgate.policy.PolicyEngine;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -28,7 +28,7 @@ public class GatewayMetrics {
     private final Counter calls;
     private final Histogram duration;
 
-    public GatewayMetrics(AsyncFinishCallRecorder recorder, PolicyEngine policy, IntegrationGuards guards,
+    public GatewayMetrics(BufferedCallRecorder recorder, PolicyEngine policy, IntegrationGuards guards,
             ConfirmationStore confirmations) {
         requireNonNull(confirmations, "confirmations");
         requireNonNull(guards, "guards");
@@ -43,8 +43,15 @@ public class GatewayMetrics {
                 .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
                 .register(registry);
         GaugeWithCallback.builder().name("toolgate_audit_backlog")
-                .help("Call outcomes waiting to be written to the audit table")
+                .help("Call records waiting to be written to the audit table")
                 .callback(cb -> cb.call(recorder.backlog())).register(registry);
+        CounterWithCallback.builder().name("toolgate_audit_dropped_total")
+                .help("Call records given up: rejected by the database, or queued when the gateway stopped"
+                        + " while the database was down")
+                .callback(cb -> cb.call(recorder.dropped())).register(registry);
+        GaugeWithCallback.builder().name("toolgate_audit_store_up")
+                .help("1 while the audit database takes writes, 0 while records are buffered for it")
+                .callback(cb -> cb.call(recorder.storeAvailable() ? 1 : 0)).register(registry);
         GaugeWithCallback.builder().name("toolgate_circuit_state")
                 .help("Circuit of each integration called since start: 0 closed, 0.5 half-open, 1 open")
                 .labelNames("tenant", "integration")

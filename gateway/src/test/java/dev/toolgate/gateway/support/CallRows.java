@@ -21,15 +21,22 @@ public final class CallRows {
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
     }
 
-    /** The tenant's rows once no call is RUNNING any more (outcomes are written just after the answer). */
+    /**
+     * The tenant's rows once no call is RUNNING any more (outcomes are written just after the
+     * answer). Records of read-only calls are written after the answer too: flush the recorder
+     * first when they matter.
+     */
     public List<Map<String, Object>> calls(String tenant) {
         return settled(() -> query("SELECT * FROM tool_calls WHERE tenant_id = ? ORDER BY started_at", tenant));
     }
 
     /** The call's one row once its outcome is written. */
     public Map<String, Object> call(String tenant, String callId) {
-        List<Map<String, Object>> rows = settled(() ->
-                query("SELECT * FROM tool_calls WHERE tenant_id = ? AND call_id = ?", tenant, callId));
+        List<Map<String, Object>> rows = settled(() -> {
+            List<Map<String, Object>> found = query("SELECT * FROM tool_calls WHERE tenant_id = ? AND call_id = ?",
+                    tenant, callId);
+            return found.isEmpty() ? List.of(Map.of("status", "RUNNING")) : found; // not written yet: wait
+        });
         if (rows.size() != 1) {
             throw new AssertionError("expected one call row for " + callId + ", found " + rows.size());
         }

@@ -61,6 +61,27 @@ public final class TcpProxy implements AutoCloseable {
         }
         open.forEach(TcpProxy::closeQuietly);
         open.clear();
+        awaitRefusing();
+    }
+
+    /** Returns once a new connection to the port is refused (closing a listener is not always at once). */
+    private void awaitRefusing() {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < until) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            } catch (IOException refused) {
+                return;
+            }
+            open.forEach(TcpProxy::closeQuietly); // a connection accepted while it was closing
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("port " + port + " still accepts connections after down()");
     }
 
     private void accept(ServerSocket s) {

@@ -1,0 +1,142 @@
+package dev.toolgate.gateway.execution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.toolgate.gateway.support.CallRows;
+import dev.toolgate.gateway.support.TcpProxy;
+import dev.toolgate.observability.BufferedCallRecorder;
+import dev.toolgate.observability.CallRecord;
+import dev.toolgate.observability.CallRecordException;
+import dev.toolgate.observability.JdbcCallRecorder;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Records are written off the request thread, buffered while the database is away, and never silently lost. */
+@MicronautTest
+class BufferedCallRecorderTest {
+    @Inject
+    DataSource dataSource;
+
+    private static CallRecord started(String tenant, String callId) {
+        return CallRecord.builder().tenantId(tenant).callId(callId).agentId("a").keyId("k").sessionId("")
+                .toolName("x.y").arguments("{}").startedAt(Instant.now()).build();
+    }
+
+    private static CallRecord done(String tenant, String callId) {
+        return started(tenant, callId).finish(CallRecord.Outcome.upstream(200, "{}"), Instant.now());
+    }
+
+    private static String tenant() {
+        return "buf-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private JdbcCallRecorder store(DataSource ds) {
+        return new JdbcCallRecorder(ds, 1000);
+    }
+
+    private static PGSimpleDataSource through(TcpProxy proxy) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?connectTimeout=2&socketTimeout=5");
+        ds.setUser("postgres");
+        return ds;
+    }
+
+    @Test
+    void finishAndAppend_areWrittenByTheBackgroundWriter() {
+        String tenant = tenant();
+        CallRows rows = new CallRows(dataSource);
+        try (BufferedCallRecorder recorder = new BufferedCallRecorder(
+                store(DelegatingDataSource.unwrapDataSource(dataSource)), 100, 1_000_000)) {
+            for (int i = 0; i < 50; i++) {
+                CallRecord r = started(tenant, "c-" + i);
+                assertThat(recorder.start(r)).isTrue();
+                recorder.finish(r.finish(CallRecord.Outcome.upstream(200, "{\"i\":" + i + "}"), Instant.now()));
+                recorder.append(done(tenant, "read-" + i));
+            }
+            assertThat(recorder.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(rows.calls(tenant)).hasSize(100)
+                    .allSatisfy(r -> assertThat(r.get("status")).isEqualTo("SUCCEEDED"));
+            assertThat(recorder.dropped()).isZero();
+        }
+    }
+
+    @Test
+    void databaseAway_startRowsRefusedAtOnce_finishedRecordsBufferedToTheLimit_thenAllWritten() {
+        String tenant = tenant();
+        CallRows rows = new CallRows(dataSource);
+        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432);
+             BufferedCallRecorder recorder = new BufferedCallRecorder(store(through(proxy)), 3, 1_000_000)) {
+            CallRecord running = started(tenant, "side-effect-1");
+            assertThat(recorder.start(running)).isTrue();
+            proxy.down();
+
+            CallRecord unsure = started(tenant, "side-effect-2");
+            assertThatThrownBy(() -> recorder.start(unsure)).isInstanceOf(CallRecordException.class);
+            assertThat(recorder.storeAvailable()).isFalse();
+            // its refusal settles the start row, had the insert reached the database after all
+            assertThat(recorder.start(unsure.finish(CallRecord.Outcome.failed(
+                    dev.toolgate.observability.CallStatus.FAILED, "not executed"), Instant.now()))).isTrue();
+            long before = System.nanoTime();
+            assertThatThrownBy(() -> recorder.start(started(tenant, "side-effect-3")))
+                    .isInstanceOf(CallRecordException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(1)); // no wait
+
+            recorder.finish(running.finish(CallRecord.Outcome.upstream(201, "{}"), Instant.now()));
+            recorder.append(done(tenant, "read-1"));
+            assertThat(recorder.hasRoom()).isFalse(); // three wait: new calls must be refused
+            recorder.append(done(tenant, "read-2")); // calls that were already running still get their records
+            recorder.append(done(tenant, "read-3"));
+            assertThat(recorder.backlog()).isEqualTo(5);
+            assertThat(recorder.start(running.finish(CallRecord.Outcome.refused(
+                    dev.toolgate.observability.CallStatus.DENIED, "no"), Instant.now()))).isTrue();
+            assertThat(recorder.dropped()).isEqualTo(1); // a refusal past the limit is counted, not buffered
+
+            proxy.up();
+            assertThat(recorder.flush(Duration.ofSeconds(15))).isTrue();
+            assertThat(recorder.storeAvailable()).isTrue();
+            assertThat(rows.calls(tenant)).extracting(r -> r.get("call_id") + "=" + r.get("status"))
+                    .containsExactlyInAnyOrder("side-effect-1=SUCCEEDED", "side-effect-2=FAILED", "read-1=SUCCEEDED",
+                            "read-2=SUCCEEDED", "read-3=SUCCEEDED");
+            assertThat(recorder.hasRoom()).isTrue();
+        }
+    }
+
+    @Test
+    void aRecordTheDatabaseRejects_isDroppedAlone_andTheRestOfItsBatchIsWritten() {
+        String tenant = tenant();
+        CallRows rows = new CallRows(dataSource);
+        try (BufferedCallRecorder recorder = new BufferedCallRecorder(
+                store(DelegatingDataSource.unwrapDataSource(dataSource)), 100, 1_000_000)) {
+            CallRecord tooLong = CallRecord.builder().tenantId(tenant).callId("bad").agentId("a".repeat(500)).keyId("k")
+                    .sessionId("").toolName("x.y").arguments("{}").startedAt(Instant.now()).build()
+                    .finish(CallRecord.Outcome.upstream(200, "{}"), Instant.now());
+            recorder.append(done(tenant, "good-1"));
+            recorder.append(tooLong);
+            recorder.append(done(tenant, "good-2"));
+            assertThat(recorder.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(rows.calls(tenant)).extracting(r -> r.get("call_id")).containsExactlyInAnyOrder("good-1", "good-2");
+            assertThat(recorder.dropped()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void stoppedWhileTheDatabaseIsAway_countsWhatWasNotWritten() {
+        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432)) {
+            BufferedCallRecorder recorder = new BufferedCallRecorder(store(through(proxy)), 10, 1_000_000);
+            proxy.down();
+            recorder.append(done("t", "a"));
+            recorder.append(done("t", "b"));
+            recorder.close(Duration.ofSeconds(5));
+            assertThat(recorder.dropped()).isEqualTo(2);
+            assertThat(recorder.backlog()).isZero();
+        }
+    }
+}

@@ -1,0 +1,353 @@
+package dev.toolgate.observability;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The audit writer: keeps on the request path only the rows that must exist before an upstream
+ * is called ({@link #start} of an open record, the exactly-once lock) and writes everything else
+ * — outcomes, records of calls run without a start row, refusals the store could not take —
+ * from one background thread in batches.
+ *
+ * <p>When the store fails, the writer keeps what it holds and retries with backoff; meanwhile
+ * start rows are refused at once ({@link #storeAvailable} is false) and finished records queue
+ * up. The buffer is bounded: once {@code capacity} records or {@code maxChars} characters wait,
+ * {@link #hasRoom} is false and callers refuse new calls, so nothing runs unrecorded. Calls
+ * already running still add their record (at most one each), so an executed call is never
+ * dropped for lack of room; records are lost only if the gateway stops while the store is down
+ * ({@link #dropped}), or a record the store rejects on its own (logged, dropped). Thread-safe.
+ */
+public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BufferedCallRecorder.class);
+    private static final int BATCH = 256;
+    private static final long FIRST_BACKOFF_MILLIS = 50;
+    private static final long MAX_BACKOFF_MILLIS = 2_000;
+    /** Bookkeeping per record besides its text, for the memory bound. */
+    private static final int RECORD_OVERHEAD_CHARS = 512;
+
+    private enum Kind { INSERT, FINISH, RELEASE, SETTLE }
+
+    /** One record to write; an insert's row id is chosen once, so a repeated batch inserts nothing twice. */
+    private record Write(Kind kind, CallRecord record, long chars, String rowId) {
+    }
+
+    private final JdbcCallRecorder store;
+    private final int capacity;
+    private final long maxChars;
+    private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
+    /** Records queued or in the batch being written. */
+    private final AtomicInteger backlog = new AtomicInteger();
+    private final AtomicLong backlogChars = new AtomicLong();
+    private final LongAdder dropped = new LongAdder();
+    private final AtomicLong droppedUnlogged = new AtomicLong();
+    /**
+     * Start rows whose insert failed without an answer (it may have been written): their row id
+     * by call, so the call's outcome settles that row instead of leaving it {@code RUNNING}.
+     */
+    private final Map<String, String> uncertainStarts = new ConcurrentHashMap<>();
+    /** Outcomes queued but not yet written, so a repeated call id sees them at once. */
+    private final Map<String, CallRecord> pending = new ConcurrentHashMap<>();
+    private final Thread writer;
+    private volatile boolean available = true;
+    private volatile boolean closing;
+
+    /**
+     * @param capacity records that may wait before new calls are refused
+     * @param maxChars characters of text (arguments, results, errors) that may wait likewise
+     */
+    public BufferedCallRecorder(JdbcCallRecorder store, int capacity, long maxChars) {
+        this.store = requireNonNull(store, "store");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive, but was " + capacity);
+        }
+        if (maxChars < 1) {
+            throw new IllegalArgumentException("maxChars must be positive, but was " + maxChars);
+        }
+        this.capacity = capacity;
+        this.maxChars = maxChars;
+        this.writer = Thread.ofPlatform().name("call-record-writer").daemon(true).start(this::run);
+    }
+
+    /**
+     * Writes an open record now (the lock an execution needs; refused at once while the store is
+     * unavailable). A finished record (a refusal) is written now too when the store is up, and
+     * queued otherwise.
+     */
+    @Override
+    public boolean start(CallRecord record) {
+        requireNonNull(record, "record");
+        if (!available) {
+            if (!record.status().isOpen()) {
+                enqueueOrDrop(record);
+                return true;
+            }
+            throw new CallRecordException("the call store is unreachable; retrying in the background");
+        }
+        String rowId = UUID.randomUUID().toString();
+        try {
+            return store.start(record, rowId);
+        } catch (CallRecordException e) {
+            available = false;
+            if (record.status().isOpen()) {
+                if (uncertainStarts.size() < capacity) {
+                    uncertainStarts.put(key(record.tenantId(), record.callId()), rowId);
+                }
+                throw e;
+            }
+            LOG.warn("call store failed; refused call {} is queued", record.callId(), e);
+            enqueueOrDrop(record);
+            return true;
+        }
+    }
+
+    @Override
+    public void finish(CallRecord record) {
+        requireNonNull(record, "record");
+        String key = key(record.tenantId(), record.callId());
+        pending.put(key, record);
+        enqueue(Kind.FINISH, record);
+    }
+
+    @Override
+    public void release(CallRecord record) {
+        requireNonNull(record, "record");
+        enqueue(Kind.RELEASE, record);
+    }
+
+    @Override
+    public void append(CallRecord finished) {
+        requireNonNull(finished, "finished");
+        if (finished.status().isOpen()) {
+            throw new IllegalArgumentException("call " + finished.callId() + " is not finished");
+        }
+        enqueue(Kind.INSERT, finished);
+    }
+
+    @Override
+    public boolean hasRoom() {
+        return backlog.get() < capacity && backlogChars.get() < maxChars;
+    }
+
+    @Override
+    public boolean storeAvailable() {
+        return available;
+    }
+
+    @Override
+    public Optional<StoredCall> findExecuted(String tenantId, String callId) {
+        CallRecord queued = pending.get(key(tenantId, callId));
+        if (queued != null) {
+            return Optional.of(StoredCall.of(store.redact(queued))); // as it will be stored
+        }
+        return store.findExecuted(tenantId, callId);
+    }
+
+    @Override
+    public boolean resume(String tenantId, String callId) {
+        return store.resume(tenantId, callId);
+    }
+
+    /** Records waiting to be written. */
+    public int backlog() {
+        return backlog.get();
+    }
+
+    /** Records given up: the store rejected them, or the gateway stopped before it came back. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /**
+     * Waits until everything queued so far is written, at most {@code timeout}.
+     *
+     * @return true when the backlog is empty
+     */
+    public boolean flush(Duration timeout) {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (backlog.get() > 0 && System.nanoTime() < until) {
+            sleep(5);
+        }
+        return backlog.get() == 0;
+    }
+
+    private void enqueueOrDrop(CallRecord refusal) {
+        if (hasRoom() || uncertainStarts.containsKey(key(refusal.tenantId(), refusal.callId()))) {
+            enqueue(Kind.INSERT, refusal);
+        } else {
+            dropped.increment();
+            if (droppedUnlogged.getAndIncrement() == 0) { // one line per outage, the count when it ends
+                LOG.error("audit buffer full and call store unreachable: refused calls are not recorded from now on"
+                        + " (first: call {} of tenant {}); see toolgate_audit_dropped_total", refusal.callId(),
+                        refusal.tenantId());
+            }
+        }
+    }
+
+    private void enqueue(Kind kind, CallRecord record) {
+        long chars = RECORD_OVERHEAD_CHARS + record.arguments().length() + record.result().length()
+                + record.error().length();
+        String rowId = "";
+        if (kind == Kind.INSERT) {
+            String uncertain = uncertainStarts.remove(key(record.tenantId(), record.callId()));
+            kind = uncertain == null ? Kind.INSERT : Kind.SETTLE;
+            rowId = uncertain == null ? UUID.randomUUID().toString() : uncertain;
+        }
+        backlog.incrementAndGet();
+        backlogChars.addAndGet(chars);
+        queue.add(new Write(kind, record, chars, rowId));
+    }
+
+    private static String key(String tenantId, String callId) {
+        return tenantId + '\u0000' + callId;
+    }
+
+    private void run() {
+        List<Write> batch = new ArrayList<>(BATCH);
+        long backoff = FIRST_BACKOFF_MILLIS;
+        while (!closing || !queue.isEmpty() || !batch.isEmpty()) {
+            try {
+                if (batch.isEmpty()) {
+                    Write first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (!available && !closing) {
+                            backoff = probe(backoff);
+                        }
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
+                }
+                write(batch);
+                if (!available) {
+                    LOG.info("call store reachable again; writing {} buffered call records ({} refused calls were"
+                            + " not recorded meanwhile)", backlog.get(), droppedUnlogged.getAndSet(0));
+                }
+                batch.clear();
+                available = true;
+                backoff = FIRST_BACKOFF_MILLIS;
+            } catch (InterruptedException e) {
+                if (!closing) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            } catch (CallRecordException e) {
+                if (store.ping()) {
+                    writeOneByOne(batch); // the store is up: some record of the batch is what it rejects
+                    continue;
+                }
+                available = false;
+                LOG.error("call store unreachable: {} call records wait ({} more queued); retrying in {} ms",
+                        batch.size(), queue.size(), backoff, e);
+                if (closing) {
+                    break;
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            }
+        }
+        int lost = batch.size() + queue.size();
+        if (lost > 0) {
+            dropped.add(lost);
+            backlog.addAndGet(-lost);
+            LOG.error("{} call records were not written before shutdown (the call store is unreachable); rows of"
+                    + " calls that started stay RUNNING", lost);
+        }
+    }
+
+    private long probe(long backoff) {
+        if (store.ping()) {
+            available = true;
+            LOG.info("call store reachable again ({} refused calls were not recorded meanwhile)",
+                    droppedUnlogged.getAndSet(0));
+            return FIRST_BACKOFF_MILLIS;
+        }
+        sleep(backoff);
+        return Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+    }
+
+    private void write(List<Write> batch) {
+        List<JdbcCallRecorder.Insert> inserts = new ArrayList<>();
+        List<CallRecord> finishes = new ArrayList<>();
+        List<CallRecord> releases = new ArrayList<>();
+        List<JdbcCallRecorder.Insert> settles = new ArrayList<>();
+        for (Write w : batch) {
+            switch (w.kind()) {
+                case INSERT -> inserts.add(new JdbcCallRecorder.Insert(w.rowId(), w.record()));
+                case FINISH -> finishes.add(w.record());
+                case RELEASE -> releases.add(w.record());
+                case SETTLE -> settles.add(new JdbcCallRecorder.Insert(w.rowId(), w.record()));
+            }
+        }
+        List<String> missing = store.writeAll(inserts, finishes, releases, settles);
+        if (!missing.isEmpty()) {
+            LOG.error("outcomes of {} calls had no started row to update: {}", missing.size(), missing);
+        }
+        done(batch);
+    }
+
+    private void writeOneByOne(List<Write> batch) {
+        for (Write w : batch) {
+            try {
+                write(List.of(w));
+            } catch (CallRecordException e) {
+                LOG.error("the call store rejected the record of call {} of tenant {}; it is dropped",
+                        w.record().callId(), w.record().tenantId(), e);
+                dropped.increment();
+                done(List.of(w));
+            }
+        }
+        batch.clear();
+    }
+
+    private void done(List<Write> written) {
+        for (Write w : written) {
+            if (w.kind() == Kind.FINISH) {
+                pending.remove(key(w.record().tenantId(), w.record().callId()), w.record());
+            }
+            backlog.decrementAndGet();
+            backlogChars.addAndGet(-w.chars());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes what is queued (waiting at most {@code timeout}), then stops the writer. */
+    public void close(Duration timeout) {
+        closing = true;
+        try {
+            writer.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) {
+            LOG.error("{} call records were not written before shutdown; rows of calls that started stay RUNNING",
+                    backlog.get());
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(10));
+    }
+}
