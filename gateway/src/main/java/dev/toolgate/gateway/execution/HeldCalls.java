@@ -7,6 +7,7 @@ import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.auth.Scopes;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.telemetry.GatewayMetrics;
 import dev.toolgate.gateway.confirm.Confirmation;
 import dev.toolgate.gateway.confirm.ConfirmationStore;
 import dev.toolgate.gateway.core.Digests;
@@ -49,12 +50,14 @@ public class HeldCalls implements CallReplays.PendingAnswers {
     private final Clock clock;
     private final Duration ttl;
     private final IntegrationGuards guards;
+    private final GatewayMetrics metrics;
     private final Redactor redactor;
 
     public HeldCalls(ConfirmationStore store, Catalog catalog, ArgumentParser parser, ToolExecutor executor,
-            CallRecorder recorder, IntegrationGuards guards, Redactor redactor, Clock clock,
+            CallRecorder recorder, IntegrationGuards guards, Redactor redactor, GatewayMetrics metrics, Clock clock,
             @Value("${toolgate.confirmations.ttl:15m}") Duration ttl) {
         this.guards = requireNonNull(guards, "guards");
+        this.metrics = requireNonNull(metrics, "metrics");
         this.redactor = requireNonNull(redactor, "redactor");
         this.store = requireNonNull(store, "store");
         this.catalog = requireNonNull(catalog, "catalog");
@@ -278,8 +281,8 @@ public class HeldCalls implements CallReplays.PendingAnswers {
                 return view(c); // another request is sending it, or it was closed
             }
             boolean safe = guard.retriable(tool.annotations().readOnly(), tool.annotations().idempotent());
-            UpstreamSend.send(log, tool, guard.guard(prepared, safe, c.callId(), permit), CallLog.Execution.started(started),
-                    timeout, startNanos);
+            UpstreamSend.send(log, tool, new TimedCall(guard.guard(prepared, safe, c.callId(), permit), metrics, tool),
+                    CallLog.Execution.started(started), timeout, startNanos);
         } catch (GatewayException e) {
             if (log.findExecuted(c.tenantId(), c.callId()).filter(StoredCall::pending).isPresent()) {
                 throw e; // not sent: say why; the approval stands

@@ -132,8 +132,11 @@ public class ToolCallService {
             throw e;
         } finally {
             span.end();
-            metrics.call(principal.tenantId(), labels.tool, outcome, labels.decision,
-                    Duration.ofNanos(System.nanoTime() - startNanos));
+            long took = System.nanoTime() - startNanos;
+            metrics.call(principal.tenantId(), labels.tool, outcome, labels.decision, Duration.ofNanos(took));
+            if (labels.upstreamNanos > 0) {
+                metrics.overhead(principal.tenantId(), took - labels.upstreamNanos);
+            }
         }
     }
 
@@ -141,6 +144,8 @@ public class ToolCallService {
     private static final class Labels {
         private String tool = GatewayMetrics.UNKNOWN_TOOL;
         private String decision = "";
+        /** Time the upstream took; 0 when the call did not reach it. */
+        private long upstreamNanos;
     }
 
     private CallResult executeTraced(Principal principal, ExecuteCommand command, Span span, Labels labels) {
@@ -226,8 +231,12 @@ public class ToolCallService {
                 throw tooLate(callId);
             }
             boolean safe = guard.retriable(tool.annotations().readOnly(), tool.annotations().idempotent());
-            return UpstreamSend.send(log, tool, guard.guard(prepared, safe, started.callId(), permit), execution,
-                    timeout, startNanos);
+            TimedCall timed = new TimedCall(guard.guard(prepared, safe, started.callId(), permit), metrics, tool);
+            try {
+                return UpstreamSend.send(log, tool, timed, execution, timeout, startNanos);
+            } finally {
+                labels.upstreamNanos = timed.nanos();
+            }
         }
     }
 

@@ -27,6 +27,8 @@ public class GatewayMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter calls;
     private final Histogram duration;
+    private final Histogram upstream;
+    private final Histogram overhead;
 
     public GatewayMetrics(BufferedCallRecorder recorder, PolicyEngine policy, IntegrationGuards guards,
             ConfirmationStore confirmations) {
@@ -41,6 +43,17 @@ public class GatewayMetrics {
                 .help("Time of a tool call inside the gateway, upstream included")
                 .labelNames("tenant", "tool", "outcome")
                 .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+                .register(registry);
+        upstream = Histogram.builder().name("toolgate_upstream_duration_seconds")
+                .help("Time from sending a call to its upstream to the answer (all tries), per integration;"
+                        + " outcome answered, timeout, unavailable or failed")
+                .labelNames("tenant", "integration", "outcome")
+                .classicUpperBounds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+                .register(registry);
+        overhead = Histogram.builder().name("toolgate_gateway_overhead_seconds")
+                .help("Time a call that reached its upstream spent inside the gateway, upstream excluded")
+                .labelNames("tenant")
+                .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5)
                 .register(registry);
         GaugeWithCallback.builder().name("toolgate_audit_backlog")
                 .help("Call records waiting to be written to the audit table")
@@ -75,6 +88,16 @@ public class GatewayMetrics {
         CounterWithCallback.builder().name("toolgate_policy_rejections_total")
                 .help("Policy units (tenants or _all) whose new files were rejected; the previous policy stayed")
                 .callback(cb -> cb.call(policy.status().rejectionsTotal())).register(registry);
+    }
+
+    /** Times one upstream exchange of a call (its tries included). */
+    public void upstream(String tenant, String integration, String outcome, long nanos) {
+        upstream.labelValues(tenant, integration, outcome).observe(nanos / 1e9);
+    }
+
+    /** The gateway's own time for a call that reached its upstream. */
+    public void overhead(String tenant, long nanos) {
+        overhead.labelValues(tenant).observe(Math.max(0, nanos) / 1e9);
     }
 
     /** Counts one call. */

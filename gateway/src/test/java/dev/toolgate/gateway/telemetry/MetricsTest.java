@@ -64,7 +64,12 @@ class MetricsTest {
                             + ",tool=\"unknown\"} 1.0")
                     .contains("toolgate_call_duration_seconds_bucket{outcome=\"SUCCEEDED\"," + t
                             + ",tool=\"desk.create_case\",le=\"+Inf\"} 2")
+                    .contains("toolgate_upstream_duration_seconds_count{integration=\"desk\",outcome=\"answered\","
+                            + t + "} 2")
+                    .contains("toolgate_gateway_overhead_seconds_count{" + t + "} 2")
                     .contains("toolgate_audit_backlog ")
+                    .contains("toolgate_audit_store_up 1.0")
+                    .contains("toolgate_audit_dropped_total 0.0")
                     .contains("toolgate_retries_total{integration=\"desk\"," + t + "} 0.0")
                     .contains("toolgate_bulkhead_in_flight{integration=\"desk\"," + t + "} 0.0")
                     .contains("toolgate_circuit_state{integration=\"desk\"," + t + "} 0.0")
