@@ -166,7 +166,11 @@ public record CallRecord(
         }
 
         public static Outcome upstream(int httpStatus, String result, boolean truncated) {
-            boolean isError = httpStatus >= 400;
+            return upstream(httpStatus, result, truncated, httpStatus >= 400);
+        }
+
+        /** An answer that says whether it is an error itself (an MCP result's {@code isError}). */
+        public static Outcome upstream(int httpStatus, String result, boolean truncated, boolean isError) {
             return new Outcome(isError ? CallStatus.UPSTREAM_ERROR : CallStatus.SUCCEEDED, httpStatus, isError,
                     result, "", truncated);
         }

@@ -221,6 +221,56 @@ public class CatalogWriter {
         return change;
     }
 
+    /**
+     * Makes an MCP integration's tools what its server lists now: creates or updates the
+     * integration (URL, credential secret names, settings), adds and versions tools, deletes the
+     * ones the server no longer lists. A tool that cannot be stored (its schema does not compile,
+     * its name collides) is reported in {@code rejected} and left as it was.
+     */
+    public ToolSetChange replaceMcpTools(String tenant, String integration, String url, HttpAuth auth,
+            String settingsJson, String description, List<ToolSpec> specs, Map<String, String> rejectedBefore) {
+        List<FieldViolation> problems = new ArrayList<>();
+        Identifiers.checkName("integration", integration).ifPresent(problems::add);
+        EgressGuard.checkBaseUrl("url", url).ifPresent(problems::add);
+        if (description.length() > MAX_DESCRIPTION) {
+            problems.add(new FieldViolation("description", "description is longer than " + MAX_DESCRIPTION + " chars"));
+        }
+        Identifiers.requireNoViolations(problems);
+        Map<String, String> rejected = new java.util.LinkedHashMap<>(rejectedBefore);
+        Map<ToolSpec, JsonNode> valid = new java.util.LinkedHashMap<>();
+        for (ToolSpec spec : specs) {
+            try {
+                valid.put(spec, checkTool(spec));
+            } catch (GatewayException e) {
+                rejected.put(spec.name(), e.getMessage());
+            }
+        }
+        ToolSetChange change = tx.executeWrite(status -> {
+            requireTenant(tenant);
+            if (auth.kind() == HttpAuth.Kind.BEARER && secrets.findByTenantIdAndName(tenant, auth.secret()).isEmpty()) {
+                throw GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '" + auth.secret()
+                        + "' does not exist in tenant '" + tenant + "'; store the server's token with PutSecret first");
+            }
+            Instant now = clock.instant();
+            Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, integration);
+            IntegrationEntity saved;
+            if (existing.isPresent()) {
+                IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_MCP);
+                saved = integrations.update(new IntegrationEntity(e.id(), tenant, integration, e.kind(), url,
+                        auth.kind().name(), auth.secret(), description, e.createdAt(), now,
+                        SecuritySchemes.NONE.toJson(), IntegrationEntity.KIND_MCP,
+                        keepResilience(e.settings(), settingsJson)));
+            } else {
+                saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, integration,
+                        IntegrationEntity.KIND_MCP, url, auth.kind().name(), auth.secret(), description, now, now,
+                        SecuritySchemes.NONE.toJson(), IntegrationEntity.KIND_MCP, settingsJson));
+            }
+            return writeToolSet(tenant, saved, valid, Set.of(), rejected);
+        });
+        catalog.invalidate(tenant);
+        return change;
+    }
+
     /** Writes the valid specs, deletes live tools not named by them, {@code keep} or {@code rejected}. */
     private ToolSetChange writeToolSet(String tenant, IntegrationEntity saved, Map<ToolSpec, JsonNode> valid,
             Set<String> keep, Map<String, String> rejected) {
@@ -469,6 +519,9 @@ public class CatalogWriter {
     private static void checkBindingAgainstSchema(ToolBinding toolBinding, JsonNode schema,
             List<FieldViolation> problems) {
         JsonNode properties = schema.path("properties");
+        if (toolBinding instanceof McpBinding) {
+            return; // the whole arguments object is sent as it is
+        }
         if (toolBinding instanceof SqlBinding sql) {
             for (String argument : sql.arguments()) {
                 if (!properties.has(argument)) {

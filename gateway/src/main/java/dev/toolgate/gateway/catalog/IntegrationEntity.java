@@ -11,6 +11,7 @@ public record IntegrationEntity(@Id String id, String tenantId, String name, Str
     public static final String SOURCE_MANUAL = "manual";
     public static final String KIND_HTTP = "http";
     public static final String KIND_SQL = "sql";
+    public static final String KIND_MCP = "mcp";
     public static final String SOURCE_OPENAPI = "openapi";
 
     public HttpAuth auth() {

@@ -16,11 +16,15 @@ public interface ToolBinding {
     /** Every problem with this binding, located by request field names. */
     List<FieldViolation> check();
 
-    /** Reads a stored binding: SQL bindings say {@code "kind":"sql"}, the rest are HTTP. */
+    /** Reads a stored binding: SQL and MCP bindings say their {@code kind}, the rest are HTTP. */
     static ToolBinding fromJson(String json) {
         try {
-            if ("sql".equals(JsonSupport.mapper().readTree(json).path("kind").asText())) {
+            String kind = JsonSupport.mapper().readTree(json).path("kind").asText();
+            if ("sql".equals(kind)) {
                 return SqlBinding.fromJson(json);
+            }
+            if ("mcp".equals(kind)) {
+                return McpBinding.fromJson(json);
             }
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("stored binding is not JSON: " + e.getOriginalMessage(), e);

@@ -47,6 +47,14 @@ public record ToolDefinition(String tenantId, IntegrationEntity integration, Str
         throw new IllegalStateException(qualifiedName() + " is not a SQL tool");
     }
 
+    /** The MCP binding of a tool of an {@code mcp} integration. */
+    public McpBinding mcpBinding() {
+        if (binding instanceof McpBinding mcp) {
+            return mcp;
+        }
+        throw new IllegalStateException(qualifiedName() + " is not an MCP tool");
+    }
+
     /** The name models call, e.g. {@code support_desk__create_support_case}; see {@link ExportNames}. */
     public String exportName() {
         return ExportNames.of(qualifiedName());

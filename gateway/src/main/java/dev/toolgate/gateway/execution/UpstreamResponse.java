@@ -16,11 +16,18 @@ import java.util.Optional;
  * @param resultJson the body as JSON text (non-JSON bodies wrapped)
  * @param truncated  true when the body was cut at the size cap
  * @param retryAfter the upstream's {@code Retry-After}, when it sent one
+ * @param isError    the answer is an error: an HTTP status of 400 or more, or an MCP result
+ *                   with {@code isError} (which arrives with HTTP 200)
  */
-public record UpstreamResponse(int status, String resultJson, boolean truncated, Optional<Duration> retryAfter) {
+public record UpstreamResponse(int status, String resultJson, boolean truncated, Optional<Duration> retryAfter,
+        boolean isError) {
     public UpstreamResponse {
         requireNonNull(resultJson, "resultJson");
         requireNonNull(retryAfter, "retryAfter");
+    }
+
+    public UpstreamResponse(int status, String resultJson, boolean truncated, Optional<Duration> retryAfter) {
+        this(status, resultJson, truncated, retryAfter, status >= 400);
     }
 
     public UpstreamResponse(int status, String resultJson, boolean truncated) {

@@ -23,7 +23,7 @@ final class UpstreamSend {
         try {
             UpstreamResponse response = prepared.send(timeout);
             CallRecord.Outcome outcome = CallRecord.Outcome.upstream(response.status(), response.resultJson(),
-                    response.truncated());
+                    response.truncated(), response.isError());
             log.finish(execution, outcome);
             return new CallResult(started.callId(), outcome.status(), response.resultJson(), outcome.isError(),
                     response.status(), Duration.ofNanos(System.nanoTime() - startNanos), tool.version(),

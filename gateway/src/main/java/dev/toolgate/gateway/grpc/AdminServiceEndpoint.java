@@ -1,5 +1,10 @@
 package dev.toolgate.gateway.grpc;
 
+import dev.toolgate.gateway.mcp.McpIntegrations;
+import dev.toolgate.proto.v1.McpSyncReport;
+import dev.toolgate.proto.v1.PutMcpIntegrationRequest;
+import dev.toolgate.proto.v1.SyncMcpIntegrationRequest;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.admin.AdminOperations;
@@ -76,10 +81,12 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
     private final PolicyEngine policy;
     private final SqlIntegrations sql;
     private final AuditTrail audit;
+    private final McpIntegrations mcp;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
-            PolicyEngine policy, SqlIntegrations sql, AuditTrail audit) {
+            PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp) {
         this.audit = requireNonNull(audit, "audit");
+        this.mcp = requireNonNull(mcp, "mcp");
         this.admin = requireNonNull(admin, "admin");
         this.catalog = requireNonNull(catalog, "catalog");
         this.imports = requireNonNull(imports, "imports");
@@ -150,6 +157,26 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
                 : HttpAuth.NONE;
         reply(response, ProtoMapper.integration(catalog.putHttpIntegration(tenant, request.getName(),
                 request.getBaseUrl(), auth, request.getDescription())));
+    }
+
+    @Override
+    public void putMcpIntegration(PutMcpIntegrationRequest request, StreamObserver<McpSyncReport> response) {
+        String tenant = tenant(request.getTenant());
+        if (request.getAuth().hasBearer() && request.getAuth().getBearer().getSecret().isEmpty()) {
+            throw GatewayException.invalidArgument("auth.bearer.secret",
+                    "auth.bearer.secret names the secret holding the token; it is required");
+        }
+        HttpAuth auth = request.getAuth().hasBearer()
+                ? HttpAuth.bearer(request.getAuth().getBearer().getSecret())
+                : HttpAuth.NONE;
+        reply(response, ProtoMapper.mcpReport(mcp.put(tenant, request.getName(), request.getUrl(), auth,
+                request.getDescription())));
+    }
+
+    @Override
+    public void syncMcpIntegration(SyncMcpIntegrationRequest request, StreamObserver<McpSyncReport> response) {
+        String tenant = tenant(request.getTenant());
+        reply(response, ProtoMapper.mcpReport(mcp.sync(tenant, request.getIntegration())));
     }
 
     @Override

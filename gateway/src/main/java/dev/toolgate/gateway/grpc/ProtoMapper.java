@@ -1,5 +1,8 @@
 package dev.toolgate.gateway.grpc;
 
+import dev.toolgate.gateway.mcp.McpIntegrations;
+import dev.toolgate.proto.v1.McpSyncReport;
+
 import dev.toolgate.gateway.openapi.ImportReport;
 import dev.toolgate.gateway.openapi.ImportWarning;
 import dev.toolgate.policy.PolicyEngine;
@@ -165,6 +168,18 @@ final class ProtoMapper {
                     .setReadOnly(t.readOnly()).addAllColumns(t.columns()));
         }
         return b.build();
+    }
+
+    static McpSyncReport mcpReport(McpIntegrations.SyncReport r) {
+        return McpSyncReport.newBuilder().setIntegration(r.integration())
+                .addAllAdded(r.change().added()).addAllChanged(r.change().changed())
+                .addAllUnchanged(r.change().unchanged()).addAllRemoved(r.change().removed())
+                .putAllRejected(r.change().rejected()).setServerName(nullToEmpty(r.serverName()))
+                .setServerVersion(nullToEmpty(r.serverVersion())).build();
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
     }
 
     static dev.toolgate.proto.v1.Confirmation confirmation(Confirmation c) {

@@ -1,0 +1,177 @@
+package dev.toolgate.gateway.execution.mcp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.catalog.HttpAuth;
+import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.execution.UpstreamFailure;
+import dev.toolgate.gateway.execution.http.EgressGuard;
+import dev.toolgate.gateway.secrets.SecretStore;
+import io.micronaut.context.annotation.Value;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * One initialised MCP client per integration, shared by its calls: the session is set up once
+ * and reused; the SDK opens a new session when the server says the old one is gone, and a client
+ * whose server could not be reached is dropped, so the next call connects afresh (a restarted
+ * server is found again). The credential is read from the secret store on every request, so a
+ * rotated token is used at once. Thread-safe.
+ */
+@Singleton
+public class McpClients implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(McpClients.class);
+    private static final McpSchema.Implementation CLIENT = new McpSchema.Implementation("toolgate", "0.1.0");
+
+    private final SecretStore secrets;
+    private final EgressGuard egress;
+    private final Duration connectTimeout;
+    private final McpJsonMapper json = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
+    private final Map<String, Entry> clients = new ConcurrentHashMap<>();
+    private volatile BiConsumer<IntegrationEntity, List<McpSchema.Tool>> onToolsChanged = (i, t) -> { };
+    private volatile java.util.function.Consumer<McpSchema.ProgressNotification> onProgress = p -> { };
+
+    private record Entry(String fingerprint, McpAsyncClient client) {
+    }
+
+    public McpClients(SecretStore secrets, EgressGuard egress,
+            @Value("${toolgate.mcp.connect-timeout:5s}") Duration connectTimeout) {
+        this.secrets = requireNonNull(secrets, "secrets");
+        this.egress = requireNonNull(egress, "egress");
+        this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
+    }
+
+    /** Who hears a server's {@code notifications/tools/list_changed} (with the server's new list). */
+    public void onToolsChanged(BiConsumer<IntegrationEntity, List<McpSchema.Tool>> listener) {
+        this.onToolsChanged = requireNonNull(listener, "listener");
+    }
+
+    /** Who hears progress notifications of calls in flight. */
+    public void onProgress(java.util.function.Consumer<McpSchema.ProgressNotification> listener) {
+        this.onProgress = requireNonNull(listener, "listener");
+    }
+
+    /** The JSON mapper of the MCP types. */
+    public McpJsonMapper json() {
+        return json;
+    }
+
+    /**
+     * The integration's client, initialised (connecting when there is none, or the integration's
+     * URL or credential changed).
+     *
+     * @throws UpstreamFailure UNAVAILABLE or TIMEOUT when the server cannot be reached or does
+     *         not complete the handshake within {@code timeout}
+     * @throws GatewayException PERMISSION_DENIED when the egress rules forbid its address
+     */
+    public McpAsyncClient client(IntegrationEntity integration, Duration timeout) {
+        String key = integration.tenantId() + '/' + integration.name();
+        String fingerprint = integration.baseUrl() + '|' + integration.authKind() + '|' + integration.authSecret();
+        Entry entry = clients.get(key);
+        if (entry != null && entry.fingerprint().equals(fingerprint)) {
+            return entry.client();
+        }
+        synchronized (this) {
+            entry = clients.get(key);
+            if (entry != null && entry.fingerprint().equals(fingerprint)) {
+                return entry.client();
+            }
+            if (entry != null) {
+                clients.remove(key);
+                closeQuietly(entry.client());
+            }
+            McpAsyncClient client = connect(integration, timeout);
+            clients.put(key, new Entry(fingerprint, client));
+            return client;
+        }
+    }
+
+    /** Drops the integration's client (its server went away); the next call connects again. */
+    public void evict(IntegrationEntity integration, McpAsyncClient client) {
+        String key = integration.tenantId() + '/' + integration.name();
+        Entry entry = clients.get(key);
+        if (entry != null && entry.client() == client && clients.remove(key, entry)) {
+            closeQuietly(client);
+        }
+    }
+
+    private McpAsyncClient connect(IntegrationEntity integration, Duration timeout) {
+        URI url = URI.create(integration.baseUrl());
+        egress.deniedReason(url.getHost()).ifPresent(reason -> {
+            throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server of integration '"
+                    + integration.name() + "' may not be reached: " + reason);
+        });
+        String origin = url.getScheme() + "://" + url.getRawAuthority();
+        String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        if (url.getRawQuery() != null) {
+            endpoint += "?" + url.getRawQuery();
+        }
+        HttpAuth auth = integration.auth();
+        String tenant = integration.tenantId();
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(origin)
+                .endpoint(endpoint)
+                .jsonMapper(json)
+                .connectTimeout(connectTimeout)
+                .httpRequestCustomizer((request, method, uri, body, context) -> {
+                    if (auth.kind() == HttpAuth.Kind.BEARER) {
+                        request.header("Authorization", "Bearer " + secrets.reveal(tenant, auth.secret())
+                                .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
+                                        + auth.secret() + "' of integration '" + integration.name()
+                                        + "' does not exist")));
+                    }
+                })
+                .build();
+        McpAsyncClient client = McpClient.async(transport)
+                .clientInfo(CLIENT)
+                .requestTimeout(Duration.ofMinutes(5)) // each call sets its own, shorter, deadline
+                .initializationTimeout(timeout)
+                .progressConsumer(p -> {
+                    onProgress.accept(p);
+                    return Mono.empty();
+                })
+                .toolsChangeConsumer(tools -> {
+                    LOG.info("MCP server of integration {}/{} changed its tools", tenant, integration.name());
+                    onToolsChanged.accept(integration, tools);
+                    return Mono.empty();
+                })
+                .build();
+        try {
+            client.initialize().block(timeout.plusMillis(100));
+            return client;
+        } catch (RuntimeException e) {
+            closeQuietly(client);
+            throw McpFailures.of(integration, e, timeout);
+        }
+    }
+
+    private static void closeQuietly(McpAsyncClient client) {
+        try {
+            client.closeGracefully().timeout(Duration.ofSeconds(2)).onErrorComplete().subscribe();
+        } catch (RuntimeException e) {
+            LOG.debug("closing an MCP client failed", e);
+        }
+    }
+
+    @PreDestroy
+    @Override
+    public void close() {
+        clients.values().forEach(e -> closeQuietly(e.client()));
+        clients.clear();
+    }
+}

@@ -1,0 +1,118 @@
+package dev.toolgate.gateway.execution.mcp;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.execution.PreparedCall;
+import dev.toolgate.gateway.execution.ToolExecutor;
+import dev.toolgate.gateway.execution.UpstreamFailure;
+import dev.toolgate.gateway.execution.UpstreamResponse;
+import io.micronaut.context.annotation.Value;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Calls a tool of an MCP server: {@code tools/call} with the validated arguments, within the
+ * call's deadline, on the integration's pooled session. Progress notifications the server sends
+ * for the call become events on its span. Thread-safe.
+ */
+@Singleton
+public class McpToolExecutor implements ToolExecutor {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    private final McpClients clients;
+    private final int maxResultChars;
+    /** The span of each call in flight, by the progress token sent with it. */
+    private final Map<String, Span> inFlight = new ConcurrentHashMap<>();
+
+    public McpToolExecutor(McpClients clients,
+            @Value("${toolgate.mcp.max-result-chars:1048576}") int maxResultChars) {
+        this.clients = requireNonNull(clients, "clients");
+        this.maxResultChars = maxResultChars;
+        clients.onProgress(this::progress);
+    }
+
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments) {
+        return prepare(tool, arguments, "");
+    }
+
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
+        IntegrationEntity integration = tool.integration();
+        Map<String, Object> args = JsonSupport.mapper().convertValue(arguments, MAP);
+        String serverTool = tool.mcpBinding().serverTool();
+        return timeout -> send(integration, serverTool, args, callId, timeout);
+    }
+
+    private UpstreamResponse send(IntegrationEntity integration, String serverTool, Map<String, Object> args,
+            String callId, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String token = callId.isEmpty() ? "" : callId + '@' + System.nanoTime();
+        if (!token.isEmpty()) {
+            inFlight.put(token, Span.current());
+        }
+        try {
+            for (int attempt = 0; ; attempt++) {
+                Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+                McpAsyncClient client = clients.client(integration, left);
+                McpSchema.CallToolRequest.Builder request = McpSchema.CallToolRequest.builder()
+                        .name(serverTool).arguments(args);
+                if (!token.isEmpty()) {
+                    request.progressToken(token);
+                }
+                try {
+                    McpSchema.CallToolResult result = client.callTool(request.build())
+                            .timeout(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))
+                            .block();
+                    return McpResults.of(result, clients.json(), maxResultChars);
+                } catch (RuntimeException e) {
+                    Optional<McpError> rpc = McpFailures.rpcError(e);
+                    if (rpc.isPresent()) {
+                        return McpResults.of(rpc.get());
+                    }
+                    if (attempt == 0 && McpFailures.sessionGone(e)) {
+                        continue; // the server did not know the session, so it did not run the call
+                    }
+                    RuntimeException failure = McpFailures.of(integration, e, timeout);
+                    if (failure instanceof UpstreamFailure f && f.kind() == UpstreamFailure.Kind.UNAVAILABLE) {
+                        clients.evict(integration, client);
+                    }
+                    throw failure;
+                }
+            }
+        } finally {
+            if (!token.isEmpty()) {
+                inFlight.remove(token);
+            }
+        }
+    }
+
+    private void progress(McpSchema.ProgressNotification p) {
+        Span span = p.progressToken() == null ? null : inFlight.get(String.valueOf(p.progressToken()));
+        if (span == null) {
+            return;
+        }
+        var attributes = Attributes.builder().put("mcp.progress", p.progress() == null ? 0 : p.progress());
+        if (p.total() != null) {
+            attributes.put("mcp.progress.total", p.total());
+        }
+        if (p.message() != null) {
+            attributes.put("mcp.progress.message", p.message());
+        }
+        span.addEvent("mcp.progress", attributes.build());
+    }
+}

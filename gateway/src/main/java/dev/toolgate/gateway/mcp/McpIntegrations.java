@@ -1,0 +1,202 @@
+package dev.toolgate.gateway.mcp;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.catalog.CatalogWriter;
+import dev.toolgate.gateway.catalog.HttpAuth;
+import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.IntegrationRepository;
+import dev.toolgate.gateway.catalog.SecuritySchemes;
+import dev.toolgate.gateway.catalog.ToolSpec;
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.FieldViolation;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.execution.UpstreamFailure;
+import dev.toolgate.gateway.execution.http.EgressGuard;
+import dev.toolgate.gateway.execution.mcp.McpClients;
+import dev.toolgate.gateway.secrets.SecretStore;
+import dev.toolgate.gateway.tenancy.TenantEntity;
+import dev.toolgate.gateway.tenancy.TenantRepository;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.annotation.Scheduled;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MCP servers as integrations: registers one (its tools are listed and stored at once) and
+ * keeps its tools in step with the server — on demand, when the server announces
+ * {@code notifications/tools/list_changed}, and every {@code toolgate.mcp.sync-interval} — the
+ * way an OpenAPI re-import does: new tools are added, changed ones get a new version, tools the
+ * server no longer lists are deleted. Thread-safe.
+ */
+@Singleton
+public class McpIntegrations {
+    private static final Logger LOG = LoggerFactory.getLogger(McpIntegrations.class);
+    private static final int MAX_TOOLS = 1000;
+    private static final int MAX_PAGES = 100;
+
+    private final CatalogWriter writer;
+    private final McpClients clients;
+    private final IntegrationRepository integrations;
+    private final TenantRepository tenants;
+    private final SecretStore secrets;
+    private final EgressGuard egress;
+    private final McpToolSpecs specs;
+    private final Duration timeout;
+    private final Clock clock;
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final ExecutorService notified = Executors.newVirtualThreadPerTaskExecutor();
+
+    /** What a sync did, and who answered. */
+    public record SyncReport(String integration, CatalogWriter.ToolSetChange change, String serverName,
+            String serverVersion) {
+    }
+
+    public McpIntegrations(CatalogWriter writer, McpClients clients, IntegrationRepository integrations,
+            TenantRepository tenants, SecretStore secrets, EgressGuard egress, McpToolSpecs specs, Clock clock,
+            @Value("${toolgate.mcp.list-timeout:15s}") Duration timeout) {
+        this.writer = requireNonNull(writer, "writer");
+        this.clients = requireNonNull(clients, "clients");
+        this.integrations = requireNonNull(integrations, "integrations");
+        this.tenants = requireNonNull(tenants, "tenants");
+        this.secrets = requireNonNull(secrets, "secrets");
+        this.egress = requireNonNull(egress, "egress");
+        this.specs = requireNonNull(specs, "specs");
+        this.clock = requireNonNull(clock, "clock");
+        this.timeout = requireNonNull(timeout, "timeout");
+        clients.onToolsChanged((integration, tools) -> notified.execute(() -> syncAnnounced(integration)));
+    }
+
+    /**
+     * Registers (or changes) an MCP integration and stores the tools its server lists now.
+     *
+     * @throws GatewayException INVALID_ARGUMENT for a bad name or URL, FAILED_PRECONDITION for a
+     *         missing secret, PERMISSION_DENIED for a forbidden address, UNAVAILABLE when the server
+     *         cannot be reached (nothing is stored then)
+     */
+    public SyncReport put(String tenant, String name, String url, HttpAuth auth, String description) {
+        List<FieldViolation> problems = new ArrayList<>();
+        Identifiers.checkName("name", name).ifPresent(problems::add);
+        EgressGuard.checkBaseUrl("url", url).ifPresent(problems::add);
+        Identifiers.requireNoViolations(problems);
+        egress.deniedReason(URI.create(url).getHost()).ifPresent(reason -> {
+            throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server at " + url
+                    + " may not be reached: " + reason);
+        });
+        if (auth.kind() == HttpAuth.Kind.BEARER && secrets.reveal(tenant, auth.secret()).isEmpty()) {
+            throw GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '" + auth.secret()
+                    + "' does not exist in tenant '" + tenant + "'; store the server's token with PutSecret first");
+        }
+        Instant now = clock.instant();
+        IntegrationEntity proposed = new IntegrationEntity("", tenant, name, IntegrationEntity.KIND_MCP, url,
+                auth.kind().name(), auth.secret(), description, now, now, SecuritySchemes.NONE.toJson(),
+                IntegrationEntity.KIND_MCP, "{}");
+        return sync(proposed);
+    }
+
+    /** Stores what the integration's server lists now. */
+    public SyncReport sync(String tenant, String name) {
+        IntegrationEntity integration = integrations.findByTenantIdAndName(tenant, name)
+                .filter(i -> IntegrationEntity.KIND_MCP.equals(i.kind()))
+                .orElseThrow(() -> GatewayException.notFound("INTEGRATION_NOT_FOUND", "MCP integration '" + name
+                        + "' does not exist in tenant '" + tenant + "'", List.of()));
+        return sync(integration);
+    }
+
+    /** Every MCP integration of every tenant, on the configured schedule; failures are logged. */
+    @Scheduled(fixedDelay = "${toolgate.mcp.sync-interval:5m}", initialDelay = "${toolgate.mcp.sync-interval:5m}")
+    void syncAll() {
+        for (TenantEntity tenant : tenants.findAll()) {
+            for (IntegrationEntity i : integrations.findByTenantId(tenant.id())) {
+                if (IntegrationEntity.KIND_MCP.equals(i.kind())) {
+                    try {
+                        sync(i);
+                    } catch (RuntimeException e) {
+                        LOG.warn("scheduled sync of MCP integration {}/{} failed: {}", i.tenantId(), i.name(),
+                                e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    private void syncAnnounced(IntegrationEntity announced) {
+        try {
+            integrations.findByTenantIdAndName(announced.tenantId(), announced.name())
+                    .filter(i -> IntegrationEntity.KIND_MCP.equals(i.kind())
+                            && i.baseUrl().equals(announced.baseUrl()))
+                    .ifPresent(this::sync);
+        } catch (RuntimeException e) {
+            LOG.warn("sync of MCP integration {}/{} after its server announced new tools failed: {}",
+                    announced.tenantId(), announced.name(), e.getMessage());
+        }
+    }
+
+    private SyncReport sync(IntegrationEntity integration) {
+        Object lock = locks.computeIfAbsent(integration.tenantId() + '/' + integration.name(), k -> new Object());
+        synchronized (lock) {
+            Listed listed = list(integration);
+            Map<String, String> rejected = new LinkedHashMap<>();
+            List<ToolSpec> toolSpecs = specs.of(integration.tenantId(), integration.name(), listed.tools(), rejected);
+            CatalogWriter.ToolSetChange change = writer.replaceMcpTools(integration.tenantId(), integration.name(),
+                    integration.baseUrl(), integration.auth(), integration.settings(), integration.description(),
+                    toolSpecs, rejected);
+            LOG.info("MCP integration {}/{} synced: {} added, {} changed, {} removed, {} rejected",
+                    integration.tenantId(), integration.name(), change.added().size(), change.changed().size(),
+                    change.removed().size(), change.rejected().size());
+            return new SyncReport(integration.name(), change, listed.server().name(), listed.server().version());
+        }
+    }
+
+    private record Listed(List<McpSchema.Tool> tools, McpSchema.Implementation server) {
+    }
+
+    private Listed list(IntegrationEntity integration) {
+        McpAsyncClient client;
+        try {
+            client = clients.client(integration, timeout);
+        } catch (UpstreamFailure f) {
+            throw GatewayException.unavailable("MCP_SERVER_UNAVAILABLE", f.getMessage(),
+                    Map.of("integration", integration.name()));
+        }
+        List<McpSchema.Tool> tools = new ArrayList<>();
+        String cursor = null;
+        try {
+            for (int page = 0; page < MAX_PAGES; page++) {
+                McpSchema.ListToolsResult result = (cursor == null ? client.listTools() : client.listTools(cursor))
+                        .timeout(timeout).block();
+                tools.addAll(result.tools());
+                cursor = result.nextCursor();
+                if (cursor == null || cursor.isEmpty() || tools.size() > MAX_TOOLS) {
+                    break;
+                }
+            }
+        } catch (RuntimeException e) {
+            clients.evict(integration, client);
+            throw GatewayException.unavailable("MCP_SERVER_UNAVAILABLE", "the MCP server of integration '"
+                    + integration.name() + "' did not list its tools: " + e.getMessage(),
+                    Map.of("integration", integration.name()));
+        }
+        if (tools.size() > MAX_TOOLS) {
+            throw GatewayException.failedPrecondition("TOO_MANY_TOOLS", "the MCP server of integration '"
+                    + integration.name() + "' lists more than " + MAX_TOOLS + " tools", Map.of());
+        }
+        McpSchema.Implementation server = client.getServerInfo() == null
+                ? new McpSchema.Implementation("", "") : client.getServerInfo();
+        return new Listed(tools, server);
+    }
+}
