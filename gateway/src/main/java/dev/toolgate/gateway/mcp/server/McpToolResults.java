@@ -1,0 +1,98 @@
+package dev.toolgate.gateway.mcp.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.confirm.Confirmation;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.error.FieldViolation;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.execution.CallResult;
+import dev.toolgate.observability.CallStatus;
+
+/**
+ * A call's outcome as an MCP {@code CallToolResult}. The upstream's answer is the text content
+ * (and {@code structuredContent} when it is a JSON object); an MCP upstream's own result passes
+ * through whole. Refusals and held calls are tool errors ({@code isError}) whose text tells the
+ * model what happened and what to do, as MCP asks, so it can correct itself. {@code _meta} carries
+ * the call id and status under {@code dev.toolgate/}.
+ */
+final class McpToolResults {
+    private McpToolResults() {
+    }
+
+    static ObjectNode of(ToolDefinition tool, CallResult r) {
+        if (r.status() == CallStatus.PENDING_CONFIRMATION && r.confirmation().isPresent()) {
+            return held(r, r.confirmation().get());
+        }
+        JsonNode upstream = parse(r.resultJson());
+        ObjectNode result;
+        if (IntegrationEntity.KIND_MCP.equals(tool.integration().kind()) && upstream.path("content").isArray()) {
+            result = ((ObjectNode) upstream).deepCopy(); // the MCP server's own result, as it sent it
+            result.remove("_meta");
+        } else {
+            result = JsonSupport.mapper().createObjectNode();
+            text(result.putArray("content"), r.resultJson());
+            if (upstream.isObject()) {
+                result.set("structuredContent", upstream);
+            }
+        }
+        result.put("isError", r.isError());
+        meta(result, r.callId(), r.status().name()).put("dev.toolgate/upstream_status", r.upstreamStatus());
+        return result;
+    }
+
+    private static ObjectNode held(CallResult r, Confirmation c) {
+        ObjectNode result = JsonSupport.mapper().createObjectNode();
+        text(result.putArray("content"), "Not run yet: a human must approve this call first (" + c.summary()
+                + "). It waits until " + c.expiresAt() + " as call_id " + r.callId() + " (confirmation "
+                + c.id() + "). Ask the user to approve it — `toolgate confirm " + r.callId() + " --approve`, or"
+                + " ConfirmToolCall with a key that has the tools:confirm scope — then read its outcome with"
+                + " GetToolCall. Do not call the tool again for the same action.");
+        result.put("isError", true);
+        ObjectNode meta = meta(result, r.callId(), r.status().name());
+        meta.put("dev.toolgate/confirmation_id", c.id());
+        meta.put("dev.toolgate/expires_at", c.expiresAt().toString());
+        return result;
+    }
+
+    /** A call the gateway did not run (or whose upstream gave no answer), as a tool error. */
+    static ObjectNode refused(GatewayException e) {
+        StringBuilder text = new StringBuilder("Toolgate did not run the call (").append(e.reason()).append("): ")
+                .append(e.getMessage());
+        for (FieldViolation v : e.violations()) {
+            text.append("\n- ").append(v.field()).append(": ").append(v.message());
+        }
+        ObjectNode result = JsonSupport.mapper().createObjectNode();
+        text(result.putArray("content"), text.toString());
+        result.put("isError", true);
+        ObjectNode meta = result.putObject("_meta");
+        meta.put("dev.toolgate/reason", e.reason());
+        meta.put("dev.toolgate/code", e.code().name());
+        e.metadata().forEach((k, v) -> meta.put("dev.toolgate/" + k, v));
+        return result;
+    }
+
+    private static void text(ArrayNode content, String text) {
+        ObjectNode part = content.addObject();
+        part.put("type", "text");
+        part.put("text", text);
+    }
+
+    private static ObjectNode meta(ObjectNode result, String callId, String status) {
+        ObjectNode meta = result.putObject("_meta");
+        meta.put("dev.toolgate/call_id", callId);
+        meta.put("dev.toolgate/status", status);
+        return meta;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JsonSupport.mapper().readTree(json);
+        } catch (Exception e) {
+            return JsonSupport.mapper().getNodeFactory().textNode(json);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.toolgate.gateway.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolgate.gateway.support.CallRows;
+import dev.toolgate.gateway.support.McpReferenceServer;
+import dev.toolgate.gateway.support.TenantFixture;
+import dev.toolgate.gateway.support.TestUpstream;
+import dev.toolgate.gateway.support.TestUpstream.Reply;
+import io.grpc.ManagedChannel;
+import io.micronaut.grpc.annotation.GrpcChannel;
+import io.micronaut.grpc.server.GrpcServerChannel;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Toolgate as an MCP server: the official MCP Inspector CLI lists and calls a tenant's tools at
+ * {@code /mcp}, with the tenant's API key; the policy decides what an agent sees and may call.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class McpServerEndpointTest implements TestPropertyProvider {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path INSPECTOR = McpReferenceServer.TOOLS.resolve("node_modules/.bin/mcp-inspector");
+
+    @Inject
+    @GrpcChannel(GrpcServerChannel.NAME)
+    ManagedChannel channel;
+
+    @Inject
+    EmbeddedServer http;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    TestUpstream upstream;
+    TenantFixture fx;
+
+    record Run(int exit, String out) {
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+        try {
+            Path dir = Files.createTempDirectory("toolgate-mcp-policies");
+            Files.writeString(dir.resolve("_all.yaml"), """
+                    rules:
+                      - id: no-lookups
+                        effect: deny
+                        tools: ["desk.lookup"]
+                        agents: ["*"]
+                      - id: everything-else
+                        effect: allow
+                        tools: ["*"]
+                        agents: ["*"]
+                    """);
+            return Map.of("toolgate.policy.dir", dir.toString(), "test.telemetry", "memory");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @BeforeAll
+    void setUp() throws IOException {
+        assertThat(INSPECTOR).as("the MCP Inspector is missing: run the tests with ./toolgate test").exists();
+        upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-42\",\"status\":\"open\"}"))
+                .route("/items/", r -> Reply.json(200, "{\"item\":\"x\"}"));
+        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx.createCaseTool("/cases", 5_000);
+        fx.lookupTool("lookup");
+    }
+
+    @AfterAll
+    void tearDown() {
+        upstream.close();
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + http.getPort() + "/mcp";
+    }
+
+    private Run inspector(String key, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(INSPECTOR.toString(), "--cli", url(), "--transport", "http"));
+        if (key != null) {
+            command.addAll(List.of("--header", "Authorization: Bearer " + key));
+        }
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).directory(McpReferenceServer.TOOLS.toFile()).redirectErrorStream(true)
+                .start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("timed out: " + command);
+        }
+        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> post(String key, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url())).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            b.header("Authorization", "Bearer " + key);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theInspector_listsTheTenantsTools_andCallsCreateCaseEndToEnd() throws Exception {
+        Run list = inspector(fx.agentKey, "--method", "tools/list");
+        assertThat(list.exit()).as(list.out()).isZero();
+        JsonNode tools = JSON.readTree(list.out()).path("tools");
+        assertThat(tools.findValuesAsText("name")).contains("desk__create_case").doesNotContain("desk__lookup");
+        JsonNode createCase = tools.get(tools.findValuesAsText("name").indexOf("desk__create_case"));
+        assertThat(createCase.path("inputSchema").path("required").toString()).contains("customer_id");
+        assertThat(createCase.path("annotations").has("readOnlyHint")).isTrue();
+
+        spans.reset();
+        Run call = inspector(fx.agentKey, "--method", "tools/call", "--tool-name", "desk__create_case",
+                "--tool-arg", "customer_id=acme", "summary=printer on fire", "priority=high");
+        assertThat(call.exit()).as(call.out()).isZero();
+        JsonNode result = JSON.readTree(call.out());
+        assertThat(result.path("isError").asBoolean()).isFalse();
+        assertThat(result.path("structuredContent").path("case_id").asText()).isEqualTo("C-42");
+        String callId = result.path("_meta").path("dev.toolgate/call_id").asText();
+
+        assertThat(upstream.exchangesTo("/cases")).singleElement()
+                .satisfies(e -> assertThat(e.body()).contains("printer on fire"));
+        assertThat(new CallRows(dataSource).call(fx.tenant, callId)).containsEntry("tool_name", "desk.create_case")
+                .containsEntry("status", "SUCCEEDED").containsEntry("agent_id", "agent-1");
+        assertThat(spans.getFinishedSpanItems()).extracting(SpanData::getName).contains("execute_tool desk.create_case");
+    }
+
+    @Test
+    void aKeyOfAnotherTenant_seesNoneOfItsTools() throws Exception {
+        TenantFixture other = TenantFixture.create(channel, upstream.baseUrl());
+        Run list = inspector(other.agentKey, "--method", "tools/list");
+        assertThat(list.exit()).as(list.out()).isZero();
+        assertThat(JSON.readTree(list.out()).path("tools").findValuesAsText("name")).isEmpty();
+
+        HttpResponse<String> call = post(other.agentKey, """
+                {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"desk__create_case","arguments":{}}}""");
+        assertThat(JSON.readTree(call.body()).path("error").path("code").asInt()).isEqualTo(-32602);
+    }
+
+    @Test
+    void noKey_is401() throws Exception {
+        Run list = inspector(null, "--method", "tools/list");
+        assertThat(list.exit()).isNotZero();
+        assertThat(list.out()).containsIgnoringCase("unauthorized");
+
+        HttpResponse<String> raw = post(null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        assertThat(raw.statusCode()).isEqualTo(401);
+        assertThat(raw.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(post("tg_not_a_key", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}").statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void aToolThePolicyDenies_isNeitherListedNorCallable() throws Exception {
+        HttpResponse<String> call = post(fx.agentKey, """
+                {"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"desk__lookup","arguments":{"item_id":"1"}}}""");
+        assertThat(call.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(call.body()).path("error").path("message").asText()).contains("Unknown tool");
+        assertThat(upstream.exchangesTo("/items/")).isEmpty();
+    }
+
+    @Test
+    void badArguments_areAToolErrorTheModelCanCorrect() throws Exception {
+        HttpResponse<String> call = post(fx.agentKey, """
+                {"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"desk__create_case",
+                 "arguments":{"customer_id":"acme","summary":"s","priority":"whenever"}}}""");
+        JsonNode result = JSON.readTree(call.body()).path("result");
+        assertThat(result.path("isError").asBoolean()).isTrue();
+        assertThat(result.path("content").get(0).path("text").asText()).contains("INVALID_ARGUMENT", "/priority");
+    }
+
+    @Test
+    void protocolEdges_haveClearAnswers() throws Exception {
+        JsonNode init = JSON.readTree(post(fx.agentKey, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                 "capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""").body()).path("result");
+        assertThat(init.path("protocolVersion").asText()).isEqualTo("2025-06-18");
+        assertThat(init.path("capabilities").has("tools")).isTrue();
+
+        assertThat(post(fx.agentKey, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").statusCode())
+                .isEqualTo(202);
+        assertThat(post(fx.agentKey, "not json").statusCode()).isEqualTo(400);
+        assertThat(post(fx.agentKey, "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]").statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(post(fx.agentKey, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"resources/list\"}")
+                .body()).path("error").path("code").asInt()).isEqualTo(-32601);
+        HttpResponse<String> get = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url()))
+                .header("Authorization", "Bearer " + fx.agentKey).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+    }
+}
