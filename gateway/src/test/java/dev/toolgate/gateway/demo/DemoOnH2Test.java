@@ -12,7 +12,9 @@ import dev.toolgate.gateway.execution.ExecuteCommand;
 import dev.toolgate.gateway.execution.ToolCallService;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.observability.CallStatus;
+import dev.toolgate.gateway.support.McpInspector;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -24,19 +26,22 @@ import org.junit.jupiter.api.Test;
  */
 class DemoOnH2Test {
 
-    @Test
-    void demoSetup_onH2_registersToolsAndExecutesAgainstSupportDesk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
-            throws Exception {
-        Map<String, Object> props = Map.of(
+    private static Map<String, Object> demoProperties(java.nio.file.Path tmp, String database) throws Exception {
+        return Map.of(
                 "toolgate.policy.dir", DemoPolicies.extract(tmp.resolve("policies")).toString(),
-                "datasources.default.url", "jdbc:h2:mem:demo-h2-test;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+                "datasources.default.url", "jdbc:h2:mem:" + database + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                 "datasources.default.username", "sa",
                 "datasources.default.password", "",
                 "grpc.server.port", dev.toolgate.gateway.support.Ports.free(),
                 "micronaut.server.port", -1,
                 "toolgate.secrets.master-key", "dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=",
                 "toolgate.egress.allow-private-networks", true);
-        try (ApplicationContext ctx = ApplicationContext.run(props, "h2");
+    }
+
+    @Test
+    void demoSetup_onH2_registersToolsAndExecutesAgainstSupportDesk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        try (ApplicationContext ctx = ApplicationContext.run(demoProperties(tmp, "demo-h2-test"), "h2");
              SupportDeskUpstream upstream = SupportDeskUpstream.start(0)) {
             DemoSetup setup = ctx.getBean(DemoSetup.class);
             setup.apply(upstream.baseUrl(), upstream.token());
@@ -63,6 +68,28 @@ class DemoOnH2Test {
             CallRows rows = new CallRows(ctx.getBean(DataSource.class));
             assertThat(rows.call(DemoSetup.TENANT, "h2-call-1")).containsEntry("status", "SUCCEEDED")
                     .containsEntry("upstream_status", 201);
+        }
+    }
+
+    @Test
+    void theDemoTenantsTools_areServedOverMcp_toTheInspector(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        try (ApplicationContext ctx = ApplicationContext.run(demoProperties(tmp, "demo-mcp-test"), "h2");
+             SupportDeskUpstream upstream = SupportDeskUpstream.start(0)) {
+            IssuedKey key = ctx.getBean(DemoSetup.class).apply(upstream.baseUrl(), upstream.token());
+            EmbeddedServer http = ctx.getBean(EmbeddedServer.class).start();
+            String url = "http://127.0.0.1:" + http.getPort() + "/mcp";
+
+            McpInspector.Run list = McpInspector.run(url, key.apiKey(), "--method", "tools/list");
+            assertThat(list.exit()).as(list.out()).isZero();
+            assertThat(list.out()).contains("support_desk__create_support_case", "support_desk__get_support_case");
+
+            McpInspector.Run call = McpInspector.run(url, key.apiKey(), "--method", "tools/call", "--tool-name",
+                    "support_desk__create_support_case", "--tool-arg", "customer_id=acme", "summary=Printer on fire",
+                    "priority=high");
+            assertThat(call.exit()).as(call.out()).isZero();
+            assertThat(call.out()).contains("CASE-000001").contains("\"isError\": false");
+            assertThat(upstream.authorizedRequests()).isEqualTo(1);
         }
     }
 }

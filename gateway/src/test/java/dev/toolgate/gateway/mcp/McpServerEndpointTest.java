@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toolgate.gateway.support.CallRows;
-import dev.toolgate.gateway.support.McpReferenceServer;
+import dev.toolgate.gateway.support.McpInspector;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -24,13 +24,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,7 +41,6 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class McpServerEndpointTest implements TestPropertyProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path INSPECTOR = McpReferenceServer.TOOLS.resolve("node_modules/.bin/mcp-inspector");
 
     @Inject
     @GrpcChannel(GrpcServerChannel.NAME)
@@ -62,9 +57,6 @@ class McpServerEndpointTest implements TestPropertyProvider {
 
     TestUpstream upstream;
     TenantFixture fx;
-
-    record Run(int exit, String out) {
-    }
 
     @Override
     public Map<String, String> getProperties() {
@@ -89,7 +81,6 @@ class McpServerEndpointTest implements TestPropertyProvider {
 
     @BeforeAll
     void setUp() throws IOException {
-        assertThat(INSPECTOR).as("the MCP Inspector is missing: run the tests with ./toolgate test").exists();
         upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-42\",\"status\":\"open\"}"))
                 .route("/items/", r -> Reply.json(200, "{\"item\":\"x\"}"));
         fx = TenantFixture.create(channel, upstream.baseUrl());
@@ -106,19 +97,8 @@ class McpServerEndpointTest implements TestPropertyProvider {
         return "http://127.0.0.1:" + http.getPort() + "/mcp";
     }
 
-    private Run inspector(String key, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(INSPECTOR.toString(), "--cli", url(), "--transport", "http"));
-        if (key != null) {
-            command.addAll(List.of("--header", "Authorization: Bearer " + key));
-        }
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(McpReferenceServer.TOOLS.toFile()).redirectErrorStream(true)
-                .start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
-        }
-        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    private McpInspector.Run inspector(String key, String... args) throws Exception {
+        return McpInspector.run(url(), key, args);
     }
 
     private HttpResponse<String> post(String key, String body) throws Exception {
@@ -132,7 +112,7 @@ class McpServerEndpointTest implements TestPropertyProvider {
 
     @Test
     void theInspector_listsTheTenantsTools_andCallsCreateCaseEndToEnd() throws Exception {
-        Run list = inspector(fx.agentKey, "--method", "tools/list");
+        McpInspector.Run list = inspector(fx.agentKey, "--method", "tools/list");
         assertThat(list.exit()).as(list.out()).isZero();
         JsonNode tools = JSON.readTree(list.out()).path("tools");
         assertThat(tools.findValuesAsText("name")).contains("desk__create_case").doesNotContain("desk__lookup");
@@ -141,7 +121,7 @@ class McpServerEndpointTest implements TestPropertyProvider {
         assertThat(createCase.path("annotations").has("readOnlyHint")).isTrue();
 
         spans.reset();
-        Run call = inspector(fx.agentKey, "--method", "tools/call", "--tool-name", "desk__create_case",
+        McpInspector.Run call = inspector(fx.agentKey, "--method", "tools/call", "--tool-name", "desk__create_case",
                 "--tool-arg", "customer_id=acme", "summary=printer on fire", "priority=high");
         assertThat(call.exit()).as(call.out()).isZero();
         JsonNode result = JSON.readTree(call.out());
@@ -159,7 +139,7 @@ class McpServerEndpointTest implements TestPropertyProvider {
     @Test
     void aKeyOfAnotherTenant_seesNoneOfItsTools() throws Exception {
         TenantFixture other = TenantFixture.create(channel, upstream.baseUrl());
-        Run list = inspector(other.agentKey, "--method", "tools/list");
+        McpInspector.Run list = inspector(other.agentKey, "--method", "tools/list");
         assertThat(list.exit()).as(list.out()).isZero();
         assertThat(JSON.readTree(list.out()).path("tools").findValuesAsText("name")).isEmpty();
 
@@ -170,7 +150,7 @@ class McpServerEndpointTest implements TestPropertyProvider {
 
     @Test
     void noKey_is401() throws Exception {
-        Run list = inspector(null, "--method", "tools/list");
+        McpInspector.Run list = inspector(null, "--method", "tools/list");
         assertThat(list.exit()).isNotZero();
         assertThat(list.out()).containsIgnoringCase("unauthorized");
 
