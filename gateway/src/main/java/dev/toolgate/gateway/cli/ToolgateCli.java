@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "toolgate", mixinStandardHelpOptions = true, version = "toolgate 0.1.0",
         description = "Toolgate: a gRPC gateway between AI agents and the tools they call.",
         subcommands = {ServeCommand.class, DemoCommand.class, ToolsCommand.class, CallCommand.class, ConfirmCommand.class, AuditCommand.class,
-                ImportOpenApiCommand.class, SqlCommand.class, AdminCommand.class, PolicyCommand.class, CommandLine.HelpCommand.class})
+                ImportOpenApiCommand.class, SqlCommand.class, McpCommand.class, AdminCommand.class, PolicyCommand.class, CommandLine.HelpCommand.class})
 public final class ToolgateCli {
     private ToolgateCli() {
     }

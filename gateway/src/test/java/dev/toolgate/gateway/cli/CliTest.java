@@ -180,6 +180,29 @@ class CliTest {
     }
 
     @Test
+    void mcpAddAndSync_storeTheServersTools_andAnUnreachableServerIsAClearError() throws Exception {
+        try (dev.toolgate.gateway.support.McpReferenceServer server = dev.toolgate.gateway.support.McpReferenceServer
+                .start()) {
+            Map<String, String> admin = Map.of("TOOLGATE_ADMIN_KEY", Clients.BOOTSTRAP_ADMIN_KEY);
+            String tenant = "cli-mcp-" + UUID.randomUUID().toString().substring(0, 8);
+            assertThat(cli(admin, "", "admin", "create-tenant", tenant).exit()).isZero();
+
+            Run added = cli(admin, "", "mcp", "add", "--tenant", tenant, "everything", server.url());
+            assertThat(added.exit()).as(added.stderr()).isZero();
+            assertThat(added.stdout()).containsPattern("integration everything \\(server \\S+ [^)]*\\): \\d+ added, 0 changed")
+                    .contains("  + everything.get-sum");
+
+            Run synced = cli(admin, "", "mcp", "sync", "--tenant", tenant, "everything");
+            assertThat(synced.exit()).as(synced.stderr()).isZero();
+            assertThat(synced.stdout()).contains("0 added, 0 changed").doesNotContain("  + ");
+
+            Run nowhere = cli(admin, "", "mcp", "add", "--tenant", tenant, "nowhere", "http://127.0.0.1:9/mcp");
+            assertThat(nowhere.exit()).isEqualTo(1);
+            assertThat(nowhere.stderr()).contains("UNAVAILABLE").contains("cannot be reached");
+        }
+    }
+
+    @Test
     void sqlAdd_declaresTheExampleIntegration_andItsToolsAnswerCalls() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String schema = "crm_" + suffix;
