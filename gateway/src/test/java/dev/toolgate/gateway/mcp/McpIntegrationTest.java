@@ -24,6 +24,11 @@ import io.grpc.StatusRuntimeException;
 import io.micronaut.grpc.annotation.GrpcChannel;
 import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.EventData;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.util.Map;
 import jakarta.inject.Inject;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -35,7 +40,7 @@ import org.junit.jupiter.api.TestInstance;
 /** An MCP server as an integration: its tools synced into the catalog and called through the whole pipeline. */
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class McpIntegrationTest {
+class McpIntegrationTest implements TestPropertyProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
@@ -45,9 +50,17 @@ class McpIntegrationTest {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    InMemorySpanExporter spans;
+
     McpReferenceServer server;
     TenantFixture fx;
     McpSyncReport registered;
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of("test.telemetry", "memory");
+    }
 
     @BeforeAll
     void register() {
@@ -77,7 +90,7 @@ class McpIntegrationTest {
         assertThat(agent().listTools(ListToolsRequest.getDefaultInstance()).getToolsList())
                 .extracting(Tool::getName).contains("everything.get-sum", "everything.get-structured-content");
         Tool sum = agent().getTool(GetToolRequest.newBuilder().setName("everything.get-sum").build());
-        assertThat(sum.getInputSchemaJson()).contains("\"a\"", "\"b\"", "number");
+        assertThat(sum.getInputSchemaJson()).contains("\"a\"", "\"b\"", "number", "draft-07"); // as declared
         assertThat(sum.getDescription()).isNotBlank();
 
         McpSyncReport again = fx.admin().syncMcpIntegration(SyncMcpIntegrationRequest.newBuilder()
@@ -149,5 +162,19 @@ class McpIntegrationTest {
             server.up();
         }
         assertThat(call("everything.echo", "{\"message\":\"after\"}").getResultJson()).contains("after");
+    }
+
+    @Test
+    void progressNotificationsOfTheServer_becomeEventsOnTheCallsSpan() {
+        spans.reset();
+        ExecuteToolResponse r = call("everything.trigger-long-running-operation", "{\"duration\":1,\"steps\":2}");
+
+        assertThat(r.getIsError()).as(r.getResultJson()).isFalse();
+        SpanData span = spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getName().equals("execute_tool everything.trigger-long-running-operation"))
+                .findFirst().orElseThrow();
+        assertThat(span.getEvents()).extracting(EventData::getName).contains("mcp.progress");
+        assertThat(span.getEvents()).filteredOn(e -> e.getName().equals("mcp.progress"))
+                .anySatisfy(e -> assertThat(e.getAttributes().asMap().toString()).contains("mcp.progress.total=2"));
     }
 }

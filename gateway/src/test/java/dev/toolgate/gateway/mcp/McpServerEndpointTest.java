@@ -27,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,7 +74,8 @@ class McpServerEndpointTest implements TestPropertyProvider {
                         tools: ["*"]
                         agents: ["*"]
                     """);
-            return Map.of("toolgate.policy.dir", dir.toString(), "test.telemetry", "memory");
+            return Map.of("toolgate.policy.dir", dir.toString(), "test.telemetry", "memory",
+                    "toolgate.mcp.notify-interval", "200ms");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -197,5 +199,25 @@ class McpServerEndpointTest implements TestPropertyProvider {
         HttpResponse<String> get = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url()))
                 .header("Authorization", "Bearer " + fx.agentKey).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertThat(get.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void theStream_announcesAChangedToolList_whenAToolTheAgentCanSeeIsAdded() throws Exception {
+        HttpResponse<java.util.stream.Stream<String>> stream = HttpClient.newHttpClient().send(HttpRequest
+                .newBuilder(URI.create(url())).header("Authorization", "Bearer " + fx.agentKey)
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
+                .startsWith("text/event-stream"));
+        java.util.concurrent.CompletableFuture<String> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> stream.body().filter(line -> line.startsWith("data:")).findFirst().orElse(""));
+        try {
+            Thread.sleep(600); // the stream has seen the list as it was
+            assertThat(first).isNotDone();
+            fx.lookupTool("lookup_again");
+            assertThat(first.get(15, TimeUnit.SECONDS)).contains("notifications/tools/list_changed");
+        } finally {
+            stream.body().close();
+        }
     }
 }

@@ -20,19 +20,25 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.sse.Event;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import java.time.Duration;
 import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import java.util.Set;
 
 /**
  * {@code /mcp} on the HTTP port: Toolgate's tools for MCP clients over Streamable HTTP, in its
  * stateless form — each POST carries one JSON-RPC message and gets its answer as JSON; there is
- * no session and no server-to-client stream (GET and DELETE answer 405). Every request is
+ * no session (DELETE answers 405); a GET opens the stream of {@code tools/list_changed}
+ * notifications. Every request is
  * authenticated with a Toolgate API key ({@code Authorization: Bearer tg_…}); a request that
  * comes from a browser page ({@code Origin}) is refused unless that origin is allowed.
  */
@@ -54,9 +60,12 @@ public class McpEndpoint {
     private final Authenticator authenticator;
     private final McpServerProtocol protocol;
     private final Set<String> allowedOrigins;
+    private final Duration notifyInterval;
 
     public McpEndpoint(Authenticator authenticator, McpServerProtocol protocol,
-            @Value("${toolgate.mcp.allowed-origins:}") List<String> allowedOrigins) {
+            @Value("${toolgate.mcp.allowed-origins:}") List<String> allowedOrigins,
+            @Value("${toolgate.mcp.notify-interval:2s}") Duration notifyInterval) {
+        this.notifyInterval = requireNonNull(notifyInterval, "notifyInterval");
         this.authenticator = requireNonNull(authenticator, "authenticator");
         this.protocol = requireNonNull(protocol, "protocol");
         this.allowedOrigins = Set.copyOf(allowedOrigins.stream().filter(o -> !o.isBlank()).toList());
@@ -65,10 +74,6 @@ public class McpEndpoint {
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<String> post(HttpRequest<?> request, @Body String body) {
-        String origin = request.getHeaders().get("Origin");
-        if (origin != null && !allowedOrigins.contains(origin)) {
-            return problem(HttpStatus.FORBIDDEN, "origin '" + origin + "' is not allowed (toolgate.mcp.allowed-origins)");
-        }
         String version = request.getHeaders().get("MCP-Protocol-Version");
         if (version != null && !McpServerProtocol.VERSIONS.contains(version)) {
             return problem(HttpStatus.BAD_REQUEST, "MCP protocol version '" + version + "' is not supported; supported: "
@@ -80,7 +85,7 @@ public class McpEndpoint {
         }
         Principal principal;
         try {
-            principal = authenticator.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+            principal = authenticate(request);
         } catch (GatewayException e) {
             return failure(e);
         }
@@ -95,16 +100,49 @@ public class McpEndpoint {
         }
     }
 
-    /** No server-to-client stream: this server is stateless. */
-    @Get
-    public HttpResponse<String> get() {
-        return notAllowed();
+    /**
+     * The server-to-client stream: {@code notifications/tools/list_changed} whenever what this
+     * agent's {@code tools/list} holds changes (a tool added, changed or removed, or the policy
+     * showing or hiding one). It holds no session: any instance can serve it, as it watches the
+     * shared catalog and the policy every {@code toolgate.mcp.notify-interval}.
+     */
+    @Get(produces = MediaType.TEXT_EVENT_STREAM)
+    public HttpResponse<?> stream(HttpRequest<?> request) {
+        String accept = request.getHeaders().get(HttpHeaders.ACCEPT);
+        if (accept == null || !accept.contains(MediaType.TEXT_EVENT_STREAM)) {
+            return notAllowed(); // what the protocol asks of a server that offers no stream to this request
+        }
+        Principal principal;
+        try {
+            principal = authenticate(request);
+            protocol.toolsFingerprint(principal); // refuses keys that cannot list tools
+        } catch (GatewayException e) {
+            return failure(e);
+        }
+        Flux<Event<String>> changes = Flux.interval(notifyInterval)
+                .onBackpressureDrop()
+                .concatMap(tick -> Mono.fromCallable(() -> protocol.toolsFingerprint(principal))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .onErrorResume(e -> Mono.empty())) // the catalog is unreadable for now: try again
+                .distinctUntilChanged()
+                .skip(1) // the list as it is when the stream opens
+                .map(fingerprint -> Event.of(McpServerProtocol.listChanged()));
+        return HttpResponse.ok(changes).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
     }
 
     /** No sessions to end. */
     @Delete
     public HttpResponse<String> delete() {
         return notAllowed();
+    }
+
+    private Principal authenticate(HttpRequest<?> request) {
+        String origin = request.getHeaders().get("Origin");
+        if (origin != null && !allowedOrigins.contains(origin)) {
+            throw GatewayException.permissionDenied("ORIGIN_NOT_ALLOWED", "origin '" + origin
+                    + "' is not allowed (toolgate.mcp.allowed-origins)");
+        }
+        return authenticator.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
     }
 
     private static HttpResponse<String> notAllowed() {

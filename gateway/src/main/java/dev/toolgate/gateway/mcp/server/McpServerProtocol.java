@@ -105,7 +105,7 @@ public class McpServerProtocol {
     private static ObjectNode initialize(JsonNode params) {
         ObjectNode result = JSON.createObjectNode();
         result.put("protocolVersion", negotiate(params.path("protocolVersion").asText()));
-        result.putObject("capabilities").putObject("tools").put("listChanged", false);
+        result.putObject("capabilities").putObject("tools").put("listChanged", true);
         ObjectNode info = result.putObject("serverInfo");
         info.put("name", "toolgate");
         info.put("version", "0.1.0");
@@ -124,6 +124,27 @@ public class McpServerProtocol {
         ObjectNode result = JSON.createObjectNode();
         result.set("tools", tools);
         return result(id, result);
+    }
+
+    /**
+     * What this agent's {@code tools/list} would hold, as a digest of names and versions: it
+     * changes when a tool is added, changed or removed, or the policy shows or hides one.
+     */
+    public String toolsFingerprint(Principal principal) {
+        requireCaller(principal);
+        StringBuilder all = new StringBuilder();
+        for (ToolDefinition t : visibility.visible(principal, catalog.list(principal.tenantId()))) {
+            all.append(t.qualifiedName()).append('@').append(t.version()).append('\n');
+        }
+        return dev.toolgate.gateway.core.Digests.sha256Hex(all.toString());
+    }
+
+    /** The notification that the tool list changed. */
+    static String listChanged() {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("jsonrpc", "2.0");
+        n.put("method", "notifications/tools/list_changed");
+        return n.toString();
     }
 
     private static ObjectNode tool(ToolDefinition t) {
