@@ -42,8 +42,11 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
 
     private enum Kind { INSERT, FINISH, RELEASE, SETTLE }
 
-    /** One record to write; an insert's row id is chosen once, so a repeated batch inserts nothing twice. */
-    private record Write(Kind kind, CallRecord record, long chars, String rowId) {
+    /**
+     * One record to write. An insert's row id is chosen once, so a repeated batch inserts nothing
+     * twice; a settle names the start rows that may exist for the call.
+     */
+    private record Write(Kind kind, CallRecord record, long chars, List<String> rowIds) {
     }
 
     private final JdbcCallRecorder store;
@@ -59,12 +62,14 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
      * Start rows whose insert failed without an answer (it may have been written): their row id
      * by call, so the call's outcome settles that row instead of leaving it {@code RUNNING}.
      */
-    private final Map<String, String> uncertainStarts = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> uncertainStarts = new ConcurrentHashMap<>();
     /** Outcomes queued but not yet written, so a repeated call id sees them at once. */
     private final Map<String, CallRecord> pending = new ConcurrentHashMap<>();
     private final Thread writer;
     private volatile boolean available = true;
     private volatile boolean closing;
+    /** Set by the writer as it stops: later records are written (or counted lost) by their callers. */
+    private volatile boolean writerDone;
 
     /**
      * @param capacity records that may wait before new calls are refused
@@ -102,14 +107,28 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
         try {
             return store.start(record, rowId);
         } catch (CallRecordException e) {
-            available = false;
-            if (record.status().isOpen()) {
-                if (uncertainStarts.size() < capacity) {
-                    uncertainStarts.put(key(record.tenantId(), record.callId()), rowId);
+            if (e.recordRejected()) {
+                if (record.status().isOpen()) {
+                    throw e;
                 }
+                dropped.increment();
+                LOG.error("the call store rejected the record of refused call {} of tenant {}; it is dropped",
+                        record.callId(), record.tenantId(), e);
+                return true;
+            }
+            if (e.storeUnreachable()) {
+                available = false;
+            }
+            if (record.status().isOpen()) {
+                // the insert may have been written even so: the call's outcome settles that row
+                uncertainStarts.compute(key(record.tenantId(), record.callId()), (k, ids) -> {
+                    List<String> all = ids == null ? new ArrayList<>() : new ArrayList<>(ids);
+                    all.add(rowId);
+                    return List.copyOf(all);
+                });
                 throw e;
             }
-            LOG.warn("call store failed; refused call {} is queued", record.callId(), e);
+            LOG.warn("call store failed; refused call {} is queued: {}", record.callId(), e.getMessage());
             enqueueOrDrop(record);
             return true;
         }
@@ -123,9 +142,21 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
         enqueue(Kind.FINISH, record);
     }
 
+    /** Frees the call id now when the store is up (a retry may follow at once), queued otherwise. */
     @Override
     public void release(CallRecord record) {
         requireNonNull(record, "record");
+        if (available) {
+            try {
+                store.release(record);
+                return;
+            } catch (CallRecordException e) {
+                if (e.recordRejected()) {
+                    throw e;
+                }
+                available = !e.storeUnreachable();
+            }
+        }
         enqueue(Kind.RELEASE, record);
     }
 
@@ -201,15 +232,31 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     private void enqueue(Kind kind, CallRecord record) {
         long chars = RECORD_OVERHEAD_CHARS + record.arguments().length() + record.result().length()
                 + record.error().length();
-        String rowId = "";
+        List<String> rowIds = List.of();
         if (kind == Kind.INSERT) {
-            String uncertain = uncertainStarts.remove(key(record.tenantId(), record.callId()));
+            List<String> uncertain = uncertainStarts.remove(key(record.tenantId(), record.callId()));
             kind = uncertain == null ? Kind.INSERT : Kind.SETTLE;
-            rowId = uncertain == null ? UUID.randomUUID().toString() : uncertain;
+            rowIds = uncertain == null ? List.of(UUID.randomUUID().toString()) : uncertain;
         }
+        Write w = new Write(kind, record, chars, rowIds);
         backlog.incrementAndGet();
         backlogChars.addAndGet(chars);
-        queue.add(new Write(kind, record, chars, rowId));
+        if (writerDone) {
+            writeNowOrCount(w); // the writer has stopped (shutdown): nothing may wait in the queue
+            return;
+        }
+        queue.add(w);
+    }
+
+    private void writeNowOrCount(Write w) {
+        try {
+            write(List.of(w));
+        } catch (CallRecordException e) {
+            LOG.error("call record of call {} of tenant {} could not be written at shutdown", w.record().callId(),
+                    w.record().tenantId(), e);
+            dropped.increment();
+            done(List.of(w));
+        }
     }
 
     private static String key(String tenantId, String callId) {
@@ -246,12 +293,18 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                     return;
                 }
             } catch (CallRecordException e) {
-                if (store.ping()) {
-                    writeOneByOne(batch); // the store is up: some record of the batch is what it rejects
-                    continue;
+                try {
+                    if (e.recordRejected()) {
+                        writeOneByOne(batch); // one record of the batch is what the store refuses
+                        continue;
+                    }
+                } catch (CallRecordException again) {
+                    e = again; // the store itself failed meanwhile: back off below
                 }
-                available = false;
-                LOG.error("call store unreachable: {} call records wait ({} more queued); retrying in {} ms",
+                if (e.storeUnreachable()) {
+                    available = false;
+                }
+                LOG.error("call store failed: {} call records wait ({} more queued); retrying in {} ms",
                         batch.size(), queue.size(), backoff, e);
                 if (closing) {
                     break;
@@ -260,12 +313,14 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
-        int lost = batch.size() + queue.size();
-        if (lost > 0) {
-            dropped.add(lost);
-            backlog.addAndGet(-lost);
+        writerDone = true;
+        List<Write> left = new ArrayList<>(batch);
+        queue.drainTo(left);
+        if (!left.isEmpty()) {
+            dropped.add(left.size());
+            done(left);
             LOG.error("{} call records were not written before shutdown (the call store is unreachable); rows of"
-                    + " calls that started stay RUNNING", lost);
+                    + " calls that started stay RUNNING", left.size());
         }
     }
 
@@ -284,13 +339,13 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
         List<JdbcCallRecorder.Insert> inserts = new ArrayList<>();
         List<CallRecord> finishes = new ArrayList<>();
         List<CallRecord> releases = new ArrayList<>();
-        List<JdbcCallRecorder.Insert> settles = new ArrayList<>();
+        List<JdbcCallRecorder.Settle> settles = new ArrayList<>();
         for (Write w : batch) {
             switch (w.kind()) {
-                case INSERT -> inserts.add(new JdbcCallRecorder.Insert(w.rowId(), w.record()));
+                case INSERT -> inserts.add(new JdbcCallRecorder.Insert(w.rowIds().get(0), w.record()));
                 case FINISH -> finishes.add(w.record());
                 case RELEASE -> releases.add(w.record());
-                case SETTLE -> settles.add(new JdbcCallRecorder.Insert(w.rowId(), w.record()));
+                case SETTLE -> settles.add(new JdbcCallRecorder.Settle(w.rowIds(), w.record()));
             }
         }
         List<String> missing = store.writeAll(inserts, finishes, releases, settles);
@@ -300,18 +355,26 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
         done(batch);
     }
 
+    /**
+     * Writes the batch record by record, dropping (and counting) each one the store refuses.
+     * A failure of the store itself stops it: what is left stays in the batch for the retry.
+     */
     private void writeOneByOne(List<Write> batch) {
-        for (Write w : batch) {
+        for (java.util.Iterator<Write> it = batch.iterator(); it.hasNext(); ) {
+            Write w = it.next();
             try {
                 write(List.of(w));
             } catch (CallRecordException e) {
+                if (!e.recordRejected()) {
+                    throw e;
+                }
                 LOG.error("the call store rejected the record of call {} of tenant {}; it is dropped",
                         w.record().callId(), w.record().tenantId(), e);
                 dropped.increment();
                 done(List.of(w));
             }
+            it.remove();
         }
-        batch.clear();
     }
 
     private void done(List<Write> written) {

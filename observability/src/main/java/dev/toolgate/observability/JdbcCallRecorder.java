@@ -36,7 +36,7 @@ public final class JdbcCallRecorder implements CallRecorder {
             WHERE tenant_id = ? AND id = ?""";
 
     /** A repeat of a batch whose commit was lost with its connection inserts nothing twice. */
-    private static final String INSERT_ONCE = INSERT + " ON CONFLICT (id) DO NOTHING";
+    private static final String INSERT_ONCE = INSERT + " ON CONFLICT DO NOTHING"; // H2 takes no conflict target
 
     /** A finished record to insert under a row id chosen once, so that writing it again changes nothing. */
     public record Insert(String rowId, CallRecord record) {
@@ -50,6 +50,21 @@ public final class JdbcCallRecorder implements CallRecorder {
 
         public static Insert of(CallRecord record) {
             return new Insert(UUID.randomUUID().toString(), record);
+        }
+    }
+
+    /**
+     * The outcome of a call whose start rows may or may not exist (their inserts failed without
+     * an answer): each existing one is updated and freed; if none exists, the record is inserted
+     * under the first id.
+     */
+    public record Settle(List<String> rowIds, CallRecord record) {
+        public Settle {
+            rowIds = List.copyOf(rowIds);
+            requireNonNull(record, "record");
+            if (rowIds.isEmpty()) {
+                throw new IllegalArgumentException("a settle needs the row ids it may update");
+            }
         }
     }
 
@@ -138,11 +153,11 @@ public final class JdbcCallRecorder implements CallRecorder {
 
     private void bindInsert(PreparedStatement ps, String rowId, CallRecord r) throws SQLException {
         ps.setString(1, rowId);
-        ps.setString(2, r.tenantId());
-        ps.setString(3, r.callId());
-        ps.setString(4, r.agentId());
-        ps.setString(5, r.keyId());
-        ps.setString(6, r.sessionId());
+        ps.setString(2, clean(r.tenantId()));
+        ps.setString(3, clean(r.callId()));
+        ps.setString(4, clean(r.agentId()));
+        ps.setString(5, clean(r.keyId()));
+        ps.setString(6, clean(r.sessionId()));
         ps.setString(7, cap(r.toolName()));
         ps.setInt(8, r.toolVersion());
         ps.setString(9, cap(r.arguments()));
@@ -159,7 +174,7 @@ public final class JdbcCallRecorder implements CallRecorder {
             ps.setNull(17, Types.TIMESTAMP);
         }
         if (r.status().isOpen()) {
-            ps.setString(18, r.callId());
+            ps.setString(18, clean(r.callId()));
         } else {
             ps.setNull(18, Types.VARCHAR);
         }
@@ -206,7 +221,7 @@ public final class JdbcCallRecorder implements CallRecorder {
      * @throws CallRecordException when the store fails; then none of them is written
      */
     public List<String> writeAll(List<Insert> inserts, List<CallRecord> finishes, List<CallRecord> releases,
-            List<Insert> settles) {
+            List<Settle> settles) {
         if (inserts.isEmpty() && finishes.isEmpty() && releases.isEmpty() && settles.isEmpty()) {
             return List.of();
         }
@@ -241,18 +256,22 @@ public final class JdbcCallRecorder implements CallRecorder {
         }
     }
 
-    private void settleAll(Connection c, List<Insert> settles) throws SQLException {
+    private void settleAll(Connection c, List<Settle> settles) throws SQLException {
         if (settles.isEmpty()) {
             return;
         }
         try (PreparedStatement update = c.prepareStatement(SETTLE);
              PreparedStatement insert = c.prepareStatement(INSERT_ONCE)) {
-            for (Insert s : settles) {
+            for (Settle s : settles) {
                 CallRecord r = redact(s.record());
-                bindUpdate(update, r);
-                update.setString(10, s.rowId());
-                if (update.executeUpdate() == 0) {
-                    bindInsert(insert, s.rowId(), r);
+                int updated = 0;
+                for (String rowId : s.rowIds()) {
+                    bindUpdate(update, r);
+                    update.setString(10, rowId);
+                    updated += update.executeUpdate();
+                }
+                if (updated == 0) {
+                    bindInsert(insert, s.rowIds().get(0), r);
                     insert.executeUpdate();
                 }
             }
@@ -341,6 +360,11 @@ public final class JdbcCallRecorder implements CallRecorder {
 
     private String cap(String raw) {
         return cap(raw, maxTextChars);
+    }
+
+    /** Replaces NUL, which PostgreSQL text columns refuse. */
+    private static String clean(String raw) {
+        return raw.indexOf('\u0000') >= 0 ? raw.replace('\u0000', '\uFFFD') : raw;
     }
 
     /** Caps the length and replaces NUL, which PostgreSQL text columns refuse. */

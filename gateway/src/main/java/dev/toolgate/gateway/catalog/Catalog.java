@@ -82,14 +82,17 @@ public class Catalog {
 
     private TenantTools tenantTools(String tenant) {
         TenantTools cached = cache.get(tenant);
-        if (cached != null && isFresh(tenant, cached)) {
-            return cached;
+        if (cached != null) {
+            TenantTools fresh = fresh(tenant, cached);
+            if (fresh != null) {
+                return fresh;
+            }
         }
         AtomicLong generation = generation(tenant);
         long before = generation.get();
         TenantTools loaded = load(tenant);
         if (generation.get() == before) {
-            cache.putIfAbsent(tenant, loaded); // a stale entry was removed by isFresh
+            cache.putIfAbsent(tenant, loaded); // a stale entry was removed by fresh()
             if (generation.get() != before) {
                 cache.remove(tenant, loaded);
             }
@@ -98,19 +101,20 @@ public class Catalog {
     }
 
     /**
-     * True when the entry was checked recently or its revision is still current. One request
-     * checks, the others meanwhile serve the entry; a check that cannot reach the database serves
-     * it until the next interval, so an outage costs one failed read per interval, not one per call.
-     * A stale entry is removed.
+     * The entry to serve, or null to load the tenant's catalog again. Within the refresh
+     * interval the entry is served as it is; after it, one request checks the revision in the
+     * database while the others serve the entry; a check that cannot reach the database serves
+     * it until the next interval, so an outage costs one failed read per interval, not one per
+     * call. A stale entry is removed.
      */
-    private boolean isFresh(String tenant, TenantTools cached) {
+    private TenantTools fresh(String tenant, TenantTools cached) {
         Instant now = clock.instant();
         if (Duration.between(cached.checkedAt(), now).compareTo(refreshInterval) < 0) {
-            return true;
+            return cached;
         }
         TenantTools claimed = cached.checked(now);
         if (!cache.replace(tenant, cached, claimed)) {
-            return true; // another request is checking it, or it was just replaced
+            return cache.get(tenant); // another request checks it, or it was invalidated (null: load)
         }
         long current;
         try {
@@ -118,13 +122,13 @@ public class Catalog {
         } catch (RuntimeException e) {
             LOG.warn("cannot check the catalog revision of tenant {}; serving the cached catalog: {}", tenant,
                     e.getMessage());
-            return true;
+            return claimed;
         }
         if (current != cached.revision()) {
             cache.remove(tenant, claimed);
-            return false;
+            return null;
         }
-        return true;
+        return claimed;
     }
 
     private AtomicLong generation(String tenant) {

@@ -26,6 +26,9 @@ final class McpCommand {
         @Option(names = "--bearer-secret", description = "name of the tenant's secret sent as the bearer token")
         String bearerSecret = "";
         @Option(names = "--description") String description = "";
+        @Option(names = "--trust-annotations", description = "take the server's readOnlyHint and idempotentHint"
+                + " at their word (read-only tools skip the start row and are retried)")
+        boolean trustAnnotations;
         @Parameters(index = "0", paramLabel = "INTEGRATION") String integration;
         @Parameters(index = "1", paramLabel = "URL", description = "the server's endpoint, e.g. https://host/mcp")
         String url;
@@ -33,7 +36,7 @@ final class McpCommand {
         @Override
         public Integer call() throws Exception {
             PutMcpIntegrationRequest.Builder request = PutMcpIntegrationRequest.newBuilder().setTenant(tenant)
-                    .setName(integration).setUrl(url).setDescription(description);
+                    .setName(integration).setUrl(url).setDescription(description).setTrustAnnotations(trustAnnotations);
             if (!bearerSecret.isEmpty()) {
                 request.setAuth(HttpAuth.newBuilder().setBearer(BearerAuth.newBuilder().setSecret(bearerSecret)));
             }

@@ -79,7 +79,15 @@ public class HeldCalls implements CallReplays.PendingAnswers {
     CallResult hold(CallReplays replays, CallRecord started, ToolDefinition tool, JsonNode arguments, String ruleId,
             String reason, boolean selfConfirm, long deadlineNanos) {
         CallRecord pending = started.pending();
-        Optional<CallResult> replay = replays.startOrReplay(pending, deadlineNanos);
+        Optional<CallResult> replay;
+        try {
+            replay = replays.startOrReplay(pending, deadlineNanos);
+        } catch (GatewayException e) {
+            if (CallLog.RECORD_UNAVAILABLE.equals(e.reason())) {
+                throw log.refuse(started, CallStatus.FAILED, e); // settles a hold row that may have been written
+            }
+            throw e;
+        }
         if (replay.isPresent()) {
             return replay.get();
         }

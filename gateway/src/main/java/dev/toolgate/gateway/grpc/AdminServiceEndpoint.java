@@ -170,7 +170,7 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
                 ? HttpAuth.bearer(request.getAuth().getBearer().getSecret())
                 : HttpAuth.NONE;
         reply(response, ProtoMapper.mcpReport(mcp.put(tenant, request.getName(), request.getUrl(), auth,
-                request.getDescription())));
+                request.getDescription(), request.getTrustAnnotations())));
     }
 
     @Override

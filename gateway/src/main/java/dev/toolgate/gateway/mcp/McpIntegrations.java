@@ -60,6 +60,7 @@ public class McpIntegrations {
     private final Clock clock;
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final ExecutorService notified = Executors.newVirtualThreadPerTaskExecutor();
+    private final java.util.Set<String> announced = ConcurrentHashMap.newKeySet();
 
     /** What a sync did, and who answered. */
     public record SyncReport(String integration, CatalogWriter.ToolSetChange change, String serverName,
@@ -78,7 +79,15 @@ public class McpIntegrations {
         this.specs = requireNonNull(specs, "specs");
         this.clock = requireNonNull(clock, "clock");
         this.timeout = requireNonNull(timeout, "timeout");
-        clients.onToolsChanged((integration, tools) -> notified.execute(() -> syncAnnounced(integration)));
+        clients.onToolsChanged((integration, tools) -> {
+            String key = integration.tenantId() + '/' + integration.name();
+            if (announced.add(key)) { // one sync waits per integration, however many notifications arrive
+                notified.execute(() -> {
+                    announced.remove(key);
+                    syncAnnounced(integration);
+                });
+            }
+        });
     }
 
     /**
@@ -88,7 +97,8 @@ public class McpIntegrations {
      *         missing secret, PERMISSION_DENIED for a forbidden address, UNAVAILABLE when the server
      *         cannot be reached (nothing is stored then)
      */
-    public SyncReport put(String tenant, String name, String url, HttpAuth auth, String description) {
+    public SyncReport put(String tenant, String name, String url, HttpAuth auth, String description,
+            boolean trustAnnotations) {
         List<FieldViolation> problems = new ArrayList<>();
         Identifiers.checkName("name", name).ifPresent(problems::add);
         EgressGuard.checkBaseUrl("url", url).ifPresent(problems::add);
@@ -104,7 +114,7 @@ public class McpIntegrations {
         Instant now = clock.instant();
         IntegrationEntity proposed = new IntegrationEntity("", tenant, name, IntegrationEntity.KIND_MCP, url,
                 auth.kind().name(), auth.secret(), description, now, now, SecuritySchemes.NONE.toJson(),
-                IntegrationEntity.KIND_MCP, "{}");
+                IntegrationEntity.KIND_MCP, trustAnnotations ? "{\"trust_annotations\":true}" : "{}");
         return sync(proposed);
     }
 
@@ -151,7 +161,8 @@ public class McpIntegrations {
         synchronized (lock) {
             Listed listed = list(integration);
             Map<String, String> rejected = new LinkedHashMap<>();
-            List<ToolSpec> toolSpecs = specs.of(integration.tenantId(), integration.name(), listed.tools(), rejected);
+            List<ToolSpec> toolSpecs = specs.of(integration.tenantId(), integration.name(), listed.tools(),
+                    trustsAnnotations(integration), rejected);
             CatalogWriter.ToolSetChange change = writer.replaceMcpTools(integration.tenantId(), integration.name(),
                     integration.baseUrl(), integration.auth(), integration.settings(), integration.description(),
                     toolSpecs, rejected);
@@ -159,6 +170,15 @@ public class McpIntegrations {
                     integration.tenantId(), integration.name(), change.added().size(), change.changed().size(),
                     change.removed().size(), change.rejected().size());
             return new SyncReport(integration.name(), change, listed.server().name(), listed.server().version());
+        }
+    }
+
+    private static boolean trustsAnnotations(IntegrationEntity integration) {
+        try {
+            return dev.toolgate.gateway.core.JsonSupport.mapper().readTree(integration.settings())
+                    .path("trust_annotations").asBoolean(false);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
         }
     }
 
@@ -182,6 +202,7 @@ public class McpIntegrations {
                 tools.addAll(result.tools());
                 cursor = result.nextCursor();
                 if (cursor == null || cursor.isEmpty() || tools.size() > MAX_TOOLS) {
+                    cursor = null;
                     break;
                 }
             }
@@ -191,9 +212,10 @@ public class McpIntegrations {
                     + integration.name() + "' did not list its tools: " + e.getMessage(),
                     Map.of("integration", integration.name()));
         }
-        if (tools.size() > MAX_TOOLS) {
+        if (tools.size() > MAX_TOOLS || cursor != null) { // a partial list would delete the tools not read
             throw GatewayException.failedPrecondition("TOO_MANY_TOOLS", "the MCP server of integration '"
-                    + integration.name() + "' lists more than " + MAX_TOOLS + " tools", Map.of());
+                    + integration.name() + "' lists more than " + MAX_TOOLS + " tools (or pages); nothing was"
+                    + " changed", Map.of());
         }
         McpSchema.Implementation server = client.getServerInfo() == null
                 ? new McpSchema.Implementation("", "") : client.getServerInfo();

@@ -20,7 +20,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
  * ({@code get-Sum} → {@code get-sum}, {@code a.b} → {@code a_b}; the server's own name is kept in
  * the binding), the schemas as declared (their {@code $schema} dialect is honoured, draft 2020-12
  * when absent, as MCP says), and the MCP annotations with MCP's defaults (a tool not marked
- * read-only is destructive and open-world unless it says otherwise). Immutable.
+ * read-only is destructive and open-world unless it says otherwise) — the relaxing hints only for
+ * an integration whose annotations the admin trusts. Immutable.
  */
 @Singleton
 public class McpToolSpecs {
@@ -35,7 +36,7 @@ public class McpToolSpecs {
      * The specs of the tools; a tool that cannot become one (its name is empty or taken once
      * derived) is put in {@code rejected}, by the server's name, with the reason.
      */
-    public List<ToolSpec> of(String tenant, String integration, List<McpSchema.Tool> tools,
+    public List<ToolSpec> of(String tenant, String integration, List<McpSchema.Tool> tools, boolean trusted,
             Map<String, String> rejected) {
         Map<String, String> taken = new HashMap<>();
         return tools.stream().map(t -> {
@@ -50,7 +51,8 @@ public class McpToolSpecs {
                 return null;
             }
             return new ToolSpec(tenant, integration, name, description(t), schema(t.inputSchema(), true),
-                    annotations(t.annotations()), new McpBinding(t.name()), timeout, schema(t.outputSchema(), false));
+                    annotations(t.annotations(), trusted), new McpBinding(t.name()), timeout,
+                    schema(t.outputSchema(), false));
         }).filter(s -> s != null).toList();
     }
 
@@ -96,12 +98,19 @@ public class McpToolSpecs {
         }
     }
 
-    static ToolAnnotations annotations(McpSchema.ToolAnnotations a) {
+    /**
+     * The server's hints as Toolgate's annotations, with MCP's defaults. The two that change what
+     * the gateway does — read-only (no start row, retries) and idempotent (retries) — count only
+     * when the admin trusts the server's annotations; destructive and open-world are taken as
+     * declared (they inform policies).
+     */
+    static ToolAnnotations annotations(McpSchema.ToolAnnotations a, boolean trusted) {
         if (a == null) {
             return new ToolAnnotations(false, true, false, true); // MCP's defaults for an unannotated tool
         }
-        boolean readOnly = Boolean.TRUE.equals(a.readOnlyHint());
-        return new ToolAnnotations(readOnly, !readOnly && !Boolean.FALSE.equals(a.destructiveHint()),
-                Boolean.TRUE.equals(a.idempotentHint()), !Boolean.FALSE.equals(a.openWorldHint()));
+        boolean declaredReadOnly = Boolean.TRUE.equals(a.readOnlyHint());
+        return new ToolAnnotations(trusted && declaredReadOnly,
+                !declaredReadOnly && !Boolean.FALSE.equals(a.destructiveHint()),
+                trusted && Boolean.TRUE.equals(a.idempotentHint()), !Boolean.FALSE.equals(a.openWorldHint()));
     }
 }

@@ -31,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -45,8 +44,12 @@ class DatabaseOutageUnderLoadTest {
     private static final String CASE = "{\"customer_id\":\"c\",\"summary\":\"s\",\"priority\":\"low\"}";
     private static final int BUFFER = 200;
 
-    /** What one caller saw: the call ids answered, and the error reasons, by phase. */
+    /** What callers saw in one phase: the call ids answered, and the outcomes (OK or the error reason). */
     private record Outcomes(Set<String> answered, Map<String, Integer> reasons) {
+    }
+
+    /** One call: its outcome, call id when answered, and when it ran. */
+    private record Attempt(String outcome, String callId, long start, long end) {
     }
 
     @Test
@@ -74,9 +77,8 @@ class DatabaseOutageUnderLoadTest {
                 tools.executeTool(read(0)); // warm: key, secret and catalog cached
                 tools.executeTool(write());
 
-                Map<String, Outcomes> byPhase = new ConcurrentHashMap<>();
+                java.util.Queue<Attempt> attempts = new java.util.concurrent.ConcurrentLinkedQueue<>();
                 AtomicBoolean stop = new AtomicBoolean();
-                AtomicReference<String> phase = new AtomicReference<>("before");
                 ExecutorService callers = Executors.newFixedThreadPool(4);
                 List<Future<?>> running = new ArrayList<>();
                 for (int c = 0; c < 4; c++) {
@@ -87,15 +89,14 @@ class DatabaseOutageUnderLoadTest {
                             i++;
                             // callers 0-1 read (one with its own call ids), 2-3 write
                             ExecuteToolRequest request = caller < 2 ? read(caller == 1 ? i : 0) : write();
-                            Outcomes o = byPhase.computeIfAbsent(phase.get(), p -> new Outcomes(
-                                    ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>()));
                             String kind = caller < 2 ? "read" : "write";
+                            long start = System.nanoTime();
                             try {
                                 ExecuteToolResponse r = tools.withDeadlineAfter(5, TimeUnit.SECONDS).executeTool(request);
-                                o.answered().add(r.getCallId());
-                                o.reasons().merge(kind + ":OK", 1, Integer::sum);
+                                attempts.add(new Attempt(kind + ":OK", r.getCallId(), start, System.nanoTime()));
                             } catch (StatusRuntimeException e) {
-                                o.reasons().merge(kind + ":" + Clients.errorInfo(e).getReason(), 1, Integer::sum);
+                                attempts.add(new Attempt(kind + ":" + Clients.errorInfo(e).getReason(), "", start,
+                                        System.nanoTime()));
                             }
                             Thread.sleep(5); // a few hundred calls a second: the buffer fills within the outage
                         }
@@ -104,12 +105,12 @@ class DatabaseOutageUnderLoadTest {
                 }
                 Thread.sleep(500);
                 BufferedCallRecorder recorder = ctx.getBean(BufferedCallRecorder.class);
-                db.down(); // first: a call that sees "down" starts after the database went away
-                phase.set("down");
+                long downAt = System.nanoTime();
+                db.down();
                 waitUntil(() -> !recorder.hasRoom(), "the audit buffer fills while the database is away");
                 Thread.sleep(300);
                 db.up();
-                phase.set("back");
+                long upAt = System.nanoTime();
                 waitUntil(() -> recorder.storeAvailable() && recorder.backlog() == 0, "the backlog is written");
                 Thread.sleep(500);
                 stop.set(true);
@@ -120,6 +121,19 @@ class DatabaseOutageUnderLoadTest {
 
                 assertThat(recorder.flush(Duration.ofSeconds(30))).as("backlog written once the database is back")
                         .isTrue();
+
+                // phases by when each call ran: calls that straddle the stop or the start are left out
+                Map<String, Outcomes> byPhase = new HashMap<>();
+                for (Attempt a : attempts) {
+                    String phase = a.end() < downAt ? "before" : a.start() > downAt && a.end() < upAt ? "down"
+                            : a.start() > upAt ? "back" : "straddling";
+                    Outcomes o = byPhase.computeIfAbsent(phase, p -> new Outcomes(new java.util.HashSet<>(),
+                            new HashMap<>()));
+                    if (!a.callId().isEmpty()) {
+                        o.answered().add(a.callId());
+                    }
+                    o.reasons().merge(a.outcome(), 1, Integer::sum);
+                }
 
                 Outcomes down = byPhase.get("down");
                 // while away: writes refused (no start row, nothing sent), reads ran until the buffer was full

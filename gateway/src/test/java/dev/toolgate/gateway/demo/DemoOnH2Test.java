@@ -68,6 +68,9 @@ class DemoOnH2Test {
             CallRows rows = new CallRows(ctx.getBean(DataSource.class));
             assertThat(rows.call(DemoSetup.TENANT, "h2-call-1")).containsEntry("status", "SUCCEEDED")
                     .containsEntry("upstream_status", 201);
+            // the read's whole record is written by the background writer, on H2 as on PostgreSQL
+            assertThat(rows.call(DemoSetup.TENANT, read.callId())).containsEntry("status", "SUCCEEDED")
+                    .containsEntry("tool_name", "support_desk.get_support_case");
         }
     }
 

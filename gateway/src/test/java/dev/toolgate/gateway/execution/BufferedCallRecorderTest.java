@@ -44,9 +44,19 @@ class BufferedCallRecorderTest {
 
     private static PGSimpleDataSource through(TcpProxy proxy) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?connectTimeout=2&socketTimeout=5");
+        ds.setURL("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?connectTimeout=2&socketTimeout=2");
         ds.setUser("postgres");
         return ds;
+    }
+
+    /** A pool of one connection through the proxy, opened at once (so it exists before a mute). */
+    private static com.zaxxer.hikari.HikariDataSource onePooledConnection(TcpProxy proxy) {
+        com.zaxxer.hikari.HikariConfig c = new com.zaxxer.hikari.HikariConfig();
+        c.setDataSource(through(proxy));
+        c.setMaximumPoolSize(1);
+        c.setMinimumIdle(1);
+        c.setConnectionTimeout(3_000);
+        return new com.zaxxer.hikari.HikariDataSource(c);
     }
 
     @Test
@@ -137,6 +147,34 @@ class BufferedCallRecorderTest {
             recorder.close(Duration.ofSeconds(5));
             assertThat(recorder.dropped()).isEqualTo(2);
             assertThat(recorder.backlog()).isZero();
+        }
+    }
+
+    @Test
+    void aStartRowWhoseAnswerWasLost_isSettledByTheCallsRefusal_notLeftRunning() {
+        String tenant = tenant();
+        CallRows rows = new CallRows(dataSource);
+        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432);
+             com.zaxxer.hikari.HikariDataSource pool = onePooledConnection(proxy);
+             BufferedCallRecorder recorder = new BufferedCallRecorder(store(pool), 10, 1_000_000)) {
+            assertThat(recorder.start(done(tenant, "warm-up"))).isTrue(); // the connection is open before the mute
+            CallRecord started = started(tenant, "answer-lost");
+            proxy.mute(); // the insert reaches the database and commits; its answer never comes back
+            assertThatThrownBy(() -> recorder.start(started)).isInstanceOf(CallRecordException.class);
+            assertThat(rows.query("SELECT status FROM tool_calls WHERE tenant_id = ? AND call_id = ?", tenant,
+                    "answer-lost")).singleElement().satisfies(r -> assertThat(r.get("status")).isEqualTo("RUNNING"));
+
+            proxy.unmute();
+            recorder.start(started.finish(CallRecord.Outcome.failed(dev.toolgate.observability.CallStatus.FAILED,
+                    "not executed: the call store did not answer"), Instant.now()));
+            assertThat(recorder.flush(Duration.ofSeconds(15))).isTrue();
+
+            assertThat(rows.query("SELECT status, execution_key FROM tool_calls WHERE tenant_id = ? AND call_id = ?",
+                    tenant, "answer-lost"))
+                    .singleElement().satisfies(r -> {
+                        assertThat(r.get("status")).isEqualTo("FAILED");
+                        assertThat(r.get("execution_key")).isNull();
+                    });
         }
     }
 }

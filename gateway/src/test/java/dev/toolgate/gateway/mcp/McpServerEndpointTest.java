@@ -210,7 +210,7 @@ class McpServerEndpointTest implements TestPropertyProvider {
         assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v)
                 .startsWith("text/event-stream"));
         java.util.concurrent.CompletableFuture<String> first = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> stream.body().filter(line -> line.startsWith("data:")).findFirst().orElse(""));
+                () -> stream.body().filter(line -> line.contains("list_changed")).findFirst().orElse(""));
         try {
             Thread.sleep(600); // the stream has seen the list as it was
             assertThat(first).isNotDone();
@@ -219,5 +219,20 @@ class McpServerEndpointTest implements TestPropertyProvider {
         } finally {
             stream.body().close();
         }
+    }
+
+    @Test
+    void aCallIdInMeta_makesARetryAReplay_notASecondExecution() throws Exception {
+        String request = """
+                {"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"desk__create_case",
+                 "arguments":{"customer_id":"acme","summary":"retried","priority":"low"},
+                 "_meta":{"dev.toolgate/call_id":"mcp-retry-%s"}}}""".formatted(System.nanoTime());
+        JsonNode first = JSON.readTree(post(fx.agentKey, request).body()).path("result");
+        JsonNode again = JSON.readTree(post(fx.agentKey, request).body()).path("result");
+
+        assertThat(first.path("_meta").path("dev.toolgate/replayed").asBoolean()).isFalse();
+        assertThat(again.path("_meta").path("dev.toolgate/replayed").asBoolean()).isTrue();
+        assertThat(again.path("structuredContent")).isEqualTo(first.path("structuredContent"));
+        assertThat(upstream.exchangesTo("/cases")).filteredOn(e -> e.body().contains("retried")).hasSize(1);
     }
 }

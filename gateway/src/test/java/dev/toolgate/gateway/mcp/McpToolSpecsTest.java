@@ -31,7 +31,7 @@ class McpToolSpecsTest {
 
         Map<String, String> rejected = new LinkedHashMap<>();
         List<ToolSpec> out = specs.of("t", "srv", List.of(tool("Files.Read", null), tool("files_read", null),
-                tool("...", null)), rejected);
+                tool("...", null)), false, rejected);
         assertThat(out).singleElement().satisfies(s -> {
             assertThat(s.name()).isEqualTo("files_read");
             assertThat(s.binding()).isEqualTo(new McpBinding("Files.Read"));
@@ -41,19 +41,27 @@ class McpToolSpecsTest {
     }
 
     @Test
-    void annotations_followMcpDefaults() {
-        assertThat(McpToolSpecs.annotations(null)).isEqualTo(new ToolAnnotations(false, true, false, true));
-        assertThat(McpToolSpecs.annotations(new McpSchema.ToolAnnotations(null, true, null, null, false, null)))
+    void annotations_followMcpDefaults_whenTheServerIsTrusted() {
+        assertThat(McpToolSpecs.annotations(null, true)).isEqualTo(new ToolAnnotations(false, true, false, true));
+        assertThat(McpToolSpecs.annotations(new McpSchema.ToolAnnotations(null, true, null, null, false, null), true))
                 .isEqualTo(new ToolAnnotations(true, false, false, false));
-        assertThat(McpToolSpecs.annotations(new McpSchema.ToolAnnotations(null, false, false, true, null, null)))
+        assertThat(McpToolSpecs.annotations(new McpSchema.ToolAnnotations(null, false, false, true, null, null), true))
                 .isEqualTo(new ToolAnnotations(false, false, true, true));
+    }
+
+    @Test
+    void untrustedAnnotations_neverMakeAToolReadOnlyOrIdempotent() {
+        assertThat(McpToolSpecs.annotations(new McpSchema.ToolAnnotations(null, true, null, true, false, null), false))
+                .isEqualTo(new ToolAnnotations(false, false, false, false));
+        assertThat(McpToolSpecs.annotations(new McpSchema.ToolAnnotations(null, false, true, null, null, null), false))
+                .isEqualTo(new ToolAnnotations(false, true, false, true));
     }
 
     @Test
     void schemasKeepTheirDialect_andAMissingDescriptionOrSchemaGetsAUsableDefault() {
         McpSchema.Tool draft7 = McpSchema.Tool.builder().name("a").inputSchema(Map.of(
                 "$schema", "http://json-schema.org/draft-07/schema#", "type", "object")).build();
-        ToolSpec s = specs.of("t", "srv", List.of(draft7), new LinkedHashMap<>()).get(0);
+        ToolSpec s = specs.of("t", "srv", List.of(draft7), false, new LinkedHashMap<>()).get(0);
         assertThat(s.inputSchemaJson()).contains("draft-07");
         assertThat(s.description()).contains("'a'").contains("no description");
         assertThat(s.outputSchemaJson()).isEmpty();

@@ -27,12 +27,17 @@ public final class McpInspector {
             command.addAll(List.of("--header", "Authorization: Bearer " + key));
         }
         command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).directory(McpReferenceServer.TOOLS.toFile()).redirectErrorStream(true)
-                .start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + command);
+        java.nio.file.Path out = java.nio.file.Files.createTempFile("mcp-inspector", ".out");
+        try {
+            Process p = new ProcessBuilder(command).directory(McpReferenceServer.TOOLS.toFile())
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start(); // a file: no pipe to fill up
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("timed out: " + command);
+            }
+            return new Run(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8));
+        } finally {
+            java.nio.file.Files.deleteIfExists(out);
         }
-        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 }

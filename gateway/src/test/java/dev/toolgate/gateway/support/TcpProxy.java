@@ -22,6 +22,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    /** While set, the server's replies are swallowed: requests arrive, answers never do. */
+    private volatile boolean muted;
 
     private TcpProxy(int port, String targetHost, int targetPort) {
         this.port = port;
@@ -91,19 +93,31 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(upstream);
-                Thread.ofVirtual().start(() -> pipe(client, upstream));
-                Thread.ofVirtual().start(() -> pipe(upstream, client));
+                Thread.ofVirtual().start(() -> pipe(client, upstream, false));
+                Thread.ofVirtual().start(() -> pipe(upstream, client, true));
             } catch (IOException e) {
                 return; // closed by down()
             }
         }
     }
 
-    private void pipe(Socket from, Socket to) {
+    /** Forwards requests but drops the server's replies until {@link #unmute}: a write whose answer is lost. */
+    public void mute() {
+        muted = true;
+    }
+
+    public void unmute() {
+        muted = false;
+    }
+
+    private void pipe(Socket from, Socket to, boolean replies) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (replies && muted) {
+                    continue;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }

@@ -44,6 +44,7 @@ public class McpClients implements AutoCloseable {
     private final Duration connectTimeout;
     private final McpJsonMapper json = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private volatile BiConsumer<IntegrationEntity, List<McpSchema.Tool>> onToolsChanged = (i, t) -> { };
     private volatile java.util.function.Consumer<McpSchema.ProgressNotification> onProgress = p -> { };
 
@@ -87,7 +88,7 @@ public class McpClients implements AutoCloseable {
         if (entry != null && entry.fingerprint().equals(fingerprint)) {
             return entry.client();
         }
-        synchronized (this) {
+        synchronized (locks.computeIfAbsent(key, k -> new Object())) { // one slow server blocks only itself
             entry = clients.get(key);
             if (entry != null && entry.fingerprint().equals(fingerprint)) {
                 return entry.client();
@@ -129,6 +130,11 @@ public class McpClients implements AutoCloseable {
                 .jsonMapper(json)
                 .connectTimeout(connectTimeout)
                 .httpRequestCustomizer((request, method, uri, body, context) -> {
+                    // every request: the name may resolve elsewhere by now (DNS rebinding)
+                    egress.deniedReason(uri.getHost()).ifPresent(reason -> {
+                        throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server of integration '"
+                                + integration.name() + "' may not be reached: " + reason);
+                    });
                     if (auth.kind() == HttpAuth.Kind.BEARER) {
                         request.header("Authorization", "Bearer " + secrets.reveal(tenant, auth.secret())
                                 .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"

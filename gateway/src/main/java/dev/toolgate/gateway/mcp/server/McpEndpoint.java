@@ -45,6 +45,9 @@ import java.util.Set;
 @Controller("/mcp")
 public class McpEndpoint {
     private static final int MAX_BODY_CHARS = 4 * 1024 * 1024;
+    private static final Duration KEEPALIVE = Duration.ofSeconds(30);
+    private static final Duration MAX_STREAM_AGE = Duration.ofMinutes(30);
+    private final reactor.core.publisher.Sinks.Empty<Void> shutdown = reactor.core.publisher.Sinks.empty();
     private static final TextMapGetter<HttpHeaders> HEADERS = new TextMapGetter<>() {
         @Override
         public Iterable<String> keys(HttpHeaders carrier) {
@@ -119,6 +122,11 @@ public class McpEndpoint {
         } catch (GatewayException e) {
             return failure(e);
         }
+        // a ping at once (so the client gets the response headers) and every 30 s (so a stream whose
+        // client went away is noticed and dropped); the client answers pings with a POST
+        Flux<Event<String>> pings = Flux.interval(Duration.ZERO, KEEPALIVE)
+                .onBackpressureDrop()
+                .map(n -> Event.of(McpServerProtocol.ping("toolgate-ping-" + n)));
         Flux<Event<String>> changes = Flux.interval(notifyInterval)
                 .onBackpressureDrop()
                 .concatMap(tick -> Mono.fromCallable(() -> protocol.toolsFingerprint(principal))
@@ -127,7 +135,16 @@ public class McpEndpoint {
                 .distinctUntilChanged()
                 .skip(1) // the list as it is when the stream opens
                 .map(fingerprint -> Event.of(McpServerProtocol.listChanged()));
-        return HttpResponse.ok(changes).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
+        Flux<Event<String>> stream = Flux.merge(pings, changes)
+                .take(MAX_STREAM_AGE) // clients open a new one, as Streamable HTTP expects
+                .takeUntilOther(shutdown.asMono());
+        return HttpResponse.ok(stream).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
+    }
+
+    /** Ends the open streams when the gateway stops. */
+    @jakarta.annotation.PreDestroy
+    void closeStreams() {
+        shutdown.tryEmitEmpty();
     }
 
     /** No sessions to end. */

@@ -32,6 +32,7 @@ import java.util.Optional;
  */
 @Singleton
 public class McpServerProtocol {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(McpServerProtocol.class);
     /** Newest first; an unknown version asked for by a client is answered with the newest. */
     static final List<String> VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26");
     static final int PARSE_ERROR = -32700;
@@ -39,6 +40,9 @@ public class McpServerProtocol {
     static final int METHOD_NOT_FOUND = -32601;
     static final int INVALID_PARAMS = -32602;
     static final int INTERNAL_ERROR = -32603;
+    /** Where a client may put the call's idempotency key (a retry with it replays, never runs twice). */
+    static final String CALL_ID = "dev.toolgate/call_id";
+    static final String SESSION_ID = "dev.toolgate/session_id";
     private static final int MAX_DEPTH = 64;
     private static final ObjectMapper JSON = JsonSupport.untrusted(MAX_DEPTH, 1 << 20);
 
@@ -87,14 +91,24 @@ public class McpServerProtocol {
                             + " string \"method\"")));
         }
         JsonNode params = message.path("params");
-        return new Reply(200, Optional.of(switch (method.asText()) {
-            case "initialize" -> result(id, initialize(params));
-            case "ping" -> result(id, JSON.createObjectNode());
-            case "tools/list" -> toolsList(principal, id, params);
-            case "tools/call" -> toolsCall(principal, id, params);
-            default -> error(id, METHOD_NOT_FOUND, "method '" + abbreviate(method.asText())
-                    + "' is not supported; this server offers tools (tools/list, tools/call)");
-        }));
+        try {
+            return new Reply(200, Optional.of(switch (method.asText()) {
+                case "initialize" -> result(id, initialize(params));
+                case "ping" -> result(id, JSON.createObjectNode());
+                case "tools/list" -> toolsList(principal, id, params);
+                case "tools/call" -> toolsCall(principal, id, params);
+                default -> error(id, METHOD_NOT_FOUND, "method '" + abbreviate(method.asText())
+                        + "' is not supported; this server offers tools (tools/list, tools/call)");
+            }));
+        } catch (GatewayException e) {
+            if (e.code() == dev.toolgate.gateway.error.ErrorCode.PERMISSION_DENIED) {
+                throw e; // the key may not do this at all: HTTP 403
+            }
+            return new Reply(200, Optional.of(error(id, INTERNAL_ERROR, e.reason() + ": " + e.getMessage())));
+        } catch (RuntimeException e) {
+            LOG.error("MCP request {} failed", abbreviate(method.asText()), e);
+            return new Reply(500, Optional.of(error(id, INTERNAL_ERROR, "internal error; see the gateway log")));
+        }
     }
 
     /** The protocol version to speak when a client asks for {@code requested}. */
@@ -137,6 +151,15 @@ public class McpServerProtocol {
             all.append(t.qualifiedName()).append('@').append(t.version()).append('\n');
         }
         return dev.toolgate.gateway.core.Digests.sha256Hex(all.toString());
+    }
+
+    /** A ping request of the server (keeps a stream alive; clients answer it). */
+    static String ping(String id) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("jsonrpc", "2.0");
+        n.put("id", id);
+        n.put("method", "ping");
+        return n.toString();
     }
 
     /** The notification that the tool list changed. */
@@ -185,9 +208,10 @@ public class McpServerProtocol {
         if (found.isEmpty()) {
             return error(id, INVALID_PARAMS, "Unknown tool: " + abbreviate(tool));
         }
+        JsonNode meta = params.path("_meta");
         try {
-            CallResult r = calls.execute(principal, new ExecuteCommand(found.get().qualifiedName(), argumentsJson, "",
-                    "", Optional.empty()));
+            CallResult r = calls.execute(principal, new ExecuteCommand(found.get().qualifiedName(), argumentsJson,
+                    meta.path(CALL_ID).asText(""), meta.path(SESSION_ID).asText(""), Optional.empty()));
             return result(id, McpToolResults.of(found.get(), r));
         } catch (GatewayException e) {
             return result(id, McpToolResults.refused(e));

@@ -35,12 +35,13 @@ final class McpToolResults {
         } else {
             result = JsonSupport.mapper().createObjectNode();
             text(result.putArray("content"), r.resultJson());
-            if (upstream.isObject()) {
+            if (upstream.isObject() && !r.isError() && !r.truncated()) { // an error body need not fit outputSchema
                 result.set("structuredContent", upstream);
             }
         }
         result.put("isError", r.isError());
-        meta(result, r.callId(), r.status().name()).put("dev.toolgate/upstream_status", r.upstreamStatus());
+        meta(result, r.callId(), r.status().name()).put("dev.toolgate/upstream_status", r.upstreamStatus())
+                .put("dev.toolgate/replayed", r.replayed());
         return result;
     }
 
