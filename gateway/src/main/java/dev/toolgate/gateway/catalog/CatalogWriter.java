@@ -231,7 +231,9 @@ public class CatalogWriter {
             String settingsJson, String description, List<ToolSpec> specs, Map<String, String> rejectedBefore) {
         List<FieldViolation> problems = new ArrayList<>();
         Identifiers.checkName("integration", integration).ifPresent(problems::add);
-        EgressGuard.checkBaseUrl("url", url).ifPresent(problems::add);
+        if (!url.startsWith("stdio:")) { // stdio servers are checked against the gateway's own declarations
+            EgressGuard.checkBaseUrl("url", url).ifPresent(problems::add);
+        }
         if (description.length() > MAX_DESCRIPTION) {
             problems.add(new FieldViolation("description", "description is longer than " + MAX_DESCRIPTION + " chars"));
         }

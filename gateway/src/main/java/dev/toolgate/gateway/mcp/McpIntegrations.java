@@ -14,6 +14,7 @@ import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.UpstreamFailure;
 import dev.toolgate.gateway.execution.http.EgressGuard;
 import dev.toolgate.gateway.execution.mcp.McpClients;
+import dev.toolgate.gateway.execution.mcp.StdioServers;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.tenancy.TenantEntity;
 import dev.toolgate.gateway.tenancy.TenantRepository;
@@ -55,6 +56,7 @@ public class McpIntegrations {
     private final TenantRepository tenants;
     private final SecretStore secrets;
     private final EgressGuard egress;
+    private final StdioServers stdio;
     private final McpToolSpecs specs;
     private final Duration timeout;
     private final Clock clock;
@@ -68,7 +70,8 @@ public class McpIntegrations {
     }
 
     public McpIntegrations(CatalogWriter writer, McpClients clients, IntegrationRepository integrations,
-            TenantRepository tenants, SecretStore secrets, EgressGuard egress, McpToolSpecs specs, Clock clock,
+            TenantRepository tenants, SecretStore secrets, EgressGuard egress, StdioServers stdio, McpToolSpecs specs,
+            Clock clock,
             @Value("${toolgate.mcp.list-timeout:15s}") Duration timeout) {
         this.writer = requireNonNull(writer, "writer");
         this.clients = requireNonNull(clients, "clients");
@@ -76,6 +79,7 @@ public class McpIntegrations {
         this.tenants = requireNonNull(tenants, "tenants");
         this.secrets = requireNonNull(secrets, "secrets");
         this.egress = requireNonNull(egress, "egress");
+        this.stdio = requireNonNull(stdio, "stdio");
         this.specs = requireNonNull(specs, "specs");
         this.clock = requireNonNull(clock, "clock");
         this.timeout = requireNonNull(timeout, "timeout");
@@ -101,12 +105,17 @@ public class McpIntegrations {
             boolean trustAnnotations) {
         List<FieldViolation> problems = new ArrayList<>();
         Identifiers.checkName("name", name).ifPresent(problems::add);
-        EgressGuard.checkBaseUrl("url", url).ifPresent(problems::add);
-        Identifiers.requireNoViolations(problems);
-        egress.deniedReason(URI.create(url).getHost()).ifPresent(reason -> {
-            throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server at " + url
-                    + " may not be reached: " + reason);
-        });
+        if (StdioServers.isStdio(url)) {
+            Identifiers.requireNoViolations(problems);
+            stdio.require(tenant, url); // only a server the gateway's configuration declares for this tenant
+        } else {
+            EgressGuard.checkBaseUrl("url", url).ifPresent(problems::add);
+            Identifiers.requireNoViolations(problems);
+            egress.deniedReason(URI.create(url).getHost()).ifPresent(reason -> {
+                throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server at " + url
+                        + " may not be reached: " + reason);
+            });
+        }
         if (auth.kind() == HttpAuth.Kind.BEARER && secrets.reveal(tenant, auth.secret()).isEmpty()) {
             throw GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '" + auth.secret()
                     + "' does not exist in tenant '" + tenant + "'; store the server's token with PutSecret first");

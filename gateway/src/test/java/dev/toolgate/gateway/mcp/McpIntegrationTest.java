@@ -57,9 +57,15 @@ class McpIntegrationTest implements TestPropertyProvider {
     TenantFixture fx;
     McpSyncReport registered;
 
+    /** The tenant the gateway's configuration lets use the stdio server. */
+    private static final String STDIO_TENANT = "stdio-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+
     @Override
     public Map<String, String> getProperties() {
-        return Map.of("test.telemetry", "memory");
+        return Map.of("test.telemetry", "memory",
+                "toolgate.mcp.stdio-servers", "everything-local " + STDIO_TENANT + " node "
+                        + McpReferenceServer.TOOLS.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js")
+                        + " stdio");
     }
 
     @BeforeAll
@@ -176,5 +182,27 @@ class McpIntegrationTest implements TestPropertyProvider {
         assertThat(span.getEvents()).extracting(EventData::getName).contains("mcp.progress");
         assertThat(span.getEvents()).filteredOn(e -> e.getName().equals("mcp.progress"))
                 .anySatisfy(e -> assertThat(e.getAttributes().asMap().toString()).contains("mcp.progress.total=2"));
+    }
+
+    @Test
+    void aStdioServerDeclaredInTheGatewaysConfig_isAnIntegration_thatNoOtherTenantMayName() {
+        var admin = dev.toolgate.gateway.support.Clients.bootstrapAdmin(channel);
+        admin.createTenant(dev.toolgate.proto.v1.CreateTenantRequest.newBuilder().setId(STDIO_TENANT).build());
+        McpSyncReport local = admin.putMcpIntegration(PutMcpIntegrationRequest.newBuilder().setTenant(STDIO_TENANT)
+                .setName("local").setUrl("stdio:everything-local").build());
+        assertThat(local.getAddedList()).contains("local.get-sum");
+        String key = admin.createApiKey(dev.toolgate.proto.v1.CreateApiKeyRequest.newBuilder().setTenant(STDIO_TENANT)
+                .setAgentId("stdio-agent").addScopes("tools:call").build()).getApiKey();
+        ExecuteToolResponse r = Clients.tools(channel, key).withDeadlineAfter(20, TimeUnit.SECONDS).executeTool(
+                ExecuteToolRequest.newBuilder().setTool("local.get-sum").setArgumentsJson("{\"a\":2,\"b\":3}").build());
+        assertThat(r.getResultJson()).contains("5");
+
+        for (String url : new String[] {"stdio:everything-local", "stdio:bash"}) {
+            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.admin()
+                    .putMcpIntegration(PutMcpIntegrationRequest.newBuilder().setTenant(fx.tenant).setName("local")
+                            .setUrl(url).build()));
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).contains("not a stdio MCP server this gateway declares");
+        }
     }
 }

@@ -12,6 +12,9 @@ import io.micronaut.context.annotation.Value;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -41,6 +44,7 @@ public class McpClients implements AutoCloseable {
 
     private final SecretStore secrets;
     private final EgressGuard egress;
+    private final StdioServers stdio;
     private final Duration connectTimeout;
     private final McpJsonMapper json = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
@@ -51,8 +55,9 @@ public class McpClients implements AutoCloseable {
     private record Entry(String fingerprint, McpAsyncClient client) {
     }
 
-    public McpClients(SecretStore secrets, EgressGuard egress,
+    public McpClients(SecretStore secrets, EgressGuard egress, StdioServers stdio,
             @Value("${toolgate.mcp.connect-timeout:5s}") Duration connectTimeout) {
+        this.stdio = requireNonNull(stdio, "stdio");
         this.secrets = requireNonNull(secrets, "secrets");
         this.egress = requireNonNull(egress, "egress");
         this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
@@ -113,36 +118,10 @@ public class McpClients implements AutoCloseable {
     }
 
     private McpAsyncClient connect(IntegrationEntity integration, Duration timeout) {
-        URI url = URI.create(integration.baseUrl());
-        egress.deniedReason(url.getHost()).ifPresent(reason -> {
-            throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server of integration '"
-                    + integration.name() + "' may not be reached: " + reason);
-        });
-        String origin = url.getScheme() + "://" + url.getRawAuthority();
-        String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
-        if (url.getRawQuery() != null) {
-            endpoint += "?" + url.getRawQuery();
-        }
-        HttpAuth auth = integration.auth();
+        McpClientTransport transport = StdioServers.isStdio(integration.baseUrl())
+                ? stdio(stdio.require(integration.tenantId(), integration.baseUrl()))
+                : http(integration);
         String tenant = integration.tenantId();
-        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(origin)
-                .endpoint(endpoint)
-                .jsonMapper(json)
-                .connectTimeout(connectTimeout)
-                .httpRequestCustomizer((request, method, uri, body, context) -> {
-                    // every request: the name may resolve elsewhere by now (DNS rebinding)
-                    egress.deniedReason(uri.getHost()).ifPresent(reason -> {
-                        throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server of integration '"
-                                + integration.name() + "' may not be reached: " + reason);
-                    });
-                    if (auth.kind() == HttpAuth.Kind.BEARER) {
-                        request.header("Authorization", "Bearer " + secrets.reveal(tenant, auth.secret())
-                                .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
-                                        + auth.secret() + "' of integration '" + integration.name()
-                                        + "' does not exist")));
-                    }
-                })
-                .build();
         McpAsyncClient client = McpClient.async(transport)
                 .clientInfo(CLIENT)
                 .requestTimeout(Duration.ofMinutes(5)) // each call sets its own, shorter, deadline
@@ -164,6 +143,47 @@ public class McpClients implements AutoCloseable {
             closeQuietly(client);
             throw McpFailures.of(integration, e, timeout);
         }
+    }
+
+    /** A local process the gateway's configuration declares (never one named by an API call). */
+    private McpClientTransport stdio(StdioServers.Server server) {
+        StdioClientTransport transport = new StdioClientTransport(new ServerParameters.Builder(server.command())
+                .args(server.args()).build(), json);
+        transport.setStdErrorHandler(line -> LOG.debug("stdio MCP server {}: {}", server.id(), line));
+        return transport;
+    }
+
+    private McpClientTransport http(IntegrationEntity integration) {
+        URI url = URI.create(integration.baseUrl());
+        egress.deniedReason(url.getHost()).ifPresent(reason -> {
+            throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server of integration '"
+                    + integration.name() + "' may not be reached: " + reason);
+        });
+        String origin = url.getScheme() + "://" + url.getRawAuthority();
+        String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        if (url.getRawQuery() != null) {
+            endpoint += "?" + url.getRawQuery();
+        }
+        HttpAuth auth = integration.auth();
+        String tenant = integration.tenantId();
+        return HttpClientStreamableHttpTransport.builder(origin)
+                .endpoint(endpoint)
+                .jsonMapper(json)
+                .connectTimeout(connectTimeout)
+                .httpRequestCustomizer((request, method, uri, body, context) -> {
+                    // every request: the name may resolve elsewhere by now (DNS rebinding)
+                    egress.deniedReason(uri.getHost()).ifPresent(reason -> {
+                        throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server of integration '"
+                                + integration.name() + "' may not be reached: " + reason);
+                    });
+                    if (auth.kind() == HttpAuth.Kind.BEARER) {
+                        request.header("Authorization", "Bearer " + secrets.reveal(tenant, auth.secret())
+                                .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
+                                        + auth.secret() + "' of integration '" + integration.name()
+                                        + "' does not exist")));
+                    }
+                })
+                .build();
     }
 
     private static void closeQuietly(McpAsyncClient client) {

@@ -53,7 +53,8 @@ final class McpFailures {
             return new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the call to the MCP server of integration '"
                     + integration.name() + "' was cancelled");
         }
-        String host = URI.create(integration.baseUrl()).getAuthority();
+        String host = StdioServers.isStdio(integration.baseUrl()) ? integration.baseUrl()
+                : URI.create(integration.baseUrl()).getAuthority();
         String why = root.getMessage() == null || root.getMessage().isBlank() ? root.getClass().getSimpleName()
                 : root.getClass().getSimpleName() + ": " + root.getMessage();
         return new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the MCP server of integration '"
