@@ -44,6 +44,20 @@ public final class MasterKeyRing {
         return currentId;
     }
 
+    /**
+     * A key for another purpose, derived from the current master key (HMAC-SHA256 of the purpose),
+     * so it is the same on every instance that shares the master key and never the key itself.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(current().getEncoded(), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
     SecretKey current() {
         return keys.get(currentId);
     }

@@ -26,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -65,6 +66,12 @@ class McpServerEndpointTest implements TestPropertyProvider {
             Path dir = Files.createTempDirectory("toolgate-mcp-policies");
             Files.writeString(dir.resolve("_all.yaml"), """
                     rules:
+                      - id: apps-ask-their-user
+                        effect: allow
+                        tools: ["desk.create_case"]
+                        agents: ["app-*"]
+                        confirm: true
+                        self_confirm: true
                       - id: no-lookups
                         effect: deny
                         tools: ["desk.lookup"]
@@ -234,5 +241,59 @@ class McpServerEndpointTest implements TestPropertyProvider {
         assertThat(again.path("_meta").path("dev.toolgate/replayed").asBoolean()).isTrue();
         assertThat(again.path("structuredContent")).isEqualTo(first.path("structuredContent"));
         assertThat(upstream.exchangesTo("/cases")).filteredOn(e -> e.body().contains("retried")).hasSize(1);
+    }
+
+    @Test
+    void aHeldCall_isConfirmedThroughElicitation_whenTheClientCanAskItsUser() throws Exception {
+        String key = fx.admin().createApiKey(dev.toolgate.proto.v1.CreateApiKeyRequest.newBuilder().setTenant(fx.tenant)
+                .setAgentId("app-1").addScopes("tools:call").addScopes("tools:confirm").build()).getApiKey();
+        var transport = io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport
+                .builder("http://127.0.0.1:" + http.getPort()).endpoint("/mcp")
+                .httpRequestCustomizer((b, method, uri, body, context) -> b.header("Authorization", "Bearer " + key))
+                .build();
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var client = io.modelcontextprotocol.client.McpClient.sync(transport)
+                .requestTimeout(java.time.Duration.ofSeconds(30))
+                .capabilities(io.modelcontextprotocol.spec.McpSchema.ClientCapabilities.builder().elicitation().build())
+                .elicitation(request -> {
+                    asked.add(request.message());
+                    return new io.modelcontextprotocol.spec.McpSchema.ElicitResult(
+                            io.modelcontextprotocol.spec.McpSchema.ElicitResult.Action.ACCEPT, Map.of("approve", true));
+                })
+                .build();
+        try {
+            client.initialize();
+            var result = client.callTool(new io.modelcontextprotocol.spec.McpSchema.CallToolRequest("desk__create_case",
+                    Map.of("customer_id", "acme", "summary", "asked the user", "priority", "low")));
+
+            assertThat(asked).singleElement().asString().contains("desk.create_case");
+            assertThat(result.isError()).isFalse();
+            assertThat(result.structuredContent().toString()).contains("C-42");
+            assertThat(upstream.exchangesTo("/cases")).filteredOn(e -> e.body().contains("asked the user")).hasSize(1);
+            String callId = String.valueOf(result.meta().get("dev.toolgate/call_id"));
+            assertThat(new CallRows(dataSource).query("SELECT state, decided_by, reason FROM confirmations"
+                    + " WHERE tenant_id = ? AND call_id = ?", fx.tenant, callId)).singleElement().satisfies(row -> {
+                        assertThat(row.get("state")).isEqualTo("APPROVED");
+                        assertThat(row.get("decided_by")).isEqualTo("app-1");
+                        assertThat(String.valueOf(row.get("reason"))).contains("MCP client");
+                    });
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    @Test
+    void aSessionIdOfAnotherKey_isNoSession() throws Exception {
+        HttpResponse<String> init = post(fx.agentKey, """
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",
+                 "capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        TenantFixture other = TenantFixture.create(channel, upstream.baseUrl());
+        HttpResponse<String> stolen = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url()))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + other.agentKey)
+                .header("Mcp-Session-Id", session)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stolen.statusCode()).isEqualTo(404);
     }
 }

@@ -29,6 +29,7 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -45,6 +46,7 @@ import java.util.Set;
 @Controller("/mcp")
 public class McpEndpoint {
     private static final int MAX_BODY_CHARS = 4 * 1024 * 1024;
+    private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final Duration KEEPALIVE = Duration.ofSeconds(30);
     private static final Duration MAX_STREAM_AGE = Duration.ofMinutes(30);
     private final reactor.core.publisher.Sinks.Empty<Void> shutdown = reactor.core.publisher.Sinks.empty();
@@ -76,7 +78,7 @@ public class McpEndpoint {
 
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<String> post(HttpRequest<?> request, @Body String body) {
+    public HttpResponse<?> post(HttpRequest<?> request, @Body String body) {
         String version = request.getHeaders().get("MCP-Protocol-Version");
         if (version != null && !McpServerProtocol.VERSIONS.contains(version)) {
             return problem(HttpStatus.BAD_REQUEST, "MCP protocol version '" + version + "' is not supported; supported: "
@@ -94,8 +96,14 @@ public class McpEndpoint {
         }
         Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), request.getHeaders(), HEADERS);
         try (Scope ignored = parent.makeCurrent()) {
-            McpServerProtocol.Reply reply = protocol.handle(principal, body);
+            McpServerProtocol.Reply reply = protocol.handle(principal, body,
+                    Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)));
+            if (reply.stream().isPresent()) { // messages for the client, then the answer
+                MutableHttpResponse<Flux<Event<String>>> streamed = HttpResponse.ok(reply.stream().get().map(Event::of));
+                return streamed.contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
+            }
             MutableHttpResponse<String> response = HttpResponse.status(HttpStatus.valueOf(reply.status()));
+            reply.sessionId().ifPresent(id -> response.header(SESSION_HEADER, id));
             return reply.json().map(json -> response.body(json).contentType(MediaType.APPLICATION_JSON_TYPE))
                     .orElse(response);
         } catch (GatewayException e) {

@@ -16,7 +16,14 @@ import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.CallResult;
 import dev.toolgate.gateway.execution.ExecuteCommand;
+import dev.toolgate.gateway.execution.HeldCalls;
 import dev.toolgate.gateway.execution.ToolCallService;
+import dev.toolgate.gateway.confirm.Confirmation;
+import dev.toolgate.observability.CallStatus;
+import dev.toolgate.observability.StoredCall;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import jakarta.inject.Singleton;
 import java.util.List;
@@ -43,28 +50,52 @@ public class McpServerProtocol {
     /** Where a client may put the call's idempotency key (a retry with it replays, never runs twice). */
     static final String CALL_ID = "dev.toolgate/call_id";
     static final String SESSION_ID = "dev.toolgate/session_id";
+    /** The id of an elicitation request for a held call: this prefix and the call id. */
+    static final String ELICIT = "toolgate-confirm:";
     private static final int MAX_DEPTH = 64;
     private static final ObjectMapper JSON = JsonSupport.untrusted(MAX_DEPTH, 1 << 20);
 
     private final Catalog catalog;
     private final ToolVisibility visibility;
     private final ToolCallService calls;
+    private final HeldCalls held;
+    private final McpSessions sessions;
 
-    public McpServerProtocol(Catalog catalog, ToolVisibility visibility, ToolCallService calls) {
+    public McpServerProtocol(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
+            McpSessions sessions) {
+        this.held = requireNonNull(held, "held");
+        this.sessions = requireNonNull(sessions, "sessions");
         this.catalog = requireNonNull(catalog, "catalog");
         this.visibility = requireNonNull(visibility, "visibility");
         this.calls = requireNonNull(calls, "calls");
     }
 
-    /** An HTTP answer: 200 with a JSON-RPC response, 202 with no body (notifications), 400 for malformed input. */
-    public record Reply(int status, Optional<String> json) {
+    /**
+     * An HTTP answer: 200 with a JSON-RPC response (or, when a call waits for the user, a stream of
+     * messages that ends with it), 202 with no body (notifications, answers), 400 for malformed
+     * input, 404 for a session that is not one; {@code sessionId} is set by {@code initialize}.
+     */
+    public record Reply(int status, Optional<String> json, Optional<String> sessionId,
+            Optional<Flux<String>> stream) {
+        Reply(int status, Optional<String> json) {
+            this(status, json, Optional.empty(), Optional.empty());
+        }
+
         static Reply accepted() {
             return new Reply(202, Optional.empty());
         }
     }
 
-    /** Answers one POSTed JSON-RPC message of an authenticated principal. */
-    public Reply handle(Principal principal, String body) {
+    /** Answers one POSTed JSON-RPC message of an authenticated principal, in its session if it names one. */
+    public Reply handle(Principal principal, String body, Optional<String> sessionId) {
+        Optional<McpSessions.Session> session = Optional.empty();
+        if (sessionId.isPresent()) {
+            session = sessions.read(sessionId.get(), principal);
+            if (session.isEmpty()) {
+                return new Reply(404, Optional.of(error(null, INVALID_REQUEST, "no such session for this key;"
+                        + " send initialize again")));
+            }
+        }
         JsonNode message;
         try {
             message = JSON.readTree(body);
@@ -79,7 +110,7 @@ public class McpServerProtocol {
         JsonNode id = message.get("id");
         JsonNode method = message.get("method");
         if (method == null) {
-            return Reply.accepted(); // a response to a request of ours: we send none, so there is nothing to do
+            return answered(principal, message); // the client's answer to a request of ours
         }
         if (id == null || id.isNull()) {
             return Reply.accepted(); // a notification (initialized, cancelled, ...): nothing to answer
@@ -92,14 +123,17 @@ public class McpServerProtocol {
         }
         JsonNode params = message.path("params");
         try {
-            return new Reply(200, Optional.of(switch (method.asText()) {
-                case "initialize" -> result(id, initialize(params));
-                case "ping" -> result(id, JSON.createObjectNode());
-                case "tools/list" -> toolsList(principal, id, params);
-                case "tools/call" -> toolsCall(principal, id, params);
-                default -> error(id, METHOD_NOT_FOUND, "method '" + abbreviate(method.asText())
-                        + "' is not supported; this server offers tools (tools/list, tools/call)");
-            }));
+            return switch (method.asText()) {
+                case "initialize" -> new Reply(200, Optional.of(result(id, initialize(params))),
+                        Optional.of(sessions.open(principal, params.path("capabilities").path("elicitation")
+                                .isObject())), Optional.empty());
+                case "ping" -> new Reply(200, Optional.of(result(id, JSON.createObjectNode())));
+                case "tools/list" -> new Reply(200, Optional.of(toolsList(principal, id, params)));
+                case "tools/call" -> toolsCall(principal, id, params, session);
+                default -> new Reply(200, Optional.of(error(id, METHOD_NOT_FOUND, "method '"
+                        + abbreviate(method.asText()) + "' is not supported; this server offers tools (tools/list,"
+                        + " tools/call)")));
+            };
         } catch (GatewayException e) {
             if (e.code() == dev.toolgate.gateway.error.ErrorCode.PERMISSION_DENIED) {
                 throw e; // the key may not do this at all: HTTP 403
@@ -191,31 +225,102 @@ public class McpServerProtocol {
         return tool;
     }
 
-    private String toolsCall(Principal principal, JsonNode id, JsonNode params) {
+    private Reply toolsCall(Principal principal, JsonNode id, JsonNode params, Optional<McpSessions.Session> session) {
         requireCaller(principal);
         JsonNode name = params.path("name");
         if (!name.isTextual() || name.asText().isEmpty()) {
-            return error(id, INVALID_PARAMS, "tools/call needs params.name, the tool's name from tools/list");
+            return reply(error(id, INVALID_PARAMS, "tools/call needs params.name, the tool's name from tools/list"));
         }
         JsonNode arguments = params.path("arguments");
         if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
-            return error(id, INVALID_PARAMS, "params.arguments must be an object");
+            return reply(error(id, INVALID_PARAMS, "params.arguments must be an object"));
         }
         String argumentsJson = arguments.isObject() ? arguments.toString() : "{}";
         String tool = name.asText();
         Optional<ToolDefinition> found = catalog.find(principal.tenantId(), tool)
                 .filter(t -> visibility.visible(principal, t));
         if (found.isEmpty()) {
-            return error(id, INVALID_PARAMS, "Unknown tool: " + abbreviate(tool));
+            return reply(error(id, INVALID_PARAMS, "Unknown tool: " + abbreviate(tool)));
         }
         JsonNode meta = params.path("_meta");
+        CallResult r;
         try {
-            CallResult r = calls.execute(principal, new ExecuteCommand(found.get().qualifiedName(), argumentsJson,
+            r = calls.execute(principal, new ExecuteCommand(found.get().qualifiedName(), argumentsJson,
                     meta.path(CALL_ID).asText(""), meta.path(SESSION_ID).asText(""), Optional.empty()));
-            return result(id, McpToolResults.of(found.get(), r));
         } catch (GatewayException e) {
-            return result(id, McpToolResults.refused(e));
+            return reply(result(id, McpToolResults.refused(e)));
         }
+        if (r.status() == CallStatus.PENDING_CONFIRMATION && r.confirmation().isPresent()
+                && session.map(McpSessions.Session::elicitation).orElse(false)
+                && r.confirmation().get().selfConfirm() && principal.hasScope(Scopes.TOOLS_CONFIRM)) {
+            return new Reply(200, Optional.empty(), Optional.empty(),
+                    Optional.of(askTheUser(principal, id, found.get(), r)));
+        }
+        return reply(result(id, McpToolResults.of(found.get(), r)));
+    }
+
+    private static Reply reply(String json) {
+        return new Reply(200, Optional.of(json));
+    }
+
+    /**
+     * A held call whose rule lets the calling key confirm it, for a client that can ask its user:
+     * an {@code elicitation/create} request, then — once the user's answer has approved (and run)
+     * or denied the call, through any instance — the call's outcome as the answer to tools/call.
+     */
+    private Flux<String> askTheUser(Principal principal, JsonNode id, ToolDefinition tool, CallResult held) {
+        Confirmation c = held.confirmation().get();
+        ObjectNode request = JSON.createObjectNode();
+        request.put("jsonrpc", "2.0");
+        request.put("id", ELICIT + held.callId());
+        request.put("method", "elicitation/create");
+        ObjectNode p = request.putObject("params");
+        p.put("message", "Approve this call? " + c.summary() + " (it expires at " + c.expiresAt() + ")");
+        ObjectNode schema = p.putObject("requestedSchema");
+        schema.put("type", "object");
+        ObjectNode approve = schema.putObject("properties").putObject("approve");
+        approve.put("type", "boolean");
+        approve.put("title", "Approve");
+        approve.put("description", "Run " + tool.qualifiedName() + " with these arguments");
+        schema.putArray("required").add("approve");
+        Mono<String> outcome = Mono.fromCallable(() -> awaitDecision(principal, id, tool, held.callId(), c.expiresAt()))
+                .subscribeOn(Schedulers.boundedElastic());
+        return Flux.concat(Mono.just(request.toString()), outcome);
+    }
+
+    private String awaitDecision(Principal principal, JsonNode id, ToolDefinition tool, String callId,
+            java.time.Instant expiresAt) throws InterruptedException {
+        long until = System.nanoTime() + java.time.Duration.ofMinutes(15).toNanos();
+        while (System.nanoTime() < until) {
+            StoredCall call = held.view(principal, callId).call(); // expires it once its time is up
+            if (!call.status().isOpen()) {
+                return result(id, McpToolResults.of(tool, call));
+            }
+            Thread.sleep(java.time.Instant.now().isAfter(expiresAt) ? 1_000 : 200);
+        }
+        return result(id, McpToolResults.refused(GatewayException.aborted("CONFIRMATION_PENDING", "call_id '"
+                + callId + "' still waits for a decision; read its outcome later with GetToolCall")));
+    }
+
+    /** The client's answer to an elicitation: approves (and runs) or denies the held call. */
+    private Reply answered(Principal principal, JsonNode message) {
+        String id = message.path("id").asText("");
+        if (!id.startsWith(ELICIT)) {
+            return Reply.accepted(); // an answer to a ping, or to nothing of ours
+        }
+        String callId = id.substring(ELICIT.length());
+        JsonNode result = message.path("result");
+        boolean approve = "accept".equals(result.path("action").asText())
+                && result.path("content").path("approve").asBoolean(false);
+        String reason = message.has("error") ? "the MCP client could not ask its user"
+                : "answered by the user in the MCP client (" + result.path("action").asText("no answer") + ")";
+        try {
+            held.decide(principal, callId, approve, reason, Optional.empty());
+        } catch (GatewayException e) {
+            return new Reply(400, Optional.of(error(message.get("id"), INVALID_PARAMS, e.reason() + ": "
+                    + e.getMessage())));
+        }
+        return Reply.accepted();
     }
 
     private static void requireCaller(Principal principal) {

@@ -45,6 +45,19 @@ final class McpToolResults {
         return result;
     }
 
+    /** The outcome of a call that was held and then decided (read back from its record). */
+    static ObjectNode of(ToolDefinition tool, dev.toolgate.observability.StoredCall s) {
+        if (s.status() == CallStatus.SUCCEEDED || s.status() == CallStatus.UPSTREAM_ERROR) {
+            return of(tool, new CallResult(s.callId(), s.status(), s.result(), s.isError(), s.upstreamStatus(),
+                    java.time.Duration.ZERO, s.toolVersion(), s.resultTruncated(), s.startedAt()));
+        }
+        ObjectNode result = JsonSupport.mapper().createObjectNode();
+        text(result.putArray("content"), "Not run (" + s.status().name() + "): " + s.error());
+        result.put("isError", true);
+        meta(result, s.callId(), s.status().name());
+        return result;
+    }
+
     private static ObjectNode held(CallResult r, Confirmation c) {
         ObjectNode result = JsonSupport.mapper().createObjectNode();
         text(result.putArray("content"), "Not run yet: a human must approve this call first (" + c.summary()

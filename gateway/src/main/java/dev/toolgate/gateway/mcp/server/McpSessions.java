@@ -1,0 +1,68 @@
+package dev.toolgate.gateway.mcp.server;
+
+import dev.toolgate.gateway.auth.Principal;
+import dev.toolgate.gateway.secrets.MasterKeyRing;
+import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * MCP sessions without server state: the session id handed out at {@code initialize} is a
+ * signed token that says which API key opened it and whether the client can answer elicitation
+ * requests. Any instance that shares the master key can read it, so no sticky routing is needed;
+ * a token presented with another key, or altered, is no session. Thread-safe.
+ */
+@Singleton
+public class McpSessions {
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private final byte[] key;
+
+    /** What a session remembers of its client. */
+    public record Session(boolean elicitation) {
+    }
+
+    public McpSessions(MasterKeyRing keys) {
+        this.key = keys.derive("toolgate mcp session v1");
+    }
+
+    /** A new session id for the principal's key. */
+    public String open(Principal principal, boolean elicitation) {
+        String payload = "v1." + B64.encodeToString(principal.keyId().getBytes(StandardCharsets.UTF_8)) + "."
+                + (elicitation ? "e" : "-");
+        return payload + "." + sign(payload);
+    }
+
+    /** The session, when the id is one of ours and was opened with this principal's key. */
+    public Optional<Session> read(String sessionId, Principal principal) {
+        int last = sessionId.lastIndexOf('.');
+        if (last < 0 || sessionId.length() > 512) {
+            return Optional.empty();
+        }
+        String payload = sessionId.substring(0, last);
+        byte[] expected = sign(payload).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expected, sessionId.substring(last + 1).getBytes(StandardCharsets.US_ASCII))) {
+            return Optional.empty();
+        }
+        String[] parts = payload.split("\\.");
+        if (parts.length != 3 || !"v1".equals(parts[0])
+                || !B64.encodeToString(principal.keyId().getBytes(StandardCharsets.UTF_8)).equals(parts[1])) {
+            return Optional.empty();
+        }
+        return Optional.of(new Session("e".equals(parts[2])));
+    }
+
+    private String sign(String payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return B64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+}
