@@ -151,14 +151,7 @@ public class CatalogWriter {
         }
         Identifiers.requireNoViolations(problems);
         Map<String, String> rejected = new java.util.LinkedHashMap<>();
-        Map<ToolSpec, JsonNode> valid = new java.util.LinkedHashMap<>();
-        for (ToolSpec spec : specs) {
-            try {
-                valid.put(spec, checkTool(spec));
-            } catch (GatewayException e) {
-                rejected.put(spec.name(), e.getMessage());
-            }
-        }
+        Map<ToolSpec, JsonNode> valid = validSpecs(specs, rejected);
         if (valid.isEmpty()) {
             throw GatewayException.invalidArgument("document", "none of the " + specs.size()
                     + " operations could become a tool" + (rejected.isEmpty() ? ""
@@ -239,14 +232,7 @@ public class CatalogWriter {
         }
         Identifiers.requireNoViolations(problems);
         Map<String, String> rejected = new java.util.LinkedHashMap<>(rejectedBefore);
-        Map<ToolSpec, JsonNode> valid = new java.util.LinkedHashMap<>();
-        for (ToolSpec spec : specs) {
-            try {
-                valid.put(spec, checkTool(spec));
-            } catch (GatewayException e) {
-                rejected.put(spec.name(), e.getMessage());
-            }
-        }
+        Map<ToolSpec, JsonNode> valid = validSpecs(specs, rejected);
         ToolSetChange change = tx.executeWrite(status -> {
             requireTenant(tenant);
             if (auth.kind() == HttpAuth.Kind.BEARER && secrets.findByTenantIdAndName(tenant, auth.secret()).isEmpty()) {
@@ -325,6 +311,19 @@ public class CatalogWriter {
         }
         return integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http", baseUrl,
                 HttpAuth.Kind.NONE.name(), "", text, now, now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI, "{}"));
+    }
+
+    /** The specs that pass {@link #checkTool}, with their schemas; the others go to {@code rejected} by name. */
+    private Map<ToolSpec, JsonNode> validSpecs(List<ToolSpec> specs, Map<String, String> rejected) {
+        Map<ToolSpec, JsonNode> valid = new java.util.LinkedHashMap<>();
+        for (ToolSpec spec : specs) {
+            try {
+                valid.put(spec, checkTool(spec));
+            } catch (GatewayException e) {
+                rejected.put(spec.name(), e.getMessage());
+            }
+        }
+        return valid;
     }
 
     /** Validates a tool spec and returns its parsed input schema; INVALID_ARGUMENT listing every problem. */

@@ -148,27 +148,27 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
     @Override
     public void createHttpIntegration(CreateHttpIntegrationRequest request, StreamObserver<Integration> response) {
         String tenant = tenant(request.getTenant());
-        if (request.getAuth().hasBearer() && request.getAuth().getBearer().getSecret().isEmpty()) {
+        HttpAuth auth = auth(request.getAuth());
+        reply(response, ProtoMapper.integration(catalog.putHttpIntegration(tenant, request.getName(),
+                request.getBaseUrl(), auth, request.getDescription())));
+    }
+
+    /** An integration's credential: none, or a bearer token from the named secret (which must be named). */
+    private static HttpAuth auth(dev.toolgate.proto.v1.HttpAuth auth) {
+        if (!auth.hasBearer()) {
+            return HttpAuth.NONE;
+        }
+        if (auth.getBearer().getSecret().isEmpty()) {
             throw GatewayException.invalidArgument("auth.bearer.secret",
                     "auth.bearer.secret names the secret holding the token; it is required");
         }
-        HttpAuth auth = request.getAuth().hasBearer()
-                ? HttpAuth.bearer(request.getAuth().getBearer().getSecret())
-                : HttpAuth.NONE;
-        reply(response, ProtoMapper.integration(catalog.putHttpIntegration(tenant, request.getName(),
-                request.getBaseUrl(), auth, request.getDescription())));
+        return HttpAuth.bearer(auth.getBearer().getSecret());
     }
 
     @Override
     public void putMcpIntegration(PutMcpIntegrationRequest request, StreamObserver<McpSyncReport> response) {
         String tenant = tenant(request.getTenant());
-        if (request.getAuth().hasBearer() && request.getAuth().getBearer().getSecret().isEmpty()) {
-            throw GatewayException.invalidArgument("auth.bearer.secret",
-                    "auth.bearer.secret names the secret holding the token; it is required");
-        }
-        HttpAuth auth = request.getAuth().hasBearer()
-                ? HttpAuth.bearer(request.getAuth().getBearer().getSecret())
-                : HttpAuth.NONE;
+        HttpAuth auth = auth(request.getAuth());
         reply(response, ProtoMapper.mcpReport(mcp.put(tenant, request.getName(), request.getUrl(), auth,
                 request.getDescription(), request.getTrustAnnotations())));
     }

@@ -196,6 +196,9 @@ class McpIntegrationTest implements TestPropertyProvider {
         ExecuteToolResponse r = Clients.tools(channel, key).withDeadlineAfter(20, TimeUnit.SECONDS).executeTool(
                 ExecuteToolRequest.newBuilder().setTool("local.get-sum").setArgumentsJson("{\"a\":2,\"b\":3}").build());
         assertThat(r.getResultJson()).contains("5");
+        String env = Clients.tools(channel, key).withDeadlineAfter(20, TimeUnit.SECONDS).executeTool(
+                ExecuteToolRequest.newBuilder().setTool("local.get-env").setArgumentsJson("{}").build()).getResultJson();
+        assertThat(env).contains("PATH").doesNotContain("JAVA_HOME").doesNotContain("TOOLGATE_"); // not the gateway's
 
         for (String url : new String[] {"stdio:everything-local", "stdio:bash"}) {
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.admin()

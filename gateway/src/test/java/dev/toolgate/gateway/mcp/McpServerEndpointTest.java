@@ -295,5 +295,18 @@ class McpServerEndpointTest implements TestPropertyProvider {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(stolen.statusCode()).isEqualTo(404);
+        HttpResponse<String> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url()))
+                .header("Authorization", "Bearer " + other.agentKey).header("Accept", "text/event-stream")
+                .header("Mcp-Session-Id", session).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stream.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anAnswerToAnElicitationThisServerNeverSent_isRefused() throws Exception {
+        HttpResponse<String> forged = post(fx.agentKey, """
+                {"jsonrpc":"2.0","id":"toolgate-confirm:some-call.forgedtag",
+                 "result":{"action":"accept","content":{"approve":true}}}""");
+        assertThat(forged.statusCode()).isEqualTo(400);
+        assertThat(forged.body()).contains("not an answer to a request of this server");
     }
 }

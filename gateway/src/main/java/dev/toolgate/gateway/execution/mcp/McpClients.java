@@ -148,7 +148,16 @@ public class McpClients implements AutoCloseable {
     /** A local process the gateway's configuration declares (never one named by an API call). */
     private McpClientTransport stdio(StdioServers.Server server) {
         StdioClientTransport transport = new StdioClientTransport(new ServerParameters.Builder(server.command())
-                .args(server.args()).build(), json);
+                .args(server.args()).build(), json) {
+            @Override
+            protected ProcessBuilder getProcessBuilder() {
+                // not the gateway's environment (master key, database password): only what the SDK adds
+                // back, HOME, PATH, USER and the like
+                ProcessBuilder pb = new ProcessBuilder();
+                pb.environment().clear();
+                return pb;
+            }
+        };
         transport.setStdErrorHandler(line -> LOG.debug("stdio MCP server {}: {}", server.id(), line));
         return transport;
     }

@@ -37,8 +37,9 @@ import java.util.Set;
 
 /**
  * {@code /mcp} on the HTTP port: Toolgate's tools for MCP clients over Streamable HTTP, in its
- * stateless form — each POST carries one JSON-RPC message and gets its answer as JSON; there is
- * no session (DELETE answers 405); a GET opens the stream of {@code tools/list_changed}
+ * stateless form — each POST carries one JSON-RPC message and gets its answer as JSON (or, for a
+ * call that asks the user, a stream of messages ending with it); sessions are signed tokens, not
+ * server state (DELETE answers 405); a GET opens the stream of {@code tools/list_changed}
  * notifications. Every request is
  * authenticated with a Toolgate API key ({@code Authorization: Bearer tg_…}); a request that
  * comes from a browser page ({@code Origin}) is refused unless that origin is allowed.
@@ -99,7 +100,8 @@ public class McpEndpoint {
             McpServerProtocol.Reply reply = protocol.handle(principal, body,
                     Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)));
             if (reply.stream().isPresent()) { // messages for the client, then the answer
-                MutableHttpResponse<Flux<Event<String>>> streamed = HttpResponse.ok(reply.stream().get().map(Event::of));
+                MutableHttpResponse<Flux<Event<String>>> streamed = HttpResponse.ok(reply.stream().get()
+                        .takeUntilOther(shutdown.asMono()).map(Event::of));
                 return streamed.contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
             }
             MutableHttpResponse<String> response = HttpResponse.status(HttpStatus.valueOf(reply.status()));
@@ -127,6 +129,10 @@ public class McpEndpoint {
         try {
             principal = authenticate(request);
             protocol.toolsFingerprint(principal); // refuses keys that cannot list tools
+            String session = request.getHeaders().get(SESSION_HEADER);
+            if (session != null && !protocol.knowsSession(session, principal)) {
+                return problem(HttpStatus.NOT_FOUND, "no such session for this key; send initialize again");
+            }
         } catch (GatewayException e) {
             return failure(e);
         }

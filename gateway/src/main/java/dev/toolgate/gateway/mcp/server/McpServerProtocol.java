@@ -52,6 +52,8 @@ public class McpServerProtocol {
     static final String SESSION_ID = "dev.toolgate/session_id";
     /** The id of an elicitation request for a held call: this prefix and the call id. */
     static final String ELICIT = "toolgate-confirm:";
+    /** How often a stream waiting for a user's decision reads the call. */
+    private static final java.time.Duration POLL = java.time.Duration.ofMillis(500);
     private static final int MAX_DEPTH = 64;
     private static final ObjectMapper JSON = JsonSupport.untrusted(MAX_DEPTH, 1 << 20);
 
@@ -125,8 +127,8 @@ public class McpServerProtocol {
         try {
             return switch (method.asText()) {
                 case "initialize" -> new Reply(200, Optional.of(result(id, initialize(params))),
-                        Optional.of(sessions.open(principal, params.path("capabilities").path("elicitation")
-                                .isObject())), Optional.empty());
+                        Optional.of(sessions.open(principal, asksForms(params.path("capabilities")
+                                .path("elicitation")))), Optional.empty());
                 case "ping" -> new Reply(200, Optional.of(result(id, JSON.createObjectNode())));
                 case "tools/list" -> new Reply(200, Optional.of(toolsList(principal, id, params)));
                 case "tools/call" -> toolsCall(principal, id, params, session);
@@ -145,6 +147,16 @@ public class McpServerProtocol {
         }
     }
 
+    /** True when the session id is one of ours, opened with this principal's key. */
+    public boolean knowsSession(String sessionId, Principal principal) {
+        return sessions.read(sessionId, principal).isPresent();
+    }
+
+    /** True when the client can answer form elicitations ({@code {}} or with {@code form}, not URL-only). */
+    private static boolean asksForms(JsonNode elicitation) {
+        return elicitation.isObject() && (elicitation.isEmpty() || elicitation.has("form"));
+    }
+
     /** The protocol version to speak when a client asks for {@code requested}. */
     static String negotiate(String requested) {
         return VERSIONS.contains(requested) ? requested : VERSIONS.get(0);
@@ -158,8 +170,9 @@ public class McpServerProtocol {
         info.put("name", "toolgate");
         info.put("version", "0.1.0");
         result.put("instructions", "Tools of your tenant, run through Toolgate: every call is checked against its"
-                + " schema and the tenant's policy, and recorded. A call that needs a human's approval answers"
-                + " with an error result that says how to get it approved.");
+                + " schema and the tenant's policy, and recorded. A call that needs a human's approval asks the"
+                + " user (elicitation) when the policy lets the app approve it, otherwise answers with an error"
+                + " result that says how to get it approved.");
         return result;
     }
 
@@ -272,7 +285,7 @@ public class McpServerProtocol {
         Confirmation c = held.confirmation().get();
         ObjectNode request = JSON.createObjectNode();
         request.put("jsonrpc", "2.0");
-        request.put("id", ELICIT + held.callId());
+        request.put("id", ELICIT + held.callId() + "." + sessions.tag(principal, held.callId()));
         request.put("method", "elicitation/create");
         ObjectNode p = request.putObject("params");
         p.put("message", "Approve this call? " + c.summary() + " (it expires at " + c.expiresAt() + ")");
@@ -283,42 +296,49 @@ public class McpServerProtocol {
         approve.put("title", "Approve");
         approve.put("description", "Run " + tool.qualifiedName() + " with these arguments");
         schema.putArray("required").add("approve");
-        Mono<String> outcome = Mono.fromCallable(() -> awaitDecision(principal, id, tool, held.callId(), c.expiresAt()))
-                .subscribeOn(Schedulers.boundedElastic());
+        String callId = held.callId();
+        Mono<String> outcome = Flux.interval(POLL, POLL)
+                .onBackpressureDrop()
+                .concatMap(tick -> Mono.fromCallable(() -> this.held.view(principal, callId).call()) // expires it late
+                        .subscribeOn(Schedulers.boundedElastic()))
+                .filter(call -> !call.status().isOpen())
+                .next()
+                .map(call -> result(id, McpToolResults.of(tool, call)))
+                .timeout(java.time.Duration.between(java.time.Instant.now(), c.expiresAt()).plusSeconds(30))
+                .onErrorResume(e -> Mono.just(result(id, McpToolResults.refused(GatewayException.aborted(
+                        "CONFIRMATION_PENDING", "the outcome of call_id '" + callId + "' is not known yet ("
+                                + e.getClass().getSimpleName() + "); read it later with GetToolCall")))));
         return Flux.concat(Mono.just(request.toString()), outcome);
     }
 
-    private String awaitDecision(Principal principal, JsonNode id, ToolDefinition tool, String callId,
-            java.time.Instant expiresAt) throws InterruptedException {
-        long until = System.nanoTime() + java.time.Duration.ofMinutes(15).toNanos();
-        while (System.nanoTime() < until) {
-            StoredCall call = held.view(principal, callId).call(); // expires it once its time is up
-            if (!call.status().isOpen()) {
-                return result(id, McpToolResults.of(tool, call));
-            }
-            Thread.sleep(java.time.Instant.now().isAfter(expiresAt) ? 1_000 : 200);
-        }
-        return result(id, McpToolResults.refused(GatewayException.aborted("CONFIRMATION_PENDING", "call_id '"
-                + callId + "' still waits for a decision; read its outcome later with GetToolCall")));
-    }
-
-    /** The client's answer to an elicitation: approves (and runs) or denies the held call. */
+    /**
+     * The client's answer to an elicitation this gateway sent to this key (the id carries a tag
+     * only the gateway can make): "accept" with approve = true approves (and runs) the held call,
+     * "decline" or approve = false denies it; "cancel" or an error leaves it held.
+     */
     private Reply answered(Principal principal, JsonNode message) {
         String id = message.path("id").asText("");
         if (!id.startsWith(ELICIT)) {
             return Reply.accepted(); // an answer to a ping, or to nothing of ours
         }
-        String callId = id.substring(ELICIT.length());
+        String rest = id.substring(ELICIT.length());
+        int dot = rest.lastIndexOf('.');
+        if (dot < 0 || !sessions.checkTag(principal, rest.substring(0, dot), rest.substring(dot + 1))) {
+            return new Reply(400, Optional.of(error(null, INVALID_REQUEST, "not an answer to a request of this"
+                    + " server to this key")));
+        }
+        String callId = rest.substring(0, dot);
         JsonNode result = message.path("result");
-        boolean approve = "accept".equals(result.path("action").asText())
-                && result.path("content").path("approve").asBoolean(false);
-        String reason = message.has("error") ? "the MCP client could not ask its user"
-                : "answered by the user in the MCP client (" + result.path("action").asText("no answer") + ")";
+        String action = result.path("action").asText("");
+        if (message.has("error") || "cancel".equals(action)) {
+            return Reply.accepted(); // no decision: the call stays held for another approver, or expires
+        }
+        boolean approve = "accept".equals(action) && result.path("content").path("approve").asBoolean(false);
         try {
-            held.decide(principal, callId, approve, reason, Optional.empty());
+            held.decide(principal, callId, approve, "answered by the user in the MCP client (" + action + ")",
+                    Optional.empty());
         } catch (GatewayException e) {
-            return new Reply(400, Optional.of(error(message.get("id"), INVALID_PARAMS, e.reason() + ": "
-                    + e.getMessage())));
+            return new Reply(400, Optional.of(error(null, INVALID_PARAMS, e.reason() + ": " + e.getMessage())));
         }
         return Reply.accepted();
     }

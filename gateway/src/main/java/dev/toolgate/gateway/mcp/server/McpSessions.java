@@ -20,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 @Singleton
 public class McpSessions {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final byte[] key;
 
     /** What a session remembers of its client. */
@@ -32,9 +33,22 @@ public class McpSessions {
 
     /** A new session id for the principal's key. */
     public String open(Principal principal, boolean elicitation) {
+        byte[] nonce = new byte[12];
+        RANDOM.nextBytes(nonce);
         String payload = "v1." + B64.encodeToString(principal.keyId().getBytes(StandardCharsets.UTF_8)) + "."
-                + (elicitation ? "e" : "-");
+                + (elicitation ? "e" : "-") + "." + B64.encodeToString(nonce);
         return payload + "." + sign(payload);
+    }
+
+    /** A tag that only this gateway can make, binding an elicitation of a call to the key it was sent to. */
+    public String tag(Principal principal, String callId) {
+        return sign("elicit." + principal.keyId() + "." + callId);
+    }
+
+    /** True when {@code tag} is the one {@link #tag} makes for this key and call. */
+    public boolean checkTag(Principal principal, String callId, String tag) {
+        return MessageDigest.isEqual(tag(principal, callId).getBytes(StandardCharsets.US_ASCII),
+                tag.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The session, when the id is one of ours and was opened with this principal's key. */
@@ -49,7 +63,7 @@ public class McpSessions {
             return Optional.empty();
         }
         String[] parts = payload.split("\\.");
-        if (parts.length != 3 || !"v1".equals(parts[0])
+        if (parts.length != 4 || !"v1".equals(parts[0])
                 || !B64.encodeToString(principal.keyId().getBytes(StandardCharsets.UTF_8)).equals(parts[1])) {
             return Optional.empty();
         }
