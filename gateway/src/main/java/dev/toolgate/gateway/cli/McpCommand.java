@@ -29,6 +29,8 @@ final class McpCommand {
         @Option(names = "--trust-annotations", description = "take the server's readOnlyHint and idempotentHint"
                 + " at their word (read-only tools skip the start row and are retried)")
         boolean trustAnnotations;
+        @Option(names = "--secret-header", description = "HEADER=SECRET: send the secret's value as this header")
+        java.util.Map<String, String> secretHeaders = new java.util.LinkedHashMap<>();
         @Parameters(index = "0", paramLabel = "INTEGRATION") String integration;
         @Parameters(index = "1", paramLabel = "URL", description = "the server's endpoint, e.g. https://host/mcp")
         String url;
@@ -36,7 +38,8 @@ final class McpCommand {
         @Override
         public Integer call() throws Exception {
             PutMcpIntegrationRequest.Builder request = PutMcpIntegrationRequest.newBuilder().setTenant(tenant)
-                    .setName(integration).setUrl(url).setDescription(description).setTrustAnnotations(trustAnnotations);
+                    .setName(integration).setUrl(url).setDescription(description).setTrustAnnotations(trustAnnotations)
+                    .putAllSecretHeaders(secretHeaders);
             if (!bearerSecret.isEmpty()) {
                 request.setAuth(HttpAuth.newBuilder().setBearer(BearerAuth.newBuilder().setSecret(bearerSecret)));
             }

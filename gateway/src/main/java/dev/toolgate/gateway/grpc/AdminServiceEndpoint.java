@@ -170,7 +170,7 @@ public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase 
         String tenant = tenant(request.getTenant());
         HttpAuth auth = auth(request.getAuth());
         reply(response, ProtoMapper.mcpReport(mcp.put(tenant, request.getName(), request.getUrl(), auth,
-                request.getDescription(), request.getTrustAnnotations())));
+                request.getDescription(), request.getTrustAnnotations(), request.getSecretHeadersMap())));
     }
 
     @Override

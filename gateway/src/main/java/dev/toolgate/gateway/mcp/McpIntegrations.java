@@ -102,9 +102,23 @@ public class McpIntegrations {
      *         cannot be reached (nothing is stored then)
      */
     public SyncReport put(String tenant, String name, String url, HttpAuth auth, String description,
-            boolean trustAnnotations) {
+            boolean trustAnnotations, Map<String, String> secretHeaders) {
         List<FieldViolation> problems = new ArrayList<>();
         Identifiers.checkName("name", name).ifPresent(problems::add);
+        secretHeaders.forEach((header, secret) -> {
+            if (!header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}")) {
+                problems.add(new FieldViolation("secret_headers", "'" + Identifiers.abbreviate(header)
+                        + "' is not an HTTP header name"));
+            } else if (RESERVED_HEADERS.contains(header.toLowerCase(java.util.Locale.ROOT))
+                    || header.equalsIgnoreCase("Authorization") && auth.kind() == HttpAuth.Kind.BEARER) {
+                problems.add(new FieldViolation("secret_headers", "header '" + header + "' is set by the gateway"));
+            }
+            if (secrets.reveal(tenant, secret).isEmpty()) {
+                problems.add(new FieldViolation("secret_headers", "secret '" + Identifiers.abbreviate(secret)
+                        + "' (for header " + Identifiers.abbreviate(header) + ") does not exist in tenant '" + tenant
+                        + "'"));
+            }
+        });
         if (StdioServers.isStdio(url)) {
             Identifiers.requireNoViolations(problems);
             stdio.require(tenant, url); // only a server the gateway's configuration declares for this tenant
@@ -123,7 +137,7 @@ public class McpIntegrations {
         Instant now = clock.instant();
         IntegrationEntity proposed = new IntegrationEntity("", tenant, name, IntegrationEntity.KIND_MCP, url,
                 auth.kind().name(), auth.secret(), description, now, now, SecuritySchemes.NONE.toJson(),
-                IntegrationEntity.KIND_MCP, trustAnnotations ? "{\"trust_annotations\":true}" : "{}");
+                IntegrationEntity.KIND_MCP, settings(trustAnnotations, secretHeaders));
         return sync(proposed);
     }
 
@@ -180,6 +194,22 @@ public class McpIntegrations {
                     change.removed().size(), change.rejected().size());
             return new SyncReport(integration.name(), change, listed.server().name(), listed.server().version());
         }
+    }
+
+    private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("host", "content-type",
+            "content-length", "accept", "mcp-session-id", "mcp-protocol-version", "connection", "last-event-id");
+
+    private static String settings(boolean trustAnnotations, Map<String, String> secretHeaders) {
+        com.fasterxml.jackson.databind.node.ObjectNode root = dev.toolgate.gateway.core.JsonSupport.mapper()
+                .createObjectNode();
+        if (trustAnnotations) {
+            root.put("trust_annotations", true);
+        }
+        if (!secretHeaders.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ObjectNode headers = root.putObject("secret_headers");
+            new java.util.TreeMap<>(secretHeaders).forEach(headers::put);
+        }
+        return root.toString();
     }
 
     private static boolean trustsAnnotations(IntegrationEntity integration) {

@@ -309,4 +309,41 @@ class McpServerEndpointTest implements TestPropertyProvider {
         assertThat(forged.statusCode()).isEqualTo(400);
         assertThat(forged.body()).contains("not an answer to a request of this server");
     }
+
+    @Test
+    void anotherTenant_canUseThisEndpointAsAnMcpIntegration_withItsKeyFromASecret_andSecretHeadersSent()
+            throws Exception {
+        TenantFixture downstream = TenantFixture.create(channel, upstream.baseUrl());
+        downstream.admin().putSecret(dev.toolgate.proto.v1.PutSecretRequest.newBuilder().setTenant(downstream.tenant)
+                .setName("gw_key").setValue(fx.agentKey).build());
+        downstream.admin().putSecret(dev.toolgate.proto.v1.PutSecretRequest.newBuilder().setTenant(downstream.tenant)
+                .setName("trace_tag").setValue("tag-1234").build());
+        try (dev.toolgate.gateway.support.TcpProxy tap = dev.toolgate.gateway.support.TcpProxy.start("127.0.0.1",
+                http.getPort())) {
+            var report = downstream.admin().putMcpIntegration(dev.toolgate.proto.v1.PutMcpIntegrationRequest
+                    .newBuilder().setTenant(downstream.tenant).setName("gw")
+                    .setUrl("http://127.0.0.1:" + tap.port() + "/mcp")
+                    .setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder().setBearer(dev.toolgate.proto.v1.BearerAuth
+                            .newBuilder().setSecret("gw_key")))
+                    .putSecretHeaders("X-Trace-Tag", "trace_tag").build());
+            assertThat(report.getAddedList()).contains("gw.desk_create_case").doesNotContain("gw.desk_lookup");
+
+            var r = dev.toolgate.gateway.support.Clients.tools(channel, downstream.agentKey).executeTool(
+                    dev.toolgate.proto.v1.ExecuteToolRequest.newBuilder().setTool("gw.desk_create_case")
+                            .setArgumentsJson("{\"customer_id\":\"acme\",\"summary\":\"chained\",\"priority\":\"low\"}")
+                            .build());
+            assertThat(r.getIsError()).isFalse();
+            assertThat(r.getResultJson()).contains("C-42");
+            assertThat(upstream.exchangesTo("/cases")).filteredOn(e -> e.body().contains("chained")).hasSize(1);
+            assertThat(tap.sent()).containsIgnoringCase("x-trace-tag: tag-1234")
+                    .containsIgnoringCase("authorization: Bearer " + fx.agentKey);
+        }
+
+        var missing = org.assertj.core.api.Assertions.catchThrowableOfType(io.grpc.StatusRuntimeException.class,
+                () -> downstream.admin().putMcpIntegration(dev.toolgate.proto.v1.PutMcpIntegrationRequest.newBuilder()
+                        .setTenant(downstream.tenant).setName("gw3").setUrl(url())
+                        .putSecretHeaders("X-Api-Key", "no_such_secret").build()));
+        assertThat(missing.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+        assertThat(missing.getStatus().getDescription()).contains("no_such_secret");
+    }
 }

@@ -24,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
     private volatile ServerSocket server;
     /** While set, the server's replies are swallowed: requests arrive, answers never do. */
     private volatile boolean muted;
+    /** What clients sent through the proxy, as text (for tests that look at request headers). */
+    private final StringBuffer sent = new StringBuffer();
 
     private TcpProxy(int port, String targetHost, int targetPort) {
         this.port = port;
@@ -110,6 +112,11 @@ public final class TcpProxy implements AutoCloseable {
         muted = false;
     }
 
+    /** The bytes clients sent so far (the first MiB), as ISO-8859-1 text. */
+    public String sent() {
+        return sent.toString();
+    }
+
     private void pipe(Socket from, Socket to, boolean replies) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -117,6 +124,9 @@ public final class TcpProxy implements AutoCloseable {
             while ((n = in.read(buffer)) >= 0) {
                 if (replies && muted) {
                     continue;
+                }
+                if (!replies && sent.length() < 1 << 20) {
+                    sent.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
                 }
                 out.write(buffer, 0, n);
                 out.flush();

@@ -88,7 +88,8 @@ public class McpClients implements AutoCloseable {
      */
     public McpAsyncClient client(IntegrationEntity integration, Duration timeout) {
         String key = integration.tenantId() + '/' + integration.name();
-        String fingerprint = integration.baseUrl() + '|' + integration.authKind() + '|' + integration.authSecret();
+        String fingerprint = integration.baseUrl() + '|' + integration.authKind() + '|' + integration.authSecret()
+                + '|' + integration.settings();
         Entry entry = clients.get(key);
         if (entry != null && entry.fingerprint().equals(fingerprint)) {
             return entry.client();
@@ -175,6 +176,7 @@ public class McpClients implements AutoCloseable {
         }
         HttpAuth auth = integration.auth();
         String tenant = integration.tenantId();
+        Map<String, String> secretHeaders = secretHeaders(integration);
         return HttpClientStreamableHttpTransport.builder(origin)
                 .endpoint(endpoint)
                 .jsonMapper(json)
@@ -185,6 +187,9 @@ public class McpClients implements AutoCloseable {
                         throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server of integration '"
                                 + integration.name() + "' may not be reached: " + reason);
                     });
+                    secretHeaders.forEach((header, secret) -> request.header(header, secrets.reveal(tenant, secret)
+                            .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
+                                    + secret + "' of integration '" + integration.name() + "' does not exist"))));
                     if (auth.kind() == HttpAuth.Kind.BEARER) {
                         request.header("Authorization", "Bearer " + secrets.reveal(tenant, auth.secret())
                                 .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
@@ -193,6 +198,18 @@ public class McpClients implements AutoCloseable {
                     }
                 })
                 .build();
+    }
+
+    /** Header name -> secret name, from the integration's settings. */
+    private static Map<String, String> secretHeaders(IntegrationEntity integration) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        try {
+            dev.toolgate.gateway.core.JsonSupport.mapper().readTree(integration.settings()).path("secret_headers")
+                    .properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored settings of integration " + integration.name() + " are not JSON", e);
+        }
+        return out;
     }
 
     private static void closeQuietly(McpAsyncClient client) {
