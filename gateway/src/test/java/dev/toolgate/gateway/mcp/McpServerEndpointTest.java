@@ -346,4 +346,21 @@ class McpServerEndpointTest implements TestPropertyProvider {
         assertThat(missing.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
         assertThat(missing.getStatus().getDescription()).contains("no_such_secret");
     }
+
+    @Test
+    void aHeldCall_withoutElicitation_isAToolErrorThatSaysHowToConfirm_andDoesNotRun() throws Exception {
+        String key = fx.admin().createApiKey(dev.toolgate.proto.v1.CreateApiKeyRequest.newBuilder().setTenant(fx.tenant)
+                .setAgentId("app-2").addScopes("tools:call").build()).getApiKey();
+        JsonNode result = JSON.readTree(post(key, """
+                {"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"desk__create_case",
+                 "arguments":{"customer_id":"acme","summary":"needs a human","priority":"low"}}}""").body())
+                .path("result");
+
+        assertThat(result.path("isError").asBoolean()).isTrue();
+        String callId = result.path("_meta").path("dev.toolgate/call_id").asText();
+        assertThat(result.path("_meta").path("dev.toolgate/status").asText()).isEqualTo("PENDING_CONFIRMATION");
+        assertThat(result.path("content").get(0).path("text").asText()).contains("a human must approve")
+                .contains("toolgate confirm " + callId);
+        assertThat(upstream.exchangesTo("/cases")).noneMatch(e -> e.body().contains("needs a human"));
+    }
 }

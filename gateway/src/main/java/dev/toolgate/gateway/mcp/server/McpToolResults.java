@@ -62,7 +62,7 @@ final class McpToolResults {
         ObjectNode result = JsonSupport.mapper().createObjectNode();
         text(result.putArray("content"), "Not run yet: a human must approve this call first (" + c.summary()
                 + "). It waits until " + c.expiresAt() + " as call_id " + r.callId() + " (confirmation "
-                + c.id() + "). Ask the user to approve it — `toolgate confirm " + r.callId() + " --approve`, or"
+                + c.id() + "). Ask the user to approve it — `toolgate confirm " + r.callId() + "`, or"
                 + " ConfirmToolCall with a key that has the tools:confirm scope — then read its outcome with"
                 + " GetToolCall. Do not call the tool again for the same action.");
         result.put("isError", true);
