@@ -16,9 +16,13 @@ import java.util.List;
  * @param gatewayJar     the gateway jar to start
  * @param dbUrl          the PostgreSQL database the gateway uses
  * @param outDir         where results.json and results.md are written
+ * @param gatewayJvmOptions options for the gateway's JVM (a profiler agent, a heap size)
+ * @param tools          the tools measured: {@code read} (read-only) and/or {@code write} (side-effecting)
+ * @param gatewayWarmup  how long the gateway is called before the first measured run (JIT); zero for none
  */
 record BenchConfig(int calls, int warmupCalls, Duration runCap, List<Integer> concurrency, Path gatewayJar,
-        String dbUrl, String dbUser, Path outDir) {
+        String dbUrl, String dbUser, Path outDir, List<String> gatewayJvmOptions,
+        List<String> tools, Duration gatewayWarmup) {
 
     BenchConfig {
         requireNonNull(runCap, "runCap");
@@ -27,6 +31,15 @@ record BenchConfig(int calls, int warmupCalls, Duration runCap, List<Integer> co
         requireNonNull(dbUser, "dbUser");
         requireNonNull(outDir, "outDir");
         concurrency = List.copyOf(requireNonNull(concurrency, "concurrency"));
+        gatewayJvmOptions = List.copyOf(requireNonNull(gatewayJvmOptions, "gatewayJvmOptions"));
+        tools = List.copyOf(requireNonNull(tools, "tools"));
+        requireNonNull(gatewayWarmup, "gatewayWarmup");
+        if (gatewayWarmup.isNegative() || gatewayWarmup.compareTo(Duration.ofMinutes(5)) > 0) {
+            throw new IllegalArgumentException("gatewayWarmup must be 0 to 5 minutes, but was " + gatewayWarmup);
+        }
+        if (tools.isEmpty() || !List.of("read", "write").containsAll(tools) || tools.stream().distinct().count() != tools.size()) {
+            throw new IllegalArgumentException("tools must be read and/or write, each once, but were " + tools);
+        }
         if (calls < 1 || calls > 10_000_000) {
             throw new IllegalArgumentException("calls must be 1..10000000, but was " + calls);
         }

@@ -60,6 +60,18 @@ public final class LoadHarness implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench/target/results", description = "output directory (default ${DEFAULT-VALUE})")
     Path outDir;
 
+    @Option(names = "--gateway-warmup-seconds", defaultValue = "10",
+            description = "calls to the gateway (both tools, 16 callers) before anything is measured, so the first"
+                    + " run is not its JIT compilation (default ${DEFAULT-VALUE})")
+    int gatewayWarmupSeconds;
+
+    @Option(names = "--tools", defaultValue = "read,write", split = ",",
+            description = "which tools to measure: read (read-only), write (side-effecting) (default ${DEFAULT-VALUE})")
+    List<String> tools;
+
+    @Option(names = "--gateway-jvm-option", description = "an option for the gateway's JVM, e.g. a profiler agent (repeatable)")
+    List<String> gatewayJvmOptions = List.of();
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadHarness()).execute(args));
     }
@@ -67,7 +79,8 @@ public final class LoadHarness implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         BenchConfig config = new BenchConfig(calls, warmup, Duration.ofSeconds(runCapSeconds), concurrency,
-                gatewayJar, dbUrl, dbUser, outDir);
+                gatewayJar, dbUrl, dbUser, outDir, gatewayJvmOptions, tools,
+                Duration.ofSeconds(gatewayWarmupSeconds));
         ObjectNode result = run(config);
         System.out.println(Files.readString(config.outDir().resolve("results.md")));
         return result.path("errors").asInt() == 0 ? 0 : 1;
@@ -83,7 +96,7 @@ public final class LoadHarness implements Callable<Integer> {
         try (EchoUpstream upstream = EchoUpstream.start(token)) {
             long launched = System.nanoTime();
             try (GatewayProcess gateway = GatewayProcess.start(config.gatewayJar(), env,
-                    config.outDir().resolve("gateway.log"))) {
+                    config.outDir().resolve("gateway.log"), config.gatewayJvmOptions())) {
                 ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", gateway.grpcPort(),
                         InsecureChannelCredentials.create()).build();
                 try {
@@ -99,9 +112,10 @@ public final class LoadHarness implements Callable<Integer> {
                     out.put("warmup_calls", config.warmupCalls());
                     out.put("gateway_start_to_serving_ms", toServing.toMillis());
                     out.put("gateway_rss_idle_mb", idleRss / 1_048_576.0);
+                    out.put("gateway_warmup_seconds", config.gatewayWarmup().toSeconds());
+                    int errors = warmUp(config, tenant);
                     ArrayNode runs = out.putArray("runs");
-                    int errors = 0;
-                    for (String tool : List.of("read", "write")) {
+                    for (String tool : config.tools()) {
                         HttpRequest direct = directRequest(upstream.baseUrl(), token, tool);
                         for (int c : config.concurrency()) {
                             Driver.Call directCall = () -> {
@@ -134,6 +148,19 @@ public final class LoadHarness implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** Both tools through the gateway for the warm-up time, split between them; returns the errors. */
+    private static int warmUp(BenchConfig config, BenchTenant tenant) throws InterruptedException {
+        if (config.gatewayWarmup().isZero()) {
+            return 0;
+        }
+        int errors = 0;
+        Duration each = config.gatewayWarmup().dividedBy(config.tools().size());
+        for (String tool : config.tools()) {
+            errors += Driver.run(16, 1_000_000, each, tenant.call(tool)).errors();
+        }
+        return errors;
     }
 
     private static ObjectNode runJson(String tool, int concurrency, LatencyStats direct, LatencyStats gateway,

@@ -21,7 +21,7 @@ class LoadHarnessSmokeTest {
         assertThat(GATEWAY_JAR).as("the gateway module is packaged before this one").exists();
         BenchConfig config = new BenchConfig(40, 10, Duration.ofSeconds(20), List.of(1, 2), GATEWAY_JAR,
                 System.getenv().getOrDefault("TOOLGATE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
-                "postgres", out);
+                "postgres", out, List.of(), List.of("read", "write"), Duration.ofSeconds(1));
 
         LoadHarness.run(config);
 
@@ -63,12 +63,16 @@ class LoadHarnessSmokeTest {
 
     @Test
     void config_outOfBounds_isRejectedWithTheValue() {
-        assertThatThrownBy(() -> new BenchConfig(0, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR))
+        assertThatThrownBy(() -> new BenchConfig(0, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ZERO))
                 .hasMessageContaining("was 0");
-        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(5000), GATEWAY_JAR, "u", "p", GATEWAY_JAR))
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(5000), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ZERO))
                 .hasMessageContaining("[5000]");
-        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofHours(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR))
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofHours(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ZERO))
                 .hasMessageContaining("PT1H");
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read", "delete"), Duration.ZERO))
+                .hasMessageContaining("[read, delete]");
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ofMinutes(6)))
+                .hasMessageContaining("PT6M");
     }
 
     @Test

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>When the store fails, the writer keeps what it holds and retries with backoff; meanwhile
  * start rows are refused at once ({@link #storeAvailable} is false) and finished records queue
  * up. The buffer is bounded: once {@code capacity} records or {@code maxChars} characters wait,
- * {@link #hasRoom} is false and callers refuse new calls, so nothing runs unrecorded. Calls
+ * {@link #hasRoom} is false and callers refuse new calls, so nothing runs unrecorded. While the
+ * store is up, a full buffer only means the writer is behind: {@link #awaitRoom} lets callers wait
+ * for it, which turns a load above what the store can take into latency rather than refusals. Calls
  * already running still add their record (at most one each), so an executed call is never
  * dropped for lack of room; records are lost only if the gateway stops while the store is down
  * ({@link #dropped}), or a record the store rejects on its own (logged, dropped). Thread-safe.
@@ -66,6 +68,9 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     /** Outcomes queued but not yet written, so a repeated call id sees them at once. */
     private final Map<String, CallRecord> pending = new ConcurrentHashMap<>();
     private final Thread writer;
+    /** Callers waiting in {@link #awaitRoom}; {@link #done} wakes them only when there are any. */
+    private final AtomicInteger roomWaiters = new AtomicInteger();
+    private final Object roomMade = new Object();
     private volatile boolean available = true;
     private volatile boolean closing;
     /** Set by the writer as it stops: later records are written (or counted lost) by their callers. */
@@ -117,7 +122,7 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                 return true;
             }
             if (e.storeUnreachable()) {
-                available = false;
+                markUnavailable();
             }
             if (record.status().isOpen()) {
                 // the insert may have been written even so: the call's outcome settles that row
@@ -154,7 +159,9 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                 if (e.recordRejected()) {
                     throw e;
                 }
-                available = !e.storeUnreachable();
+                if (e.storeUnreachable()) {
+                    markUnavailable();
+                }
             }
         }
         enqueue(Kind.RELEASE, record);
@@ -172,6 +179,28 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     @Override
     public boolean hasRoom() {
         return backlog.get() < capacity && backlogChars.get() < maxChars;
+    }
+
+    @Override
+    public boolean awaitRoom(Duration max) {
+        if (hasRoom()) {
+            return true;
+        }
+        long until = System.nanoTime() + max.toNanos();
+        roomWaiters.incrementAndGet();
+        try {
+            synchronized (roomMade) {
+                long left;
+                while (!hasRoom() && available && !closing && (left = until - System.nanoTime()) > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(roomMade, left);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            roomWaiters.decrementAndGet();
+        }
+        return hasRoom();
     }
 
     @Override
@@ -302,7 +331,7 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                     e = again; // the store itself failed meanwhile: back off below
                 }
                 if (e.storeUnreachable()) {
-                    available = false;
+                    markUnavailable();
                 }
                 LOG.error("call store failed: {} call records wait ({} more queued); retrying in {} ms",
                         batch.size(), queue.size(), backoff, e);
@@ -385,6 +414,21 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
             backlog.decrementAndGet();
             backlogChars.addAndGet(-w.chars());
         }
+        wakeRoomWaiters();
+    }
+
+    /** Callers waiting for room give up at once: the writer cannot make any until the store is back. */
+    private void markUnavailable() {
+        available = false;
+        wakeRoomWaiters();
+    }
+
+    private void wakeRoomWaiters() {
+        if (roomWaiters.get() > 0) {
+            synchronized (roomMade) {
+                roomMade.notifyAll();
+            }
+        }
     }
 
     private static void sleep(long millis) {
@@ -398,6 +442,7 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     /** Writes what is queued (waiting at most {@code timeout}), then stops the writer. */
     public void close(Duration timeout) {
         closing = true;
+        wakeRoomWaiters();
         try {
             writer.join(timeout.toMillis());
         } catch (InterruptedException e) {

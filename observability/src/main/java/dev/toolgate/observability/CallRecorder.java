@@ -75,6 +75,16 @@ public interface CallRecorder {
     }
 
     /**
+     * Waits at most {@code max} for {@link #hasRoom room}, and only while the store is available:
+     * a writer that is merely behind slows callers down instead of refusing them.
+     *
+     * @return true when there is room
+     */
+    default boolean awaitRoom(java.time.Duration max) {
+        return hasRoom();
+    }
+
+    /**
      * False while the store is known to be unreachable (its last write failed and it has not
      * answered since): start rows cannot be written, and an implementation may refuse them at once.
      */

@@ -57,9 +57,12 @@ final class CallLog {
         }
     }
 
-    /** False when the records waiting for the database have reached the limit: refuse new calls. */
-    boolean hasRoom() {
-        return recorder.hasRoom();
+    /**
+     * False when the records waiting for the database have reached the limit and did not drain
+     * within {@code max} (no wait while the database is unreachable): refuse new calls.
+     */
+    boolean awaitRoom(java.time.Duration max) {
+        return recorder.awaitRoom(max.isNegative() ? java.time.Duration.ZERO : max);
     }
 
     /** False while the database is known to be unreachable. */

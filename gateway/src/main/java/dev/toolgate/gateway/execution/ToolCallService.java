@@ -195,10 +195,14 @@ public class ToolCallService {
         enforce(decision, tool, record, callId);
 
         PreparedCall prepared = prepare(tool, arguments, record); // refuses what could not be sent, held or not
-        if (!log.hasRoom()) {
+        if (!log.awaitRoom(remaining(tool, deadlineNanos))) { // a writer that is behind slows calls down
             throw log.refuse(record.build(), CallStatus.FAILED, GatewayException.unavailable("AUDIT_BACKLOG_FULL",
-                    "the gateway cannot record calls right now (its audit buffer is full while the database is"
-                            + " unreachable); nothing was executed, retry later", Map.of("call_id", callId)));
+                    log.storeAvailable()
+                            ? "the gateway cannot record calls fast enough right now (its audit buffer stayed full"
+                                    + " for the call's whole time); nothing was executed, retry later"
+                            : "the gateway cannot record calls right now (its audit buffer is full while the"
+                                    + " database is unreachable); nothing was executed, retry later",
+                    Map.of("call_id", callId)));
         }
         if (decision.verdict() == Verdict.CONFIRM || tool.annotations().requiresConfirmation()) {
             boolean byRule = decision.verdict() == Verdict.CONFIRM;

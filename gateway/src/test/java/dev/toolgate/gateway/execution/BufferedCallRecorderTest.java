@@ -102,6 +102,9 @@ class BufferedCallRecorderTest {
             recorder.finish(running.finish(CallRecord.Outcome.upstream(201, "{}"), Instant.now()));
             recorder.append(done(tenant, "read-1"));
             assertThat(recorder.hasRoom()).isFalse(); // three wait: new calls must be refused
+            long waited = System.nanoTime();
+            assertThat(recorder.awaitRoom(Duration.ofSeconds(30))).isFalse(); // nothing can drain: no wait
+            assertThat(Duration.ofNanos(System.nanoTime() - waited)).isLessThan(Duration.ofSeconds(5));
             recorder.append(done(tenant, "read-2")); // calls that were already running still get their records
             recorder.append(done(tenant, "read-3"));
             assertThat(recorder.backlog()).isEqualTo(5);
@@ -175,6 +178,31 @@ class BufferedCallRecorderTest {
                         assertThat(r.get("status")).isEqualTo("FAILED");
                         assertThat(r.get("execution_key")).isNull();
                     });
+        }
+    }
+
+    @Test
+    void aWriterThatIsBehind_makesCallersWaitForRoom_notRefused() throws Exception {
+        String tenant = tenant();
+        DataSource direct = DelegatingDataSource.unwrapDataSource(dataSource);
+        try (BufferedCallRecorder recorder = new BufferedCallRecorder(store(direct), 1, 1_000_000);
+             java.sql.Connection locker = direct.getConnection()) {
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("LOCK TABLE tool_calls IN EXCLUSIVE MODE"); // the writer's insert waits
+            recorder.append(done(tenant, "slow-1"));
+            assertThat(recorder.hasRoom()).isFalse();
+            assertThat(recorder.awaitRoom(Duration.ofMillis(200))).isFalse(); // the caller's time ran out
+            assertThat(recorder.storeAvailable()).isTrue();
+
+            java.util.concurrent.CompletableFuture<Boolean> waiting = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> recorder.awaitRoom(Duration.ofSeconds(30)));
+            Thread.sleep(300);
+            assertThat(waiting).isNotDone();
+            locker.commit(); // the writer gets through
+            assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(recorder.flush(Duration.ofSeconds(10))).isTrue();
+            assertThat(new CallRows(dataSource).calls(tenant)).extracting(r -> r.get("call_id"))
+                    .containsExactly("slow-1");
         }
     }
 }

@@ -86,9 +86,11 @@ public class HttpToolExecutor implements ToolExecutor {
                 .header("Accept", tool.httpBinding().accept())
                 .header("User-Agent", USER_AGENT);
         rendered.headers().forEach(request::header);
-        String keyHeader = ResilienceOverrides.fromSettings(integration.settings()).idempotencyKeyHeader();
-        if (!keyHeader.isEmpty() && !callId.isEmpty() && !tool.annotations().readOnly()) {
-            request.header(keyHeader, callId); // the upstream de-duplicates repeats of this call by it
+        if (!callId.isEmpty() && !tool.annotations().readOnly()) {
+            String keyHeader = ResilienceOverrides.fromSettings(integration.settings()).idempotencyKeyHeader();
+            if (!keyHeader.isEmpty()) {
+                request.header(keyHeader, callId); // the upstream de-duplicates repeats of this call by it
+            }
         }
         List<String> cookies = new ArrayList<>(rendered.cookies());
         cookies.addAll(creds.cookies());

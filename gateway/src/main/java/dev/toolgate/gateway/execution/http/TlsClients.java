@@ -80,6 +80,9 @@ class TlsClients {
             }
             context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
             return java.net.http.HttpClient.newBuilder()
+                    // the client's own steps run on its selector thread or the caller's: handing each
+                    // to a pool thread cost more CPU than the steps (docs/benchmarks.md, optimisation 4)
+                    .executor(Runnable::run)
                     .connectTimeout(connectTimeout)
                     .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
                     .version(java.net.http.HttpClient.Version.HTTP_1_1)
