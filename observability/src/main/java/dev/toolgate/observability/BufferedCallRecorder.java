@@ -45,10 +45,31 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     private enum Kind { INSERT, FINISH, RELEASE, SETTLE }
 
     /**
-     * One record to write. An insert's row id is chosen once, so a repeated batch inserts nothing
-     * twice; a settle names the start rows that may exist for the call.
+     * One record to write. An insert's row id is chosen once, by the thread that first writes it
+     * (off the request path), so a repeated batch inserts nothing twice; a settle names the start
+     * rows that may exist for the call.
      */
-    private record Write(Kind kind, CallRecord record, long chars, List<String> rowIds) {
+    private static final class Write {
+        final Kind kind;
+        final CallRecord record;
+        final long chars;
+        final List<String> settleRowIds;
+        /** Set once by the writing thread; only that thread reads it. */
+        private String rowId;
+
+        Write(Kind kind, CallRecord record, long chars, List<String> settleRowIds) {
+            this.kind = kind;
+            this.record = record;
+            this.chars = chars;
+            this.settleRowIds = settleRowIds;
+        }
+
+        String rowId() {
+            if (rowId == null) {
+                rowId = UUID.randomUUID().toString();
+            }
+            return rowId;
+        }
     }
 
     private final JdbcCallRecorder store;
@@ -261,13 +282,15 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     private void enqueue(Kind kind, CallRecord record) {
         long chars = RECORD_OVERHEAD_CHARS + record.arguments().length() + record.result().length()
                 + record.error().length();
-        List<String> rowIds = List.of();
-        if (kind == Kind.INSERT) {
+        List<String> settleRowIds = List.of();
+        if (kind == Kind.INSERT && !uncertainStarts.isEmpty()) {
             List<String> uncertain = uncertainStarts.remove(key(record.tenantId(), record.callId()));
-            kind = uncertain == null ? Kind.INSERT : Kind.SETTLE;
-            rowIds = uncertain == null ? List.of(UUID.randomUUID().toString()) : uncertain;
+            if (uncertain != null) {
+                kind = Kind.SETTLE;
+                settleRowIds = uncertain;
+            }
         }
-        Write w = new Write(kind, record, chars, rowIds);
+        Write w = new Write(kind, record, chars, settleRowIds);
         backlog.incrementAndGet();
         backlogChars.addAndGet(chars);
         if (writerDone) {
@@ -281,8 +304,8 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
         try {
             write(List.of(w));
         } catch (CallRecordException e) {
-            LOG.error("call record of call {} of tenant {} could not be written at shutdown", w.record().callId(),
-                    w.record().tenantId(), e);
+            LOG.error("call record of call {} of tenant {} could not be written at shutdown", w.record.callId(),
+                    w.record.tenantId(), e);
             dropped.increment();
             done(List.of(w));
         }
@@ -370,11 +393,11 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
         List<CallRecord> releases = new ArrayList<>();
         List<JdbcCallRecorder.Settle> settles = new ArrayList<>();
         for (Write w : batch) {
-            switch (w.kind()) {
-                case INSERT -> inserts.add(new JdbcCallRecorder.Insert(w.rowIds().get(0), w.record()));
-                case FINISH -> finishes.add(w.record());
-                case RELEASE -> releases.add(w.record());
-                case SETTLE -> settles.add(new JdbcCallRecorder.Settle(w.rowIds(), w.record()));
+            switch (w.kind) {
+                case INSERT -> inserts.add(new JdbcCallRecorder.Insert(w.rowId(), w.record));
+                case FINISH -> finishes.add(w.record);
+                case RELEASE -> releases.add(w.record);
+                case SETTLE -> settles.add(new JdbcCallRecorder.Settle(w.settleRowIds, w.record));
             }
         }
         List<String> missing = store.writeAll(inserts, finishes, releases, settles);
@@ -398,7 +421,7 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                     throw e;
                 }
                 LOG.error("the call store rejected the record of call {} of tenant {}; it is dropped",
-                        w.record().callId(), w.record().tenantId(), e);
+                        w.record.callId(), w.record.tenantId(), e);
                 dropped.increment();
                 done(List.of(w));
             }
@@ -408,11 +431,11 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
 
     private void done(List<Write> written) {
         for (Write w : written) {
-            if (w.kind() == Kind.FINISH) {
-                pending.remove(key(w.record().tenantId(), w.record().callId()), w.record());
+            if (w.kind == Kind.FINISH) {
+                pending.remove(key(w.record.tenantId(), w.record.callId()), w.record);
             }
             backlog.decrementAndGet();
-            backlogChars.addAndGet(-w.chars());
+            backlogChars.addAndGet(-w.chars);
         }
         wakeRoomWaiters();
     }

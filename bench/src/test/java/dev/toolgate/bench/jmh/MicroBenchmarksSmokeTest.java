@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.gateway.execution.http.RequestRenderBenchAccess;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.infra.Blackhole;
 
 /** Runs each JMH benchmark method once outside JMH, so they never rot. Asserts results, never timings. */
 class MicroBenchmarksSmokeTest {
@@ -41,6 +42,26 @@ class MicroBenchmarksSmokeTest {
             assertThat(b.decideDefaultDeny().ruleId()).isEqualTo(dev.toolgate.policy.Decision.DEFAULT_DENY);
             assertThat(b.decideAllowedAndRateLimit()).isEmpty();
             assertThat(b.baselineHashMapGet()).isNotNull();
+        }
+    }
+
+    @Test
+    void auditEnqueue_recordsReachTheStore_nothingDropped() {
+        AuditEnqueueBench b = new AuditEnqueueBench();
+        b.batch = 500;
+        b.setUp();
+        Blackhole bh = new Blackhole("Today's password is swordfish. I understand instantiating Blackholes directly is dangerous.");
+        try {
+            for (int iteration = 0; iteration < 2; iteration++) {
+                b.newRecords();
+                b.enqueue(bh);
+                b.baselineQueueAdd(bh);
+                b.drain(); // throws when the writer does not empty the backlog
+            }
+            assertThat(b.written()).isEqualTo(1000);
+            assertThat(b.dropped()).isZero();
+        } finally {
+            b.tearDown();
         }
     }
 

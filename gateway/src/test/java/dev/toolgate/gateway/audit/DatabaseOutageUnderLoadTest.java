@@ -105,8 +105,8 @@ class DatabaseOutageUnderLoadTest {
                 }
                 Thread.sleep(500);
                 BufferedCallRecorder recorder = ctx.getBean(BufferedCallRecorder.class);
-                long downAt = System.nanoTime();
                 db.down();
+                long downAt = System.nanoTime(); // calls that began while connections were being cut straddle
                 waitUntil(() -> !recorder.hasRoom(), "the audit buffer fills while the database is away");
                 Thread.sleep(300);
                 db.up();

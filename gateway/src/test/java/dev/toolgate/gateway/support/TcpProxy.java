@@ -95,6 +95,11 @@ public final class TcpProxy implements AutoCloseable {
                 Socket upstream = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(upstream);
+                if (server != s) { // down() ran while this connection was being set up: cut it too
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    return;
+                }
                 Thread.ofVirtual().start(() -> pipe(client, upstream, false));
                 Thread.ofVirtual().start(() -> pipe(upstream, client, true));
             } catch (IOException e) {
