@@ -19,10 +19,12 @@ import java.util.List;
  * @param gatewayJvmOptions options for the gateway's JVM (a profiler agent, a heap size)
  * @param tools          the tools measured: {@code read} (read-only) and/or {@code write} (side-effecting)
  * @param gatewayWarmup  how long the gateway is called before the first measured run (JIT); zero for none
+ * @param classArchive   the gateway's class-data archive (as {@code ./toolgate serve} uses one): made by
+ *                       the first start, used by later ones; empty to start without one
  */
 record BenchConfig(int calls, int warmupCalls, Duration runCap, List<Integer> concurrency, Path gatewayJar,
         String dbUrl, String dbUser, Path outDir, List<String> gatewayJvmOptions,
-        List<String> tools, Duration gatewayWarmup) {
+        List<String> tools, Duration gatewayWarmup, java.util.Optional<Path> classArchive) {
 
     BenchConfig {
         requireNonNull(runCap, "runCap");
@@ -34,6 +36,7 @@ record BenchConfig(int calls, int warmupCalls, Duration runCap, List<Integer> co
         gatewayJvmOptions = List.copyOf(requireNonNull(gatewayJvmOptions, "gatewayJvmOptions"));
         tools = List.copyOf(requireNonNull(tools, "tools"));
         requireNonNull(gatewayWarmup, "gatewayWarmup");
+        requireNonNull(classArchive, "classArchive");
         if (gatewayWarmup.isNegative() || gatewayWarmup.compareTo(Duration.ofMinutes(5)) > 0) {
             throw new IllegalArgumentException("gatewayWarmup must be 0 to 5 minutes, but was " + gatewayWarmup);
         }

@@ -72,6 +72,11 @@ public final class LoadHarness implements Callable<Integer> {
     @Option(names = "--gateway-jvm-option", description = "an option for the gateway's JVM, e.g. a profiler agent (repeatable)")
     List<String> gatewayJvmOptions = List.of();
 
+    @Option(names = "--gateway-class-archive", defaultValue = "",
+            description = "the gateway's class-data archive: made by the first start, used by later ones, as"
+                    + " ./toolgate serve does (default: toolgate-serve.jsa beside the gateway jar; 'off' for none)")
+    String classArchive;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadHarness()).execute(args));
     }
@@ -80,7 +85,7 @@ public final class LoadHarness implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchConfig config = new BenchConfig(calls, warmup, Duration.ofSeconds(runCapSeconds), concurrency,
                 gatewayJar, dbUrl, dbUser, outDir, gatewayJvmOptions, tools,
-                Duration.ofSeconds(gatewayWarmupSeconds));
+                Duration.ofSeconds(gatewayWarmupSeconds), ClassArchive.choose(classArchive, gatewayJar));
         ObjectNode result = run(config);
         System.out.println(Files.readString(config.outDir().resolve("results.md")));
         return result.path("errors").asInt() == 0 ? 0 : 1;
@@ -94,9 +99,12 @@ public final class LoadHarness implements Callable<Integer> {
         Map<String, String> env = new java.util.HashMap<>(gatewayEnv(config.dbUrl(), config.dbUser(), adminKey));
         env.put("TOOLGATE_POLICY_DIR", writePolicy(config.outDir().resolve("policies")).toString());
         try (EchoUpstream upstream = EchoUpstream.start(token)) {
+            String archiveUse = ClassArchive.use(config.classArchive(), config.gatewayJar());
+            List<String> jvmOptions = new java.util.ArrayList<>(ClassArchive.jvmOptions(config.classArchive()));
+            jvmOptions.addAll(config.gatewayJvmOptions());
             long launched = System.nanoTime();
             try (GatewayProcess gateway = GatewayProcess.start(config.gatewayJar(), env,
-                    config.outDir().resolve("gateway.log"), config.gatewayJvmOptions())) {
+                    config.outDir().resolve("gateway.log"), jvmOptions)) {
                 ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", gateway.grpcPort(),
                         InsecureChannelCredentials.create()).build();
                 try {
@@ -111,6 +119,7 @@ public final class LoadHarness implements Callable<Integer> {
                     out.put("calls_per_run", config.calls());
                     out.put("warmup_calls", config.warmupCalls());
                     out.put("gateway_start_to_serving_ms", toServing.toMillis());
+                    out.put("gateway_class_archive", archiveUse);
                     out.put("gateway_rss_idle_mb", idleRss / 1_048_576.0);
                     out.put("gateway_warmup_seconds", config.gatewayWarmup().toSeconds());
                     int errors = warmUp(config, tenant);

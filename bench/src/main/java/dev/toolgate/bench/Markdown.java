@@ -15,7 +15,8 @@ final class Markdown {
                 .append(r.path("warmup_calls").asInt()).append(" warm-up calls; the gateway was warmed up for ")
                 .append(r.path("gateway_warmup_seconds").asLong()).append(" s first.\n")
                 .append("Gateway start to serving: ").append(r.path("gateway_start_to_serving_ms").asLong())
-                .append(" ms; RSS idle ").append(String.format("%.0f", r.path("gateway_rss_idle_mb").asDouble()))
+                .append(" ms (class-data archive: ").append(r.path("gateway_class_archive").asText("off"))
+                .append("); RSS idle ").append(String.format("%.0f", r.path("gateway_rss_idle_mb").asDouble()))
                 .append(" MB, peak ").append(String.format("%.0f", r.path("gateway_rss_peak_mb").asDouble()))
                 .append(" MB; errors: ").append(r.path("errors").asInt()).append(".\n\n");
         sb.append("| tool | callers | direct calls/s | gateway calls/s | direct p50 / p99 µs | gateway p50 / p99 µs "

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,8 @@ class LoadHarnessSmokeTest {
         assertThat(GATEWAY_JAR).as("the gateway module is packaged before this one").exists();
         BenchConfig config = new BenchConfig(40, 10, Duration.ofSeconds(20), List.of(1, 2), GATEWAY_JAR,
                 System.getenv().getOrDefault("TOOLGATE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
-                "postgres", out, List.of(), List.of("read", "write"), Duration.ofSeconds(1));
+                "postgres", out, List.of(), List.of("read", "write"), Duration.ofSeconds(1),
+                Optional.of(out.resolve("gateway.jsa")));
 
         LoadHarness.run(config);
 
@@ -35,6 +37,8 @@ class LoadHarnessSmokeTest {
             assertThat(run.path("gateway_cpu_us_per_call").asDouble()).isPositive();
         }
         assertThat(json.path("gateway_start_to_serving_ms").asLong()).isPositive();
+        assertThat(json.path("gateway_class_archive").asText()).isEqualTo("created");
+        assertThat(out.resolve("gateway.jsa")).as("the class-data archive is written as the gateway exits").isNotEmptyFile();
         assertThat(Files.readString(out.resolve("results.md")))
                 .contains("| read-only | 1 |").contains("| side-effecting | 2 |");
     }
@@ -63,15 +67,15 @@ class LoadHarnessSmokeTest {
 
     @Test
     void config_outOfBounds_isRejectedWithTheValue() {
-        assertThatThrownBy(() -> new BenchConfig(0, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ZERO))
+        assertThatThrownBy(() -> new BenchConfig(0, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ZERO, Optional.empty()))
                 .hasMessageContaining("was 0");
-        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(5000), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ZERO))
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(5000), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ZERO, Optional.empty()))
                 .hasMessageContaining("[5000]");
-        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofHours(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ZERO))
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofHours(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ZERO, Optional.empty()))
                 .hasMessageContaining("PT1H");
-        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read", "delete"), Duration.ZERO))
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read", "delete"), Duration.ZERO, Optional.empty()))
                 .hasMessageContaining("[read, delete]");
-        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ofMinutes(6)))
+        assertThatThrownBy(() -> new BenchConfig(1, 0, Duration.ofSeconds(1), List.of(1), GATEWAY_JAR, "u", "p", GATEWAY_JAR, List.of(), List.of("read"), Duration.ofMinutes(6), Optional.empty()))
                 .hasMessageContaining("PT6M");
     }
 

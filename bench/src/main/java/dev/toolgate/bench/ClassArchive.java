@@ -1,0 +1,53 @@
+package dev.toolgate.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The gateway's class-data archive (dynamic AppCDS, JDK 19+), started the way the launcher starts
+ * {@code serve}: the JVM makes the archive when the gateway exits and loads it on later starts,
+ * remaking it when the jar or the JDK changed.
+ */
+final class ClassArchive {
+    static final String OFF = "off";
+
+    private ClassArchive() {
+    }
+
+    /** The archive the harness uses: {@code off}, a given path, or (empty) the launcher's beside the jar. */
+    static Optional<Path> choose(String option, Path gatewayJar) {
+        if (OFF.equals(option)) {
+            return Optional.empty();
+        }
+        if (!option.isBlank()) {
+            return Optional.of(Path.of(option));
+        }
+        Path dir = gatewayJar.toAbsolutePath().getParent();
+        return Optional.of(dir.resolve("toolgate-serve.jsa"));
+    }
+
+    static List<String> jvmOptions(Optional<Path> archive) {
+        return archive.map(a -> List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + a,
+                "-Xlog:cds=off", "-Xlog:cds+dynamic=off")).orElse(List.of());
+    }
+
+    /**
+     * How this start uses the archive, for the results: {@code off}; {@code created} when there is
+     * none yet or it is older than the jar (this start runs without and writes it at exit); else
+     * {@code reused}. (A JDK change also remakes it; that shows as a slower start.)
+     */
+    static String use(Optional<Path> archive, Path gatewayJar) throws IOException {
+        if (archive.isEmpty()) {
+            return OFF;
+        }
+        Path a = archive.get();
+        if (!Files.isRegularFile(a)
+                || Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(gatewayJar)) < 0) {
+            return "created";
+        }
+        return "reused";
+    }
+}
