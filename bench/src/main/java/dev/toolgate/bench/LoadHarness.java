@@ -61,7 +61,7 @@ public final class LoadHarness implements Callable<Integer> {
     Path outDir;
 
     @Option(names = "--gateway-warmup-seconds", defaultValue = "10",
-            description = "calls to the gateway (both tools, 16 callers) before anything is measured, so the first"
+            description = "calls to the gateway (the measured tools, 16 callers) before anything is measured, so the first"
                     + " run is not its JIT compilation (default ${DEFAULT-VALUE})")
     int gatewayWarmupSeconds;
 

@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +93,9 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     private final Thread writer;
     /** Callers waiting in {@link #awaitRoom}; {@link #done} wakes them only when there are any. */
     private final AtomicInteger roomWaiters = new AtomicInteger();
-    private final Object roomMade = new Object();
+    /** A lock, not a monitor: a virtual thread waiting on it never pins its carrier (JDK 21-23). */
+    private final ReentrantLock roomLock = new ReentrantLock();
+    private final Condition roomMade = roomLock.newCondition();
     private volatile boolean available = true;
     private volatile boolean closing;
     /** Set by the writer as it stops: later records are written (or counted lost) by their callers. */
@@ -210,11 +214,14 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
         long until = System.nanoTime() + max.toNanos();
         roomWaiters.incrementAndGet();
         try {
-            synchronized (roomMade) {
+            roomLock.lock();
+            try {
                 long left;
                 while (!hasRoom() && available && !closing && (left = until - System.nanoTime()) > 0) {
-                    TimeUnit.NANOSECONDS.timedWait(roomMade, left);
+                    roomMade.awaitNanos(left);
                 }
+            } finally {
+                roomLock.unlock();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -363,6 +370,14 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                 }
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+            } catch (RuntimeException e) { // a bug, not the store: keep the writer alive and the batch
+                LOG.error("the call-record writer failed unexpectedly: {} call records wait; retrying in {} ms",
+                        batch.size(), backoff, e);
+                if (closing) {
+                    break;
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
             }
         }
         writerDone = true;
@@ -448,8 +463,11 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
 
     private void wakeRoomWaiters() {
         if (roomWaiters.get() > 0) {
-            synchronized (roomMade) {
-                roomMade.notifyAll();
+            roomLock.lock();
+            try {
+                roomMade.signalAll();
+            } finally {
+                roomLock.unlock();
             }
         }
     }

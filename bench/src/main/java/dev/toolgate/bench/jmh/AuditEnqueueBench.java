@@ -34,7 +34,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Each iteration enqueues a fixed batch of records (single-shot timing, divided by the batch,
  * so the backlog stays bounded) and the writer drains it between iterations, outside the measurement. Baseline in the
- * same run: the same records added to a plain {@link LinkedBlockingQueue}.
+ * same run: the same records added to a plain {@link LinkedBlockingQueue} that nothing drains (so
+ * the baseline does not share the cores with a writer, as the measured enqueue does).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)

@@ -21,7 +21,7 @@ final class UpstreamSend {
             Duration timeout, long startNanos) {
         CallRecord started = execution.record();
         try {
-            UpstreamResponse response = prepared.send(timeout);
+            UpstreamResponse response = CancellationWindow.upstream(() -> prepared.send(timeout));
             CallRecord.Outcome outcome = CallRecord.Outcome.upstream(response.status(), response.resultJson(),
                     response.truncated(), response.isError());
             log.finish(execution, outcome);

@@ -204,6 +204,40 @@ class ResilienceTest implements TestPropertyProvider {
     }
 
     @Test
+    void aDeadlinePassingWhileTheStartRowWaits_doesNotBreakTheDatabaseConnection() throws Exception {
+        javax.sql.DataSource direct = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource
+                .unwrapDataSource(dataSource);
+        try (java.sql.Connection locker = direct.getConnection()) {
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("LOCK TABLE tool_calls IN EXCLUSIVE MODE"); // the start row waits
+            StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+                    () -> agent.withDeadlineAfter(400, TimeUnit.MILLISECONDS).executeTool(
+                            request("desk.write_flaky").toBuilder().setCallId("late-start").build()));
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            Thread.sleep(300); // the gateway saw the cancellation while its insert still waited
+            locker.commit();
+        }
+
+        // the insert went through (an interrupt would have closed its socket: "store unreachable"),
+        // then the call was released unsent because its deadline had passed
+        Eventually.within(Duration.ofSeconds(5), () -> assertThat(new dev.toolgate.gateway.support.CallRows(dataSource)
+                .calls(fx.tenant)).singleElement().satisfies(row -> {
+                    assertThat(row).containsEntry("call_id", "late-start").containsEntry("status", "TIMEOUT");
+                    assertThat((String) row.get("error")).contains("deadline passed before sending");
+                }));
+        assertThat(upstream.exchangesTo("/flaky")).isEmpty();
+        assertThat(recorderAvailable()).isTrue();
+        assertThat(call(agent, "desk.write_flaky").getUpstreamStatus()).isEqualTo(503); // served at once
+    }
+
+    @Inject
+    dev.toolgate.observability.BufferedCallRecorder recorder;
+
+    private boolean recorderAvailable() {
+        return recorder.storeAvailable();
+    }
+
+    @Test
     void aFailingUpstreamOpensTheCircuit_whichFailsFast_thenClosesWhenItRecovers() throws Exception {
         for (int i = 0; i < 4; i++) { // the window: 4 calls, all failed
             assertThat(call(agent, "desk.read_broken").getUpstreamStatus()).isEqualTo(500);

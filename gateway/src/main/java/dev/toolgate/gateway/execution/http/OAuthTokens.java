@@ -48,7 +48,7 @@ class OAuthTokens {
     }
 
     private final Map<Key, Token> cache = new ConcurrentHashMap<>();
-    private final Map<Key, Object> locks = new ConcurrentHashMap<>();
+    private final Map<Key, java.util.concurrent.locks.ReentrantLock> locks = new ConcurrentHashMap<>();
     private final EgressGuard egress;
     private final Clock clock;
     private final Duration refreshBefore;
@@ -68,7 +68,11 @@ class OAuthTokens {
         if (cached != null && clock.instant().isBefore(cached.refreshAt())) {
             return cached.value();
         }
-        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+        // a lock, not a monitor: callers waiting for the fetch are virtual threads, which must not pin their carrier
+        java.util.concurrent.locks.ReentrantLock lock = locks.computeIfAbsent(key,
+                k -> new java.util.concurrent.locks.ReentrantLock());
+        lock.lock();
+        try {
             cached = cache.get(key);
             if (cached != null && clock.instant().isBefore(cached.refreshAt())) {
                 return cached.value();
@@ -76,6 +80,8 @@ class OAuthTokens {
             Token fresh = fetch(key, clientIdAndSecret, timeout);
             cache.put(key, fresh);
             return fresh.value();
+        } finally {
+            lock.unlock();
         }
     }
 

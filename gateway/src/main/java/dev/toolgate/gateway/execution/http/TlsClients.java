@@ -31,6 +31,9 @@ import javax.net.ssl.TrustManagerFactory;
 @Singleton
 class TlsClients {
     private static final int MAX_IDENTITIES = 256;
+    /** Shared by every client: a virtual thread per step, nothing pooled, nothing to shut down. */
+    private static final java.util.concurrent.Executor CLIENT_STEPS = java.util.concurrent.Executors
+            .newThreadPerTaskExecutor(Thread.ofVirtual().name("http-client-", 0).factory());
 
     private final Duration connectTimeout;
     private final TrustManagerFactory trust;
@@ -80,9 +83,11 @@ class TlsClients {
             }
             context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
             return java.net.http.HttpClient.newBuilder()
-                    // the client's own steps run on its selector thread or the caller's: handing each
-                    // to a pool thread cost more CPU than the steps (docs/benchmarks.md, optimisation 4)
-                    .executor(Runnable::run)
+                    // the client's own steps (TLS work, body delivery) run on virtual threads: the JDK's
+                    // default cached pool cost more CPU in hand-offs than the steps themselves, and
+                    // running them on the selector thread would put every upstream's TLS on one core
+                    // (docs/benchmarks.md, optimisation 4)
+                    .executor(CLIENT_STEPS)
                     .connectTimeout(connectTimeout)
                     .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
                     .version(java.net.http.HttpClient.Version.HTTP_1_1)
