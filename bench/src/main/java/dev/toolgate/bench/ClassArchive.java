@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * The gateway's class-data archive (dynamic AppCDS, JDK 19+), started the way the launcher starts
- * {@code serve}: the JVM makes the archive when the gateway exits and loads it on later starts,
- * remaking it when the jar or the JDK changed.
+ * {@code serve}: the JVM makes the archive when the gateway exits and loads it on later starts;
+ * one per JDK, and one older than the jar is deleted first.
  */
 final class ClassArchive {
     static final String OFF = "off";
@@ -26,7 +26,7 @@ final class ClassArchive {
             return Optional.of(Path.of(option));
         }
         Path dir = gatewayJar.toAbsolutePath().getParent();
-        return Optional.of(dir.resolve("toolgate-serve.jsa"));
+        return Optional.of(dir.resolve("toolgate-serve-jdk" + System.getProperty("java.version") + ".jsa"));
     }
 
     static List<String> jvmOptions(Optional<Path> archive) {
@@ -35,17 +35,21 @@ final class ClassArchive {
     }
 
     /**
-     * How this start uses the archive, for the results: {@code off}; {@code created} when there is
-     * none yet or it is older than the jar (this start runs without and writes it at exit); else
-     * {@code reused}. (A JDK change also remakes it; that shows as a slower start.)
+     * Readies the archive for a start and says how the start uses it, for the results: {@code off};
+     * {@code created} when there is none yet or it is older than the jar — it is then deleted,
+     * because the JVM neither uses nor remakes an archive of other classes — and this start runs
+     * without one and writes it at exit; else {@code reused}.
      */
-    static String use(Optional<Path> archive, Path gatewayJar) throws IOException {
+    static String prepare(Optional<Path> archive, Path gatewayJar) throws IOException {
         if (archive.isEmpty()) {
             return OFF;
         }
         Path a = archive.get();
-        if (!Files.isRegularFile(a)
-                || Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(gatewayJar)) < 0) {
+        if (!Files.isRegularFile(a)) {
+            return "created";
+        }
+        if (Files.getLastModifiedTime(a).compareTo(Files.getLastModifiedTime(gatewayJar)) < 0) {
+            Files.delete(a);
             return "created";
         }
         return "reused";

@@ -74,7 +74,7 @@ public final class LoadHarness implements Callable<Integer> {
 
     @Option(names = "--gateway-class-archive", defaultValue = "",
             description = "the gateway's class-data archive: made by the first start, used by later ones, as"
-                    + " ./toolgate serve does (default: toolgate-serve.jsa beside the gateway jar; 'off' for none)")
+                    + " ./toolgate serve does (default: toolgate-serve-jdk<version>.jsa beside the gateway jar; 'off' for none)")
     String classArchive;
 
     public static void main(String[] args) {
@@ -99,7 +99,7 @@ public final class LoadHarness implements Callable<Integer> {
         Map<String, String> env = new java.util.HashMap<>(gatewayEnv(config.dbUrl(), config.dbUser(), adminKey));
         env.put("TOOLGATE_POLICY_DIR", writePolicy(config.outDir().resolve("policies")).toString());
         try (EchoUpstream upstream = EchoUpstream.start(token)) {
-            String archiveUse = ClassArchive.use(config.classArchive(), config.gatewayJar());
+            String archiveUse = ClassArchive.prepare(config.classArchive(), config.gatewayJar());
             List<String> jvmOptions = new java.util.ArrayList<>(ClassArchive.jvmOptions(config.classArchive()));
             jvmOptions.addAll(config.gatewayJvmOptions());
             long launched = System.nanoTime();

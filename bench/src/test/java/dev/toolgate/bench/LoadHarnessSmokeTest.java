@@ -44,6 +44,27 @@ class LoadHarnessSmokeTest {
     }
 
     @Test
+    void classArchive_olderThanTheJar_isDeletedSoTheStartRemakesIt(@TempDir Path dir) throws Exception {
+        Path jar = Files.writeString(dir.resolve("gateway.jar"), "jar");
+        Path archive = dir.resolve("gateway.jsa");
+        assertThat(ClassArchive.prepare(Optional.empty(), jar)).isEqualTo("off");
+        assertThat(ClassArchive.prepare(Optional.of(archive), jar)).isEqualTo("created");
+
+        Files.writeString(archive, "classes");
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(jar).toMillis() + 1_000));
+        assertThat(ClassArchive.prepare(Optional.of(archive), jar)).isEqualTo("reused");
+        assertThat(archive).exists();
+
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(archive).toMillis() + 1_000)); // the jar was rebuilt
+        assertThat(ClassArchive.prepare(Optional.of(archive), jar)).isEqualTo("created");
+        assertThat(archive).doesNotExist();
+        assertThat(ClassArchive.choose("off", jar)).isEmpty();
+        assertThat(ClassArchive.choose("", jar)).get().asString().endsWith(".jsa").contains("toolgate-serve-jdk");
+    }
+
+    @Test
     void importBench_exampleDocument_reportsFirstImportAndReimport(@TempDir Path out) throws Exception {
         LoadHarness parent = new LoadHarness();
         parent.gatewayJar = GATEWAY_JAR;
