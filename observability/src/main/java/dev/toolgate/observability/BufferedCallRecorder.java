@@ -41,6 +41,8 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     private static final int BATCH = 256;
     private static final long FIRST_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 2_000;
+    /** Unexpected failures of one batch before it is written record by record. */
+    private static final int UNEXPECTED_RETRIES = 3;
     /** Bookkeeping per record besides its text, for the memory bound. */
     private static final int RECORD_OVERHEAD_CHARS = 512;
 
@@ -100,6 +102,8 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     private volatile boolean closing;
     /** Set by the writer as it stops: later records are written (or counted lost) by their callers. */
     private volatile boolean writerDone;
+    /** Unexpected (non-store) failures in a row; the writer thread's alone. */
+    private int unexpectedFailures;
 
     /**
      * @param capacity records that may wait before new calls are refused
@@ -339,11 +343,12 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                     queue.drainTo(batch, BATCH - 1);
                 }
                 write(batch);
+                batch.clear(); // written and counted done: never again
+                unexpectedFailures = 0;
                 if (!available) {
                     LOG.info("call store reachable again; writing {} buffered call records ({} refused calls were"
                             + " not recorded meanwhile)", backlog.get(), droppedUnlogged.getAndSet(0));
                 }
-                batch.clear();
                 available = true;
                 backoff = FIRST_BACKOFF_MILLIS;
             } catch (InterruptedException e) {
@@ -354,11 +359,14 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
             } catch (CallRecordException e) {
                 try {
                     if (e.recordRejected()) {
-                        writeOneByOne(batch); // one record of the batch is what the store refuses
+                        writeOneByOne(batch, false); // one record of the batch is what the store refuses
                         continue;
                     }
                 } catch (CallRecordException again) {
                     e = again; // the store itself failed meanwhile: back off below
+                } catch (RuntimeException bug) {
+                    backoff = unexpected(batch, bug, backoff);
+                    continue;
                 }
                 if (e.storeUnreachable()) {
                     markUnavailable();
@@ -370,14 +378,12 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                 }
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-            } catch (RuntimeException e) { // a bug, not the store: keep the writer alive and the batch
-                LOG.error("the call-record writer failed unexpectedly: {} call records wait; retrying in {} ms",
-                        batch.size(), backoff, e);
+            } catch (RuntimeException bug) { // not the store: keep the writer alive
                 if (closing) {
+                    LOG.error("the call-record writer failed unexpectedly while stopping", bug);
                     break;
                 }
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                backoff = unexpected(batch, bug, backoff);
             }
         }
         writerDone = true;
@@ -389,6 +395,28 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
             LOG.error("{} call records were not written before shutdown (the call store is unreachable); rows of"
                     + " calls that started stay RUNNING", left.size());
         }
+    }
+
+    /**
+     * A batch failed for a reason that is not the store's (a bug): retried after a backoff, and
+     * after {@link #UNEXPECTED_RETRIES} such failures in a row written record by record, dropping
+     * (and counting) each record that fails, so one bad record cannot stop the writer for good.
+     */
+    private long unexpected(List<Write> batch, RuntimeException bug, long backoff) {
+        unexpectedFailures++;
+        LOG.error("the call-record writer failed unexpectedly ({} times in a row): {} call records wait",
+                unexpectedFailures, batch.size(), bug);
+        if (unexpectedFailures >= UNEXPECTED_RETRIES) {
+            try {
+                writeOneByOne(batch, true);
+                unexpectedFailures = 0;
+                return FIRST_BACKOFF_MILLIS;
+            } catch (RuntimeException storeFailed) {
+                LOG.error("call store failed while writing records one by one; retrying", storeFailed);
+            }
+        }
+        sleep(backoff);
+        return Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
     }
 
     private long probe(long backoff) {
@@ -423,10 +451,11 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     }
 
     /**
-     * Writes the batch record by record, dropping (and counting) each one the store refuses.
+     * Writes the batch record by record, dropping (and counting) each one the store refuses —
+     * and, with {@code dropUnexpected}, each one that fails for a reason that is not the store's.
      * A failure of the store itself stops it: what is left stays in the batch for the retry.
      */
-    private void writeOneByOne(List<Write> batch) {
+    private void writeOneByOne(List<Write> batch, boolean dropUnexpected) {
         for (java.util.Iterator<Write> it = batch.iterator(); it.hasNext(); ) {
             Write w = it.next();
             try {
@@ -436,6 +465,14 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                     throw e;
                 }
                 LOG.error("the call store rejected the record of call {} of tenant {}; it is dropped",
+                        w.record.callId(), w.record.tenantId(), e);
+                dropped.increment();
+                done(List.of(w));
+            } catch (RuntimeException e) {
+                if (!dropUnexpected) {
+                    throw e;
+                }
+                LOG.error("the record of call {} of tenant {} cannot be written; it is dropped",
                         w.record.callId(), w.record.tenantId(), e);
                 dropped.increment();
                 done(List.of(w));

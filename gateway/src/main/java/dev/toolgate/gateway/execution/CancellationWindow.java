@@ -7,12 +7,13 @@ import java.util.function.Supplier;
  * only while it waits for its upstream. The transport binds a window to the request's thread
  * ({@link #bind}) and calls {@link #cancel} when the client goes away; the call path opens it
  * around the upstream wait ({@link #upstream}), so the upstream request is cancelled and the call
- * recorded as not answered instead of running on for nobody.
+ * recorded as not answered instead of running on for nobody; a call whose client went away
+ * before the wait began is not sent at all.
  *
  * <p>An interrupt elsewhere would do harm: on a virtual thread, an interrupt during blocking
  * socket I/O closes the socket, so one reaching a write of the call record would break that
- * database connection and make the audit store look unreachable. A cancellation that arrives
- * before the upstream wait interrupts it as it opens; none outlives the window. Thread-safe.
+ * database connection and make the audit store look unreachable. No interrupt outlives the
+ * window. Thread-safe.
  */
 public final class CancellationWindow implements AutoCloseable {
     private static final ThreadLocal<CancellationWindow> CURRENT = new ThreadLocal<>();
@@ -45,25 +46,43 @@ public final class CancellationWindow implements AutoCloseable {
     /**
      * Runs the upstream wait of the current thread's request with its window open (or plainly
      * when no transport bound one). The thread's interrupt flag is cleared after it.
+     *
+     * @throws CancelledBeforeSend when the client went away before the wait began: nothing was
+     *         sent, and the caller records the call as not sent
      */
     static <T> T upstream(Supplier<T> wait) {
         CancellationWindow w = CURRENT.get();
         if (w == null || w.worker != Thread.currentThread()) {
             return wait.get();
         }
-        w.setOpen(true);
+        if (!w.open()) {
+            throw new CancelledBeforeSend();
+        }
         try {
             return wait.get();
         } finally {
-            w.setOpen(false);
+            w.shut();
             Thread.interrupted(); // an interrupt meant for the wait stops here
         }
     }
 
-    private synchronized void setOpen(boolean value) {
-        open = value;
-        if (value && cancelled && !closed) {
-            worker.interrupt();
+    /** Opens the window, unless the client has gone already. */
+    private synchronized boolean open() {
+        if (cancelled) {
+            return false;
+        }
+        open = true;
+        return true;
+    }
+
+    private synchronized void shut() {
+        open = false;
+    }
+
+    /** The client went away before its call was sent upstream. */
+    static final class CancelledBeforeSend extends RuntimeException {
+        CancelledBeforeSend() {
+            super("the client cancelled the call (or its deadline passed) before it was sent", null, false, false);
         }
     }
 

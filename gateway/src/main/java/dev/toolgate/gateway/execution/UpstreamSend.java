@@ -28,6 +28,10 @@ final class UpstreamSend {
             return new CallResult(started.callId(), outcome.status(), response.resultJson(), outcome.isError(),
                     response.status(), Duration.ofNanos(System.nanoTime() - startNanos), tool.version(),
                     response.truncated(), started.startedAt());
+        } catch (CancellationWindow.CancelledBeforeSend gone) {
+            log.release(execution, CallRecord.Outcome.failed(CallStatus.TIMEOUT, "not sent: " + gone.getMessage()));
+            throw GatewayException.deadlineExceeded("CLIENT_GONE", gone.getMessage() + "; nothing was executed",
+                    Map.of("call_id", started.callId(), "tool", tool.qualifiedName()));
         } catch (UpstreamFailure f) {
             boolean timedOut = f.kind() == UpstreamFailure.Kind.TIMEOUT;
             log.finish(execution, CallRecord.Outcome.failed(

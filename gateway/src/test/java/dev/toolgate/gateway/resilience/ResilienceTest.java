@@ -230,6 +230,45 @@ class ResilienceTest implements TestPropertyProvider {
         assertThat(call(agent, "desk.write_flaky").getUpstreamStatus()).isEqualTo(503); // served at once
     }
 
+    @Test
+    void aCallCancelledWhileItsStartRowWaits_isNeverSent() throws Exception {
+        javax.sql.DataSource direct = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource
+                .unwrapDataSource(dataSource);
+        try (java.sql.Connection locker = direct.getConnection()) {
+            locker.setAutoCommit(false);
+            locker.createStatement().execute("LOCK TABLE tool_calls IN EXCLUSIVE MODE"); // the start row waits
+            io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
+            context.run(() -> Clients.asyncTools(channel, fx.agentKey).executeTool(
+                    request("desk.write_flaky").toBuilder().setCallId("gone-early").build(),
+                    new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(ExecuteToolResponse value) {
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    }));
+            Thread.sleep(300); // the call is waiting for its start row
+            context.cancel(null);
+            Thread.sleep(200);
+            locker.commit();
+        }
+
+        Eventually.within(Duration.ofSeconds(5), () -> assertThat(new dev.toolgate.gateway.support.CallRows(dataSource)
+                .calls(fx.tenant)).singleElement().satisfies(row -> {
+                    assertThat(row).containsEntry("call_id", "gone-early").containsEntry("status", "TIMEOUT");
+                    assertThat((String) row.get("error")).contains("not sent").contains("cancelled");
+                    assertThat(row.get("execution_key")).isNull(); // the call id is free again
+                }));
+        assertThat(upstream.exchangesTo("/flaky")).isEmpty();
+        assertThat(recorderAvailable()).isTrue();
+    }
+
     @Inject
     dev.toolgate.observability.BufferedCallRecorder recorder;
 

@@ -88,8 +88,9 @@ public class McpToolExecutor implements ToolExecutor {
                         continue; // the server did not know the session, so it did not run the call
                     }
                     RuntimeException failure = McpFailures.of(integration, e, timeout);
-                    if (failure instanceof UpstreamFailure f && (f.kind() == UpstreamFailure.Kind.UNAVAILABLE
-                            || StdioServers.isStdio(integration.baseUrl()))) {
+                    // a caller that went away (interrupted) says nothing about the server: keep its client
+                    if (failure instanceof UpstreamFailure f && !Thread.currentThread().isInterrupted()
+                            && (f.kind() == UpstreamFailure.Kind.UNAVAILABLE || StdioServers.isStdio(integration.baseUrl()))) {
                         clients.evict(integration, client); // a stdio server that stopped answering is started again
                     }
                     throw failure;
