@@ -179,19 +179,7 @@ class ResilienceTest implements TestPropertyProvider {
     void cancellingTheGrpcCallCancelsTheUpstreamRequest() {
         io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
         long start = System.nanoTime();
-        context.run(() -> Clients.asyncTools(channel, fx.agentKey).executeTool(request("desk.read_hang"), new io.grpc.stub.StreamObserver<>() {
-                    @Override
-                    public void onNext(ExecuteToolResponse value) {
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                }));
+        context.run(() -> Clients.asyncTools(channel, fx.agentKey).executeTool(request("desk.read_hang"), ignoringAnswers()));
         Eventually.within(Duration.ofSeconds(2), () -> assertThat(upstream.exchangesTo("/hang")).hasSize(1));
         context.cancel(null);
 
@@ -205,11 +193,7 @@ class ResilienceTest implements TestPropertyProvider {
 
     @Test
     void aDeadlinePassingWhileTheStartRowWaits_doesNotBreakTheDatabaseConnection() throws Exception {
-        javax.sql.DataSource direct = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource
-                .unwrapDataSource(dataSource);
-        try (java.sql.Connection locker = direct.getConnection()) {
-            locker.setAutoCommit(false);
-            locker.createStatement().execute("LOCK TABLE tool_calls IN EXCLUSIVE MODE"); // the start row waits
+        try (java.sql.Connection locker = lockCallTable()) { // start rows wait until it commits
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
                     () -> agent.withDeadlineAfter(400, TimeUnit.MILLISECONDS).executeTool(
                             request("desk.write_flaky").toBuilder().setCallId("late-start").build()));
@@ -232,27 +216,10 @@ class ResilienceTest implements TestPropertyProvider {
 
     @Test
     void aCallCancelledWhileItsStartRowWaits_isNeverSent() throws Exception {
-        javax.sql.DataSource direct = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource
-                .unwrapDataSource(dataSource);
-        try (java.sql.Connection locker = direct.getConnection()) {
-            locker.setAutoCommit(false);
-            locker.createStatement().execute("LOCK TABLE tool_calls IN EXCLUSIVE MODE"); // the start row waits
+        try (java.sql.Connection locker = lockCallTable()) { // start rows wait until it commits
             io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
             context.run(() -> Clients.asyncTools(channel, fx.agentKey).executeTool(
-                    request("desk.write_flaky").toBuilder().setCallId("gone-early").build(),
-                    new io.grpc.stub.StreamObserver<>() {
-                        @Override
-                        public void onNext(ExecuteToolResponse value) {
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                        }
-                    }));
+                    request("desk.write_flaky").toBuilder().setCallId("gone-early").build(), ignoringAnswers()));
             Thread.sleep(300); // the call is waiting for its start row
             context.cancel(null);
             Thread.sleep(200);
@@ -271,6 +238,31 @@ class ResilienceTest implements TestPropertyProvider {
 
     @Inject
     dev.toolgate.observability.BufferedCallRecorder recorder;
+
+    /** A transaction holding tool_calls so that no row can be inserted until it commits. */
+    private java.sql.Connection lockCallTable() throws java.sql.SQLException {
+        java.sql.Connection locker = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource
+                .unwrapDataSource(dataSource).getConnection();
+        locker.setAutoCommit(false);
+        locker.createStatement().execute("LOCK TABLE tool_calls IN EXCLUSIVE MODE");
+        return locker;
+    }
+
+    private static io.grpc.stub.StreamObserver<ExecuteToolResponse> ignoringAnswers() {
+        return new io.grpc.stub.StreamObserver<>() {
+            @Override
+            public void onNext(ExecuteToolResponse value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        };
+    }
 
     private boolean recorderAvailable() {
         return recorder.storeAvailable();
