@@ -8,7 +8,7 @@ import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.execution.http.EgressGuard;
+import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.secrets.SecretRepository;
 import dev.toolgate.gateway.tenancy.TenantRepository;
 import dev.toolgate.gateway.validation.SchemaCompiler;

@@ -17,14 +17,19 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--upstream-port", description = "port of the example upstream (default: a free one)")
     int upstreamPort;
 
+    /** What the demo may reach: loopback (its upstream, local databases), nothing else internal. */
+    static final String DEMO_EGRESS = "127.0.0.0/8,::1";
+
     @Override
     public Integer call() throws Exception {
         SupportDeskUpstream upstream = SupportDeskUpstream.start(upstreamPort);
         Runtime.getRuntime().addShutdownHook(new Thread(upstream::close, "support-desk-shutdown"));
 
         Map<String, Object> props = new HashMap<>();
-        if (System.getenv("TOOLGATE_EGRESS_ALLOW_PRIVATE_NETWORKS") == null) {
-            props.put("toolgate.egress.allow-private-networks", true); // the demo upstream is on 127.0.0.1
+        if (System.getenv("TOOLGATE_EGRESS_ALLOW") == null) {
+            // the demo upstream (and a local database for docs/sql.md) are on loopback; the gateway's own
+            // ports and database stay closed unless named exactly (docs/security.md)
+            props.put("toolgate.egress.allow", DEMO_EGRESS);
         }
         // a laptop demo listens on loopback only, unless told otherwise
         if (System.getenv("TOOLGATE_GRPC_HOST") == null) {

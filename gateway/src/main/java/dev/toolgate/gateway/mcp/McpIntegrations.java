@@ -12,7 +12,7 @@ import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.UpstreamFailure;
-import dev.toolgate.gateway.execution.http.EgressGuard;
+import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.execution.mcp.McpClients;
 import dev.toolgate.gateway.execution.mcp.StdioServers;
 import dev.toolgate.gateway.secrets.SecretStore;
@@ -125,10 +125,7 @@ public class McpIntegrations {
         } else {
             EgressGuard.checkBaseUrl("url", url).ifPresent(problems::add);
             Identifiers.requireNoViolations(problems);
-            egress.deniedReason(URI.create(url).getHost()).ifPresent(reason -> {
-                throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server at " + url
-                        + " may not be reached: " + reason);
-            });
+            egress.check(tenant, URI.create(url), "the MCP server at " + url);
         }
         if (auth.kind() == HttpAuth.Kind.BEARER && secrets.reveal(tenant, auth.secret()).isEmpty()) {
             throw GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '" + auth.secret()

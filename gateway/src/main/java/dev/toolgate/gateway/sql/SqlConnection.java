@@ -96,21 +96,9 @@ public record SqlConnection(String jdbcUrl, String user, String passwordSecret, 
         return out;
     }
 
-    /** The hosts named by the URL, for the egress check. */
-    public List<String> hosts() {
-        Matcher m = URL.matcher(jdbcUrl);
-        if (!m.matches()) {
-            return List.of();
-        }
-        List<String> hosts = new ArrayList<>();
-        for (String hostPort : m.group(1).split(",")) {
-            Matcher hp = HOST_PORT.matcher(hostPort);
-            if (hp.matches()) {
-                String h = hp.group(1);
-                hosts.add(h.startsWith("[") ? h.substring(1, h.length() - 1) : h);
-            }
-        }
-        return hosts;
+    /** The servers (host and port, 5432 when the URL names none) the URL names, for the egress check. */
+    public List<java.net.InetSocketAddress> servers() {
+        return dev.toolgate.gateway.egress.JdbcHosts.of(jdbcUrl, 5432);
     }
 
     private static Map<String, String> options(String query) {

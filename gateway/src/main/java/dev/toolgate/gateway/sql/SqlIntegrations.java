@@ -16,7 +16,8 @@ import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.execution.http.EgressGuard;
+import dev.toolgate.gateway.egress.EgressGuard;
+import java.net.InetSocketAddress;
 import dev.toolgate.gateway.secrets.SecretStore;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
@@ -92,11 +93,9 @@ public class SqlIntegrations {
             checked.add(check(field, d, problems));
         }
         Identifiers.requireNoLocatedViolations(problems);
-        for (String host : connection.hosts()) {
-            egress.deniedReason(host).ifPresent(reason -> {
-                throw GatewayException.permissionDenied("EGRESS_DENIED", "the database of integration '" + integration
-                        + "' may not be reached: " + reason);
-            });
+        for (InetSocketAddress server : connection.servers()) {
+            egress.check(tenant, server.getHostString(), server.getPort(),
+                    "the database of integration '" + integration + "'");
         }
         String password = password(tenant, connection);
         List<Described> described = describe(connection, password, checked, declared.size());

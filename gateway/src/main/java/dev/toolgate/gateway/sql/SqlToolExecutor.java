@@ -14,7 +14,8 @@ import dev.toolgate.gateway.execution.PreparedCall;
 import dev.toolgate.gateway.execution.ToolExecutor;
 import dev.toolgate.gateway.execution.UpstreamFailure;
 import dev.toolgate.gateway.execution.UpstreamResponse;
-import dev.toolgate.gateway.execution.http.EgressGuard;
+import dev.toolgate.gateway.egress.EgressGuard;
+import java.net.InetSocketAddress;
 import dev.toolgate.gateway.secrets.SecretStore;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -83,11 +84,9 @@ public class SqlToolExecutor implements ToolExecutor {
      */
     private Supplier<DataSource> dataSource(IntegrationEntity integration) {
         SqlConnection connection = SqlConnection.fromStored(integration.baseUrl(), integration.settings());
-        for (String host : connection.hosts()) {
-            egress.deniedReason(host).ifPresent(reason -> {
-                throw GatewayException.permissionDenied("EGRESS_DENIED", "integration '" + integration.name()
-                        + "' may not be called: " + reason);
-            });
+        for (InetSocketAddress server : connection.servers()) {
+            egress.check(integration.tenantId(), server.getHostString(), server.getPort(),
+                    "integration '" + integration.name() + "'");
         }
         String password = "";
         if (!connection.passwordSecret().isEmpty()) {

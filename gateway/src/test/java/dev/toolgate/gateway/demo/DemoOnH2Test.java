@@ -35,7 +35,7 @@ class DemoOnH2Test {
                 "grpc.server.port", dev.toolgate.gateway.support.Ports.free(),
                 "micronaut.server.port", -1,
                 "toolgate.secrets.master-key", "dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=",
-                "toolgate.egress.allow-private-networks", true);
+                "toolgate.egress.allow", "127.0.0.0/8");
     }
 
     @Test

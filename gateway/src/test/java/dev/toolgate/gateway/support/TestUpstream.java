@@ -60,7 +60,12 @@ public final class TestUpstream implements AutoCloseable {
     }
 
     public static TestUpstream start() throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        return startOn(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    /** An upstream on the given local address and port (0: a free one). */
+    public static TestUpstream startOn(InetAddress address, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 64);
         TestUpstream upstream = new TestUpstream(server);
         server.createContext("/", upstream::handle);
         server.setExecutor(upstream.executor);
@@ -71,6 +76,10 @@ public final class TestUpstream implements AutoCloseable {
     public TestUpstream route(String pathPrefix, Route route) {
         routes.put(pathPrefix, route);
         return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     public String baseUrl() {

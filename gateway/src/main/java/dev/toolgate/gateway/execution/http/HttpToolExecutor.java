@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.PreparedCall;
 import dev.toolgate.gateway.execution.ToolExecutor;
@@ -76,10 +77,7 @@ public class HttpToolExecutor implements ToolExecutor {
         IntegrationEntity integration = tool.integration();
         RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments);
         URI target = URI.create(integration.baseUrl() + rendered.path());
-        egress.deniedReason(target.getHost()).ifPresent(reason -> {
-            throw GatewayException.permissionDenied("EGRESS_DENIED", "integration '" + integration.name()
-                    + "' may not be called: " + reason);
-        });
+        egress.check(integration.tenantId(), target, "integration '" + integration.name() + "'");
         Credentials creds = credentials.resolve(tool, tool.timeout());
         String uri = integration.baseUrl() + rendered.withQuery(creds.query());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))

@@ -1,5 +1,6 @@
 package dev.toolgate.gateway.execution.http;
 
+import dev.toolgate.gateway.egress.EgressGuard;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -107,10 +108,7 @@ class OAuthTokens {
             throw GatewayException.failedPrecondition("TOKEN_URL_UNUSABLE", "the token URL of OAuth scheme '"
                     + key.scheme() + "' has no host; fix the document and import it again");
         }
-        egress.deniedReason(uri.getHost()).ifPresent(reason -> {
-            throw GatewayException.permissionDenied("EGRESS_DENIED", "the token URL of OAuth scheme '" + key.scheme()
-                    + "' may not be called: " + reason);
-        });
+        egress.check(key.tenant(), uri, "the token URL of OAuth scheme '" + key.scheme() + "'");
         String clientId = clientIdAndSecret.substring(0, colon);
         String clientSecret = clientIdAndSecret.substring(colon + 1);
         // RFC 6749 section 2.3.1: id and secret are form-encoded before Basic encoding

@@ -6,7 +6,7 @@ import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.UpstreamFailure;
-import dev.toolgate.gateway.execution.http.EgressGuard;
+import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.secrets.SecretStore;
 import io.micronaut.context.annotation.Value;
 import io.modelcontextprotocol.client.McpAsyncClient;
@@ -165,10 +165,7 @@ public class McpClients implements AutoCloseable {
 
     private McpClientTransport http(IntegrationEntity integration) {
         URI url = URI.create(integration.baseUrl());
-        egress.deniedReason(url.getHost()).ifPresent(reason -> {
-            throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server of integration '"
-                    + integration.name() + "' may not be reached: " + reason);
-        });
+        egress.check(integration.tenantId(), url, "the MCP server of integration '" + integration.name() + "'");
         String origin = url.getScheme() + "://" + url.getRawAuthority();
         String endpoint = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         if (url.getRawQuery() != null) {
@@ -183,10 +180,7 @@ public class McpClients implements AutoCloseable {
                 .connectTimeout(connectTimeout)
                 .httpRequestCustomizer((request, method, uri, body, context) -> {
                     // every request: the name may resolve elsewhere by now (DNS rebinding)
-                    egress.deniedReason(uri.getHost()).ifPresent(reason -> {
-                        throw GatewayException.permissionDenied("EGRESS_DENIED", "the MCP server of integration '"
-                                + integration.name() + "' may not be reached: " + reason);
-                    });
+                    egress.check(tenant, uri, "the MCP server of integration '" + integration.name() + "'");
                     secretHeaders.forEach((header, secret) -> request.header(header, secrets.reveal(tenant, secret)
                             .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
                                     + secret + "' of integration '" + integration.name() + "' does not exist"))));
