@@ -328,6 +328,22 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
 
     private void run() {
         List<Write> batch = new ArrayList<>(BATCH);
+        try {
+            writeUntilClosed(batch);
+        } finally { // however the loop ends (shutdown, an interrupt, an Error): callers stop waiting on it
+            writerDone = true;
+            List<Write> left = new ArrayList<>(batch);
+            queue.drainTo(left);
+            if (!left.isEmpty()) {
+                dropped.add(left.size());
+                done(left);
+                LOG.error("{} call records were not written before the writer stopped (the call store is unreachable"
+                        + " or the writer was interrupted); rows of calls that started stay RUNNING", left.size());
+            }
+        }
+    }
+
+    private void writeUntilClosed(List<Write> batch) {
         long backoff = FIRST_BACKOFF_MILLIS;
         while (!closing || !queue.isEmpty() || !batch.isEmpty()) {
             try {
@@ -385,15 +401,6 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
                 }
                 backoff = unexpected(batch, bug, backoff);
             }
-        }
-        writerDone = true;
-        List<Write> left = new ArrayList<>(batch);
-        queue.drainTo(left);
-        if (!left.isEmpty()) {
-            dropped.add(left.size());
-            done(left);
-            LOG.error("{} call records were not written before shutdown (the call store is unreachable); rows of"
-                    + " calls that started stay RUNNING", left.size());
         }
     }
 

@@ -60,7 +60,7 @@ public class McpIntegrations {
     private final McpToolSpecs specs;
     private final Duration timeout;
     private final Clock clock;
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final dev.toolgate.gateway.core.KeyedLocks locks = new dev.toolgate.gateway.core.KeyedLocks();
     private final ExecutorService notified = Executors.newVirtualThreadPerTaskExecutor();
     private final java.util.Set<String> announced = ConcurrentHashMap.newKeySet();
 
@@ -177,8 +177,7 @@ public class McpIntegrations {
     }
 
     private SyncReport sync(IntegrationEntity integration) {
-        Object lock = locks.computeIfAbsent(integration.tenantId() + '/' + integration.name(), k -> new Object());
-        synchronized (lock) {
+        return locks.call(integration.tenantId() + '/' + integration.name(), () -> { // the list is fetched under it
             Listed listed = list(integration);
             Map<String, String> rejected = new LinkedHashMap<>();
             List<ToolSpec> toolSpecs = specs.of(integration.tenantId(), integration.name(), listed.tools(),
@@ -190,7 +189,7 @@ public class McpIntegrations {
                     integration.tenantId(), integration.name(), change.added().size(), change.changed().size(),
                     change.removed().size(), change.rejected().size());
             return new SyncReport(integration.name(), change, listed.server().name(), listed.server().version());
-        }
+        });
     }
 
     private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("host", "content-type",
@@ -256,5 +255,11 @@ public class McpIntegrations {
         McpSchema.Implementation server = client.getServerInfo() == null
                 ? new McpSchema.Implementation("", "") : client.getServerInfo();
         return new Listed(tools, server);
+    }
+
+    /** Stops the syncs that servers' announcements started; a sync in flight is interrupted. */
+    @jakarta.annotation.PreDestroy
+    void close() {
+        notified.shutdownNow();
     }
 }

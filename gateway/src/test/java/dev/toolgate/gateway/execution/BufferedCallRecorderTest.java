@@ -79,6 +79,28 @@ class BufferedCallRecorderTest {
     }
 
     @Test
+    void writerInterrupted_laterRecordsAreStillWritten_notQueuedForAWriterThatIsGone() throws Exception {
+        String tenant = tenant();
+        CallRows rows = new CallRows(dataSource);
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
+        try (BufferedCallRecorder recorder = new BufferedCallRecorder(
+                store(DelegatingDataSource.unwrapDataSource(dataSource)), 100, 1_000_000)) {
+            Thread writer = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("call-record-writer") && !before.contains(t))
+                    .findFirst().orElseThrow();
+            writer.interrupt();
+            writer.join(10_000);
+            assertThat(writer.isAlive()).isFalse();
+
+            recorder.append(done(tenant, "after-writer"));
+
+            assertThat(rows.calls(tenant)).singleElement()
+                    .satisfies(r -> assertThat(r).containsEntry("call_id", "after-writer"));
+            assertThat(recorder.backlog()).isZero();
+        }
+    }
+
+    @Test
     void databaseAway_startRowsRefusedAtOnce_finishedRecordsBufferedToTheLimit_thenAllWritten() {
         String tenant = tenant();
         CallRows rows = new CallRows(dataSource);

@@ -48,7 +48,7 @@ public class McpClients implements AutoCloseable {
     private final Duration connectTimeout;
     private final McpJsonMapper json = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    private final dev.toolgate.gateway.core.KeyedLocks locks = new dev.toolgate.gateway.core.KeyedLocks();
     private volatile BiConsumer<IntegrationEntity, List<McpSchema.Tool>> onToolsChanged = (i, t) -> { };
     private volatile java.util.function.Consumer<McpSchema.ProgressNotification> onProgress = p -> { };
 
@@ -94,19 +94,19 @@ public class McpClients implements AutoCloseable {
         if (entry != null && entry.fingerprint().equals(fingerprint)) {
             return entry.client();
         }
-        synchronized (locks.computeIfAbsent(key, k -> new Object())) { // one slow server blocks only itself
-            entry = clients.get(key);
-            if (entry != null && entry.fingerprint().equals(fingerprint)) {
-                return entry.client();
+        return locks.call(key, () -> { // one slow server blocks only itself
+            Entry current = clients.get(key);
+            if (current != null && current.fingerprint().equals(fingerprint)) {
+                return current.client();
             }
-            if (entry != null) {
+            if (current != null) {
                 clients.remove(key);
-                closeQuietly(entry.client());
+                closeQuietly(current.client());
             }
             McpAsyncClient client = connect(integration, timeout);
             clients.put(key, new Entry(fingerprint, client));
             return client;
-        }
+        });
     }
 
     /** Drops the integration's client (its server went away); the next call connects again. */
