@@ -43,13 +43,24 @@ class OAuthTokens {
             return new Key(tenant, integration, scheme.name(), scheme.tokenUrl(), String.join(" ", scheme.scopes()),
                     Digests.sha256Hex(clientIdAndSecret));
         }
+
+        /** The same scheme and scopes of the same integration, perhaps with another client or token URL. */
+        boolean sameScheme(Key other) {
+            return tenant.equals(other.tenant) && integration.equals(other.integration) && scheme.equals(other.scheme)
+                    && scopes.equals(other.scopes);
+        }
+
+        @Override
+        public String toString() { // the lock key; the client enters only as its hash
+            return String.join("\u0000", tenant, integration, scheme, tokenUrl, scopes, clientHash);
+        }
     }
 
     private record Token(String value, Instant refreshAt) {
     }
 
     private final Map<Key, Token> cache = new ConcurrentHashMap<>();
-    private final Map<Key, java.util.concurrent.locks.ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final dev.toolgate.gateway.core.KeyedLocks locks = new dev.toolgate.gateway.core.KeyedLocks();
     private final EgressGuard egress;
     private final Clock clock;
     private final Duration refreshBefore;
@@ -70,20 +81,22 @@ class OAuthTokens {
             return cached.value();
         }
         // a lock, not a monitor: callers waiting for the fetch are virtual threads, which must not pin their carrier
-        java.util.concurrent.locks.ReentrantLock lock = locks.computeIfAbsent(key,
-                k -> new java.util.concurrent.locks.ReentrantLock());
-        lock.lock();
-        try {
-            cached = cache.get(key);
-            if (cached != null && clock.instant().isBefore(cached.refreshAt())) {
-                return cached.value();
+        return locks.call(key.toString(), () -> {
+            Token again = cache.get(key);
+            if (again != null && clock.instant().isBefore(again.refreshAt())) {
+                return again.value();
             }
             Token fresh = fetch(key, clientIdAndSecret, timeout);
+            // a rotated client secret, token URL or scope set makes a new key: the old one's token goes
+            cache.keySet().removeIf(k -> k.sameScheme(key) && !k.equals(key));
             cache.put(key, fresh);
             return fresh.value();
-        } finally {
-            lock.unlock();
-        }
+        });
+    }
+
+    /** Cached tokens (one per integration scheme and client). */
+    int size() {
+        return cache.size();
     }
 
     /** Forgets the token the upstream refused, unless another caller already replaced it. */
