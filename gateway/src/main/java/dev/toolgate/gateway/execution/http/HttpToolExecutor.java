@@ -77,8 +77,8 @@ public class HttpToolExecutor implements ToolExecutor {
         IntegrationEntity integration = tool.integration();
         RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments);
         URI target = URI.create(integration.baseUrl() + rendered.path());
+        Credentials creds = credentials.resolve(tool, tool.timeout()); // an unusable credential is named first
         egress.check(integration.tenantId(), target, "integration '" + integration.name() + "'");
-        Credentials creds = credentials.resolve(tool, tool.timeout());
         String uri = integration.baseUrl() + rendered.withQuery(creds.query());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
                 .header("Accept", tool.httpBinding().accept())
