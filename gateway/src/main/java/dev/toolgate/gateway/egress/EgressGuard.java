@@ -88,7 +88,8 @@ public final class EgressGuard {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         List<InetAddress> addresses;
         try {
-            addresses = pins.resolve(h);
+            // a literal address resolves to itself: nothing to look up or pin
+            addresses = isLiteral(h) ? List.of(InetAddress.getByName(h)) : pins.resolve(h);
         } catch (UnknownHostException e) {
             throw GatewayException.unavailable("UPSTREAM_UNAVAILABLE", "host '" + h + "' does not resolve",
                     Map.of("host", h.toLowerCase(Locale.ROOT)));
@@ -100,6 +101,10 @@ public final class EgressGuard {
             }
         }
         return Optional.empty();
+    }
+
+    private static boolean isLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9');
     }
 
     /** Syntax check of an integration base URL: absolute http(s), a host, no user info, query or fragment. */

@@ -24,6 +24,9 @@ public final class EgressRule {
     private final int fromPort;
     private final int toPort;
 
+    private final boolean loopbackOnly;
+    private final boolean linkLocalOnly;
+
     private EgressRule(String text, String hostName, byte[] network, int prefix, int fromPort, int toPort) {
         this.text = text;
         this.hostName = hostName;
@@ -31,6 +34,8 @@ public final class EgressRule {
         this.prefix = prefix;
         this.fromPort = fromPort;
         this.toPort = toPort;
+        this.loopbackOnly = hostName != null || within(network, prefix, AddressClass.LOOPBACK);
+        this.linkLocalOnly = hostName != null || within(network, prefix, AddressClass.LINK_LOCAL);
     }
 
     /**
@@ -145,7 +150,14 @@ public final class EgressRule {
         if (a.length != network.length) {
             return false;
         }
-        return java.util.Arrays.equals(mask(a, prefix), network);
+        for (int i = 0; i * 8 < prefix; i++) { // compare the prefix bits without a masked copy
+            int keep = Math.min(8, prefix - i * 8);
+            int m = 0xff << (8 - keep) & 0xff;
+            if ((a[i] & m) != (network[i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A host name, or a network of one address, with a port: names one endpoint. */
@@ -158,18 +170,20 @@ public final class EgressRule {
      * name counts, as do networks inside that range; {@code 0.0.0.0/0} or {@code 10.0.0.0/8} do not.
      */
     boolean confinedTo(AddressClass kind) {
-        if (hostName != null) {
-            return true;
-        }
+        return kind == AddressClass.LOOPBACK ? loopbackOnly : kind == AddressClass.LINK_LOCAL && linkLocalOnly;
+    }
+
+    /** Whether the first and last address of the network are both of {@code kind} (decided once, at parse). */
+    private static boolean within(byte[] network, int prefix, AddressClass kind) {
         try {
-            InetAddress first = InetAddress.getByAddress(network);
             byte[] last = network.clone();
             BigInteger hostBits = BigInteger.ONE.shiftLeft(network.length * 8 - prefix).subtract(BigInteger.ONE);
             byte[] add = hostBits.toByteArray();
             for (int i = 0; i < last.length && i < add.length; i++) {
                 last[last.length - 1 - i] |= add[add.length - 1 - i];
             }
-            return AddressClass.of(first) == kind && AddressClass.of(InetAddress.getByAddress(last)) == kind;
+            return AddressClass.of(InetAddress.getByAddress(network)) == kind
+                    && AddressClass.of(InetAddress.getByAddress(last)) == kind;
         } catch (UnknownHostException e) {
             return false;
         }
