@@ -250,7 +250,7 @@ public final class LoadHarness implements Callable<Integer> {
                 "TOOLGATE_DB_USER", dbUser,
                 "TOOLGATE_ADMIN_KEY", adminKey,
                 "TOOLGATE_SECRETS_MASTER_KEY", Base64.getEncoder().encodeToString(bytes(32)),
-                "TOOLGATE_EGRESS_ALLOW_PRIVATE_NETWORKS", "true",
+                "TOOLGATE_EGRESS_ALLOW", "127.0.0.0/8,::1", // the harness upstream is on loopback
                 "TOOLGATE_LOG_LEVEL", "WARN");
     }
 
