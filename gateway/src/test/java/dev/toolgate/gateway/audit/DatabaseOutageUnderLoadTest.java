@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
-import dev.toolgate.gateway.support.Ports;
 import dev.toolgate.gateway.support.TcpProxy;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
@@ -60,7 +59,7 @@ class DatabaseOutageUnderLoadTest {
                      .route("/items/", r -> Reply.json(200, "{\"item\":\"x\"}"))
                      .route("/cases", r -> Reply.json(201, "{\"id\":\"case\"}"));
              ApplicationContext ctx = ApplicationContext.run(Map.of(
-                     "grpc.server.port", Ports.free(),
+                     "grpc.server.port", 0,
                      "datasources.default.url", "jdbc:postgresql://127.0.0.1:" + db.port()
                              + "/test?connectTimeout=2&socketTimeout=10",
                      "datasources.default.connection-timeout", 1000,

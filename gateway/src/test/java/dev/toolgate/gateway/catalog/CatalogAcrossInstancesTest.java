@@ -30,8 +30,7 @@ class CatalogAcrossInstancesTest {
 
     @Test
     void toolChangedThroughInstanceA_isSeenByInstanceB() throws Exception {
-        int port = dev.toolgate.gateway.support.Ports.free();
-        try (ApplicationContext b = ApplicationContext.run(Map.of("grpc.server.port", port,
+        try (ApplicationContext b = ApplicationContext.run(Map.of("grpc.server.port", 0,
                 "toolgate.catalog.refresh-interval", "100ms"), "test")) {
             ManagedChannel channelB = Grpc.newChannelBuilderForAddress("127.0.0.1",
                     b.getBean(GrpcEmbeddedServer.class).getPort(), InsecureChannelCredentials.create()).build();

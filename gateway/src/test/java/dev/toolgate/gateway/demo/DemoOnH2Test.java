@@ -32,7 +32,7 @@ class DemoOnH2Test {
                 "datasources.default.url", "jdbc:h2:mem:" + database + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                 "datasources.default.username", "sa",
                 "datasources.default.password", "",
-                "grpc.server.port", dev.toolgate.gateway.support.Ports.free(),
+                "grpc.server.port", 0,
                 "micronaut.server.port", -1,
                 "toolgate.secrets.master-key", "dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=",
                 "toolgate.egress.allow", "127.0.0.0/8");

@@ -3,7 +3,6 @@ package dev.toolgate.gateway.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.toolgate.gateway.support.Ports;
 import io.micronaut.context.ApplicationContext;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class EgressConfigurationTest {
     @Test
     void start_withTheRemovedPrivateNetworksSwitch_failsNamingItsReplacement() {
-        Throwable e = catchThrowable(() -> ApplicationContext.run(Map.of("grpc.server.port", Ports.free(),
+        Throwable e = catchThrowable(() -> ApplicationContext.run(Map.of("grpc.server.port", 0,
                 "toolgate.egress.allow-private-networks", true), "test").close());
         assertThat(rootMessage(e)).contains("toolgate.egress.allow-private-networks")
                 .contains("TOOLGATE_EGRESS_ALLOW");
@@ -21,14 +20,14 @@ class EgressConfigurationTest {
 
     @Test
     void start_withABadEntry_failsNamingTheEntry() {
-        Throwable e = catchThrowable(() -> ApplicationContext.run(Map.of("grpc.server.port", Ports.free(),
+        Throwable e = catchThrowable(() -> ApplicationContext.run(Map.of("grpc.server.port", 0,
                 "toolgate.egress.allow", "10.0.0.0/8,10.0.0.1:99999"), "test").close());
         assertThat(rootMessage(e)).contains("'10.0.0.1:99999'").contains("1-65535");
     }
 
     @Test
     void start_readsTheListAndTenantLists() {
-        try (ApplicationContext ctx = ApplicationContext.run(Map.of("grpc.server.port", Ports.free(),
+        try (ApplicationContext ctx = ApplicationContext.run(Map.of("grpc.server.port", 0,
                 "toolgate.egress.allow", "10.0.0.0/8, db.internal:5432",
                 "toolgate.egress.allow-public", false,
                 "toolgate.egress.tenants.acme", List.of("10.1.0.0/16", "db.internal:5432")), "test")) {
