@@ -40,3 +40,13 @@ if ! JAVA_HOME=$(toolgate_find_java); then
 fi
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's own JVM: the build tool's guava calls sun.misc.Unsafe (JDK 23+ warns on every build) and
+# its SLF4J finds no provider; neither is something a newcomer can act on, so both stay quiet.
+toolgate_maven_opts="-Dslf4j.internal.verbosity=ERROR"
+if [ "$(toolgate_java_major "$JAVA_HOME")" -ge 23 ]; then
+  toolgate_maven_opts="$toolgate_maven_opts --sun-misc-unsafe-memory-access=allow"
+fi
+case " ${MAVEN_OPTS:-} " in
+  *" $toolgate_maven_opts "*) ;;
+  *) export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }$toolgate_maven_opts" ;;
+esac

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole test suite: Java tests (PostgreSQL at 127.0.0.1:5432, database `test`, plus the
+# The whole test suite: Java tests (PostgreSQL at 127.0.0.1:5432, database `test`, or
+# TOOLGATE_TEST_DB_URL / TOOLGATE_TEST_DB_USER / TOOLGATE_TEST_DB_PASSWORD; plus the
 # polyglot client tests, which need Node.js and the example client's npm packages, and the MCP
 # tests, which run the MCP reference server and Inspector CLI from examples/mcp).
 set -euo pipefail
@@ -12,6 +13,22 @@ fi
 if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/mcp/node_modules/@modelcontextprotocol/server-everything" ]; then
   echo "test: installing the MCP reference server and Inspector CLI" >&2
   (cd "$root/examples/mcp" && npm install --no-audit --no-fund --loglevel=error >&2)
+fi
+# PostgreSQL first: without it the suite would fail test by test for minutes.
+db_url="${TOOLGATE_TEST_DB_URL:-jdbc:postgresql://127.0.0.1:5432/test}"
+db_hostport="$(printf '%s' "$db_url" | sed -n 's#^jdbc:postgresql://\([^/?,]*\).*#\1#p')"
+db_host="${db_hostport%%:*}"; db_port=5432
+case "$db_hostport" in
+  \[*\]*) db_host="${db_hostport%%]*}"; db_host="${db_host#[}"; p="${db_hostport##*]}"; [ -n "${p#:}" ] && db_port="${p#:}" ;;
+  *:*) db_port="${db_hostport##*:}" ;;
+esac
+if [ -z "$db_hostport" ]; then
+  echo "test: TOOLGATE_TEST_DB_URL must be a jdbc:postgresql://host[:port]/database URL, got $db_url" >&2
+  exit 1
+fi
+if ! timeout 5 bash -c "exec 3<>/dev/tcp/$db_host/$db_port" 2>/dev/null; then
+  echo "test: no PostgreSQL answers at $db_url (start it, or set TOOLGATE_TEST_DB_URL / _USER / _PASSWORD)" >&2
+  exit 1
 fi
 cd "$root"
 exec mvn -B verify "$@"

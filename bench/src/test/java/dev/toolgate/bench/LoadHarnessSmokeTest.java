@@ -22,7 +22,7 @@ class LoadHarnessSmokeTest {
         assertThat(GATEWAY_JAR).as("the gateway module is packaged before this one").exists();
         BenchConfig config = new BenchConfig(40, 10, Duration.ofSeconds(20), List.of(1, 2), GATEWAY_JAR,
                 System.getenv().getOrDefault("TOOLGATE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
-                "postgres", out, List.of(), List.of("read", "write"), Duration.ofSeconds(1),
+                System.getenv().getOrDefault("TOOLGATE_TEST_DB_USER", "postgres"), out, List.of(), List.of("read", "write"), Duration.ofSeconds(1),
                 Optional.of(out.resolve("gateway.jsa")));
 
         LoadHarness.run(config);
@@ -69,7 +69,7 @@ class LoadHarnessSmokeTest {
         LoadHarness parent = new LoadHarness();
         parent.gatewayJar = GATEWAY_JAR;
         parent.dbUrl = System.getenv().getOrDefault("TOOLGATE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-        parent.dbUser = "postgres";
+        parent.dbUser = System.getenv().getOrDefault("TOOLGATE_TEST_DB_USER", "postgres");
         parent.outDir = out;
         ImportBench bench = new ImportBench();
         bench.parent = parent;

@@ -4,10 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code toolgate} launcher. */
-@Command(name = "toolgate", mixinStandardHelpOptions = true, version = "toolgate 0.1.0",
+// INHERIT: every subcommand takes --help/-h (and --version) too
+@Command(name = "toolgate", scope = CommandLine.ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "toolgate 0.1.0",
         description = "Toolgate: a gRPC gateway between AI agents and the tools they call.",
         subcommands = {ServeCommand.class, DemoCommand.class, ToolsCommand.class, CallCommand.class, ConfirmCommand.class, AuditCommand.class,
-                ImportOpenApiCommand.class, SqlCommand.class, McpCommand.class, AdminCommand.class, PolicyCommand.class, CommandLine.HelpCommand.class})
+                ImportOpenApiCommand.class, SqlCommand.class, McpCommand.class, AdminCommand.class, PolicyCommand.class,
+                LauncherCommands.Test.class, LauncherCommands.Bench.class, HelpCommand.class})
 public final class ToolgateCli {
     private ToolgateCli() {
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.TcpProxy;
+import dev.toolgate.gateway.support.TestDatabase;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -54,14 +55,13 @@ class DatabaseOutageUnderLoadTest {
     @Test
     void databaseStoppedMidLoad_everyExecutedCallHasItsRow_andSideEffectsWereRefusedWhileItWasAway()
             throws Exception {
-        try (TcpProxy db = TcpProxy.start("127.0.0.1", 5432);
+        try (TcpProxy db = TcpProxy.start(TestDatabase.host(), TestDatabase.port());
              TestUpstream upstream = TestUpstream.start()
                      .route("/items/", r -> Reply.json(200, "{\"item\":\"x\"}"))
                      .route("/cases", r -> Reply.json(201, "{\"id\":\"case\"}"));
              ApplicationContext ctx = ApplicationContext.run(Map.of(
                      "grpc.server.port", 0,
-                     "datasources.default.url", "jdbc:postgresql://127.0.0.1:" + db.port()
-                             + "/test?connectTimeout=2&socketTimeout=10",
+                     "datasources.default.url", TestDatabase.urlVia(db.port(), "connectTimeout=2&socketTimeout=10"),
                      "datasources.default.connection-timeout", 1000,
                      "toolgate.calls.buffer-records", BUFFER,
                      // keys, secrets and the catalog stay cached: this test is about the call records

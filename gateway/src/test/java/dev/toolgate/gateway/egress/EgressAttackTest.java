@@ -59,7 +59,7 @@ class EgressAttackTest {
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
                     admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant)
                             .setIntegration("steal")
-                            .setConnection(SqlConnectionSpec.newBuilder().setJdbcUrl(url).setUser("postgres"))
+                            .setConnection(SqlConnectionSpec.newBuilder().setJdbcUrl(url).setUser(dev.toolgate.gateway.support.TestDatabase.user()))
                             .addTools(SqlToolSpec.newBuilder().setName("keys").setDescription("every tenant's keys")
                                     .setSql("SELECT * FROM api_keys"))
                             .build()));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.TcpProxy;
+import dev.toolgate.gateway.support.TestDatabase;
 import dev.toolgate.observability.BufferedCallRecorder;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallRecordException;
@@ -43,10 +44,7 @@ class BufferedCallRecorderTest {
     }
 
     private static PGSimpleDataSource through(TcpProxy proxy) {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?connectTimeout=2&socketTimeout=2");
-        ds.setUser("postgres");
-        return ds;
+        return TestDatabase.dataSource(TestDatabase.urlVia(proxy.port(), "connectTimeout=2&socketTimeout=2"));
     }
 
     /** A pool of one connection through the proxy, opened at once (so it exists before a mute). */
@@ -104,7 +102,7 @@ class BufferedCallRecorderTest {
     void databaseAway_startRowsRefusedAtOnce_finishedRecordsBufferedToTheLimit_thenAllWritten() {
         String tenant = tenant();
         CallRows rows = new CallRows(dataSource);
-        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432);
+        try (TcpProxy proxy = TcpProxy.start(TestDatabase.host(), TestDatabase.port());
              BufferedCallRecorder recorder = new BufferedCallRecorder(store(through(proxy)), 3, 1_000_000)) {
             CallRecord running = started(tenant, "side-effect-1");
             assertThat(recorder.start(running)).isTrue();
@@ -164,7 +162,7 @@ class BufferedCallRecorderTest {
 
     @Test
     void stoppedWhileTheDatabaseIsAway_countsWhatWasNotWritten() {
-        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432)) {
+        try (TcpProxy proxy = TcpProxy.start(TestDatabase.host(), TestDatabase.port())) {
             BufferedCallRecorder recorder = new BufferedCallRecorder(store(through(proxy)), 10, 1_000_000);
             proxy.down();
             recorder.append(done("t", "a"));
@@ -179,7 +177,7 @@ class BufferedCallRecorderTest {
     void aStartRowWhoseAnswerWasLost_isSettledByTheCallsRefusal_notLeftRunning() {
         String tenant = tenant();
         CallRows rows = new CallRows(dataSource);
-        try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5432);
+        try (TcpProxy proxy = TcpProxy.start(TestDatabase.host(), TestDatabase.port());
              com.zaxxer.hikari.HikariDataSource pool = onePooledConnection(proxy);
              BufferedCallRecorder recorder = new BufferedCallRecorder(store(pool), 10, 1_000_000)) {
             assertThat(recorder.start(done(tenant, "warm-up"))).isTrue(); // the connection is open before the mute

@@ -123,7 +123,7 @@ class SqlIntegrationTest {
                         .setTimeout(com.google.protobuf.Duration.newBuilder().setNanos(500_000_000)))
                 .build());
         admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm_writer")
-                .setConnection(connection(databaseUrl, "postgres"))
+                .setConnection(connection(databaseUrl, dev.toolgate.gateway.support.TestDatabase.user()))
                 .addTools(tool("add_note", "INSERT INTO " + schema + ".notes (customer_id, body)"
                         + " VALUES (:customer_id, :body) RETURNING id").setAllowWrites(true))
                 .build());
