@@ -151,7 +151,10 @@ public class HeldCalls implements CallReplays.PendingAnswers {
     }
 
     private static CallResult pendingResult(Confirmation c, Instant startedAt) {
-        return new CallResult(c.callId(), CallStatus.PENDING_CONFIRMATION, "", false, 0, Duration.ZERO,
+        // a readable result, not an empty success: glue that hands result_json to the model tells it
+        // that nothing ran yet and what happens next
+        return new CallResult(c.callId(), CallStatus.PENDING_CONFIRMATION, OutcomeText.heldJson(c.callId(), c), true,
+                0, Duration.ZERO,
                 c.toolVersion(), false, startedAt, false, Optional.of(c));
     }
 

@@ -81,6 +81,29 @@ final class ProtoMapper {
         return b.build();
     }
 
+    /** A refusal as an OK response that the model can read (ExecuteToolRequest.refusals_as_results). */
+    static ExecuteToolResponse refusal(String callId, dev.toolgate.gateway.error.GatewayException e) {
+        return ExecuteToolResponse.newBuilder()
+                .setCallId(callId)
+                .setStatus(refusalStatus(e.code()))
+                .setResultJson(dev.toolgate.gateway.execution.OutcomeText.refusalJson(e))
+                .setIsError(true)
+                .build();
+    }
+
+    private static dev.toolgate.proto.v1.CallStatus refusalStatus(dev.toolgate.gateway.error.ErrorCode code) {
+        return switch (code) {
+            case INVALID_ARGUMENT -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_INVALID_ARGUMENTS;
+            case NOT_FOUND -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_TOOL_NOT_FOUND;
+            case PERMISSION_DENIED, UNAUTHENTICATED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_DENIED;
+            case ALREADY_EXISTS -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_DUPLICATE_CALL_ID;
+            case RESOURCE_EXHAUSTED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_RATE_LIMITED;
+            case DEADLINE_EXCEEDED -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_TIMEOUT;
+            case UNAVAILABLE -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_UPSTREAM_UNAVAILABLE;
+            case FAILED_PRECONDITION, ABORTED, INTERNAL -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_FAILED;
+        };
+    }
+
     static dev.toolgate.proto.v1.CallStatus status(CallStatus s) {
         return switch (s) {
             case RUNNING -> dev.toolgate.proto.v1.CallStatus.CALL_STATUS_RUNNING;

@@ -8,6 +8,7 @@ import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.ExecuteCommand;
 import dev.toolgate.gateway.execution.ToolCallService;
@@ -117,9 +118,16 @@ public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
         Principal p = PrincipalContext.current();
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
                 request.getCallId(), request.getSessionId(), clientDeadline());
+        ExecuteToolResponse answer;
         try (io.opentelemetry.context.Scope ignored = TraceContextInterceptor.parent().makeCurrent()) {
-            response.onNext(ProtoMapper.response(CancellationInterrupts.run(() -> calls.execute(p, command))));
+            answer = ProtoMapper.response(CancellationInterrupts.run(() -> calls.execute(p, command)));
+        } catch (GatewayException e) {
+            if (!request.getRefusalsAsResults() || e.code() == ErrorCode.UNAUTHENTICATED) {
+                throw e;
+            }
+            answer = ProtoMapper.refusal(request.getCallId(), e);
         }
+        response.onNext(answer);
         response.onCompleted();
     }
 

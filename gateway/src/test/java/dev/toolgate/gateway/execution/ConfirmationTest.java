@@ -88,6 +88,21 @@ class ConfirmationTest implements TestPropertyProvider {
     }
 
     @Test
+    void aHeldCall_answersAResultThatTellsTheModelNothingRanYetAndWhatComesNext() throws Exception {
+        ExecuteToolResponse held = refund("refund-readable");
+
+        assertThat(held.getIsError()).isTrue(); // glue that only looks at is_error does not report success
+        com.fasterxml.jackson.databind.JsonNode result = dev.toolgate.gateway.core.JsonSupport.mapper()
+                .readTree(held.getResultJson());
+        assertThat(result.path("status").asText()).isEqualTo("PENDING_CONFIRMATION");
+        assertThat(result.path("call_id").asText()).isEqualTo("refund-readable");
+        assertThat(result.path("confirmation_id").asText()).isEqualTo(held.getConfirmation().getConfirmationId());
+        assertThat(result.path("message").asText()).startsWith("Not run yet: a human must approve this call")
+                .contains("toolgate confirm refund-readable").contains("Do not call the tool again");
+        assertThat(refund("refund-readable").getResultJson()).isEqualTo(held.getResultJson()); // a retry reads the same
+    }
+
+    @Test
     void aHeldCallRunsOnceWhenApproved() {
         ExecuteToolResponse held = refund("refund-1");
         assertThat(held.getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
@@ -130,8 +145,7 @@ class ConfirmationTest implements TestPropertyProvider {
         assertThat(Clients.errorInfo(late).getReason()).isEqualTo("CONFIRMATION_DECIDED");
         assertThat(retried.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(upstream.exchanges()).isEmpty();
-        assertThat(new CallRows(dataSource).calls(fx.tenant)).first().satisfies(row -> assertThat(row)
-                .containsEntry("status", "DENIED"));
+        assertThat(new CallRows(dataSource).decided(fx.tenant, "refund-2")).containsEntry("status", "DENIED");
     }
 
     @Test

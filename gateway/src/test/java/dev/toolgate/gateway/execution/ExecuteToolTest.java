@@ -127,6 +127,38 @@ class ExecuteToolTest {
     }
 
     @Test
+    void execute_refusalsAsResults_enumViolation_isAnOkErrorResultTheModelCanRead_andNothingIsCalled() throws Exception {
+        fx.createCaseTool("/cases", 5_000);
+
+        ExecuteToolResponse r = tools.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case")
+                .setCallId("as-result-1").setRefusalsAsResults(true)
+                .setArgumentsJson("{\"customer_id\":\"acme\",\"summary\":\"x\",\"priority\":\"urgent\"}").build());
+
+        assertThat(r.getIsError()).isTrue();
+        assertThat(r.getStatus()).isEqualTo(CallStatus.CALL_STATUS_INVALID_ARGUMENTS);
+        assertThat(r.getCallId()).isEqualTo("as-result-1");
+        JsonNode error = JsonSupport.mapper().readTree(r.getResultJson()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(error.path("message").asText()).contains("/priority").contains("low").contains("high");
+        assertThat(upstream.exchanges()).isEmpty();
+        assertThat(rows.calls(fx.tenant)).singleElement()
+                .satisfies(row -> assertThat(row).containsEntry("status", "INVALID_ARGUMENTS"));
+    }
+
+    @Test
+    void execute_refusalsAsResults_unknownTool_isToolNotFoundResultWithTheCloseName() throws Exception {
+        fx.createCaseTool("/cases", 5_000);
+
+        ExecuteToolResponse r = tools.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_cas")
+                .setRefusalsAsResults(true).setArgumentsJson(VALID).build());
+
+        assertThat(r.getIsError()).isTrue();
+        assertThat(r.getStatus()).isEqualTo(CallStatus.CALL_STATUS_TOOL_NOT_FOUND);
+        assertThat(JsonSupport.mapper().readTree(r.getResultJson()).path("error").path("message").asText())
+                .contains("desk.create_case");
+    }
+
+    @Test
     void execute_missingFields_listsEveryMissingField() {
         fx.createCaseTool("/cases", 5_000);
 

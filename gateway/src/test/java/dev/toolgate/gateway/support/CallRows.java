@@ -43,6 +43,31 @@ public final class CallRows {
         return rows.get(0);
     }
 
+    /**
+     * The row of a held call's execution (not of later replays) once its decision is written: a
+     * denial is recorded after the answer.
+     */
+    public Map<String, Object> decided(String tenant, String callId) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            List<Map<String, Object>> rows = query("SELECT * FROM tool_calls WHERE tenant_id = ? AND execution_key = ?",
+                    tenant, callId);
+            boolean waiting = rows.isEmpty() || "PENDING_CONFIRMATION".equals(rows.get(0).get("status"));
+            if (!waiting || System.nanoTime() > deadline) {
+                if (rows.size() != 1) {
+                    throw new AssertionError("expected one executed row for " + callId + ", found " + rows.size());
+                }
+                return rows.get(0);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     private static List<Map<String, Object>> settled(java.util.function.Supplier<List<Map<String, Object>>> read) {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         List<Map<String, Object>> rows = read.get();

@@ -7,9 +7,9 @@ import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.confirm.Confirmation;
 import dev.toolgate.gateway.core.JsonSupport;
-import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.CallResult;
+import dev.toolgate.gateway.execution.OutcomeText;
 import dev.toolgate.observability.CallStatus;
 
 /**
@@ -60,11 +60,7 @@ final class McpToolResults {
 
     private static ObjectNode held(CallResult r, Confirmation c) {
         ObjectNode result = JsonSupport.mapper().createObjectNode();
-        text(result.putArray("content"), "Not run yet: a human must approve this call first (" + c.summary()
-                + "). It waits until " + c.expiresAt() + " as call_id " + r.callId() + " (confirmation "
-                + c.id() + "). Ask the user to approve it — `toolgate confirm " + r.callId() + "`, or"
-                + " ConfirmToolCall with a key that has the tools:confirm scope — then read its outcome with"
-                + " GetToolCall. Do not call the tool again for the same action.");
+        text(result.putArray("content"), OutcomeText.held(r.callId(), c));
         result.put("isError", true);
         ObjectNode meta = meta(result, r.callId(), r.status().name());
         meta.put("dev.toolgate/confirmation_id", c.id());
@@ -74,13 +70,8 @@ final class McpToolResults {
 
     /** A call the gateway did not run (or whose upstream gave no answer), as a tool error. */
     static ObjectNode refused(GatewayException e) {
-        StringBuilder text = new StringBuilder("Toolgate did not run the call (").append(e.reason()).append("): ")
-                .append(e.getMessage());
-        for (FieldViolation v : e.violations()) {
-            text.append("\n- ").append(v.field()).append(": ").append(v.message());
-        }
         ObjectNode result = JsonSupport.mapper().createObjectNode();
-        text(result.putArray("content"), text.toString());
+        text(result.putArray("content"), OutcomeText.refusal(e));
         result.put("isError", true);
         ObjectNode meta = result.putObject("_meta");
         meta.put("dev.toolgate/reason", e.reason());
