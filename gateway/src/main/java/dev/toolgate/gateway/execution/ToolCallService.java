@@ -294,7 +294,7 @@ public class ToolCallService {
             record.policy(mark(decision));
             enforce(decision, tool, record, record.build().callId());
         }
-        List<FieldViolation> violations = tool.schema().validate(arguments);
+        List<FieldViolation> violations = tool.schema().validateTakingNullAsAbsent(arguments);
         if (!violations.isEmpty()) {
             throw log.refuse(record.build(), CallStatus.INVALID_ARGUMENTS, GatewayException.invalidArgument(
                     "arguments do not match the input schema of " + tool.qualifiedName() + ": "

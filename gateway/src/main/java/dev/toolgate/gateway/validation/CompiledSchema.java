@@ -3,8 +3,10 @@ package dev.toolgate.gateway.validation;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+import com.networknt.schema.path.NodePath;
 import dev.toolgate.gateway.error.FieldViolation;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,60 @@ public final class CompiledSchema {
         return out;
     }
 
+    /**
+     * Validates like {@link #validate}, except that a {@code null} given for an <em>optional</em>
+     * property whose schema does not admit null is taken as absent and removed from {@code instance}
+     * (models in OpenAI strict mode send {@code null} for every optional argument they leave out). A
+     * null for a required property, or where null is allowed, stays as it is. Not thread-safe for
+     * one instance; the schema itself is shared.
+     */
+    public List<FieldViolation> validateTakingNullAsAbsent(JsonNode instance) {
+        List<Error> errors = schema.validate(instance);
+        if (errors.isEmpty()) {
+            return List.of();
+        }
+        List<NodePath> nulls = new ArrayList<>();
+        for (Error e : errors) {
+            NodePath at = e.getInstanceLocation();
+            if (e.getInstanceNode() != null && e.getInstanceNode().isNull() && at.getNameCount() > 0
+                    && at.getElement(at.getNameCount() - 1) instanceof String && !nulls.contains(at)) {
+                nulls.add(at);
+            }
+        }
+        if (nulls.isEmpty()) {
+            return toViolations(errors);
+        }
+        JsonNode trial = instance.deepCopy();
+        nulls.forEach(at -> remove(trial, at));
+        List<Error> again = schema.validate(trial);
+        for (Error e : again) {
+            if ("required".equals(e.getKeyword()) && nulls.contains(e.getInstanceLocation().append(e.getProperty()))) {
+                return toViolations(errors); // that null stood for a required property: report it as sent
+            }
+        }
+        nulls.forEach(at -> remove(instance, at));
+        return toViolations(again);
+    }
+
+    private static void remove(JsonNode root, NodePath at) {
+        JsonNode parent = root;
+        for (int i = 0; i < at.getNameCount() - 1 && parent != null; i++) {
+            Object element = at.getElement(i);
+            parent = element instanceof Integer index ? parent.get(index) : parent.get((String) element);
+        }
+        if (parent instanceof ObjectNode object) {
+            object.remove((String) at.getElement(at.getNameCount() - 1));
+        }
+    }
+
+    private static List<FieldViolation> toViolations(List<Error> errors) {
+        List<FieldViolation> out = new ArrayList<>(errors.size());
+        for (Error e : errors) {
+            out.add(toViolation(e));
+        }
+        return out;
+    }
+
     private static FieldViolation toViolation(Error e) {
         String pointer = e.getInstanceLocation().toString();
         if ("required".equals(e.getKeyword()) && e.getProperty() != null) {
@@ -35,6 +91,9 @@ public final class CompiledSchema {
                     + "' is missing");
         }
         String message = e.getMessage();
+        if (!pointer.isEmpty() && message.startsWith(pointer + ": ")) { // the validator names the place itself
+            message = message.substring(pointer.length() + 2);
+        }
         return new FieldViolation(pointer, (pointer.isEmpty() ? "arguments" : pointer) + ": " + message);
     }
 

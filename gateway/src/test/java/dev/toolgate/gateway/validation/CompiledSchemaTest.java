@@ -1,0 +1,74 @@
+package dev.toolgate.gateway.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.error.FieldViolation;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CompiledSchemaTest {
+    private static final String SCHEMA = """
+            {"type":"object","required":["summary"],"additionalProperties":false,
+             "properties":{"summary":{"type":"string","minLength":1},
+                           "priority":{"type":"string","enum":["low","high"]},
+                           "note":{"type":["string","null"]},
+                           "address":{"type":"object","properties":{"zip":{"type":"string"}}}}}""";
+
+    private final CompiledSchema schema = new SchemaCompiler().compile("input_schema_json", json(SCHEMA));
+
+    @Test
+    void nullForAnOptionalPropertyThatDoesNotAdmitNull_isTakenAsAbsent_andRemoved() {
+        JsonNode args = json("{\"summary\":\"x\",\"priority\":null,\"address\":{\"zip\":null}}");
+
+        assertThat(schema.validateTakingNullAsAbsent(args)).isEmpty();
+        assertThat(args.toString()).isEqualTo("{\"summary\":\"x\",\"address\":{}}");
+    }
+
+    @Test
+    void nullWhereNullIsAllowed_staysAsSent() {
+        JsonNode args = json("{\"summary\":\"x\",\"note\":null}");
+
+        assertThat(schema.validateTakingNullAsAbsent(args)).isEmpty();
+        assertThat(args.has("note")).isTrue();
+    }
+
+    @Test
+    void nullForARequiredProperty_isReportedAsATypeViolation_andNothingIsRemoved() {
+        JsonNode args = json("{\"summary\":null,\"priority\":null}");
+
+        List<FieldViolation> v = schema.validateTakingNullAsAbsent(args);
+
+        assertThat(v).extracting(FieldViolation::field).contains("/summary");
+        assertThat(args.toString()).isEqualTo("{\"summary\":null,\"priority\":null}");
+    }
+
+    @Test
+    void otherViolations_remainWhenANullIsDropped() {
+        JsonNode args = json("{\"summary\":\"\",\"priority\":null}");
+
+        List<FieldViolation> v = schema.validateTakingNullAsAbsent(args);
+
+        assertThat(v).extracting(FieldViolation::field).containsExactly("/summary");
+        assertThat(args.has("priority")).isFalse();
+    }
+
+    @Test
+    void violationMessage_namesThePointerOnce() {
+        List<FieldViolation> v = schema.validate(json("{\"summary\":\"\"}"));
+
+        assertThat(v).singleElement().satisfies(f -> {
+            assertThat(f.message()).startsWith("/summary: ");
+            assertThat(f.message().indexOf("/summary")).isEqualTo(f.message().lastIndexOf("/summary"));
+        });
+    }
+
+    private static JsonNode json(String s) {
+        try {
+            return JsonSupport.mapper().readTree(s);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
