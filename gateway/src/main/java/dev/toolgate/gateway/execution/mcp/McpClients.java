@@ -58,6 +58,7 @@ public class McpClients implements AutoCloseable {
     public McpClients(SecretStore secrets, EgressGuard egress, StdioServers stdio,
             @Value("${toolgate.mcp.connect-timeout:5s}") Duration connectTimeout) {
         this.stdio = requireNonNull(stdio, "stdio");
+        dev.toolgate.gateway.logging.WireLogPinning.clearJdkHttpClientSwitches(); // before the JDK client loads
         this.secrets = requireNonNull(secrets, "secrets");
         this.egress = requireNonNull(egress, "egress");
         this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
