@@ -15,6 +15,7 @@ public final class ToolgateCli {
     }
 
     public static void main(String[] args) {
+        dev.toolgate.gateway.logging.WireLogPinning.clearJdkHttpClientSwitches(); // before any JDK HTTP client loads
         System.exit(run(args));
     }
 

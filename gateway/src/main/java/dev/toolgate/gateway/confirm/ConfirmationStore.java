@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code confirmations} table. Decisions are conditional updates ({@code WHERE state =
- * 'PENDING'}), so of two approvers — on any instances — exactly one decides. Every query is
- * scoped by tenant. Thread-safe.
+ * 'PENDING'}), so of two approvers — on any instances — exactly one decides. A decision or an
+ * expiry can store the masked arguments in the same update, so a closed confirmation never
+ * keeps the values that would have run. Every query but the expiry sweep's is scoped by tenant.
+ * Thread-safe.
  */
 @Singleton
 public class ConfirmationStore {
@@ -31,11 +33,21 @@ public class ConfirmationStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String FIND = "SELECT * FROM confirmations WHERE tenant_id = ? AND call_id = ?";
     private static final String DECIDE = """
-            UPDATE confirmations SET state = ?, decided_by = ?, decided_key_id = ?, decided_at = ?, reason = ?
+            UPDATE confirmations SET state = ?, decided_by = ?, decided_key_id = ?, decided_at = ?, reason = ?,
+                arguments = ?
             WHERE tenant_id = ? AND call_id = ? AND state = 'PENDING' AND expires_at > ?""";
     private static final String EXPIRE = """
-            UPDATE confirmations SET state = 'EXPIRED', decided_at = ?
+            UPDATE confirmations SET state = 'EXPIRED', decided_at = ?, arguments = ?
             WHERE tenant_id = ? AND call_id = ? AND state = 'PENDING' AND expires_at <= ?""";
+    private static final String MASK = """
+            UPDATE confirmations SET arguments = ? WHERE tenant_id = ? AND call_id = ? AND state <> 'PENDING'""";
+    private static final String EXPIRED_PENDING = """
+            SELECT * FROM confirmations WHERE state = 'PENDING' AND expires_at <= ? ORDER BY expires_at LIMIT ?""";
+    /** Approved, never sent (the circuit or bulkhead refused it), and expired: its call is still held. */
+    private static final String EXPIRED_UNSENT = """
+            SELECT c.* FROM confirmations c JOIN tool_calls t ON t.tenant_id = c.tenant_id AND t.call_id = c.call_id
+            WHERE c.state = 'APPROVED' AND c.expires_at <= ? AND t.status = 'PENDING_CONFIRMATION'
+            ORDER BY c.expires_at LIMIT ?""";
 
     private final DataSource dataSource;
 
@@ -78,32 +90,80 @@ public class ConfirmationStore {
         }
     }
 
-    /** @return true when this decision was the one taken (it was pending and not expired at {@code now}) */
+    /**
+     * @param arguments what the row keeps as arguments from now on: the full ones for an approval
+     *                  (they are what runs), the masked ones otherwise
+     * @return true when this decision was the one taken (it was pending and not expired at {@code now})
+     */
     public boolean decide(Confirmation c, Confirmation.State state, String decidedBy, String decidedKeyId,
-            String reason, Instant now) {
+            String reason, String arguments, Instant now) {
         try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(DECIDE)) {
             ps.setString(1, state.name());
             ps.setString(2, decidedBy);
             ps.setString(3, decidedKeyId);
             ps.setTimestamp(4, Timestamp.from(now));
             ps.setString(5, reason);
-            ps.setString(6, c.tenantId());
-            ps.setString(7, c.callId());
-            ps.setTimestamp(8, Timestamp.from(now));
+            ps.setString(6, requireNonNull(arguments, "arguments"));
+            ps.setString(7, c.tenantId());
+            ps.setString(8, c.callId());
+            ps.setTimestamp(9, Timestamp.from(now));
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
             throw storage(e);
         }
     }
 
-    /** @return true when this request marked it expired */
-    public boolean expire(Confirmation c, Instant now) {
+    /**
+     * Marks a pending confirmation past its expiry expired, keeping {@code maskedArguments}.
+     *
+     * @return true when this request marked it expired
+     */
+    public boolean expire(Confirmation c, String maskedArguments, Instant now) {
         try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(EXPIRE)) {
             ps.setTimestamp(1, Timestamp.from(now));
+            ps.setString(2, requireNonNull(maskedArguments, "maskedArguments"));
+            ps.setString(3, c.tenantId());
+            ps.setString(4, c.callId());
+            ps.setTimestamp(5, Timestamp.from(now));
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+    }
+
+    /** Replaces the arguments of a decided or expired confirmation (never a pending one's) with masked ones. */
+    public void maskArguments(Confirmation c, String maskedArguments) {
+        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(MASK)) {
+            ps.setString(1, requireNonNull(maskedArguments, "maskedArguments"));
             ps.setString(2, c.tenantId());
             ps.setString(3, c.callId());
-            ps.setTimestamp(4, Timestamp.from(now));
-            return ps.executeUpdate() == 1;
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+    }
+
+    /** Pending confirmations of every tenant whose expiry is at or before {@code now}, oldest first. */
+    public java.util.List<Confirmation> expiredPending(Instant now, int limit) {
+        return list(EXPIRED_PENDING, now, limit);
+    }
+
+    /** Approved confirmations of every tenant that expired before their call could be sent. */
+    public java.util.List<Confirmation> expiredUnsent(Instant now, int limit) {
+        return list(EXPIRED_UNSENT, now, limit);
+    }
+
+    private java.util.List<Confirmation> list(String sql, Instant now, int limit) {
+        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setTimestamp(1, Timestamp.from(now));
+            ps.setInt(2, limit);
+            java.util.List<Confirmation> out = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
         } catch (SQLException e) {
             throw storage(e);
         }

@@ -36,11 +36,15 @@ import java.util.Optional;
  * would run (tool version, full arguments, a summary) until someone with {@code tools:confirm}
  * — never the key that made the call — approves it (it then executes, once) or denies it, or it
  * expires. The call's row is {@code PENDING_CONFIRMATION} meanwhile and its call id is taken, so
- * a repeated ExecuteTool gets the same pending answer. Thread-safe.
+ * a repeated ExecuteTool gets the same pending answer. The full arguments stay in the
+ * confirmation only while they may still run: a denial, an expiry, and the sending (or closing)
+ * of an approved call replace them with the masked arguments its call record has. Expired holds
+ * are closed when read and by {@link #sweep(int)}. Thread-safe.
  */
 @Singleton
 public class HeldCalls implements CallReplays.PendingAnswers {
     private static final int MAX_SUMMARY_ARGUMENTS = 2000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HeldCalls.class);
 
     private final ConfirmationStore store;
     private final Catalog catalog;
@@ -142,12 +146,13 @@ public class HeldCalls implements CallReplays.PendingAnswers {
         return c;
     }
 
-    /** An approval that was never sent (circuit or bulkhead refused it) and has expired: closed, once. */
+    /** An approval that was never sent (circuit or bulkhead refused it) and has expired: closed, once, and masked. */
     private void closeUnsent(Confirmation c) {
         if (log.resume(c.tenantId(), c.callId())) {
             log.finish(record(c), CallRecord.Outcome.refused(CallStatus.DENIED, "approved by " + c.decidedBy()
                     + " but could not be sent before the confirmation expired at " + c.expiresAt() + "; not executed"));
         }
+        maskOnceClosed(c);
     }
 
     private static CallResult pendingResult(Confirmation c, Instant startedAt) {
@@ -207,9 +212,10 @@ public class HeldCalls implements CallReplays.PendingAnswers {
             c = store.find(principal.tenantId(), callId).orElseThrow();
         }
         if (c.state() == Confirmation.State.PENDING) {
-            if (store.decide(c, wanted, principal.agentId(), principal.keyId(), reason, now)) {
+            if (store.decide(c, wanted, principal.agentId(), principal.keyId(), reason,
+                    approve ? c.arguments() : masked(c), now)) {
                 Confirmation decided = store.find(principal.tenantId(), callId).orElseThrow();
-                return approve ? execute(decided, clientDeadline, startNanos) : deny(decided);
+                return approve ? execute(decided, clientDeadline, startNanos) : deny(c, decided);
             }
             c = store.find(principal.tenantId(), callId).orElseThrow(); // decided or expired meanwhile
             if (c.state() == Confirmation.State.PENDING) {
@@ -240,19 +246,67 @@ public class HeldCalls implements CallReplays.PendingAnswers {
     }
 
     private void expire(Confirmation c, Instant now) {
-        if (store.expire(c, now)) {
+        if (store.expire(c, masked(c), now)) {
             log.finish(record(c), CallRecord.Outcome.refused(CallStatus.DENIED,
                     "the confirmation expired at " + c.expiresAt() + " unanswered; not executed"));
         }
     }
 
-    private CallView deny(Confirmation c) {
-        log.finish(record(c), CallRecord.Outcome.refused(CallStatus.DENIED, "denied by " + c.decidedBy()
-                + (c.reason().isEmpty() ? "" : ": " + c.reason()) + "; not executed"));
-        return view(c);
+    /** @param held the confirmation before the decision (its record has the full arguments' digest) */
+    private CallView deny(Confirmation held, Confirmation decided) {
+        log.finish(record(held), CallRecord.Outcome.refused(CallStatus.DENIED, "denied by " + decided.decidedBy()
+                + (decided.reason().isEmpty() ? "" : ": " + decided.reason()) + "; not executed"));
+        return view(decided);
+    }
+
+    /** The arguments as the call record keeps them: secrets masked. */
+    private String masked(Confirmation c) {
+        return redactor.redact(c.toolName(), c.arguments());
+    }
+
+    /** Masks an approved confirmation's arguments once its call is no longer held (sent, failed or closed). */
+    private void maskOnceClosed(Confirmation c) {
+        try {
+            if (log.findExecuted(c.tenantId(), c.callId()).filter(StoredCall::pending).isEmpty()) {
+                store.maskArguments(c, masked(c));
+            }
+        } catch (RuntimeException e) { // the call's outcome stands; only the masking is missed
+            LOG.warn("could not mask the arguments of the closed confirmation of call {} of tenant {}: {}",
+                    c.callId(), c.tenantId(), e.getMessage());
+        }
+    }
+
+    /**
+     * Closes what expired without anyone reading it: pending holds past their expiry become
+     * {@code EXPIRED} (their calls {@code DENIED}), approvals that could not be sent before
+     * their expiry are closed; either way the arguments are masked. Safe on several instances at
+     * once (each close is a conditional update or the call's lock).
+     *
+     * @param batch most confirmations handled per kind in one sweep
+     * @return how many confirmations were looked at
+     */
+    public int sweep(int batch) {
+        Instant now = clock.instant();
+        List<Confirmation> pending = store.expiredPending(now, batch);
+        for (Confirmation c : pending) {
+            expire(c, now);
+        }
+        List<Confirmation> unsent = store.expiredUnsent(now, batch);
+        for (Confirmation c : unsent) {
+            closeUnsent(c);
+        }
+        return pending.size() + unsent.size();
     }
 
     private CallView execute(Confirmation c, Optional<Duration> clientDeadline, long startNanos) {
+        try {
+            return send(c, clientDeadline, startNanos);
+        } finally {
+            maskOnceClosed(c); // sent, failed or closed: the full arguments are no longer needed
+        }
+    }
+
+    private CallView send(Confirmation c, Optional<Duration> clientDeadline, long startNanos) {
         CallRecord started = record(c);
         ToolDefinition tool = catalog.find(c.tenantId(), c.toolName()).filter(t -> t.version() == c.toolVersion())
                 .orElse(null);

@@ -14,6 +14,12 @@ import javax.crypto.spec.SecretKeySpec;
  * decrypt secrets written before a rotation. Immutable; never logs or prints key material.
  */
 public final class MasterKeyRing {
+    /**
+     * The key id of the generated development key ({@code <data-dir>/master.key}, H2 only), so
+     * that nothing sealed with it is ever taken for a production secret.
+     */
+    public static final String DEVELOPMENT_KEY_ID = "dev";
+
     private final String currentId;
     private final Map<String, SecretKey> keys;
 

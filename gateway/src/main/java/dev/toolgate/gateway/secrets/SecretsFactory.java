@@ -1,5 +1,6 @@
 package dev.toolgate.gateway.secrets;
 
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.env.Environment;
@@ -17,23 +18,53 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds the master key ring from {@code toolgate.secrets.*}: {@code master-key} and
- * {@code key-id} for the current key, {@code previous-keys.<id>} for older ones. Without a configured master key
- * it uses (and on first start creates) {@code <data-dir>/master.key} and warns: fine for a
- * laptop, not for production.
+ * {@code key-id} for the current key, {@code previous-keys.<id>} for older ones. Without a
+ * configured master key, and only on the embedded H2 database, it uses (and on first start
+ * creates) {@code <data-dir>/master.key} under its own key id
+ * {@link MasterKeyRing#DEVELOPMENT_KEY_ID} and warns: fine for a laptop. On any other database
+ * the start fails without a master key, and a configured key may not use the development id.
+ * The ring is made when the context starts, so a bad key stops the start, not the first call.
  */
 @Factory
 public class SecretsFactory {
     private static final Logger LOG = LoggerFactory.getLogger(SecretsFactory.class);
 
-    @Singleton
+    @Context
     MasterKeyRing masterKeyRing(@Value("${toolgate.secrets.master-key:}") String masterKey,
             @Value("${toolgate.secrets.key-id:k1}") String keyId,
-            @Value("${toolgate.data-dir:./data}") String dataDir, Environment environment) {
-        String key = masterKey.isBlank() ? devKey(Path.of(dataDir).resolve("master.key")) : masterKey;
+            @Value("${toolgate.data-dir:./data}") String dataDir,
+            @Value("${datasources.default.url:}") String databaseUrl, Environment environment) {
         Map<String, String> previous = new HashMap<>();
         environment.getProperties("toolgate.secrets.previous-keys")
                 .forEach((id, value) -> previous.put(id, String.valueOf(value)));
-        return MasterKeyRing.of(keyId, key, previous);
+        if (!masterKey.isBlank()) {
+            if (MasterKeyRing.DEVELOPMENT_KEY_ID.equals(keyId)) {
+                throw new IllegalStateException("toolgate.secrets.key-id (TOOLGATE_SECRETS_KEY_ID) must not be '"
+                        + MasterKeyRing.DEVELOPMENT_KEY_ID + "': that id marks secrets sealed with the generated"
+                        + " development key; choose another id, e.g. k1");
+            }
+            return MasterKeyRing.of(keyId, masterKey, previous);
+        }
+        if (!isEmbeddedH2(databaseUrl)) {
+            throw new IllegalStateException("toolgate.secrets.master-key is not set: set TOOLGATE_SECRETS_MASTER_KEY"
+                    + " to a base64 AES-256 key (openssl rand -base64 32). A generated development key is used only"
+                    + " on the embedded H2 database, never on " + scheme(databaseUrl));
+        }
+        return MasterKeyRing.of(MasterKeyRing.DEVELOPMENT_KEY_ID, devKey(Path.of(dataDir).resolve("master.key")),
+                previous);
+    }
+
+    private static boolean isEmbeddedH2(String databaseUrl) {
+        return databaseUrl.regionMatches(true, 0, "jdbc:h2:", 0, "jdbc:h2:".length());
+    }
+
+    /** {@code jdbc:postgresql:} and the like: never the rest of the URL, which may hold a password. */
+    private static String scheme(String databaseUrl) {
+        if (databaseUrl.isBlank()) {
+            return "a database without a configured URL";
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(jdbc:[A-Za-z0-9+.-]{1,40}:)").matcher(databaseUrl);
+        return m.find() ? m.group(1) + " databases" : "this database";
     }
 
     @Singleton
@@ -44,7 +75,8 @@ public class SecretsFactory {
     private static String devKey(Path file) {
         try {
             if (Files.exists(file)) {
-                LOG.warn("Using the development master key in {}; set TOOLGATE_SECRETS_MASTER_KEY in production", file);
+                LOG.warn("Using the development master key in {} (key id '{}', embedded H2 only); set"
+                        + " TOOLGATE_SECRETS_MASTER_KEY in production", file, MasterKeyRing.DEVELOPMENT_KEY_ID);
                 return Files.readString(file).trim();
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -57,7 +89,8 @@ public class SecretsFactory {
             } catch (UnsupportedOperationException ignored) {
                 // not a POSIX file system
             }
-            LOG.warn("Created a development master key in {}; set TOOLGATE_SECRETS_MASTER_KEY in production", file);
+            LOG.warn("Created a development master key in {} (key id '{}', embedded H2 only); set"
+                    + " TOOLGATE_SECRETS_MASTER_KEY in production", file, MasterKeyRing.DEVELOPMENT_KEY_ID);
             return encoded;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create the development master key " + file, e);

@@ -8,12 +8,14 @@ import java.util.Optional;
 
 /**
  * What a request carries to authenticate: headers, query pairs and cookies (already encoded),
- * an optional TLS client identity, and the OAuth token it used (so a 401 can renew it once).
- * Never printed: {@link #toString()} names no values.
+ * an optional TLS client identity, the OAuth token it used (so a 401 can renew it once), and
+ * the plaintext values injected (secrets, tokens), which an echo of the request must not carry
+ * back ({@link #echoMask()}). Never printed: {@link #toString()} names no values.
  */
 record Credentials(Map<String, String> headers, List<String> query, List<String> cookies,
-        Optional<String> clientPem, Optional<OAuthTokens.Key> oauth) {
-    static final Credentials NONE = new Credentials(Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty());
+        Optional<String> clientPem, Optional<OAuthTokens.Key> oauth, List<String> injected) {
+    static final Credentials NONE = new Credentials(Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
+            List.of());
 
     Credentials {
         headers = Map.copyOf(requireNonNull(headers, "headers"));
@@ -21,6 +23,12 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
         cookies = List.copyOf(requireNonNull(cookies, "cookies"));
         requireNonNull(clientPem, "clientPem");
         requireNonNull(oauth, "oauth");
+        injected = List.copyOf(requireNonNull(injected, "injected"));
+    }
+
+    /** Masks every injected value in what the upstream sends back. */
+    dev.toolgate.gateway.secrets.EchoMask echoMask() {
+        return dev.toolgate.gateway.secrets.EchoMask.of(injected);
     }
 
     @Override

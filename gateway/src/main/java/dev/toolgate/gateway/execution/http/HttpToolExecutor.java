@@ -7,11 +7,13 @@ import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.execution.EchoMasking;
 import dev.toolgate.gateway.execution.PreparedCall;
 import dev.toolgate.gateway.execution.ToolExecutor;
 import dev.toolgate.gateway.execution.UpstreamFailure;
 import dev.toolgate.gateway.execution.UpstreamResponse;
 import dev.toolgate.gateway.resilience.ResilienceOverrides;
+import dev.toolgate.gateway.secrets.EchoMask;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import io.opentelemetry.api.trace.Span;
@@ -133,23 +135,30 @@ public class HttpToolExecutor implements ToolExecutor {
             this.sent = sent;
         }
 
+        /** The answer with every credential this call injected masked wherever the upstream echoed it. */
         @Override
         public UpstreamResponse send(Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            UpstreamResponse response = sendOnce(request, timeout);
-            if (response.status() == 401 && sent.oauth().isPresent()) {
-                OAuthTokens.Key key = sent.oauth().get();
-                String refused = sent.headers().get("Authorization").substring("Bearer ".length());
-                tokens.invalidate(key, refused);
-                Duration left = Duration.ofNanos(deadline - System.nanoTime());
-                if (left.toMillis() > 0) {
-                    Credentials renewed = credentials.resolve(tool, left);
-                    HttpRequest.Builder retry = request.copy();
-                    renewed.headers().forEach(retry::setHeader);
-                    return sendOnce(retry, left);
+            EchoMask mask = sent.echoMask();
+            try {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                UpstreamResponse response = sendOnce(request, timeout);
+                if (response.status() == 401 && sent.oauth().isPresent()) {
+                    OAuthTokens.Key key = sent.oauth().get();
+                    String refused = sent.headers().get("Authorization").substring("Bearer ".length());
+                    tokens.invalidate(key, refused);
+                    Duration left = Duration.ofNanos(deadline - System.nanoTime());
+                    if (left.toMillis() > 0) {
+                        Credentials renewed = credentials.resolve(tool, left);
+                        mask = mask.and(renewed.echoMask());
+                        HttpRequest.Builder retry = request.copy();
+                        renewed.headers().forEach(retry::setHeader);
+                        return EchoMasking.apply(sendOnce(retry, left), mask);
+                    }
                 }
+                return EchoMasking.apply(response, mask);
+            } catch (UpstreamFailure f) {
+                throw EchoMasking.apply(f, mask);
             }
-            return response;
         }
 
         /** One request in an HTTP client span; the span's context travels on as {@code traceparent}. */

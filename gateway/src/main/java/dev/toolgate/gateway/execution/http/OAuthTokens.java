@@ -148,7 +148,9 @@ class OAuthTokens {
         }
         JsonNode body = parse(response.body().bytes());
         if (response.statusCode() / 100 != 2 || !body.path("access_token").isTextual()) {
-            String error = body.path("error").asText("");
+            // a token endpoint may echo what it was sent: never the client secret in our error
+            String error = dev.toolgate.gateway.secrets.EchoMask.of(java.util.List.of(clientIdAndSecret))
+                    .maskText(body.path("error").asText(""));
             throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the token endpoint of integration '"
                     + key.integration() + "' refused the client credentials of scheme '" + key.scheme() + "': HTTP "
                     + response.statusCode() + (error.isEmpty() ? "" : " (" + abbreviate(error) + ")")

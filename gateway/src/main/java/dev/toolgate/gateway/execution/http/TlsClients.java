@@ -43,6 +43,7 @@ class TlsClients {
     TlsClients(@Value("${toolgate.http.connect-timeout:5s}") Duration connectTimeout,
             @Value("${toolgate.http.trusted-ca-file:}") String trustedCaFile) {
         this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
+        dev.toolgate.gateway.logging.WireLogPinning.clearJdkHttpClientSwitches(); // before the JDK client loads
         this.trust = trustManagers(trustedCaFile);
         this.shared = build(null);
     }

@@ -47,7 +47,7 @@ class UpstreamCredentials {
             String token = reveal(tool.tenantId(), auth.secret()).orElseThrow(() -> missing(tool,
                     List.of("'" + auth.secret() + "'")));
             return new Credentials(Map.of("Authorization", "Bearer " + headerSafe(token, auth.secret())), List.of(),
-                    List.of(), Optional.empty(), Optional.empty());
+                    List.of(), Optional.empty(), Optional.empty(), List.of(token));
         }
         SecuritySchemes schemes = integration.schemes();
         List<String> wanted = new ArrayList<>();
@@ -82,9 +82,13 @@ class UpstreamCredentials {
         List<String> cookies = new ArrayList<>();
         Optional<String> pem = Optional.empty();
         Optional<OAuthTokens.Key> oauth = Optional.empty();
+        List<String> injected = new ArrayList<>();
         for (Map.Entry<SecurityScheme, String> e : values.entrySet()) {
             SecurityScheme scheme = e.getKey();
             String value = e.getValue();
+            if (scheme.type() != SecurityScheme.Type.MUTUAL_TLS) { // a TLS identity never travels as text
+                injected.add(value);
+            }
             switch (scheme.type()) {
                 case BEARER -> headers.put("Authorization", "Bearer " + headerSafe(value, scheme.secret()));
                 case BASIC -> {
@@ -107,14 +111,16 @@ class UpstreamCredentials {
                 }
                 case OAUTH2_CLIENT_CREDENTIALS -> {
                     OAuthTokens.Key key = OAuthTokens.Key.of(tool.tenantId(), tool.integration().name(), scheme, value);
-                    headers.put("Authorization", "Bearer " + headerSafe(tokens.token(key, value, timeout), scheme.secret()));
+                    String token = tokens.token(key, value, timeout);
+                    headers.put("Authorization", "Bearer " + headerSafe(token, scheme.secret()));
+                    injected.add(token);
                     oauth = Optional.of(key);
                 }
                 case MUTUAL_TLS -> pem = Optional.of(value);
                 case UNSUPPORTED -> throw new IllegalStateException("unsupported schemes are filtered before");
             }
         }
-        return new Credentials(headers, query, cookies, pem, oauth);
+        return new Credentials(headers, query, cookies, pem, oauth, injected);
     }
 
     private Optional<String> reveal(String tenant, String secret) {

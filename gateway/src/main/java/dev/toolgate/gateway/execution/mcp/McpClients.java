@@ -7,6 +7,7 @@ import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.UpstreamFailure;
 import dev.toolgate.gateway.egress.EgressGuard;
+import dev.toolgate.gateway.secrets.EchoMask;
 import dev.toolgate.gateway.secrets.SecretStore;
 import io.micronaut.context.annotation.Value;
 import io.modelcontextprotocol.client.McpAsyncClient;
@@ -58,6 +59,7 @@ public class McpClients implements AutoCloseable {
     public McpClients(SecretStore secrets, EgressGuard egress, StdioServers stdio,
             @Value("${toolgate.mcp.connect-timeout:5s}") Duration connectTimeout) {
         this.stdio = requireNonNull(stdio, "stdio");
+        dev.toolgate.gateway.logging.WireLogPinning.clearJdkHttpClientSwitches(); // before the JDK client loads
         this.secrets = requireNonNull(secrets, "secrets");
         this.egress = requireNonNull(egress, "egress");
         this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
@@ -192,6 +194,30 @@ public class McpClients implements AutoCloseable {
                     }
                 })
                 .build();
+    }
+
+    /**
+     * Masks the credentials sent to the integration's server (its bearer secret and secret
+     * headers) wherever the server echoes them back; {@link EchoMask#NONE} when it has none.
+     */
+    public EchoMask echoMask(IntegrationEntity integration) {
+        List<String> values = new java.util.ArrayList<>();
+        String tenant = integration.tenantId();
+        secretHeaders(integration).values().forEach(secret -> readable(tenant, secret).ifPresent(values::add));
+        HttpAuth auth = integration.auth();
+        if (auth.kind() == HttpAuth.Kind.BEARER) {
+            readable(tenant, auth.secret()).ifPresent(values::add);
+        }
+        return values.isEmpty() ? EchoMask.NONE : EchoMask.of(values);
+    }
+
+    /** A secret that cannot be read is not sent either: the request fails on it, with its own error. */
+    private java.util.Optional<String> readable(String tenant, String secret) {
+        try {
+            return secrets.reveal(tenant, secret);
+        } catch (dev.toolgate.gateway.secrets.SecretUnreadableException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** Header name -> secret name, from the integration's settings. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.execution.EchoMasking;
 import dev.toolgate.gateway.execution.PreparedCall;
 import dev.toolgate.gateway.execution.ToolExecutor;
 import dev.toolgate.gateway.execution.UpstreamFailure;
@@ -55,7 +56,8 @@ public class McpToolExecutor implements ToolExecutor {
         IntegrationEntity integration = tool.integration();
         Map<String, Object> args = JsonSupport.mapper().convertValue(arguments, MAP);
         String serverTool = tool.mcpBinding().serverTool();
-        return timeout -> send(integration, serverTool, args, callId, timeout);
+        PreparedCall call = timeout -> send(integration, serverTool, args, callId, timeout);
+        return EchoMasking.wrap(call, clients.echoMask(integration)); // a server may echo its credentials
     }
 
     private UpstreamResponse send(IntegrationEntity integration, String serverTool, Map<String, Object> args,

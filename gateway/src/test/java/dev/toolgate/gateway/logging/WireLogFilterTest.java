@@ -1,0 +1,64 @@
+package dev.toolgate.gateway.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.junit.jupiter.api.Test;
+
+class WireLogFilterTest {
+
+    @Test
+    void productionLogbackXml_atTrace_dropsFrameLoggersBelowInfo_andKeepsTheRest() throws Exception {
+        LoggerContext context = new LoggerContext();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(getClass().getClassLoader().getResource("logback.xml"));
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(Level.TRACE);
+        root.detachAndStopAllAppenders();
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.setContext(context);
+        logs.start();
+        root.addAppender(logs);
+
+        context.getLogger("io.grpc.netty.NettyServerHandler").debug("INBOUND HEADERS: authorization: Bearer tg_x");
+        context.getLogger("io.netty.handler.codec.http2.Http2FrameLogger").trace("DATA frame");
+        context.getLogger("jdk.httpclient.HttpClient").debug("Authorization: Basic eDp5");
+        context.getLogger("io.modelcontextprotocol.spec.McpClientSession").debug("tools/call result");
+        context.getLogger("io.grpc.netty.NettyServerHandler").warn("connection reset");
+        context.getLogger("io.grpc.nettyx.Other").debug("not a pinned logger");
+        context.getLogger("dev.toolgate.gateway.Any").debug("our own debug line");
+        assertThat(context.getTurboFilterList()).hasAtLeastOneElementOfType(WireLogFilter.class);
+        context.stop();
+
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("connection reset", "not a pinned logger", "our own debug line");
+    }
+
+    @Test
+    void installIn_addsTheFilterOnce() {
+        LoggerContext context = new LoggerContext();
+        assertThat(WireLogFilter.installIn(context)).isTrue();
+        assertThat(WireLogFilter.installIn(context)).isFalse();
+        assertThat(context.getTurboFilterList()).hasSize(1);
+    }
+
+    @Test
+    void jdkHttpClientLogSwitches_areRemovedBeforeAClientIsBuilt() {
+        System.setProperty("jdk.httpclient.HttpClient.log", "headers,requests");
+        System.setProperty("jdk.internal.httpclient.debug", "true");
+        try {
+            assertThat(WireLogPinning.clearJdkHttpClientSwitches())
+                    .containsExactly("jdk.httpclient.HttpClient.log", "jdk.internal.httpclient.debug");
+            assertThat(System.getProperty("jdk.httpclient.HttpClient.log")).isNull();
+            assertThat(System.getProperty("jdk.internal.httpclient.debug")).isNull();
+        } finally {
+            System.clearProperty("jdk.httpclient.HttpClient.log");
+            System.clearProperty("jdk.internal.httpclient.debug");
+        }
+    }
+}
