@@ -7,6 +7,7 @@ import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.KeysTableLock;
 import dev.toolgate.gateway.support.TenantFixture;
+import dev.toolgate.gateway.support.TestDatabase;
 import dev.toolgate.proto.v1.ListToolsRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -47,9 +48,6 @@ class ForgedKeyTest {
     ManagedChannel channel;
 
     @Inject
-    io.micronaut.context.env.Environment env;
-
-    @Inject
     Authenticator authenticator;
 
     /** {@code tg_} + 43 base62 chars + a 6-char base62 checksum that is not the CRC32 of the rest. */
@@ -71,7 +69,7 @@ class ForgedKeyTest {
 
     @Test
     void forgedKeysWithAWrongChecksum_areRefusedWithoutADatabaseLookup() throws Exception {
-        try (KeysTableLock locked = KeysTableLock.hold(dev.toolgate.gateway.support.OwnConnection.open(env))) {
+        try (KeysTableLock locked = KeysTableLock.hold(TestDatabase.dataSource(TestDatabase.url()).getConnection())) {
             for (int i = 0; i < 200; i++) {
                 String forged = wrongChecksumKey();
                 StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> Clients
@@ -116,7 +114,7 @@ class ForgedKeyTest {
             pool.shutdownNow();
         }
 
-        try (KeysTableLock locked = KeysTableLock.hold(dev.toolgate.gateway.support.OwnConnection.open(env))) {
+        try (KeysTableLock locked = KeysTableLock.hold(TestDatabase.dataSource(TestDatabase.url()).getConnection())) {
             assertThat(Clients.tools(channel, fx.agentKey).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .listTools(ListToolsRequest.getDefaultInstance()).getToolsList()).isEmpty();
         }

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.support.OwnConnection;
+import dev.toolgate.gateway.support.TestDatabase;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.context.env.Environment;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,12 +18,12 @@ import org.junit.jupiter.api.Test;
 class LegacyKeysTest {
 
     /** A key as the old {@code generate()} made it, stored as the old code stored it. */
-    private static String storeOldFormatKey(Environment env) throws Exception {
+    private static String storeOldFormatKey() throws Exception {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         String key = "tg_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         String tenant = "t-legacy-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection c = OwnConnection.open(env);
+        try (Connection c = TestDatabase.dataSource(TestDatabase.url()).getConnection();
                 PreparedStatement tenantRow = c.prepareStatement(
                         "INSERT INTO tenants (id, display_name, created_at) VALUES (?, ?, now())");
                 PreparedStatement insert = c.prepareStatement(
@@ -48,7 +47,7 @@ class LegacyKeysTest {
     @Test
     void anOldFormatKey_isAccepted_byDefault() throws Exception {
         try (ApplicationContext ctx = gateway(true)) {
-            String key = storeOldFormatKey(ctx.getEnvironment());
+            String key = storeOldFormatKey();
             assertThat(ctx.getBean(Authenticator.class).authenticate("Bearer " + key).agentId()).isEqualTo("old-agent");
         }
     }
@@ -56,7 +55,7 @@ class LegacyKeysTest {
     @Test
     void anOldFormatKey_isRefused_whenLegacyKeysAreOff() throws Exception {
         try (ApplicationContext ctx = gateway(false)) {
-            String key = storeOldFormatKey(ctx.getEnvironment());
+            String key = storeOldFormatKey();
             GatewayException e = catchThrowableOfType(GatewayException.class,
                     () -> ctx.getBean(Authenticator.class).authenticate("Bearer " + key));
             assertThat(e.getMessage()).contains("toolgate.auth.legacy-keys");

@@ -8,6 +8,7 @@ import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.Eventually;
 import dev.toolgate.gateway.support.KeysTableLock;
 import dev.toolgate.gateway.support.TenantFixture;
+import dev.toolgate.gateway.support.TestDatabase;
 import dev.toolgate.proto.v1.CreateApiKeyRequest;
 import dev.toolgate.proto.v1.RevokeApiKeyRequest;
 import io.grpc.ManagedChannel;
@@ -51,12 +52,9 @@ class McpStreamLimitsTest {
     @Inject
     EmbeddedServer http;
 
-    @Inject
-    io.micronaut.context.env.Environment env;
-
     /** A connection of its own: the gateway's pool may be all in use while the key store is locked. */
     private Connection ownConnection() throws java.sql.SQLException {
-        return dev.toolgate.gateway.support.OwnConnection.open(env);
+        return TestDatabase.dataSource(TestDatabase.url()).getConnection();
     }
 
     private final List<HttpResponse<Stream<String>>> open = new ArrayList<>();
