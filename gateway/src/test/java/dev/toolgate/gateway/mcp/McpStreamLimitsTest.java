@@ -113,6 +113,20 @@ class McpStreamLimitsTest {
     }
 
     @Test
+    void everyStreamOfAKey_announcesAToolAdded_throughTheSharedWatcher() throws Exception {
+        TenantFixture fx = TenantFixture.create(channel, "http://127.0.0.1:1");
+        List<HttpResponse<Stream<String>>> streams = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            streams.add(stream(fx.agentKey));
+        }
+        fx.createCaseTool("/cases", 5_000);
+        for (HttpResponse<Stream<String>> s : streams) {
+            assertThat(CompletableFuture.supplyAsync(() -> s.body().anyMatch(line -> line.contains("list_changed")))
+                    .get(20, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    @Test
     void theStreamsOfATenant_areCappedAcrossItsKeys() throws Exception {
         TenantFixture fx = TenantFixture.create(channel, "http://127.0.0.1:1");
         String second = newKey(fx);
