@@ -2,36 +2,47 @@ package dev.toolgate.gateway.auth;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.toolgate.gateway.core.ExpiringCache;
+import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.GatewayException;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns an {@code authorization} header value into a {@link Principal}. Key lookups are cached
- * for {@code toolgate.auth.cache-ttl} (2s): a key revoked through another instance stops working
- * within that time, one revoked through this instance at once. Thread-safe.
+ * Turns an {@code authorization} header value into a {@link Principal}. The bootstrap admin key is
+ * compared in memory; any other key must have the {@link ApiKeyFormat key format} (a wrong
+ * checksum is refused without a lookup; keys of the old format are looked up while
+ * {@code toolgate.auth.legacy-keys} is true) and is then found through {@link KeyLookup}'s caches:
+ * a key revoked through another instance stops working within {@code toolgate.auth.cache-ttl}
+ * (2s), one revoked through this instance at once. Callers that know the peer address use
+ * {@link #authenticate(String, InetAddress)}, which limits failed attempts per peer
+ * ({@link FailedAuthLimiter}). Thread-safe.
  */
 @Singleton
 public class Authenticator {
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
     private static final String BEARER = "Bearer ";
 
-    private final ApiKeyRepository keys;
+    private final KeyLookup lookup;
+    private final FailedAuthLimiter limiter;
+    private final ApplicationEventPublisher<KeyRevoked> revocations;
     private final Optional<byte[]> bootstrapHash;
-    /** Key hash → the principal, or empty for an unknown or revoked key. */
-    private final ExpiringCache<String, Optional<Principal>> byHash;
+    private final boolean legacyKeys;
 
-    public Authenticator(ApiKeyRepository keys, @Value("${toolgate.admin-key:}") String adminKey,
-            @Value("${toolgate.auth.cache-ttl:2s}") Duration cacheTtl) {
-        this.keys = requireNonNull(keys, "keys");
-        this.byHash = new ExpiringCache<>(cacheTtl, 100_000, System::nanoTime);
+    public Authenticator(KeyLookup lookup, FailedAuthLimiter limiter, ApplicationEventPublisher<KeyRevoked> revocations,
+            @Value("${toolgate.admin-key:}") String adminKey,
+            @Value("${toolgate.auth.legacy-keys:true}") boolean legacyKeys) {
+        this.lookup = requireNonNull(lookup, "lookup");
+        this.limiter = requireNonNull(limiter, "limiter");
+        this.revocations = requireNonNull(revocations, "revocations");
+        this.legacyKeys = legacyKeys;
         AuthConfig config = AuthConfig.of(adminKey);
         this.bootstrapHash = config.bootstrapAdminKey()
                 .map(k -> ApiKeyFormat.hash(k).getBytes(StandardCharsets.US_ASCII));
@@ -41,10 +52,31 @@ public class Authenticator {
     }
 
     /**
+     * Authenticates a request from {@code peer}: refused with {@code AUTH_RATE_LIMITED} while the
+     * peer has used up its failed attempts, and every {@code UNAUTHENTICATED} outcome counts as one.
+     *
+     * @param peer the client's address; null when unknown (not limited)
+     * @throws GatewayException UNAUTHENTICATED or RESOURCE_EXHAUSTED, never echoing the key
+     */
+    public Principal authenticate(@Nullable String authorization, @Nullable InetAddress peer) {
+        limiter.checkAllowed(peer);
+        try {
+            return authenticate(authorization);
+        } catch (GatewayException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED) {
+                limiter.recordFailure(peer);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Authenticates without a per-peer limit (for in-process callers).
+     *
      * @param authorization the metadata value, may be null when absent
      * @throws GatewayException UNAUTHENTICATED, with a message that never echoes the key
      */
-    public Principal authenticate(String authorization) {
+    public Principal authenticate(@Nullable String authorization) {
         if (authorization == null || authorization.isBlank()) {
             throw GatewayException.unauthenticated(
                     "missing credentials: send metadata 'authorization: Bearer <api key>' (keys start with tg_)");
@@ -61,13 +93,24 @@ public class Authenticator {
                 && MessageDigest.isEqual(bootstrapHash.get(), hash.getBytes(StandardCharsets.US_ASCII))) {
             return Principal.ofBootstrapAdmin();
         }
-        return byHash.get(hash, h -> keys.findByKeyHash(h).filter(k -> !k.isRevoked())
-                        .map(row -> new Principal(row.tenantId(), row.agentId(), row.id(), row.scopeSet(), row.labelMap(), false)))
-                .orElseThrow(() -> GatewayException.unauthenticated("invalid or revoked API key"));
+        switch (ApiKeyFormat.shape(key)) {
+            case MALFORMED -> throw GatewayException.unauthenticated("malformed API key: Toolgate keys are tg_ and "
+                    + (ApiKeyFormat.LENGTH - ApiKeyFormat.PREFIX.length())
+                    + " letters and digits with a checksum; check that the whole key was copied");
+            case LEGACY -> {
+                if (!legacyKeys) {
+                    throw GatewayException.unauthenticated("API keys of the old format are no longer accepted"
+                            + " (toolgate.auth.legacy-keys is false); create a new key");
+                }
+            }
+            case CHECKSUMMED -> { }
+        }
+        return lookup.find(hash).orElseThrow(() -> GatewayException.unauthenticated("invalid or revoked API key"));
     }
 
     /** A key revoked through this instance stops working here at once (elsewhere within the cache ttl). */
     public void forgetKey(String keyId) {
-        byHash.invalidateIf(p -> p.isPresent() && p.get().keyId().equals(keyId));
+        lookup.forget(keyId);
+        revocations.publishEvent(new KeyRevoked(keyId));
     }
 }

@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * Authenticates every call but health checks and server reflection, and puts the
- * {@link Principal} into the call's context. Runs first (lowest order).
+ * {@link Principal} into the call's context; failed attempts are limited per peer address.
+ * Runs first (lowest order).
  */
 @Singleton
 public class AuthInterceptor implements ServerInterceptor, Ordered {
@@ -44,7 +45,7 @@ public class AuthInterceptor implements ServerInterceptor, Ordered {
         }
         Principal principal;
         try {
-            principal = authenticator.authenticate(headers.get(AUTHORIZATION));
+            principal = authenticator.authenticate(headers.get(AUTHORIZATION), peer(call));
         } catch (GatewayException e) {
             return refuse(call, e);
         } catch (RuntimeException e) {
@@ -53,6 +54,12 @@ public class AuthInterceptor implements ServerInterceptor, Ordered {
                     "credentials cannot be verified right now; retry later", java.util.Map.of()));
         }
         return Contexts.interceptCall(PrincipalContext.with(principal), call, headers, next);
+    }
+
+    /** The client's address, or null for transports without one (in-process). */
+    private static java.net.InetAddress peer(ServerCall<?, ?> call) {
+        return call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_REMOTE_ADDR)
+                instanceof java.net.InetSocketAddress address ? address.getAddress() : null;
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, GatewayException e) {

@@ -31,8 +31,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 import java.util.Set;
 
 /**
@@ -40,7 +38,7 @@ import java.util.Set;
  * stateless form — each POST carries one JSON-RPC message and gets its answer as JSON (or, for a
  * call that asks the user, a stream of messages ending with it); sessions are signed tokens, not
  * server state (DELETE answers 405); a GET opens the stream of {@code tools/list_changed}
- * notifications. Every request is
+ * notifications (bounded per key and tenant, see {@link McpStreams}). Every request is
  * authenticated with a Toolgate API key ({@code Authorization: Bearer tg_…}); a request that
  * comes from a browser page ({@code Origin}) is refused unless that origin is allowed.
  */
@@ -65,13 +63,12 @@ public class McpEndpoint {
 
     private final Authenticator authenticator;
     private final McpServerProtocol protocol;
+    private final McpStreams streams;
     private final Set<String> allowedOrigins;
-    private final Duration notifyInterval;
 
-    public McpEndpoint(Authenticator authenticator, McpServerProtocol protocol,
-            @Value("${toolgate.mcp.allowed-origins:}") List<String> allowedOrigins,
-            @Value("${toolgate.mcp.notify-interval:2s}") Duration notifyInterval) {
-        this.notifyInterval = requireNonNull(notifyInterval, "notifyInterval");
+    public McpEndpoint(Authenticator authenticator, McpServerProtocol protocol, McpStreams streams,
+            @Value("${toolgate.mcp.allowed-origins:}") List<String> allowedOrigins) {
+        this.streams = requireNonNull(streams, "streams");
         this.authenticator = requireNonNull(authenticator, "authenticator");
         this.protocol = requireNonNull(protocol, "protocol");
         this.allowedOrigins = Set.copyOf(allowedOrigins.stream().filter(o -> !o.isBlank()).toList());
@@ -117,18 +114,21 @@ public class McpEndpoint {
      * The server-to-client stream: {@code notifications/tools/list_changed} whenever what this
      * agent's {@code tools/list} holds changes (a tool added, changed or removed, or the policy
      * showing or hiding one). It holds no session: any instance can serve it, as it watches the
-     * shared catalog and the policy every {@code toolgate.mcp.notify-interval}.
+     * shared catalog and the policy every {@code toolgate.mcp.notify-interval}. A key past its
+     * stream limit gets 429 with a JSON-RPC error; a revoked key's streams end.
      */
     @Get(produces = MediaType.TEXT_EVENT_STREAM)
+    @ExecuteOn(TaskExecutors.BLOCKING) // authentication and the first fingerprint read the database
     public HttpResponse<?> stream(HttpRequest<?> request) {
         String accept = request.getHeaders().get(HttpHeaders.ACCEPT);
         if (accept == null || !accept.contains(MediaType.TEXT_EVENT_STREAM)) {
             return notAllowed(); // what the protocol asks of a server that offers no stream to this request
         }
         Principal principal;
+        String baseline;
         try {
             principal = authenticate(request);
-            protocol.toolsFingerprint(principal); // refuses keys that cannot list tools
+            baseline = protocol.toolsFingerprint(principal); // refuses keys that cannot list tools
             String session = request.getHeaders().get(SESSION_HEADER);
             if (session != null && !protocol.knowsSession(session, principal)) {
                 return problem(HttpStatus.NOT_FOUND, "no such session for this key; send initialize again");
@@ -136,22 +136,24 @@ public class McpEndpoint {
         } catch (GatewayException e) {
             return failure(e);
         }
+        McpStreams.Admitted admitted;
+        switch (streams.open(principal, baseline)) {
+            case McpStreams.Refused refused -> {
+                return tooManyStreams(refused.message());
+            }
+            case McpStreams.Admitted a -> admitted = a;
+        }
         // a ping at once (so the client gets the response headers) and every 30 s (so a stream whose
         // client went away is noticed and dropped); the client answers pings with a POST
         Flux<Event<String>> pings = Flux.interval(Duration.ZERO, KEEPALIVE)
                 .onBackpressureDrop()
                 .map(n -> Event.of(McpServerProtocol.ping("toolgate-ping-" + n)));
-        Flux<Event<String>> changes = Flux.interval(notifyInterval)
-                .onBackpressureDrop()
-                .concatMap(tick -> Mono.fromCallable(() -> protocol.toolsFingerprint(principal))
-                        .subscribeOn(Schedulers.boundedElastic())
-                        .onErrorResume(e -> Mono.empty())) // the catalog is unreadable for now: try again
-                .distinctUntilChanged()
-                .skip(1) // the list as it is when the stream opens
-                .map(fingerprint -> Event.of(McpServerProtocol.listChanged()));
+        Flux<Event<String>> changes = admitted.changes().map(fingerprint -> Event.of(McpServerProtocol.listChanged()));
         Flux<Event<String>> stream = Flux.merge(pings, changes)
                 .take(MAX_STREAM_AGE) // clients open a new one, as Streamable HTTP expects
-                .takeUntilOther(shutdown.asMono());
+                .takeUntilOther(shutdown.asMono())
+                .takeUntilOther(admitted.revoked())
+                .doFinally(signal -> admitted.release().run());
         return HttpResponse.ok(stream).contentType(MediaType.TEXT_EVENT_STREAM_TYPE);
     }
 
@@ -173,7 +175,8 @@ public class McpEndpoint {
             throw GatewayException.permissionDenied("ORIGIN_NOT_ALLOWED", "origin '" + origin
                     + "' is not allowed (toolgate.mcp.allowed-origins)");
         }
-        return authenticator.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION));
+        return authenticator.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION),
+                request.getRemoteAddress().getAddress());
     }
 
     private static HttpResponse<String> notAllowed() {
@@ -185,19 +188,43 @@ public class McpEndpoint {
             case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
             case PERMISSION_DENIED, NOT_FOUND -> HttpStatus.FORBIDDEN;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case RESOURCE_EXHAUSTED -> HttpStatus.TOO_MANY_REQUESTS;
             default -> HttpStatus.BAD_REQUEST;
         };
-        MutableHttpResponse<String> response = (MutableHttpResponse<String>) problem(status, e.getMessage());
+        ObjectNode body = problemBody(status, e.getMessage());
+        body.put("reason", e.reason());
+        MutableHttpResponse<String> response = HttpResponse.<String>status(status).body(body.toString())
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
         if (e.code() == ErrorCode.UNAUTHENTICATED) {
             response.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"toolgate\"");
         }
+        e.retryAfter().ifPresent(after -> response.header(HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, after.toSeconds()))));
         return response;
     }
 
+    /** 429 with a JSON-RPC error (no id: it answers no message) whose {@code data.reason} is {@code TOO_MANY_STREAMS}. */
+    private static HttpResponse<String> tooManyStreams(String message) {
+        ObjectNode body = JsonSupport.mapper().createObjectNode();
+        body.put("jsonrpc", "2.0");
+        body.putNull("id");
+        ObjectNode error = body.putObject("error");
+        error.put("code", -32000);
+        error.put("message", message);
+        error.putObject("data").put("reason", "TOO_MANY_STREAMS");
+        return HttpResponse.<String>status(HttpStatus.TOO_MANY_REQUESTS).body(body.toString())
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
     private static HttpResponse<String> problem(HttpStatus status, String message) {
+        return HttpResponse.<String>status(status).body(problemBody(status, message).toString())
+                .contentType(MediaType.APPLICATION_JSON_TYPE);
+    }
+
+    private static ObjectNode problemBody(HttpStatus status, String message) {
         ObjectNode body = JsonSupport.mapper().createObjectNode();
         body.put("error", status == HttpStatus.UNAUTHORIZED ? "unauthorized" : status.getReason().toLowerCase());
         body.put("message", message);
-        return HttpResponse.<String>status(status).body(body.toString()).contentType(MediaType.APPLICATION_JSON_TYPE);
+        return body;
     }
 }

@@ -1,0 +1,86 @@
+package dev.toolgate.gateway.auth;
+
+import static java.util.Objects.requireNonNull;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Finds the principal of a key hash, with two bounded Caffeine caches that expire each entry
+ * {@code toolgate.auth.cache-ttl} after it was loaded: one for keys found
+ * ({@code toolgate.auth.cache-size}) and one for hashes not found or revoked
+ * ({@code toolgate.auth.negative-cache-size}). Misses therefore never push valid keys out, and a
+ * full cache evicts its least useful entries rather than emptying itself. A zero ttl turns
+ * caching off. Thread-safe.
+ */
+@Singleton
+public final class KeyLookup {
+    static final int DEFAULT_CACHE_SIZE = 100_000;
+    static final int DEFAULT_NEGATIVE_CACHE_SIZE = 10_000;
+
+    private final ApiKeyRepository keys;
+    private final boolean caching;
+    private final Cache<String, Principal> found;
+    private final Cache<String, Boolean> missing;
+    /** Bumped by every invalidation, so a load that raced with one is returned but not cached. */
+    private final AtomicLong generation = new AtomicLong();
+
+    public KeyLookup(ApiKeyRepository keys, @Value("${toolgate.auth.cache-ttl:2s}") Duration ttl,
+            @Value("${toolgate.auth.cache-size:100000}") int size,
+            @Value("${toolgate.auth.negative-cache-size:10000}") int negativeSize) {
+        this.keys = requireNonNull(keys, "keys");
+        if (ttl.isNegative()) {
+            throw new IllegalArgumentException("toolgate.auth.cache-ttl must not be negative, but was " + ttl);
+        }
+        if (size < 1 || negativeSize < 1) {
+            throw new IllegalArgumentException("toolgate.auth.cache-size and negative-cache-size must be positive, but were "
+                    + size + " and " + negativeSize);
+        }
+        this.caching = !ttl.isZero();
+        this.found = Caffeine.newBuilder().maximumSize(size).expireAfterWrite(ttl).build();
+        this.missing = Caffeine.newBuilder().maximumSize(negativeSize).expireAfterWrite(ttl).build();
+    }
+
+    /** The active key with this hash, from the cache or the database; empty when unknown or revoked. */
+    public Optional<Principal> find(String keyHash) {
+        if (caching) {
+            Principal cached = found.getIfPresent(keyHash);
+            if (cached != null) {
+                return Optional.of(cached);
+            }
+            if (missing.getIfPresent(keyHash) != null) {
+                return Optional.empty();
+            }
+        }
+        long before = generation.get();
+        Optional<Principal> loaded = keys.findByKeyHash(keyHash).filter(k -> !k.isRevoked())
+                .map(row -> new Principal(row.tenantId(), row.agentId(), row.id(), row.scopeSet(), row.labelMap(), false));
+        if (caching) {
+            if (loaded.isPresent()) {
+                found.put(keyHash, loaded.get());
+            } else {
+                missing.put(keyHash, Boolean.TRUE);
+            }
+            if (generation.get() != before) {
+                found.invalidate(keyHash); // an invalidation ran while loading: this value may predate it
+            }
+        }
+        return loaded;
+    }
+
+    /** Whether the key with this id still exists unrevoked, read from the database (no cache). */
+    public boolean isActive(String keyId) {
+        return keys.findById(keyId).filter(k -> !k.isRevoked()).isPresent();
+    }
+
+    /** Drops the cached principal of key {@code keyId}: a revocation through this instance applies at once. */
+    public void forget(String keyId) {
+        generation.incrementAndGet();
+        found.asMap().values().removeIf(p -> p.keyId().equals(keyId));
+    }
+}
