@@ -3,7 +3,9 @@ package dev.toolgate.gateway.catalog;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.validation.CompiledSchema;
 import dev.toolgate.gateway.validation.SchemaCompiler;
 import io.micronaut.context.annotation.Value;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -43,6 +46,8 @@ public class Catalog {
     private final Map<String, TenantTools> cache = new ConcurrentHashMap<>();
     /** Bumped by every invalidation, so a load that raced with a change is not cached. */
     private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
+    /** Tool versions already logged as unloadable (tool id @ version); bounded by the stored versions. */
+    private final Set<String> unloadable = ConcurrentHashMap.newKeySet();
 
     public Catalog(IntegrationRepository integrations, ToolRepository tools, ToolVersionRepository versions,
             SchemaCompiler compiler, CatalogRevisionRepository revisions, Clock clock,
@@ -166,8 +171,13 @@ public class Catalog {
                     ToolBinding.fromJson(v.binding()), Duration.ofMillis(v.timeoutMs()),
                     v.outputSchema()));
         } catch (JsonProcessingException | RuntimeException e) {
-            LOG.error("tool {}.{} version {} of tenant {} cannot be loaded and is left out of the catalog: {}",
-                    integration.name(), tool.name(), v.version(), tool.tenantId(), e.getMessage());
+            // e.g. a schema pattern stored before patterns had to compile with RE2: the tool stays out until fixed
+            String why = e instanceof GatewayException g && !g.violations().isEmpty()
+                    ? Identifiers.summary(g.violations()) : e.getMessage();
+            if (unloadable.add(tool.id() + "@" + v.version())) { // once per version, not on every reload
+                LOG.error("tool {}.{} version {} of tenant {} cannot be loaded and is left out of the catalog: {}",
+                        integration.name(), tool.name(), v.version(), tool.tenantId(), why);
+            }
             return Optional.empty();
         }
     }

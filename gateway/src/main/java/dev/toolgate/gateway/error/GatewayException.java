@@ -53,6 +53,15 @@ public final class GatewayException extends RuntimeException {
         return invalidArgument(message, List.of(new FieldViolation(field, message)));
     }
 
+    /**
+     * RESOURCE_EXHAUSTED {@code REQUEST_TOO_LARGE}: the request message is larger than its
+     * method accepts; sending it again will not help (no retry delay).
+     */
+    public static GatewayException requestTooLarge(String message, Map<String, String> metadata) {
+        return new GatewayException(ErrorCode.RESOURCE_EXHAUSTED, "REQUEST_TOO_LARGE", message, List.of(), List.of(),
+                metadata, null);
+    }
+
     /** Unknown resource; {@code suggestions} are close names the caller may have meant. */
     public static GatewayException notFound(String reason, String message, List<String> suggestions) {
         return new GatewayException(ErrorCode.NOT_FOUND, reason, message, List.of(), suggestions, Map.of(), null);

@@ -74,7 +74,7 @@ import java.util.Set;
  * admin-scoped key only on its own (another tenant looks exactly like a missing one).
  */
 @Singleton
-public class AdminServiceEndpoint extends AdminServiceGrpc.AdminServiceImplBase {
+public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final AdminOperations admin;
     private final CatalogWriter catalog;
     private final OpenApiImports imports;

@@ -47,7 +47,7 @@ import java.util.concurrent.TimeUnit;
  * and an agent is shown only the tools its tenant's policy could let it call.
  */
 @Singleton
-public class ToolServiceEndpoint extends ToolServiceGrpc.ToolServiceImplBase {
+public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final Catalog catalog;
     private final ToolCallService calls;
     private final HeldCalls held;

@@ -51,6 +51,9 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
         if (text.length() > MAX_CHARS) {
             throw invalid("the document is longer than " + MAX_CHARS + " chars");
         }
+        YamlAliases.problem(text, MAX_CHARS, MAX_DEPTH).ifPresent(why -> {
+            throw invalid(why);
+        });
         JsonNode raw = readYaml(text);
         if (!raw.isObject()) {
             throw invalid("the document is not a YAML or JSON object, so it is not an OpenAPI document");

@@ -10,23 +10,25 @@ import com.networknt.schema.path.NodePath;
 import dev.toolgate.gateway.error.FieldViolation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** A tool's input schema, compiled once per tool version. Thread-safe. */
 public final class CompiledSchema {
     private final Schema schema;
+    private final Function<Supplier<List<Error>>, List<Error>> runner;
 
-    CompiledSchema(Schema schema) {
+    CompiledSchema(Schema schema, Function<Supplier<List<Error>>, List<Error>> runner) {
         this.schema = requireNonNull(schema, "schema");
+        this.runner = requireNonNull(runner, "runner");
     }
 
-    /** Every violation of the instance, each located by a JSON Pointer; empty when valid. */
+    /**
+     * Every violation of the instance, each located by a JSON Pointer; empty when valid. Runs
+     * on the compiler's validation threads (the caller waits).
+     */
     public List<FieldViolation> validate(JsonNode instance) {
-        List<Error> errors = schema.validate(instance);
-        List<FieldViolation> out = new ArrayList<>(errors.size());
-        for (Error e : errors) {
-            out.add(toViolation(e));
-        }
-        return out;
+        return toViolations(runner.apply(() -> schema.validate(instance)));
     }
 
     /**
@@ -34,10 +36,10 @@ public final class CompiledSchema {
      * property whose schema does not admit null is taken as absent and removed from {@code instance}
      * (models in OpenAI strict mode send {@code null} for every optional argument they leave out). A
      * null for a required property, or where null is allowed, stays as it is. Not thread-safe for
-     * one instance; the schema itself is shared.
+     * one instance; the schema itself is shared. Runs on the compiler's validation threads.
      */
     public List<FieldViolation> validateTakingNullAsAbsent(JsonNode instance) {
-        List<Error> errors = schema.validate(instance);
+        List<Error> errors = runner.apply(() -> schema.validate(instance));
         if (errors.isEmpty()) {
             return List.of();
         }
@@ -54,7 +56,7 @@ public final class CompiledSchema {
         }
         JsonNode trial = instance.deepCopy();
         nulls.forEach(at -> remove(trial, at));
-        List<Error> again = schema.validate(trial);
+        List<Error> again = runner.apply(() -> schema.validate(trial));
         for (Error e : again) {
             if ("required".equals(e.getKeyword()) && nulls.contains(e.getInstanceLocation().append(e.getProperty()))) {
                 return toViolations(errors); // that null stood for a required property: report it as sent

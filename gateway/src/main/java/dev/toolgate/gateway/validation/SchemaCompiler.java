@@ -11,31 +11,57 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Compiles input schemas (JSON Schema draft 2020-12 unless the schema's {@code $schema} says
  * otherwise) with networknt json-schema-validator. External {@code $ref}s are never fetched:
- * a schema must be self-contained. Thread-safe.
+ * a schema must be self-contained. Regular expressions ({@code pattern},
+ * {@code patternProperties}, {@code format: regex}) run with RE2/J in linear time; a schema with
+ * a pattern RE2 refuses is refused itself (see {@link Re2Patterns}). Validation runs on
+ * {@link ValidationThreads} when the compiler has them. Thread-safe.
  */
 @Singleton
 public class SchemaCompiler {
     private final SchemaRegistry registry;
     private final SchemaRegistry metaRegistry;
+    private final Function<Supplier<List<com.networknt.schema.Error>>, List<com.networknt.schema.Error>> runner;
 
+    /** A compiler whose schemas validate on the caller's thread (tools and benchmarks). */
     public SchemaCompiler() {
+        this(Supplier::get);
+    }
+
+    /** A compiler whose schemas validate on {@code threads}. */
+    @Inject
+    public SchemaCompiler(ValidationThreads threads) {
+        this(threads::run);
+    }
+
+    private SchemaCompiler(Function<Supplier<List<com.networknt.schema.Error>>, List<com.networknt.schema.Error>> runner) {
+        this.runner = runner;
         SchemaRegistryConfig config = SchemaRegistryConfig.builder()
                 .pathType(PathType.JSON_POINTER)
                 .formatAssertionsEnabled(true)
                 .preloadSchema(true)
+                .regularExpressionFactory(Re2RegularExpressionFactory.INSTANCE)
                 .build();
         this.registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b
                 .schemaRegistryConfig(config)
                 .schemaLoader(l -> l.fetchRemoteResources(false).block(SchemaCompiler::isExternal)));
+        // the meta-schema checks that patterns are ECMA-262 regexes; what RE2 refuses is reported by SchemaPatterns
+        SchemaRegistryConfig metaConfig = SchemaRegistryConfig.builder()
+                .pathType(PathType.JSON_POINTER)
+                .formatAssertionsEnabled(true)
+                .preloadSchema(true)
+                .build();
         this.metaRegistry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
-                b -> b.schemaRegistryConfig(config));
+                b -> b.schemaRegistryConfig(metaConfig));
     }
 
     /**
@@ -55,6 +81,7 @@ public class SchemaCompiler {
             for (Error e : metaValidate(schema)) {
                 problems.add(new FieldViolation(field, field + e.getInstanceLocation() + ": " + e.getMessage()));
             }
+            problems.addAll(SchemaPatterns.problems(field, schema));
         }
         if (!problems.isEmpty()) {
             throw GatewayException.invalidArgument(field + " is not a valid input schema", problems);
@@ -62,7 +89,7 @@ public class SchemaCompiler {
         try {
             Schema compiled = registry.getSchema(schema);
             compiled.initializeValidators();
-            return new CompiledSchema(compiled);
+            return new CompiledSchema(compiled, runner);
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
             throw GatewayException.invalidArgument(field,
                     field + " cannot be compiled: " + e.getMessage() + " (external $ref is not supported)");
