@@ -166,6 +166,19 @@ public final class TenantPolicy {
         return allowed;
     }
 
+    /**
+     * Whether some allow rule names the tool, for any agent and scopes (conditions aside): a tool no
+     * rule allows is invisible to every agent of the tenant.
+     */
+    public boolean allowsSomeAgent(String qualifiedTool) {
+        for (Rule rule : rules) {
+            if (rule.effect() == Rule.Effect.ALLOW && rule.matchesTool(qualifiedTool)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Every rule, with why it did or did not apply to this call, and the decision. */
     public Explanation explain(PolicyRequest request) {
         List<Explanation.Step> steps = new ArrayList<>();

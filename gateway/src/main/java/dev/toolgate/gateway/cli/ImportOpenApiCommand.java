@@ -76,6 +76,7 @@ final class ImportOpenApiCommand implements Callable<Integer> {
                     c.getPresent() ? "present" : "missing; store it with: toolgate admin put-secret --tenant " + tenant
                             + " " + c.getSecret());
         }
+        PolicyNotice.notAllowed(tenant, r.getIntegration(), r.getNotAllowedList());
         return 0;
     }
 }

@@ -44,7 +44,7 @@ final class McpCommand {
                 request.setAuth(HttpAuth.newBuilder().setBearer(BearerAuth.newBuilder().setSecret(bearerSecret)));
             }
             try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_ADMIN_KEY")) {
-                print(AdminServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
+                print(tenant, AdminServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
                         .withDeadlineAfter(1, TimeUnit.MINUTES).putMcpIntegration(request.build()));
             }
             return 0;
@@ -61,7 +61,7 @@ final class McpCommand {
         @Override
         public Integer call() throws Exception {
             try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_ADMIN_KEY")) {
-                print(AdminServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
+                print(tenant, AdminServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
                         .withDeadlineAfter(1, TimeUnit.MINUTES).syncMcpIntegration(SyncMcpIntegrationRequest
                                 .newBuilder().setTenant(tenant).setIntegration(integration).build()));
             }
@@ -69,7 +69,7 @@ final class McpCommand {
         }
     }
 
-    private static void print(McpSyncReport r) {
+    private static void print(String tenant, McpSyncReport r) {
         System.out.printf("integration %s (server %s %s): %d added, %d changed, %d unchanged, %d removed%n",
                 r.getIntegration(), r.getServerName().isEmpty() ? "?" : r.getServerName(), r.getServerVersion(),
                 r.getAddedCount(), r.getChangedCount(), r.getUnchangedCount(), r.getRemovedCount());
@@ -77,5 +77,6 @@ final class McpCommand {
         r.getChangedList().forEach(t -> System.out.println("  ~ " + t));
         r.getRemovedList().forEach(t -> System.out.println("  - " + t));
         r.getRejectedMap().forEach((tool, why) -> System.out.println("  ! " + tool + ": " + why));
+        PolicyNotice.notAllowed(tenant, r.getIntegration(), r.getNotAllowedList());
     }
 }

@@ -43,6 +43,7 @@ final class SqlCommand {
             r.getAddedList().forEach(t -> System.out.println("  + " + t));
             r.getChangedList().forEach(t -> System.out.println("  ~ " + t));
             r.getRemovedList().forEach(t -> System.out.println("  - " + t));
+            PolicyNotice.notAllowed(tenant, r.getIntegration(), r.getNotAllowedList());
             for (SqlToolSummary t : r.getToolsList()) {
                 System.out.printf("%s (%s)%n    parameters: %s%n    columns: %s%n", t.getName(),
                         t.getReadOnly() ? "read-only" : "writes",

@@ -12,6 +12,11 @@ import picocli.CommandLine.Option;
 
 @Command(name = "tools", description = "List the tools of your tenant (key from TOOLGATE_API_KEY).")
 final class ToolsCommand implements Callable<Integer> {
+    /** Said when the list is empty; the agent learns nothing about tools it may not see. */
+    static final String NOTHING_VISIBLE = "toolgate: no tools: the tenant's policy allows this agent none (or the"
+            + " tenant has none yet). Policies are default-deny: a rule must allow a tool to this agent"
+            + " (docs/policies.md).";
+
     @Option(names = "--schemas", description = "also print each input schema")
     boolean schemas;
 
@@ -22,15 +27,22 @@ final class ToolsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_API_KEY")) {
             if (format != null) {
-                System.out.println(ToolServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
+                var exported = ToolServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
                         .withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .exportTools(ExportToolsRequest.newBuilder().setFormat(exportFormat(format)).build())
-                        .getToolsJson());
+                        .exportTools(ExportToolsRequest.newBuilder().setFormat(exportFormat(format)).build());
+                System.out.println(exported.getToolsJson());
+                if (exported.getToolsCount() == 0) {
+                    System.err.println(NOTHING_VISIBLE);
+                }
                 return 0;
             }
-            for (Tool t : ToolServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .listTools(ListToolsRequest.getDefaultInstance()).getToolsList()) {
+            java.util.List<Tool> tools = ToolServiceGrpc.newBlockingStub(conn.channel())
+                    .withCallCredentials(conn.credentials()).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .listTools(ListToolsRequest.getDefaultInstance()).getToolsList();
+            if (tools.isEmpty()) {
+                System.err.println(NOTHING_VISIBLE);
+            }
+            for (Tool t : tools) {
                 System.out.println(t.getName() + " (v" + t.getVersion() + ")  " + firstLine(t.getDescription()));
                 if (schemas) {
                     System.out.println("  " + t.getInputSchemaJson());

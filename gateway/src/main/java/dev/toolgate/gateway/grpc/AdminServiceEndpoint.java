@@ -169,14 +169,18 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     public void putMcpIntegration(PutMcpIntegrationRequest request, StreamObserver<McpSyncReport> response) {
         String tenant = tenant(request.getTenant());
         HttpAuth auth = auth(request.getAuth());
-        reply(response, ProtoMapper.mcpReport(mcp.put(tenant, request.getName(), request.getUrl(), auth,
-                request.getDescription(), request.getTrustAnnotations(), request.getSecretHeadersMap())));
+        McpSyncReport report = ProtoMapper.mcpReport(mcp.put(tenant, request.getName(), request.getUrl(), auth,
+                request.getDescription(), request.getTrustAnnotations(), request.getSecretHeadersMap()));
+        reply(response, report.toBuilder().addAllNotAllowed(notAllowed(tenant, report.getAddedList(),
+                report.getChangedList(), report.getUnchangedList())).build());
     }
 
     @Override
     public void syncMcpIntegration(SyncMcpIntegrationRequest request, StreamObserver<McpSyncReport> response) {
         String tenant = tenant(request.getTenant());
-        reply(response, ProtoMapper.mcpReport(mcp.sync(tenant, request.getIntegration())));
+        McpSyncReport report = ProtoMapper.mcpReport(mcp.sync(tenant, request.getIntegration()));
+        reply(response, report.toBuilder().addAllNotAllowed(notAllowed(tenant, report.getAddedList(),
+                report.getChangedList(), report.getUnchangedList())).build());
     }
 
     @Override
@@ -212,8 +216,10 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 .baseUrl(o.getBaseUrl()).serverVariables(o.getServerVariablesMap()).secrets(o.getSecretsMap())
                 .timeout(o.hasTimeout() ? ProtoMapper.duration(o.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT)
                 .build();
-        reply(response, ProtoMapper.importReport(imports.importDocument(tenant, request.getIntegration(),
-                request.getDocument(), options)));
+        ImportOpenApiResponse report = ProtoMapper.importReport(imports.importDocument(tenant, request.getIntegration(),
+                request.getDocument(), options));
+        reply(response, report.toBuilder().addAllNotAllowed(notAllowed(tenant, report.getAddedList(),
+                report.getChangedList(), report.getUnchangedList())).build());
     }
 
     @Override
@@ -233,8 +239,25 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                     t.hasTimeout() ? ProtoMapper.duration(t.getTimeout()) : Duration.ZERO, t.getDestructive(),
                     t.getIdempotent(), t.getRequiresConfirmation(), t.getExamplesJson()));
         }
-        reply(response, ProtoMapper.sqlReport(request.getIntegration(), sql.put(tenant, request.getIntegration(),
-                request.getDescription(), connection, tools)));
+        PutSqlIntegrationResponse report = ProtoMapper.sqlReport(request.getIntegration(), sql.put(tenant,
+                request.getIntegration(), request.getDescription(), connection, tools));
+        reply(response, report.toBuilder().addAllNotAllowed(notAllowed(tenant, report.getAddedList(),
+                report.getChangedList(), report.getUnchangedList())).build());
+    }
+
+    /** The integration's tools that no rule of the tenant's policy allows to any agent (invisible to all). */
+    @SafeVarargs
+    private List<String> notAllowed(String tenant, List<String>... names) {
+        dev.toolgate.policy.TenantPolicy rules = policy.policyOf(tenant);
+        List<String> out = new ArrayList<>();
+        for (List<String> list : names) {
+            for (String name : list) {
+                if (!rules.allowsSomeAgent(name)) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
     }
 
     @Override

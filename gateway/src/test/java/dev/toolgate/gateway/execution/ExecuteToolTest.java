@@ -159,6 +159,26 @@ class ExecuteToolTest {
     }
 
     @Test
+    void execute_strictModeNullForAnOptionalArgument_isTakenAsAbsent_andNotSentUpstream() throws Exception {
+        fx.admin().upsertHttpTool(dev.toolgate.proto.v1.UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant)
+                .setIntegration("desk").setName("note_case").setDescription("Open a case with an optional note")
+                .setMethod("POST").setPath("/cases")
+                .setInputSchemaJson("""
+                        {"type":"object","properties":{"summary":{"type":"string"},"note":{"type":"string"}},
+                         "required":["summary"],"additionalProperties":false}""").build());
+
+        ExecuteToolResponse r = tools.executeTool(ExecuteToolRequest.newBuilder().setTool("desk__note_case")
+                .setArgumentsJson("{\"summary\":\"Printer on fire\",\"note\":null}").build());
+        StatusRuntimeException required = refused("desk.note_case", "{\"summary\":null}");
+
+        assertThat(r.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(JsonSupport.mapper().readTree(upstream.exchangesTo("/cases").get(0).body()).toString())
+                .isEqualTo("{\"summary\":\"Printer on fire\"}");
+        assertThat(required.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Clients.violations(required)).extracting(BadRequest.FieldViolation::getField).containsExactly("/summary");
+    }
+
+    @Test
     void execute_missingFields_listsEveryMissingField() {
         fx.createCaseTool("/cases", 5_000);
 

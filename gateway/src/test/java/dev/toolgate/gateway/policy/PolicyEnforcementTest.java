@@ -131,6 +131,34 @@ class PolicyEnforcementTest implements TestPropertyProvider {
         assertThat(reload().getRejectedList()).isEmpty();
     }
 
+    @Test
+    void importOpenApi_toolsNoRuleAllows_areNamedInTheAnswer_andAllowedOnesAreNot() {
+        String doc = """
+                openapi: 3.0.3
+                info: {title: Billing, version: "1"}
+                paths:
+                  /invoices/{id}:
+                    get:
+                      operationId: get_invoice
+                      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+                      responses: {"200": {description: ok}}
+                """;
+        var first = fx.admin().importOpenApi(dev.toolgate.proto.v1.ImportOpenApiRequest.newBuilder()
+                .setTenant(fx.tenant).setIntegration("billing").setDocument(doc)
+                .setOptions(dev.toolgate.proto.v1.OpenApiImportOptions.newBuilder().setBaseUrl(upstream.baseUrl()))
+                .build());
+        var desk = fx.admin().importOpenApi(dev.toolgate.proto.v1.ImportOpenApiRequest.newBuilder()
+                .setTenant(fx.tenant).setIntegration("desk_docs").setDocument(doc.replace("get_invoice", "refund"))
+                .setOptions(dev.toolgate.proto.v1.OpenApiImportOptions.newBuilder().setBaseUrl(upstream.baseUrl()))
+                .build());
+
+        assertThat(first.getAddedList()).containsExactly("billing.get_invoice");
+        assertThat(first.getNotAllowedList()).containsExactly("billing.get_invoice");
+        assertThat(desk.getNotAllowedList()).containsExactly("desk_docs.refund"); // desk.refund is allowed, not this
+        assertThat(agent1.listTools(dev.toolgate.proto.v1.ListToolsRequest.getDefaultInstance()).getToolsList())
+                .extracting(dev.toolgate.proto.v1.Tool::getName).doesNotContain("billing.get_invoice");
+    }
+
     @AfterEach
     void tearDown() throws IOException {
         upstream.close();
