@@ -44,7 +44,10 @@ class BufferedCallRecorderTest {
 
     private static PGSimpleDataSource through(TcpProxy proxy) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/test?connectTimeout=2&socketTimeout=2");
+        // the suite's database (TOOLGATE_TEST_DB_URL), reached through the proxy
+        String url = System.getenv().getOrDefault("TOOLGATE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+        String database = url.substring(url.lastIndexOf('/') + 1).replaceFirst("\\?.*", "");
+        ds.setURL("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database + "?connectTimeout=2&socketTimeout=2");
         ds.setUser("postgres");
         return ds;
     }
