@@ -1,7 +1,10 @@
 // Toolgate from Node.js: list the tenant's tools, then execute one.
 //   TOOLGATE_API_KEY=tg_... node client.js [tool] [arguments-json]
-// TOOLGATE_ADDRESS defaults to 127.0.0.1:50051.
+// TOOLGATE_ADDRESS defaults to 127.0.0.1:50051; https://host:port speaks TLS, trusting the CA
+// certificates in TOOLGATE_CA_FILE (else the system's) and presenting TOOLGATE_CLIENT_CERT_FILE /
+// TOOLGATE_CLIENT_KEY_FILE if set.
 'use strict';
+const fs = require('fs');
 const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const protoLoader = require('@grpc/proto-loader');
@@ -23,7 +26,14 @@ const definition = protoLoader.loadSync('toolgate/v1/tool.proto', {
   includeDirs: [PROTO_ROOT], keepCase: true, longs: String, enums: String, defaults: true,
 });
 const { ToolService } = grpc.loadPackageDefinition(definition).toolgate.v1;
-const client = new ToolService(address, grpc.credentials.createInsecure());
+const readOptional = (variable) => (process.env[variable] ? fs.readFileSync(process.env[variable]) : null);
+const tls = address.startsWith('https://');
+const target = address.replace(/^https?:\/\//, '').replace(/\/$/, '');
+const credentials = tls
+  ? grpc.credentials.createSsl(readOptional('TOOLGATE_CA_FILE'), readOptional('TOOLGATE_CLIENT_KEY_FILE'),
+    readOptional('TOOLGATE_CLIENT_CERT_FILE'))
+  : grpc.credentials.createInsecure();
+const client = new ToolService(target, credentials);
 const metadata = new grpc.Metadata();
 metadata.set('authorization', `Bearer ${apiKey}`);
 const deadline = () => new Date(Date.now() + 30_000);

@@ -5,7 +5,8 @@
 Needs grpcio, grpcio-tools and protobuf (Debian: python3-grpcio python3-grpc-tools
 python3-protobuf). Stubs are generated from proto/ with protoc (grpc_tools) on each run into a
 temporary directory, so they always match the contract. TOOLGATE_ADDRESS defaults to
-127.0.0.1:50051.
+127.0.0.1:50051; https://host:port speaks TLS, trusting the CA certificates in TOOLGATE_CA_FILE
+(else the system's) and presenting TOOLGATE_CLIENT_CERT_FILE / TOOLGATE_CLIENT_KEY_FILE if set.
 """
 import json
 import os
@@ -27,6 +28,24 @@ def generate_stubs(out_dir: str) -> None:
         raise SystemExit("protoc failed to generate the Python stubs")
 
 
+def read_optional(variable: str):
+    path = os.environ.get(variable)
+    if not path:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def open_channel(address: str) -> grpc.Channel:
+    if address.startswith("https://"):
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=read_optional("TOOLGATE_CA_FILE"),
+            private_key=read_optional("TOOLGATE_CLIENT_KEY_FILE"),
+            certificate_chain=read_optional("TOOLGATE_CLIENT_CERT_FILE"))
+        return grpc.secure_channel(address[len("https://"):].rstrip("/"), credentials)
+    return grpc.insecure_channel(address.removeprefix("http://").rstrip("/"))
+
+
 def main() -> int:
     key = os.environ.get("TOOLGATE_API_KEY")
     if not key:
@@ -43,7 +62,7 @@ def main() -> int:
         from toolgate.v1 import tool_pb2, tool_pb2_grpc  # noqa: E402 (generated above)
 
         metadata = (("authorization", f"Bearer {key}"),)
-        with grpc.insecure_channel(address) as channel:
+        with open_channel(address) as channel:
             stub = tool_pb2_grpc.ToolServiceStub(channel)
             try:
                 for t in stub.ListTools(tool_pb2.ListToolsRequest(), metadata=metadata, timeout=30).tools:

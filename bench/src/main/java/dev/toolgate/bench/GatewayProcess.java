@@ -49,6 +49,7 @@ final class GatewayProcess implements AutoCloseable {
         pb.environment().put("TOOLGATE_GRPC_HOST", "127.0.0.1");
         pb.environment().put("TOOLGATE_HTTP_PORT", String.valueOf(freePort()));
         pb.environment().put("TOOLGATE_HTTP_HOST", "127.0.0.1");
+        pb.environment().put("TOOLGATE_MANAGEMENT_PORT", String.valueOf(freePort()));
         long t0 = System.nanoTime();
         Process process = pb.start();
         return new GatewayProcess(process, grpcPort, Duration.ofNanos(System.nanoTime() - t0));

@@ -31,13 +31,7 @@ final class DemoCommand implements Callable<Integer> {
             // ports and database stay closed unless named exactly (docs/security.md)
             props.put("toolgate.egress.allow", DEMO_EGRESS);
         }
-        // a laptop demo listens on loopback only, unless told otherwise
-        if (System.getenv("TOOLGATE_GRPC_HOST") == null) {
-            props.put("grpc.server.host", "127.0.0.1");
-        }
-        if (System.getenv("TOOLGATE_HTTP_HOST") == null) {
-            props.put("micronaut.server.host", "127.0.0.1");
-        }
+        // like serve, the demo listens on loopback only unless TOOLGATE_*_HOST say otherwise
         String policyDir = System.getenv("TOOLGATE_POLICY_DIR");
         if (policyDir == null || policyDir.isBlank()) {
             String dataDir = System.getenv().getOrDefault("TOOLGATE_DATA_DIR", "./data");
@@ -54,8 +48,9 @@ final class DemoCommand implements Callable<Integer> {
         IssuedKey key = ctx.getBean(DemoSetup.class).apply(upstream.baseUrl(), upstream.token());
         int grpcPort = GatewayRuntime.grpcPort(ctx);
 
-        System.out.println("Toolgate demo: gRPC on 127.0.0.1:" + grpcPort + ", HTTP health on http://127.0.0.1:"
-                + GatewayRuntime.httpPort(ctx) + "/health, data in ./data");
+        System.out.println("Toolgate demo: gRPC on 127.0.0.1:" + grpcPort + ", MCP on http://127.0.0.1:"
+                + GatewayRuntime.httpPort(ctx) + "/mcp, health and metrics on " + GatewayRuntime.management(ctx)
+                + ", data in ./data");
         System.out.println("Policies from " + policyDir + " (edit a file there: the running demo reloads it)");
         System.out.println("Support Desk upstream on " + upstream.baseUrl()
                 + " (expects the bearer token stored in secret demo/support_desk_token)");

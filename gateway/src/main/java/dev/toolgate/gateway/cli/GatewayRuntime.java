@@ -45,6 +45,13 @@ final class GatewayRuntime {
                 .orElse(ctx.getProperty("micronaut.server.port", String.class).orElse("8080"));
     }
 
+    /** {@code http://host:port} of the management listener ({@code /metrics}, {@code /health}). */
+    static String management(ApplicationContext ctx) {
+        String host = ctx.getProperty("toolgate.management.host", String.class).orElse("127.0.0.1");
+        int port = ctx.getBean(dev.toolgate.gateway.management.ManagementServer.class).port();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
     static int awaitShutdown() throws InterruptedException {
         new CountDownLatch(1).await();
         return 0;
@@ -65,7 +72,7 @@ final class GatewayRuntime {
             return " (another toolgate is using ./data: stop it, or set TOOLGATE_DB_URL / run from another directory)";
         }
         if (all.contains("bind") || all.contains("Address already in use")) {
-            return " (a port is taken: set TOOLGATE_GRPC_PORT / TOOLGATE_HTTP_PORT)";
+            return " (a port is taken: set TOOLGATE_GRPC_PORT / TOOLGATE_HTTP_PORT / TOOLGATE_MANAGEMENT_PORT)";
         }
         return "";
     }

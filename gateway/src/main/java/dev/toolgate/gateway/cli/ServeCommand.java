@@ -11,7 +11,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ApplicationContext ctx = GatewayRuntime.start(Map.of());
         System.err.println("toolgate serving gRPC on :" + GatewayRuntime.grpcPort(ctx) + ", HTTP on :"
-                + GatewayRuntime.httpPort(ctx));
+                + GatewayRuntime.httpPort(ctx) + ", management (/metrics, /health) on " + GatewayRuntime.management(ctx));
         return GatewayRuntime.awaitShutdown();
     }
 }

@@ -10,17 +10,22 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.micronaut.context.annotation.Value;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The gateway's metrics, in its own registry (served at {@code /metrics}). Labels are bounded:
  * tenant and tool come from the catalog (a name that is no tool is counted as {@code unknown}),
- * outcome and decision from fixed sets. Thread-safe.
+ * outcome and decision from fixed sets. What needs the database (pending confirmations) is counted in
+ * the background every {@code toolgate.metrics.refresh-interval} (5s) and served from memory, so a
+ * scrape never blocks. Thread-safe.
  */
 @Singleton
-public class GatewayMetrics {
+public class GatewayMetrics implements AutoCloseable {
     /** The label value for a tool name that is not in the catalog. */
     public static final String UNKNOWN_TOOL = "unknown";
 
@@ -29,10 +34,14 @@ public class GatewayMetrics {
     private final Histogram duration;
     private final Histogram upstream;
     private final Histogram overhead;
+    private final RefreshedValue<Map<String, Long>> pendingConfirmations;
 
     public GatewayMetrics(BufferedCallRecorder recorder, PolicyEngine policy, IntegrationGuards guards,
-            ConfirmationStore confirmations) {
+            ConfirmationStore confirmations,
+            @Value("${toolgate.metrics.refresh-interval:5s}") Duration refreshInterval) {
         requireNonNull(confirmations, "confirmations");
+        pendingConfirmations = new RefreshedValue<>("metrics-refresh", Map.of(), confirmations::pendingByTenant,
+                refreshInterval);
         requireNonNull(guards, "guards");
         requireNonNull(recorder, "recorder");
         requireNonNull(policy, "policy");
@@ -81,7 +90,7 @@ public class GatewayMetrics {
                 .register(registry);
         GaugeWithCallback.builder().name("toolgate_confirmations_pending")
                 .help("Calls held for a human's confirmation, per tenant").labelNames("tenant")
-                .callback(cb -> confirmations.pendingByTenant().forEach((tenant, n) -> cb.call(n, tenant)))
+                .callback(cb -> pendingConfirmations.get().forEach((tenant, n) -> cb.call(n, tenant)))
                 .register(registry);
         CounterWithCallback.builder().name("toolgate_policy_reloads_total").help("Policy directory reloads")
                 .callback(cb -> cb.call(policy.status().reloadsTotal())).register(registry);
@@ -109,5 +118,12 @@ public class GatewayMetrics {
 
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /** Stops the background refresh. */
+    @PreDestroy
+    @Override
+    public void close() {
+        pendingConfirmations.close();
     }
 }

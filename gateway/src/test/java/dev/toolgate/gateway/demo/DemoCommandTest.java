@@ -33,11 +33,13 @@ class DemoCommandTest {
         Path workDir = Files.createTempDirectory("toolgate-demo");
         int grpcPort = dev.toolgate.gateway.support.Ports.free();
         int httpPort = dev.toolgate.gateway.support.Ports.free();
+        int managementPort = dev.toolgate.gateway.support.Ports.free();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), ToolgateCli.class.getName(), "demo")
                 .directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().put("TOOLGATE_GRPC_PORT", String.valueOf(grpcPort));
         pb.environment().put("TOOLGATE_HTTP_PORT", String.valueOf(httpPort));
+        pb.environment().put("TOOLGATE_MANAGEMENT_PORT", String.valueOf(managementPort));
         pb.environment().remove("TOOLGATE_ADMIN_KEY");
         pb.environment().remove("TOOLGATE_DB_URL");
         Process demo = pb.start();
@@ -63,7 +65,7 @@ class DemoCommandTest {
             assertThat(executed).contains("CALL_STATUS_SUCCEEDED").contains("case_id").contains("CASE-000001");
             assertThat(output).anyMatch(l -> l.equals("support-desk: POST /support/cases -> 201 (bearer token matched)"));
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + httpPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create("http://127.0.0.1:" + managementPort + "/health")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("UP");
             assertThat(output).filteredOn(l -> l.startsWith("TOOLGATE_API_KEY=")).hasSize(1);

@@ -21,6 +21,7 @@ import io.micronaut.grpc.annotation.GrpcChannel;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.runtime.server.EmbeddedServer;
+import dev.toolgate.gateway.management.ManagementServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import javax.sql.DataSource;
@@ -44,6 +45,9 @@ class EgressAttackTest {
 
     @Inject
     EmbeddedServer httpServer;
+
+    @Inject
+    ManagementServer management;
 
     @Inject
     DataSource dataSource;
@@ -84,6 +88,21 @@ class EgressAttackTest {
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(Clients.errorInfo(e).getReason()).isEqualTo("EGRESS_DENIED");
         assertThat(new CallRows(dataSource).call(fx.tenant, "own-http")).containsEntry("status", "DENIED");
+    }
+
+    @Test
+    void execute_toolPointedAtTheManagementListener_isEgressDeniedAndRecorded() {
+        for (String host : new String[] {"127.0.0.1", "localhost"}) {
+            TenantFixture fx = TenantFixture.create(channel, "http://" + host + ":" + management.port());
+            getTool(fx, "metrics", "/metrics");
+
+            StatusRuntimeException e = call(fx, "desk.metrics", "own-management");
+
+            assertThat(e.getStatus().getCode()).as(host).isEqualTo(Status.Code.PERMISSION_DENIED);
+            assertThat(Clients.errorInfo(e).getReason()).isEqualTo("EGRESS_DENIED");
+            assertThat(e.getStatus().getDescription()).contains("the gateway's own endpoints");
+            assertThat(new CallRows(dataSource).call(fx.tenant, "own-management")).containsEntry("status", "DENIED");
+        }
     }
 
     @Test

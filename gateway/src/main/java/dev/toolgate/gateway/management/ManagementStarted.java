@@ -1,0 +1,16 @@
+package dev.toolgate.gateway.management;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Published once the management listener is bound, so the egress rules can count it among the
+ * gateway's own endpoints.
+ *
+ * @param host the configured host it bound (an address or a name, never {@code null})
+ * @param port the port it really bound
+ */
+public record ManagementStarted(String host, int port) {
+    public ManagementStarted {
+        requireNonNull(host, "host");
+    }
+}
