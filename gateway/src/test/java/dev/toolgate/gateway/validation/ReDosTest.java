@@ -19,7 +19,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.grpc.annotation.GrpcChannel;
 import io.micronaut.grpc.server.GrpcServerChannel;
-import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -51,7 +50,7 @@ class ReDosTest {
     ManagedChannel channel;
 
     @Inject
-    EmbeddedServer http;
+    dev.toolgate.gateway.management.ManagementServer management;
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -81,7 +80,7 @@ class ReDosTest {
                         .newBuilder().setTool("desk.create_case").setCallId("victim-1")
                         .setArgumentsJson("{\"customer_id\":\"a\",\"summary\":\"b\",\"priority\":\"low\"}").build());
                 HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(http.getURL() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+                        URI.create("http://127.0.0.1:" + management.port() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
 
                 assertThat(other.getIsError()).isFalse();
                 assertThat(health.statusCode()).isEqualTo(200);
