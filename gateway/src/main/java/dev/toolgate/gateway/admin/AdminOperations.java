@@ -142,7 +142,8 @@ public class AdminOperations {
         }
     }
 
-    private void requireTenant(String tenant) {
+    /** Refuses ({@code NOT_FOUND}, {@code TENANT_NOT_FOUND}) a tenant that does not exist. */
+    public void requireTenant(String tenant) {
         if (!tenants.existsById(tenant)) {
             throw GatewayException.notFound("TENANT_NOT_FOUND", "tenant '" + Identifiers.abbreviate(tenant)
                     + "' does not exist", List.of());

@@ -66,14 +66,35 @@ final class GatewayRuntime {
         return message.lines().findFirst().orElse(message);
     }
 
-    private static String hint(Throwable e) {
-        String all = String.valueOf(rootMessage(e));
-        if (all.contains("already in use") || all.contains("file is locked")) {
+    /**
+     * What to do about a failed start. A taken port names the port and its variable (the root
+     * message, "Address already in use", would otherwise read like the H2 lock of ./data).
+     */
+    static String hint(Throwable e) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            chain.append(t.getMessage()).append('\n');
+            if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return portHint(chain.toString());
+            }
+        }
+        String all = chain.toString();
+        if (all.contains("file is locked") || all.contains("Database may be already in use")) {
             return " (another toolgate is using ./data: stop it, or set TOOLGATE_DB_URL / run from another directory)";
         }
-        if (all.contains("bind") || all.contains("Address already in use")) {
-            return " (a port is taken: set TOOLGATE_GRPC_PORT / TOOLGATE_HTTP_PORT / TOOLGATE_MANAGEMENT_PORT)";
-        }
         return "";
+    }
+
+    private static String portHint(String messages) {
+        if (messages.contains("management listener")) {
+            return ""; // its message names the address and TOOLGATE_MANAGEMENT_HOST / _PORT already
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bind to address \\S*?:(\\d+)").matcher(messages);
+        if (messages.contains("GRPC") || messages.contains("gRPC")) {
+            return " (the gRPC port" + (m.find() ? " " + m.group(1) : "") + " is taken by another process:"
+                    + " stop it or set TOOLGATE_GRPC_PORT)";
+        }
+        return " (the HTTP port" + (m.find() ? " " + m.group(1) : "") + " is taken by another process:"
+                + " stop it or set TOOLGATE_HTTP_PORT)";
     }
 }

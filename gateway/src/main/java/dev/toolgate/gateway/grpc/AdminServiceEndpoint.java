@@ -263,6 +263,7 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     @Override
     public void queryCalls(QueryCallsRequest request, StreamObserver<QueryCallsResponse> response) {
         String tenant = tenant(request.getTenant());
+        admin.requireTenant(tenant); // an empty page would read as "nothing happened" for a mistyped tenant
         reply(response, ProtoMapper.auditPage(audit.query(new AuditQuery(tenant,
                 request.hasSince() ? Optional.of(ProtoMapper.instant(request.getSince())) : Optional.empty(),
                 request.hasUntil() ? Optional.of(ProtoMapper.instant(request.getUntil())) : Optional.empty(),

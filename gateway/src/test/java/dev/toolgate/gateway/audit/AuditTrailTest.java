@@ -113,6 +113,15 @@ class AuditTrailTest {
                 .containsExactlyInAnyOrder("status", "page_size", "page_token");
     }
 
+    @Test
+    void aTenantThatDoesNotExist_isNotFound_evenForTheBootstrapAdmin() {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> Clients.bootstrapAdmin(channel)
+                .queryCalls(QueryCallsRequest.newBuilder().setTenant("no-such-tenant-" + fx.tenant).build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("TENANT_NOT_FOUND");
+    }
+
     @Inject
     RetentionPurge purge;
 
