@@ -1,6 +1,6 @@
 -- A sample CRM schema for the SQL integration example (examples/sql/crm.yaml), and the
 -- least-privilege role the gateway connects as. Run as a superuser or the schema owner:
---   psql -h 127.0.0.1 -U postgres -d test -f examples/sql/crm-schema.sql
+--   psql -h 127.0.0.1 -U postgres -d toolgate_guide_sql -f examples/sql/crm-schema.sql   (docs/sql.md)
 CREATE SCHEMA IF NOT EXISTS crm;
 
 CREATE TABLE IF NOT EXISTS crm.customers (

@@ -6,6 +6,9 @@ import dev.toolgate.proto.v1.BearerAuth;
 import dev.toolgate.proto.v1.CreateApiKeyRequest;
 import dev.toolgate.proto.v1.CreateApiKeyResponse;
 import dev.toolgate.proto.v1.CreateHttpIntegrationRequest;
+import dev.toolgate.proto.v1.PolicyRejection;
+import dev.toolgate.proto.v1.PolicyStatus;
+import dev.toolgate.proto.v1.ReloadPoliciesRequest;
 import dev.toolgate.proto.v1.CreateTenantRequest;
 import dev.toolgate.proto.v1.DeleteSecretRequest;
 import dev.toolgate.proto.v1.DeleteToolRequest;
@@ -32,7 +35,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "admin", description = "Administer tenants, keys, secrets, integrations and tools (key from TOOLGATE_ADMIN_KEY).",
         subcommands = {AdminCommand.CreateTenant.class, AdminCommand.CreateKey.class, AdminCommand.RevokeKey.class,
                 AdminCommand.PutSecret.class, AdminCommand.DeleteSecret.class, AdminCommand.PutHttpIntegration.class,
-                AdminCommand.UpsertHttpTool.class, AdminCommand.DeleteTool.class})
+                AdminCommand.UpsertHttpTool.class, AdminCommand.DeleteTool.class, AdminCommand.ReloadPolicies.class})
 final class AdminCommand {
 
     static <T> T admin(Function<AdminServiceGrpc.AdminServiceBlockingStub, T> rpc) throws InterruptedException {
@@ -159,6 +162,28 @@ final class AdminCommand {
             Tool t = admin(s -> s.upsertHttpTool(req.build()));
             System.out.println("tool " + t.getName() + " is at version " + t.getVersion());
             return 0;
+        }
+    }
+
+    /**
+     * {@code ReloadPolicies}: the gateway reads its policy directory now, so a script that edited a policy
+     * file knows the edit is in force before its next call. Exit 1 when some tenant's new files were
+     * refused (each problem on stderr as {@code file:line:col}); that tenant keeps its previous policy.
+     */
+    @Command(name = "reload-policies", description = {"Make the gateway read its policy directory now (bootstrap admin key);",
+            "exit 1 when new files were refused, with their problems as file:line:col."})
+    static final class ReloadPolicies implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            PolicyStatus status = admin(s -> s.reloadPolicies(ReloadPoliciesRequest.getDefaultInstance()));
+            status.getWarningsList().forEach(System.err::println);
+            for (PolicyRejection rejection : status.getRejectedList()) {
+                System.err.println("refused the new files of " + rejection.getUnit() + " (its previous policy stays in force):");
+                rejection.getProblemsList().forEach(p -> System.err.println("  " + p));
+            }
+            System.out.println("policies reloaded from " + status.getDirectory() + ": " + status.getTenants()
+                    + " tenant(s) with files of their own" + (status.getGitCommit().isEmpty() ? "" : ", git " + status.getGitCommit()));
+            return status.getRejectedCount() == 0 ? 0 : 1;
         }
     }
 

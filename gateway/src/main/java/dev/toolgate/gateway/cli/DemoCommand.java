@@ -6,6 +6,7 @@ import dev.toolgate.gateway.demo.DemoPolicies;
 import dev.toolgate.gateway.demo.DemoSetup;
 import dev.toolgate.gateway.demo.SupportDeskUpstream;
 import io.micronaut.context.ApplicationContext;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -34,8 +35,7 @@ final class DemoCommand implements Callable<Integer> {
         // like serve, the demo listens on loopback only unless TOOLGATE_*_HOST say otherwise
         String policyDir = System.getenv("TOOLGATE_POLICY_DIR");
         if (policyDir == null || policyDir.isBlank()) {
-            String dataDir = System.getenv().getOrDefault("TOOLGATE_DATA_DIR", "./data");
-            policyDir = DemoPolicies.directory(java.nio.file.Path.of(dataDir)).toString();
+            policyDir = DemoPolicies.directory(Path.of(dataDir())).toString();
             props.put("toolgate.policy.dir", policyDir);
         }
         String adminKey = System.getenv("TOOLGATE_ADMIN_KEY");
@@ -58,9 +58,13 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("TOOLGATE_ADMIN_KEY=" + adminKey + "   # bootstrap admin key of this run");
         }
         System.out.println("TOOLGATE_API_KEY=" + key.apiKey());
+        Path env = DemoEnvironment.write(Path.of(dataDir()), new DemoEnvironment(
+                "127.0.0.1:" + grpcPort, "http://127.0.0.1:" + GatewayRuntime.httpPort(ctx) + "/mcp",
+                generatedAdminKey ? adminKey : null, key.apiKey(), upstream.baseUrl(), upstream.token()));
+        System.out.println("Settings for another shell (address, keys, upstream): . " + env);
         System.out.println("""
 
-                Try it (in another shell, after exporting TOOLGATE_API_KEY from the line above):
+                Try it (in another shell, after loading the settings with the line above):
                   ./toolgate tools
                   ./toolgate call support_desk.create_support_case '{"customer_id":"acme","summary":"Printer on fire","priority":"high"}'
                 or with a foreign client through server reflection:
@@ -70,5 +74,10 @@ final class DemoCommand implements Callable<Integer> {
                 Stop with Ctrl-C.""".formatted(grpcPort));
         System.out.flush();
         return GatewayRuntime.awaitShutdown();
+    }
+
+    private static String dataDir() {
+        String dir = System.getenv("TOOLGATE_DATA_DIR");
+        return dir == null || dir.isBlank() ? "./data" : dir;
     }
 }

@@ -67,7 +67,7 @@ class CliTest {
                     "--base-url", upstream.baseUrl(), "--bearer-secret", "support_desk_token");
             assertThat(integration.exit()).as(integration.stderr()).isZero();
             String toolFile = java.nio.file.Files.readString(ROOT.resolve("examples/tools/create-support-case.json"))
-                    .replace("\"demo\"", "\"" + tenant + "\"");
+                    .replace("\"acme\"", "\"" + tenant + "\"").replace("\"desk\"", "\"support_desk\"");
             Path file = java.nio.file.Files.createTempFile("tool", ".json");
             java.nio.file.Files.writeString(file, toolFile);
             Run tool = cli(admin, "", "admin", "upsert-http-tool", file.toString());
@@ -133,7 +133,7 @@ class CliTest {
             assertThat(cli(admin, "", "admin", "put-http-integration", "--tenant", tenant, "support_desk",
                     "--base-url", upstream.baseUrl()).exit()).isZero();
             String toolFile = java.nio.file.Files.readString(ROOT.resolve("examples/tools/create-support-case.json"))
-                    .replace("\"demo\"", "\"" + tenant + "\"")
+                    .replace("\"acme\"", "\"" + tenant + "\"").replace("\"desk\"", "\"support_desk\"")
                     .replace("\"annotations\": {}", "\"annotations\": {\"requiresConfirmation\": true}");
             Path file = java.nio.file.Files.createTempFile("tool", ".json");
             java.nio.file.Files.writeString(file, toolFile);
@@ -211,7 +211,7 @@ class CliTest {
                 .replace("toolgate_crm", role).replaceAll("\\bcrm\\b", schema);
         String yaml = java.nio.file.Files.readString(ROOT.resolve("examples/sql/crm.yaml"))
                 .replace("toolgate_crm", role).replaceAll("\\bcrm\\b", schema)
-                .replace("jdbc:postgresql://127.0.0.1:5432/test", databaseUrl);
+                .replace("jdbc:postgresql://127.0.0.1:5432/toolgate_guide_sql", databaseUrl);
         sql(ddl);
         try {
             Map<String, String> admin = Map.of("TOOLGATE_ADMIN_KEY", Clients.BOOTSTRAP_ADMIN_KEY);

@@ -17,7 +17,7 @@ class SqlFileTest {
     void theExampleFileBecomesARequest() throws Exception {
         PutSqlIntegrationRequest r = SqlFile.read("demo", "crm", Files.readString(EXAMPLE));
 
-        assertThat(r.getConnection().getJdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/test");
+        assertThat(r.getConnection().getJdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/toolgate_guide_sql");
         assertThat(r.getConnection().getPasswordSecret()).isEqualTo("crm_password");
         assertThat(r.getConnection().getDiscoverySchemasList()).containsExactly("crm");
         assertThat(r.getToolsList()).extracting(SqlToolSpec::getName)
