@@ -8,6 +8,8 @@ import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.execution.http.HttpToolExecutor;
 import dev.toolgate.gateway.execution.mcp.McpToolExecutor;
 import dev.toolgate.gateway.sql.SqlToolExecutor;
+import dev.toolgate.gateway.upstream.PreparedCall;
+import dev.toolgate.gateway.upstream.ToolExecutor;
 import io.micronaut.context.annotation.Primary;
 import jakarta.inject.Singleton;
 
