@@ -4,14 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.IntegrationKind;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.resilience.ResilienceOverrides;
 import dev.toolgate.gateway.secrets.EchoMask;
 import dev.toolgate.gateway.upstream.EchoMasking;
+import dev.toolgate.gateway.upstream.IntegrationExecutor;
 import dev.toolgate.gateway.upstream.PreparedCall;
-import dev.toolgate.gateway.upstream.ToolExecutor;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
 import dev.toolgate.gateway.upstream.UpstreamResponse;
 import io.micronaut.context.annotation.Value;
@@ -47,7 +48,7 @@ import java.util.concurrent.TimeoutException;
  * Thread-safe.
  */
 @Singleton
-public class HttpToolExecutor implements ToolExecutor {
+public class HttpToolExecutor implements IntegrationExecutor {
     private static final String USER_AGENT = "toolgate/0.1";
 
     private final UpstreamCredentials credentials;
@@ -67,6 +68,11 @@ public class HttpToolExecutor implements ToolExecutor {
         this.clients = requireNonNull(clients, "clients");
         this.tracer = requireNonNull(tracer, "tracer");
         this.config = new HttpExecutionConfig(maxResponseBytes, connectTimeout);
+    }
+
+    @Override
+    public IntegrationKind kind() {
+        return IntegrationKind.HTTP;
     }
 
     @Override
