@@ -519,20 +519,28 @@ public class CatalogWriter {
      */
     private static void checkBindingAgainstSchema(ToolBinding toolBinding, JsonNode schema,
             List<FieldViolation> problems) {
-        JsonNode properties = schema.path("properties");
-        if (toolBinding instanceof McpBinding) {
-            return; // the whole arguments object is sent as it is
-        }
-        if (toolBinding instanceof SqlBinding sql) {
-            for (String argument : sql.arguments()) {
-                if (!properties.has(argument)) {
-                    problems.add(new FieldViolation("input_schema_json", "query parameter :" + argument
-                            + " is not a property of input_schema_json"));
-                }
+        switch (toolBinding) {
+            case McpBinding mcp -> {
+                // the whole arguments object is sent as it is
             }
-            return;
+            case SqlBinding sql -> checkSqlBindingAgainstSchema(sql, schema, problems);
+            case HttpBinding http -> checkHttpBindingAgainstSchema(http, schema, problems);
         }
-        HttpBinding binding = (HttpBinding) toolBinding;
+    }
+
+    private static void checkSqlBindingAgainstSchema(SqlBinding sql, JsonNode schema, List<FieldViolation> problems) {
+        JsonNode properties = schema.path("properties");
+        for (String argument : sql.arguments()) {
+            if (!properties.has(argument)) {
+                problems.add(new FieldViolation("input_schema_json", "query parameter :" + argument
+                        + " is not a property of input_schema_json"));
+            }
+        }
+    }
+
+    private static void checkHttpBindingAgainstSchema(HttpBinding binding, JsonNode schema,
+            List<FieldViolation> problems) {
+        JsonNode properties = schema.path("properties");
         Set<String> required = new HashSet<>();
         schema.path("required").forEach(r -> required.add(r.asText()));
         for (int i = 0; i < binding.params().size(); i++) {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.FieldViolation;
-import dev.toolgate.gateway.sql.SqlText;
-import dev.toolgate.gateway.sql.SqlType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

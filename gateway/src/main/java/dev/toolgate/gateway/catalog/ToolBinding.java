@@ -6,10 +6,11 @@ import dev.toolgate.gateway.error.FieldViolation;
 import java.util.List;
 
 /**
- * How a tool call reaches its upstream: an HTTP request ({@link HttpBinding}) or a SQL query
- * ({@link SqlBinding}). Stored as JSON in the tool's version; immutable.
+ * How a tool call reaches its upstream: an HTTP request ({@link HttpBinding}), a SQL query
+ * ({@link SqlBinding}) or an MCP {@code tools/call} ({@link McpBinding}); sealed, so a switch over
+ * a binding covers every kind. Stored as JSON in the tool's version; immutable.
  */
-public interface ToolBinding {
+public sealed interface ToolBinding permits HttpBinding, SqlBinding, McpBinding {
     /** The stored form. */
     String toJson();
 
@@ -18,17 +19,16 @@ public interface ToolBinding {
 
     /** Reads a stored binding: SQL and MCP bindings say their {@code kind}, the rest are HTTP. */
     static ToolBinding fromJson(String json) {
+        String kind;
         try {
-            String kind = JsonSupport.mapper().readTree(json).path("kind").asText();
-            if ("sql".equals(kind)) {
-                return SqlBinding.fromJson(json);
-            }
-            if ("mcp".equals(kind)) {
-                return McpBinding.fromJson(json);
-            }
+            kind = JsonSupport.mapper().readTree(json).path("kind").asText();
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("stored binding is not JSON: " + e.getOriginalMessage(), e);
         }
-        return HttpBinding.fromJson(json);
+        return switch (IntegrationKind.fromStored(kind).orElse(IntegrationKind.HTTP)) {
+            case SQL -> SqlBinding.fromJson(json);
+            case MCP -> McpBinding.fromJson(json);
+            case HTTP -> HttpBinding.fromJson(json);
+        };
     }
 }

@@ -1,6 +1,6 @@
 package dev.toolgate.gateway.egress;
 
-import dev.toolgate.gateway.management.ManagementStarted;
+import dev.toolgate.gateway.core.ManagementStarted;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.runtime.event.annotation.EventListener;

@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.telemetry.GatewayMetrics;
+import dev.toolgate.gateway.upstream.PreparedCall;
+import dev.toolgate.gateway.upstream.UpstreamFailure;
+import dev.toolgate.gateway.upstream.UpstreamResponse;
 import java.time.Duration;
 
 /** Measures the upstream part of a call (all tries) for the upstream-latency histogram. Not shared. */

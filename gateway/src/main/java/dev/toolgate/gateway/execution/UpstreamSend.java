@@ -2,6 +2,9 @@ package dev.toolgate.gateway.execution;
 
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.upstream.PreparedCall;
+import dev.toolgate.gateway.upstream.UpstreamFailure;
+import dev.toolgate.gateway.upstream.UpstreamResponse;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallStatus;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.toolgate.gateway.core.ManagementStarted;
 import dev.toolgate.gateway.telemetry.GatewayMetrics;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Value;

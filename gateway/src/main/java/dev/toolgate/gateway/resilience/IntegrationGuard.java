@@ -3,9 +3,9 @@ package dev.toolgate.gateway.resilience;
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.execution.PreparedCall;
-import dev.toolgate.gateway.execution.UpstreamFailure;
-import dev.toolgate.gateway.execution.UpstreamResponse;
+import dev.toolgate.gateway.upstream.PreparedCall;
+import dev.toolgate.gateway.upstream.UpstreamFailure;
+import dev.toolgate.gateway.upstream.UpstreamResponse;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.core.IntervalFunction;

@@ -2,6 +2,7 @@ package dev.toolgate.gateway.sql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.catalog.SqlBinding;
+import dev.toolgate.gateway.catalog.SqlType;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import java.math.BigDecimal;

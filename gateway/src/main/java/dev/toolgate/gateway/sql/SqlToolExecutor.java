@@ -7,25 +7,26 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.IntegrationKind;
 import dev.toolgate.gateway.catalog.SqlBinding;
 import dev.toolgate.gateway.catalog.ToolDefinition;
-import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.execution.PreparedCall;
-import dev.toolgate.gateway.execution.ToolExecutor;
-import dev.toolgate.gateway.execution.UpstreamFailure;
-import dev.toolgate.gateway.execution.UpstreamResponse;
 import dev.toolgate.gateway.egress.EgressGuard;
-import java.net.InetSocketAddress;
+import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.secrets.SecretStore;
+import dev.toolgate.gateway.upstream.IntegrationExecutor;
+import dev.toolgate.gateway.upstream.PreparedCall;
+import dev.toolgate.gateway.upstream.UpstreamFailure;
+import dev.toolgate.gateway.upstream.UpstreamResponse;
 import io.micronaut.context.annotation.Value;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
-import jakarta.annotation.PreDestroy;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -46,7 +47,7 @@ import javax.sql.DataSource;
  * {@link UpstreamFailure}. Thread-safe.
  */
 @Singleton
-public class SqlToolExecutor implements ToolExecutor {
+public class SqlToolExecutor implements IntegrationExecutor {
     /** Kept back from the deadline so the server's cancel arrives before the client gives up. */
     private static final Duration NETWORK_MARGIN = Duration.ofSeconds(2);
 
@@ -67,6 +68,11 @@ public class SqlToolExecutor implements ToolExecutor {
                     + maxResultBytes);
         }
         this.maxResultBytes = maxResultBytes;
+    }
+
+    @Override
+    public IntegrationKind kind() {
+        return IntegrationKind.SQL;
     }
 
     @Override

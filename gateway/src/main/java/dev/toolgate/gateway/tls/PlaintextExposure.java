@@ -2,7 +2,7 @@ package dev.toolgate.gateway.tls;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.toolgate.gateway.management.ManagementStarted;
+import dev.toolgate.gateway.core.ManagementStarted;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.runtime.event.annotation.EventListener;

@@ -4,18 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.IntegrationKind;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.execution.EchoMasking;
-import dev.toolgate.gateway.execution.PreparedCall;
-import dev.toolgate.gateway.execution.ToolExecutor;
-import dev.toolgate.gateway.execution.UpstreamFailure;
-import dev.toolgate.gateway.execution.UpstreamResponse;
 import dev.toolgate.gateway.resilience.ResilienceOverrides;
 import dev.toolgate.gateway.secrets.EchoMask;
+import dev.toolgate.gateway.upstream.EchoMasking;
+import dev.toolgate.gateway.upstream.IntegrationExecutor;
+import dev.toolgate.gateway.upstream.PreparedCall;
+import dev.toolgate.gateway.upstream.UpstreamFailure;
+import dev.toolgate.gateway.upstream.UpstreamResponse;
 import io.micronaut.context.annotation.Value;
-import jakarta.inject.Singleton;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -23,6 +23,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -47,7 +48,7 @@ import java.util.concurrent.TimeoutException;
  * Thread-safe.
  */
 @Singleton
-public class HttpToolExecutor implements ToolExecutor {
+public class HttpToolExecutor implements IntegrationExecutor {
     private static final String USER_AGENT = "toolgate/0.1";
 
     private final UpstreamCredentials credentials;
@@ -67,6 +68,11 @@ public class HttpToolExecutor implements ToolExecutor {
         this.clients = requireNonNull(clients, "clients");
         this.tracer = requireNonNull(tracer, "tracer");
         this.config = new HttpExecutionConfig(maxResponseBytes, connectTimeout);
+    }
+
+    @Override
+    public IntegrationKind kind() {
+        return IntegrationKind.HTTP;
     }
 
     @Override

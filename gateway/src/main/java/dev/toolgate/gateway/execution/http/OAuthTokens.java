@@ -8,7 +8,7 @@ import dev.toolgate.gateway.catalog.SecurityScheme;
 import dev.toolgate.gateway.core.Digests;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.execution.UpstreamFailure;
+import dev.toolgate.gateway.upstream.UpstreamFailure;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.toolgate.gateway.execution.mcp;
 
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.execution.UpstreamFailure;
+import dev.toolgate.gateway.upstream.UpstreamFailure;
 import io.modelcontextprotocol.spec.McpError;
 import java.net.URI;
 import java.time.Duration;

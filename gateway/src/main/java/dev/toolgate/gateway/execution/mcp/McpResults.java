@@ -2,7 +2,7 @@ package dev.toolgate.gateway.execution.mcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.gateway.core.JsonSupport;
-import dev.toolgate.gateway.execution.UpstreamResponse;
+import dev.toolgate.gateway.upstream.UpstreamResponse;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;

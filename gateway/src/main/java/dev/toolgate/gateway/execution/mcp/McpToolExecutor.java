@@ -5,13 +5,14 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.IntegrationKind;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.core.JsonSupport;
-import dev.toolgate.gateway.execution.EchoMasking;
-import dev.toolgate.gateway.execution.PreparedCall;
-import dev.toolgate.gateway.execution.ToolExecutor;
-import dev.toolgate.gateway.execution.UpstreamFailure;
-import dev.toolgate.gateway.execution.UpstreamResponse;
+import dev.toolgate.gateway.upstream.EchoMasking;
+import dev.toolgate.gateway.upstream.IntegrationExecutor;
+import dev.toolgate.gateway.upstream.PreparedCall;
+import dev.toolgate.gateway.upstream.UpstreamFailure;
+import dev.toolgate.gateway.upstream.UpstreamResponse;
 import io.micronaut.context.annotation.Value;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpError;
@@ -30,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * for the call become events on its span. Thread-safe.
  */
 @Singleton
-public class McpToolExecutor implements ToolExecutor {
+public class McpToolExecutor implements IntegrationExecutor {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -44,6 +45,11 @@ public class McpToolExecutor implements ToolExecutor {
         this.clients = requireNonNull(clients, "clients");
         this.maxResultChars = maxResultChars;
         clients.onProgress(this::progress);
+    }
+
+    @Override
+    public IntegrationKind kind() {
+        return IntegrationKind.MCP;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.toolgate.gateway.sql;
+package dev.toolgate.gateway.catalog;
 
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.toolgate.gateway.execution;
+package dev.toolgate.gateway.upstream;
 
 import static java.util.Objects.requireNonNull;
 

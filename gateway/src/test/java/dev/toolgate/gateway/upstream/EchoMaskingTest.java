@@ -1,4 +1,4 @@
-package dev.toolgate.gateway.execution;
+package dev.toolgate.gateway.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

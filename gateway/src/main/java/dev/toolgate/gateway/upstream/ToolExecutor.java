@@ -1,4 +1,4 @@
-package dev.toolgate.gateway.execution;
+package dev.toolgate.gateway.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.catalog.ToolDefinition;

@@ -1,4 +1,4 @@
-package dev.toolgate.gateway.sql;
+package dev.toolgate.gateway.catalog;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.toolgate.gateway.sql;
+package dev.toolgate.gateway.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

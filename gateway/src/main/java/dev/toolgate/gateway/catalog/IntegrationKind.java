@@ -1,0 +1,42 @@
+package dev.toolgate.gateway.catalog;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What an integration talks to, and so which executor runs its tools. Stored in
+ * {@code integrations.kind} as {@link #stored()}.
+ */
+public enum IntegrationKind {
+    /** An HTTP API, from an OpenAPI document or hand-defined tools. */
+    HTTP(IntegrationEntity.KIND_HTTP),
+    /** Named parameterised queries against a database. */
+    SQL(IntegrationEntity.KIND_SQL),
+    /** Tools synced from an MCP server. */
+    MCP(IntegrationEntity.KIND_MCP);
+
+    private final String stored;
+
+    IntegrationKind(String stored) {
+        this.stored = stored;
+    }
+
+    /** The stored and displayed form, e.g. {@code http}; never {@code null}. */
+    public String stored() {
+        return stored;
+    }
+
+    /** The kind stored as {@code value}; empty for a value this gateway does not know. */
+    public static Optional<IntegrationKind> fromStored(String value) {
+        requireNonNull(value, "value");
+        return Arrays.stream(values()).filter(k -> k.stored.equals(value)).findFirst();
+    }
+
+    /** The stored forms of every kind, e.g. {@code http, sql, mcp}. */
+    public static String known() {
+        return Arrays.stream(values()).map(IntegrationKind::stored).collect(Collectors.joining(", "));
+    }
+}
