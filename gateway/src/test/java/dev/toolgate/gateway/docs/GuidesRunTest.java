@@ -185,7 +185,7 @@ class GuidesRunTest {
                 demo.destroyForcibly();
                 throw new AssertionError("./toolgate demo did not come up:\n" + Files.readString(log));
             }
-            Thread.sleep(100);
+            Thread.sleep(20); // polls for the demo's output (a child process: no event to wait on)
         }
         return demo;
     }
