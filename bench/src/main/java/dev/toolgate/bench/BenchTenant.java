@@ -25,9 +25,29 @@ final class BenchTenant {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final ToolServiceGrpc.ToolServiceBlockingStub tools;
+    private final String id;
+    private final String apiKey;
 
-    private BenchTenant(ToolServiceGrpc.ToolServiceBlockingStub tools) {
+    private BenchTenant(ToolServiceGrpc.ToolServiceBlockingStub tools, String id, String apiKey) {
         this.tools = tools;
+        this.id = id;
+        this.apiKey = apiKey;
+    }
+
+    /** The tenant's id. */
+    String id() {
+        return id;
+    }
+
+    /** The agent key the measured calls carry (for a foreign load generator's headers). */
+    String apiKey() {
+        return apiKey;
+    }
+
+    /** The request body of a call of {@code echo.read} or {@code echo.write}. */
+    static ExecuteToolRequest request(String tool) {
+        return ExecuteToolRequest.newBuilder().setTool("echo." + tool)
+                .setArgumentsJson(tool.equals("read") ? "{}" : WRITE_BODY).build();
     }
 
     static BenchTenant create(Channel channel, String adminKey, String upstreamUrl, String token) {
@@ -49,13 +69,12 @@ final class BenchTenant {
                         + "\"required\":[\"note\"],\"additionalProperties\":false}").build());
         String key = admin.createApiKey(CreateApiKeyRequest.newBuilder().setTenant(tenant).setAgentId("bench")
                 .build()).getApiKey();
-        return new BenchTenant(ToolServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(key)));
+        return new BenchTenant(ToolServiceGrpc.newBlockingStub(channel).withInterceptors(bearer(key)), tenant, key);
     }
 
     /** A call of {@code echo.read} or {@code echo.write}; fails unless the upstream answered 200. */
     Driver.Call call(String tool) {
-        ExecuteToolRequest request = ExecuteToolRequest.newBuilder().setTool("echo." + tool)
-                .setArgumentsJson(tool.equals("read") ? "{}" : WRITE_BODY).build();
+        ExecuteToolRequest request = request(tool);
         return () -> {
             ExecuteToolResponse r = tools.withDeadlineAfter(Driver.CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .executeTool(request);

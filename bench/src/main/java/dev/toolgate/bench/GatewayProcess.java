@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 final class GatewayProcess implements AutoCloseable {
     private final Process process;
     private final int grpcPort;
+    private final int managementPort;
     private final Duration startup;
 
-    private GatewayProcess(Process process, int grpcPort, Duration startup) {
+    private GatewayProcess(Process process, int grpcPort, int managementPort, Duration startup) {
         this.process = process;
         this.grpcPort = grpcPort;
+        this.managementPort = managementPort;
         this.startup = startup;
     }
 
@@ -49,10 +51,11 @@ final class GatewayProcess implements AutoCloseable {
         pb.environment().put("TOOLGATE_GRPC_HOST", "127.0.0.1");
         pb.environment().put("TOOLGATE_HTTP_PORT", String.valueOf(freePort()));
         pb.environment().put("TOOLGATE_HTTP_HOST", "127.0.0.1");
-        pb.environment().put("TOOLGATE_MANAGEMENT_PORT", String.valueOf(freePort()));
+        int managementPort = freePort();
+        pb.environment().put("TOOLGATE_MANAGEMENT_PORT", String.valueOf(managementPort));
         long t0 = System.nanoTime();
         Process process = pb.start();
-        return new GatewayProcess(process, grpcPort, Duration.ofNanos(System.nanoTime() - t0));
+        return new GatewayProcess(process, grpcPort, managementPort, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     /** Waits until the gRPC health check says SERVING; returns the time from process start. */
@@ -78,6 +81,15 @@ final class GatewayProcess implements AutoCloseable {
 
     int grpcPort() {
         return grpcPort;
+    }
+
+    /** The management listener ({@code /metrics}, {@code /health}) on 127.0.0.1. */
+    int managementPort() {
+        return managementPort;
+    }
+
+    ProcessHandle handle() {
+        return process.toHandle();
     }
 
     /** CPU time (user + system) the gateway process has used so far. */
