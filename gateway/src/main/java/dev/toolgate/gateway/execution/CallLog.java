@@ -7,6 +7,7 @@ import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallRecordException;
 import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.CallStatus;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import dev.toolgate.observability.StoredCall;
@@ -20,10 +21,11 @@ import org.slf4j.LoggerFactory;
  * is either started (durably, or the call is refused) and finished, or — a read-only call run
  * without the call id lock — recorded once when it ends, by the background writer. Thread-safe.
  */
+@Singleton
 final class CallLog {
     private static final Logger LOG = LoggerFactory.getLogger(CallLog.class);
     /** The reason of the UNAVAILABLE error when the call records cannot be read or written. */
-    static final String RECORD_UNAVAILABLE = "CALL_RECORD_UNAVAILABLE";
+    private static final String RECORD_UNAVAILABLE = "CALL_RECORD_UNAVAILABLE";
 
     private final CallRecorder recorder;
     private final Clock clock;
@@ -70,8 +72,31 @@ final class CallLog {
         return recorder.storeAvailable();
     }
 
-    /** Records a call that did not reach the upstream and returns {@code e} for throwing. */
-    GatewayException refuse(CallRecord call, CallStatus status, GatewayException e) {
+    /**
+     * The call records cannot be read or written (the database is unreachable): thrown where the
+     * call path decides what that means for the call (run a read-only one unlocked, refuse the
+     * rest). Skips the stack trace.
+     */
+    static final class RecordUnavailable extends RuntimeException {
+        private final GatewayException error;
+
+        RecordUnavailable(GatewayException error) {
+            super(error.getMessage(), null, false, false);
+            this.error = error;
+        }
+
+        /** UNAVAILABLE {@code CALL_RECORD_UNAVAILABLE}, as the client is told. */
+        GatewayException error() {
+            return error;
+        }
+    }
+
+    /** Records a call that did not reach the upstream: the one place refused calls get their row. */
+    void refused(CallRefused refused) {
+        record(refused.call(), refused.status(), refused.error());
+    }
+
+    private void record(CallRecord call, CallStatus status, GatewayException e) {
         CallRecord.Outcome outcome = status.isRefusal()
                 ? CallRecord.Outcome.refused(status, e.getMessage())
                 : CallRecord.Outcome.failed(status, e.getMessage());
@@ -80,28 +105,42 @@ final class CallLog {
         } catch (CallRecordException ex) {
             LOG.error("refused call {} could not be recorded", call.callId(), ex);
         }
-        return e;
     }
 
     /**
      * Durably records the start of an execution.
      *
      * @return false when the call id already has an execution (nothing written)
-     * @throws GatewayException UNAVAILABLE when the row cannot be written
+     * @throws RecordUnavailable when the row cannot be written
      */
     boolean start(CallRecord started) {
         try {
             return recorder.start(started);
         } catch (CallRecordException e) {
-            throw unavailable(started, e);
+            throw new RecordUnavailable(unavailable(started, e));
         }
     }
 
-    /** The execution of the call id, if any (a queued outcome counts as written). */
-    Optional<StoredCall> findExecuted(CallRecord call) {
-        return findExecuted(call.tenantId(), call.callId());
+    /**
+     * The execution of the call's id, if any (a queued outcome counts as written).
+     *
+     * @throws RecordUnavailable when the records cannot be read
+     */
+    Optional<StoredCall> lookUp(CallRecord call) {
+        try {
+            return recorder.findExecuted(call.tenantId(), call.callId());
+        } catch (CallRecordException e) {
+            LOG.warn("call records of tenant {} cannot be read: {}", call.tenantId(), e.getMessage());
+            throw new RecordUnavailable(GatewayException.unavailable(RECORD_UNAVAILABLE,
+                    "the gateway cannot read call records right now; retry later", Map.of("call_id", call.callId())));
+        }
     }
 
+    /**
+     * The execution of the call id, if any (a queued outcome counts as written).
+     *
+     * @throws GatewayException UNAVAILABLE when the records cannot be read
+     */
     Optional<StoredCall> findExecuted(String tenantId, String callId) {
         try {
             return recorder.findExecuted(tenantId, callId);
@@ -125,7 +164,7 @@ final class CallLog {
 
     /** Records a repeated call id that was answered with its first execution's outcome. */
     void replayed(CallRecord call) {
-        refuse(call, CallStatus.DUPLICATE_CALL_ID, GatewayException.alreadyExists("REPLAYED",
+        record(call, CallStatus.DUPLICATE_CALL_ID, GatewayException.alreadyExists("REPLAYED",
                 "answered with the outcome of the call id's first execution; not executed again"));
     }
 

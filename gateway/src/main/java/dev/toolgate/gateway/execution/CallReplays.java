@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.observability.CallRecord;
-import dev.toolgate.observability.CallStatus;
 import dev.toolgate.observability.StoredCall;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +18,7 @@ import java.util.Optional;
  * shared database) and is answered with its stored outcome, flagged as a replay. A call id
  * reused for another tool or other arguments is refused. Thread-safe.
  */
+@Singleton
 final class CallReplays {
     /** Longest wait for a first execution that is still running, within the caller's deadline. */
     static final Duration MAX_WAIT = Duration.ofSeconds(30);
@@ -46,35 +47,66 @@ final class CallReplays {
         this.clock = requireNonNull(clock, "clock");
     }
 
+    /** How an execution begins: as a replay of the call id's first one, or as its own execution. */
+    record Begun(Optional<CallResult> replay, CallLog.Execution execution) {
+    }
+
+    /**
+     * Takes the call id's lock (its start row) or replays its first execution. A read-only call
+     * needs no lock when the gateway chose its call id (no earlier execution can exist), nor while
+     * the database is unreachable: it runs, and its record is written once it ends.
+     *
+     * @throws CallRefused {@link Refusal#CALL_RECORD_UNAVAILABLE} for a side-effecting call when the
+     *         database cannot take its start row: it never runs unrecorded; and as
+     *         {@link #startOrReplay}
+     */
+    Begun begin(CallRecord started, boolean readOnly, boolean generatedId, CallDeadline deadline) {
+        CallLog.Execution buffered = CallLog.Execution.buffered(started);
+        if (readOnly && (generatedId || !log.storeAvailable())) {
+            return new Begun(Optional.empty(), buffered);
+        }
+        try {
+            Optional<CallResult> replay = startOrReplay(started, deadline);
+            return new Begun(replay, CallLog.Execution.started(started));
+        } catch (CallLog.RecordUnavailable e) {
+            if (readOnly) {
+                return new Begun(Optional.empty(), buffered);
+            }
+            throw CallRefused.of(Refusal.CALL_RECORD_UNAVAILABLE, started, e.error());
+        }
+    }
+
     /**
      * Starts the execution, or answers with the first one of the same call id.
      *
      * @return empty when this request holds the start row and must execute; otherwise the replay
-     * @throws GatewayException ALREADY_EXISTS for a call id reused with another tool or other
-     *         arguments; ABORTED when the first execution is still running when the wait ends;
-     *         the first execution's own error when it ended without an answer
+     * @throws CallRefused (not recorded yet) ALREADY_EXISTS for a call id reused with another tool
+     *         or other arguments; ABORTED when the first execution is still running when the wait
+     *         ends or was lost
+     * @throws CallLog.RecordUnavailable when the call records cannot be read or written
+     * @throws GatewayException the first execution's own error when it ended without an answer
      */
-    Optional<CallResult> startOrReplay(CallRecord started, long deadlineNanos) {
-        long waitUntil = Math.min(deadlineNanos, System.nanoTime() + MAX_WAIT.toNanos());
+    Optional<CallResult> startOrReplay(CallRecord started, CallDeadline deadline) {
+        long waitUntil = Math.min(deadline.deadlineNanos(), System.nanoTime() + MAX_WAIT.toNanos());
         long pause = FIRST_PAUSE_NANOS;
         int attempts = 0;
         while (true) {
             if (attempts++ < MAX_START_ATTEMPTS && log.start(started)) {
                 return Optional.empty();
             }
-            Optional<StoredCall> first = log.findExecuted(started);
+            Optional<StoredCall> first = log.lookUp(started);
             if (first.isEmpty()) {
                 if (attempts < MAX_START_ATTEMPTS) {
                     continue; // the first was released (never sent) meanwhile: this request may run it
                 }
-                throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.aborted("CALL_IN_PROGRESS",
+                throw CallRefused.of(Refusal.CALL_ID_CONFLICT, started, GatewayException.aborted("CALL_IN_PROGRESS",
                         "call_id '" + started.callId() + "' is being started and released by other requests; retry"));
             }
             StoredCall s = first.get();
             if (!sameCall(s, started)) {
                 String what = !s.agentId().equals(started.agentId()) ? "another call"
                         : s.toolName().equals(started.toolName()) ? "other arguments" : "tool '" + s.toolName() + "'";
-                throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.alreadyExists(
+                throw CallRefused.of(Refusal.CALL_ID_CONFLICT, started, GatewayException.alreadyExists(
                         "CALL_ID_REUSED", "call_id '" + started.callId() + "' was already used for " + what
                                 + "; it is not executed again — send a new call_id for a new call"));
             }
@@ -87,13 +119,13 @@ final class CallReplays {
                 return Optional.of(replay(s));
             }
             if (pending.runningSince(s, started.tenantId()).isBefore(clock.instant().minus(ABANDONED_AFTER))) {
-                throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.aborted("CALL_OUTCOME_UNKNOWN",
+                throw CallRefused.of(Refusal.CALL_ID_CONFLICT, started, GatewayException.aborted("CALL_OUTCOME_UNKNOWN",
                         "call_id '" + started.callId() + "' started at " + s.startedAt() + " and its gateway stopped before"
                                 + " recording an outcome; it may or may not have run upstream, and it is not run again"
                                 + " — check, then use a new call_id"));
             }
             if (System.nanoTime() >= waitUntil) {
-                throw log.refuse(started, CallStatus.DUPLICATE_CALL_ID, GatewayException.aborted("CALL_IN_PROGRESS",
+                throw CallRefused.of(Refusal.CALL_ID_CONFLICT, started, GatewayException.aborted("CALL_IN_PROGRESS",
                         "call_id '" + started.callId() + "' is still being executed by an earlier request (started "
                                 + s.startedAt() + "); send the same call_id again later to get its outcome"));
             }

@@ -12,15 +12,10 @@ import dev.toolgate.gateway.confirm.ConfirmationStore;
 import dev.toolgate.gateway.core.Digests;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.resilience.IntegrationGuard;
-import dev.toolgate.gateway.resilience.IntegrationGuards;
-import dev.toolgate.gateway.telemetry.GatewayMetrics;
 import dev.toolgate.gateway.upstream.PreparedCall;
-import dev.toolgate.gateway.upstream.ToolExecutor;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
 import dev.toolgate.gateway.validation.ArgumentParser;
 import dev.toolgate.observability.CallRecord;
-import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.CallStatus;
 import dev.toolgate.observability.Redactor;
 import dev.toolgate.observability.StoredCall;
@@ -52,25 +47,20 @@ public class HeldCalls implements CallReplays.PendingAnswers {
     private final ConfirmationStore store;
     private final Catalog catalog;
     private final ArgumentParser parser;
-    private final ToolExecutor executor;
     private final CallLog log;
+    private final UpstreamDispatch dispatch;
     private final Clock clock;
     private final Duration ttl;
-    private final IntegrationGuards guards;
-    private final GatewayMetrics metrics;
     private final Redactor redactor;
 
-    public HeldCalls(ConfirmationStore store, Catalog catalog, ArgumentParser parser, ToolExecutor executor,
-            CallRecorder recorder, IntegrationGuards guards, Redactor redactor, GatewayMetrics metrics, Clock clock,
-            @Value("${toolgate.confirmations.ttl:15m}") Duration ttl) {
-        this.guards = requireNonNull(guards, "guards");
-        this.metrics = requireNonNull(metrics, "metrics");
+    HeldCalls(ConfirmationStore store, Catalog catalog, ArgumentParser parser, CallLog log, UpstreamDispatch dispatch,
+            Redactor redactor, Clock clock, @Value("${toolgate.confirmations.ttl:15m}") Duration ttl) {
         this.redactor = requireNonNull(redactor, "redactor");
         this.store = requireNonNull(store, "store");
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
-        this.executor = requireNonNull(executor, "executor");
-        this.log = new CallLog(requireNonNull(recorder, "recorder"), clock);
+        this.log = requireNonNull(log, "log");
+        this.dispatch = requireNonNull(dispatch, "dispatch");
         this.clock = requireNonNull(clock, "clock");
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
             throw new IllegalArgumentException("toolgate.confirmations.ttl must be more than 0 and at most 7 days, but"
@@ -82,18 +72,21 @@ public class HeldCalls implements CallReplays.PendingAnswers {
     /**
      * Holds a started call for confirmation: its row becomes {@code PENDING_CONFIRMATION} (or, for
      * a call id seen before, the earlier answer is replayed) and the confirmation is stored.
+     *
+     * @throws CallRefused when the hold cannot be recorded, or the call id is taken (not recorded yet)
      */
-    CallResult hold(CallReplays replays, CallRecord started, ToolDefinition tool, JsonNode arguments, String ruleId,
-            String reason, boolean selfConfirm, long deadlineNanos) {
+    CallResult hold(CallReplays replays, CallAdmission.Admitted admitted, CallAdmission.Confirm confirm,
+            CallDeadline deadline) {
+        CallRecord started = admitted.call();
+        ToolDefinition tool = admitted.tool();
+        JsonNode arguments = admitted.arguments();
         CallRecord pending = started.pending();
         Optional<CallResult> replay;
         try {
-            replay = replays.startOrReplay(pending, deadlineNanos);
-        } catch (GatewayException e) {
-            if (CallLog.RECORD_UNAVAILABLE.equals(e.reason())) {
-                throw log.refuse(started, CallStatus.FAILED, e); // settles a hold row that may have been written
-            }
-            throw e;
+            replay = replays.startOrReplay(pending, deadline);
+        } catch (CallLog.RecordUnavailable e) {
+            // recorded as refused, which settles a hold row that may have been written
+            throw CallRefused.of(Refusal.CALL_RECORD_UNAVAILABLE, started, e.error());
         }
         if (replay.isPresent()) {
             return replay.get();
@@ -101,8 +94,8 @@ public class HeldCalls implements CallReplays.PendingAnswers {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Confirmation c = new Confirmation(Identifiers.newId("conf"), started.tenantId(), started.callId(),
                 started.agentId(), started.keyId(), started.sessionId(), tool.qualifiedName(), tool.version(),
-                arguments.toString(), summary(tool, arguments, reason), ruleId, Confirmation.State.PENDING, now,
-                now.plus(ttl), "", "", Optional.empty(), "", selfConfirm);
+                arguments.toString(), summary(tool, arguments, confirm.reason()), confirm.ruleId(),
+                Confirmation.State.PENDING, now, now.plus(ttl), "", "", Optional.empty(), "", confirm.selfConfirm());
         try {
             store.insert(c);
         } catch (RuntimeException e) {
@@ -192,7 +185,7 @@ public class HeldCalls implements CallReplays.PendingAnswers {
      */
     public CallView decide(Principal principal, String callId, boolean approve, String reason, Optional<Duration>
             clientDeadline) {
-        long startNanos = System.nanoTime();
+        CallDeadline deadline = dispatch.deadline(clientDeadline);
         if (principal.bootstrapAdmin() || !principal.hasScope(Scopes.TOOLS_CONFIRM)) {
             throw GatewayException.permissionDenied("MISSING_SCOPE", "confirming calls needs a key of the tenant with"
                     + " the 'tools:confirm' scope");
@@ -218,7 +211,7 @@ public class HeldCalls implements CallReplays.PendingAnswers {
             if (store.decide(c, wanted, principal.agentId(), principal.keyId(), reason,
                     approve ? c.arguments() : masked(c), now)) {
                 Confirmation decided = store.find(principal.tenantId(), callId).orElseThrow();
-                return approve ? execute(decided, clientDeadline, startNanos) : deny(c, decided);
+                return approve ? execute(decided, deadline) : deny(c, decided);
             }
             c = store.find(principal.tenantId(), callId).orElseThrow(); // decided or expired meanwhile
             if (c.state() == Confirmation.State.PENDING) {
@@ -234,7 +227,7 @@ public class HeldCalls implements CallReplays.PendingAnswers {
                             + " approved but could not be sent before its confirmation expired at " + c.expiresAt()
                             + "; it was not executed — the agent must call again", Map.of("call_id", callId));
                 }
-                return execute(c, clientDeadline, startNanos); // approved earlier but never sent: send it now, once
+                return execute(c, deadline); // approved earlier but never sent: send it now, once
             }
             return view(c); // the same decision again: the call as it stands
         }
@@ -301,15 +294,15 @@ public class HeldCalls implements CallReplays.PendingAnswers {
         return pending.size() + unsent.size();
     }
 
-    private CallView execute(Confirmation c, Optional<Duration> clientDeadline, long startNanos) {
+    private CallView execute(Confirmation c, CallDeadline deadline) {
         try {
-            return send(c, clientDeadline, startNanos);
+            return send(c, deadline);
         } finally {
             maskOnceClosed(c); // sent, failed or closed: the full arguments are no longer needed
         }
     }
 
-    private CallView send(Confirmation c, Optional<Duration> clientDeadline, long startNanos) {
+    private CallView send(Confirmation c, CallDeadline deadline) {
         CallRecord started = record(c);
         ToolDefinition tool = catalog.find(c.tenantId(), c.toolName()).filter(t -> t.version() == c.toolVersion())
                 .orElse(null);
@@ -324,33 +317,41 @@ public class HeldCalls implements CallReplays.PendingAnswers {
         }
         PreparedCall prepared;
         try {
-            prepared = executor.prepare(tool, parser.parse(c.arguments()), c.callId());
+            prepared = dispatch.prepare(tool, parser.parse(c.arguments()), c.callId());
         } catch (GatewayException | UpstreamFailure e) {
             if (log.resume(c.tenantId(), c.callId())) {
                 log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
             }
             throw e;
         }
-        Duration timeout = tool.timeout();
-        if (clientDeadline.isPresent()) {
-            Duration left = clientDeadline.get().minus(Duration.ofNanos(System.nanoTime() - startNanos))
-                    .minus(guards.config().deadlineMargin());
-            timeout = left.compareTo(timeout) < 0 ? left : timeout;
+        if (CallDeadline.tooShort(deadline.remaining(tool.timeout()))) {
+            throw approvalTooLate(c);
         }
-        if (timeout.compareTo(Duration.ofMillis(1)) < 0) {
-            throw GatewayException.deadlineExceeded("DEADLINE_TOO_SHORT", "the approval's deadline leaves no time to"
-                    + " run the call; it stays approved and is sent when you confirm again",
-                    Map.of("call_id", c.callId()));
-        }
-        IntegrationGuard guard = guards.of(tool.integration());
-        // a refusal here (circuit open, bulkhead full) leaves the call approved and held: confirming again sends it
-        try (IntegrationGuard.Permit permit = guard.admit(c.callId())) {
-            if (!log.resume(c.tenantId(), c.callId())) {
-                return view(c); // another request is sending it, or it was closed
-            }
-            boolean safe = guard.retriable(tool.annotations().readOnly(), tool.annotations().idempotent());
-            UpstreamSend.send(log, tool, new TimedCall(guard.guard(prepared, safe, c.callId(), permit), metrics, tool),
-                    CallLog.Execution.started(started), timeout, startNanos);
+        // a refusal by the integration (circuit open, bulkhead full) leaves the call approved and held: confirming
+        // again sends it
+        try {
+            dispatch.send(tool, prepared, c.callId(), deadline, new UpstreamDispatch.Sending() {
+                @Override
+                public void notAdmitted(GatewayException e) {
+                    // the call stays held (approved); the caller is told why it was not sent
+                }
+
+                @Override
+                public Optional<CallLog.Execution> admitted(Duration timeout) {
+                    if (CallDeadline.tooShort(timeout)) {
+                        throw approvalTooLate(c);
+                    }
+                    if (!log.resume(c.tenantId(), c.callId())) {
+                        return Optional.empty(); // another request is sending it, or it was closed
+                    }
+                    return Optional.of(CallLog.Execution.started(started));
+                }
+
+                @Override
+                public void measured(long upstreamNanos) {
+                    // only direct calls measure the gateway's overhead
+                }
+            });
         } catch (GatewayException e) {
             if (log.findExecuted(c.tenantId(), c.callId()).filter(StoredCall::pending).isPresent()) {
                 throw e; // not sent: say why; the approval stands
@@ -358,6 +359,11 @@ public class HeldCalls implements CallReplays.PendingAnswers {
             // sent and failed: its row says how, and so does the view
         }
         return view(c);
+    }
+
+    private static GatewayException approvalTooLate(Confirmation c) {
+        return GatewayException.deadlineExceeded("DEADLINE_TOO_SHORT", "the approval's deadline leaves no time to run"
+                + " the call; it stays approved and is sent when you confirm again", Map.of("call_id", c.callId()));
     }
 
     private CallView view(Confirmation c) {

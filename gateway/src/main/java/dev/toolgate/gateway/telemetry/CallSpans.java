@@ -16,6 +16,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import jakarta.inject.Singleton;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The spans of a tool call, after the OpenTelemetry GenAI semantic conventions: one
@@ -106,11 +107,19 @@ public class CallSpans {
 
     /** Runs one stage of the call in a child span named {@code stage}. */
     public <T> T stage(String stage, Supplier<T> work) {
+        return stage(stage, work, UnaryOperator.identity());
+    }
+
+    /**
+     * Runs one stage of the call in a child span named {@code stage}; a failure is marked on the
+     * span as {@code reported} maps it (e.g. to the gateway error a wrapper exception carries).
+     */
+    public <T> T stage(String stage, Supplier<T> work, UnaryOperator<RuntimeException> reported) {
         Span span = tracer.spanBuilder(stage).startSpan();
         try (Scope ignored = span.makeCurrent()) {
             return work.get();
         } catch (RuntimeException e) {
-            failed(span, e);
+            failed(span, reported.apply(e));
             throw e;
         } finally {
             span.end();
