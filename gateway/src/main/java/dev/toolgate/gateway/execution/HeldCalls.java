@@ -24,7 +24,6 @@ import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.CallStatus;
 import dev.toolgate.observability.Redactor;
 import dev.toolgate.observability.StoredCall;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,7 +61,8 @@ public class HeldCalls implements CallReplays.PendingAnswers {
 
     public HeldCalls(ConfirmationStore store, Catalog catalog, ArgumentParser parser, ToolExecutor executor,
             CallRecorder recorder, IntegrationGuards guards, Redactor redactor, GatewayMetrics metrics, Clock clock,
-            @Value("${toolgate.confirmations.ttl:15m}") Duration ttl) {
+            ConfirmationsProperties confirmations) {
+        Duration ttl = confirmations.ttl();
         this.guards = requireNonNull(guards, "guards");
         this.metrics = requireNonNull(metrics, "metrics");
         this.redactor = requireNonNull(redactor, "redactor");
