@@ -3,7 +3,6 @@ package dev.toolgate.gateway.audit;
 import static java.util.Objects.requireNonNull;
 
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
@@ -40,17 +39,11 @@ public class RetentionPurge {
     private final ScheduledExecutorService scheduler;
 
     public RetentionPurge(DataSource dataSource, Clock clock,
-            @Value("${toolgate.calls.retention:0s}") Duration retention,
-            @Value("${toolgate.calls.purge-interval:1h}") Duration interval) {
+            CallsProperties config) {
+        Duration retention = config.retention();
+        Duration interval = config.purgeInterval();
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
         this.clock = requireNonNull(clock, "clock");
-        if (retention.isNegative() || !retention.isZero() && retention.compareTo(Duration.ofDays(1)) < 0) {
-            throw new IllegalArgumentException("toolgate.calls.retention must be 0 (keep forever) or at least 1 day,"
-                    + " but was " + retention);
-        }
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("toolgate.calls.purge-interval must be positive");
-        }
         this.retention = retention;
         if (retention.isZero()) {
             this.scheduler = null;

@@ -2,9 +2,9 @@ package dev.toolgate.gateway.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.core.ToolgateProperties;
 import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.GatewayException;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Singleton;
@@ -37,14 +37,12 @@ public class Authenticator {
     private final boolean legacyKeys;
 
     public Authenticator(KeyLookup lookup, FailedAuthLimiter limiter, ApplicationEventPublisher<KeyRevoked> revocations,
-            @Value("${toolgate.admin-key:}") String adminKey,
-            @Value("${toolgate.auth.legacy-keys:true}") boolean legacyKeys) {
+            ToolgateProperties toolgate, AuthProperties config) {
         this.lookup = requireNonNull(lookup, "lookup");
         this.limiter = requireNonNull(limiter, "limiter");
         this.revocations = requireNonNull(revocations, "revocations");
-        this.legacyKeys = legacyKeys;
-        AuthConfig config = AuthConfig.of(adminKey);
-        this.bootstrapHash = config.bootstrapAdminKey()
+        this.legacyKeys = config.legacyKeys();
+        this.bootstrapHash = AuthConfig.of(toolgate.adminKey()).bootstrapAdminKey()
                 .map(k -> ApiKeyFormat.hash(k).getBytes(StandardCharsets.US_ASCII));
         if (bootstrapHash.isEmpty()) {
             LOG.warn("No bootstrap admin key configured (TOOLGATE_ADMIN_KEY): only tenant admin keys can use AdminService");

@@ -4,8 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.toolgate.gateway.error.GatewayException;
 import io.github.bucket4j.Bucket;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -30,8 +30,12 @@ public final class FailedAuthLimiter {
     private final int perPeer;
     private final Cache<InetAddress, Bucket> buckets;
 
-    public FailedAuthLimiter(@Value("${toolgate.auth.failed-attempts-per-peer:60}") int perPeer,
-            @Value("${toolgate.auth.tracked-peers:10000}") int trackedPeers) {
+    @Inject
+    public FailedAuthLimiter(AuthProperties config) {
+        this(config.failedAttemptsPerPeer(), config.trackedPeers());
+    }
+
+    public FailedAuthLimiter(int perPeer, int trackedPeers) {
         if (perPeer < 0) {
             throw new IllegalArgumentException("toolgate.auth.failed-attempts-per-peer must not be negative, but was "
                     + perPeer);

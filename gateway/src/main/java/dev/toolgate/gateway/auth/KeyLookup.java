@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,9 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Singleton
 public final class KeyLookup {
-    static final int DEFAULT_CACHE_SIZE = 100_000;
-    static final int DEFAULT_NEGATIVE_CACHE_SIZE = 10_000;
-
     private final ApiKeyRepository keys;
     private final boolean caching;
     private final Cache<String, Principal> found;
@@ -30,20 +26,12 @@ public final class KeyLookup {
     /** Bumped by every invalidation, so a load that raced with one is returned but not cached. */
     private final AtomicLong generation = new AtomicLong();
 
-    public KeyLookup(ApiKeyRepository keys, @Value("${toolgate.auth.cache-ttl:2s}") Duration ttl,
-            @Value("${toolgate.auth.cache-size:100000}") int size,
-            @Value("${toolgate.auth.negative-cache-size:10000}") int negativeSize) {
+    public KeyLookup(ApiKeyRepository keys, AuthProperties config) {
         this.keys = requireNonNull(keys, "keys");
-        if (ttl.isNegative()) {
-            throw new IllegalArgumentException("toolgate.auth.cache-ttl must not be negative, but was " + ttl);
-        }
-        if (size < 1 || negativeSize < 1) {
-            throw new IllegalArgumentException("toolgate.auth.cache-size and negative-cache-size must be positive, but were "
-                    + size + " and " + negativeSize);
-        }
+        Duration ttl = config.cacheTtl();
         this.caching = !ttl.isZero();
-        this.found = Caffeine.newBuilder().maximumSize(size).expireAfterWrite(ttl).build();
-        this.missing = Caffeine.newBuilder().maximumSize(negativeSize).expireAfterWrite(ttl).build();
+        this.found = Caffeine.newBuilder().maximumSize(config.cacheSize()).expireAfterWrite(ttl).build();
+        this.missing = Caffeine.newBuilder().maximumSize(config.negativeCacheSize()).expireAfterWrite(ttl).build();
     }
 
     /** The active key with this hash, from the cache or the database; empty when unknown or revoked. */

@@ -8,7 +8,6 @@ import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.validation.CompiledSchema;
 import dev.toolgate.gateway.validation.SchemaCompiler;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,18 +50,14 @@ public class Catalog {
 
     public Catalog(IntegrationRepository integrations, ToolRepository tools, ToolVersionRepository versions,
             SchemaCompiler compiler, CatalogRevisionRepository revisions, Clock clock,
-            @Value("${toolgate.catalog.refresh-interval:1s}") Duration refreshInterval) {
+            CatalogProperties config) {
         this.integrations = requireNonNull(integrations, "integrations");
         this.tools = requireNonNull(tools, "tools");
         this.versions = requireNonNull(versions, "versions");
         this.compiler = requireNonNull(compiler, "compiler");
         this.revisions = requireNonNull(revisions, "revisions");
         this.clock = requireNonNull(clock, "clock");
-        if (refreshInterval.isNegative()) {
-            throw new IllegalArgumentException("toolgate.catalog.refresh-interval must not be negative, but was "
-                    + refreshInterval);
-        }
-        this.refreshInterval = refreshInterval;
+        this.refreshInterval = config.refreshInterval();
     }
 
     /** The tenant's tools ordered by qualified name. */

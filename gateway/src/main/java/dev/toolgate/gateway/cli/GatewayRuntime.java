@@ -47,7 +47,7 @@ final class GatewayRuntime {
 
     /** {@code http://host:port} of the management listener ({@code /metrics}, {@code /health}). */
     static String management(ApplicationContext ctx) {
-        String host = ctx.getProperty("toolgate.management.host", String.class).orElse("127.0.0.1");
+        String host = ctx.getBean(dev.toolgate.gateway.management.ManagementConfig.class).host();
         int port = ctx.getBean(dev.toolgate.gateway.management.ManagementServer.class).port();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }

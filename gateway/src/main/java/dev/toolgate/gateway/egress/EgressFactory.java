@@ -20,16 +20,14 @@ public class EgressFactory {
     static final String LEGACY_SWITCH = "toolgate.egress.allow-private-networks";
 
     @Context // a bad entry or the old switch stops the start, not the first call
-    EgressRules egressRules(Environment env,
-            @Value("${toolgate.egress.allow:}") List<String> allow,
-            @Value("${toolgate.egress.allow-public:true}") boolean allowPublic) {
+    EgressRules egressRules(Environment env, EgressProperties config) {
         if (env.containsProperty(LEGACY_SWITCH)) {
             throw new ConfigurationException(LEGACY_SWITCH + " (TOOLGATE_EGRESS_ALLOW_PRIVATE_NETWORKS) was replaced by"
                     + " toolgate.egress.allow (TOOLGATE_EGRESS_ALLOW): list the networks, hosts and ports your"
                     + " internal upstreams use, e.g. 10.0.0.0/8,127.0.0.1:8081 (docs/security.md)");
         }
         try {
-            EgressRules.Builder b = EgressRules.builder().allowPublic(allowPublic).allow(allow);
+            EgressRules.Builder b = EgressRules.builder().allowPublic(config.allowPublic()).allow(config.allow());
             Map<String, Object> tenants = env.getProperties("toolgate.egress.tenants", StringConvention.RAW);
             tenants.forEach((tenant, value) -> b.tenant(tenant, entries(value)));
             return b.build();

@@ -3,7 +3,7 @@ package dev.toolgate.gateway.execution;
 import static java.util.Objects.requireNonNull;
 
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Value;
+import jakarta.inject.Inject;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -27,8 +27,12 @@ public class ExpiredConfirmationSweep {
     private final HeldCalls held;
     private final ScheduledExecutorService scheduler;
 
-    public ExpiredConfirmationSweep(HeldCalls held,
-            @Value("${toolgate.confirmations.sweep-interval:1m}") Duration interval) {
+    @Inject
+    public ExpiredConfirmationSweep(HeldCalls held, ConfirmationsProperties confirmations) {
+        this(held, confirmations.sweepInterval());
+    }
+
+    public ExpiredConfirmationSweep(HeldCalls held, Duration interval) {
         this.held = requireNonNull(held, "held");
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("toolgate.confirmations.sweep-interval must be positive, but was "

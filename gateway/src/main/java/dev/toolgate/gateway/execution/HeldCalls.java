@@ -19,7 +19,6 @@ import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallStatus;
 import dev.toolgate.observability.Redactor;
 import dev.toolgate.observability.StoredCall;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,7 +53,8 @@ public class HeldCalls implements CallReplays.PendingAnswers {
     private final Redactor redactor;
 
     HeldCalls(ConfirmationStore store, Catalog catalog, ArgumentParser parser, CallLog log, UpstreamDispatch dispatch,
-            Redactor redactor, Clock clock, @Value("${toolgate.confirmations.ttl:15m}") Duration ttl) {
+            Redactor redactor, Clock clock, ConfirmationsProperties confirmations) {
+        Duration ttl = confirmations.ttl();
         this.redactor = requireNonNull(redactor, "redactor");
         this.store = requireNonNull(store, "store");
         this.catalog = requireNonNull(catalog, "catalog");

@@ -1,5 +1,6 @@
 package dev.toolgate.gateway.execution;
 
+import dev.toolgate.gateway.audit.CallsProperties;
 import dev.toolgate.observability.BufferedCallRecorder;
 import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.JdbcCallRecorder;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import jakarta.inject.Singleton;
 import javax.sql.DataSource;
@@ -27,15 +27,11 @@ public class RecorderFactory {
     @Singleton
     @Bean(preDestroy = "close")
     BufferedCallRecorder callRecorder(DataSource dataSource,
-            @Value("${toolgate.calls.max-stored-chars:65536}") int maxStoredChars,
-            @Value("${toolgate.calls.max-result-chars:1200000}") int maxResultChars,
-            @Value("${toolgate.calls.buffer-records:10000}") int bufferRecords,
-            @Value("${toolgate.calls.buffer-chars:33554432}") long bufferChars,
-            Redactor redactor) {
+            CallsProperties calls, Redactor redactor) {
         // The recorder manages its own connections (autocommit), outside any transaction.
         return new BufferedCallRecorder(
-                new JdbcCallRecorder(DelegatingDataSource.unwrapDataSource(dataSource), maxStoredChars,
-                        maxResultChars, redactor), bufferRecords, bufferChars);
+                new JdbcCallRecorder(DelegatingDataSource.unwrapDataSource(dataSource), calls.maxStoredChars(),
+                        calls.maxResultChars(), redactor), calls.bufferRecords(), calls.bufferChars());
     }
 
     /**
@@ -43,9 +39,9 @@ public class RecorderFactory {
      * plus {@code toolgate.redaction.paths} entries {@code "integration.tool /json/pointer"}.
      */
     @Singleton
-    Redactor redactor(@Value("${toolgate.redaction.paths:}") List<String> paths) {
+    Redactor redactor(RedactionProperties redaction) {
         Map<String, List<String>> byTool = new HashMap<>();
-        for (String entry : paths) {
+        for (String entry : redaction.paths()) {
             if (entry.isBlank()) {
                 continue;
             }

@@ -10,7 +10,6 @@ import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
 import io.grpc.StatusRuntimeException;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -37,9 +36,6 @@ import java.util.Map;
  */
 @Singleton
 public final class RequestLimits {
-    public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
-    public static final int DEFAULT_MAX_ADMIN_REQUEST_BYTES = 4 * 1024 * 1024;
-    public static final int DEFAULT_MAX_IMPORT_BYTES = 40 * 1024 * 1024;
     static final String IMPORT_METHOD = "toolgate.v1.AdminService/ImportOpenApi";
     static final String ADMIN_SERVICE = "toolgate.v1.AdminService";
 
@@ -47,21 +43,10 @@ public final class RequestLimits {
     private final int maxAdminRequestBytes;
     private final int maxImportBytes;
 
-    public RequestLimits(
-            @Value("${toolgate.grpc.max-request-bytes:" + DEFAULT_MAX_REQUEST_BYTES + "}") int maxRequestBytes,
-            @Value("${toolgate.grpc.max-admin-request-bytes:" + DEFAULT_MAX_ADMIN_REQUEST_BYTES + "}")
-            int maxAdminRequestBytes,
-            @Value("${toolgate.grpc.max-import-bytes:" + DEFAULT_MAX_IMPORT_BYTES + "}") int maxImportBytes) {
-        this.maxRequestBytes = positive("toolgate.grpc.max-request-bytes", maxRequestBytes);
-        this.maxAdminRequestBytes = positive("toolgate.grpc.max-admin-request-bytes", maxAdminRequestBytes);
-        this.maxImportBytes = positive("toolgate.grpc.max-import-bytes", maxImportBytes);
-    }
-
-    private static int positive(String key, int value) {
-        if (value < 1024) {
-            throw new IllegalArgumentException(key + " must be at least 1024, but was " + value);
-        }
-        return value;
+    public RequestLimits(GrpcLimitsProperties config) {
+        this.maxRequestBytes = config.maxRequestBytes();
+        this.maxAdminRequestBytes = config.maxAdminRequestBytes();
+        this.maxImportBytes = config.maxImportBytes();
     }
 
     /** The largest request {@code fullMethodName} accepts, in bytes. */

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.toolgate.gateway.core.ManagementStarted;
 import dev.toolgate.gateway.telemetry.GatewayMetrics;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
@@ -43,13 +42,7 @@ public final class ManagementServer implements AutoCloseable {
     private final DataSource dataSource;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    ManagementServer(@Value("${toolgate.management.host:" + ManagementConfig.DEFAULT_HOST + "}") String host,
-            @Value("${toolgate.management.port:" + ManagementConfig.DEFAULT_PORT + "}") int port,
-            GatewayMetrics metrics, DataSource dataSource, ApplicationEventPublisher<ManagementStarted> events) {
-        this(new ManagementConfig(host, port), metrics, dataSource, events);
-    }
-
-    private ManagementServer(ManagementConfig config, GatewayMetrics metrics, DataSource dataSource,
+    ManagementServer(ManagementConfig config, GatewayMetrics metrics, DataSource dataSource,
             ApplicationEventPublisher<ManagementStarted> events) {
         this.metrics = requireNonNull(metrics, "metrics");
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));

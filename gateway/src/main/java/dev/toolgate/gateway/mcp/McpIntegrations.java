@@ -1,5 +1,6 @@
 package dev.toolgate.gateway.mcp;
 
+import dev.toolgate.gateway.execution.mcp.McpProperties;
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.catalog.CatalogWriter;
@@ -18,7 +19,6 @@ import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.tenancy.TenantEntity;
 import dev.toolgate.gateway.tenancy.TenantRepository;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -58,6 +58,9 @@ public class McpIntegrations {
     private final EgressGuard egress;
     private final StdioServers stdio;
     private final McpToolSpecs specs;
+    /** The key {@link McpProperties#syncInterval()} checks at start, with its one default. */
+    private static final String SYNC_INTERVAL = "${" + McpProperties.PREFIX + ".sync-interval:"
+            + McpProperties.DEFAULT_SYNC_INTERVAL + "}";
     private final Duration timeout;
     private final Clock clock;
     private final dev.toolgate.gateway.core.KeyedLocks locks = new dev.toolgate.gateway.core.KeyedLocks();
@@ -72,7 +75,8 @@ public class McpIntegrations {
     public McpIntegrations(CatalogWriter writer, McpClients clients, IntegrationRepository integrations,
             TenantRepository tenants, SecretStore secrets, EgressGuard egress, StdioServers stdio, McpToolSpecs specs,
             Clock clock,
-            @Value("${toolgate.mcp.list-timeout:15s}") Duration timeout) {
+            McpProperties config) {
+        Duration timeout = config.listTimeout();
         this.writer = requireNonNull(writer, "writer");
         this.clients = requireNonNull(clients, "clients");
         this.integrations = requireNonNull(integrations, "integrations");
@@ -148,7 +152,7 @@ public class McpIntegrations {
     }
 
     /** Every MCP integration of every tenant, on the configured schedule; failures are logged. */
-    @Scheduled(fixedDelay = "${toolgate.mcp.sync-interval:5m}", initialDelay = "${toolgate.mcp.sync-interval:5m}")
+    @Scheduled(fixedDelay = SYNC_INTERVAL, initialDelay = SYNC_INTERVAL)
     void syncAll() {
         for (TenantEntity tenant : tenants.findAll()) {
             for (IntegrationEntity i : integrations.findByTenantId(tenant.id())) {

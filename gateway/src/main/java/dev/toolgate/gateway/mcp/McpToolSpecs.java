@@ -1,12 +1,13 @@
 package dev.toolgate.gateway.mcp;
 
+import dev.toolgate.gateway.execution.mcp.McpProperties;
 import dev.toolgate.gateway.catalog.McpBinding;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolSpec;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.JsonSupport;
-import io.micronaut.context.annotation.Value;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.HashMap;
@@ -28,7 +29,12 @@ public class McpToolSpecs {
     private static final int MAX_DESCRIPTION = 8000;
     private final Duration timeout;
 
-    public McpToolSpecs(@Value("${toolgate.mcp.tool-timeout:30s}") Duration timeout) {
+    @Inject
+    public McpToolSpecs(McpProperties config) {
+        this(config.toolTimeout());
+    }
+
+    public McpToolSpecs(Duration timeout) {
         this.timeout = timeout;
     }
 

@@ -2,7 +2,6 @@ package dev.toolgate.gateway.policy;
 
 import dev.toolgate.policy.PolicyEngine;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,8 +19,8 @@ public class PolicyFactory {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyFactory.class);
 
     @Singleton
-    PolicyEngine policyEngine(@Value("${toolgate.policy.dir:}") String dir, Clock clock) {
-        Optional<Path> directory = dir.isBlank() ? Optional.empty() : Optional.of(Path.of(dir).toAbsolutePath().normalize());
+    PolicyEngine policyEngine(PolicyProperties config, Clock clock) {
+        Optional<Path> directory = config.directory();
         PolicyEngine engine = new PolicyEngine(directory, clock, System::nanoTime);
         PolicyEngine.Status status = engine.reload();
         if (directory.isEmpty()) {

@@ -3,7 +3,6 @@ package dev.toolgate.gateway.policy;
 import dev.toolgate.policy.PolicyEngine;
 import dev.toolgate.policy.PolicyWatcher;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,10 +15,9 @@ import java.time.Duration;
 public class PolicyWatching implements AutoCloseable {
     private final PolicyWatcher watcher;
 
-    public PolicyWatching(PolicyEngine engine, @Value("${toolgate.policy.dir:}") String dir,
-            @Value("${toolgate.policy.check-interval:2s}") Duration interval) {
-        this.watcher = dir.isBlank() ? null
-                : new PolicyWatcher(engine, Path.of(dir).toAbsolutePath().normalize(), interval).start();
+    public PolicyWatching(PolicyEngine engine, PolicyProperties config) {
+        this.watcher = config.directory().map(dir -> new PolicyWatcher(engine, dir, config.checkInterval()).start())
+                .orElse(null);
     }
 
     @PreDestroy

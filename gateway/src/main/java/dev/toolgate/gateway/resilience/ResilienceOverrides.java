@@ -49,13 +49,26 @@ public record ResilienceOverrides(int maxAttempts, int maxConcurrent, int failur
         return out;
     }
 
-    /** The defaults with these overrides applied. */
-    public ResilienceConfig applyTo(ResilienceConfig d) {
-        return new ResilienceConfig(maxAttempts == 0 ? d.maxAttempts() : maxAttempts, d.initialBackoff(),
-                d.maxBackoff(), failureRateThreshold == 0 ? d.failureRateThreshold() : failureRateThreshold,
-                d.slowCallRateThreshold(), d.slowCallDuration(), d.minimumCalls(), d.windowSize(),
-                openDuration.isZero() ? d.openDuration() : openDuration, d.halfOpenCalls(),
-                maxConcurrent == 0 ? d.maxConcurrent() : maxConcurrent, d.deadlineMargin());
+    /**
+     * The defaults with these overrides applied.
+     *
+     * @throws IllegalArgumentException naming a value {@link #check()} would have refused
+     */
+    public ResilienceConfig applyTo(ResilienceConfig defaults) {
+        ResilienceConfig.Builder b = ResilienceConfig.from(defaults);
+        if (maxAttempts != 0) {
+            b.maxAttempts(maxAttempts);
+        }
+        if (failureRateThreshold != 0) {
+            b.failureRateThreshold(failureRateThreshold);
+        }
+        if (!openDuration.isZero()) {
+            b.openDuration(openDuration);
+        }
+        if (maxConcurrent != 0) {
+            b.maxConcurrent(maxConcurrent);
+        }
+        return b.build();
     }
 
     /** The overrides stored in an integration's settings JSON; {@link #NONE} when there are none. */

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.core.ExpiringCache;
 import dev.toolgate.gateway.core.Identifiers;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +29,8 @@ public class SecretStore {
     private final ExpiringCache<Key, Optional<String>> plaintexts;
 
     public SecretStore(SecretRepository repository, SecretCipher cipher, Clock clock,
-            @Value("${toolgate.secrets.cache-ttl:2s}") Duration cacheTtl) {
+            SecretsProperties config) {
+        Duration cacheTtl = config.cacheTtl();
         this.repository = requireNonNull(repository, "repository");
         this.cipher = requireNonNull(cipher, "cipher");
         this.clock = requireNonNull(clock, "clock");

@@ -1,5 +1,6 @@
 package dev.toolgate.gateway.secrets;
 
+import dev.toolgate.gateway.core.ToolgateProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
@@ -30,10 +31,11 @@ public class SecretsFactory {
     private static final Logger LOG = LoggerFactory.getLogger(SecretsFactory.class);
 
     @Context
-    MasterKeyRing masterKeyRing(@Value("${toolgate.secrets.master-key:}") String masterKey,
-            @Value("${toolgate.secrets.key-id:k1}") String keyId,
-            @Value("${toolgate.data-dir:./data}") String dataDir,
+    MasterKeyRing masterKeyRing(SecretsProperties config, ToolgateProperties toolgate,
             @Value("${datasources.default.url:}") String databaseUrl, Environment environment) {
+        String masterKey = config.masterKey();
+        String keyId = config.keyId();
+        String dataDir = toolgate.dataDir();
         Map<String, String> previous = new HashMap<>();
         environment.getProperties("toolgate.secrets.previous-keys")
                 .forEach((id, value) -> previous.put(id, String.valueOf(value)));

@@ -3,7 +3,6 @@ package dev.toolgate.gateway.sql;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.toolgate.gateway.core.Digests;
-import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -30,12 +29,8 @@ public class SqlPools implements AutoCloseable {
     private final Duration acquireTimeout;
     private final Map<String, Pool> pools = new ConcurrentHashMap<>();
 
-    public SqlPools(@Value("${toolgate.sql.acquire-timeout:3s}") Duration acquireTimeout) {
-        if (acquireTimeout.toMillis() < 250) {
-            throw new IllegalArgumentException("toolgate.sql.acquire-timeout must be at least 250ms, but was "
-                    + acquireTimeout);
-        }
-        this.acquireTimeout = acquireTimeout;
+    public SqlPools(SqlProperties config) {
+        this.acquireTimeout = config.acquireTimeout();
     }
 
     private record Pool(String fingerprint, HikariDataSource dataSource) {

@@ -17,7 +17,6 @@ import dev.toolgate.gateway.upstream.IntegrationExecutor;
 import dev.toolgate.gateway.upstream.PreparedCall;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
 import dev.toolgate.gateway.upstream.UpstreamResponse;
-import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.net.InetSocketAddress;
@@ -59,15 +58,11 @@ public class SqlToolExecutor implements IntegrationExecutor {
     private final Executor direct = Runnable::run;
 
     public SqlToolExecutor(SqlPools pools, SecretStore secrets, EgressGuard egress,
-            @Value("${toolgate.sql.max-result-bytes:1048576}") int maxResultBytes) {
+            SqlProperties config) {
         this.pools = requireNonNull(pools, "pools");
         this.secrets = requireNonNull(secrets, "secrets");
         this.egress = requireNonNull(egress, "egress");
-        if (maxResultBytes < 1024) {
-            throw new IllegalArgumentException("toolgate.sql.max-result-bytes must be at least 1024, but was "
-                    + maxResultBytes);
-        }
-        this.maxResultBytes = maxResultBytes;
+        this.maxResultBytes = config.maxResultBytes();
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.observability.Redactor;
-import io.micronaut.context.annotation.Value;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -53,21 +52,16 @@ public class CallSpans {
     private final int captureMaxChars;
 
     /**
-     * @param captureContent  put the call's arguments and result on its span (redacted, capped);
-     *                        off by default: telemetry backends are often less guarded than the audit table
-     * @param captureMaxChars the cap for each
+     * @param config {@code capture-content} puts the call's arguments and result on its span (redacted,
+     *               capped at {@code capture-max-chars}); off by default: telemetry backends are often
+     *               less guarded than the audit table
      */
     public CallSpans(Tracer tracer, Redactor redactor,
-            @Value("${toolgate.telemetry.capture-content:false}") boolean captureContent,
-            @Value("${toolgate.telemetry.capture-max-chars:4096}") int captureMaxChars) {
+            TelemetryProperties config) {
         this.tracer = requireNonNull(tracer, "tracer");
         this.redactor = requireNonNull(redactor, "redactor");
-        if (captureMaxChars < 16 || captureMaxChars > 1_000_000) {
-            throw new IllegalArgumentException("toolgate.telemetry.capture-max-chars must be 16-1000000, but was "
-                    + captureMaxChars);
-        }
-        this.captureContent = captureContent;
-        this.captureMaxChars = captureMaxChars;
+        this.captureContent = config.captureContent();
+        this.captureMaxChars = config.captureMaxChars();
     }
 
     /** Puts content ({@link #ARGUMENTS} or {@link #RESULT}) on the span when capture is on: redacted, then capped. */

@@ -10,7 +10,6 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
-import io.micronaut.context.annotation.Value;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -38,7 +37,8 @@ public class GatewayMetrics implements AutoCloseable {
 
     public GatewayMetrics(BufferedCallRecorder recorder, PolicyEngine policy, IntegrationGuards guards,
             ConfirmationStore confirmations,
-            @Value("${toolgate.metrics.refresh-interval:5s}") Duration refreshInterval) {
+            MetricsProperties config) {
+        Duration refreshInterval = config.refreshInterval();
         requireNonNull(confirmations, "confirmations");
         pendingConfirmations = new RefreshedValue<>("metrics-refresh", Map.of(), confirmations::pendingByTenant,
                 refreshInterval);

@@ -2,13 +2,11 @@ package dev.toolgate.gateway.telemetry;
 
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
-import io.micronaut.context.annotation.Value;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import jakarta.inject.Singleton;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,19 +24,16 @@ public class TelemetryFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    Telemetry telemetry(@Value("${toolgate.telemetry.enabled:auto}") String enabled,
-            @Value("${toolgate.telemetry.otlp-endpoint:}") String otlpEndpoint,
-            @Value("${toolgate.telemetry.otlp-protocol:}") String otlpProtocol,
-            @Value("${toolgate.telemetry.batch-delay:5s}") java.time.Duration batchDelay) {
-        String mode = enabled.strip().toLowerCase(Locale.ROOT);
+    Telemetry telemetry(TelemetryProperties config) {
+        String otlpEndpoint = config.otlpEndpoint();
+        String otlpProtocol = config.otlpProtocol();
+        java.time.Duration batchDelay = config.batchDelay();
         boolean endpoint = !otlpEndpoint.isBlank() || present("OTEL_EXPORTER_OTLP_ENDPOINT")
                 || present("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
-        boolean on = switch (mode) {
+        boolean on = switch (config.enabled()) {
             case "true" -> true;
             case "false" -> false;
-            case "auto" -> endpoint;
-            default -> throw new IllegalArgumentException("toolgate.telemetry.enabled must be true, false or auto, but"
-                    + " was '" + enabled + "'");
+            default -> endpoint; // auto
         };
         if (!on) {
             return new Telemetry(OpenTelemetry.noop(), null);

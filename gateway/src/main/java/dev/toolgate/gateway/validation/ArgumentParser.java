@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
-import io.micronaut.context.annotation.Value;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.FieldViolation;
@@ -29,9 +29,9 @@ public class ArgumentParser {
     private final ArgumentLimits limits;
     private final ObjectMapper mapper;
 
-    public ArgumentParser(@Value("${toolgate.arguments.max-bytes:262144}") int maxBytes,
-            @Value("${toolgate.arguments.max-depth:32}") int maxDepth) {
-        this(new ArgumentLimits(maxBytes, maxDepth));
+    @Inject
+    public ArgumentParser(ArgumentsProperties config) {
+        this(config.limits());
     }
 
     public ArgumentParser(ArgumentLimits limits) {

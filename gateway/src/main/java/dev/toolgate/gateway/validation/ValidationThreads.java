@@ -1,8 +1,8 @@
 package dev.toolgate.gateway.validation;
 
 import dev.toolgate.gateway.error.GatewayException;
-import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 
 /**
  * The small pool of platform threads that validates arguments against input schemas
- * ({@code toolgate.arguments.validation-threads}, default {@value #DEFAULT_THREADS}). Calls
+ * ({@code toolgate.arguments.validation-threads}, default 4, see {@link ArgumentsProperties}). Calls
  * run on virtual threads, which share a few carrier threads; CPU-bound validation there would
  * hold a carrier for its whole run, so however costly some tenant's schema and arguments are,
  * at most this many validations run at once and the carriers stay free for other calls (the
@@ -25,11 +25,14 @@ import java.util.function.Supplier;
  */
 @Singleton
 public final class ValidationThreads implements AutoCloseable {
-    public static final int DEFAULT_THREADS = 4;
-
     private final ExecutorService pool;
 
-    public ValidationThreads(@Value("${toolgate.arguments.validation-threads:" + DEFAULT_THREADS + "}") int threads) {
+    @Inject
+    public ValidationThreads(ArgumentsProperties config) {
+        this(config.validationThreads());
+    }
+
+    public ValidationThreads(int threads) {
         if (threads < 1 || threads > 256) {
             throw new IllegalArgumentException("toolgate.arguments.validation-threads must be 1..256, but was "
                     + threads);

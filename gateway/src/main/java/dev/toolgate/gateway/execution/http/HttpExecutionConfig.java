@@ -9,9 +9,6 @@ import java.time.Duration;
  * @param connectTimeout   TCP/TLS connect timeout (also bounded by the call's deadline)
  */
 public record HttpExecutionConfig(int maxResponseBytes, Duration connectTimeout) {
-    public static final int DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
     public HttpExecutionConfig {
         if (maxResponseBytes < 1024 || maxResponseBytes > 64 * 1024 * 1024) {
             throw new IllegalArgumentException("maxResponseBytes must be 1024..67108864, but was " + maxResponseBytes);

@@ -15,7 +15,6 @@ import dev.toolgate.gateway.upstream.IntegrationExecutor;
 import dev.toolgate.gateway.upstream.PreparedCall;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
 import dev.toolgate.gateway.upstream.UpstreamResponse;
-import io.micronaut.context.annotation.Value;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -60,14 +59,13 @@ public class HttpToolExecutor implements IntegrationExecutor {
 
     HttpToolExecutor(UpstreamCredentials credentials, OAuthTokens tokens, EgressGuard egress, TlsClients clients,
             Tracer tracer,
-            @Value("${toolgate.http.max-response-bytes:1048576}") int maxResponseBytes,
-            @Value("${toolgate.http.connect-timeout:5s}") Duration connectTimeout) {
+            HttpProperties http) {
         this.credentials = requireNonNull(credentials, "credentials");
         this.tokens = requireNonNull(tokens, "tokens");
         this.egress = requireNonNull(egress, "egress");
         this.clients = requireNonNull(clients, "clients");
         this.tracer = requireNonNull(tracer, "tracer");
-        this.config = new HttpExecutionConfig(maxResponseBytes, connectTimeout);
+        this.config = new HttpExecutionConfig(http.maxResponseBytes(), http.connectTimeout());
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.toolgate.gateway.core.Digests;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URI;
@@ -67,10 +66,10 @@ class OAuthTokens {
     private final HttpClient client;
 
     OAuthTokens(EgressGuard egress, Clock clock, TlsClients clients,
-            @Value("${toolgate.oauth.refresh-before:60s}") Duration refreshBefore) {
+            OAuthProperties config) {
         this.egress = requireNonNull(egress, "egress");
         this.clock = requireNonNull(clock, "clock");
-        this.refreshBefore = requireNonNull(refreshBefore, "refreshBefore");
+        this.refreshBefore = config.refreshBefore();
         this.client = clients.shared(); // same trusted CAs as upstreams
     }
 

@@ -3,7 +3,6 @@ package dev.toolgate.gateway.execution.http;
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.core.Digests;
-import io.micronaut.context.annotation.Value;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -40,11 +39,10 @@ class TlsClients {
     private final java.net.http.HttpClient shared;
     private final Map<String, java.net.http.HttpClient> byIdentity = new ConcurrentHashMap<>();
 
-    TlsClients(@Value("${toolgate.http.connect-timeout:5s}") Duration connectTimeout,
-            @Value("${toolgate.http.trusted-ca-file:}") String trustedCaFile) {
-        this.connectTimeout = requireNonNull(connectTimeout, "connectTimeout");
+    TlsClients(HttpProperties http) {
+        this.connectTimeout = http.connectTimeout();
         dev.toolgate.gateway.logging.WireLogPinning.clearJdkHttpClientSwitches(); // before the JDK client loads
-        this.trust = trustManagers(trustedCaFile);
+        this.trust = trustManagers(http.trustedCaFile());
         this.shared = build(null);
     }
 

@@ -9,7 +9,6 @@ import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.secrets.EchoMask;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
-import io.micronaut.context.annotation.Value;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -57,7 +56,8 @@ public class McpClients implements AutoCloseable {
     }
 
     public McpClients(SecretStore secrets, EgressGuard egress, StdioServers stdio,
-            @Value("${toolgate.mcp.connect-timeout:5s}") Duration connectTimeout) {
+            McpProperties config) {
+        Duration connectTimeout = config.connectTimeout();
         this.stdio = requireNonNull(stdio, "stdio");
         dev.toolgate.gateway.logging.WireLogPinning.clearJdkHttpClientSwitches(); // before the JDK client loads
         this.secrets = requireNonNull(secrets, "secrets");

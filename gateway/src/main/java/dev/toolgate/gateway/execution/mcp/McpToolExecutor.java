@@ -13,7 +13,6 @@ import dev.toolgate.gateway.upstream.IntegrationExecutor;
 import dev.toolgate.gateway.upstream.PreparedCall;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
 import dev.toolgate.gateway.upstream.UpstreamResponse;
-import io.micronaut.context.annotation.Value;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -41,9 +40,9 @@ public class McpToolExecutor implements IntegrationExecutor {
     private final Map<String, Span> inFlight = new ConcurrentHashMap<>();
 
     public McpToolExecutor(McpClients clients,
-            @Value("${toolgate.mcp.max-result-chars:1048576}") int maxResultChars) {
+            McpProperties config) {
         this.clients = requireNonNull(clients, "clients");
-        this.maxResultChars = maxResultChars;
+        this.maxResultChars = config.maxResultChars();
         clients.onProgress(this::progress);
     }
 

@@ -1,8 +1,8 @@
 package dev.toolgate.gateway.execution.mcp;
 
+import jakarta.inject.Inject;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.GatewayException;
-import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,7 +27,12 @@ public class StdioServers {
 
     private final Map<String, Server> servers = new LinkedHashMap<>();
 
-    public StdioServers(@Value("${toolgate.mcp.stdio-servers:}") List<String> entries) {
+    @Inject
+    public StdioServers(McpProperties config) {
+        this(config.stdioServers());
+    }
+
+    public StdioServers(List<String> entries) {
         for (String entry : entries) {
             if (entry.isBlank()) {
                 continue;

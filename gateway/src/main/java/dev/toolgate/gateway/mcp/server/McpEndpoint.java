@@ -1,5 +1,6 @@
 package dev.toolgate.gateway.mcp.server;
 
+import dev.toolgate.gateway.execution.mcp.McpProperties;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +9,6 @@ import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.GatewayException;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -67,7 +67,8 @@ public class McpEndpoint {
     private final Set<String> allowedOrigins;
 
     public McpEndpoint(Authenticator authenticator, McpServerProtocol protocol, McpStreams streams,
-            @Value("${toolgate.mcp.allowed-origins:}") List<String> allowedOrigins) {
+            McpProperties config) {
+        List<String> allowedOrigins = config.allowedOrigins();
         this.streams = requireNonNull(streams, "streams");
         this.authenticator = requireNonNull(authenticator, "authenticator");
         this.protocol = requireNonNull(protocol, "protocol");

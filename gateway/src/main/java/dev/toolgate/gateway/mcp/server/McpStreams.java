@@ -1,11 +1,11 @@
 package dev.toolgate.gateway.mcp.server;
 
+import dev.toolgate.gateway.execution.mcp.McpProperties;
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.auth.KeyLookup;
 import dev.toolgate.gateway.auth.KeyRevoked;
 import dev.toolgate.gateway.auth.Principal;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.ApplicationEventListener;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -65,18 +65,12 @@ public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
     private final Map<String, Integer> byTenant = new HashMap<>();
 
     public McpStreams(McpServerProtocol protocol, KeyLookup keys,
-            @Value("${toolgate.mcp.max-streams-per-key:4}") int perKey,
-            @Value("${toolgate.mcp.max-streams-per-tenant:200}") int perTenant,
-            @Value("${toolgate.mcp.notify-interval:2s}") Duration interval) {
-        if (perKey < 1 || perTenant < 1) {
-            throw new IllegalArgumentException("toolgate.mcp.max-streams-per-key and max-streams-per-tenant must be"
-                    + " positive, but were " + perKey + " and " + perTenant);
-        }
+            McpProperties config) {
         this.protocol = requireNonNull(protocol, "protocol");
         this.keys = requireNonNull(keys, "keys");
-        this.perKey = perKey;
-        this.perTenant = perTenant;
-        this.interval = requireNonNull(interval, "interval");
+        this.perKey = config.maxStreamsPerKey();
+        this.perTenant = config.maxStreamsPerTenant();
+        this.interval = config.notifyInterval();
     }
 
     /**
