@@ -1,9 +1,8 @@
 package dev.toolgate.gateway.execution;
 
-import dev.toolgate.observability.BufferedCallRecorder;
-import dev.toolgate.observability.CallRecorder;
-import dev.toolgate.observability.JdbcCallRecorder;
 import dev.toolgate.observability.Redactor;
+import dev.toolgate.observability.jdbc.BufferedCallRecorder;
+import dev.toolgate.observability.jdbc.JdbcCallStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +33,7 @@ public class RecorderFactory {
             Redactor redactor) {
         // The recorder manages its own connections (autocommit), outside any transaction.
         return new BufferedCallRecorder(
-                new JdbcCallRecorder(DelegatingDataSource.unwrapDataSource(dataSource), maxStoredChars,
+                new JdbcCallStore(DelegatingDataSource.unwrapDataSource(dataSource), maxStoredChars,
                         maxResultChars, redactor), bufferRecords, bufferChars);
     }
 
