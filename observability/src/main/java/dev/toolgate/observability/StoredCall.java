@@ -42,7 +42,8 @@ public record StoredCall(String callId, CallStatus status, String toolName, int 
         return finishedAt.map(f -> Duration.between(startedAt, f)).orElse(Duration.ZERO);
     }
 
-    static StoredCall of(CallRecord r) {
+    /** The stored form of a record (redact it first when it is to look as stored). */
+    public static StoredCall of(CallRecord r) {
         return new StoredCall(r.callId(), r.status(), r.toolName(), r.toolVersion(), r.argumentsDigest(),
                 r.upstreamStatus(), r.isError(), r.result(), r.resultTruncated(), r.error(), r.startedAt(),
                 r.finishedAt(), r.agentId(), r.sessionId(), r.policy(), r.traceId());

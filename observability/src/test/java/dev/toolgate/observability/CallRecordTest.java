@@ -60,7 +60,7 @@ class CallRecordTest {
 
     @Test
     void recorder_tinyCap_isRejected() {
-        assertThatThrownBy(() -> new JdbcCallRecorder(new org.postgresql.ds.PGSimpleDataSource(), 10))
+        assertThatThrownBy(() -> new dev.toolgate.observability.jdbc.JdbcCallStore(new org.postgresql.ds.PGSimpleDataSource(), 10))
                 .hasMessageContaining("was 10");
     }
 }

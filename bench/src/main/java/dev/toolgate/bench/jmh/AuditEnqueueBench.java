@@ -1,8 +1,8 @@
 package dev.toolgate.bench.jmh;
 
-import dev.toolgate.observability.BufferedCallRecorder;
 import dev.toolgate.observability.CallRecord;
-import dev.toolgate.observability.JdbcCallRecorder;
+import dev.toolgate.observability.jdbc.BufferedCallRecorder;
+import dev.toolgate.observability.jdbc.JdbcCallStore;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -64,7 +64,7 @@ public class AuditEnqueueBench {
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
         h2.setUser("sa");
         Flyway.configure().dataSource(h2).locations("classpath:db/migration").load().migrate();
-        recorder = new BufferedCallRecorder(new JdbcCallRecorder(h2, 65_536), BATCH * 4, 32L << 20);
+        recorder = new BufferedCallRecorder(new JdbcCallStore(h2, 65_536), BATCH * 4, 32L << 20);
         baselineQueue = new LinkedBlockingQueue<>();
     }
 

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.observability.CallStatus;
-import dev.toolgate.observability.JdbcCallRecorder;
+import dev.toolgate.observability.StoredCallRows;
 import dev.toolgate.observability.StoredCall;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import jakarta.inject.Singleton;
@@ -73,7 +73,7 @@ public class AuditTrail {
         if (!problems.isEmpty()) {
             throw GatewayException.invalidArgument(problems.getFirst().message(), problems);
         }
-        StringBuilder sql = new StringBuilder("SELECT ").append(JdbcCallRecorder.STORED_CALL_COLUMNS)
+        StringBuilder sql = new StringBuilder("SELECT ").append(StoredCallRows.COLUMNS)
                 .append(" FROM tool_calls WHERE tenant_id = ?");
         List<Object> args = new ArrayList<>(List.of(q.tenant()));
         q.since().ifPresent(t -> { sql.append(" AND started_at >= ?"); args.add(Timestamp.from(t)); });
@@ -100,7 +100,7 @@ public class AuditTrail {
             String lastId = "";
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next() && calls.size() < size + 1) {
-                    calls.add(JdbcCallRecorder.readStoredCall(rs));
+                    calls.add(StoredCallRows.read(rs));
                     if (calls.size() == size) {
                         lastId = rs.getString("id");
                     }

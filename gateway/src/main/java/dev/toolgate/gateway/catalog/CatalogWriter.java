@@ -15,6 +15,7 @@ import dev.toolgate.gateway.validation.SchemaCompiler;
 import jakarta.inject.Singleton;
 import io.micronaut.transaction.TransactionOperations;
 import java.sql.Connection;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,10 +46,13 @@ public class CatalogWriter {
     private final Clock clock;
     private final TransactionOperations<Connection> tx;
     private final CatalogRevisionRepository revisions;
+    private final ApplicationEventPublisher<IntegrationChanged> changes;
 
     public CatalogWriter(TenantRepository tenants, IntegrationRepository integrations, ToolRepository tools,
             ToolVersionRepository versions, SecretRepository secrets, SchemaCompiler compiler, Catalog catalog,
-            Clock clock, TransactionOperations<Connection> tx, CatalogRevisionRepository revisions) {
+            Clock clock, TransactionOperations<Connection> tx, CatalogRevisionRepository revisions,
+            ApplicationEventPublisher<IntegrationChanged> changes) {
+        this.changes = requireNonNull(changes, "changes");
         this.tenants = requireNonNull(tenants, "tenants");
         this.integrations = requireNonNull(integrations, "integrations");
         this.tools = requireNonNull(tools, "tools");
@@ -95,7 +99,7 @@ public class CatalogWriter {
         IntegrationEntity saved;
         if (existing.isPresent()) {
             IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_HTTP);
-            saved = integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(), normalized,
+            saved = replace(new IntegrationEntity(e.id(), tenant, name, e.kind(), normalized,
                     auth.kind().name(), auth.secret(), description, e.createdAt(), now, e.securitySchemes(), e.source(),
                     e.settings()));
         } else {
@@ -200,7 +204,7 @@ public class CatalogWriter {
             IntegrationEntity saved;
             if (existing.isPresent()) {
                 IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_SQL);
-                saved = integrations.update(new IntegrationEntity(e.id(), tenant, integration, e.kind(), jdbcUrl,
+                saved = replace(new IntegrationEntity(e.id(), tenant, integration, e.kind(), jdbcUrl,
                         HttpAuth.Kind.NONE.name(), "", description, e.createdAt(), now, SecuritySchemes.NONE.toJson(),
                         IntegrationEntity.KIND_SQL, keepResilience(e.settings(), settingsJson)));
             } else {
@@ -244,10 +248,17 @@ public class CatalogWriter {
             IntegrationEntity saved;
             if (existing.isPresent()) {
                 IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_MCP);
-                saved = integrations.update(new IntegrationEntity(e.id(), tenant, integration, e.kind(), url,
+                IntegrationEntity next = new IntegrationEntity(e.id(), tenant, integration, e.kind(), url,
                         auth.kind().name(), auth.secret(), description, e.createdAt(), now,
                         SecuritySchemes.NONE.toJson(), IntegrationEntity.KIND_MCP,
-                        keepResilience(e.settings(), settingsJson)));
+                        keepResilience(e.settings(), settingsJson));
+                // a sync of the same registration (the server announced new tools over its session) keeps
+                // the client; a registration that differs replaces it
+                boolean same = e.baseUrl().equals(next.baseUrl()) && e.authKind().equals(next.authKind())
+                        && java.util.Objects.equals(e.authSecret(), next.authSecret())
+                        && java.util.Objects.equals(e.description(), next.description())
+                        && e.settings().equals(next.settings());
+                saved = same ? integrations.update(next) : replace(next);
             } else {
                 saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, integration,
                         IntegrationEntity.KIND_MCP, url, auth.kind().name(), auth.secret(), description, now, now,
@@ -305,7 +316,7 @@ public class CatalogWriter {
         Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, name);
         if (existing.isPresent()) {
             IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_HTTP);
-            return integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(), baseUrl, e.authKind(),
+            return replace(new IntegrationEntity(e.id(), tenant, name, e.kind(), baseUrl, e.authKind(),
                     e.authSecret(), text, e.createdAt(), now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI,
                     e.settings()));
         }
@@ -441,6 +452,17 @@ public class CatalogWriter {
         revisions.bump(tenant);
     }
 
+    /** Writes the replaced integration and tells whoever keeps something per integration. */
+    private IntegrationEntity replace(IntegrationEntity updated) {
+        return replace(updated, IntegrationChanged.Change.REPLACED);
+    }
+
+    private IntegrationEntity replace(IntegrationEntity updated, IntegrationChanged.Change change) {
+        IntegrationEntity saved = integrations.update(updated);
+        changes.publishEvent(IntegrationChanged.of(saved, change));
+        return saved;
+    }
+
     /**
      * Replaces an integration's settings JSON (e.g. its resilience overrides) with what
      * {@code change} makes of the integration; {@code change} may refuse by throwing.
@@ -450,9 +472,9 @@ public class CatalogWriter {
         IntegrationEntity saved = tx.executeWrite(status -> {
             requireTenant(tenant);
             IntegrationEntity e = existingIntegration(tenant, name);
-            IntegrationEntity updated = integrations.update(new IntegrationEntity(e.id(), tenant, name, e.kind(),
+            IntegrationEntity updated = replace(new IntegrationEntity(e.id(), tenant, name, e.kind(),
                     e.baseUrl(), e.authKind(), e.authSecret(), e.description(), e.createdAt(), clock.instant(),
-                    e.securitySchemes(), e.source(), change.apply(e)));
+                    e.securitySchemes(), e.source(), change.apply(e)), IntegrationChanged.Change.SETTINGS);
             revisions.bump(tenant);
             return updated;
         });

@@ -1,10 +1,10 @@
 package dev.toolgate.gateway.execution;
 
 import dev.toolgate.gateway.audit.CallsProperties;
-import dev.toolgate.observability.BufferedCallRecorder;
 import dev.toolgate.observability.CallRecorder;
-import dev.toolgate.observability.JdbcCallRecorder;
 import dev.toolgate.observability.Redactor;
+import dev.toolgate.observability.jdbc.BufferedCallRecorder;
+import dev.toolgate.observability.jdbc.JdbcCallStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +30,7 @@ public class RecorderFactory {
             CallsProperties calls, Redactor redactor) {
         // The recorder manages its own connections (autocommit), outside any transaction.
         return new BufferedCallRecorder(
-                new JdbcCallRecorder(DelegatingDataSource.unwrapDataSource(dataSource), calls.maxStoredChars(),
+                new JdbcCallStore(DelegatingDataSource.unwrapDataSource(dataSource), calls.maxStoredChars(),
                         calls.maxResultChars(), redactor), calls.bufferRecords(), calls.bufferChars());
     }
 

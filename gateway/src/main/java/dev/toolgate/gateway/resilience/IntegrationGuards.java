@@ -2,7 +2,9 @@ package dev.toolgate.gateway.resilience;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.catalog.IntegrationChanged;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -60,6 +62,15 @@ public class IntegrationGuards {
         }
         return guards.compute(integration.id(), (id, old) -> old != null && old.settings().equals(integration.settings())
                 ? old : new Entry(integration.tenantId(), integration.settings(), build(integration))).guard();
+    }
+
+    /**
+     * The integration was replaced (re-imported, re-registered, settings changed): its circuit
+     * and bulkhead start afresh, built from the new row on next use.
+     */
+    @EventListener
+    void onIntegrationChanged(IntegrationChanged changed) {
+        guards.remove(changed.integrationId());
     }
 
     private IntegrationGuard build(IntegrationEntity integration) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.core.ExpiringCache;
 import dev.toolgate.gateway.core.Identifiers;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,10 +28,12 @@ public class SecretStore {
     private final SecretCipher cipher;
     private final Clock clock;
     private final ExpiringCache<Key, Optional<String>> plaintexts;
+    private final ApplicationEventPublisher<SecretChanged> changes;
 
     public SecretStore(SecretRepository repository, SecretCipher cipher, Clock clock,
-            SecretsProperties config) {
+            SecretsProperties config, ApplicationEventPublisher<SecretChanged> changes) {
         Duration cacheTtl = config.cacheTtl();
+        this.changes = requireNonNull(changes, "changes");
         this.repository = requireNonNull(repository, "repository");
         this.cipher = requireNonNull(cipher, "cipher");
         this.clock = requireNonNull(clock, "clock");
@@ -45,8 +48,10 @@ public class SecretStore {
         Optional<SecretEntity> existing = repository.findByTenantIdAndName(tenant, name);
         if (existing.isPresent()) {
             SecretEntity e = existing.get();
-            return repository.update(new SecretEntity(e.id(), tenant, name, sealed.keyId(), sealed.nonce(),
-                    sealed.ciphertext(), e.createdAt(), now));
+            SecretEntity rotated = repository.update(new SecretEntity(e.id(), tenant, name, sealed.keyId(),
+                    sealed.nonce(), sealed.ciphertext(), e.createdAt(), now));
+            changes.publishEvent(new SecretChanged(tenant, name));
+            return rotated;
         }
         return repository.save(new SecretEntity(Identifiers.newId("sec"), tenant, name, sealed.keyId(),
                 sealed.nonce(), sealed.ciphertext(), now, now));
@@ -55,6 +60,9 @@ public class SecretStore {
     public boolean delete(String tenant, String name) {
         boolean deleted = repository.deleteByTenantIdAndName(tenant, name) > 0;
         plaintexts.invalidate(new Key(tenant, name));
+        if (deleted) {
+            changes.publishEvent(new SecretChanged(tenant, name));
+        }
         return deleted;
     }
 

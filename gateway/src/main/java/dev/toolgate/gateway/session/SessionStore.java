@@ -3,7 +3,7 @@ package dev.toolgate.gateway.session;
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.observability.JdbcCallRecorder;
+import dev.toolgate.observability.StoredCallRows;
 import dev.toolgate.observability.StoredCall;
 import dev.toolgate.policy.SessionHistory;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
@@ -31,7 +31,7 @@ public class SessionStore {
             SELECT tool_name, count(*) FROM tool_calls
             WHERE tenant_id = ? AND session_id = ? AND execution_key IS NOT NULL AND call_id <> ?
             GROUP BY tool_name""";
-    private static final String CALLS = "SELECT " + JdbcCallRecorder.STORED_CALL_COLUMNS + """
+    private static final String CALLS = "SELECT " + StoredCallRows.COLUMNS + """
              FROM tool_calls WHERE tenant_id = ? AND session_id = ? AND (? = '' OR agent_id = ?)
             ORDER BY started_at, id LIMIT ?""";
 
@@ -77,7 +77,7 @@ public class SessionStore {
             List<StoredCall> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(JdbcCallRecorder.readStoredCall(rs));
+                    out.add(StoredCallRows.read(rs));
                 }
             }
             return out;

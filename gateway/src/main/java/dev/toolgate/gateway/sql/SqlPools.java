@@ -2,7 +2,10 @@ package dev.toolgate.gateway.sql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.toolgate.gateway.catalog.IntegrationChanged;
 import dev.toolgate.gateway.core.Digests;
+import dev.toolgate.gateway.secrets.SecretChanged;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -33,7 +36,9 @@ public class SqlPools implements AutoCloseable {
         this.acquireTimeout = config.acquireTimeout();
     }
 
-    private record Pool(String fingerprint, HikariDataSource dataSource) {
+    /** A pool, what it was opened with, and the secret holding its password (empty for none). */
+    private record Pool(String fingerprint, String tenant, String passwordSecret, String label,
+            HikariDataSource dataSource) {
     }
 
     /**
@@ -41,7 +46,8 @@ public class SqlPools implements AutoCloseable {
      *
      * @param label shown in pool thread names and logs: tenant and integration, never a credential
      */
-    public DataSource pool(String integrationId, String label, SqlConnection connection, String password) {
+    public DataSource pool(String integrationId, String tenant, String label, SqlConnection connection,
+            String password) {
         String fingerprint = Digests.sha256Hex(connection.jdbcUrl() + '\u0000' + connection.user() + '\u0000'
                 + password + '\u0000' + connection.poolSize());
         Pool current = pools.get(integrationId);
@@ -55,7 +61,7 @@ public class SqlPools implements AutoCloseable {
             if (existing != null) {
                 retire(existing, label);
             }
-            return new Pool(fingerprint, open(label, connection, password));
+            return new Pool(fingerprint, tenant, connection.passwordSecret(), label, open(label, connection, password));
         });
         return built.dataSource();
     }
@@ -102,7 +108,33 @@ public class SqlPools implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             ds.close();
-            LOG.info("SQL pool for {} replaced (its settings or password changed) and closed", label);
+            LOG.info("SQL pool for {} retired (the integration, its settings or its password changed) and closed", label);
+        });
+    }
+
+    /** The integration was replaced: its pool is retired now rather than at its next call. */
+    @EventListener
+    void onIntegrationChanged(IntegrationChanged changed) {
+        if (changed.change() != IntegrationChanged.Change.REPLACED) {
+            return; // its settings say nothing about how to connect
+        }
+        Pool old = pools.remove(changed.integrationId());
+        if (old != null) {
+            retire(old, old.label());
+        }
+    }
+
+    /**
+     * A secret was rotated or deleted: pools whose password it held are retired now, so no
+     * session opened with the old password outlives it (borrowed connections finish their call).
+     */
+    @EventListener
+    void onSecretChanged(SecretChanged changed) {
+        pools.forEach((id, pool) -> {
+            if (pool.tenant().equals(changed.tenantId()) && pool.passwordSecret().equals(changed.name())
+                    && pools.remove(id, pool)) {
+                retire(pool, pool.label());
+            }
         });
     }
 

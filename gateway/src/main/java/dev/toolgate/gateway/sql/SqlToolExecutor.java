@@ -98,8 +98,8 @@ public class SqlToolExecutor implements IntegrationExecutor {
         }
         String secret = password;
         String label = integration.tenantId() + "/" + integration.name();
-        pools.pool(integration.id(), label, connection, secret);
-        return () -> pools.pool(integration.id(), label, connection, secret);
+        pools.pool(integration.id(), integration.tenantId(), label, connection, secret);
+        return () -> pools.pool(integration.id(), integration.tenantId(), label, connection, secret);
     }
 
     private UpstreamResponse run(Supplier<DataSource> pool, SqlBinding binding, SqlArguments values,

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.confirm.ConfirmationStore;
 import dev.toolgate.gateway.resilience.IntegrationGuards;
-import dev.toolgate.observability.BufferedCallRecorder;
+import dev.toolgate.observability.RecorderStats;
 import dev.toolgate.policy.PolicyEngine;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -35,7 +35,7 @@ public class GatewayMetrics implements AutoCloseable {
     private final Histogram overhead;
     private final RefreshedValue<Map<String, Long>> pendingConfirmations;
 
-    public GatewayMetrics(BufferedCallRecorder recorder, PolicyEngine policy, IntegrationGuards guards,
+    public GatewayMetrics(RecorderStats recorder, PolicyEngine policy, IntegrationGuards guards,
             ConfirmationStore confirmations,
             MetricsProperties config) {
         Duration refreshInterval = config.refreshInterval();

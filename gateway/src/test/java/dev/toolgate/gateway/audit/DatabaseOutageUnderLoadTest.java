@@ -9,7 +9,8 @@ import dev.toolgate.gateway.support.TestDatabase;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
-import dev.toolgate.observability.BufferedCallRecorder;
+import dev.toolgate.observability.CallRecorder;
+import dev.toolgate.observability.RecorderStats;
 import dev.toolgate.proto.v1.ExecuteToolRequest;
 import dev.toolgate.proto.v1.ExecuteToolResponse;
 import dev.toolgate.proto.v1.ToolServiceGrpc;
@@ -103,10 +104,11 @@ class DatabaseOutageUnderLoadTest {
                     }));
                 }
                 Thread.sleep(500);
-                BufferedCallRecorder recorder = ctx.getBean(BufferedCallRecorder.class);
+                RecorderStats recorder = ctx.getBean(RecorderStats.class);
+                CallRecorder calls = ctx.getBean(CallRecorder.class);
                 db.down();
                 long downAt = System.nanoTime(); // calls that began while connections were being cut straddle
-                waitUntil(() -> !recorder.hasRoom(), "the audit buffer fills while the database is away");
+                waitUntil(() -> !calls.hasRoom(), "the audit buffer fills while the database is away");
                 Thread.sleep(300);
                 db.up();
                 long upAt = System.nanoTime();

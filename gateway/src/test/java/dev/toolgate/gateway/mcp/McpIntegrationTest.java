@@ -200,6 +200,16 @@ class McpIntegrationTest implements TestPropertyProvider {
                 ExecuteToolRequest.newBuilder().setTool("local.get-env").setArgumentsJson("{}").build()).getResultJson();
         assertThat(env).contains("PATH").doesNotContain("JAVA_HOME").doesNotContain("TOOLGATE_"); // not the gateway's
 
+        // re-registering the integration closes its client: the server process ends (it used to run on)
+        assertThat(stdioServers()).isPositive();
+        admin.putMcpIntegration(PutMcpIntegrationRequest.newBuilder().setTenant(STDIO_TENANT)
+                .setName("local").setUrl("stdio:everything-local").setDescription("re-registered").build());
+        dev.toolgate.gateway.support.Eventually.within(java.time.Duration.ofSeconds(20),
+                () -> assertThat(stdioServers()).isZero());
+        assertThat(Clients.tools(channel, key).withDeadlineAfter(20, TimeUnit.SECONDS).executeTool(
+                ExecuteToolRequest.newBuilder().setTool("local.get-sum").setArgumentsJson("{\"a\":2,\"b\":3}").build())
+                .getResultJson()).contains("5"); // the next call starts it again
+
         for (String url : new String[] {"stdio:everything-local", "stdio:bash"}) {
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.admin()
                     .putMcpIntegration(PutMcpIntegrationRequest.newBuilder().setTenant(fx.tenant).setName("local")
@@ -207,5 +217,11 @@ class McpIntegrationTest implements TestPropertyProvider {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(e.getStatus().getDescription()).contains("not a stdio MCP server this gateway declares");
         }
+    }
+
+    /** Processes of the stdio reference server this gateway started (its children). */
+    private static long stdioServers() {
+        return ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("")
+                .contains("server-everything/dist/index.js stdio")).count();
     }
 }

@@ -261,6 +261,24 @@ class OpenApiRoundTripTest {
     }
 
     @Test
+    void reImport_dropsTheCachedOAuthToken_theNextCallFetchesANewOne() throws Exception {
+        call("submit_form", "{\"title\":\"first\"}");
+        assertThat(upstream.exchangesTo("/v1/oauth/token")).hasSize(1);
+
+        admin.importOpenApi(ImportOpenApiRequest.newBuilder().setTenant(tenant).setIntegration("inv")
+                .setDocument(document().replace("TOKEN_URL", upstream.baseUrl() + "/v1/oauth/token"))
+                .setOptions(OpenApiImportOptions.newBuilder().setBaseUrl(upstream.baseUrl() + "/v1")
+                        .putSecrets("bearer", "inv_bearer").putSecrets("basic", "inv_basic"))
+                .build()); // the same document again: the integration is replaced
+
+        ExecuteToolResponse after = call("submit_form", "{\"title\":\"second\"}");
+        assertThat(after.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(upstream.exchangesTo("/v1/oauth/token")).hasSize(2); // it used to keep the old integration's token
+        List<TestUpstream.Exchange> forms = upstream.exchangesTo("/v1/forms");
+        assertThat(forms.get(forms.size() - 1).header("Authorization")).isEqualTo("Bearer at-2");
+    }
+
+    @Test
     void either_firstAlternativeSecretMissing_usesTheSecond() {
         call("either", "{}");
         assertThat(last().header("Authorization")).isEqualTo("Bearer bearer-token-1");

@@ -237,7 +237,7 @@ class ResilienceTest implements TestPropertyProvider {
     }
 
     @Inject
-    dev.toolgate.observability.BufferedCallRecorder recorder;
+    dev.toolgate.observability.RecorderStats recorder;
 
     /** A transaction holding tool_calls so that no row can be inserted until it commits. */
     private java.sql.Connection lockCallTable() throws java.sql.SQLException {

@@ -9,6 +9,8 @@ import dev.toolgate.gateway.core.Digests;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
+import dev.toolgate.gateway.catalog.IntegrationChanged;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URI;
@@ -101,6 +103,15 @@ class OAuthTokens {
     /** Forgets the token the upstream refused, unless another caller already replaced it. */
     void invalidate(Key key, String refusedToken) {
         cache.computeIfPresent(key, (k, t) -> t.value().equals(refusedToken) ? null : t);
+    }
+
+    /** The integration was replaced: its tokens are forgotten (its schemes or clients may have changed). */
+    @EventListener
+    void onIntegrationChanged(IntegrationChanged changed) {
+        if (changed.change() != IntegrationChanged.Change.REPLACED) {
+            return;
+        }
+        cache.keySet().removeIf(k -> k.tenant().equals(changed.tenantId()) && k.integration().equals(changed.name()));
     }
 
     private Token fetch(Key key, String clientIdAndSecret, Duration timeout) {

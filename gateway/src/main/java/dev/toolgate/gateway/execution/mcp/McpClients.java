@@ -9,6 +9,8 @@ import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.secrets.EchoMask;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
+import dev.toolgate.gateway.catalog.IntegrationChanged;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -118,6 +120,22 @@ public class McpClients implements AutoCloseable {
         if (entry != null && entry.client() == client && clients.remove(key, entry)) {
             closeQuietly(client);
         }
+    }
+
+    /**
+     * The integration was replaced: its client is closed now (a stdio server's process ends)
+     * rather than at its next call; the next call connects with the new settings.
+     */
+    @EventListener
+    void onIntegrationChanged(IntegrationChanged changed) {
+        String key = changed.tenantId() + '/' + changed.name();
+        locks.call(key, () -> {
+            Entry entry = clients.remove(key);
+            if (entry != null) {
+                closeQuietly(entry.client());
+            }
+            return null;
+        });
     }
 
     private McpAsyncClient connect(IntegrationEntity integration, Duration timeout) {

@@ -1,30 +1,22 @@
-package dev.toolgate.gateway.execution;
+package dev.toolgate.observability.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.toolgate.gateway.support.CallRows;
-import dev.toolgate.gateway.support.TcpProxy;
-import dev.toolgate.gateway.support.TestDatabase;
-import dev.toolgate.observability.BufferedCallRecorder;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallRecordException;
-import dev.toolgate.observability.JdbcCallRecorder;
-import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
-import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.postgresql.ds.PGSimpleDataSource;
 
-/** Records are written off the request thread, buffered while the database is away, and never silently lost. */
-@MicronautTest
+/**
+ * Records are written off the request thread, buffered while the database is away, and never silently lost.
+ * Runs against PostgreSQL ({@link TestStore}); a {@link TcpProxy} in front of it takes the database away.
+ */
 class BufferedCallRecorderTest {
-    @Inject
-    DataSource dataSource;
+    private final DataSource dataSource = TestStore.dataSource();
 
     private static CallRecord started(String tenant, String callId) {
         return CallRecord.builder().tenantId(tenant).callId(callId).agentId("a").keyId("k").sessionId("")
@@ -39,12 +31,12 @@ class BufferedCallRecorderTest {
         return "buf-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private JdbcCallRecorder store(DataSource ds) {
-        return new JdbcCallRecorder(ds, 1000);
+    private JdbcCallStore store(DataSource ds) {
+        return new JdbcCallStore(ds, 1000);
     }
 
-    private static PGSimpleDataSource through(TcpProxy proxy) {
-        return TestDatabase.dataSource(TestDatabase.urlVia(proxy.port(), "connectTimeout=2&socketTimeout=2"));
+    private static DataSource through(TcpProxy proxy) {
+        return TestStore.viaProxy(proxy.port(), "connectTimeout=2&socketTimeout=2");
     }
 
     /** A pool of one connection through the proxy, opened at once (so it exists before a mute). */
@@ -60,9 +52,8 @@ class BufferedCallRecorderTest {
     @Test
     void finishAndAppend_areWrittenByTheBackgroundWriter() {
         String tenant = tenant();
-        CallRows rows = new CallRows(dataSource);
         try (BufferedCallRecorder recorder = new BufferedCallRecorder(
-                store(DelegatingDataSource.unwrapDataSource(dataSource)), 100, 1_000_000)) {
+                store(dataSource), 100, 1_000_000)) {
             for (int i = 0; i < 50; i++) {
                 CallRecord r = started(tenant, "c-" + i);
                 assertThat(recorder.start(r)).isTrue();
@@ -70,7 +61,7 @@ class BufferedCallRecorderTest {
                 recorder.append(done(tenant, "read-" + i));
             }
             assertThat(recorder.flush(Duration.ofSeconds(10))).isTrue();
-            assertThat(rows.calls(tenant)).hasSize(100)
+            assertThat(TestStore.calls(tenant)).hasSize(100)
                     .allSatisfy(r -> assertThat(r.get("status")).isEqualTo("SUCCEEDED"));
             assertThat(recorder.dropped()).isZero();
         }
@@ -79,10 +70,9 @@ class BufferedCallRecorderTest {
     @Test
     void writerInterrupted_laterRecordsAreStillWritten_notQueuedForAWriterThatIsGone() throws Exception {
         String tenant = tenant();
-        CallRows rows = new CallRows(dataSource);
         java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         try (BufferedCallRecorder recorder = new BufferedCallRecorder(
-                store(DelegatingDataSource.unwrapDataSource(dataSource)), 100, 1_000_000)) {
+                store(dataSource), 100, 1_000_000)) {
             Thread writer = Thread.getAllStackTraces().keySet().stream()
                     .filter(t -> t.getName().equals("call-record-writer") && !before.contains(t))
                     .findFirst().orElseThrow();
@@ -92,7 +82,7 @@ class BufferedCallRecorderTest {
 
             recorder.append(done(tenant, "after-writer"));
 
-            assertThat(rows.calls(tenant)).singleElement()
+            assertThat(TestStore.calls(tenant)).singleElement()
                     .satisfies(r -> assertThat(r).containsEntry("call_id", "after-writer"));
             assertThat(recorder.backlog()).isZero();
         }
@@ -101,8 +91,7 @@ class BufferedCallRecorderTest {
     @Test
     void databaseAway_startRowsRefusedAtOnce_finishedRecordsBufferedToTheLimit_thenAllWritten() {
         String tenant = tenant();
-        CallRows rows = new CallRows(dataSource);
-        try (TcpProxy proxy = TcpProxy.start(TestDatabase.host(), TestDatabase.port());
+        try (TcpProxy proxy = TcpProxy.start(TestStore.host(), TestStore.port());
              BufferedCallRecorder recorder = new BufferedCallRecorder(store(through(proxy)), 3, 1_000_000)) {
             CallRecord running = started(tenant, "side-effect-1");
             assertThat(recorder.start(running)).isTrue();
@@ -135,7 +124,7 @@ class BufferedCallRecorderTest {
             proxy.up();
             assertThat(recorder.flush(Duration.ofSeconds(15))).isTrue();
             assertThat(recorder.storeAvailable()).isTrue();
-            assertThat(rows.calls(tenant)).extracting(r -> r.get("call_id") + "=" + r.get("status"))
+            assertThat(TestStore.calls(tenant)).extracting(r -> r.get("call_id") + "=" + r.get("status"))
                     .containsExactlyInAnyOrder("side-effect-1=SUCCEEDED", "side-effect-2=FAILED", "read-1=SUCCEEDED",
                             "read-2=SUCCEEDED", "read-3=SUCCEEDED");
             assertThat(recorder.hasRoom()).isTrue();
@@ -145,9 +134,8 @@ class BufferedCallRecorderTest {
     @Test
     void aRecordTheDatabaseRejects_isDroppedAlone_andTheRestOfItsBatchIsWritten() {
         String tenant = tenant();
-        CallRows rows = new CallRows(dataSource);
         try (BufferedCallRecorder recorder = new BufferedCallRecorder(
-                store(DelegatingDataSource.unwrapDataSource(dataSource)), 100, 1_000_000)) {
+                store(dataSource), 100, 1_000_000)) {
             CallRecord tooLong = CallRecord.builder().tenantId(tenant).callId("bad").agentId("a".repeat(500)).keyId("k")
                     .sessionId("").toolName("x.y").arguments("{}").startedAt(Instant.now()).build()
                     .finish(CallRecord.Outcome.upstream(200, "{}"), Instant.now());
@@ -155,14 +143,14 @@ class BufferedCallRecorderTest {
             recorder.append(tooLong);
             recorder.append(done(tenant, "good-2"));
             assertThat(recorder.flush(Duration.ofSeconds(10))).isTrue();
-            assertThat(rows.calls(tenant)).extracting(r -> r.get("call_id")).containsExactlyInAnyOrder("good-1", "good-2");
+            assertThat(TestStore.calls(tenant)).extracting(r -> r.get("call_id")).containsExactlyInAnyOrder("good-1", "good-2");
             assertThat(recorder.dropped()).isEqualTo(1);
         }
     }
 
     @Test
     void stoppedWhileTheDatabaseIsAway_countsWhatWasNotWritten() {
-        try (TcpProxy proxy = TcpProxy.start(TestDatabase.host(), TestDatabase.port())) {
+        try (TcpProxy proxy = TcpProxy.start(TestStore.host(), TestStore.port())) {
             BufferedCallRecorder recorder = new BufferedCallRecorder(store(through(proxy)), 10, 1_000_000);
             proxy.down();
             recorder.append(done("t", "a"));
@@ -176,15 +164,14 @@ class BufferedCallRecorderTest {
     @Test
     void aStartRowWhoseAnswerWasLost_isSettledByTheCallsRefusal_notLeftRunning() {
         String tenant = tenant();
-        CallRows rows = new CallRows(dataSource);
-        try (TcpProxy proxy = TcpProxy.start(TestDatabase.host(), TestDatabase.port());
+        try (TcpProxy proxy = TcpProxy.start(TestStore.host(), TestStore.port());
              com.zaxxer.hikari.HikariDataSource pool = onePooledConnection(proxy);
              BufferedCallRecorder recorder = new BufferedCallRecorder(store(pool), 10, 1_000_000)) {
             assertThat(recorder.start(done(tenant, "warm-up"))).isTrue(); // the connection is open before the mute
             CallRecord started = started(tenant, "answer-lost");
             proxy.mute(); // the insert reaches the database and commits; its answer never comes back
             assertThatThrownBy(() -> recorder.start(started)).isInstanceOf(CallRecordException.class);
-            assertThat(rows.query("SELECT status FROM tool_calls WHERE tenant_id = ? AND call_id = ?", tenant,
+            assertThat(TestStore.query("SELECT status FROM tool_calls WHERE tenant_id = ? AND call_id = ?", tenant,
                     "answer-lost")).singleElement().satisfies(r -> assertThat(r.get("status")).isEqualTo("RUNNING"));
 
             proxy.unmute();
@@ -192,7 +179,7 @@ class BufferedCallRecorderTest {
                     "not executed: the call store did not answer"), Instant.now()));
             assertThat(recorder.flush(Duration.ofSeconds(15))).isTrue();
 
-            assertThat(rows.query("SELECT status, execution_key FROM tool_calls WHERE tenant_id = ? AND call_id = ?",
+            assertThat(TestStore.query("SELECT status, execution_key FROM tool_calls WHERE tenant_id = ? AND call_id = ?",
                     tenant, "answer-lost"))
                     .singleElement().satisfies(r -> {
                         assertThat(r.get("status")).isEqualTo("FAILED");
@@ -204,7 +191,7 @@ class BufferedCallRecorderTest {
     @Test
     void aWriterThatIsBehind_makesCallersWaitForRoom_notRefused() throws Exception {
         String tenant = tenant();
-        DataSource direct = DelegatingDataSource.unwrapDataSource(dataSource);
+        DataSource direct = dataSource;
         try (BufferedCallRecorder recorder = new BufferedCallRecorder(store(direct), 1, 1_000_000);
              java.sql.Connection locker = direct.getConnection()) {
             locker.setAutoCommit(false);
@@ -221,7 +208,7 @@ class BufferedCallRecorderTest {
             locker.commit(); // the writer gets through
             assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             assertThat(recorder.flush(Duration.ofSeconds(10))).isTrue();
-            assertThat(new CallRows(dataSource).calls(tenant)).extracting(r -> r.get("call_id"))
+            assertThat(TestStore.calls(tenant)).extracting(r -> r.get("call_id"))
                     .containsExactly("slow-1");
         }
     }

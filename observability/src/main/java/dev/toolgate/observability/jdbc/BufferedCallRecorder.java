@@ -1,7 +1,13 @@
-package dev.toolgate.observability;
+package dev.toolgate.observability.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.observability.CallRecord;
+import dev.toolgate.observability.CallRecordException;
+import dev.toolgate.observability.CallRecorder;
+import dev.toolgate.observability.CallStore;
+import dev.toolgate.observability.RecorderStats;
+import dev.toolgate.observability.StoredCall;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * dropped for lack of room; records are lost only if the gateway stops while the store is down
  * ({@link #dropped}), or a record the store rejects on its own (logged, dropped). Thread-safe.
  */
-public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
+public final class BufferedCallRecorder implements CallRecorder, RecorderStats, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BufferedCallRecorder.class);
     private static final int BATCH = 256;
     private static final long FIRST_BACKOFF_MILLIS = 50;
@@ -76,7 +82,7 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
         }
     }
 
-    private final JdbcCallRecorder store;
+    private final CallStore store;
     private final int capacity;
     private final long maxChars;
     private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
@@ -109,7 +115,7 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
      * @param capacity records that may wait before new calls are refused
      * @param maxChars characters of text (arguments, results, errors) that may wait likewise
      */
-    public BufferedCallRecorder(JdbcCallRecorder store, int capacity, long maxChars) {
+    public BufferedCallRecorder(CallStore store, int capacity, long maxChars) {
         this.store = requireNonNull(store, "store");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive, but was " + capacity);
@@ -254,21 +260,17 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
         return store.resume(tenantId, callId);
     }
 
-    /** Records waiting to be written. */
+    @Override
     public int backlog() {
         return backlog.get();
     }
 
-    /** Records given up: the store rejected them, or the gateway stopped before it came back. */
+    @Override
     public long dropped() {
         return dropped.sum();
     }
 
-    /**
-     * Waits until everything queued so far is written, at most {@code timeout}.
-     *
-     * @return true when the backlog is empty
-     */
+    @Override
     public boolean flush(Duration timeout) {
         long until = System.nanoTime() + timeout.toNanos();
         while (backlog.get() > 0 && System.nanoTime() < until) {
@@ -438,16 +440,16 @@ public final class BufferedCallRecorder implements CallRecorder, AutoCloseable {
     }
 
     private void write(List<Write> batch) {
-        List<JdbcCallRecorder.Insert> inserts = new ArrayList<>();
+        List<CallStore.Insert> inserts = new ArrayList<>();
         List<CallRecord> finishes = new ArrayList<>();
         List<CallRecord> releases = new ArrayList<>();
-        List<JdbcCallRecorder.Settle> settles = new ArrayList<>();
+        List<CallStore.Settle> settles = new ArrayList<>();
         for (Write w : batch) {
             switch (w.kind) {
-                case INSERT -> inserts.add(new JdbcCallRecorder.Insert(w.rowId(), w.record));
+                case INSERT -> inserts.add(new CallStore.Insert(w.rowId(), w.record));
                 case FINISH -> finishes.add(w.record);
                 case RELEASE -> releases.add(w.record);
-                case SETTLE -> settles.add(new JdbcCallRecorder.Settle(w.settleRowIds, w.record));
+                case SETTLE -> settles.add(new CallStore.Settle(w.settleRowIds, w.record));
             }
         }
         List<String> missing = store.writeAll(inserts, finishes, releases, settles);

@@ -1,7 +1,13 @@
-package dev.toolgate.observability;
+package dev.toolgate.observability.jdbc;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.observability.CallRecord;
+import dev.toolgate.observability.CallRecordException;
+import dev.toolgate.observability.CallStore;
+import dev.toolgate.observability.Redactor;
+import dev.toolgate.observability.StoredCall;
+import dev.toolgate.observability.StoredCallRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +17,6 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
@@ -19,7 +24,7 @@ import javax.sql.DataSource;
  * with plain JDBC. Long text is cut to the configured caps before it is written.
  * Thread-safe: it holds no state besides its data source and limits.
  */
-public final class JdbcCallRecorder implements CallRecorder {
+public final class JdbcCallStore implements CallStore {
     /** Room for the largest upstream body the gateway accepts (1 MiB) with its wrapping. */
     public static final int DEFAULT_MAX_RESULT_CHARS = 1_200_000;
     private static final String UNIQUE_VIOLATION = "23505";
@@ -38,47 +43,11 @@ public final class JdbcCallRecorder implements CallRecorder {
     /** A repeat of a batch whose commit was lost with its connection inserts nothing twice. */
     private static final String INSERT_ONCE = INSERT + " ON CONFLICT DO NOTHING"; // H2 takes no conflict target
 
-    /** A finished record to insert under a row id chosen once, so that writing it again changes nothing. */
-    public record Insert(String rowId, CallRecord record) {
-        public Insert {
-            requireNonNull(rowId, "rowId");
-            requireNonNull(record, "record");
-            if (record.status().isOpen()) {
-                throw new IllegalArgumentException("call " + record.callId() + " is not finished");
-            }
-        }
-
-        public static Insert of(CallRecord record) {
-            return new Insert(UUID.randomUUID().toString(), record);
-        }
-    }
-
-    /**
-     * The outcome of a call whose start rows may or may not exist (their inserts failed without
-     * an answer): each existing one is updated and freed; if none exists, the record is inserted
-     * under the first id.
-     */
-    public record Settle(List<String> rowIds, CallRecord record) {
-        public Settle {
-            rowIds = List.copyOf(rowIds);
-            requireNonNull(record, "record");
-            if (rowIds.isEmpty()) {
-                throw new IllegalArgumentException("a settle needs the row ids it may update");
-            }
-        }
-    }
-
-    /** The columns {@link #readStoredCall} reads. */
-    public static final String STORED_CALL_COLUMNS = """
-            call_id, status, tool_name, tool_version, arguments_digest, upstream_status, is_error, result,
-            result_truncated, error, started_at, finished_at, agent_id, session_id, policy_decision, policy_rule,
-            policy_version, trace_id, id""";
-
     private static final String RESUME = """
             UPDATE tool_calls SET status = 'RUNNING'
             WHERE tenant_id = ? AND execution_key = ? AND status = 'PENDING_CONFIRMATION'""";
 
-    private static final String FIND = "SELECT " + STORED_CALL_COLUMNS
+    private static final String FIND = "SELECT " + StoredCallRows.COLUMNS
             + " FROM tool_calls WHERE tenant_id = ? AND execution_key = ?";
 
     private static final String UPDATE = """
@@ -102,12 +71,12 @@ public final class JdbcCallRecorder implements CallRecorder {
      * @param maxResultChars cap for the result column (what a repeated call id is answered
      *                       with; a cut result is flagged {@code result_truncated})
      */
-    public JdbcCallRecorder(DataSource dataSource, int maxTextChars, int maxResultChars) {
+    public JdbcCallStore(DataSource dataSource, int maxTextChars, int maxResultChars) {
         this(dataSource, maxTextChars, maxResultChars, Redactor.defaults());
     }
 
     /** @param redactor masks secrets in arguments and results before they are written */
-    public JdbcCallRecorder(DataSource dataSource, int maxTextChars, int maxResultChars, Redactor redactor) {
+    public JdbcCallStore(DataSource dataSource, int maxTextChars, int maxResultChars, Redactor redactor) {
         this.redactor = requireNonNull(redactor, "redactor");
         this.dataSource = requireNonNull(dataSource, "dataSource");
         if (maxTextChars < 64) {
@@ -120,22 +89,17 @@ public final class JdbcCallRecorder implements CallRecorder {
         this.maxResultChars = maxResultChars;
     }
 
-    public JdbcCallRecorder(DataSource dataSource, int maxTextChars) {
+    public JdbcCallStore(DataSource dataSource, int maxTextChars) {
         this(dataSource, maxTextChars, Math.max(maxTextChars, DEFAULT_MAX_RESULT_CHARS));
     }
 
 
-    /** The record as it is stored: secrets masked. */
+    @Override
     public CallRecord redact(CallRecord r) {
         return r.redacted(redactor);
     }
 
     @Override
-    public boolean start(CallRecord record) {
-        return start(record, UUID.randomUUID().toString());
-    }
-
-    /** {@link #start} with the row id chosen by the caller (to settle the row later if the answer is lost). */
     public boolean start(CallRecord record, String rowId) {
         requireNonNull(record, "record");
         requireNonNull(rowId, "rowId");
@@ -220,6 +184,7 @@ public final class JdbcCallRecorder implements CallRecorder {
      * @return the call ids of outcomes whose start row does not exist (nothing to update)
      * @throws CallRecordException when the store fails; then none of them is written
      */
+    @Override
     public List<String> writeAll(List<Insert> inserts, List<CallRecord> finishes, List<CallRecord> releases,
             List<Settle> settles) {
         if (inserts.isEmpty() && finishes.isEmpty() && releases.isEmpty() && settles.isEmpty()) {
@@ -297,7 +262,7 @@ public final class JdbcCallRecorder implements CallRecorder {
         }
     }
 
-    /** True when the store answers within two seconds. */
+    @Override
     public boolean ping() {
         try (Connection c = dataSource.getConnection()) {
             return c.isValid(2);
@@ -328,7 +293,7 @@ public final class JdbcCallRecorder implements CallRecorder {
             ps.setString(1, tenantId);
             ps.setString(2, callId);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(readStoredCall(rs)) : Optional.empty();
+                return rs.next() ? Optional.of(StoredCallRows.read(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new CallRecordException("could not read call " + callId + " of tenant " + tenantId, e);
@@ -344,18 +309,6 @@ public final class JdbcCallRecorder implements CallRecorder {
         } catch (SQLException e) {
             throw new CallRecordException("could not resume call " + callId + " of tenant " + tenantId, e);
         }
-    }
-
-    /** A row selected with {@link #STORED_CALL_COLUMNS}. */
-    public static StoredCall readStoredCall(ResultSet rs) throws SQLException {
-        Timestamp finished = rs.getTimestamp("finished_at");
-        return new StoredCall(rs.getString("call_id"), CallStatus.valueOf(rs.getString("status")),
-                rs.getString("tool_name"), rs.getInt("tool_version"), rs.getString("arguments_digest"),
-                rs.getInt("upstream_status"), rs.getBoolean("is_error"), rs.getString("result"),
-                rs.getBoolean("result_truncated"), rs.getString("error"), rs.getTimestamp("started_at").toInstant(),
-                Optional.ofNullable(finished).map(Timestamp::toInstant), rs.getString("agent_id"),
-                rs.getString("session_id"), new CallRecord.PolicyMark(rs.getString("policy_decision"),
-                        rs.getString("policy_rule"), rs.getString("policy_version")), rs.getString("trace_id"));
     }
 
     private String cap(String raw) {
