@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.MutableClock;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -51,6 +52,9 @@ class ConfirmationTest implements TestPropertyProvider {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    MutableClock clock;
+
     TestUpstream upstream;
     TenantFixture fx;
     ToolServiceGrpc.ToolServiceBlockingStub agent;
@@ -58,7 +62,7 @@ class ConfirmationTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return Map.of("toolgate.confirmations.ttl", "2s");
+        return Map.of("test.clock", "mutable", "toolgate.confirmations.ttl", "15m");
     }
 
     @BeforeEach
@@ -149,9 +153,9 @@ class ConfirmationTest implements TestPropertyProvider {
     }
 
     @Test
-    void anExpiredConfirmationCannotBeApproved() throws InterruptedException {
+    void anExpiredConfirmationCannotBeApproved() {
         refund("refund-3");
-        Thread.sleep(2_200);
+        clock.advance(java.time.Duration.ofMinutes(16));
 
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
                 () -> approver.confirmToolCall(decision("refund-3", true, "")));
@@ -163,9 +167,9 @@ class ConfirmationTest implements TestPropertyProvider {
     }
 
     @Test
-    void anUnansweredHoldShowsAsExpiredWithoutAnyoneDeciding() throws InterruptedException {
+    void anUnansweredHoldShowsAsExpiredWithoutAnyoneDeciding() {
         refund("refund-7");
-        Thread.sleep(2_200);
+        clock.advance(java.time.Duration.ofMinutes(16));
 
         ToolCall seen = agent.getToolCall(get("refund-7"));
         StatusRuntimeException again = catchThrowableOfType(StatusRuntimeException.class, () -> refund("refund-7"));

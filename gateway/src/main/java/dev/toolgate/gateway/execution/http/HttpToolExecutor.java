@@ -33,7 +33,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -57,9 +56,10 @@ public class HttpToolExecutor implements IntegrationExecutor {
     private final HttpExecutionConfig config;
     private final TlsClients clients;
     private final Tracer tracer;
+    private final java.time.Clock clock;
 
     HttpToolExecutor(UpstreamCredentials credentials, OAuthTokens tokens, EgressGuard egress, TlsClients clients,
-            Tracer tracer,
+            Tracer tracer, java.time.Clock clock,
             @Value("${toolgate.http.max-response-bytes:1048576}") int maxResponseBytes,
             @Value("${toolgate.http.connect-timeout:5s}") Duration connectTimeout) {
         this.credentials = requireNonNull(credentials, "credentials");
@@ -67,6 +67,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
         this.egress = requireNonNull(egress, "egress");
         this.clients = requireNonNull(clients, "clients");
         this.tracer = requireNonNull(tracer, "tracer");
+        this.clock = requireNonNull(clock, "clock");
         this.config = new HttpExecutionConfig(maxResponseBytes, connectTimeout);
     }
 
@@ -220,7 +221,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
             CappedBodyHandler.Body body = response.body();
             return new UpstreamResponse(response.statusCode(),
                     ResultBodies.toJson(contentType, body.bytes(), body.truncated()), body.truncated(),
-                    UpstreamResponse.parseRetryAfter(response.headers().firstValue("Retry-After"), Instant.now()));
+                    UpstreamResponse.parseRetryAfter(response.headers().firstValue("Retry-After"), clock.instant()));
         }
 
         private UpstreamFailure failure(Throwable cause, Duration timeout) {
