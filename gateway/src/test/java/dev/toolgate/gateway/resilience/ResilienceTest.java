@@ -97,7 +97,7 @@ class ResilienceTest implements TestPropertyProvider {
         tool("desk", "read_hang", "GET", "/hang", true, false);
         tool("desk", "read_broken", "GET", "/broken", true, false);
         tool("other", "read_fast", "GET", "/fast", true, false);
-        agent = Clients.tools(channel, fx.agentKey);
+        agent = fx.agent();
     }
 
     @AfterEach

@@ -100,7 +100,7 @@ class SqlIntegrationTest {
 
         fx = TenantFixture.create(channel, "http://127.0.0.1:9");
         admin = Clients.bootstrapAdmin(channel);
-        agent = Clients.tools(channel, fx.agentKey);
+        agent = fx.agent();
         admin.putSecret(PutSecretRequest.newBuilder().setTenant(fx.tenant).setName("crm_password")
                 .setValue("not-checked-under-trust-auth").build());
         admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm")
