@@ -1,16 +1,21 @@
 package dev.toolgate.gateway.auth;
 
+import static java.util.Objects.requireNonNull;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.toolgate.gateway.error.GatewayException;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import io.micronaut.core.annotation.Nullable;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -29,13 +34,15 @@ public final class FailedAuthLimiter {
 
     private final int perPeer;
     private final Cache<InetAddress, Bucket> buckets;
+    private final TimeMeter time;
 
     @Inject
-    public FailedAuthLimiter(AuthProperties config) {
-        this(config.failedAttemptsPerPeer(), config.trackedPeers());
+    public FailedAuthLimiter(AuthProperties config, Clock clock) {
+        this(config.failedAttemptsPerPeer(), config.trackedPeers(), clock);
     }
 
-    public FailedAuthLimiter(int perPeer, int trackedPeers) {
+    public FailedAuthLimiter(int perPeer, int trackedPeers, Clock clock) {
+        requireNonNull(clock, "clock");
         if (perPeer < 0) {
             throw new IllegalArgumentException("toolgate.auth.failed-attempts-per-peer must not be negative, but was "
                     + perPeer);
@@ -44,7 +51,20 @@ public final class FailedAuthLimiter {
             throw new IllegalArgumentException("toolgate.auth.tracked-peers must be positive, but was " + trackedPeers);
         }
         this.perPeer = perPeer;
-        this.buckets = Caffeine.newBuilder().maximumSize(trackedPeers).expireAfterAccess(WINDOW).build();
+        this.time = new TimeMeter() { // the refill and the idle expiry follow the application's clock
+            @Override
+            public long currentTimeNanos() {
+                Instant now = clock.instant();
+                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+        this.buckets = Caffeine.newBuilder().maximumSize(trackedPeers).expireAfterAccess(WINDOW)
+                .ticker(time::currentTimeNanos).build();
     }
 
     /**
@@ -70,7 +90,7 @@ public final class FailedAuthLimiter {
         if (perPeer == 0 || peer == null) {
             return;
         }
-        buckets.get(bucketKey(peer), p -> Bucket.builder()
+        buckets.get(bucketKey(peer), p -> Bucket.builder().withCustomTimePrecision(time)
                 .addLimit(limit -> limit.capacity(perPeer).refillGreedy(perPeer, WINDOW)).build()).tryConsume(1);
     }
 

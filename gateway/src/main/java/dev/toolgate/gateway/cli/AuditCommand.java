@@ -2,6 +2,7 @@ package dev.toolgate.gateway.cli;
 
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.JsonFormat;
+import dev.toolgate.gateway.core.ClockFactory;
 import dev.toolgate.proto.v1.AdminServiceGrpc;
 import dev.toolgate.proto.v1.QueryCallsRequest;
 import dev.toolgate.proto.v1.QueryCallsResponse;
@@ -90,7 +91,7 @@ final class AuditCommand implements Callable<Integer> {
                 case "h" -> Duration.ofHours(n);
                 default -> Duration.ofDays(n);
             };
-            at = Instant.now().minus(age);
+            at = ClockFactory.system().instant().minus(age);
         }
         return Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()).build();
     }

@@ -2,6 +2,7 @@ package dev.toolgate.gateway.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolgate.gateway.core.ClockFactory;
 import dev.toolgate.policy.Glob;
 import dev.toolgate.policy.PolicyDirectory;
 import dev.toolgate.policy.PolicyFile;
@@ -222,7 +223,7 @@ final class PolicyCommand {
             }
             Instant at;
             try {
-                at = time == null ? Instant.now() : Instant.parse(time);
+                at = time == null ? ClockFactory.system().instant() : Instant.parse(time);
             } catch (DateTimeParseException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--time must be an ISO-8601 instant such as 2025-01-06T12:00:00Z");
             }

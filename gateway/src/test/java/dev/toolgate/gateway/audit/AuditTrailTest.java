@@ -59,7 +59,7 @@ class AuditTrailTest {
 
     @Test
     void callsAreFoundByFilters_newestFirst_andPagedWithoutGapsOrRepeats() {
-        ToolServiceGrpc.ToolServiceBlockingStub agent1 = Clients.tools(channel, fx.agentKey);
+        ToolServiceGrpc.ToolServiceBlockingStub agent1 = fx.agent();
         ToolServiceGrpc.ToolServiceBlockingStub agent2 = Clients.tools(channel, admin.createApiKey(CreateApiKeyRequest
                 .newBuilder().setTenant(fx.tenant).setAgentId("agent-2").addScopes("tools:call").build()).getApiKey());
         for (int i = 0; i < 7; i++) {
@@ -97,7 +97,7 @@ class AuditTrailTest {
 
     @Test
     void anotherTenantsAdminSeesNothing_andBadFiltersAreRefused() {
-        Clients.tools(channel, fx.agentKey).executeTool(request("mine-1", "", CASE));
+        fx.agent().executeTool(request("mine-1", "", CASE));
         TenantFixture other = TenantFixture.create(channel, upstream.baseUrl());
         String otherAdmin = other.admin().createApiKey(CreateApiKeyRequest.newBuilder().setTenant(other.tenant)
                 .setAgentId("ops").addScopes("admin").build()).getApiKey();
@@ -132,7 +132,7 @@ class AuditTrailTest {
                 .setInputSchemaJson("{\"type\":\"object\"}")
                 .setAnnotations(dev.toolgate.proto.v1.ToolAnnotations.newBuilder().setRequiresConfirmation(true))
                 .build());
-        ToolServiceGrpc.ToolServiceBlockingStub agent = Clients.tools(channel, fx.agentKey);
+        ToolServiceGrpc.ToolServiceBlockingStub agent = fx.agent();
         agent.executeTool(request("old-1", "", CASE));
         agent.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.held").setCallId("held-1")
                 .setArgumentsJson("{}").build());

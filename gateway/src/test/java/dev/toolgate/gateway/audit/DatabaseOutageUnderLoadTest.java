@@ -73,7 +73,7 @@ class DatabaseOutageUnderLoadTest {
                 TenantFixture fx = TenantFixture.create(channel, upstream.baseUrl());
                 fx.createCaseTool("/cases", 5_000);
                 fx.lookupTool("lookup");
-                ToolServiceGrpc.ToolServiceBlockingStub tools = Clients.tools(channel, fx.agentKey);
+                ToolServiceGrpc.ToolServiceBlockingStub tools = fx.agent();
                 tools.executeTool(read(0)); // warm: key, secret and catalog cached
                 tools.executeTool(write());
 

@@ -87,7 +87,7 @@ class FailedAuthRateLimitTest {
             assertThat(StatusProto.fromThrowable(limited).getDetailsList()).anyMatch(d -> d.is(RetryInfo.class));
 
             // the limited peer is refused even with a valid key, on gRPC and on /mcp
-            StatusRuntimeException valid = refusal(() -> Clients.tools(channel, fx.agentKey)
+            StatusRuntimeException valid = refusal(() -> fx.agent()
                     .listTools(ListToolsRequest.getDefaultInstance()));
             assertThat(valid.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
             HttpResponse<String> mcp = mcpPost(InetAddress.getByName("127.0.0.1"), fx.agentKey);

@@ -86,7 +86,7 @@ class ForgedKeyTest {
     @Test
     void aFloodOfUnknownWellFormedKeys_doesNotEvictAValidKeysCacheEntry() throws Exception {
         TenantFixture fx = TenantFixture.create(channel, "http://127.0.0.1:1");
-        Clients.tools(channel, fx.agentKey).listTools(ListToolsRequest.getDefaultInstance()); // now cached
+        fx.agent().listTools(ListToolsRequest.getDefaultInstance()); // now cached
 
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
@@ -115,7 +115,7 @@ class ForgedKeyTest {
         }
 
         try (KeysTableLock locked = KeysTableLock.hold(TestDatabase.dataSource(TestDatabase.url()).getConnection())) {
-            assertThat(Clients.tools(channel, fx.agentKey).withDeadlineAfter(10, TimeUnit.SECONDS)
+            assertThat(fx.agent().withDeadlineAfter(10, TimeUnit.SECONDS)
                     .listTools(ListToolsRequest.getDefaultInstance()).getToolsList()).isEmpty();
         }
     }

@@ -60,7 +60,7 @@ class AdminValidationTest {
     }
 
     private int toolCount() {
-        return Clients.tools(channel, fx.agentKey).listTools(ListToolsRequest.getDefaultInstance()).getToolsCount();
+        return fx.agent().listTools(ListToolsRequest.getDefaultInstance()).getToolsCount();
     }
 
     @Test
@@ -131,7 +131,7 @@ class AdminValidationTest {
     void upsertTool_sameNameAgain_makesNewVersion_andDeleteHidesIt() {
         assertThat(admin.upsertHttpTool(tool().build()).getVersion()).isEqualTo(1);
         assertThat(admin.upsertHttpTool(tool().setDescription("changed").build()).getVersion()).isEqualTo(2);
-        assertThat(Clients.tools(channel, fx.agentKey).getTool(GetToolRequest.newBuilder().setName("desk.t").build())
+        assertThat(fx.agent().getTool(GetToolRequest.newBuilder().setName("desk.t").build())
                 .getDescription()).isEqualTo("changed");
 
         admin.deleteTool(DeleteToolRequest.newBuilder().setTenant(fx.tenant).setName("desk.t").build());

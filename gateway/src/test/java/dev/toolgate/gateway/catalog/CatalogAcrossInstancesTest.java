@@ -17,7 +17,6 @@ import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -40,16 +39,16 @@ class CatalogAcrossInstancesTest {
                 assertThat(viaB.listTools(ListToolsRequest.getDefaultInstance()).getToolsList()).isEmpty(); // B caches
 
                 fx.createCaseTool("/cases", 5_000);
-                Eventually.within(Duration.ofSeconds(5), () -> assertThat(viaB.getTool(
+                Eventually.until(() -> assertThat(viaB.getTool(
                         dev.toolgate.proto.v1.GetToolRequest.newBuilder().setName("desk.create_case").build())
                         .getVersion()).isEqualTo(1));
 
                 fx.createCaseTool("/cases", 6_000);
-                Eventually.within(Duration.ofSeconds(5), () -> assertThat(viaB.listTools(
+                Eventually.until(() -> assertThat(viaB.listTools(
                         ListToolsRequest.getDefaultInstance()).getTools(0).getVersion()).isEqualTo(2));
 
                 fx.admin().deleteTool(DeleteToolRequest.newBuilder().setTenant(fx.tenant).setName("desk.create_case").build());
-                Eventually.within(Duration.ofSeconds(5), () -> assertThat(viaB.listTools(
+                Eventually.until(() -> assertThat(viaB.listTools(
                         ListToolsRequest.getDefaultInstance()).getToolsList()).isEmpty());
             } finally {
                 channelB.shutdownNow();

@@ -71,7 +71,7 @@ class DnsRebindingTest {
                     locker.setAutoCommit(false);
                     locker.createStatement().execute("LOCK TABLE tool_calls IN EXCLUSIVE MODE");
                     // its own thread: the common pool may be needed by the gateway's HTTP client in this JVM
-                    call = CompletableFuture.supplyAsync(() -> Clients.tools(channel, fx.agentKey).executeTool(
+                    call = CompletableFuture.supplyAsync(() -> fx.agent().executeTool(
                             ExecuteToolRequest.newBuilder().setTool("desk.create_case").setCallId("rebind-1")
                                     .setArgumentsJson("{\"customer_id\":\"a\",\"summary\":\"b\",\"priority\":\"low\"}")
                                     .build()), caller);

@@ -72,7 +72,7 @@ class EgressAttackTest {
             assertThat(Clients.errorInfo(e).getReason()).isEqualTo("EGRESS_DENIED");
             assertThat(e.getStatus().getDescription()).contains("the gateway's own endpoints");
         }
-        assertThat(Clients.tools(channel, fx.agentKey).listTools(
+        assertThat(fx.agent().listTools(
                 dev.toolgate.proto.v1.ListToolsRequest.getDefaultInstance()).getToolsList())
                 .noneMatch(t -> t.getName().startsWith("steal."));
     }
@@ -133,7 +133,7 @@ class EgressAttackTest {
     }
 
     private StatusRuntimeException call(TenantFixture fx, String tool, String callId) {
-        return catchThrowableOfType(StatusRuntimeException.class, () -> Clients.tools(channel, fx.agentKey)
+        return catchThrowableOfType(StatusRuntimeException.class, () -> fx.agent()
                 .executeTool(ExecuteToolRequest.newBuilder().setTool(tool).setCallId(callId)
                         .setArgumentsJson("{}").build()));
     }

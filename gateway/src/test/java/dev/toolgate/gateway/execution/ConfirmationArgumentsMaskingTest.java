@@ -78,7 +78,7 @@ class ConfirmationArgumentsMaskingTest implements TestPropertyProvider {
                 .setName("login").setDescription("Log in").setMethod("POST").setPath("/login")
                 .setInputSchemaJson("{\"type\":\"object\"}")
                 .setAnnotations(ToolAnnotations.newBuilder().setRequiresConfirmation(true)).build());
-        agent = Clients.tools(channel, fx.agentKey);
+        agent = fx.agent();
         approver = Clients.tools(channel, fx.admin().createApiKey(CreateApiKeyRequest.newBuilder()
                 .setTenant(fx.tenant).setAgentId("approver").addScopes("tools:confirm").build()).getApiKey());
     }

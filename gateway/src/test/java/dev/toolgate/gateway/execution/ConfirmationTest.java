@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.MutableClock;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -51,6 +52,9 @@ class ConfirmationTest implements TestPropertyProvider {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    MutableClock clock;
+
     TestUpstream upstream;
     TenantFixture fx;
     ToolServiceGrpc.ToolServiceBlockingStub agent;
@@ -58,7 +62,7 @@ class ConfirmationTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return Map.of("toolgate.confirmations.ttl", "2s");
+        return Map.of("test.clock", "mutable", "toolgate.confirmations.ttl", "15m");
     }
 
     @BeforeEach
@@ -78,8 +82,8 @@ class ConfirmationTest implements TestPropertyProvider {
                 .setName("report").setDescription("A slow report").setMethod("GET").setPath("/slow")
                 .setInputSchemaJson("{\"type\":\"object\"}")
                 .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true)).build());
-        agent = Clients.tools(channel, fx.agentKey);
-        approver = Clients.tools(channel, key(fx, "finance-lead", "tools:confirm"));
+        agent = fx.agent();
+        approver = fx.toolsAs("finance-lead-" + UUID.randomUUID().toString().substring(0, 4), "tools:confirm");
     }
 
     @AfterEach
@@ -149,9 +153,9 @@ class ConfirmationTest implements TestPropertyProvider {
     }
 
     @Test
-    void anExpiredConfirmationCannotBeApproved() throws InterruptedException {
+    void anExpiredConfirmationCannotBeApproved() {
         refund("refund-3");
-        Thread.sleep(2_200);
+        clock.advance(java.time.Duration.ofMinutes(16));
 
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
                 () -> approver.confirmToolCall(decision("refund-3", true, "")));
@@ -163,9 +167,9 @@ class ConfirmationTest implements TestPropertyProvider {
     }
 
     @Test
-    void anUnansweredHoldShowsAsExpiredWithoutAnyoneDeciding() throws InterruptedException {
+    void anUnansweredHoldShowsAsExpiredWithoutAnyoneDeciding() {
         refund("refund-7");
-        Thread.sleep(2_200);
+        clock.advance(java.time.Duration.ofMinutes(16));
 
         ToolCall seen = agent.getToolCall(get("refund-7"));
         StatusRuntimeException again = catchThrowableOfType(StatusRuntimeException.class, () -> refund("refund-7"));
@@ -181,7 +185,7 @@ class ConfirmationTest implements TestPropertyProvider {
         refund("refund-8");
         String sameAgentKey = fx.admin().createApiKey(CreateApiKeyRequest.newBuilder().setTenant(fx.tenant)
                 .setAgentId("agent-1").addScopes("tools:call").addScopes("tools:confirm").build()).getApiKey();
-        ToolServiceGrpc.ToolServiceBlockingStub otherAgent = Clients.tools(channel, key(fx, "agent-9", "tools:call"));
+        ToolServiceGrpc.ToolServiceBlockingStub otherAgent = fx.toolsAs("agent-9-" + UUID.randomUUID().toString().substring(0, 4), "tools:call");
 
         StatusRuntimeException self = catchThrowableOfType(StatusRuntimeException.class,
                 () -> Clients.tools(channel, sameAgentKey).confirmToolCall(decision("refund-8", true, "")));
@@ -223,7 +227,7 @@ class ConfirmationTest implements TestPropertyProvider {
     @Test
     void theAgentsOwnKeyAndKeysWithoutTheScopeCannotApprove() {
         refund("refund-4");
-        ToolServiceGrpc.ToolServiceBlockingStub callerOnly = Clients.tools(channel, key(fx, "agent-1b", "tools:call"));
+        ToolServiceGrpc.ToolServiceBlockingStub callerOnly = fx.toolsAs("agent-1b-" + UUID.randomUUID().toString().substring(0, 4), "tools:call");
 
         StatusRuntimeException own = catchThrowableOfType(StatusRuntimeException.class,
                 () -> agent.confirmToolCall(decision("refund-4", true, "")));
@@ -237,7 +241,7 @@ class ConfirmationTest implements TestPropertyProvider {
 
     @Test
     void theAgentsKeyCannotApproveEvenWithTheConfirmScope() {
-        String selfKey = key(fx, "self-approver", "tools:call", "tools:confirm");
+        String selfKey = fx.key("self-approver-" + UUID.randomUUID().toString().substring(0, 4), "tools:call", "tools:confirm");
         ToolServiceGrpc.ToolServiceBlockingStub self = Clients.tools(channel, selfKey);
         self.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.refund").setCallId("refund-5")
                 .setArgumentsJson(REFUND).build());
@@ -254,8 +258,8 @@ class ConfirmationTest implements TestPropertyProvider {
     void anotherTenantCanNeitherSeeNorApproveTheCall() {
         refund("refund-6");
         TenantFixture other = TenantFixture.create(channel, upstream.baseUrl());
-        ToolServiceGrpc.ToolServiceBlockingStub otherApprover = Clients.tools(channel,
-                key(other, "other-lead", "tools:confirm", "tools:call"));
+        ToolServiceGrpc.ToolServiceBlockingStub otherApprover = other.toolsAs("other-lead",
+                "tools:confirm", "tools:call");
 
         StatusRuntimeException see = catchThrowableOfType(StatusRuntimeException.class,
                 () -> otherApprover.getToolCall(get("refund-6")));
@@ -281,9 +285,4 @@ class ConfirmationTest implements TestPropertyProvider {
         return ConfirmToolCallRequest.newBuilder().setCallId(callId).setApprove(approve).setReason(reason).build();
     }
 
-    private static String key(TenantFixture fx, String agentId, String... scopes) {
-        return fx.admin().createApiKey(CreateApiKeyRequest.newBuilder().setTenant(fx.tenant)
-                .setAgentId(agentId + "-" + UUID.randomUUID().toString().substring(0, 4))
-                .addAllScopes(java.util.List.of(scopes)).build()).getApiKey();
-    }
 }

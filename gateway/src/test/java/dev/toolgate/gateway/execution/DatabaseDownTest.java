@@ -57,7 +57,7 @@ class DatabaseDownTest {
                 DelegatingDataSource.unwrapDataSource(ctx.getBean(DataSource.class)).unwrap(HikariDataSource.class).close();
 
                 StatusRuntimeException overGrpc = catchThrowableOfType(StatusRuntimeException.class, () ->
-                        Clients.tools(channel, fx.agentKey).listTools(ListToolsRequest.getDefaultInstance()));
+                        fx.agent().listTools(ListToolsRequest.getDefaultInstance()));
                 assertThat(overGrpc.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(overGrpc.getStatus().getDescription()).contains("retry later");
                 assertThat(Clients.errorInfo(overGrpc).getReason()).isEqualTo("CREDENTIAL_STORE_UNAVAILABLE");
@@ -74,7 +74,7 @@ class DatabaseDownTest {
                 assertThat(upstream.exchanges()).isEmpty();
 
                 StatusRuntimeException execute = catchThrowableOfType(StatusRuntimeException.class, () ->
-                        Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest.newBuilder()
+                        fx.agent().executeTool(ExecuteToolRequest.newBuilder()
                                 .setTool("desk.create_case").setArgumentsJson(VALID).build()));
                 assertThat(execute.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
                 assertThat(upstream.exchanges()).isEmpty();

@@ -38,7 +38,7 @@ class EgressDefaultDenyTest {
             fx.createCaseTool("/cases", 2_000);
 
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
-                    Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest.newBuilder()
+                    fx.agent().executeTool(ExecuteToolRequest.newBuilder()
                             .setTool("desk.create_case").setCallId("egress-1")
                             .setArgumentsJson("{\"customer_id\":\"a\",\"summary\":\"b\",\"priority\":\"low\"}").build()));
 

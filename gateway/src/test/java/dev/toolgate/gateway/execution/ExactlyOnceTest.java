@@ -64,7 +64,7 @@ class ExactlyOnceTest {
                 .route("/slow", r -> new Reply(200, "application/json", "{}", 3_000));
         fx = TenantFixture.create(channel, upstream.baseUrl());
         fx.createCaseTool("/cases", 5_000);
-        tools = Clients.tools(channel, fx.agentKey);
+        tools = fx.agent();
     }
 
     @AfterEach

@@ -64,7 +64,7 @@ class ExecuteToolTest {
                 .route("/big", r -> Reply.json(200, "[" + "1,".repeat(800_000) + "1]"))
                 .route("/items/", r -> Reply.json(200, "{\"found\":true}"));
         fx = TenantFixture.create(channel, upstream.baseUrl());
-        tools = Clients.tools(channel, fx.agentKey);
+        tools = fx.agent();
         rows = new CallRows(dataSource);
     }
 

@@ -48,7 +48,7 @@ class ExportToolsTest {
         fx = TenantFixture.create(channel, upstream.baseUrl());
         fx.createCaseTool("/cases", 5_000);
         fx.lookupTool("lookup");
-        tools = Clients.tools(channel, fx.agentKey);
+        tools = fx.agent();
     }
 
     @AfterEach

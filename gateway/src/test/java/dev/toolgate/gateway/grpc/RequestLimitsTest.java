@@ -55,7 +55,7 @@ class RequestLimitsTest {
         String huge = "{\"customer_id\":\"" + "x".repeat(2 * MIB) + "\",\"summary\":\"b\",\"priority\":\"low\"}";
 
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
-                Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest.newBuilder()
+                fx.agent().executeTool(ExecuteToolRequest.newBuilder()
                         .setTool("desk.create_case").setCallId("huge-1").setArgumentsJson(huge).build()));
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);

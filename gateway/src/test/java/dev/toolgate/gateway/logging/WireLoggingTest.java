@@ -51,7 +51,7 @@ class WireLoggingTest {
             fx = TenantFixture.create(channel, "http://127.0.0.1:9");
             fx.admin().putSecret(PutSecretRequest.newBuilder().setTenant(fx.tenant).setName("wire_secret")
                     .setValue(secret).build());
-            Clients.tools(channel, fx.agentKey).listTools(ListToolsRequest.getDefaultInstance());
+            fx.agent().listTools(ListToolsRequest.getDefaultInstance());
         } finally {
             root.detachAppender(logs);
             root.setLevel(rootLevel);

@@ -82,7 +82,7 @@ class McpIntegrationTest implements TestPropertyProvider {
     }
 
     private ToolServiceGrpc.ToolServiceBlockingStub agent() {
-        return Clients.tools(channel, fx.agentKey).withDeadlineAfter(20, TimeUnit.SECONDS);
+        return fx.agent().withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
     private ExecuteToolResponse call(String tool, String arguments) {

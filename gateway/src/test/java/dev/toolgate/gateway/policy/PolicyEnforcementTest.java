@@ -93,7 +93,7 @@ class PolicyEnforcementTest implements TestPropertyProvider {
                         {"type":"object","properties":{"order_id":{"type":"string"},"amount":{"type":"number"}},
                          "required":["order_id","amount"],"additionalProperties":false}""")
                 .build());
-        agent1 = Clients.tools(channel, fx.agentKey);
+        agent1 = fx.agent();
         agent2 = Clients.tools(channel, fx.admin().createApiKey(CreateApiKeyRequest.newBuilder().setTenant(fx.tenant)
                 .setAgentId("agent-2").addScopes("tools:call").putLabels("team", "support").build()).getApiKey());
         writePolicy(fx.tenant, """

@@ -97,7 +97,7 @@ class ResilienceTest implements TestPropertyProvider {
         tool("desk", "read_hang", "GET", "/hang", true, false);
         tool("desk", "read_broken", "GET", "/broken", true, false);
         tool("other", "read_fast", "GET", "/fast", true, false);
-        agent = Clients.tools(channel, fx.agentKey);
+        agent = fx.agent();
     }
 
     @AfterEach
@@ -166,19 +166,19 @@ class ResilienceTest implements TestPropertyProvider {
 
     @Test
     void aHangingUpstreamEndsAtTheCallersDeadline() {
-        long start = System.nanoTime();
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
                 () -> agent.withDeadlineAfter(700, TimeUnit.MILLISECONDS).executeTool(request("desk.read_hang")));
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
-        assertThat(took).isBetween(Duration.ofMillis(600), Duration.ofMillis(800));
+        // the gateway gave up too (the upstream would answer 200 after 3 s): the call is recorded as not succeeded
+        Eventually.within(Duration.ofSeconds(30), () -> assertThat(new dev.toolgate.gateway.support.CallRows(dataSource)
+                .calls(fx.tenant)).singleElement().satisfies(row -> assertThat(row.get("status"))
+                        .isNotIn("SUCCEEDED", "RUNNING")));
     }
 
     @Test
     void cancellingTheGrpcCallCancelsTheUpstreamRequest() {
         io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
-        long start = System.nanoTime();
         context.run(() -> Clients.asyncTools(channel, fx.agentKey).executeTool(request("desk.read_hang"), ignoringAnswers()));
         Eventually.within(Duration.ofSeconds(2), () -> assertThat(upstream.exchangesTo("/hang")).hasSize(1));
         context.cancel(null);
@@ -187,8 +187,7 @@ class ResilienceTest implements TestPropertyProvider {
                 .calls(fx.tenant)).singleElement().satisfies(row -> {
                     assertThat(row).containsEntry("status", "UPSTREAM_UNAVAILABLE");
                     assertThat((String) row.get("error")).contains("cancelled");
-                }));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2_900)); // the upstream stalls 3 s
+                })); // a reply that ran its 3 s would have made the row SUCCEEDED
     }
 
     @Test
@@ -220,9 +219,10 @@ class ResilienceTest implements TestPropertyProvider {
             io.grpc.Context.CancellableContext context = io.grpc.Context.current().withCancellation();
             context.run(() -> Clients.asyncTools(channel, fx.agentKey).executeTool(
                     request("desk.write_flaky").toBuilder().setCallId("gone-early").build(), ignoringAnswers()));
-            Thread.sleep(300); // the call is waiting for its start row
+            Eventually.until(() -> assertThat(new dev.toolgate.gateway.support.CallRows(dataSource)
+                    .waitingForTheCallTable()).isPositive()); // the call is waiting for its start row
             context.cancel(null);
-            Thread.sleep(200);
+            Thread.sleep(200); // the cancellation reaches the server's context: no event the test can observe
             locker.commit();
         }
 
@@ -313,15 +313,13 @@ class ResilienceTest implements TestPropertyProvider {
 
         StatusRuntimeException full = catchThrowableOfType(StatusRuntimeException.class,
                 () -> agent.executeTool(request("desk.read_hang")));
-        long start = System.nanoTime();
         ExecuteToolResponse fast = call(agent, "other.read_fast");
-        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(hanging).noneMatch(CompletableFuture::isDone); // it did not wait for desk's bulkhead to drain
 
         assertThat(full.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(Clients.errorInfo(full).getReason()).isEqualTo("BULKHEAD_FULL");
         assertThat(upstream.exchangesTo("/hang")).hasSize(2);
         assertThat(fast.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
-        assertThat(took).isLessThan(Duration.ofMillis(1000));
         for (CompletableFuture<Status.Code> h : hanging) {
             assertThat(h.get(10, TimeUnit.SECONDS)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         }

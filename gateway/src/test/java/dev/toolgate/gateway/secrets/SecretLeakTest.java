@@ -80,7 +80,7 @@ class SecretLeakTest {
             for (String path : List.of("/cases", "/broken", "/slow")) {
                 fx.createCaseTool(path, 300);
                 try {
-                    ExecuteToolResponse r = Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest
+                    ExecuteToolResponse r = fx.agent().executeTool(ExecuteToolRequest
                             .newBuilder().setTool("desk.create_case").setArgumentsJson(VALID).build());
                     seenByClient.add(r.toString());
                 } catch (StatusRuntimeException e) {

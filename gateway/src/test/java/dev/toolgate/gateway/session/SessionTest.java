@@ -81,7 +81,7 @@ class SessionTest implements TestPropertyProvider {
         upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"));
         fx = TenantFixture.create(channel, upstream.baseUrl());
         fx.createCaseTool("/cases", 5_000);
-        agent = Clients.tools(channel, fx.agentKey);
+        agent = fx.agent();
     }
 
     @AfterEach
@@ -118,10 +118,10 @@ class SessionTest implements TestPropertyProvider {
     @Test
     void anAgentSeesOnlyItsOwnCalls_aHumanWithConfirmSeesAll_anotherTenantNone() {
         call("shared", CASE);
-        ToolServiceGrpc.ToolServiceBlockingStub agent2 = Clients.tools(channel, key(fx, "agent-2", "tools:call"));
+        ToolServiceGrpc.ToolServiceBlockingStub agent2 = fx.toolsAs("agent-2", "tools:call");
         agent2.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case").setSessionId("shared")
                 .setArgumentsJson(CASE).build());
-        ToolServiceGrpc.ToolServiceBlockingStub human = Clients.tools(channel, key(fx, "lead", "tools:confirm"));
+        ToolServiceGrpc.ToolServiceBlockingStub human = fx.toolsAs("lead", "tools:confirm");
         TenantFixture other = TenantFixture.create(channel, upstream.baseUrl());
 
         GetSessionRequest shared = GetSessionRequest.newBuilder().setSessionId("shared").build();
@@ -140,8 +140,4 @@ class SessionTest implements TestPropertyProvider {
                 .setArgumentsJson(args).build());
     }
 
-    private static String key(TenantFixture fx, String agentId, String scope) {
-        return fx.admin().createApiKey(CreateApiKeyRequest.newBuilder().setTenant(fx.tenant).setAgentId(agentId)
-                .addScopes(scope).build()).getApiKey();
-    }
 }

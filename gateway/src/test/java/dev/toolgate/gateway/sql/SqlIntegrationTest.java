@@ -100,7 +100,7 @@ class SqlIntegrationTest {
 
         fx = TenantFixture.create(channel, "http://127.0.0.1:9");
         admin = Clients.bootstrapAdmin(channel);
-        agent = Clients.tools(channel, fx.agentKey);
+        agent = fx.agent();
         admin.putSecret(PutSecretRequest.newBuilder().setTenant(fx.tenant).setName("crm_password")
                 .setValue("not-checked-under-trust-auth").build());
         admin.putSqlIntegration(PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm")
@@ -383,6 +383,20 @@ class SqlIntegrationTest {
         }
     }
 
+    /** Sessions of this database now running the nap's {@code pg_sleep}. */
+    private static long napping() {
+        try (java.sql.Connection c = dev.toolgate.gateway.support.TestDatabase.dataSource(
+                dev.toolgate.gateway.support.TestDatabase.url()).getConnection();
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity"
+                     + " WHERE datname = current_database() AND state = 'active' AND query LIKE '%pg_sleep(%'"
+                     + " AND pid <> pg_backend_pid()")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void aCallRunningWhileItsPoolIsReplacedFinishesNormally() throws Exception {
         PutSqlIntegrationRequest.Builder put = PutSqlIntegrationRequest.newBuilder().setTenant(fx.tenant)
@@ -391,7 +405,7 @@ class SqlIntegrationTest {
                 .addTools(tool("count", "SELECT count(*) AS n FROM " + schema + ".customers"));
         admin.putSqlIntegration(put.setConnection(connection(databaseUrl, reader).setPoolSize(1)).build());
         var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> call("crm_swap.nap", "{\"seconds\":1.5}"));
-        Thread.sleep(400); // the nap has its connection from the first pool
+        dev.toolgate.gateway.support.Eventually.until(() -> assertThat(napping()).isPositive()); // on the first pool
 
         admin.putSqlIntegration(put.setConnection(connection(databaseUrl, reader).setPoolSize(2)).build());
         assertThat(rows(call("crm_swap.count", "{}")).get(0).get("n").asInt()).isEqualTo(5); // new pool

@@ -21,6 +21,17 @@ public final class CallRows {
         this.dataSource = DelegatingDataSource.unwrapDataSource(dataSource);
     }
 
+    /** How many sessions wait for a lock on {@code tool_calls} (an insert held by a test's table lock). */
+    public long waitingForTheCallTable() {
+        try (Connection c = dataSource.getConnection(); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'tool_calls'::regclass")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /**
      * The tenant's rows once no call is RUNNING any more (outcomes are written just after the
      * answer). Records of read-only calls are written after the answer too: flush the recorder

@@ -4,7 +4,18 @@ import java.time.Duration;
 
 /** Retries an assertion until it passes or the time is up (for effects that finish after a reply). */
 public final class Eventually {
+    /**
+     * How long {@link #until} waits for an effect before it reports that the effect never came: a guard
+     * against a hang on a busy machine, not a time the effect has to meet.
+     */
+    public static final Duration PATIENCE = Duration.ofMinutes(2);
+
     private Eventually() {
+    }
+
+    /** Retries {@code assertion} until it passes; fails only if it still fails after {@link #PATIENCE}. */
+    public static void until(Runnable assertion) {
+        within(PATIENCE, assertion);
     }
 
     public static void within(Duration limit, Runnable assertion) {

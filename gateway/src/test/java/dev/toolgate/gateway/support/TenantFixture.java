@@ -11,8 +11,10 @@ import dev.toolgate.proto.v1.ParamLocation;
 import dev.toolgate.proto.v1.PutSecretRequest;
 import dev.toolgate.proto.v1.Tool;
 import dev.toolgate.proto.v1.ToolAnnotations;
+import dev.toolgate.proto.v1.ToolServiceGrpc;
 import dev.toolgate.proto.v1.UpsertHttpToolRequest;
 import io.grpc.Channel;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -33,8 +35,11 @@ public final class TenantFixture {
     public final String agentKey;
     public final String token;
     private final AdminServiceGrpc.AdminServiceBlockingStub admin;
+    private final Channel channel;
 
-    private TenantFixture(String tenant, String agentKey, String token, AdminServiceGrpc.AdminServiceBlockingStub admin) {
+    private TenantFixture(String tenant, String agentKey, String token, AdminServiceGrpc.AdminServiceBlockingStub admin,
+            Channel channel) {
+        this.channel = channel;
         this.tenant = tenant;
         this.agentKey = agentKey;
         this.token = token;
@@ -53,7 +58,7 @@ public final class TenantFixture {
                 .build());
         String key = admin.createApiKey(CreateApiKeyRequest.newBuilder().setTenant(tenant).setAgentId("agent-1")
                 .addScopes("tools:call").build()).getApiKey();
-        return new TenantFixture(tenant, key, token, admin);
+        return new TenantFixture(tenant, key, token, admin, channel);
     }
 
     /** {@code desk.create_case}: POST {path} with the three case fields in the body. */
@@ -86,5 +91,21 @@ public final class TenantFixture {
 
     public AdminServiceGrpc.AdminServiceBlockingStub admin() {
         return admin;
+    }
+
+    /** {@code ToolService} on the fixture's channel with the key of {@code agent-1} ({@code tools:call}). */
+    public ToolServiceGrpc.ToolServiceBlockingStub agent() {
+        return Clients.tools(channel, agentKey);
+    }
+
+    /** A new key of this tenant for {@code agentId} with {@code scopes}. */
+    public String key(String agentId, String... scopes) {
+        return admin.createApiKey(CreateApiKeyRequest.newBuilder().setTenant(tenant).setAgentId(agentId)
+                .addAllScopes(List.of(scopes)).build()).getApiKey();
+    }
+
+    /** {@code ToolService} as a new key of {@code agentId} with {@code scopes}. */
+    public ToolServiceGrpc.ToolServiceBlockingStub toolsAs(String agentId, String... scopes) {
+        return Clients.tools(channel, key(agentId, scopes));
     }
 }

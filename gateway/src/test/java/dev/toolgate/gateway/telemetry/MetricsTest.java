@@ -51,7 +51,7 @@ class MetricsTest {
                 .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))) {
             TenantFixture fx = TenantFixture.create(channel, upstream.baseUrl());
             fx.createCaseTool("/cases", 5_000);
-            ToolServiceGrpc.ToolServiceBlockingStub agent = Clients.tools(channel, fx.agentKey);
+            ToolServiceGrpc.ToolServiceBlockingStub agent = fx.agent();
             for (int i = 0; i < 2; i++) {
                 agent.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case")
                         .setArgumentsJson("{\"customer_id\":\"a\",\"summary\":\"s\",\"priority\":\"low\"}").build());
@@ -95,7 +95,7 @@ class MetricsTest {
                 .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))) {
             TenantFixture fx = TenantFixture.create(channel, upstream.baseUrl());
             fx.createCaseTool("/cases", 5_000);
-            Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case")
+            fx.agent().executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case")
                     .setArgumentsJson("{\"customer_id\":\"a\",\"summary\":\"s\",\"priority\":\"low\"}").build());
 
             HttpResponse<String> metrics = get(http.getPort(), "/metrics");
@@ -127,7 +127,7 @@ class MetricsTest {
                 .setName("refund").setDescription("Refund").setMethod("POST").setPath("/refunds")
                 .setInputSchemaJson("{\"type\":\"object\"}")
                 .setAnnotations(ToolAnnotations.newBuilder().setRequiresConfirmation(true)).build());
-        Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest.newBuilder().setTool("desk.refund")
+        fx.agent().executeTool(ExecuteToolRequest.newBuilder().setTool("desk.refund")
                 .setArgumentsJson("{}").build());
 
         Eventually.within(Duration.ofSeconds(10), () -> {

@@ -21,7 +21,7 @@ final class OneCall {
                 .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))) {
             TenantFixture fx = TenantFixture.create(channel, upstream.baseUrl());
             fx.createCaseTool("/cases", 5_000);
-            Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest.newBuilder()
+            fx.agent().executeTool(ExecuteToolRequest.newBuilder()
                     .setTool("desk.create_case").setCallId(callId)
                     .setArgumentsJson("{\"customer_id\":\"acme\",\"summary\":\"s\",\"priority\":\"low\"}").build());
         }

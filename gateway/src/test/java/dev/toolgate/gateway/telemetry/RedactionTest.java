@@ -95,7 +95,7 @@ class RedactionTest implements TestPropertyProvider {
     void secretsNeverReachSpansLogsAuditRowsOrConfirmations() {
         String args = "{\"user\":\"ada\",\"password\":\"" + PASSWORD + "\",\"note\":\"card " + CARD + "\","
                 + "\"profile\":{\"private\":\"" + PRIVATE_NOTE + "\",\"city\":\"Paris\"}}";
-        ToolServiceGrpc.ToolServiceBlockingStub agent = Clients.tools(channel, fx.agentKey);
+        ToolServiceGrpc.ToolServiceBlockingStub agent = fx.agent();
 
         ExecuteToolResponse r = agent.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.login")
                 .setCallId("secret-1").setArgumentsJson(args).build());

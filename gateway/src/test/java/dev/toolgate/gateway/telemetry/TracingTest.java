@@ -78,7 +78,7 @@ class TracingTest implements TestPropertyProvider {
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER),
                 "00-" + TRACE + "-" + PARENT_SPAN + "-01");
-        ToolServiceGrpc.ToolServiceBlockingStub agent = Clients.tools(channel, fx.agentKey)
+        ToolServiceGrpc.ToolServiceBlockingStub agent = fx.agent()
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
 
         agent.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case").setCallId("traced-1")

@@ -173,7 +173,7 @@ class ReDosTest {
                         + "\"format\":\"regex\"}}}").build());
 
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
-                Clients.tools(channel, fx.agentKey).executeTool(ExecuteToolRequest.newBuilder()
+                fx.agent().executeTool(ExecuteToolRequest.newBuilder()
                         .setTool("desk.search").setCallId("fmt-1")
                         .setArgumentsJson("{\"re\":\"((a{1000}){1000}){1000}\"}").build()));
 

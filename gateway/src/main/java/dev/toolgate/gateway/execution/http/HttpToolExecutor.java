@@ -32,7 +32,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -56,15 +55,17 @@ public class HttpToolExecutor implements IntegrationExecutor {
     private final HttpExecutionConfig config;
     private final TlsClients clients;
     private final Tracer tracer;
+    private final java.time.Clock clock;
 
     HttpToolExecutor(UpstreamCredentials credentials, OAuthTokens tokens, EgressGuard egress, TlsClients clients,
-            Tracer tracer,
+            Tracer tracer, java.time.Clock clock,
             HttpProperties http) {
         this.credentials = requireNonNull(credentials, "credentials");
         this.tokens = requireNonNull(tokens, "tokens");
         this.egress = requireNonNull(egress, "egress");
         this.clients = requireNonNull(clients, "clients");
         this.tracer = requireNonNull(tracer, "tracer");
+        this.clock = requireNonNull(clock, "clock");
         this.config = new HttpExecutionConfig(http.maxResponseBytes(), http.connectTimeout());
     }
 
@@ -218,7 +219,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
             CappedBodyHandler.Body body = response.body();
             return new UpstreamResponse(response.statusCode(),
                     ResultBodies.toJson(contentType, body.bytes(), body.truncated()), body.truncated(),
-                    UpstreamResponse.parseRetryAfter(response.headers().firstValue("Retry-After"), Instant.now()));
+                    UpstreamResponse.parseRetryAfter(response.headers().firstValue("Retry-After"), clock.instant()));
         }
 
         private UpstreamFailure failure(Throwable cause, Duration timeout) {

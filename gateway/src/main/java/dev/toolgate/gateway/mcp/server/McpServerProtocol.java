@@ -62,9 +62,11 @@ public class McpServerProtocol {
     private final ToolCallService calls;
     private final HeldCalls held;
     private final McpSessions sessions;
+    private final java.time.Clock clock;
 
     public McpServerProtocol(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
-            McpSessions sessions) {
+            McpSessions sessions, java.time.Clock clock) {
+        this.clock = requireNonNull(clock, "clock");
         this.held = requireNonNull(held, "held");
         this.sessions = requireNonNull(sessions, "sessions");
         this.catalog = requireNonNull(catalog, "catalog");
@@ -304,7 +306,7 @@ public class McpServerProtocol {
                 .filter(call -> !call.status().isOpen())
                 .next()
                 .map(call -> result(id, McpToolResults.of(tool, call)))
-                .timeout(java.time.Duration.between(java.time.Instant.now(), c.expiresAt()).plusSeconds(30))
+                .timeout(java.time.Duration.between(clock.instant(), c.expiresAt()).plusSeconds(30))
                 .onErrorResume(e -> Mono.just(result(id, McpToolResults.refused(GatewayException.aborted(
                         "CONFIRMATION_PENDING", "the outcome of call_id '" + callId + "' is not known yet ("
                                 + e.getClass().getSimpleName() + "); read it later with GetToolCall")))));
