@@ -183,6 +183,10 @@ public class ToolCallService {
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
         CallSpans.tool(span, tool);
         labels.tool = tool.qualifiedName();
+        Optional<Decision> hidden = visibility.hiding(principal, tool);
+        if (hidden.isPresent()) { // before validation: a hidden tool's schema is not described to this agent
+            throw notAvailable(hidden.get(), tool, record, callId, span, labels);
+        }
 
         JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, tool, command, startedAt,
                 record));
@@ -307,6 +311,23 @@ public class ToolCallService {
     }
 
     /** Refuses (and records) a call the policy denies or rate-limits; a confirm decision passes (it is held). */
+    /**
+     * A tool this agent is not shown (a policy reload since it listed its tools, or a name it
+     * guessed): refused as the policy's deny, with a text that tells the model to list tools again.
+     */
+    private GatewayException notAvailable(Decision decision, ToolDefinition tool, CallRecord.Builder record,
+            String callId, Span span, Labels labels) {
+        record.policy(mark(decision));
+        span.setAttribute(CallSpans.DECISION, decision.verdict().label());
+        labels.decision = decision.verdict().label();
+        span.setAttribute(CallSpans.RULE, decision.ruleId());
+        span.setAttribute(CallSpans.POLICY_VERSION, decision.version());
+        return log.refuse(record.build(), CallStatus.DENIED, GatewayException.permissionDenied("TOOL_NOT_AVAILABLE",
+                OutcomeText.notAvailable(tool.qualifiedName(), decision.reason()),
+                Map.of("call_id", callId, "tool", tool.qualifiedName(), "rule_id", decision.ruleId(),
+                        "policy_version", decision.version())));
+    }
+
     private void enforce(Decision decision, ToolDefinition tool, CallRecord.Builder record, String callId) {
         Map<String, String> meta = Map.of("call_id", callId, "tool", tool.qualifiedName(),
                 "rule_id", decision.ruleId(), "policy_version", decision.version());
