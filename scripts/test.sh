@@ -14,6 +14,14 @@ if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/mcp/node_modules/@mo
   echo "test: installing the MCP reference server and Inspector CLI" >&2
   (cd "$root/examples/mcp" && npm install --no-audit --no-fund --loglevel=error >&2)
 fi
+if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/agents/vercel-ai/node_modules/@ai-sdk/mcp" ]; then
+  echo "test: installing the Vercel AI SDK example's packages" >&2
+  (cd "$root/examples/agents/vercel-ai" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >&2)
+fi
+if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/agents/grpc-openai/node_modules/@grpc/grpc-js" ]; then
+  echo "test: installing the gRPC agent example's packages" >&2
+  (cd "$root/examples/agents/grpc-openai" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >&2)
+fi
 # PostgreSQL first: without it the suite would fail test by test for minutes.
 db_url="${TOOLGATE_TEST_DB_URL:-jdbc:postgresql://127.0.0.1:5432/test}"
 db_hostport="$(printf '%s' "$db_url" | sed -n 's#^jdbc:postgresql://\([^/?,]*\).*#\1#p')"

@@ -127,4 +127,13 @@ public final class PolicyEngine {
     public boolean visible(String tenant, String integration, String tool, String agentId, Set<String> scopes) {
         return current.forTenant(tenant).visible(integration + "." + tool, integration, agentId, scopes);
     }
+
+    /**
+     * Why the agent is not shown the tool ({@link TenantPolicy#hiding}): the deny every call to it
+     * gets, whatever its arguments; empty when it is visible.
+     */
+    public Optional<Decision> hiding(String tenant, String integration, String tool, String agentId,
+            Set<String> scopes) {
+        return current.forTenant(tenant).hiding(integration + "." + tool, integration, agentId, scopes);
+    }
 }

@@ -153,17 +153,29 @@ public final class TenantPolicy {
      * evaluated: a tool allowed only for some arguments is listed.
      */
     public boolean visible(String qualifiedTool, String integration, String agentId, Set<String> scopes) {
+        return hiding(qualifiedTool, integration, agentId, scopes).isEmpty();
+    }
+
+    /**
+     * Why this agent is not shown the tool, as the deny decision any call to it gets whatever its
+     * arguments: the unconditional deny rule that matches, or {@link Decision#DEFAULT_DENY} when no
+     * allow rule does. Empty when the tool is {@link #visible visible}. Conditions are not evaluated.
+     */
+    public Optional<Decision> hiding(String qualifiedTool, String integration, String agentId, Set<String> scopes) {
         boolean allowed = false;
         for (Rule rule : index.candidates(qualifiedTool, integration, agentId)) {
             if (!rule.scopesHeldBy(scopes)) {
                 continue;
             }
             if (rule.effect() == Rule.Effect.DENY && rule.when().isEmpty()) {
-                return false;
+                return Optional.of(Decision.deny(rule.id(), rule.reason().isEmpty()
+                        ? "policy rule '" + rule.id() + "' denies " + qualifiedTool + " to agent '" + agentId + "'"
+                        : rule.reason(), version));
             }
             allowed |= rule.effect() == Rule.Effect.ALLOW;
         }
-        return allowed;
+        return allowed ? Optional.empty() : Optional.of(Decision.deny(Decision.DEFAULT_DENY, "no policy rule of tenant '"
+                + tenant + "' allows agent '" + agentId + "' to call " + qualifiedTool + " (default deny)", version));
     }
 
     /**

@@ -153,6 +153,20 @@ class TenantPolicyTest {
     }
 
     @Test
+    void hiding_namesTheDenyEveryCallGets_whateverTheArguments() {
+        assertThat(POLICY.hiding("desk.get_case", "desk", "support-bot", Set.of("tools:call"))).isEmpty();
+        Decision unconditional = POLICY.hiding("desk.delete_case", "desk", "support-bot", Set.of("tools:call"))
+                .orElseThrow();
+        assertThat(unconditional.verdict()).isEqualTo(Verdict.DENY);
+        assertThat(unconditional.ruleId()).isEqualTo("no-deletes");
+        assertThat(unconditional.ruleId()).isEqualTo(POLICY.decide(call("support-bot", "desk.delete_case", "{}")).ruleId());
+        Decision byDefault = POLICY.hiding("billing.refund", "billing", "intruder", Set.of("tools:call")).orElseThrow();
+        assertThat(byDefault.ruleId()).isEqualTo(Decision.DEFAULT_DENY);
+        assertThat(byDefault.reason()).isEqualTo(POLICY.decide(call("intruder", "billing.refund", "{}")).reason());
+        assertThat(byDefault.version()).isEqualTo("test");
+    }
+
+    @Test
     void explain_givesEveryRuleItsReason() {
         Explanation e = POLICY.explain(call("support-bot", "billing.refund", "{\"amount\":150}"));
         assertThat(e.decision().verdict()).isEqualTo(Verdict.CONFIRM);

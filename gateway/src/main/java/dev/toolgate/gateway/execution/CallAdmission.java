@@ -113,6 +113,19 @@ class CallAdmission {
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
         CallSpans.tool(span, tool);
         labels.tool(tool.qualifiedName());
+        Optional<Decision> hidden = visibility.hiding(principal, tool);
+        if (hidden.isPresent()) { // before validation: a hidden tool's schema is not described to this agent
+            Decision decision = hidden.get();
+            record.policy(PolicyCheck.mark(decision));
+            span.setAttribute(CallSpans.DECISION, decision.verdict().label());
+            labels.decision(decision.verdict().label());
+            span.setAttribute(CallSpans.RULE, decision.ruleId());
+            span.setAttribute(CallSpans.POLICY_VERSION, decision.version());
+            throw CallRefused.of(Refusal.TOOL_NOT_AVAILABLE, record.build(), GatewayException.permissionDenied(
+                    "TOOL_NOT_AVAILABLE", OutcomeText.notAvailable(tool.qualifiedName(), decision.reason()),
+                    Map.of("call_id", callId, "tool", tool.qualifiedName(), "rule_id", decision.ruleId(),
+                            "policy_version", decision.version())));
+        }
 
         JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, tool, command, startedAt,
                 record), CallAdmission::reported);

@@ -35,6 +35,18 @@ public final class OutcomeText {
         return o.toString();
     }
 
+    /**
+     * A tool the agent may not use (any more): its tool list is out of date, typically after a
+     * policy reload between listing and calling. Says what to do — list the tools again — so a
+     * model can recover instead of retrying the same call.
+     */
+    public static String notAvailable(String tool, String why) {
+        return "tool '" + tool + "' is not available to this agent (" + why + "). The tools this agent may"
+                + " call have changed since it listed them; do not call this tool again: list the tools again"
+                + " (tools/list, or ListTools / ExportTools over gRPC) and use one from the new list, or tell"
+                + " the user that this action is not available.";
+    }
+
     /** A call the gateway did not run (or whose upstream gave no answer), with what to correct. */
     public static String refusal(GatewayException e) {
         StringBuilder text = new StringBuilder("Toolgate did not run the call (").append(e.reason()).append("): ")

@@ -20,6 +20,8 @@ enum Refusal {
     UNREADABLE_ARGUMENTS,
     /** A policy rule denies the call. */
     POLICY_DENIED(CallStatus.DENIED),
+    /** The policy hides the tool from this agent whatever its arguments (e.g. after a policy reload). */
+    TOOL_NOT_AVAILABLE(CallStatus.DENIED),
     /** A policy rate limit is used up. */
     RATE_LIMITED(CallStatus.RATE_LIMITED),
     /** The arguments do not match the tool's input schema. */

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.policy.Decision;
 import dev.toolgate.policy.PolicyEngine;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Which tools an agent is shown: those some rule of its tenant's policy could allow it to call
@@ -26,6 +28,14 @@ public class ToolVisibility {
 
     public boolean visible(Principal p, ToolDefinition tool) {
         return policy.visible(p.tenantId(), tool.integration().name(), tool.name(), p.agentId(), p.scopes());
+    }
+
+    /**
+     * Why the agent is not shown the tool: the deny decision every call to it gets, whatever its
+     * arguments (an unconditional deny rule, or default deny); empty when the tool is visible.
+     */
+    public Optional<Decision> hiding(Principal p, ToolDefinition tool) {
+        return policy.hiding(p.tenantId(), tool.integration().name(), tool.name(), p.agentId(), p.scopes());
     }
 
     public List<ToolDefinition> visible(Principal p, List<ToolDefinition> tools) {

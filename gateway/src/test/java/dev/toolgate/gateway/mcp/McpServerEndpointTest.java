@@ -171,12 +171,42 @@ class McpServerEndpointTest implements TestPropertyProvider {
     }
 
     @Test
-    void aToolThePolicyDenies_isNeitherListedNorCallable() throws Exception {
+    void aToolThePolicyHides_isNotCalled_andAnswersAToolErrorThatSaysListAgain_sameTextAsGrpc() throws Exception {
         HttpResponse<String> call = post(fx.agentKey, """
                 {"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"desk__lookup","arguments":{"item_id":"1"}}}""");
         assertThat(call.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(call.body()).path("error").path("message").asText()).contains("Unknown tool");
+        JsonNode answer = JSON.readTree(call.body());
+        assertThat(answer.has("error")).as(call.body()).isFalse(); // a JSON-RPC error would end most frameworks' runs
+        JsonNode result = answer.path("result");
+        assertThat(result.path("isError").asBoolean()).isTrue();
+        String text = result.path("content").get(0).path("text").asText();
+        assertThat(text).startsWith("Toolgate did not run the call (TOOL_NOT_AVAILABLE): tool 'desk.lookup' is not"
+                + " available to this agent (").contains("no-lookups").contains("list the tools again");
+        assertThat(result.path("_meta").path("dev.toolgate/reason").asText()).isEqualTo("TOOL_NOT_AVAILABLE");
         assertThat(upstream.exchangesTo("/items/")).isEmpty();
+
+        // gRPC: PERMISSION_DENIED as before, and with refusals_as_results the very same text as a result
+        var grpc = dev.toolgate.gateway.support.Clients.tools(channel, fx.agentKey);
+        io.grpc.StatusRuntimeException denied = org.assertj.core.api.Assertions.catchThrowableOfType(
+                io.grpc.StatusRuntimeException.class, () -> grpc.executeTool(dev.toolgate.proto.v1.ExecuteToolRequest
+                        .newBuilder().setTool("desk__lookup").setArgumentsJson("{\"item_id\":\"1\"}").build()));
+        assertThat(denied.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.PERMISSION_DENIED);
+        var asResult = grpc.executeTool(dev.toolgate.proto.v1.ExecuteToolRequest.newBuilder().setTool("desk__lookup")
+                .setArgumentsJson("{\"item_id\":\"1\"}").setRefusalsAsResults(true).build());
+        assertThat(asResult.getIsError()).isTrue();
+        assertThat(asResult.getStatus()).isEqualTo(dev.toolgate.proto.v1.CallStatus.CALL_STATUS_DENIED);
+        assertThat(JSON.readTree(asResult.getResultJson()).path("error").path("message").asText()).isEqualTo(text);
+        assertThat(upstream.exchangesTo("/items/")).isEmpty();
+    }
+
+    @Test
+    void aToolThatDoesNotExist_isStillAJsonRpcUnknownToolError() throws Exception {
+        HttpResponse<String> call = post(fx.agentKey, """
+                {"jsonrpc":"2.0","id":"y","method":"tools/call","params":{"name":"desk__no_such_tool","arguments":{}}}""");
+        assertThat(call.statusCode()).isEqualTo(200);
+        JsonNode error = JSON.readTree(call.body()).path("error");
+        assertThat(error.path("code").asInt()).isEqualTo(-32602);
+        assertThat(error.path("message").asText()).isEqualTo("Unknown tool: desk__no_such_tool");
     }
 
     @Test

@@ -217,6 +217,29 @@ class PolicyEnforcementTest implements TestPropertyProvider {
     }
 
     @Test
+    void aToolHiddenFromTheAgent_isRefusedBeforeItsArgumentsAreChecked_soItsSchemaIsNotDescribed() {
+        // agent-2 is shown no desk.create_case (no rule allows it); bad arguments must not reveal its schema
+        StatusRuntimeException denied = refused(agent2, "desk.create_case", "{\"priority\":\"urgent\"}");
+        assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(denied.getStatus().getDescription()).startsWith("tool 'desk.create_case' is not available to this"
+                + " agent (").contains("default deny").contains("list the tools again").doesNotContain("/priority");
+        ErrorInfo info = detail(denied, ErrorInfo.class);
+        assertThat(info.getReason()).isEqualTo("TOOL_NOT_AVAILABLE");
+        assertThat(info.getMetadataMap()).containsEntry("rule_id", "default-deny").containsKey("call_id");
+
+        ExecuteToolResponse asResult = agent2.executeTool(ExecuteToolRequest.newBuilder().setTool("desk__create_case")
+                .setArgumentsJson("{\"priority\":\"urgent\"}").setRefusalsAsResults(true).build());
+        assertThat(asResult.getIsError()).isTrue();
+        assertThat(asResult.getStatus()).isEqualTo(CallStatus.CALL_STATUS_DENIED);
+        assertThat(asResult.getResultJson()).contains("TOOL_NOT_AVAILABLE").contains("list the tools again")
+                .doesNotContain("/priority");
+        assertThat(upstream.exchanges()).isEmpty();
+        assertThat(new CallRows(dataSource).calls(fx.tenant)).allSatisfy(row -> assertThat(row)
+                .containsEntry("status", "DENIED").containsEntry("policy_decision", "deny")
+                .containsEntry("policy_rule", "default-deny"));
+    }
+
+    @Test
     void noMatchingRule_isDeniedByDefault_andTheRowRecordsDecisionRuleAndVersion() {
         StatusRuntimeException denied = refused(agent2, "desk.create_case",
                 "{\"customer_id\":\"c\",\"summary\":\"s\",\"priority\":\"low\"}");

@@ -252,8 +252,11 @@ public class McpServerProtocol {
         }
         String argumentsJson = arguments.isObject() ? arguments.toString() : "{}";
         String tool = name.asText();
-        Optional<ToolDefinition> found = catalog.find(principal.tenantId(), tool)
-                .filter(t -> visibility.visible(principal, t));
+        // A name the tenant's catalog does not hold is a protocol error, as every MCP revision shows it; a
+        // tool the policy hides from this agent (a reload since its tools/list) is refused by the call
+        // path as a tool error that tells the model to list tools again — a JSON-RPC error would end
+        // the run in most agent frameworks.
+        Optional<ToolDefinition> found = catalog.find(principal.tenantId(), tool);
         if (found.isEmpty()) {
             return reply(error(id, INVALID_PARAMS, "Unknown tool: " + abbreviate(tool)));
         }
