@@ -170,13 +170,20 @@ public final class PolicySet {
                 : PolicyLayout.SHARED;
     }
 
-    private static String version(PolicyDirectory.Scan scan, List<PolicyFile> files) {
-        if (scan.gitCommit().isPresent()) {
-            return "git:" + scan.gitCommit().get().substring(0, 12);
-        }
-        if (files.isEmpty()) {
+    /**
+     * {@code git:<12 hex>+sha256:<16 hex>} in a Git checkout (HEAD's commit plus the hash of the
+     * files as loaded, so an edited or untracked file never passes for the commit), else
+     * {@code sha256:<16 hex>}, or {@link #NO_FILES}.
+     */
+    static String version(PolicyDirectory.Scan scan, List<PolicyFile> files) {
+        if (files.isEmpty() && scan.gitCommit().isEmpty()) {
             return NO_FILES;
         }
+        String content = "sha256:" + contentHash(files);
+        return scan.gitCommit().map(c -> "git:" + c.substring(0, 12) + "+" + content).orElse(content);
+    }
+
+    private static String contentHash(List<PolicyFile> files) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (PolicyFile f : files) {
@@ -185,7 +192,7 @@ public final class PolicySet {
                 sha.update(f.content().getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }
-            return "sha256:" + HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

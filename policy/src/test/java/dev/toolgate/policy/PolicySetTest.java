@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,18 +130,44 @@ class PolicySetTest {
     }
 
     @Test
-    void gitCheckout_versionIsTheCommit() throws IOException {
+    void gitCheckout_versionIsTheCommit_plusTheHashOfTheFilesAsLoaded() throws IOException {
         write("acme.yaml", ALLOW_READS);
         String sha = "0123456789abcdef0123456789abcdef01234567";
         write(".git/HEAD", "ref: refs/heads/main\n");
         write(".git/packed-refs", "# pack-refs with: peeled fully-peeled sorted\n" + sha + " refs/heads/main\n");
         PolicyEngine engine = engine();
         engine.reload();
-        assertThat(engine.decide(call("a", "desk.get_case", "{}")).version()).isEqualTo("git:0123456789ab");
+        String first = engine.decide(call("a", "desk.get_case", "{}")).version();
+        assertThat(first).matches("git:0123456789ab\\+sha256:[0-9a-f]{16}");
         String loose = "fedcba9876543210fedcba9876543210fedcba98";
         write(".git/refs/heads/main", loose + "\n");
         engine.reload();
-        assertThat(engine.decide(call("a", "desk.get_case", "{}")).version()).isEqualTo("git:fedcba987654");
+        String moved = engine.decide(call("a", "desk.get_case", "{}")).version();
+        assertThat(moved).startsWith("git:fedcba987654+").endsWith(first.substring(first.indexOf('+')));
+    }
+
+    @Test
+    void gitCheckout_anEditedOrUntrackedFile_changesTheVersion_atTheSameCommit() throws IOException {
+        write("acme.yaml", ALLOW_READS);
+        write(".git/HEAD", "0123456789abcdef0123456789abcdef01234567\n"); // detached
+        PolicyEngine engine = engine();
+        engine.reload();
+        String committed = engine.decide(call("a", "desk.get_case", "{}")).version();
+
+        write("acme.yaml", ALLOW_READS + "  - id: writes\n    effect: allow\n    tools: [desk.create_case]\n    agents: [\"*\"]\n");
+        assertThat(engine.reload().rejected()).isEmpty();
+        String edited = engine.decide(call("a", "desk.get_case", "{}")).version();
+
+        write("_all.yaml", "rules:\n  - id: no-deletes\n    effect: deny\n    tools: [\"*.delete_*\"]\n    agents: [\"*\"]\n");
+        assertThat(engine.reload().rejected()).isEmpty();
+        String untracked = engine.decide(call("a", "desk.get_case", "{}")).version();
+
+        assertThat(List.of(committed, edited, untracked)).allMatch(v -> v.startsWith("git:0123456789ab+sha256:"))
+                .doesNotHaveDuplicates();
+        write("acme.yaml", ALLOW_READS); // back to the committed files: the commit's version again
+        Files.delete(dir.resolve("_all.yaml"));
+        engine.reload();
+        assertThat(engine.decide(call("a", "desk.get_case", "{}")).version()).isEqualTo(committed);
     }
 
     @Test

@@ -44,7 +44,7 @@ final class DemoCommand implements Callable<Integer> {
             adminKey = ApiKeyFormat.generate();
             props.put("toolgate.admin-key", adminKey);
         }
-        ApplicationContext ctx = GatewayRuntime.start(props);
+        ApplicationContext ctx = GatewayRuntime.start(props, ConfigFile.load(null, System.getenv()));
         IssuedKey key = ctx.getBean(DemoSetup.class).apply(upstream.baseUrl(), upstream.token());
         int grpcPort = GatewayRuntime.grpcPort(ctx);
 

@@ -1,9 +1,12 @@
 package dev.toolgate.gateway.cli;
 
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.context.env.PropertySource;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
 import io.micronaut.http.server.netty.NettyEmbeddedServer;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /** Starts the application (gRPC + HTTP) and keeps it running until the JVM stops. */
@@ -16,14 +19,10 @@ final class GatewayRuntime {
      *
      * @throws CliException with the root cause in one line when anything fails to start
      */
-    static ApplicationContext start(Map<String, Object> properties) {
+    static ApplicationContext start(Map<String, Object> properties, Optional<PropertySource> configFile) {
         ApplicationContext ctx = null;
         try {
-            ctx = ApplicationContext.builder()
-                    .mainClass(ToolgateCli.class)
-                    .banner(false)
-                    .properties(properties)
-                    .start();
+            ctx = builder(properties, configFile).start();
             ctx.findBean(NettyEmbeddedServer.class).ifPresent(s -> s.start());
         } catch (RuntimeException e) {
             if (ctx != null && ctx.isRunning()) {
@@ -34,6 +33,16 @@ final class GatewayRuntime {
         ApplicationContext started = ctx;
         Runtime.getRuntime().addShutdownHook(new Thread(started::close, "toolgate-shutdown"));
         return started;
+    }
+
+    /** The context as {@link #start} builds it: the command's properties, then the config file's. */
+    static ApplicationContextBuilder builder(Map<String, Object> properties, Optional<PropertySource> configFile) {
+        ApplicationContextBuilder builder = ApplicationContext.builder()
+                .mainClass(ToolgateCli.class)
+                .banner(false)
+                .properties(properties);
+        configFile.ifPresent(builder::propertySources);
+        return builder;
     }
 
     static int grpcPort(ApplicationContext ctx) {

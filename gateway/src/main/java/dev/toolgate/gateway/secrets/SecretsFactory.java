@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * configured master key, and only on the embedded H2 database, it uses (and on first start
  * creates) {@code <data-dir>/master.key} under its own key id
  * {@link MasterKeyRing#DEVELOPMENT_KEY_ID} and warns: fine for a laptop. On any other database
- * the start fails without a master key, and a configured key may not use the development id.
+ * the start fails without a master key, a configured key may not use the development id, and
+ * it may not be the development key itself (copied from {@code <data-dir>/master.key}) unless
+ * {@code toolgate.development} ({@code TOOLGATE_DEVELOPMENT}) says this is a development run.
  * The ring is made when the context starts, so a bad key stops the start, not the first call.
  */
 @Factory
@@ -32,7 +34,8 @@ public class SecretsFactory {
 
     @Context
     MasterKeyRing masterKeyRing(SecretsProperties config, ToolgateProperties toolgate,
-            @Value("${datasources.default.url:}") String databaseUrl, Environment environment) {
+            @Value("${datasources.default.url:}") String databaseUrl,
+            @Value("${toolgate.development:false}") boolean development, Environment environment) {
         String masterKey = config.masterKey();
         String keyId = config.keyId();
         String dataDir = toolgate.dataDir();
@@ -45,6 +48,13 @@ public class SecretsFactory {
                         + MasterKeyRing.DEVELOPMENT_KEY_ID + "': that id marks secrets sealed with the generated"
                         + " development key; choose another id, e.g. k1");
             }
+            Path devKeyFile = Path.of(dataDir).resolve("master.key");
+            if (!isEmbeddedH2(databaseUrl) && !development && sameKey(masterKey, devKeyFile)) {
+                throw new IllegalStateException("toolgate.secrets.master-key (TOOLGATE_SECRETS_MASTER_KEY) is the"
+                        + " development key from " + devKeyFile + " (made by `toolgate demo` and kept in a plain"
+                        + " file): on " + scheme(databaseUrl) + " use a key of its own (openssl rand -base64 32,"
+                        + " kept in a secret store), or set TOOLGATE_DEVELOPMENT=true if this is a development run");
+            }
             return MasterKeyRing.of(keyId, masterKey, previous);
         }
         if (!isEmbeddedH2(databaseUrl)) {
@@ -54,6 +64,20 @@ public class SecretsFactory {
         }
         return MasterKeyRing.of(MasterKeyRing.DEVELOPMENT_KEY_ID, devKey(Path.of(dataDir).resolve("master.key")),
                 previous);
+    }
+
+    /** Whether the file holds the same key bytes (whitespace and padding aside); false when unreadable. */
+    private static boolean sameKey(String masterKeyBase64, Path file) {
+        try {
+            if (!Files.isRegularFile(file)) {
+                return false;
+            }
+            byte[] dev = Base64.getDecoder().decode(Files.readString(file).trim());
+            byte[] configured = Base64.getDecoder().decode(masterKeyBase64.trim());
+            return java.security.MessageDigest.isEqual(dev, configured);
+        } catch (IOException | IllegalArgumentException e) {
+            return false; // not a key: MasterKeyRing reports a bad configured key on its own
+        }
     }
 
     private static boolean isEmbeddedH2(String databaseUrl) {

@@ -17,7 +17,7 @@ class GatewayRuntimeTest {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             CliException e = catchThrowableOfType(CliException.class, () -> GatewayRuntime.start(Map.of(
                     "grpc.server.port", taken.getLocalPort(),
-                    "grpc.server.host", "127.0.0.1")).close());
+                    "grpc.server.host", "127.0.0.1"), java.util.Optional.empty()).close());
 
             assertThat(e).isNotNull();
             assertThat(e.getMessage()).contains("gRPC port " + taken.getLocalPort())

@@ -67,6 +67,41 @@ class DevelopmentKeyTest {
         assertThat(rootMessage(e)).contains("'dev'").contains("toolgate.secrets.key-id");
     }
 
+    /**
+     * The attack: the demo's development key, copied out of {@code ./data/master.key} into
+     * {@code TOOLGATE_SECRETS_MASTER_KEY}, sealed production secrets on PostgreSQL with a key that
+     * lies in a plain file beside the gateway. Refused unless the run says it is a development run.
+     */
+    @Test
+    void theDemosDevelopmentKey_copiedIntoTheMasterKey_isRefusedOnPostgresql_unlessADevelopmentRun(
+            @TempDir Path dataDir) throws Exception {
+        String h2 = "jdbc:h2:mem:devcopy-" + System.nanoTime() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
+        ApplicationContext.run(props(dataDir, h2, "sa"), "devkey").close(); // a demo run makes ./data/master.key
+        String devKey = Files.readString(dataDir.resolve("master.key"));
+        Map<String, Object> props = props(dataDir, DB, "postgres");
+        props.put("toolgate.secrets.master-key", "  " + devKey.strip() + "\n"); // as `$(cat data/master.key)` gives it
+
+        Throwable e = catchThrowable(() -> ApplicationContext.run(props, "devcopy").close());
+
+        assertThat(rootMessage(e)).contains("development key from " + dataDir.resolve("master.key"))
+                .contains("TOOLGATE_SECRETS_MASTER_KEY").contains("TOOLGATE_DEVELOPMENT=true")
+                .doesNotContain(devKey.strip());
+        props.put("toolgate.development", "true");
+        try (ApplicationContext ctx = ApplicationContext.run(props, "devcopy")) {
+            assertThat(ctx.getBean(MasterKeyRing.class).currentId()).isEqualTo("k1");
+        }
+    }
+
+    @Test
+    void aMasterKeyOfItsOwn_startsOnPostgresql_besideADevelopmentKeyFile(@TempDir Path dataDir) throws Exception {
+        Files.writeString(dataDir.resolve("master.key"), "c29tZS1vdGhlci1kZXZlbG9wbWVudC1rZXktMzJieXQ=\n");
+        Map<String, Object> props = props(dataDir, DB, "postgres");
+        props.put("toolgate.secrets.master-key", "dGVzdC1tYXN0ZXIta2V5LTMyLWJ5dGVzLWxvbmchISE=");
+        try (ApplicationContext ctx = ApplicationContext.run(props, "ownkey")) {
+            assertThat(ctx.getBean(MasterKeyRing.class).currentId()).isEqualTo("k1");
+        }
+    }
+
     private static String rootMessage(Throwable e) {
         assertThat(e).isNotNull();
         Throwable t = e;
