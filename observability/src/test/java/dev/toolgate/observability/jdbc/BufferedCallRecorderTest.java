@@ -200,8 +200,11 @@ class BufferedCallRecorderTest {
 
             java.util.concurrent.CompletableFuture<Boolean> waiting = new java.util.concurrent.CompletableFuture<>();
             Thread waiter = Thread.ofPlatform().start(() -> waiting.complete(recorder.awaitRoom(Duration.ofDays(1))));
-            dev.toolgate.gateway.support.Eventually.within(Duration.ofSeconds(30), () -> assertThat(waiter.getState())
-                    .isEqualTo(Thread.State.TIMED_WAITING)); // the caller is parked waiting for room
+            long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // a hang guard, not a timing
+            while (waiter.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < giveUp) {
+                Thread.onSpinWait();
+            }
+            assertThat(waiter.getState()).as("the caller is parked waiting for room").isEqualTo(Thread.State.TIMED_WAITING);
             assertThat(waiting).isNotDone();
             locker.commit(); // the writer gets through
             assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
