@@ -1,9 +1,13 @@
 package dev.toolgate.bench.jmh;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.HttpBinding;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.IntegrationKind;
+import dev.toolgate.gateway.catalog.IntegrationSource;
 import dev.toolgate.gateway.catalog.SecuritySchemes;
+import dev.toolgate.gateway.catalog.StoredKind;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.catalog.ToolIndex;
@@ -51,7 +55,8 @@ public class CatalogLookupBench {
         names = new String[1024];
         for (int i = 0; i < tools; i++) {
             IntegrationEntity integration = new IntegrationEntity("int_" + (i % 50), "bench", "integration_" + (i % 50),
-                    "http", "https://api.invalid", "NONE", "", "", now, now, SecuritySchemes.NONE.toJson(), "manual", "{}");
+                    StoredKind.of(IntegrationKind.HTTP), "https://api.invalid", HttpAuth.Kind.NONE, "", "", now, now,
+                    SecuritySchemes.NONE.toJson(), IntegrationSource.MANUAL, "{}");
             ToolDefinition d = new ToolDefinition("bench", integration, "tool_" + i, 1, "d", "{}", schema,
                     ToolAnnotations.NONE, new HttpBinding("GET", "/x", List.of()), Duration.ofSeconds(10), "");
             defs.add(d);

@@ -6,16 +6,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
-import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.secrets.SecretRepository;
 import dev.toolgate.gateway.tenancy.TenantRepository;
 import dev.toolgate.gateway.validation.SchemaCompiler;
-import jakarta.inject.Singleton;
-import io.micronaut.transaction.TransactionOperations;
-import java.sql.Connection;
 import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.transaction.TransactionOperations;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,14 +98,14 @@ public class CatalogWriter {
         Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, name);
         IntegrationEntity saved;
         if (existing.isPresent()) {
-            IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_HTTP);
+            IntegrationEntity e = requireKind(existing.get(), IntegrationKind.HTTP);
             saved = replace(new IntegrationEntity(e.id(), tenant, name, e.kind(), normalized,
-                    auth.kind().name(), auth.secret(), description, e.createdAt(), now, e.securitySchemes(), e.source(),
+                    auth.kind(), auth.secret(), description, e.createdAt(), now, e.securitySchemes(), e.source(),
                     e.settings()));
         } else {
-            saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http",
-                    normalized, auth.kind().name(), auth.secret(), description, now, now, SecuritySchemes.NONE.toJson(),
-                    IntegrationEntity.SOURCE_MANUAL, "{}"));
+            saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, StoredKind.of(IntegrationKind.HTTP),
+                    normalized, auth.kind(), auth.secret(), description, now, now, SecuritySchemes.NONE.toJson(),
+                    IntegrationSource.MANUAL, "{}"));
         }
         revisions.bump(tenant);
         return saved;
@@ -120,8 +120,8 @@ public class CatalogWriter {
         String qualifiedName = tx.executeWrite(status -> {
             requireTenant(spec.tenant());
             IntegrationEntity integration = requireKind(existingIntegration(spec.tenant(), spec.integration()),
-                    IntegrationEntity.KIND_HTTP);
-            if (IntegrationEntity.SOURCE_OPENAPI.equals(integration.source())) {
+                    IntegrationKind.HTTP);
+            if (integration.source() == IntegrationSource.OPENAPI) {
                 throw GatewayException.failedPrecondition("INTEGRATION_IMPORTED", "integration '"
                         + integration.name() + "' is imported from an OpenAPI document; change the document and"
                         + " import it again (a hand-made tool there would lose the document's credentials and styles)");
@@ -203,14 +203,14 @@ public class CatalogWriter {
             Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, integration);
             IntegrationEntity saved;
             if (existing.isPresent()) {
-                IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_SQL);
+                IntegrationEntity e = requireKind(existing.get(), IntegrationKind.SQL);
                 saved = replace(new IntegrationEntity(e.id(), tenant, integration, e.kind(), jdbcUrl,
-                        HttpAuth.Kind.NONE.name(), "", description, e.createdAt(), now, SecuritySchemes.NONE.toJson(),
-                        IntegrationEntity.KIND_SQL, keepResilience(e.settings(), settingsJson)));
+                        HttpAuth.Kind.NONE, "", description, e.createdAt(), now, SecuritySchemes.NONE.toJson(),
+                        IntegrationSource.SQL, keepResilience(e.settings(), settingsJson)));
             } else {
                 saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, integration,
-                        IntegrationEntity.KIND_SQL, jdbcUrl, HttpAuth.Kind.NONE.name(), "", description, now, now,
-                        SecuritySchemes.NONE.toJson(), IntegrationEntity.KIND_SQL, settingsJson));
+                        StoredKind.of(IntegrationKind.SQL), jdbcUrl, HttpAuth.Kind.NONE, "", description, now, now,
+                        SecuritySchemes.NONE.toJson(), IntegrationSource.SQL, settingsJson));
             }
             return writeToolSet(tenant, saved, valid, Set.of(), Map.of());
         });
@@ -247,22 +247,22 @@ public class CatalogWriter {
             Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, integration);
             IntegrationEntity saved;
             if (existing.isPresent()) {
-                IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_MCP);
+                IntegrationEntity e = requireKind(existing.get(), IntegrationKind.MCP);
                 IntegrationEntity next = new IntegrationEntity(e.id(), tenant, integration, e.kind(), url,
-                        auth.kind().name(), auth.secret(), description, e.createdAt(), now,
-                        SecuritySchemes.NONE.toJson(), IntegrationEntity.KIND_MCP,
+                        auth.kind(), auth.secret(), description, e.createdAt(), now,
+                        SecuritySchemes.NONE.toJson(), IntegrationSource.MCP,
                         keepResilience(e.settings(), settingsJson));
                 // a sync of the same registration (the server announced new tools over its session) keeps
                 // the client; a registration that differs replaces it
-                boolean same = e.baseUrl().equals(next.baseUrl()) && e.authKind().equals(next.authKind())
+                boolean same = e.baseUrl().equals(next.baseUrl()) && e.authKind() == next.authKind()
                         && java.util.Objects.equals(e.authSecret(), next.authSecret())
                         && java.util.Objects.equals(e.description(), next.description())
                         && e.settings().equals(next.settings());
                 saved = same ? integrations.update(next) : replace(next);
             } else {
                 saved = integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, integration,
-                        IntegrationEntity.KIND_MCP, url, auth.kind().name(), auth.secret(), description, now, now,
-                        SecuritySchemes.NONE.toJson(), IntegrationEntity.KIND_MCP, settingsJson));
+                        StoredKind.of(IntegrationKind.MCP), url, auth.kind(), auth.secret(), description, now, now,
+                        SecuritySchemes.NONE.toJson(), IntegrationSource.MCP, settingsJson));
             }
             return writeToolSet(tenant, saved, valid, Set.of(), rejected);
         });
@@ -315,13 +315,13 @@ public class CatalogWriter {
         String text = description.length() > MAX_DESCRIPTION ? description.substring(0, MAX_DESCRIPTION) : description;
         Optional<IntegrationEntity> existing = integrations.findByTenantIdAndName(tenant, name);
         if (existing.isPresent()) {
-            IntegrationEntity e = requireKind(existing.get(), IntegrationEntity.KIND_HTTP);
+            IntegrationEntity e = requireKind(existing.get(), IntegrationKind.HTTP);
             return replace(new IntegrationEntity(e.id(), tenant, name, e.kind(), baseUrl, e.authKind(),
-                    e.authSecret(), text, e.createdAt(), now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI,
+                    e.authSecret(), text, e.createdAt(), now, schemes.toJson(), IntegrationSource.OPENAPI,
                     e.settings()));
         }
-        return integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, "http", baseUrl,
-                HttpAuth.Kind.NONE.name(), "", text, now, now, schemes.toJson(), IntegrationEntity.SOURCE_OPENAPI, "{}"));
+        return integrations.save(new IntegrationEntity(Identifiers.newId("int"), tenant, name, StoredKind.of(IntegrationKind.HTTP), baseUrl,
+                HttpAuth.Kind.NONE, "", text, now, now, schemes.toJson(), IntegrationSource.OPENAPI, "{}"));
     }
 
     /** The specs that pass {@link #checkTool}, with their schemas; the others go to {@code rejected} by name. */
@@ -499,10 +499,10 @@ public class CatalogWriter {
     }
 
     /** FAILED_PRECONDITION when an operation for one kind of integration meets another kind. */
-    private static IntegrationEntity requireKind(IntegrationEntity integration, String kind) {
-        if (!integration.kind().equals(kind)) {
+    private static IntegrationEntity requireKind(IntegrationEntity integration, IntegrationKind kind) {
+        if (!integration.kind().is(kind)) {
             throw GatewayException.failedPrecondition("INTEGRATION_KIND_MISMATCH", "integration '" + integration.name()
-                    + "' is of kind '" + integration.kind() + "', not '" + kind + "'; use another name or change it"
+                    + "' is of kind '" + integration.kind() + "', not '" + kind.stored() + "'; use another name or change it"
                     + " with the " + integration.kind() + " operations");
         }
         return integration;

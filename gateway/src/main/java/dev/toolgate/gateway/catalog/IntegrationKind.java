@@ -12,11 +12,11 @@ import java.util.stream.Collectors;
  */
 public enum IntegrationKind {
     /** An HTTP API, from an OpenAPI document or hand-defined tools. */
-    HTTP(IntegrationEntity.KIND_HTTP),
+    HTTP("http"),
     /** Named parameterised queries against a database. */
-    SQL(IntegrationEntity.KIND_SQL),
+    SQL("sql"),
     /** Tools synced from an MCP server. */
-    MCP(IntegrationEntity.KIND_MCP);
+    MCP("mcp");
 
     private final String stored;
 

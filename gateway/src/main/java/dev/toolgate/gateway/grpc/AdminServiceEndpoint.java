@@ -53,6 +53,7 @@ import dev.toolgate.proto.v1.PutSqlIntegrationResponse;
 import dev.toolgate.proto.v1.SqlConnectionSpec;
 import dev.toolgate.proto.v1.SqlToolSpec;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.IntegrationKind;
 import dev.toolgate.gateway.resilience.ResilienceOverrides;
 import dev.toolgate.proto.v1.IntegrationResilience;
 import dev.toolgate.gateway.audit.AuditQuery;
@@ -282,7 +283,7 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 request.getIdempotencyKeyHeader());
         Identifiers.requireNoViolations(overrides.check());
         IntegrationEntity saved = catalog.updateSettings(tenant, request.getIntegration(), e -> {
-            if (!overrides.idempotencyKeyHeader().isEmpty() && !IntegrationEntity.KIND_HTTP.equals(e.kind())) {
+            if (!overrides.idempotencyKeyHeader().isEmpty() && !e.kind().is(IntegrationKind.HTTP)) {
                 throw GatewayException.invalidArgument("idempotency_key_header", "integration '" + e.name() + "' is of"
                         + " kind '" + e.kind() + "': only HTTP requests carry an idempotency key");
             }

@@ -123,7 +123,7 @@ final class ProtoMapper {
 
     static Integration integration(IntegrationEntity e) {
         Integration.Builder b = Integration.newBuilder()
-                .setTenant(e.tenantId()).setName(e.name()).setKind(e.kind())
+                .setTenant(e.tenantId()).setName(e.name()).setKind(e.kind().text())
                 .setBaseUrl(e.baseUrl()).setDescription(e.description());
         HttpAuth auth = e.auth();
         if (auth.kind() == HttpAuth.Kind.BEARER) {

@@ -1,19 +1,22 @@
 package dev.toolgate.gateway.mcp;
 
-import dev.toolgate.gateway.execution.mcp.McpProperties;
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.catalog.CatalogWriter;
 import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.IntegrationKind;
 import dev.toolgate.gateway.catalog.IntegrationRepository;
+import dev.toolgate.gateway.catalog.IntegrationSource;
 import dev.toolgate.gateway.catalog.SecuritySchemes;
+import dev.toolgate.gateway.catalog.StoredKind;
 import dev.toolgate.gateway.catalog.ToolSpec;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.egress.EgressGuard;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.mcp.McpClients;
+import dev.toolgate.gateway.execution.mcp.McpProperties;
 import dev.toolgate.gateway.execution.mcp.StdioServers;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.tenancy.TenantEntity;
@@ -136,16 +139,16 @@ public class McpIntegrations {
                     + "' does not exist in tenant '" + tenant + "'; store the server's token with PutSecret first");
         }
         Instant now = clock.instant();
-        IntegrationEntity proposed = new IntegrationEntity("", tenant, name, IntegrationEntity.KIND_MCP, url,
-                auth.kind().name(), auth.secret(), description, now, now, SecuritySchemes.NONE.toJson(),
-                IntegrationEntity.KIND_MCP, settings(trustAnnotations, secretHeaders));
+        IntegrationEntity proposed = new IntegrationEntity("", tenant, name, StoredKind.of(IntegrationKind.MCP), url,
+                auth.kind(), auth.secret(), description, now, now, SecuritySchemes.NONE.toJson(),
+                IntegrationSource.MCP, settings(trustAnnotations, secretHeaders));
         return sync(proposed);
     }
 
     /** Stores what the integration's server lists now. */
     public SyncReport sync(String tenant, String name) {
         IntegrationEntity integration = integrations.findByTenantIdAndName(tenant, name)
-                .filter(i -> IntegrationEntity.KIND_MCP.equals(i.kind()))
+                .filter(i -> i.kind().is(IntegrationKind.MCP))
                 .orElseThrow(() -> GatewayException.notFound("INTEGRATION_NOT_FOUND", "MCP integration '" + name
                         + "' does not exist in tenant '" + tenant + "'", List.of()));
         return sync(integration);
@@ -156,7 +159,7 @@ public class McpIntegrations {
     void syncAll() {
         for (TenantEntity tenant : tenants.findAll()) {
             for (IntegrationEntity i : integrations.findByTenantId(tenant.id())) {
-                if (IntegrationEntity.KIND_MCP.equals(i.kind())) {
+                if (i.kind().is(IntegrationKind.MCP)) {
                     try {
                         sync(i);
                     } catch (RuntimeException e) {
@@ -171,7 +174,7 @@ public class McpIntegrations {
     private void syncAnnounced(IntegrationEntity announced) {
         try {
             integrations.findByTenantIdAndName(announced.tenantId(), announced.name())
-                    .filter(i -> IntegrationEntity.KIND_MCP.equals(i.kind())
+                    .filter(i -> i.kind().is(IntegrationKind.MCP)
                             && i.baseUrl().equals(announced.baseUrl()))
                     .ifPresent(this::sync);
         } catch (RuntimeException e) {

@@ -4,11 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.catalog.IntegrationChanged;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
-import io.micronaut.runtime.event.annotation.EventListener;
+import dev.toolgate.gateway.catalog.IntegrationKind;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Map;
@@ -91,6 +92,6 @@ public class IntegrationGuards {
         String name = "integration-" + integration.id();
         return new IntegrationGuard(integration.name(), CircuitBreaker.of(name, circuitConfig),
                 Bulkhead.of(name, bulkheadConfig), c, !overrides.idempotencyKeyHeader().isEmpty()
-                        && IntegrationEntity.KIND_HTTP.equals(integration.kind())); // only HTTP requests carry the key
+                        && integration.kind().is(IntegrationKind.HTTP)); // only HTTP requests carry the key
     }
 }

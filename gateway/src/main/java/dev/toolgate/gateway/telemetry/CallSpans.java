@@ -2,7 +2,7 @@ package dev.toolgate.gateway.telemetry;
 
 import static java.util.Objects.requireNonNull;
 
-import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.StoredKind;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.observability.Redactor;
@@ -86,10 +86,17 @@ public class CallSpans {
                 ? tool.description().substring(0, MAX_DESCRIPTION) : tool.description();
         span.updateName("execute_tool " + tool.qualifiedName());
         span.setAttribute(TOOL_NAME, tool.qualifiedName());
-        span.setAttribute(TOOL_TYPE, IntegrationEntity.KIND_SQL.equals(tool.integration().kind()) ? "datastore"
-                : "extension");
+        span.setAttribute(TOOL_TYPE, toolType(tool.integration().kind()));
         span.setAttribute(TOOL_DESCRIPTION, description);
         span.setAttribute(TOOL_VERSION, (long) tool.version());
+    }
+
+    /** {@code gen_ai.tool.type}: a SQL query reads a datastore, every other kind is an extension. */
+    private static String toolType(StoredKind stored) {
+        return stored.known().map(kind -> switch (kind) {
+            case SQL -> "datastore";
+            case HTTP, MCP -> "extension";
+        }).orElse("extension");
     }
 
     /** Marks the span failed with the gateway's reason (or the exception's type). */

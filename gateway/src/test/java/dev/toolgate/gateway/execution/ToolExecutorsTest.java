@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.IntegrationKind;
+import dev.toolgate.gateway.catalog.IntegrationSource;
 import dev.toolgate.gateway.catalog.McpBinding;
+import dev.toolgate.gateway.catalog.StoredKind;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.error.ErrorCode;
@@ -76,8 +79,8 @@ class ToolExecutorsTest {
 
     private static ToolDefinition tool(String storedKind) {
         Instant now = Instant.EPOCH;
-        IntegrationEntity integration = new IntegrationEntity("i-1", "acme", "desk", storedKind, "", "NONE", "",
-                "", now, now, "{}", IntegrationEntity.SOURCE_MANUAL, "{}");
+        IntegrationEntity integration = new IntegrationEntity("i-1", "acme", "desk", new StoredKind(storedKind), "",
+                HttpAuth.Kind.NONE, "", "", now, now, "{}", IntegrationSource.MANUAL, "{}");
         return new ToolDefinition("acme", integration, "lookup", 1, "", "{\"type\":\"object\"}",
                 new SchemaCompiler().compile("input_schema_json", JsonNodeFactory.instance.objectNode().put("type", "object")),
                 ToolAnnotations.NONE, new McpBinding("lookup"), Duration.ofSeconds(5), "");

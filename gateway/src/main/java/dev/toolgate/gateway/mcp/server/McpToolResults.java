@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.IntegrationKind;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.confirm.Confirmation;
 import dev.toolgate.gateway.core.JsonSupport;
@@ -29,7 +30,7 @@ final class McpToolResults {
         }
         JsonNode upstream = parse(r.resultJson());
         ObjectNode result;
-        if (IntegrationEntity.KIND_MCP.equals(tool.integration().kind()) && upstream.path("content").isArray()) {
+        if (tool.integration().kind().is(IntegrationKind.MCP) && upstream.path("content").isArray()) {
             result = ((ObjectNode) upstream).deepCopy(); // the MCP server's own result, as it sent it
             result.remove("_meta");
         } else {
