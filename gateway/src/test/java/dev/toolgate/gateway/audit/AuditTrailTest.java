@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.Eventually;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -19,25 +20,23 @@ import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The audit trail through AdminService: filters, newest first, stable paging, tenant scope. */
 @MicronautTest
 class AuditTrailTest {
     private static final String CASE = "{\"customer_id\":\"acme\",\"summary\":\"s\",\"priority\":\"low\"}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     TestUpstream upstream;
@@ -45,16 +44,12 @@ class AuditTrailTest {
     AdminServiceGrpc.AdminServiceBlockingStub admin;
 
     @BeforeEach
-    void setUp() throws IOException {
-        upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+    void setUp() {
+        channel = gateway.channel();
+        upstream = gateway.upstream().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"));
+        fx = gateway.fixture();
         fx.createCaseTool("/cases", 5_000);
         admin = fx.admin();
-    }
-
-    @AfterEach
-    void tearDown() {
-        upstream.close();
     }
 
     @Test

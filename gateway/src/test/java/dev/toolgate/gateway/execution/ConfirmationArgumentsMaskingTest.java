@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.MutableClock;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
@@ -17,19 +18,16 @@ import dev.toolgate.proto.v1.ToolAnnotations;
 import dev.toolgate.proto.v1.ToolServiceGrpc;
 import dev.toolgate.proto.v1.UpsertHttpToolRequest;
 import io.grpc.ManagedChannel;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The attack: whoever reads the {@code confirmations} table (a backup, a support engineer, a
@@ -43,8 +41,9 @@ class ConfirmationArgumentsMaskingTest implements TestPropertyProvider {
     private static final String PASSWORD = "hunter2-Zq9-held";
     private static final String ARGS = "{\"account\":\"acme\",\"password\":\"" + PASSWORD + "\"}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -71,9 +70,10 @@ class ConfirmationArgumentsMaskingTest implements TestPropertyProvider {
     }
 
     @BeforeEach
-    void setUp() throws IOException {
-        upstream = TestUpstream.start().route("/login", r -> Reply.json(200, "{\"ok\":true}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+    void setUp() {
+        channel = gateway.channel();
+        upstream = gateway.upstream().route("/login", r -> Reply.json(200, "{\"ok\":true}"));
+        fx = gateway.fixture();
         fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
                 .setName("login").setDescription("Log in").setMethod("POST").setPath("/login")
                 .setInputSchemaJson("{\"type\":\"object\"}")
@@ -81,11 +81,6 @@ class ConfirmationArgumentsMaskingTest implements TestPropertyProvider {
         agent = fx.agent();
         approver = Clients.tools(channel, fx.admin().createApiKey(CreateApiKeyRequest.newBuilder()
                 .setTenant(fx.tenant).setAgentId("approver").addScopes("tools:confirm").build()).getApiKey());
-    }
-
-    @AfterEach
-    void tearDown() {
-        upstream.close();
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.MutableClock;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
@@ -22,19 +23,16 @@ import dev.toolgate.proto.v1.UpsertHttpToolRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Human confirmation end to end: a tool that requires confirmation is held, and only a human's
@@ -45,8 +43,9 @@ import org.junit.jupiter.api.TestInstance;
 class ConfirmationTest implements TestPropertyProvider {
     private static final String REFUND = "{\"order_id\":\"A-1\",\"amount\":250}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -66,10 +65,11 @@ class ConfirmationTest implements TestPropertyProvider {
     }
 
     @BeforeEach
-    void setUp() throws IOException {
-        upstream = TestUpstream.start().route("/refunds", r -> Reply.json(200, "{\"refunded\":250}"))
+    void setUp() {
+        channel = gateway.channel();
+        upstream = gateway.upstream().route("/refunds", r -> Reply.json(200, "{\"refunded\":250}"))
                 .route("/slow", r -> new Reply(200, "application/json", "{}", 1_500));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx = gateway.fixture();
         fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
                 .setName("refund").setDescription("Refund an order to the customer's card").setMethod("POST")
                 .setPath("/refunds")
@@ -84,11 +84,6 @@ class ConfirmationTest implements TestPropertyProvider {
                 .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true)).build());
         agent = fx.agent();
         approver = fx.toolsAs("finance-lead-" + UUID.randomUUID().toString().substring(0, 4), "tools:confirm");
-    }
-
-    @AfterEach
-    void tearDown() {
-        upstream.close();
     }
 
     @Test

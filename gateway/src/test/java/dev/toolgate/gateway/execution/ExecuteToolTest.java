@@ -8,6 +8,7 @@ import com.google.rpc.BadRequest;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -18,8 +19,6 @@ import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -27,16 +26,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @MicronautTest
 class ExecuteToolTest {
     private static final String VALID = "{\"customer_id\":\"acme\",\"summary\":\"Printer on fire\",\"priority\":\"high\"}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -54,8 +54,9 @@ class ExecuteToolTest {
     CallRows rows;
 
     @BeforeEach
-    void setUp() throws IOException {
-        upstream = TestUpstream.start()
+    void setUp() {
+        channel = gateway.channel();
+        upstream = gateway.upstream()
                 .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\",\"status\":\"open\"}"))
                 .route("/broken", r -> Reply.json(500, "{\"error\":\"database on fire\"}"))
                 .route("/slow", r -> new Reply(200, "application/json", "{}", 3_000))
@@ -63,14 +64,9 @@ class ExecuteToolTest {
                 .route("/empty", r -> new Reply(204, "", "", 0))
                 .route("/big", r -> Reply.json(200, "[" + "1,".repeat(800_000) + "1]"))
                 .route("/items/", r -> Reply.json(200, "{\"found\":true}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx = gateway.fixture();
         tools = fx.agent();
         rows = new CallRows(dataSource);
-    }
-
-    @AfterEach
-    void tearDown() {
-        upstream.close();
     }
 
     private ExecuteToolResponse execute(String tool, String args) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -19,19 +20,18 @@ import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @MicronautTest
 class ExportToolsTest {
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -43,17 +43,13 @@ class ExportToolsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-9\"}"))
+        channel = gateway.channel();
+        upstream = gateway.upstream().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-9\"}"))
                 .route("/items/", r -> Reply.json(200, "{}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx = gateway.fixture();
         fx.createCaseTool("/cases", 5_000);
         fx.lookupTool("lookup");
         tools = fx.agent();
-    }
-
-    @AfterEach
-    void tearDown() {
-        upstream.close();
     }
 
     private JsonNode export(ExportFormat format) throws Exception {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.Eventually;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -20,8 +21,6 @@ import dev.toolgate.proto.v1.UpsertHttpToolRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
@@ -37,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Retries of safe calls only, Retry-After, deadlines, the circuit breaker and the bulkhead —
@@ -47,8 +47,9 @@ import org.junit.jupiter.api.TestInstance;
 class ResilienceTest implements TestPropertyProvider {
     private static final String SCHEMA = "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\"}}}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -78,7 +79,8 @@ class ResilienceTest implements TestPropertyProvider {
     void setUp() throws IOException {
         flaky.set(0);
         healthy = false;
-        upstream = TestUpstream.start()
+        channel = gateway.channel();
+        upstream = gateway.upstream()
                 .route("/flaky", r -> flaky.incrementAndGet() <= 2 ? Reply.json(503, "{\"error\":\"busy\"}")
                         : Reply.json(200, "{\"ok\":true}"))
                 .route("/limited", r -> flaky.incrementAndGet() == 1
@@ -87,7 +89,7 @@ class ResilienceTest implements TestPropertyProvider {
                 .route("/hang", r -> new Reply(200, "application/json", "{}", 3_000))
                 .route("/broken", r -> healthy ? Reply.json(200, "{\"ok\":true}") : Reply.json(500, "{\"error\":\"down\"}"));
         other = TestUpstream.start().route("/fast", r -> Reply.json(200, "{\"fast\":true}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx = gateway.fixture();
         admin = fx.admin();
         admin.createHttpIntegration(CreateHttpIntegrationRequest.newBuilder().setTenant(fx.tenant).setName("other")
                 .setBaseUrl(other.baseUrl()).build());
@@ -102,7 +104,6 @@ class ResilienceTest implements TestPropertyProvider {
 
     @AfterEach
     void tearDown() {
-        upstream.close();
         other.close();
     }
 
