@@ -9,6 +9,8 @@ import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
+import dev.toolgate.gateway.support.PolicyFiles;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -17,17 +19,11 @@ import dev.toolgate.proto.v1.DeleteSecretRequest;
 import dev.toolgate.proto.v1.ReloadPoliciesRequest;
 import dev.toolgate.proto.v1.UpsertHttpToolRequest;
 import io.grpc.ManagedChannel;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.opentelemetry.api.trace.Span;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +34,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The admission step on PostgreSQL with a real catalog, policy files and executor: each stage
@@ -47,11 +44,12 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CallAdmissionTest implements TestPropertyProvider {
-    private static final Path DIR = tempDir();
+    private static final Path DIR = PolicyFiles.newDirectory("toolgate-admission-policies");
     private static final String LOW = "{\"customer_id\":\"acme\",\"summary\":\"Printer\",\"priority\":\"low\"}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -72,20 +70,13 @@ class CallAdmissionTest implements TestPropertyProvider {
         return Map.of("toolgate.policy.dir", DIR.toString());
     }
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("toolgate-admission-policies");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @BeforeEach
-    void setUp() throws IOException {
-        upstream = TestUpstream.start()
+    void setUp() {
+        channel = gateway.channel();
+        upstream = gateway.upstream()
                 .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))
                 .route("/refunds", r -> Reply.json(200, "{\"refunded\":true}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx = gateway.fixture();
         fx.createCaseTool("/cases", 5000);
         fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
                 .setName("refund").setDescription("Refund an order").setMethod("POST").setPath("/refunds")
@@ -93,8 +84,7 @@ class CallAdmissionTest implements TestPropertyProvider {
                         {"type":"object","properties":{"order_id":{"type":"string"},"amount":{"type":"number"}},
                          "required":["order_id","amount"],"additionalProperties":false}""")
                 .build());
-        Path tmp = DIR.resolve("." + fx.tenant + ".tmp");
-        Files.writeString(tmp, """
+        PolicyFiles.write(DIR, fx.tenant, """
                 rules:
                   - id: cases
                     effect: allow
@@ -121,17 +111,14 @@ class CallAdmissionTest implements TestPropertyProvider {
                     limit: 2/min
                     tools: [desk.refund]
                 """);
-        Files.move(tmp, DIR.resolve(fx.tenant + ".yaml"), StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
         assertThat(Clients.bootstrapAdmin(channel).reloadPolicies(ReloadPoliciesRequest.getDefaultInstance())
                 .getRejectedList()).isEmpty();
         rows = new CallRows(dataSource);
     }
 
     @AfterEach
-    void tearDown() throws IOException {
-        upstream.close();
-        Files.deleteIfExists(DIR.resolve(fx.tenant + ".yaml"));
+    void tearDown() {
+        PolicyFiles.delete(DIR, fx.tenant);
     }
 
     private Principal agent(String... scopes) {

@@ -9,6 +9,8 @@ import com.google.rpc.RetryInfo;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.Eventually;
+import dev.toolgate.gateway.support.GatewayTenant;
+import dev.toolgate.gateway.support.PolicyFiles;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -27,14 +29,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -43,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway enforcing tenant policy files on PostgreSQL: a directory of its own (not the
@@ -51,10 +49,11 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PolicyEnforcementTest implements TestPropertyProvider {
-    private static final Path DIR = tempDir();
+    private static final Path DIR = PolicyFiles.newDirectory("toolgate-policies");
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -70,21 +69,14 @@ class PolicyEnforcementTest implements TestPropertyProvider {
         return Map.of("toolgate.policy.dir", DIR.toString(), "toolgate.policy.check-interval", "200ms");
     }
 
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("toolgate-policies");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @BeforeEach
-    void setUp() throws IOException {
-        upstream = TestUpstream.start()
+    void setUp() {
+        channel = gateway.channel();
+        upstream = gateway.upstream()
                 .route("/refunds", r -> Reply.json(200, "{\"refunded\":true}"))
                 .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))
                 .route("/items/", r -> Reply.json(200, "{\"found\":true}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx = gateway.fixture();
         fx.createCaseTool("/cases", 5000);
         fx.lookupTool("lookup");
         fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
@@ -160,16 +152,12 @@ class PolicyEnforcementTest implements TestPropertyProvider {
     }
 
     @AfterEach
-    void tearDown() throws IOException {
-        upstream.close();
-        Files.deleteIfExists(DIR.resolve(fx.tenant + ".yaml"));
+    void tearDown() {
+        PolicyFiles.delete(DIR, fx.tenant);
     }
 
-    private static void writePolicy(String tenant, String yaml) throws IOException {
-        Path tmp = DIR.resolve("." + tenant + ".tmp");
-        Files.writeString(tmp, yaml);
-        Files.move(tmp, DIR.resolve(tenant + ".yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    private static void writePolicy(String tenant, String yaml) {
+        PolicyFiles.write(DIR, tenant, yaml);
     }
 
     private PolicyStatus reload() {
@@ -321,7 +309,7 @@ class PolicyEnforcementTest implements TestPropertyProvider {
     }
 
     @Test
-    void aSelfConfirmRule_letsTheCallingKeyConfirmItsOwnCall_otherRulesDoNot() throws IOException {
+    void aSelfConfirmRule_letsTheCallingKeyConfirmItsOwnCall_otherRulesDoNot() {
         writePolicy(fx.tenant, """
                 rules:
                   - id: refunds-the-user-approves-in-the-app
@@ -358,7 +346,7 @@ class PolicyEnforcementTest implements TestPropertyProvider {
     }
 
     @Test
-    void aTenantsPolicy_neverAppliesToAnotherTenant() throws IOException {
+    void aTenantsPolicy_neverAppliesToAnotherTenant() {
         TenantFixture other = TenantFixture.create(channel, upstream.baseUrl());
         other.createCaseTool("/cases", 5000);
         ToolServiceGrpc.ToolServiceBlockingStub otherAgent1 = Clients.tools(channel, other.agentKey);
@@ -371,7 +359,7 @@ class PolicyEnforcementTest implements TestPropertyProvider {
     }
 
     @Test
-    void replacingTheFile_changesDecisionsWithoutRestart_andABrokenFileKeepsThePreviousOnes() throws IOException {
+    void replacingTheFile_changesDecisionsWithoutRestart_andABrokenFileKeepsThePreviousOnes() {
         String args = "{\"customer_id\":\"c\",\"summary\":\"s\",\"priority\":\"low\"}";
         assertThat(call(agent1, "desk.create_case", args).getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -18,20 +19,17 @@ import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sessions on PostgreSQL: the calls of a session in order, and a policy that counts them. */
 @MicronautTest
@@ -40,8 +38,9 @@ class SessionTest implements TestPropertyProvider {
     private static final Path DIR = tempDir();
     private static final String CASE = "{\"customer_id\":\"c\",\"summary\":\"s\",\"priority\":\"low\"}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     TestUpstream upstream;
@@ -77,16 +76,12 @@ class SessionTest implements TestPropertyProvider {
     }
 
     @BeforeEach
-    void setUp() throws IOException {
-        upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+    void setUp() {
+        channel = gateway.channel();
+        upstream = gateway.upstream().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"));
+        fx = gateway.fixture();
         fx.createCaseTool("/cases", 5_000);
         agent = fx.agent();
-    }
-
-    @AfterEach
-    void tearDown() {
-        upstream.close();
     }
 
     @Test

@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -17,13 +18,10 @@ import dev.toolgate.proto.v1.ToolAnnotations;
 import dev.toolgate.proto.v1.ToolServiceGrpc;
 import dev.toolgate.proto.v1.UpsertHttpToolRequest;
 import io.grpc.ManagedChannel;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -31,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -47,8 +46,9 @@ class RedactionTest implements TestPropertyProvider {
             {"type":"object","properties":{"user":{"type":"string"},"password":{"type":"string"},
              "note":{"type":"string"},"profile":{"type":"object"}}}""";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -69,10 +69,11 @@ class RedactionTest implements TestPropertyProvider {
     }
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() {
         // the upstream echoes the request body: the secret comes back in the result too
-        upstream = TestUpstream.start().route("/login", r -> Reply.json(200, r.body()));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+        channel = gateway.channel();
+        upstream = gateway.upstream().route("/login", r -> Reply.json(200, r.body()));
+        fx = gateway.fixture();
         for (String name : List.of("login", "login_held")) {
             fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
                     .setName(name).setDescription("Log in").setMethod("POST").setPath("/login").setInputSchemaJson(SCHEMA)
@@ -88,7 +89,6 @@ class RedactionTest implements TestPropertyProvider {
     @AfterEach
     void tearDown() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
-        upstream.close();
     }
 
     @Test

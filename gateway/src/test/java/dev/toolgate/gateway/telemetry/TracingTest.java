@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -14,8 +15,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import io.opentelemetry.api.common.AttributeKey;
@@ -24,14 +23,13 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The call's trace: one span per call after the GenAI conventions, its stages, and the context carried on. */
 @MicronautTest
@@ -41,8 +39,9 @@ class TracingTest implements TestPropertyProvider {
     private static final String PARENT_SPAN = "00f067aa0ba902b7";
     private static final String CASE = "{\"customer_id\":\"acme\",\"summary\":\"s\",\"priority\":\"low\"}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -60,17 +59,13 @@ class TracingTest implements TestPropertyProvider {
     }
 
     @BeforeEach
-    void setUp() throws IOException {
-        upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))
+    void setUp() {
+        channel = gateway.channel();
+        upstream = gateway.upstream().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-1\"}"))
                 .route("/broken", r -> Reply.json(503, "{}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx = gateway.fixture();
         fx.createCaseTool("/cases", 5_000);
         spans.reset();
-    }
-
-    @AfterEach
-    void tearDown() {
-        upstream.close();
     }
 
     @Test
