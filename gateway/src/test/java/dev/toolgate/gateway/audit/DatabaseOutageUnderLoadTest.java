@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
-import dev.toolgate.gateway.support.TcpProxy;
-import dev.toolgate.gateway.support.TestDatabase;
 import dev.toolgate.gateway.support.TenantFixture;
+import dev.toolgate.gateway.support.TestDatabase;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
 import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.RecorderStats;
+import dev.toolgate.observability.testing.TcpProxy;
 import dev.toolgate.proto.v1.ExecuteToolRequest;
 import dev.toolgate.proto.v1.ExecuteToolResponse;
 import dev.toolgate.proto.v1.ToolServiceGrpc;

@@ -348,7 +348,7 @@ class McpServerEndpointTest implements TestPropertyProvider {
                 .setName("gw_key").setValue(fx.agentKey).build());
         downstream.admin().putSecret(dev.toolgate.proto.v1.PutSecretRequest.newBuilder().setTenant(downstream.tenant)
                 .setName("trace_tag").setValue("tag-1234").build());
-        try (dev.toolgate.gateway.support.TcpProxy tap = dev.toolgate.gateway.support.TcpProxy.start("127.0.0.1",
+        try (dev.toolgate.observability.testing.TcpProxy tap = dev.toolgate.observability.testing.TcpProxy.start("127.0.0.1",
                 http.getPort())) {
             var report = downstream.admin().putMcpIntegration(dev.toolgate.proto.v1.PutMcpIntegrationRequest
                     .newBuilder().setTenant(downstream.tenant).setName("gw")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallRecordException;
+import dev.toolgate.observability.testing.TcpProxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;

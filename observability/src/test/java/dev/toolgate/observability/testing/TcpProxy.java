@@ -1,4 +1,4 @@
-package dev.toolgate.observability.jdbc;
+package dev.toolgate.observability.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP forwarder on 127.0.0.1 in front of a real server (PostgreSQL), so a test can take "the
  * database" away — stop: the port refuses connections and open ones are cut — and bring it back
- * on the same port, without touching the server the rest of the suite uses.
+ * on the same port, without touching the server the rest of the suite uses. Shared with the
+ * gateway's tests through this module's test jar.
  */
 public final class TcpProxy implements AutoCloseable {
     private final int port;
