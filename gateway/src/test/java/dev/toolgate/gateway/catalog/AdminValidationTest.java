@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.rpc.BadRequest;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.proto.v1.AdminServiceGrpc;
 import dev.toolgate.proto.v1.BearerAuth;
@@ -22,19 +23,18 @@ import dev.toolgate.proto.v1.UpsertHttpToolRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micronaut.grpc.annotation.GrpcChannel;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
-import jakarta.inject.Inject;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad admin input gets every problem reported at once and changes nothing. */
 @MicronautTest
 class AdminValidationTest {
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.at("http://127.0.0.1:9");
+
     ManagedChannel channel;
 
     TenantFixture fx;
@@ -42,7 +42,8 @@ class AdminValidationTest {
 
     @BeforeEach
     void setUp() {
-        fx = TenantFixture.create(channel, "http://127.0.0.1:9");
+        channel = gateway.channel();
+        fx = gateway.fixture();
         admin = Clients.bootstrapAdmin(channel);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -17,9 +18,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.grpc.annotation.GrpcChannel;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -31,9 +30,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A call id executes once per tenant, however often and however concurrently it is sent, and
@@ -43,8 +42,9 @@ import org.junit.jupiter.api.Test;
 class ExactlyOnceTest {
     private static final String CASE = "{\"customer_id\":\"acme\",\"summary\":\"Printer on fire\",\"priority\":\"high\"}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -56,20 +56,16 @@ class ExactlyOnceTest {
     ToolServiceGrpc.ToolServiceBlockingStub tools;
 
     @BeforeEach
-    void setUp() throws java.io.IOException {
+    void setUp() {
+        channel = gateway.channel();
         // every execution answers a new case number: two executions could never look alike
-        upstream = TestUpstream.start()
+        upstream = gateway.upstream()
                 .route("/cases", r -> new Reply(201, "application/json",
                         "{\"case_id\":\"C-" + created.incrementAndGet() + "\"}", 300))
                 .route("/slow", r -> new Reply(200, "application/json", "{}", 3_000));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+        fx = gateway.fixture();
         fx.createCaseTool("/cases", 5_000);
         tools = fx.agent();
-    }
-
-    @AfterEach
-    void tearDown() {
-        upstream.close();
     }
 
     @Test

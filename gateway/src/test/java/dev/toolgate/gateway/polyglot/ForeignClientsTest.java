@@ -2,26 +2,24 @@ package dev.toolgate.gateway.polyglot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolgate.gateway.support.GatewayTenant;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
 import io.grpc.ManagedChannel;
-import io.micronaut.grpc.annotation.GrpcChannel;
 import io.micronaut.grpc.server.GrpcEmbeddedServer;
-import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients that share no code with the gateway: the Node and Python examples (stubs from the
@@ -34,8 +32,9 @@ class ForeignClientsTest {
     private static final Path BUF = NODE_CLIENT.resolve("node_modules/.bin/buf");
     private static final String ARGS = "{\"customer_id\":\"acme\",\"summary\":\"from a foreign client\",\"priority\":\"low\"}";
 
-    @Inject
-    @GrpcChannel(GrpcServerChannel.NAME)
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
     ManagedChannel channel;
 
     @Inject
@@ -48,15 +47,11 @@ class ForeignClientsTest {
     }
 
     @BeforeEach
-    void setUp() throws IOException {
-        upstream = TestUpstream.start().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-42\",\"status\":\"open\"}"));
-        fx = TenantFixture.create(channel, upstream.baseUrl());
+    void setUp() {
+        channel = gateway.channel();
+        upstream = gateway.upstream().route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-42\",\"status\":\"open\"}"));
+        fx = gateway.fixture();
         fx.createCaseTool("/cases", 5_000);
-    }
-
-    @AfterEach
-    void tearDown() {
-        upstream.close();
     }
 
     private Run run(List<String> command, Path dir) throws Exception {
