@@ -4,18 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.PolicyFiles;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
 import dev.toolgate.proto.v1.ReloadPoliciesRequest;
 import io.grpc.Channel;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -71,13 +69,14 @@ final class AgentScenario implements AutoCloseable {
         writePolicy("desk.create_case, desk.lookup");
     }
 
-    /** The policy for the start of a run (no tenant file: tests' own directory, {@code _all.yaml}). */
-    static void writeInitialPolicy(Path dir) {
-        try {
-            Files.writeString(dir.resolve("_all.yaml"), POLICY.formatted(BLOCKED_REASON, "desk.create_case, desk.lookup"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /**
+     * A new policy directory for a test class's gateway ({@code toolgate.policy.dir}) with the policy
+     * for the start of a run (no tenant file: the class's own directory, {@code _all.yaml}).
+     */
+    static Path newPolicyDir(String prefix) {
+        Path dir = PolicyFiles.newDirectory(prefix);
+        PolicyFiles.write(dir, "_all", POLICY.formatted(BLOCKED_REASON, "desk.create_case, desk.lookup"));
+        return dir;
     }
 
     /** Takes desk.lookup away from every agent: the policy file changes and the gateway reloads it. */
@@ -99,14 +98,7 @@ final class AgentScenario implements AutoCloseable {
     }
 
     private void writePolicy(String allowed) {
-        try {
-            Path tmp = policyDir.resolve("._all.tmp");
-            Files.writeString(tmp, POLICY.formatted(BLOCKED_REASON, allowed));
-            Files.move(tmp, policyDir.resolve("_all.yaml"), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        PolicyFiles.write(policyDir, "_all", POLICY.formatted(BLOCKED_REASON, allowed));
         assertThat(Clients.bootstrapAdmin(channel).reloadPolicies(ReloadPoliciesRequest.getDefaultInstance())
                 .getRejectedList()).isEmpty();
     }

@@ -21,9 +21,6 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LangChain4jAgentTest implements TestPropertyProvider {
-    private static final Path POLICIES = policyDir();
+    private static final Path POLICIES = AgentScenario.newPolicyDir("toolgate-langchain4j-policies");
 
     @Inject
     @GrpcChannel(GrpcServerChannel.NAME)
@@ -54,16 +51,6 @@ class LangChain4jAgentTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         return Map.of("toolgate.policy.dir", POLICIES.toString());
-    }
-
-    private static Path policyDir() {
-        try {
-            Path dir = Files.createTempDirectory("toolgate-langchain4j-policies");
-            AgentScenario.writeInitialPolicy(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     interface Agent {

@@ -12,10 +12,7 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 class VercelAiAgentTest implements TestPropertyProvider {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path EXAMPLE = Path.of("..").toAbsolutePath().normalize().resolve("examples/agents/vercel-ai");
-    private static final Path POLICIES = policyDir();
+    private static final Path POLICIES = AgentScenario.newPolicyDir("toolgate-vercel-policies");
 
     @Inject
     @GrpcChannel(GrpcServerChannel.NAME)
@@ -48,16 +45,6 @@ class VercelAiAgentTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         return Map.of("toolgate.policy.dir", POLICIES.toString());
-    }
-
-    private static Path policyDir() {
-        try {
-            Path dir = Files.createTempDirectory("toolgate-vercel-policies");
-            AgentScenario.writeInitialPolicy(dir);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Test

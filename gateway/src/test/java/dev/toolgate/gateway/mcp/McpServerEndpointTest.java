@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.McpInspector;
+import dev.toolgate.gateway.support.PolicyFiles;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -19,12 +20,10 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -62,30 +61,26 @@ class McpServerEndpointTest implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        try {
-            Path dir = Files.createTempDirectory("toolgate-mcp-policies");
-            Files.writeString(dir.resolve("_all.yaml"), """
-                    rules:
-                      - id: apps-ask-their-user
-                        effect: allow
-                        tools: ["desk.create_case"]
-                        agents: ["app-*"]
-                        confirm: true
-                        self_confirm: true
-                      - id: no-lookups
-                        effect: deny
-                        tools: ["desk.lookup"]
-                        agents: ["*"]
-                      - id: everything-else
-                        effect: allow
-                        tools: ["*"]
-                        agents: ["*"]
-                    """);
-            return Map.of("toolgate.policy.dir", dir.toString(), "test.telemetry", "memory",
-                    "toolgate.mcp.notify-interval", "200ms");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = PolicyFiles.newDirectory("toolgate-mcp-policies");
+        PolicyFiles.write(dir, "_all", """
+                rules:
+                  - id: apps-ask-their-user
+                    effect: allow
+                    tools: ["desk.create_case"]
+                    agents: ["app-*"]
+                    confirm: true
+                    self_confirm: true
+                  - id: no-lookups
+                    effect: deny
+                    tools: ["desk.lookup"]
+                    agents: ["*"]
+                  - id: everything-else
+                    effect: allow
+                    tools: ["*"]
+                    agents: ["*"]
+                """);
+        return Map.of("toolgate.policy.dir", dir.toString(), "test.telemetry", "memory",
+                "toolgate.mcp.notify-interval", "200ms");
     }
 
     @BeforeAll

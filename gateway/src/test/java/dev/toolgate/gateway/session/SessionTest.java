@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.GatewayTenant;
+import dev.toolgate.gateway.support.PolicyFiles;
 import dev.toolgate.gateway.support.TenantFixture;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
@@ -21,9 +22,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.micronaut.test.support.TestPropertyProvider;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,26 +51,22 @@ class SessionTest implements TestPropertyProvider {
     }
 
     private static Path tempDir() {
-        try {
-            Path dir = Files.createTempDirectory("toolgate-session-policies");
-            // every tenant: cases allowed; the third case of a session needs a human
-            Files.writeString(dir.resolve("_all.yaml"), """
-                    rules:
-                      - id: cases
-                        effect: allow
-                        tools: ["desk.*"]
-                        agents: ["*"]
-                      - id: third-case-in-a-session-needs-a-human
-                        effect: allow
-                        tools: [desk.create_case]
-                        agents: ["*"]
-                        when: session.this_tool_calls >= 2
-                        confirm: true
-                    """);
-            return dir;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path dir = PolicyFiles.newDirectory("toolgate-session-policies");
+        // every tenant: cases allowed; the third case of a session needs a human
+        PolicyFiles.write(dir, "_all", """
+                rules:
+                  - id: cases
+                    effect: allow
+                    tools: ["desk.*"]
+                    agents: ["*"]
+                  - id: third-case-in-a-session-needs-a-human
+                    effect: allow
+                    tools: [desk.create_case]
+                    agents: ["*"]
+                    when: session.this_tool_calls >= 2
+                    confirm: true
+                """);
+        return dir;
     }
 
     @BeforeEach
