@@ -31,7 +31,11 @@ final class GatewayRuntime {
             throw new CliException("cannot start the gateway: " + rootMessage(e) + hint(e));
         }
         ApplicationContext started = ctx;
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close, "toolgate-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // one line, so a stop that takes a moment does not look like a hang
+            System.err.println("toolgate: stopping: letting calls in flight finish and flushing the audit log...");
+            started.close();
+        }, "toolgate-shutdown"));
         return started;
     }
 

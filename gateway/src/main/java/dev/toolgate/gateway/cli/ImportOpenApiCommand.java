@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code toolgate import-openapi}: every operation of a document becomes a tool. */
 @Command(name = "import-openapi", description = {
-        "Import an OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON) into an integration (key from"
+        "Import an OpenAPI 3.0/3.1 or Swagger 2.0 document (YAML or JSON, gzipped or not) into an integration (key from"
                 + " TOOLGATE_ADMIN_KEY).",
         "Prints the tools added, changed and removed, the warnings, and the secrets to store. Exits 1 only when"
                 + " nothing could be imported or the document is unusable."})
@@ -43,7 +43,7 @@ final class ImportOpenApiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String document = CliFiles.readUtf8(file, "an OpenAPI document");
+        String document = CliFiles.readDocument(file, "an OpenAPI document", CliFiles.MAX_DOCUMENT_BYTES);
         ImportOpenApiRequest request = ImportOpenApiRequest.newBuilder().setTenant(tenant).setIntegration(integration)
                 .setDocument(document)
                 .setOptions(OpenApiImportOptions.newBuilder().setBaseUrl(baseUrl).putAllServerVariables(serverVariables)
