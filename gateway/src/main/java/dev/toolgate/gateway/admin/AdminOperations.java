@@ -119,11 +119,11 @@ public class AdminOperations {
             if (!value.chars().allMatch(c -> (c >= 0x20 && c <= 0x7e) || c == '\n' || c == '\r')) {
                 problems.add(new FieldViolation("value", "a PEM value must be ASCII text"));
             }
-        } else if (!value.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-            // credentials travel in HTTP headers: visible ASCII only (RFC 6750 token characters and more)
+        } else if (!value.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+            // credentials travel in HTTP headers: printable ASCII (spaces too: "Bearer <token>" API keys)
             problems.add(new FieldViolation("value",
-                    "value must be visible ASCII characters only (no spaces, line breaks or non-ASCII),"
-                            + " or a PEM document (TLS client certificate and key)"));
+                    "value must be printable ASCII characters only (no line breaks, control characters or"
+                            + " non-ASCII), or a PEM document (TLS client certificate and key)"));
         }
         Identifiers.requireNoViolations(problems);
         requireTenant(tenant);

@@ -149,6 +149,15 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
                 || lower.equals("warning") || lower.equals("x-forwarded-for");
     }
 
+    /**
+     * Headers a security scheme of the integration's document may put its credential in: any
+     * header an argument may set, and {@code Authorization} (Swagger 2.0 documents declare bearer
+     * tokens as an API key of that name). Never hop-by-hop, framing or gateway-set headers.
+     */
+    public static boolean isCredentialHeader(String name) {
+        return HEADER_NAME.matcher(name).matches() && (!isReservedHeader(name) || name.equalsIgnoreCase("authorization"));
+    }
+
     /** A "." or ".." segment would let the template climb out of the base path. */
     private static boolean hasDotSegment(String path) {
         for (String segment : path.split("/", -1)) {

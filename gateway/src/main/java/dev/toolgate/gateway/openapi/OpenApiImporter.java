@@ -214,11 +214,13 @@ public final class OpenApiImporter {
                     case "cookie" -> SecurityScheme.ApiKeyLocation.COOKIE;
                     default -> null;
                 };
-                if (location == null || !TOKEN.matcher(param).matches()
-                        || (location == SecurityScheme.ApiKeyLocation.HEADER
-                                && HttpBinding.isReservedHeader(param))) {
+                if (location == null || !TOKEN.matcher(param).matches()) {
                     return SecurityScheme.unsupported(name, "API key in '" + in + "' named '"
                             + Identifiers.abbreviate(param) + "' cannot be sent");
+                }
+                if (location == SecurityScheme.ApiKeyLocation.HEADER && !HttpBinding.isCredentialHeader(param)) {
+                    return SecurityScheme.unsupported(name, "API key header '" + param + "' is a refused header"
+                            + " (HTTP itself or the gateway sets it)");
                 }
                 return SecurityScheme.apiKey(name, location, param, secret);
             }

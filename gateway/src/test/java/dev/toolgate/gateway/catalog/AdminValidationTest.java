@@ -208,7 +208,7 @@ class AdminValidationTest {
         assertThat(fields(catchThrowableOfType(StatusRuntimeException.class, () -> admin.putSecret(
                 PutSecretRequest.newBuilder().setTenant(fx.tenant).setName("s").setValue("a\nb").build()))))
                 .containsExactly("value");
-        for (String bad : new String[] {"tok\u2019en-secret-value", "tok en-secret-value", "tok\u0001en-secret-value"}) {
+        for (String bad : new String[] {"tok\u2019en-secret-value", "tok\ten-secret-value", "tok\u0001en-secret-value"}) {
             StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> admin.putSecret(
                     PutSecretRequest.newBuilder().setTenant(fx.tenant).setName("s").setValue(bad).build()));
             assertThat(fields(e)).containsExactly("value");

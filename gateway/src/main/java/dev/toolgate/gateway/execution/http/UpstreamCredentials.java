@@ -51,7 +51,9 @@ class UpstreamCredentials {
         }
         SecuritySchemes schemes = integration.schemes();
         List<String> wanted = new ArrayList<>();
+        boolean onlyUnusable = true;
         for (List<String> alternative : security.alternatives()) {
+            boolean unusable = false;
             Map<SecurityScheme, String> values = new LinkedHashMap<>();
             List<String> lacking = new ArrayList<>();
             for (String name : alternative) {
@@ -59,6 +61,7 @@ class UpstreamCredentials {
                         "security scheme '" + name + "' is not defined by the integration's document"));
                 if (scheme.type() == SecurityScheme.Type.UNSUPPORTED) {
                     lacking.add("scheme '" + name + "' (" + scheme.note() + ")");
+                    unusable = true;
                     continue;
                 }
                 Optional<String> value = reveal(tool.tenantId(), scheme.secret());
@@ -72,6 +75,13 @@ class UpstreamCredentials {
                 return apply(tool, values, timeout);
             }
             wanted.add(String.join(" and ", lacking));
+            onlyUnusable &= unusable;
+        }
+        if (onlyUnusable && !wanted.isEmpty()) { // no secret would help: the document's scheme cannot be sent
+            throw GatewayException.failedPrecondition("SECURITY_SCHEME_UNUSABLE", "tool '" + tool.qualifiedName()
+                    + "' authenticates to integration '" + tool.integration().name() + "' with "
+                    + (wanted.size() == 1 ? wanted.get(0) : "one of: " + String.join("; or ", wanted))
+                    + ", which cannot be used; change the document's security scheme and import it again");
         }
         throw missing(tool, wanted);
     }

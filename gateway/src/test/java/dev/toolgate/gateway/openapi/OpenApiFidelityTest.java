@@ -1,0 +1,167 @@
+package dev.toolgate.gateway.openapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.TestUpstream;
+import dev.toolgate.gateway.support.TestUpstream.Reply;
+import dev.toolgate.proto.v1.AdminServiceGrpc;
+import dev.toolgate.proto.v1.CallStatus;
+import dev.toolgate.proto.v1.CreateApiKeyRequest;
+import dev.toolgate.proto.v1.CreateTenantRequest;
+import dev.toolgate.proto.v1.ExecuteToolRequest;
+import dev.toolgate.proto.v1.ExecuteToolResponse;
+import dev.toolgate.proto.v1.GetToolRequest;
+import dev.toolgate.proto.v1.ImportOpenApiRequest;
+import dev.toolgate.proto.v1.ImportOpenApiResponse;
+import dev.toolgate.proto.v1.OpenApiImportOptions;
+import dev.toolgate.proto.v1.PutSecretRequest;
+import dev.toolgate.proto.v1.ToolServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micronaut.grpc.annotation.GrpcChannel;
+import io.micronaut.grpc.server.GrpcServerChannel;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Document fragments in the shapes real public API descriptions use (issue 24), imported and
+ * called against a real upstream on 127.0.0.1 that records what it receives.
+ */
+@MicronautTest
+class OpenApiFidelityTest {
+    @Inject
+    @GrpcChannel(GrpcServerChannel.NAME)
+    ManagedChannel channel;
+
+    TestUpstream upstream;
+    String tenant;
+    AdminServiceGrpc.AdminServiceBlockingStub admin;
+    ToolServiceGrpc.ToolServiceBlockingStub tools;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        upstream = TestUpstream.start().route("/", r -> Reply.json(200, "{\"ok\":true}"));
+        admin = Clients.bootstrapAdmin(channel);
+        tenant = "of-" + UUID.randomUUID().toString().substring(0, 10);
+        admin.createTenant(CreateTenantRequest.newBuilder().setId(tenant).build());
+        tools = Clients.tools(channel, admin.createApiKey(CreateApiKeyRequest.newBuilder().setTenant(tenant)
+                .setAgentId("bot").build()).getApiKey());
+    }
+
+    @AfterEach
+    void tearDown() {
+        upstream.close();
+    }
+
+    private ImportOpenApiResponse importDoc(String integration, String document, OpenApiImportOptions.Builder options) {
+        return admin.importOpenApi(ImportOpenApiRequest.newBuilder().setTenant(tenant).setIntegration(integration)
+                .setDocument(document).setOptions(options.setBaseUrl(upstream.baseUrl())).build());
+    }
+
+    private void putSecret(String name, String value) {
+        admin.putSecret(PutSecretRequest.newBuilder().setTenant(tenant).setName(name).setValue(value).build());
+    }
+
+    private ExecuteToolResponse call(String tool, String args) {
+        return tools.executeTool(ExecuteToolRequest.newBuilder().setTool(tool).setArgumentsJson(args).build());
+    }
+
+    private StatusRuntimeException refusedCall(String tool, String args) {
+        return catchThrowableOfType(StatusRuntimeException.class, () -> call(tool, args));
+    }
+
+    private TestUpstream.Exchange last() {
+        List<TestUpstream.Exchange> all = upstream.exchanges();
+        assertThat(all).isNotEmpty();
+        return all.get(all.size() - 1);
+    }
+
+    private JsonNode inputSchema(String tool) throws Exception {
+        return JsonSupport.mapper().readTree(tools.getTool(GetToolRequest.newBuilder().setName(tool).build())
+                .getInputSchemaJson());
+    }
+
+    // 1. API keys named like standard headers (Kubernetes' BearerToken)
+
+    static final String KUBERNETES_LIKE = """
+            swagger: "2.0"
+            info: {title: k8s, version: "1"}
+            host: k8s.invalid
+            securityDefinitions:
+              BearerToken: {type: apiKey, in: header, name: authorization, description: Bearer Token authentication}
+              HostKey: {type: apiKey, in: header, name: Host}
+            security: [{BearerToken: []}]
+            paths:
+              /api/v1/namespaces:
+                get:
+                  operationId: listCoreV1Namespace
+                  parameters:
+                    - {name: Authorization, in: header, type: string}
+                    - {name: limit, in: query, type: integer}
+                  responses: {'200': {description: ok}}
+              /api/v1/nodes:
+                get:
+                  operationId: listNodesViaHostKey
+                  security: [{HostKey: []}]
+                  responses: {'200': {description: ok}}
+            """;
+
+    @Test
+    void apiKeyNamedAuthorization_sendsTheSchemesHeaderWithASecretHoldingSpaces() throws Exception {
+        putSecret("k8s_bearer_token", "Bearer eyJhbGciOi.abc def");
+        ImportOpenApiResponse r = importDoc("k8s", KUBERNETES_LIKE, OpenApiImportOptions.newBuilder());
+        assertThat(r.getCredentialsList()).anySatisfy(c -> {
+            assertThat(c.getScheme()).isEqualTo("BearerToken");
+            assertThat(c.getType()).isEqualTo("API_KEY");
+            assertThat(c.getPresent()).isTrue();
+        });
+
+        ExecuteToolResponse called = call("k8s.list_core_v1_namespace", "{\"limit\":5}");
+
+        assertThat(called.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(last().uri()).isEqualTo("/api/v1/namespaces?limit=5");
+        assertThat(last().header("Authorization")).isEqualTo("Bearer eyJhbGciOi.abc def");
+        assertThat(inputSchema("k8s.list_core_v1_namespace").path("properties").fieldNames())
+                .toIterable().containsExactly("limit");
+    }
+
+    @Test
+    void apiKeyNamedAuthorization_anAgentArgumentStillCannotSetAuthorization() {
+        putSecret("k8s_bearer_token", "Bearer good");
+        importDoc("k8s", KUBERNETES_LIKE, OpenApiImportOptions.newBuilder());
+
+        for (String attack : List.of("{\"Authorization\":\"Bearer evil\"}", "{\"authorization\":\"Bearer evil\"}",
+                "{\"Authorization_header\":\"Bearer evil\"}")) {
+            StatusRuntimeException e = refusedCall("k8s.list_core_v1_namespace", attack);
+            assertThat(e.getStatus().getCode()).as(attack).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        }
+        assertThat(upstream.exchanges()).isEmpty();
+    }
+
+    @Test
+    void apiKeyInARefusedHeader_failsSayingRefusedHeaderNotSecretMissing() {
+        putSecret("k8s_host_key", "irrelevant");
+        ImportOpenApiResponse r = importDoc("k8s", KUBERNETES_LIKE, OpenApiImportOptions.newBuilder());
+        assertThat(r.getCredentialsList()).anySatisfy(c -> {
+            assertThat(c.getScheme()).isEqualTo("HostKey");
+            assertThat(c.getNote()).contains("refused header");
+        });
+
+        StatusRuntimeException e = refusedCall("k8s.list_nodes_via_host_key", "{}");
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("SECURITY_SCHEME_UNUSABLE");
+        assertThat(e.getStatus().getDescription()).contains("refused header").doesNotContain("missing");
+        assertThat(upstream.exchanges()).isEmpty();
+    }
+}
