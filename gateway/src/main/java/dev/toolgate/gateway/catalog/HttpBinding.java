@@ -183,7 +183,11 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
                 node.put("style", p.style().name()).put("explode", p.explode()).put("json", p.asJson());
             }
         }
-        root.putObject("body").put("encoding", body.encoding().name()).put("argument", body.argument());
+        ObjectNode bodyNode = root.putObject("body").put("encoding", body.encoding().name())
+                .put("argument", body.argument());
+        if (!body.mediaType().equals(body.encoding().contentType())) {
+            bodyNode.put("media_type", body.mediaType());
+        }
         if (!security.fromIntegration()) {
             ArrayNode alternatives = root.putArray("security");
             for (List<String> alternative : security.alternatives()) {
@@ -208,10 +212,12 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
             }
             String method = root.path("method").asText();
             JsonNode bodyNode = root.path("body");
-            BodyBinding body = bodyNode.isObject()
-                    ? new BodyBinding(BodyBinding.Encoding.valueOf(bodyNode.path("encoding").asText()),
-                            bodyNode.path("argument").asText())
-                    : BodyBinding.defaultFor(method);
+            BodyBinding body = BodyBinding.defaultFor(method);
+            if (bodyNode.isObject()) {
+                BodyBinding.Encoding encoding = BodyBinding.Encoding.valueOf(bodyNode.path("encoding").asText());
+                body = new BodyBinding(encoding, bodyNode.path("argument").asText(),
+                        bodyNode.path("media_type").asText(encoding.contentType()));
+            }
             SecurityRequirements security = SecurityRequirements.FROM_INTEGRATION;
             if (root.has("security")) {
                 List<List<String>> alternatives = new ArrayList<>();

@@ -144,6 +144,8 @@ final class OperationTranslator {
             } else {
                 BodyBinding.Encoding encoding = media.getKey().toLowerCase(Locale.ROOT)
                         .startsWith("application/x-www-form-urlencoded") ? BodyBinding.Encoding.FORM : BodyBinding.Encoding.JSON;
+                String mediaType = BodyBinding.usableMediaType(encoding, media.getKey()) ? media.getKey()
+                        : encoding.contentType(); // */*, application/*+json: plain JSON
                 JsonNode rawSchema = media.getValue().has("schema") ? media.getValue().get("schema")
                         : JsonNodeFactory.instance.objectNode();
                 JsonNode resolved = refs.deref(rawSchema);
@@ -167,7 +169,7 @@ final class OperationTranslator {
                     if (resolved.has("additionalProperties")) {
                         additional = translated.get("additionalProperties");
                     }
-                    body = new BodyBinding(encoding, "");
+                    body = new BodyBinding(encoding, "", mediaType);
                 } else {
                     String argument = arguments.contains("body") ? "request_body" : "body";
                     if (arguments.contains(argument)) {
@@ -183,7 +185,7 @@ final class OperationTranslator {
                     if (bodyRequired) {
                         required.add(argument);
                     }
-                    body = new BodyBinding(encoding, argument);
+                    body = new BodyBinding(encoding, argument, mediaType);
                 }
             }
         }
@@ -240,20 +242,45 @@ final class OperationTranslator {
         return candidate;
     }
 
+    /**
+     * The request body's media type: {@code application/json} when declared; otherwise the first
+     * other JSON type ({@code …+json}) in the document's order, where
+     * {@code application/json-patch+json} (an array of operations) yields to any other; then
+     * {@code *}{@code /*}; then a form. Null when none is supported.
+     */
     private static Map.Entry<String, JsonNode> pickBodyMedia(JsonNode content) {
+        List<Map.Entry<String, JsonNode>> json = new ArrayList<>();
+        Map.Entry<String, JsonNode> any = null;
         Map.Entry<String, JsonNode> form = null;
         Iterator<Map.Entry<String, JsonNode>> it = content.fields();
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
-            String type = e.getKey().toLowerCase(Locale.ROOT);
-            if (type.startsWith("application/json") || type.matches("application/[^;]*\\+json.*") || type.equals("*/*")) {
+            String type = essence(e.getKey());
+            if (type.equals("application/json")) {
                 return e;
             }
-            if (form == null && type.startsWith("application/x-www-form-urlencoded")) {
+            if (isJson(type)) {
+                json.add(e);
+            } else if (any == null && type.equals("*/*")) {
+                any = e;
+            } else if (form == null && type.equals("application/x-www-form-urlencoded")) {
                 form = e;
             }
         }
-        return form;
+        if (json.size() > 1) {
+            json.sort(java.util.Comparator.comparing(e -> essence(e.getKey()).equals("application/json-patch+json")));
+        }
+        return !json.isEmpty() ? json.get(0) : any != null ? any : form;
+    }
+
+    /** The media type without parameters, lower case. */
+    private static String essence(String mediaType) {
+        int semicolon = mediaType.indexOf(';');
+        return (semicolon < 0 ? mediaType : mediaType.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isJson(String essence) {
+        return essence.equals("application/json") || (essence.endsWith("+json") && !essence.contains("*"));
     }
 
     private static boolean flattenable(JsonNode schema, boolean bodyRequired, Set<String> parameterArguments) {
@@ -294,15 +321,26 @@ final class OperationTranslator {
         return SecurityRequirements.anyOf(alternatives);
     }
 
-    private static String accept(JsonNode op) {
+    /**
+     * The JSON media types the 2xx responses declare (document order, at most 5), e.g.
+     * {@code application/vnd.api+json}; {@code application/json} when they declare none or only
+     * unusable ones; otherwise the media types they offer.
+     */
+    private String accept(JsonNode op) {
         Set<String> types = new java.util.LinkedHashSet<>();
         op.path("responses").fields().forEachRemaining(r -> {
             if (r.getKey().startsWith("2")) {
-                r.getValue().path("content").fieldNames().forEachRemaining(types::add);
+                refs.deref(r.getValue()).path("content").fieldNames().forEachRemaining(types::add);
             }
         });
         if (types.isEmpty()) {
             return HttpBinding.DEFAULT_ACCEPT;
+        }
+        List<String> json = types.stream().filter(t -> isJson(essence(t))).limit(5).toList();
+        if (!json.isEmpty()) {
+            String joined = String.join(", ", json);
+            return joined.length() > 200 || !joined.chars().allMatch(c -> c >= 0x20 && c < 0x7f)
+                    ? HttpBinding.DEFAULT_ACCEPT : joined;
         }
         if (types.stream().anyMatch(t -> t.toLowerCase(Locale.ROOT).contains("json"))) {
             return "application/json";

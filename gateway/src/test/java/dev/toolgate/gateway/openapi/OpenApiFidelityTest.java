@@ -164,4 +164,87 @@ class OpenApiFidelityTest {
         assertThat(e.getStatus().getDescription()).contains("refused header").doesNotContain("missing");
         assertThat(upstream.exchanges()).isEmpty();
     }
+
+    // 2. Declared request and response media types
+
+    static final String MEDIA_TYPES = """
+            openapi: 3.0.3
+            info: {title: media, version: "1"}
+            paths:
+              /namespaces/{name}:
+                patch:
+                  operationId: patchNamespace
+                  parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+                  requestBody:
+                    required: true
+                    content:
+                      application/json-patch+json: {schema: {$ref: '#/components/schemas/Patch'}}
+                      application/merge-patch+json: {schema: {$ref: '#/components/schemas/Patch'}}
+                      application/strategic-merge-patch+json: {schema: {$ref: '#/components/schemas/Patch'}}
+                      application/apply-patch+yaml: {schema: {$ref: '#/components/schemas/Patch'}}
+                  responses:
+                    '200':
+                      description: ok
+                      content:
+                        application/json: {schema: {type: object}}
+                        application/yaml: {schema: {type: object}}
+                        application/vnd.kubernetes.protobuf: {schema: {type: object}}
+              /articles:
+                post:
+                  operationId: createArticle
+                  requestBody:
+                    required: true
+                    content:
+                      application/vnd.api+json:
+                        schema: {type: object, required: [data], properties: {data: {type: object}}}
+                  responses:
+                    '201': {$ref: '#/components/responses/Article'}
+              /ops:
+                patch:
+                  operationId: applyOps
+                  requestBody:
+                    required: true
+                    content:
+                      application/json-patch+json:
+                        schema: {type: array, items: {type: object}}
+                  responses: {'204': {description: ok}}
+            components:
+              schemas:
+                Patch: {type: object, description: a patch}
+              responses:
+                Article: {description: ok, content: {application/vnd.api+json: {schema: {type: object}}}}
+            """;
+
+    @Test
+    void mergePatch_isSentAsDeclaredAndPreferredOverJsonPatchForAnObjectBody() throws Exception {
+        importDoc("media", MEDIA_TYPES, OpenApiImportOptions.newBuilder());
+
+        ExecuteToolResponse r = call("media.patch_namespace",
+                "{\"name\":\"ns1\",\"body\":{\"metadata\":{\"labels\":{\"a\":\"b\"}}}}");
+
+        assertThat(r.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        TestUpstream.Exchange seen = last();
+        assertThat(seen.method()).isEqualTo("PATCH");
+        assertThat(seen.uri()).isEqualTo("/namespaces/ns1");
+        assertThat(seen.header("Content-Type")).isEqualTo("application/merge-patch+json");
+        assertThat(seen.header("Accept")).isEqualTo("application/json");
+        assertThat(JsonSupport.mapper().readTree(seen.body()))
+                .isEqualTo(JsonSupport.mapper().readTree("{\"metadata\":{\"labels\":{\"a\":\"b\"}}}"));
+    }
+
+    @Test
+    void jsonApiAndJsonPatch_sendTheirOwnContentTypeAndAccept() throws Exception {
+        importDoc("media", MEDIA_TYPES, OpenApiImportOptions.newBuilder());
+
+        call("media.create_article", "{\"data\":{\"type\":\"articles\"}}");
+        TestUpstream.Exchange article = last();
+        assertThat(article.header("Content-Type")).isEqualTo("application/vnd.api+json");
+        assertThat(article.header("Accept")).isEqualTo("application/vnd.api+json");
+        assertThat(article.body()).isEqualTo("{\"data\":{\"type\":\"articles\"}}");
+
+        call("media.apply_ops", "{\"body\":[{\"op\":\"add\",\"path\":\"/a\",\"value\":1}]}");
+        TestUpstream.Exchange ops = last();
+        assertThat(ops.header("Content-Type")).isEqualTo("application/json-patch+json");
+        assertThat(ops.body()).isEqualTo("[{\"op\":\"add\",\"path\":\"/a\",\"value\":1}]");
+    }
 }

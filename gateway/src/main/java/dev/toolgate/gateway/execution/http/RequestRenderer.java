@@ -127,7 +127,7 @@ final class RequestRenderer {
         if (!problems.isEmpty()) {
             throw GatewayException.invalidArgument("arguments cannot be placed in the request", problems);
         }
-        return new Rendered(path, query, headers, cookies, body, body.isEmpty() ? "" : bodyBinding.encoding().contentType());
+        return new Rendered(path, query, headers, cookies, body, body.isEmpty() ? "" : bodyBinding.mediaType());
     }
 
     /** An application/x-www-form-urlencoded body: each property in its binding's style (form by default). */
