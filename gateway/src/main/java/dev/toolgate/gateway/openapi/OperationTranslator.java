@@ -307,9 +307,16 @@ final class OperationTranslator {
         return bodyRequired || !schema.path("required").isArray() || schema.get("required").isEmpty();
     }
 
+    /**
+     * The operation's {@code security}, else the document's; an operation for which neither says
+     * anything uses the integration's own credential (none unless the admin gave it one).
+     */
     private SecurityRequirements security(JsonNode op) {
         JsonNode security = op.has("security") ? op.get("security") : rootSecurity;
-        if (security == null || !security.isArray()) {
+        if (security == null || security.isNull()) {
+            return SecurityRequirements.FROM_INTEGRATION;
+        }
+        if (!security.isArray()) {
             return SecurityRequirements.NONE;
         }
         List<List<String>> alternatives = new ArrayList<>();

@@ -247,4 +247,59 @@ class OpenApiFidelityTest {
         assertThat(ops.header("Content-Type")).isEqualTo("application/json-patch+json");
         assertThat(ops.body()).isEqualTo("[{\"op\":\"add\",\"path\":\"/a\",\"value\":1}]");
     }
+
+    // 3. Documents without security schemes; optional security
+
+    @Test
+    void documentWithoutSecurity_sendsTheIntegrationsBearerSecret() {
+        putSecret("gh_token", "ghp_abc123");
+        admin.createHttpIntegration(dev.toolgate.proto.v1.CreateHttpIntegrationRequest.newBuilder().setTenant(tenant)
+                .setName("gh").setBaseUrl(upstream.baseUrl())
+                .setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder()
+                        .setBearer(dev.toolgate.proto.v1.BearerAuth.newBuilder().setSecret("gh_token")))
+                .build());
+        importDoc("gh", """
+                openapi: 3.0.3
+                info: {title: GitHub-like, version: "1"}
+                paths:
+                  /user:
+                    get: {operationId: users/get-authenticated, responses: {'200': {description: ok}}}
+                  /meta:
+                    get: {operationId: meta/get, security: [], responses: {'200': {description: ok}}}
+                """, OpenApiImportOptions.newBuilder());
+
+        call("gh.users_get_authenticated", "{}");
+        assertThat(last().uri()).isEqualTo("/user");
+        assertThat(last().header("Authorization")).isEqualTo("Bearer ghp_abc123");
+
+        call("gh.meta_get", "{}"); // security: [] says "no credential" explicitly
+        assertThat(last().uri()).isEqualTo("/meta");
+        assertThat(last().header("Authorization")).isNull();
+    }
+
+    static final String OPTIONAL_SECURITY = """
+            openapi: 3.0.3
+            info: {title: opt, version: "1"}
+            components:
+              securitySchemes:
+                key: {type: apiKey, in: header, name: X-Api-Key}
+            paths:
+              /pets:
+                get:
+                  operationId: listPets
+                  security: [{}, {key: []}]
+                  responses: {'200': {description: ok}}
+            """;
+
+    @Test
+    void optionalSecurity_sendsTheCredentialWhenItsSecretExistsAndNothingOtherwise() {
+        importDoc("opt", OPTIONAL_SECURITY, OpenApiImportOptions.newBuilder());
+
+        call("opt.list_pets", "{}");
+        assertThat(last().header("X-Api-Key")).isNull();
+
+        putSecret("opt_key", "k-42");
+        call("opt.list_pets", "{}");
+        assertThat(last().header("X-Api-Key")).isEqualTo("k-42");
+    }
 }

@@ -23,8 +23,9 @@ import java.util.Optional;
 
 /**
  * Turns a tool's security requirements into {@link Credentials} from the tenant's secrets.
- * The first alternative whose secrets all exist wins; when none does, the error names the
- * secrets to add. Secret values never appear in errors. Thread-safe.
+ * The first non-empty alternative whose secrets all exist wins; an empty one (OpenAPI's
+ * {@code {}}, "optional") applies only when none does; otherwise the error names the secrets to
+ * add. Secret values never appear in errors. Thread-safe.
  */
 @Singleton
 class UpstreamCredentials {
@@ -52,7 +53,12 @@ class UpstreamCredentials {
         SecuritySchemes schemes = integration.schemes();
         List<String> wanted = new ArrayList<>();
         boolean onlyUnusable = true;
+        boolean optional = false;
         for (List<String> alternative : security.alternatives()) {
+            if (alternative.isEmpty()) { // "{}": no credential needed, but send one when its secret exists
+                optional = true;
+                continue;
+            }
             boolean unusable = false;
             Map<SecurityScheme, String> values = new LinkedHashMap<>();
             List<String> lacking = new ArrayList<>();
@@ -76,6 +82,9 @@ class UpstreamCredentials {
             }
             wanted.add(String.join(" and ", lacking));
             onlyUnusable &= unusable;
+        }
+        if (optional) {
+            return Credentials.NONE;
         }
         if (onlyUnusable && !wanted.isEmpty()) { // no secret would help: the document's scheme cannot be sent
             throw GatewayException.failedPrecondition("SECURITY_SCHEME_UNUSABLE", "tool '" + tool.qualifiedName()
