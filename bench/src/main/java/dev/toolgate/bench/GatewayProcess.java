@@ -29,6 +29,29 @@ final class GatewayProcess implements AutoCloseable {
         this.startup = startup;
     }
 
+    /**
+     * The JVM options {@code ./toolgate serve} gives the gateway: {@code gateway/jvm.options} of the
+     * tree the jar was built in ({@code <tree>/gateway/target/toolgate.jar}), when it has one, so the
+     * harness measures each build with its own defaults. Options given to the harness come after
+     * them and override them, as {@code TOOLGATE_JAVA_OPTS} does.
+     */
+    static java.util.List<String> launcherOptions(Path jar) throws IOException {
+        Path target = jar.toAbsolutePath().getParent();
+        Path file = target == null || target.getParent() == null ? null : target.getParent().resolve("jvm.options");
+        if (file == null || !Files.isRegularFile(file)) {
+            return java.util.List.of();
+        }
+        java.util.List<String> options = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            int comment = line.indexOf('#');
+            String option = (comment >= 0 ? line.substring(0, comment) : line).strip();
+            if (!option.isEmpty()) {
+                options.add(option);
+            }
+        }
+        return java.util.List.copyOf(options);
+    }
+
     static GatewayProcess start(Path jar, Map<String, String> env, Path log) throws IOException, InterruptedException {
         return start(jar, env, log, java.util.List.of());
     }
@@ -41,6 +64,7 @@ final class GatewayProcess implements AutoCloseable {
         int grpcPort = freePort();
         java.util.List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(launcherOptions(jar));
         command.addAll(jvmOptions);
         command.addAll(java.util.List.of("-jar", jar.toString(), "serve"));
         ProcessBuilder pb = new ProcessBuilder(command)

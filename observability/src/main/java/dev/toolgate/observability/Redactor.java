@@ -101,7 +101,27 @@ public final class Redactor {
         return node;
     }
 
+    /** Decisions of {@link #isSecretKey} by key: the same few keys come back call after call. Bounded. */
+    private static final java.util.concurrent.ConcurrentHashMap<String, Boolean> SECRET_KEY_CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int SECRET_KEY_CACHE_SIZE = 4_096;
+
     static boolean isSecretKey(String key) {
+        Boolean known = SECRET_KEY_CACHE.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean secret = decideSecretKey(key);
+        if (key.length() <= 64) {
+            if (SECRET_KEY_CACHE.size() >= SECRET_KEY_CACHE_SIZE) {
+                SECRET_KEY_CACHE.clear(); // arbitrary keys (a map of ids) must not grow it without end
+            }
+            SECRET_KEY_CACHE.put(key, secret);
+        }
+        return secret;
+    }
+
+    private static boolean decideSecretKey(String key) {
         String k = key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
         if (SECRET_KEYS.contains(k)) {
             return true;
@@ -121,6 +141,9 @@ public final class Redactor {
 
     /** Masks secret-looking substrings in free text. */
     public static String maskValues(String text) {
+        if (!mayHoldSecretValue(text)) {
+            return text; // most values: no regular expression runs
+        }
         String out = text;
         for (Pattern p : SECRET_VALUES) {
             out = p.matcher(out).replaceAll(MASK);
@@ -135,6 +158,37 @@ public final class Redactor {
             }
         }
         return last == 0 ? out : sb.append(out.substring(last)).toString();
+    }
+
+    /** Shortest text any of {@link #SECRET_VALUES} or a card number can match (13 digits). */
+    private static final int SHORTEST_SECRET_VALUE = 13;
+
+    /**
+     * False only when no pattern can match: the text is shorter than any match, or it holds fewer
+     * than 13 digits (a card) and none of the fixed parts the other patterns start with.
+     */
+    static boolean mayHoldSecretValue(String text) {
+        if (text.length() < SHORTEST_SECRET_VALUE) {
+            return false;
+        }
+        int digits = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= '0' && c <= '9' && ++digits >= SHORTEST_SECRET_VALUE) {
+                return true;
+            }
+        }
+        return containsIgnoreCase(text, "bearer") || text.contains("eyJ") || text.contains("-----BEGIN ")
+                || text.contains("AKIA") || text.contains("ASIA") || text.contains("tg_");
+    }
+
+    private static boolean containsIgnoreCase(String text, String lowerNeedle) {
+        for (int i = 0; i + lowerNeedle.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean looksLikeCard(String candidate) {

@@ -46,4 +46,36 @@ class RedactorTest {
         assertThat(redactor.redact("t.x", "plain Bearer abcdefghijkl123 text")).isEqualTo("plain [REDACTED] text");
         assertThat(redactor.redact("t.x", "")).isEmpty();
     }
+
+    @Test
+    void everySecretValueShape_passesTheQuickCheck_andIsMasked() {
+        String[] secrets = {"bearer abcdefgh", "BEARER\tabcdefgh1", "eyJabcdefgh.abcdefgh.abcdefgh",
+                "-----BEGIN PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY-----\nabc", "AKIAABCDEFGHIJKLMNOP",
+                "ASIAABCDEFGHIJKLMNOP", "tg_abcdefghijklmnop", "4111111111111111", "4111 1111 1111 1111",
+                "4111-1111-1111-1111", "card 4111111111111111!"};
+        for (String secret : secrets) {
+            for (String text : new String[] {secret, "x " + secret + " y", "{" + secret + "}"}) {
+                assertThat(Redactor.mayHoldSecretValue(text)).as(text).isTrue();
+                assertThat(Redactor.maskValues(text)).as(text).contains(Redactor.MASK);
+            }
+        }
+    }
+
+    @Test
+    void textNoPatternCanMatch_isReturnedAsItIs() {
+        for (String text : new String[] {"", "short", "123456789012", "a plain sentence without secrets", "order 12345"}) {
+            assertThat(Redactor.mayHoldSecretValue(text)).as(text).isFalse();
+            assertThat(Redactor.maskValues(text)).isSameAs(text);
+        }
+    }
+
+    @Test
+    void secretKeyDecisions_areTheSameWhenAskedAgain() {
+        for (int round = 0; round < 2; round++) { // the second round is answered from the cache
+            assertThat(Redactor.isSecretKey("api_key")).isTrue();
+            assertThat(Redactor.isSecretKey("Authorization")).isTrue();
+            assertThat(Redactor.isSecretKey("token_type")).isFalse();
+            assertThat(Redactor.isSecretKey("name")).isFalse();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.toolgate.gateway.audit;
 
 import static dev.toolgate.gateway.core.Settings.atLeast;
+import static dev.toolgate.gateway.core.Settings.notNegative;
 import static dev.toolgate.gateway.core.Settings.positive;
 import static dev.toolgate.gateway.core.Settings.require;
 
@@ -19,6 +20,8 @@ import java.time.Duration;
  * @param bufferChars    characters of arguments, results and errors held in memory at most
  * @param retention      finished records older than this are deleted; {@code 0s} keeps them forever
  * @param purgeInterval  how often old records are deleted
+ * @param batchWindow    how long the audit writer collects records before one multi-row insert
+ *                       (at most 256 rows; {@code 0s} writes whatever is queued at once)
  */
 @Context
 @ConfigurationProperties(CallsProperties.PREFIX)
@@ -28,7 +31,8 @@ public record CallsProperties(
         @Bindable(defaultValue = "10000") int bufferRecords,
         @Bindable(defaultValue = "33554432") long bufferChars,
         @Bindable(defaultValue = "0s") Duration retention,
-        @Bindable(defaultValue = "1h") Duration purgeInterval) {
+        @Bindable(defaultValue = "1h") Duration purgeInterval,
+        @Bindable(defaultValue = "10ms") Duration batchWindow) {
     public static final String PREFIX = "toolgate.calls";
 
     public CallsProperties {
@@ -39,5 +43,8 @@ public record CallsProperties(
         require(retention.isZero() || retention.compareTo(Duration.ofDays(1)) >= 0, PREFIX + ".retention",
                 "0s (keep forever) or at least 1 day", retention);
         positive(PREFIX + ".purge-interval", purgeInterval);
+        notNegative(PREFIX + ".batch-window", batchWindow);
+        require(batchWindow.compareTo(Duration.ofSeconds(1)) <= 0, PREFIX + ".batch-window", "at most 1s",
+                batchWindow);
     }
 }

@@ -31,7 +31,8 @@ public class RecorderFactory {
         // The recorder manages its own connections (autocommit), outside any transaction.
         return new BufferedCallRecorder(
                 new JdbcCallStore(DelegatingDataSource.unwrapDataSource(dataSource), calls.maxStoredChars(),
-                        calls.maxResultChars(), redactor), calls.bufferRecords(), calls.bufferChars());
+                        calls.maxResultChars(), redactor), calls.bufferRecords(), calls.bufferChars(),
+                calls.batchWindow());
     }
 
     /**

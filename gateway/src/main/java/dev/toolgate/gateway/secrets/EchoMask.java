@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.observability.Redactor;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -48,6 +51,26 @@ public final class EchoMask {
 
     private EchoMask(List<String> needles) {
         this.needles = needles;
+    }
+
+    /**
+     * Masks already built, by the values they mask: a tool's credentials are the same call after
+     * call, and building a mask encodes each value eight ways. Bounded; an entry (which holds the
+     * plaintext values, as the secret cache does) goes 10 minutes after its last use.
+     */
+    private static final Cache<List<String>, EchoMask> BUILT = Caffeine.newBuilder()
+            .maximumSize(1_024)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .executor(Runnable::run) // maintenance on the caller: no hop to the common pool
+            .build();
+
+    /** {@link #of}, built once for the same values and reused. */
+    public static EchoMask cached(List<String> injected) {
+        requireNonNull(injected, "injected");
+        if (injected.isEmpty()) {
+            return NONE;
+        }
+        return BUILT.get(List.copyOf(injected), EchoMask::of);
     }
 
     /**

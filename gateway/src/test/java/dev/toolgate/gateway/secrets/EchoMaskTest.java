@@ -32,4 +32,16 @@ class EchoMaskTest {
     void toString_namesNoValue() {
         assertThat(EchoMask.of(List.of("secret-value")).toString()).doesNotContain("secret");
     }
+
+    @Test
+    void cached_sameValues_sameMask_whichMasksAsABuiltOne() {
+        EchoMask first = EchoMask.cached(List.of("s3cr3t-token", "user:pa55word"));
+        assertThat(EchoMask.cached(List.of("s3cr3t-token", "user:pa55word"))).isSameAs(first);
+        String echoed = "{\"auth\":\"Bearer s3cr3t-token\",\"basic\":\"dXNlcjpwYTU1d29yZA==\",\"p\":\"pa55word\"}";
+        assertThat(first.maskJson(echoed))
+                .isEqualTo(EchoMask.of(List.of("s3cr3t-token", "user:pa55word")).maskJson(echoed))
+                .doesNotContain("s3cr3t-token", "dXNlcjpwYTU1d29yZA", "pa55word");
+        assertThat(EchoMask.cached(List.of("other-value"))).isNotSameAs(first); // another secret: its own mask
+        assertThat(EchoMask.cached(List.of())).isSameAs(EchoMask.NONE);
+    }
 }

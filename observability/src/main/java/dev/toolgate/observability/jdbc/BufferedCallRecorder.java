@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class BufferedCallRecorder implements CallRecorder, RecorderStats, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BufferedCallRecorder.class);
     private static final int BATCH = 256;
+    /** The default {@code batchWindow}: one transaction per 10 ms at most while records trickle in. */
+    public static final Duration DEFAULT_BATCH_WINDOW = Duration.ofMillis(10);
     private static final long FIRST_BACKOFF_MILLIS = 50;
     private static final long MAX_BACKOFF_MILLIS = 2_000;
     /** Unexpected failures of one batch before it is written record by record. */
@@ -83,6 +86,7 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
     }
 
     private final CallStore store;
+    private final long batchWindowNanos;
     private final int capacity;
     private final long maxChars;
     private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
@@ -106,6 +110,8 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
     private final Condition roomMade = roomLock.newCondition();
     private volatile boolean available = true;
     private volatile boolean closing;
+    /** The writer is sleeping through its batch window. */
+    private volatile boolean collecting;
     /** Set by the writer as it stops: later records are written (or counted lost) by their callers. */
     private volatile boolean writerDone;
     /** Unexpected (non-store) failures in a row; the writer thread's alone. */
@@ -116,6 +122,20 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
      * @param maxChars characters of text (arguments, results, errors) that may wait likewise
      */
     public BufferedCallRecorder(CallStore store, int capacity, long maxChars) {
+        this(store, capacity, maxChars, DEFAULT_BATCH_WINDOW);
+    }
+
+    /**
+     * @param batchWindow how long the writer collects records after the first one arrives before it
+     *                    writes them in one transaction (multi-row inserts): fewer, larger writes at a
+     *                    low call rate. {@link #close} cuts the window short; {@code ZERO} writes at once.
+     */
+    public BufferedCallRecorder(CallStore store, int capacity, long maxChars, Duration batchWindow) {
+        requireNonNull(batchWindow, "batchWindow");
+        if (batchWindow.isNegative()) {
+            throw new IllegalArgumentException("batchWindow must not be negative, but was " + batchWindow);
+        }
+        this.batchWindowNanos = batchWindow.toNanos();
         this.store = requireNonNull(store, "store");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be positive, but was " + capacity);
@@ -311,6 +331,9 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
             return;
         }
         queue.add(w);
+        if (collecting && queue.size() >= BATCH) {
+            LockSupport.unpark(writer); // a full batch need not wait out the window
+        }
     }
 
     private void writeNowOrCount(Write w) {
@@ -358,7 +381,7 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
                         continue;
                     }
                     batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
+                    collect(batch);
                 }
                 write(batch);
                 batch.clear(); // written and counted done: never again
@@ -404,6 +427,32 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
                 backoff = unexpected(batch, bug, backoff);
             }
         }
+    }
+
+    /**
+     * Adds what arrives within the batch window (at most {@link #BATCH} records). The writer sleeps
+     * through the window instead of waking for each record; a full batch or {@link #close} wakes it.
+     */
+    private void collect(List<Write> batch) {
+        queue.drainTo(batch, BATCH - batch.size());
+        if (batchWindowNanos == 0) {
+            return;
+        }
+        long until = System.nanoTime() + batchWindowNanos;
+        long left;
+        collecting = true;
+        try {
+            while (batch.size() < BATCH && !closing && queue.size() < BATCH - batch.size()
+                    && (left = until - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(this, left);
+                if (Thread.currentThread().isInterrupted()) { // the loop sees it after this batch
+                    break;
+                }
+            }
+        } finally {
+            collecting = false;
+        }
+        queue.drainTo(batch, BATCH - batch.size());
     }
 
     /**
@@ -529,6 +578,7 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
     /** Writes what is queued (waiting at most {@code timeout}), then stops the writer. */
     public void close(Duration timeout) {
         closing = true;
+        LockSupport.unpark(writer); // write what the batch window collected at once
         wakeRoomWaiters();
         try {
             writer.join(timeout.toMillis());

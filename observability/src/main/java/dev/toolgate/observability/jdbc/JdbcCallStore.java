@@ -29,11 +29,28 @@ public final class JdbcCallStore implements CallStore {
     public static final int DEFAULT_MAX_RESULT_CHARS = 1_200_000;
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private static final String INSERT = """
+    private static final String INSERT_INTO = """
             INSERT INTO tool_calls (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
                 arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at,
                 execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated, trace_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+            VALUES """;
+    private static final int INSERT_COLUMNS = 24;
+    private static final String ROW = "(" + "?, ".repeat(INSERT_COLUMNS - 1) + "?)";
+    private static final String INSERT = INSERT_INTO + ROW;
+    /**
+     * Rows per multi-row insert: a batch is written as statements of 64, 16, 4 and 1 rows, so
+     * PostgreSQL parses and plans one statement per up to 64 rows, and only four statement texts
+     * exist (each prepared once per connection by the driver).
+     */
+    private static final int[] ROWS_PER_INSERT = {64, 16, 4, 1};
+    private static final String[] MULTI_INSERT = new String[ROWS_PER_INSERT[0] + 1];
+
+    static {
+        for (int rows : ROWS_PER_INSERT) {
+            MULTI_INSERT[rows] = INSERT_INTO + String.join(", ", java.util.Collections.nCopies(rows, ROW))
+                    + " ON CONFLICT DO NOTHING"; // H2 takes no conflict target
+        }
+    }
 
     private static final String SETTLE = """
             UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
@@ -41,7 +58,7 @@ public final class JdbcCallStore implements CallStore {
             WHERE tenant_id = ? AND id = ?""";
 
     /** A repeat of a batch whose commit was lost with its connection inserts nothing twice. */
-    private static final String INSERT_ONCE = INSERT + " ON CONFLICT DO NOTHING"; // H2 takes no conflict target
+    private static final String INSERT_ONCE = MULTI_INSERT[1];
 
     private static final String RESUME = """
             UPDATE tool_calls SET status = 'RUNNING'
@@ -104,7 +121,7 @@ public final class JdbcCallStore implements CallStore {
         requireNonNull(record, "record");
         requireNonNull(rowId, "rowId");
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-            bindInsert(ps, rowId, redact(record));
+            bindInsert(ps, 0, rowId, redact(record));
             ps.executeUpdate();
             return true;
         } catch (SQLException e) {
@@ -115,39 +132,41 @@ public final class JdbcCallStore implements CallStore {
         }
     }
 
-    private void bindInsert(PreparedStatement ps, String rowId, CallRecord r) throws SQLException {
-        ps.setString(1, rowId);
-        ps.setString(2, clean(r.tenantId()));
-        ps.setString(3, clean(r.callId()));
-        ps.setString(4, clean(r.agentId()));
-        ps.setString(5, clean(r.keyId()));
-        ps.setString(6, clean(r.sessionId()));
-        ps.setString(7, cap(r.toolName()));
-        ps.setInt(8, r.toolVersion());
-        ps.setString(9, cap(r.arguments()));
-        ps.setString(10, r.status().name());
-        ps.setInt(11, r.upstreamStatus());
-        ps.setBoolean(12, r.isError());
-        ps.setString(13, cap(r.result(), maxResultChars));
-        ps.setString(14, cap(r.error()));
-        ps.setLong(15, r.duration().toNanos() / 1_000);
-        ps.setTimestamp(16, Timestamp.from(r.startedAt()));
+    /** Binds one row's values to parameters {@code offset + 1 ..  offset + 24}. */
+    private void bindInsert(PreparedStatement ps, int offset, String rowId, CallRecord r) throws SQLException {
+        int o = offset;
+        ps.setString(o + 1, rowId);
+        ps.setString(o + 2, clean(r.tenantId()));
+        ps.setString(o + 3, clean(r.callId()));
+        ps.setString(o + 4, clean(r.agentId()));
+        ps.setString(o + 5, clean(r.keyId()));
+        ps.setString(o + 6, clean(r.sessionId()));
+        ps.setString(o + 7, cap(r.toolName()));
+        ps.setInt(o + 8, r.toolVersion());
+        ps.setString(o + 9, cap(r.arguments()));
+        ps.setString(o + 10, r.status().name());
+        ps.setInt(o + 11, r.upstreamStatus());
+        ps.setBoolean(o + 12, r.isError());
+        ps.setString(o + 13, cap(r.result(), maxResultChars));
+        ps.setString(o + 14, cap(r.error()));
+        ps.setLong(o + 15, r.duration().toNanos() / 1_000);
+        ps.setTimestamp(o + 16, Timestamp.from(r.startedAt()));
         if (r.finishedAt().isPresent()) {
-            ps.setTimestamp(17, Timestamp.from(r.finishedAt().get()));
+            ps.setTimestamp(o + 17, Timestamp.from(r.finishedAt().get()));
         } else {
-            ps.setNull(17, Types.TIMESTAMP);
+            ps.setNull(o + 17, Types.TIMESTAMP);
         }
         if (r.status().isOpen()) {
-            ps.setString(18, clean(r.callId()));
+            ps.setString(o + 18, clean(r.callId()));
         } else {
-            ps.setNull(18, Types.VARCHAR);
+            ps.setNull(o + 18, Types.VARCHAR);
         }
-        ps.setString(19, r.policy().decision());
-        ps.setString(20, r.policy().rule());
-        ps.setString(21, r.policy().version());
-        ps.setString(22, r.argumentsDigest());
-        ps.setBoolean(23, r.resultTruncated() || r.result().length() > maxResultChars);
-        ps.setString(24, r.traceId());
+        ps.setString(o + 19, r.policy().decision());
+        ps.setString(o + 20, r.policy().rule());
+        ps.setString(o + 21, r.policy().version());
+        ps.setString(o + 22, r.argumentsDigest());
+        ps.setBoolean(o + 23, r.resultTruncated() || r.result().length() > maxResultChars);
+        ps.setString(o + 24, r.traceId());
     }
 
     @Override
@@ -195,15 +214,7 @@ public final class JdbcCallStore implements CallStore {
             c.setAutoCommit(false);
             try {
                 List<String> missing = new ArrayList<>();
-                if (!inserts.isEmpty()) {
-                    try (PreparedStatement ps = c.prepareStatement(INSERT_ONCE)) {
-                        for (Insert i : inserts) {
-                            bindInsert(ps, i.rowId(), redact(i.record()));
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                }
+                insertAll(c, inserts);
                 updateAll(c, UPDATE, finishes, missing);
                 updateAll(c, RELEASE, releases, missing);
                 settleAll(c, settles);
@@ -218,6 +229,33 @@ public final class JdbcCallStore implements CallStore {
         } catch (SQLException e) {
             throw new CallRecordException("could not write " + (inserts.size() + finishes.size() + releases.size()
                     + settles.size()) + " call records", e);
+        }
+    }
+
+    /** Inserts in multi-row statements (64, 16, 4, 1 rows), each row at most once. */
+    private void insertAll(Connection c, List<Insert> inserts) throws SQLException {
+        int next = 0;
+        for (int rows : ROWS_PER_INSERT) {
+            if (inserts.size() - next < rows) {
+                continue;
+            }
+            try (PreparedStatement ps = c.prepareStatement(MULTI_INSERT[rows])) {
+                while (inserts.size() - next >= rows) {
+                    for (int k = 0; k < rows; k++) {
+                        Insert i = inserts.get(next + k);
+                        bindInsert(ps, k * INSERT_COLUMNS, i.rowId(), redact(i.record()));
+                    }
+                    next += rows;
+                    if (rows == 1) {
+                        ps.addBatch();
+                    } else {
+                        ps.executeUpdate();
+                    }
+                }
+                if (rows == 1) {
+                    ps.executeBatch();
+                }
+            }
         }
     }
 
@@ -236,7 +274,7 @@ public final class JdbcCallStore implements CallStore {
                     updated += update.executeUpdate();
                 }
                 if (updated == 0) {
-                    bindInsert(insert, s.rowIds().get(0), r);
+                    bindInsert(insert, 0, s.rowIds().get(0), r);
                     insert.executeUpdate();
                 }
             }

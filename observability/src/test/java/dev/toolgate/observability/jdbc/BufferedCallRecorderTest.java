@@ -214,4 +214,97 @@ class BufferedCallRecorderTest {
                     .containsExactly("slow-1");
         }
     }
+
+    /** The store, counting its {@code writeAll} transactions. */
+    private static dev.toolgate.observability.CallStore counting(dev.toolgate.observability.CallStore store,
+            java.util.concurrent.atomic.AtomicInteger writes) {
+        return (dev.toolgate.observability.CallStore) java.lang.reflect.Proxy.newProxyInstance(
+                BufferedCallRecorderTest.class.getClassLoader(),
+                new Class<?>[] {dev.toolgate.observability.CallStore.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("writeAll")) {
+                        writes.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void recordsOfOneBatchWindow_areWrittenInOneTransaction_andClosingWritesThemAtOnce() {
+        String tenant = tenant();
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        // a window far longer than the test: only close() can end it
+        BufferedCallRecorder recorder = new BufferedCallRecorder(counting(store(dataSource), writes), 1_000,
+                10_000_000, Duration.ofMinutes(5));
+        for (int i = 0; i < 85; i++) { // 64 + 16 + 4 + 1 rows: every multi-row statement size
+            recorder.append(done(tenant, "w-" + i));
+        }
+        recorder.close(Duration.ofSeconds(30));
+
+        assertThat(TestStore.calls(tenant)).hasSize(85);
+        assertThat(writes.get()).isEqualTo(1);
+        assertThat(recorder.backlog()).isZero();
+        assertThat(recorder.dropped()).isZero();
+    }
+
+    @Test
+    void aFullBatch_isWrittenWithoutWaitingOutTheWindow() throws Exception {
+        String tenant = tenant();
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        try (BufferedCallRecorder recorder = new BufferedCallRecorder(counting(store(dataSource), writes), 1_000,
+                10_000_000, Duration.ofMinutes(5))) {
+            for (int i = 0; i < 300; i++) {
+                recorder.append(done(tenant, "f-" + i));
+            }
+            long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // a hang guard, not a timing
+            while (TestStore.calls(tenant).size() < 256 && System.nanoTime() < giveUp) {
+                Thread.sleep(20);
+            }
+            assertThat(TestStore.calls(tenant)).hasSizeGreaterThanOrEqualTo(256); // the window (5 min) did not end
+        }
+        assertThat(TestStore.calls(tenant)).hasSize(300);
+    }
+
+    @Test
+    void aRejectedRowInAMultiRowInsert_isDroppedAlone_andTheOthersAreWritten() {
+        String tenant = tenant();
+        BufferedCallRecorder recorder = new BufferedCallRecorder(store(dataSource), 1_000, 10_000_000,
+                Duration.ofMinutes(5));
+        for (int i = 0; i < 70; i++) {
+            recorder.append(done(tenant, "m-" + i));
+            if (i == 30) { // inside the 64-row statement
+                recorder.append(CallRecord.builder().tenantId(tenant).callId("bad").agentId("a".repeat(500))
+                        .keyId("k").sessionId("").toolName("x.y").arguments("{}").startedAt(Instant.now()).build()
+                        .finish(CallRecord.Outcome.upstream(200, "{}"), Instant.now()));
+            }
+        }
+        recorder.close(Duration.ofSeconds(30));
+
+        assertThat(TestStore.calls(tenant)).hasSize(70).extracting(r -> r.get("call_id")).doesNotContain("bad");
+        assertThat(recorder.dropped()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchWrittenTwice_insertsEachRowOnce() {
+        String tenant = tenant();
+        JdbcCallStore store = store(dataSource);
+        java.util.List<dev.toolgate.observability.CallStore.Insert> inserts = new java.util.ArrayList<>();
+        for (int i = 0; i < 85; i++) {
+            inserts.add(new dev.toolgate.observability.CallStore.Insert(UUID.randomUUID().toString(),
+                    done(tenant, "twice-" + i)));
+        }
+        store.writeAll(inserts, java.util.List.of(), java.util.List.of(), java.util.List.of());
+        store.writeAll(inserts, java.util.List.of(), java.util.List.of(), java.util.List.of()); // its answer was lost
+
+        assertThat(TestStore.calls(tenant)).hasSize(85);
+    }
+
+    @Test
+    void batchWindow_negative_isRefused() {
+        assertThatThrownBy(() -> new BufferedCallRecorder(store(dataSource), 1, 1, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchWindow");
+    }
 }

@@ -28,7 +28,7 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
 
     /** Masks every injected value in what the upstream sends back. */
     dev.toolgate.gateway.secrets.EchoMask echoMask() {
-        return dev.toolgate.gateway.secrets.EchoMask.of(injected);
+        return dev.toolgate.gateway.secrets.EchoMask.cached(injected);
     }
 
     @Override

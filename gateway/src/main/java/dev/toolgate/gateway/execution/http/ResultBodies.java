@@ -1,8 +1,10 @@
 package dev.toolgate.gateway.execution.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.gateway.core.JsonSupport;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -22,13 +24,8 @@ final class ResultBodies {
             return "null";
         }
         String text = new String(body, StandardCharsets.UTF_8);
-        if (!truncated && isJson(contentType)) {
-            try {
-                CHECKER.readTree(text);
-                return text;
-            } catch (Exception e) {
-                // invalid JSON despite the content type: wrap it below
-            }
+        if (!truncated && isJson(contentType) && isOneJsonValue(text)) {
+            return text;
         }
         ObjectNode wrapped = JsonSupport.mapper().createObjectNode();
         wrapped.put("content_type", contentType);
@@ -37,6 +34,22 @@ final class ResultBodies {
             wrapped.put("truncated", true);
         }
         return wrapped.toString();
+    }
+
+    /**
+     * Whether the body is exactly one valid JSON value (no duplicate keys, nothing after it),
+     * checked by reading its tokens: no tree is built for a body passed through unchanged.
+     */
+    static boolean isOneJsonValue(String text) {
+        try (JsonParser p = CHECKER.getFactory().createParser(text)) {
+            if (p.nextToken() == null) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException | RuntimeException e) {
+            return false; // invalid JSON despite the content type: wrapped
+        }
     }
 
     private static boolean isJson(String contentType) {
