@@ -19,6 +19,7 @@ import dev.cel.runtime.CelRuntimeFactory;
 import dev.toolgate.policy.context.Agent;
 import dev.toolgate.policy.context.Request;
 import dev.toolgate.policy.context.Session;
+import dev.toolgate.policy.context.Skill;
 import dev.toolgate.policy.context.Tool;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,13 +46,15 @@ public final class Condition {
     private static final CelCompiler COMPILER = CelCompilerFactory.standardCelCompilerBuilder()
             .setOptions(OPTIONS)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
-            .addMessageTypes(Agent.getDescriptor(), Tool.getDescriptor(), Session.getDescriptor(), Request.getDescriptor())
+            .addMessageTypes(Agent.getDescriptor(), Tool.getDescriptor(), Session.getDescriptor(), Request.getDescriptor(),
+                    Skill.getDescriptor())
             .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("agent", StructTypeReference.create(Agent.getDescriptor().getFullName()))
             .addVar("tool", StructTypeReference.create(Tool.getDescriptor().getFullName()))
             .addVar("tenant", SimpleType.STRING)
             .addVar("session", StructTypeReference.create(Session.getDescriptor().getFullName()))
             .addVar("request", StructTypeReference.create(Request.getDescriptor().getFullName()))
+            .addVar("skill", StructTypeReference.create(Skill.getDescriptor().getFullName()))
             .addLibraries(CelExtensions.strings(), CelExtensions.lists(), CelExtensions.math(OPTIONS),
                     CelExtensions.sets(OPTIONS), CelExtensions.regex())
             .setResultType(SimpleType.BOOL)
@@ -59,7 +62,8 @@ public final class Condition {
 
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
-            .addMessageTypes(Agent.getDescriptor(), Tool.getDescriptor(), Session.getDescriptor(), Request.getDescriptor())
+            .addMessageTypes(Agent.getDescriptor(), Tool.getDescriptor(), Session.getDescriptor(), Request.getDescriptor(),
+                    Skill.getDescriptor())
             .addLibraries(CelExtensions.strings(), CelExtensions.lists(), CelExtensions.math(OPTIONS),
                     CelExtensions.sets(OPTIONS), CelExtensions.regex())
             .build();

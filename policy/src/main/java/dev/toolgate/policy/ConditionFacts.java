@@ -6,6 +6,7 @@ import dev.cel.runtime.CelVariableResolver;
 import dev.toolgate.policy.context.Agent;
 import dev.toolgate.policy.context.Request;
 import dev.toolgate.policy.context.Session;
+import dev.toolgate.policy.context.Skill;
 import dev.toolgate.policy.context.Tool;
 import dev.toolgate.policy.context.ToolAnnotations;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ final class ConditionFacts implements CelVariableResolver {
             case "tenant" -> request.tenant();
             case "session" -> session();
             case "request" -> request();
+            case "skill" -> Skill.newBuilder().setName(request.skill()).build();
             default -> null;
         });
     }

@@ -18,6 +18,7 @@ import java.util.function.Supplier;
  * @param arguments   the validated arguments (a JSON object)
  * @param sessionId   empty when the call has no session
  * @param history     the session's earlier calls, asked for only when a condition reads {@code session}
+ * @param skill       the skill of the agent's key the call runs under; empty for a key without skills
  */
 public record PolicyRequest(
         String tenant,
@@ -30,7 +31,8 @@ public record PolicyRequest(
         JsonNode arguments,
         String sessionId,
         Instant time,
-        Supplier<SessionHistory> history) {
+        Supplier<SessionHistory> history,
+        String skill) {
 
     public PolicyRequest {
         requireNonNull(tenant, "tenant");
@@ -44,6 +46,7 @@ public record PolicyRequest(
         requireNonNull(sessionId, "sessionId");
         requireNonNull(time, "time");
         requireNonNull(history, "history");
+        requireNonNull(skill, "skill");
     }
 
     /** {@code integration.tool}, the name rules' tool patterns match. */
@@ -67,6 +70,7 @@ public record PolicyRequest(
         private String sessionId = "";
         private Instant time;
         private Supplier<SessionHistory> history = () -> SessionHistory.EMPTY;
+        private String skill = "";
 
         private Builder() {
         }
@@ -127,6 +131,12 @@ public record PolicyRequest(
             return this;
         }
 
+        /** The skill the call runs under; empty (the default) for a key without skills. */
+        public Builder skill(String skill) {
+            this.skill = skill;
+            return this;
+        }
+
         public Builder time(Instant time) {
             this.time = time;
             return this;
@@ -134,7 +144,7 @@ public record PolicyRequest(
 
         public PolicyRequest build() {
             return new PolicyRequest(tenant, agentId, scopes, labels, integration, tool, traits, arguments,
-                    sessionId, time, history);
+                    sessionId, time, history, skill);
         }
     }
 }

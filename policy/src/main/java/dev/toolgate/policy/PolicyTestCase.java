@@ -25,7 +25,7 @@ public record PolicyTestCase(String name, SourcePosition position, PolicyRequest
 
     private static final Set<String> TOP = new LinkedHashSet<>(List.of("tenant", "tests"));
     private static final Set<String> CASE = new LinkedHashSet<>(List.of("name", "agent", "scopes", "labels", "tool",
-            "annotations", "args", "session", "session_calls", "time", "expect", "rule"));
+            "annotations", "args", "session", "session_calls", "skill", "time", "expect", "rule"));
     private static final Set<String> ANNOTATIONS = new LinkedHashSet<>(List.of("read_only", "destructive",
             "idempotent", "open_world", "requires_confirmation"));
 
@@ -116,7 +116,7 @@ public record PolicyTestCase(String name, SourcePosition position, PolicyRequest
         }
         PolicyRequest request = PolicyRequest.builder().tenant(tenant).agent(agent).scopes(scopes).labels(labels)
                 .tool(tool).traits(traits).arguments(args).session(f.string("session").orElse(sessionCalls.isEmpty() ? "" : "test-session"))
-                .history(() -> new SessionHistory(sessionCalls)).time(time).build();
+                .history(() -> new SessionHistory(sessionCalls)).skill(f.string("skill").orElse("")).time(time).build();
         return Optional.of(new PolicyTestCase(name, f.position(), request, expected, rule));
     }
 

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.toolgate.gateway.skills.KeySkills;
+import dev.toolgate.gateway.skills.SkillStore;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Optional;
@@ -15,19 +17,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code toolgate.auth.cache-size}) and one for hashes not found or revoked
  * ({@code toolgate.auth.negative-cache-size}). Misses therefore never push valid keys out, and a
  * full cache evicts its least useful entries rather than emptying itself. A zero ttl turns
- * caching off. Thread-safe.
+ * caching off. A principal carries its key's skills, loaded with the key, so a call never reads
+ * them. Thread-safe.
  */
 @Singleton
 public final class KeyLookup {
     private final ApiKeyRepository keys;
+    private final SkillStore skills;
     private final boolean caching;
     private final Cache<String, Principal> found;
     private final Cache<String, Boolean> missing;
     /** Bumped by every invalidation, so a load that raced with one is returned but not cached. */
     private final AtomicLong generation = new AtomicLong();
 
-    public KeyLookup(ApiKeyRepository keys, AuthProperties config) {
+    public KeyLookup(ApiKeyRepository keys, SkillStore skills, AuthProperties config) {
         this.keys = requireNonNull(keys, "keys");
+        this.skills = requireNonNull(skills, "skills");
         Duration ttl = config.cacheTtl();
         this.caching = !ttl.isZero();
         this.found = Caffeine.newBuilder().maximumSize(config.cacheSize()).expireAfterWrite(ttl).build();
@@ -47,7 +52,8 @@ public final class KeyLookup {
         }
         long before = generation.get();
         Optional<Principal> loaded = keys.findByKeyHash(keyHash).filter(k -> !k.isRevoked())
-                .map(row -> new Principal(row.tenantId(), row.agentId(), row.id(), row.scopeSet(), row.labelMap(), false));
+                .map(row -> new Principal(row.tenantId(), row.agentId(), row.id(), row.scopeSet(), row.labelMap(), false,
+                        new KeySkills(skills.ofKey(row.id())))); // loaded and cached with the key: no query per call
         if (caching) {
             if (loaded.isPresent()) {
                 found.put(keyHash, loaded.get());
@@ -64,6 +70,15 @@ public final class KeyLookup {
     /** Whether the key with this id still exists unrevoked, read from the database (no cache). */
     public boolean isActive(String keyId) {
         return keys.findById(keyId).filter(k -> !k.isRevoked()).isPresent();
+    }
+
+    /**
+     * Drops the cached principals of tenant {@code tenant}: a change of its skills (tools, secrets,
+     * assignments) through this instance applies at once.
+     */
+    public void forgetTenant(String tenant) {
+        generation.incrementAndGet();
+        found.asMap().values().removeIf(p -> p.tenantId().equals(tenant));
     }
 
     /** Drops the cached principal of key {@code keyId}: a revocation through this instance applies at once. */

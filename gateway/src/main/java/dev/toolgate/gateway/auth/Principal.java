@@ -2,15 +2,16 @@ package dev.toolgate.gateway.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.skills.KeySkills;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Who is calling: a tenant's agent with scopes and labels, or the bootstrap admin (no tenant of
- * its own, administers every tenant, calls no tools). Immutable.
+ * Who is calling: a tenant's agent with scopes, labels and the skills its key is assigned, or the
+ * bootstrap admin (no tenant of its own, administers every tenant, calls no tools). Immutable.
  */
 public record Principal(String tenantId, String agentId, String keyId, Set<String> scopes, Map<String, String> labels,
-        boolean bootstrapAdmin) {
+        boolean bootstrapAdmin, KeySkills skills) {
     /** Tenant id of the bootstrap admin; no real tenant can have it (names have no leading '_'). */
     public static final String SYSTEM_TENANT = "_system";
 
@@ -20,6 +21,13 @@ public record Principal(String tenantId, String agentId, String keyId, Set<Strin
         requireNonNull(keyId, "keyId");
         scopes = Set.copyOf(requireNonNull(scopes, "scopes"));
         labels = Map.copyOf(requireNonNull(labels, "labels"));
+        requireNonNull(skills, "skills");
+    }
+
+    /** A principal whose key is assigned no skill (tenant-wide). */
+    public Principal(String tenantId, String agentId, String keyId, Set<String> scopes, Map<String, String> labels,
+            boolean bootstrapAdmin) {
+        this(tenantId, agentId, keyId, scopes, labels, bootstrapAdmin, KeySkills.TENANT_WIDE);
     }
 
     public static Principal ofBootstrapAdmin() {

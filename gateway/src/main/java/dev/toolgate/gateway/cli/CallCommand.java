@@ -29,6 +29,9 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = {"--session", "--session-id"}, description = "groups the calls of one agent session")
     String sessionId = "";
 
+    @Option(names = "--skill", description = "the skill of your key to call under (needed when several include the tool)")
+    String skill = "";
+
     @Option(names = "--deadline", description = "gRPC deadline in seconds (default ${DEFAULT-VALUE})", defaultValue = "60")
     long deadlineSeconds;
 
@@ -39,7 +42,7 @@ final class CallCommand implements Callable<Integer> {
                     .withCallCredentials(conn.credentials())
                     .withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS)
                     .executeTool(ExecuteToolRequest.newBuilder().setTool(tool).setArgumentsJson(arguments)
-                            .setCallId(callId).setSessionId(sessionId).build());
+                            .setCallId(callId).setSessionId(sessionId).setSkill(skill).build());
             if (r.getStatus() == CallStatus.CALL_STATUS_PENDING_CONFIRMATION) {
                 System.out.println(r.getConfirmation().getSummary());
                 System.err.println("call " + r.getCallId() + " is held for confirmation until "

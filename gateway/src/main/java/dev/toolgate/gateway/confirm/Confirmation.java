@@ -9,12 +9,13 @@ import java.util.Optional;
  * A call held for a human's decision: what would run (tool version, full arguments), why it
  * waits (the policy rule, empty when the tool itself requires confirmation), until when, and —
  * once decided — by whom, when and why. {@code selfConfirm}: the policy rule lets the key that
- * made the call confirm it too. Immutable.
+ * made the call confirm it too. {@code skill}: the skill the call was held under, whose
+ * credentials it is sent with once approved (empty: tenant-wide). Immutable.
  */
 public record Confirmation(String id, String tenantId, String callId, String agentId, String keyId, String sessionId,
         String toolName, int toolVersion, String arguments, String summary, String ruleId, State state,
         Instant createdAt, Instant expiresAt, String decidedBy, String decidedKeyId, Optional<Instant> decidedAt,
-        String reason, boolean selfConfirm) {
+        String reason, boolean selfConfirm, String skill) {
 
     /** Where a confirmation stands. Stored by name. */
     public enum State { PENDING, APPROVED, DENIED, EXPIRED }
@@ -37,6 +38,7 @@ public record Confirmation(String id, String tenantId, String callId, String age
         requireNonNull(decidedKeyId, "decidedKeyId");
         requireNonNull(decidedAt, "decidedAt");
         requireNonNull(reason, "reason");
+        requireNonNull(skill, "skill");
     }
 
     public boolean expiredAt(Instant now) {

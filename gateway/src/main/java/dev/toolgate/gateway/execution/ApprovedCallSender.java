@@ -6,6 +6,9 @@ import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.confirm.Confirmation;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.skills.Skill;
+import dev.toolgate.gateway.skills.SkillStore;
+import dev.toolgate.gateway.upstream.CredentialScope;
 import dev.toolgate.gateway.upstream.PreparedCall;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
 import dev.toolgate.gateway.validation.ArgumentParser;
@@ -19,7 +22,7 @@ import java.util.Optional;
 
 /**
  * Sends an approved held call, once, through {@link UpstreamDispatch}: at the approved tool version
- * only; a refusal by the integration (circuit open, bulkhead full) or a deadline too short leaves
+ * only, with the credentials of the skill it was held under; a refusal by the integration (circuit open, bulkhead full) or a deadline too short leaves
  * it approved and held, so confirming again sends it. Thread-safe.
  */
 @Singleton
@@ -29,9 +32,11 @@ class ApprovedCallSender {
     private final CallLog log;
     private final UpstreamDispatch dispatch;
     private final HeldCallRecords records;
+    private final SkillStore skills;
 
     ApprovedCallSender(Catalog catalog, ArgumentParser parser, CallLog log, UpstreamDispatch dispatch,
-            HeldCallRecords records) {
+            HeldCallRecords records, SkillStore skills) {
+        this.skills = requireNonNull(skills, "skills");
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
         this.log = requireNonNull(log, "log");
@@ -63,7 +68,7 @@ class ApprovedCallSender {
         }
         PreparedCall prepared;
         try {
-            prepared = dispatch.prepare(tool, parser.parse(c.arguments()), c.callId());
+            prepared = dispatch.prepare(tool, parser.parse(c.arguments()), c.callId(), credentials(c));
         } catch (GatewayException | UpstreamFailure e) {
             if (log.resume(c.tenantId(), c.callId())) {
                 log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
@@ -105,6 +110,19 @@ class ApprovedCallSender {
             // sent and failed: its row says how, and so does the view
         }
         return records.view(c);
+    }
+
+    /**
+     * The credentials of the skill the call was held under (as attached now: a rotated secret is
+     * used), never another skill's nor the tenant's for a call held under a skill.
+     */
+    private CredentialScope credentials(Confirmation c) {
+        if (c.skill().isEmpty()) {
+            return CredentialScope.TENANT;
+        }
+        return skills.find(c.tenantId(), c.skill()).map(Skill::credentials).orElseThrow(() ->
+                GatewayException.failedPrecondition("SKILL_NOT_FOUND", "skill '" + c.skill() + "', under which the call"
+                        + " was held, was deleted; the call was not executed", Map.of("call_id", c.callId())));
     }
 
     private static GatewayException approvalTooLate(Confirmation c) {

@@ -14,6 +14,8 @@ import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.telemetry.CallSpans;
+import dev.toolgate.gateway.skills.SkillChoice;
+import dev.toolgate.gateway.upstream.CredentialScope;
 import dev.toolgate.gateway.upstream.PreparedCall;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
 import dev.toolgate.gateway.validation.ArgumentParser;
@@ -32,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Admission of one ExecuteTool call, in this order: request shape, {@code tools:call} scope, tool
- * lookup, argument parsing, visibility (a tool no rule lets the agent call is refused by the
+ * Admission of one ExecuteTool call, in this order: request shape, {@code tools:call} scope, the
+ * named skill (assigned to the key?), tool lookup (among the tools of the key's skills), the
+ * skill the call runs under ({@link SkillChoice}), argument parsing, visibility (a tool no rule lets the agent call is refused by the
  * policy before its schema is checked), schema validation, policy decision (deny, rate limit,
  * confirm), request preparation, room in the audit writer, and — for a call that is not held —
  * time left before the client's deadline. Each refusal is thrown as a {@link CallRefused} with
@@ -75,6 +78,7 @@ class CallAdmission {
             Optional<Confirm> confirm) {
     }
 
+
     /** Why a call is held: a policy rule's confirm decision, or the tool's own requirement (no rule). */
     record Confirm(String ruleId, String reason, boolean selfConfirm) {
     }
@@ -106,13 +110,30 @@ class CallAdmission {
             throw CallRefused.of(Refusal.MISSING_SCOPE, record.build(), GatewayException.permissionDenied(
                     "MISSING_SCOPE", "this API key lacks the 'tools:call' scope"));
         }
-        ToolDefinition tool = catalog.find(principal.tenantId(), command.tool()).orElseThrow(() -> CallRefused.of(
+        try { // before the lookup: the answer does not depend on whether the tool exists
+            SkillChoice.checkRequested(principal.skills(), command.skill());
+        } catch (GatewayException e) {
+            throw CallRefused.of(Refusal.SKILL_NOT_ASSIGNED, record.build(), e);
+        }
+        // a tool outside the key's skills gets the very answer of a tool that does not exist
+        ToolDefinition tool = catalog.find(principal.tenantId(), command.tool())
+                .filter(t -> principal.skills().includes(t)).orElseThrow(() -> CallRefused.of(
                 Refusal.TOOL_NOT_FOUND, record.build(), GatewayException.notFound("TOOL_NOT_FOUND",
                         "tool '" + Identifiers.abbreviate(command.tool()) + "' does not exist",
                         visibility.closest(principal, command.tool()))));
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
         CallSpans.tool(span, tool);
         labels.tool(tool.qualifiedName());
+        CredentialScope credentials;
+        try {
+            credentials = SkillChoice.choose(principal.skills(), command.skill(), tool);
+        } catch (GatewayException e) {
+            throw CallRefused.of(Refusal.SKILL_NOT_CHOSEN, record.build(), e);
+        }
+        record.skill(credentials.skill());
+        if (!credentials.tenantWide()) {
+            span.setAttribute(CallSpans.SKILL, credentials.skill());
+        }
         Optional<Decision> hidden = visibility.hiding(principal, tool);
         if (hidden.isPresent()) { // before validation: a hidden tool's schema is not described to this agent
             Decision decision = hidden.get();
@@ -127,12 +148,12 @@ class CallAdmission {
                             "policy_version", decision.version())));
         }
 
-        JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, tool, command, startedAt,
-                record), CallAdmission::reported);
+        JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, tool, command,
+                credentials.skill(), startedAt, record), CallAdmission::reported);
         record.argumentsDigest(Digests.canonicalJsonSha256(arguments)); // a repeated call id must name the same call
         spans.content(span, CallSpans.ARGUMENTS, tool.qualifiedName(), command.argumentsJson());
         Decision decision = spans.stage("policy", () -> policy.decide(principal, tool, arguments, command,
-                startedAt));
+                credentials.skill(), startedAt));
         record.policy(PolicyCheck.mark(decision));
         span.setAttribute(CallSpans.DECISION, decision.verdict().label());
         labels.decision(decision.verdict().label());
@@ -140,7 +161,8 @@ class CallAdmission {
         span.setAttribute(CallSpans.POLICY_VERSION, decision.version());
         PolicyCheck.enforce(decision, tool, record.build());
 
-        PreparedCall prepared = prepare(tool, arguments, record.build()); // refuses what could not be sent, held or not
+        // refuses what could not be sent, held or not; only the credentials of the call's skill
+        PreparedCall prepared = prepare(tool, arguments, credentials, record.build());
         if (!log.awaitRoom(deadline.remaining(tool.timeout()))) { // a writer that is behind slows calls down
             throw CallRefused.of(Refusal.AUDIT_BACKLOG_FULL, record.build(), GatewayException.unavailable(
                     "AUDIT_BACKLOG_FULL", log.storeAvailable()
@@ -184,7 +206,7 @@ class CallAdmission {
      * refused before its schema is checked, so that validation errors never describe a tool the
      * agent may not use.
      */
-    private JsonNode parseAndValidate(Principal principal, ToolDefinition tool, ExecuteCommand command,
+    private JsonNode parseAndValidate(Principal principal, ToolDefinition tool, ExecuteCommand command, String skill,
             Instant startedAt, CallRecord.Builder record) {
         JsonNode arguments;
         try {
@@ -193,7 +215,7 @@ class CallAdmission {
             throw CallRefused.of(Refusal.UNREADABLE_ARGUMENTS, record.build(), e);
         }
         if (!visibility.visible(principal, tool)) {
-            Decision decision = policy.decide(principal, tool, arguments, command, startedAt);
+            Decision decision = policy.decide(principal, tool, arguments, command, skill, startedAt);
             record.policy(PolicyCheck.mark(decision));
             PolicyCheck.enforce(decision, tool, record.build());
         }
@@ -207,9 +229,10 @@ class CallAdmission {
     }
 
     /** Renders the request with the executor of the tool's kind. */
-    private PreparedCall prepare(ToolDefinition tool, JsonNode arguments, CallRecord call) {
+    private PreparedCall prepare(ToolDefinition tool, JsonNode arguments, CredentialScope credentials,
+            CallRecord call) {
         try {
-            return dispatch.prepare(tool, arguments, call.callId());
+            return dispatch.prepare(tool, arguments, call.callId(), credentials);
         } catch (GatewayException e) {
             throw CallRefused.of(Refusal.NOT_PREPARABLE, call, e);
         } catch (UpstreamFailure f) {

@@ -10,14 +10,23 @@ import java.util.Optional;
  *
  * @param callId         empty to let the gateway pick one
  * @param clientDeadline time left until the client's gRPC deadline, when it set one
+ * @param skill          the skill of the key the call runs under; empty to let the gateway pick
+ *                       (see {@link dev.toolgate.gateway.skills.SkillChoice})
  */
 public record ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
-        Optional<Duration> clientDeadline) {
+        Optional<Duration> clientDeadline, String skill) {
     public ExecuteCommand {
         requireNonNull(tool, "tool");
         requireNonNull(argumentsJson, "argumentsJson");
         requireNonNull(callId, "callId");
         requireNonNull(sessionId, "sessionId");
         requireNonNull(clientDeadline, "clientDeadline");
+        requireNonNull(skill, "skill");
+    }
+
+    /** A call that names no skill. */
+    public ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
+            Optional<Duration> clientDeadline) {
+        this(tool, argumentsJson, callId, sessionId, clientDeadline, "");
     }
 }

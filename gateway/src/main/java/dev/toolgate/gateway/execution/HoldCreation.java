@@ -67,7 +67,8 @@ class HoldCreation {
         Confirmation c = new Confirmation(Identifiers.newId("conf"), started.tenantId(), started.callId(),
                 started.agentId(), started.keyId(), started.sessionId(), tool.qualifiedName(), tool.version(),
                 arguments.toString(), summary(tool, arguments, confirm.reason()), confirm.ruleId(),
-                Confirmation.State.PENDING, now, now.plus(ttl), "", "", Optional.empty(), "", confirm.selfConfirm());
+                Confirmation.State.PENDING, now, now.plus(ttl), "", "", Optional.empty(), "", confirm.selfConfirm(),
+                started.skill()); // an approval sends it with this skill's credentials, whoever approves
         try {
             store.insert(c);
         } catch (RuntimeException e) {

@@ -35,12 +35,13 @@ class PolicyCheck {
 
     /** The policy's decision about this call. */
     Decision decide(Principal principal, ToolDefinition tool, JsonNode arguments, ExecuteCommand command,
-            Instant at) {
+            String skill, Instant at) {
         ToolAnnotations a = tool.annotations();
         String session = RequestShape.session(command);
         return policy.decide(PolicyRequest.builder()
                 .tenant(principal.tenantId()).agent(principal.agentId()).scopes(principal.scopes())
                 .labels(principal.labels())
+                .skill(skill)
                 .tool(tool.integration().name(), tool.name())
                 .traits(new ToolTraits(a.readOnly(), a.destructive(), a.idempotent(), a.openWorld(),
                         a.requiresConfirmation()))

@@ -14,8 +14,12 @@ enum Refusal {
     MALFORMED_REQUEST(CallStatus.INVALID_ARGUMENTS),
     /** The key lacks {@code tools:call}. */
     MISSING_SCOPE(CallStatus.DENIED),
-    /** No such tool in the tenant's catalog. */
+    /** The call names a skill its key is not assigned. */
+    SKILL_NOT_ASSIGNED(CallStatus.DENIED),
+    /** No such tool in the tenant's catalog, or none the key's skills include (the same answer). */
     TOOL_NOT_FOUND(CallStatus.TOOL_NOT_FOUND),
+    /** The named skill does not include the tool, or several skills of the key do and none is named. */
+    SKILL_NOT_CHOSEN,
     /** arguments_json is no JSON object within the size and depth limits. */
     UNREADABLE_ARGUMENTS,
     /** A policy rule denies the call. */

@@ -8,6 +8,7 @@ import dev.toolgate.gateway.catalog.IntegrationKind;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.upstream.IntegrationExecutor;
+import dev.toolgate.gateway.upstream.CredentialScope;
 import dev.toolgate.gateway.upstream.PreparedCall;
 import dev.toolgate.gateway.upstream.ToolExecutor;
 import io.micronaut.context.annotation.Primary;
@@ -54,10 +55,19 @@ public class ToolExecutors implements ToolExecutor {
      */
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
+        return prepare(tool, arguments, callId, CredentialScope.TENANT);
+    }
+
+    /**
+     * @throws GatewayException FAILED_PRECONDITION {@code INTEGRATION_KIND_UNKNOWN} when the
+     *         integration's stored kind is none this gateway knows; nothing is sent
+     */
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope) {
         IntegrationEntity integration = tool.integration();
         IntegrationKind kind = integration.integrationKind().orElseThrow(() -> GatewayException.failedPrecondition(
                 "INTEGRATION_KIND_UNKNOWN", "integration '" + integration.name() + "' has kind '" + integration.kind()
                         + "', which this gateway cannot execute (it knows " + IntegrationKind.known() + ")"));
-        return byKind.get(kind).prepare(tool, arguments, callId);
+        return byKind.get(kind).prepare(tool, arguments, callId, scope);
     }
 }

@@ -8,6 +8,7 @@ import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.resilience.IntegrationGuard;
 import dev.toolgate.gateway.resilience.IntegrationGuards;
 import dev.toolgate.gateway.telemetry.GatewayMetrics;
+import dev.toolgate.gateway.upstream.CredentialScope;
 import dev.toolgate.gateway.upstream.PreparedCall;
 import dev.toolgate.gateway.upstream.ToolExecutor;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
@@ -62,13 +63,14 @@ class UpstreamDispatch {
     }
 
     /**
-     * Renders the request with the executor of the tool's integration kind; nothing is sent.
+     * Renders the request with the executor of the tool's integration kind, with the credentials of
+     * {@code credentials} only; nothing is sent.
      *
      * @throws GatewayException when the request cannot be rendered
      * @throws UpstreamFailure when something it needs from outside (a token endpoint) failed
      */
-    PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
-        return executor.prepare(tool, arguments, callId);
+    PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope credentials) {
+        return executor.prepare(tool, arguments, callId, credentials);
     }
 
     /**

@@ -9,6 +9,19 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.admin.AdminOperations;
 import dev.toolgate.gateway.admin.IssuedKey;
+import dev.toolgate.gateway.admin.SkillOperations;
+import dev.toolgate.proto.v1.AddSkillToolsRequest;
+import dev.toolgate.proto.v1.AssignSkillRequest;
+import dev.toolgate.proto.v1.AttachSkillSecretRequest;
+import dev.toolgate.proto.v1.CreateSkillRequest;
+import dev.toolgate.proto.v1.DeleteSkillRequest;
+import dev.toolgate.proto.v1.DeleteSkillResponse;
+import dev.toolgate.proto.v1.DetachSkillSecretRequest;
+import dev.toolgate.proto.v1.ListSkillsRequest;
+import dev.toolgate.proto.v1.ListSkillsResponse;
+import dev.toolgate.proto.v1.RemoveSkillToolsRequest;
+import dev.toolgate.proto.v1.SkillInfo;
+import dev.toolgate.proto.v1.UnassignSkillRequest;
 import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.auth.PrincipalContext;
 import dev.toolgate.gateway.catalog.CatalogWriter;
@@ -83,9 +96,11 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final SqlIntegrations sql;
     private final AuditTrail audit;
     private final McpIntegrations mcp;
+    private final SkillOperations skills;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
-            PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp) {
+            PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp, SkillOperations skills) {
+        this.skills = requireNonNull(skills, "skills");
         this.audit = requireNonNull(audit, "audit");
         this.mcp = requireNonNull(mcp, "mcp");
         this.admin = requireNonNull(admin, "admin");
@@ -306,6 +321,60 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
             default -> throw GatewayException.invalidArgument("params.location", "location of argument '"
                     + p.getArgument() + "' must be PATH, QUERY, HEADER or BODY");
         };
+    }
+
+    @Override
+    public void createSkill(CreateSkillRequest request, StreamObserver<SkillInfo> response) {
+        reply(response, SkillProtos.info(skills.create(tenant(request.getTenant()), request.getName(),
+                request.getDescription(), request.getToolsList())));
+    }
+
+    @Override
+    public void deleteSkill(DeleteSkillRequest request, StreamObserver<DeleteSkillResponse> response) {
+        skills.delete(tenant(request.getTenant()), request.getName());
+        reply(response, DeleteSkillResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void listSkills(ListSkillsRequest request, StreamObserver<ListSkillsResponse> response) {
+        reply(response, ListSkillsResponse.newBuilder().addAllSkills(skills.list(tenant(request.getTenant())).stream()
+                .map(SkillProtos::info).toList()).build());
+    }
+
+    @Override
+    public void addSkillTools(AddSkillToolsRequest request, StreamObserver<SkillInfo> response) {
+        reply(response, SkillProtos.info(skills.addTools(tenant(request.getTenant()), request.getSkill(),
+                request.getToolsList())));
+    }
+
+    @Override
+    public void removeSkillTools(RemoveSkillToolsRequest request, StreamObserver<SkillInfo> response) {
+        reply(response, SkillProtos.info(skills.removeTools(tenant(request.getTenant()), request.getSkill(),
+                request.getToolsList())));
+    }
+
+    @Override
+    public void attachSkillSecret(AttachSkillSecretRequest request, StreamObserver<SkillInfo> response) {
+        reply(response, SkillProtos.info(skills.attachSecret(tenant(request.getTenant()), request.getSkill(),
+                request.getIntegration(), request.getSlot(), request.getSecret())));
+    }
+
+    @Override
+    public void detachSkillSecret(DetachSkillSecretRequest request, StreamObserver<SkillInfo> response) {
+        reply(response, SkillProtos.info(skills.detachSecret(tenant(request.getTenant()), request.getSkill(),
+                request.getIntegration(), request.getSlot())));
+    }
+
+    @Override
+    public void assignSkill(AssignSkillRequest request, StreamObserver<SkillInfo> response) {
+        reply(response, SkillProtos.info(skills.assign(tenant(request.getTenant()), request.getKeyId(),
+                request.getSkill())));
+    }
+
+    @Override
+    public void unassignSkill(UnassignSkillRequest request, StreamObserver<SkillInfo> response) {
+        reply(response, SkillProtos.info(skills.unassign(tenant(request.getTenant()), request.getKeyId(),
+                request.getSkill())));
     }
 
     private static Principal requireAdmin() {

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Which tools an agent is shown: those some rule of its tenant's policy could allow it to call
- * (conditions aside). Listing, export, lookup and "did you mean" suggestions all go through
+ * Which tools an agent is shown: those of its key's skills (every tool for a key without skills)
+ * that some rule of its tenant's policy could allow it to call (conditions aside). Listing, export, lookup and "did you mean" suggestions all go through
  * here, so a hidden tool is never described to an agent that may not call it.
  */
 @Singleton
@@ -27,7 +27,7 @@ public class ToolVisibility {
     }
 
     public boolean visible(Principal p, ToolDefinition tool) {
-        return policy.visible(p.tenantId(), tool.integration().name(), tool.name(), p.agentId(), p.scopes());
+        return p.skills().includes(tool) && policy.visible(p.tenantId(), tool.integration().name(), tool.name(), p.agentId(), p.scopes());
     }
 
     /**

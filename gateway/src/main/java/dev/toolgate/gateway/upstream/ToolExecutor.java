@@ -21,4 +21,13 @@ public interface ToolExecutor {
     default PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
         return prepare(tool, arguments);
     }
+
+    /**
+     * Builds the upstream request of the call with this id, with the credentials of {@code scope}
+     * only. Executors whose credentials belong to the integration's connection (MCP, SQL) ignore
+     * the scope: skills cannot attach secrets to such integrations.
+     */
+    default PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope) {
+        return prepare(tool, arguments, callId);
+    }
 }

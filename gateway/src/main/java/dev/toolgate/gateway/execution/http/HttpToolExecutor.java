@@ -12,6 +12,7 @@ import dev.toolgate.gateway.resilience.ResilienceOverrides;
 import dev.toolgate.gateway.secrets.EchoMask;
 import dev.toolgate.gateway.upstream.EchoMasking;
 import dev.toolgate.gateway.upstream.IntegrationExecutor;
+import dev.toolgate.gateway.upstream.CredentialScope;
 import dev.toolgate.gateway.upstream.PreparedCall;
 import dev.toolgate.gateway.upstream.UpstreamFailure;
 import dev.toolgate.gateway.upstream.UpstreamResponse;
@@ -81,10 +82,16 @@ public class HttpToolExecutor implements IntegrationExecutor {
 
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
+        return prepare(tool, arguments, callId, CredentialScope.TENANT);
+    }
+
+    /** The request carries only credentials of {@code scope}: a skill's attached secrets, or the tenant's. */
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope) {
         IntegrationEntity integration = tool.integration();
         RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments);
         URI target = URI.create(integration.baseUrl() + rendered.path());
-        Credentials creds = credentials.resolve(tool, tool.timeout()); // an unusable credential is named first
+        Credentials creds = credentials.resolve(tool, scope, tool.timeout()); // an unusable credential is named first
         egress.check(integration.tenantId(), target, "integration '" + integration.name() + "'");
         String uri = integration.baseUrl() + rendered.withQuery(creds.query());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
@@ -121,7 +128,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
             throw GatewayException.failedPrecondition("SECRET_UNUSABLE", "the TLS client identity of integration '"
                     + integration.name() + "' is unusable: " + e.getMessage());
         }
-        return new HttpPreparedCall(client, request, integration.name(), tool, creds);
+        return new HttpPreparedCall(client, request, integration.name(), tool, scope, creds);
     }
 
     private final class HttpPreparedCall implements PreparedCall {
@@ -129,10 +136,12 @@ public class HttpToolExecutor implements IntegrationExecutor {
         private final HttpRequest.Builder request;
         private final String integration;
         private final ToolDefinition tool;
+        private final CredentialScope scope;
         private final Credentials sent;
 
         HttpPreparedCall(HttpClient client, HttpRequest.Builder request, String integration, ToolDefinition tool,
-                Credentials sent) {
+                CredentialScope scope, Credentials sent) {
+            this.scope = scope;
             this.client = client;
             this.request = request;
             this.integration = integration;
@@ -153,7 +162,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
                     tokens.invalidate(key, refused);
                     Duration left = Duration.ofNanos(deadline - System.nanoTime());
                     if (left.toMillis() > 0) {
-                        Credentials renewed = credentials.resolve(tool, left);
+                        Credentials renewed = credentials.resolve(tool, scope, left);
                         mask = mask.and(renewed.echoMask());
                         HttpRequest.Builder retry = request.copy();
                         renewed.headers().forEach(retry::setHeader);

@@ -11,6 +11,7 @@ import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.secrets.SecretUnreadableException;
+import dev.toolgate.gateway.upstream.CredentialScope;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,10 +23,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns a tool's security requirements into {@link Credentials} from the tenant's secrets.
- * The first non-empty alternative whose secrets all exist wins; an empty one (OpenAPI's
- * {@code {}}, "optional") applies only when none does; otherwise the error names the secrets to
- * add. Secret values never appear in errors. Thread-safe.
+ * Turns a tool's security requirements into {@link Credentials} from the secrets of the call's
+ * {@link CredentialScope}: a skill's attached secrets only, or — for a key without skills — the
+ * tenant's secrets by the names the integration gives.
+ * The first alternative whose secrets all exist wins; when none does, the error names the
+ * secrets to add. Secret values never appear in errors. Thread-safe.
  */
 @Singleton
 class UpstreamCredentials {
@@ -37,7 +39,7 @@ class UpstreamCredentials {
         this.tokens = requireNonNull(tokens, "tokens");
     }
 
-    Credentials resolve(ToolDefinition tool, Duration timeout) {
+    Credentials resolve(ToolDefinition tool, CredentialScope scope, Duration timeout) {
         IntegrationEntity integration = tool.integration();
         SecurityRequirements security = tool.httpBinding().security();
         if (security.fromIntegration()) {
@@ -45,8 +47,8 @@ class UpstreamCredentials {
             if (auth.kind() == HttpAuth.Kind.NONE) {
                 return Credentials.NONE;
             }
-            String token = reveal(tool.tenantId(), auth.secret()).orElseThrow(() -> missing(tool,
-                    List.of("'" + auth.secret() + "'")));
+            String token = reveal(tool, scope, auth.secret()).orElseThrow(() -> missing(tool, scope,
+                    List.of(slot(tool, scope, auth.secret()))));
             return new Credentials(Map.of("Authorization", "Bearer " + headerSafe(token, auth.secret())), List.of(),
                     List.of(), Optional.empty(), Optional.empty(), List.of(token));
         }
@@ -70,11 +72,11 @@ class UpstreamCredentials {
                     unusable = true;
                     continue;
                 }
-                Optional<String> value = reveal(tool.tenantId(), scheme.secret());
+                Optional<String> value = reveal(tool, scope, scheme.secret());
                 if (value.isPresent()) {
                     values.put(scheme, value.get());
                 } else {
-                    lacking.add("'" + scheme.secret() + "'");
+                    lacking.add(slot(tool, scope, scheme.secret()));
                 }
             }
             if (lacking.isEmpty()) {
@@ -92,7 +94,7 @@ class UpstreamCredentials {
                     + (wanted.size() == 1 ? wanted.get(0) : "one of: " + String.join("; or ", wanted))
                     + ", which cannot be used; change the document's security scheme and import it again");
         }
-        throw missing(tool, wanted);
+        throw missing(tool, scope, wanted);
     }
 
     private Credentials apply(ToolDefinition tool, Map<SecurityScheme, String> values, Duration timeout) {
@@ -142,9 +144,14 @@ class UpstreamCredentials {
         return new Credentials(headers, query, cookies, pem, oauth, injected);
     }
 
-    private Optional<String> reveal(String tenant, String secret) {
+    /** The value for the slot, from the secret the scope names for it; empty when it names none or it is gone. */
+    private Optional<String> reveal(ToolDefinition tool, CredentialScope scope, String slot) {
+        Optional<String> secret = scope.secretFor(tool.integration().name(), slot);
+        if (secret.isEmpty()) {
+            return Optional.empty();
+        }
         try {
-            return secrets.reveal(tenant, secret);
+            return secrets.reveal(tool.tenantId(), secret.get());
         } catch (SecretUnreadableException e) {
             throw GatewayException.failedPrecondition("SECRET_UNREADABLE", e.getMessage());
         }
@@ -159,8 +166,23 @@ class UpstreamCredentials {
         return value;
     }
 
-    private static GatewayException missing(ToolDefinition tool, List<String> wanted) {
+    /** How a missing slot is named: the secret itself, or the slot and what the skill attached to it. */
+    private static String slot(ToolDefinition tool, CredentialScope scope, String slot) {
+        if (scope.tenantWide()) {
+            return "'" + slot + "'";
+        }
+        return "'" + slot + "'" + scope.secretFor(tool.integration().name(), slot)
+                .map(s -> " (attached secret '" + s + "' does not exist)").orElse(" (no secret attached)");
+    }
+
+    private static GatewayException missing(ToolDefinition tool, CredentialScope scope, List<String> wanted) {
         String what = wanted.size() == 1 ? "secret " + wanted.get(0) : "one of: " + String.join("; or ", wanted);
+        if (!scope.tenantWide()) {
+            return GatewayException.failedPrecondition("SECRET_NOT_FOUND", "tool '" + tool.qualifiedName()
+                    + "' authenticates to integration '" + tool.integration().name() + "' with " + what
+                    + ", which " + scope.describe() + " lacks; calls under a skill use only the secrets attached to it:"
+                    + " an admin must store the secret with PutSecret and attach it with AttachSkillSecret");
+        }
         return GatewayException.failedPrecondition("SECRET_NOT_FOUND", "tool '" + tool.qualifiedName()
                 + "' authenticates to integration '" + tool.integration().name() + "' with " + what
                 + ", which is missing; an admin must store it with PutSecret");

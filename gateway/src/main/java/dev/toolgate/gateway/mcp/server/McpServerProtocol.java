@@ -50,6 +50,7 @@ public class McpServerProtocol {
     /** Where a client may put the call's idempotency key (a retry with it replays, never runs twice). */
     static final String CALL_ID = "dev.toolgate/call_id";
     static final String SESSION_ID = "dev.toolgate/session_id";
+    static final String SKILL = "dev.toolgate/skill";
     /** The id of an elicitation request for a held call: this prefix and the call id. */
     static final String ELICIT = "toolgate-confirm:";
     /** How often a stream waiting for a user's decision reads the call. */
@@ -256,7 +257,8 @@ public class McpServerProtocol {
         // tool the policy hides from this agent (a reload since its tools/list) is refused by the call
         // path as a tool error that tells the model to list tools again — a JSON-RPC error would end
         // the run in most agent frameworks.
-        Optional<ToolDefinition> found = catalog.find(principal.tenantId(), tool);
+        Optional<ToolDefinition> found = catalog.find(principal.tenantId(), tool)
+                .filter(t -> principal.skills().includes(t)); // outside the key's skills: as if it did not exist
         if (found.isEmpty()) {
             return reply(error(id, INVALID_PARAMS, "Unknown tool: " + abbreviate(tool)));
         }
@@ -264,7 +266,8 @@ public class McpServerProtocol {
         CallResult r;
         try {
             r = calls.execute(principal, new ExecuteCommand(found.get().qualifiedName(), argumentsJson,
-                    meta.path(CALL_ID).asText(""), meta.path(SESSION_ID).asText(""), Optional.empty()));
+                    meta.path(CALL_ID).asText(""), meta.path(SESSION_ID).asText(""), Optional.empty(),
+                    meta.path(SKILL).asText("")));
         } catch (GatewayException e) {
             return reply(result(id, McpToolResults.refused(e)));
         }
