@@ -567,6 +567,13 @@ public class CatalogWriter {
         schema.path("required").forEach(r -> required.add(r.asText()));
         for (int i = 0; i < binding.params().size(); i++) {
             ParamBinding p = binding.params().get(i);
+            if (p.bound().bound()) {
+                if (properties.has(p.argument())) { // the admin's value would silently replace the model's
+                    problems.add(new FieldViolation("params[" + i + "].argument", "argument '" + p.argument()
+                            + "' is bound to a fixed value or secret and must not be a property of input_schema_json"));
+                }
+                continue;
+            }
             if (!properties.has(p.argument())) {
                 problems.add(new FieldViolation("params[" + i + "].argument", "argument '" + p.argument()
                         + "' is not a property of input_schema_json"));

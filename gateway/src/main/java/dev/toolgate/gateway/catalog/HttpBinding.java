@@ -57,6 +57,11 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
         return body.present();
     }
 
+    /** True when the admin bound a parameter to a fixed value or a secret. */
+    public boolean hasBoundParams() {
+        return params.stream().anyMatch(p -> p.bound().bound());
+    }
+
     public Optional<ParamBinding> bindingOf(String argument) {
         return params.stream().filter(p -> p.argument().equals(argument)).findFirst();
     }
@@ -106,6 +111,10 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
                     out.add(new FieldViolation(field + ".name", "header '" + p.name()
                             + "' is set by the gateway and cannot be bound to an argument"));
                 }
+            }
+            if (p.bound().source() == BoundValue.Source.SECRET
+                    && dev.toolgate.gateway.core.Identifiers.checkName(field + ".bound", p.bound().value()).isPresent()) {
+                out.add(new FieldViolation(field + ".bound", "'" + p.bound().value() + "' is not a valid secret name"));
             }
             if (p.location() == ParamLocation.COOKIE && !COOKIE_NAME.matcher(p.name()).matches()) {
                 out.add(new FieldViolation(field + ".name", "'" + p.name() + "' is not a valid cookie name"));
@@ -182,6 +191,9 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
             if (!p.equals(new ParamBinding(p.argument(), p.location(), p.name()))) {
                 node.put("style", p.style().name()).put("explode", p.explode()).put("json", p.asJson());
             }
+            if (p.bound().bound()) {
+                node.putObject("bound").put("source", p.bound().source().name()).put("value", p.bound().value());
+            }
         }
         ObjectNode bodyNode = root.putObject("body").put("encoding", body.encoding().name())
                 .put("argument", body.argument());
@@ -206,9 +218,12 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
             for (JsonNode p : root.path("params")) {
                 ParamBinding plain = new ParamBinding(p.path("argument").asText(),
                         ParamLocation.valueOf(p.path("location").asText()), p.path("name").asText());
-                params.add(p.has("style") ? new ParamBinding(plain.argument(), plain.location(), plain.name(),
-                        ParamStyle.valueOf(p.path("style").asText()), p.path("explode").asBoolean(),
-                        p.path("json").asBoolean()) : plain);
+                ParamBinding binding = p.has("style") ? new ParamBinding(plain.argument(), plain.location(),
+                        plain.name(), ParamStyle.valueOf(p.path("style").asText()), p.path("explode").asBoolean(),
+                        p.path("json").asBoolean()) : plain;
+                JsonNode bound = p.path("bound");
+                params.add(bound.isObject() ? binding.boundTo(new BoundValue(BoundValue.Source.valueOf(
+                        bound.path("source").asText()), bound.path("value").asText())) : binding);
             }
             String method = root.path("method").asText();
             JsonNode bodyNode = root.path("body");

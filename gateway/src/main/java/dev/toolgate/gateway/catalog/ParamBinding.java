@@ -10,14 +10,28 @@ import static java.util.Objects.requireNonNull;
  * @param explode OpenAPI {@code explode}: one key per array item / object property
  * @param asJson the value is sent as JSON text (an OpenAPI parameter with {@code content}
  *     {@code application/json} instead of a schema)
+ * @param bound {@link BoundValue#ARGUMENT} (the model's argument), or the fixed value or secret
+ *     the admin bound the parameter to; a bound parameter is not in the tool's input schema
  */
 public record ParamBinding(String argument, ParamLocation location, String name, ParamStyle style,
-        boolean explode, boolean asJson) {
+        boolean explode, boolean asJson, BoundValue bound) {
     public ParamBinding {
         requireNonNull(argument, "argument");
         requireNonNull(location, "location");
         requireNonNull(name, "name");
         requireNonNull(style, "style");
+        requireNonNull(bound, "bound");
+    }
+
+    /** A parameter the model's argument fills. */
+    public ParamBinding(String argument, ParamLocation location, String name, ParamStyle style, boolean explode,
+            boolean asJson) {
+        this(argument, location, name, style, explode, asJson, BoundValue.ARGUMENT);
+    }
+
+    /** This binding with its value bound by the admin. */
+    public ParamBinding boundTo(BoundValue value) {
+        return new ParamBinding(argument, location, name, style, explode, asJson, value);
     }
 
     /** A binding with OpenAPI's default style and explode for its location. */

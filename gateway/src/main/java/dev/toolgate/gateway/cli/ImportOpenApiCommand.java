@@ -32,6 +32,8 @@ final class ImportOpenApiCommand implements Callable<Integer> {
     Map<String, String> serverVariables = new LinkedHashMap<>();
     @Option(names = "--secret", description = "SCHEME=SECRET: the secret a security scheme reads; repeatable")
     Map<String, String> secrets = new LinkedHashMap<>();
+    @Option(names = "--bind", description = "PARAMETER=secret:SECRET or PARAMETER=value:TEXT: send that value, hidden"
+            + " from the model; repeatable") Map<String, String> bindings = new LinkedHashMap<>();
     @Option(names = "--include-tag", description = "repeatable") List<String> includeTags = new ArrayList<>();
     @Option(names = "--exclude-tag", description = "repeatable") List<String> excludeTags = new ArrayList<>();
     @Option(names = "--include-path", description = "glob, e.g. /repos/**; repeatable") List<String> includePaths = new ArrayList<>();
@@ -47,7 +49,7 @@ final class ImportOpenApiCommand implements Callable<Integer> {
         ImportOpenApiRequest request = ImportOpenApiRequest.newBuilder().setTenant(tenant).setIntegration(integration)
                 .setDocument(document)
                 .setOptions(OpenApiImportOptions.newBuilder().setBaseUrl(baseUrl).putAllServerVariables(serverVariables)
-                        .putAllSecrets(secrets).addAllIncludeTags(includeTags).addAllExcludeTags(excludeTags)
+                        .putAllSecrets(secrets).putAllBindings(bindings).addAllIncludeTags(includeTags).addAllExcludeTags(excludeTags)
                         .addAllIncludePaths(includePaths).addAllExcludePaths(excludePaths)
                         .addAllIncludeOperations(includeOperations).addAllExcludeOperations(excludeOperations))
                 .build();

@@ -230,6 +230,7 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 .includeOperations(Set.copyOf(o.getIncludeOperationsList()))
                 .excludeOperations(Set.copyOf(o.getExcludeOperationsList()))
                 .baseUrl(o.getBaseUrl()).serverVariables(o.getServerVariablesMap()).secrets(o.getSecretsMap())
+                .bindings(o.getBindingsMap())
                 .timeout(o.hasTimeout() ? ProtoMapper.duration(o.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT)
                 .build();
         ImportOpenApiResponse report = ProtoMapper.importReport(imports.importDocument(tenant, request.getIntegration(),

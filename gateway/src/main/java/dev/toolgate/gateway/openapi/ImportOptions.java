@@ -2,6 +2,7 @@ package dev.toolgate.gateway.openapi;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.catalog.BoundValue;
 import dev.toolgate.gateway.catalog.ToolSpec;
 import java.time.Duration;
 import java.util.List;
@@ -21,10 +22,13 @@ import java.util.regex.Pattern;
  * @param serverVariables values for the server URL's {@code {variables}}
  * @param secrets secret name per security scheme name (default {@code <integration>_<scheme>})
  * @param timeout of each imported tool
+ * @param bindings parameter (or flattened body property) name → {@code secret:NAME} or
+ *     {@code value:TEXT}: the parameter is left out of the input schema and sent with that value
  */
 public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, List<String> includePaths,
         List<String> excludePaths, Set<String> includeOperations, Set<String> excludeOperations, String baseUrl,
-        Map<String, String> serverVariables, Map<String, String> secrets, Duration timeout) {
+        Map<String, String> serverVariables, Map<String, String> secrets, Duration timeout,
+        Map<String, String> bindings) {
     public static final ImportOptions DEFAULTS = builder().build();
 
     public ImportOptions {
@@ -38,6 +42,14 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
         serverVariables = Map.copyOf(serverVariables);
         secrets = Map.copyOf(secrets);
         requireNonNull(timeout, "timeout");
+        bindings = Map.copyOf(bindings);
+    }
+
+    /** The {@link #bindings} that parse (the others are refused by {@link OpenApiImports} before planning). */
+    Map<String, BoundValue> boundValues() {
+        Map<String, BoundValue> out = new java.util.LinkedHashMap<>();
+        bindings.forEach((name, text) -> BoundValue.parse(text).ifPresent(v -> out.put(name, v)));
+        return out;
     }
 
     public static Builder builder() {
@@ -86,6 +98,7 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
         private Map<String, String> serverVariables = Map.of();
         private Map<String, String> secrets = Map.of();
         private Duration timeout = ToolSpec.DEFAULT_TIMEOUT;
+        private Map<String, String> bindings = Map.of();
 
         public Builder includeTags(Set<String> v) {
             includeTags = requireNonNull(v, "includeTags");
@@ -137,9 +150,14 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
             return this;
         }
 
+        public Builder bindings(Map<String, String> v) {
+            bindings = requireNonNull(v, "bindings");
+            return this;
+        }
+
         public ImportOptions build() {
             return new ImportOptions(includeTags, excludeTags, includePaths, excludePaths, includeOperations,
-                    excludeOperations, baseUrl, serverVariables, secrets, timeout);
+                    excludeOperations, baseUrl, serverVariables, secrets, timeout, bindings);
         }
     }
 }

@@ -60,7 +60,7 @@ public final class OpenApiImporter {
             }
         }
         OperationTranslator translator = new OperationTranslator(refs, document.openApi31(), credentialParams,
-                root.get("security"));
+                root.get("security"), options.boundValues());
         String baseUrl = baseUrl(root, options, warnings);
 
         List<ImportedTool> tools = new ArrayList<>();
@@ -98,6 +98,12 @@ public final class OpenApiImporter {
                 warnings.add(new ImportWarning(label, e.getMessage(), true));
                 failed.add(unique);
                 taken.add(unique);
+            }
+        }
+        for (String name : new TreeSet<>(options.boundValues().keySet())) {
+            if (!translator.boundUsed().contains(name)) {
+                warnings.add(new ImportWarning("", "--bind " + name + ": no imported operation has a parameter or"
+                        + " body property named '" + name + "'", false));
             }
         }
         JsonNode info = root.path("info");

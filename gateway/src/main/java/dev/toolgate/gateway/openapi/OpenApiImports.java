@@ -2,6 +2,7 @@ package dev.toolgate.gateway.openapi;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.catalog.BoundValue;
 import dev.toolgate.gateway.catalog.CatalogWriter;
 import dev.toolgate.gateway.catalog.SecurityScheme;
 import dev.toolgate.gateway.catalog.ToolSpec;
@@ -34,6 +35,16 @@ public class OpenApiImports {
         Identifiers.checkName("integration", integration).ifPresent(problems::add);
         for (Map.Entry<String, String> e : options.secrets().entrySet()) {
             Identifiers.checkName("options.secrets[" + e.getKey() + "]", e.getValue()).ifPresent(problems::add);
+        }
+        for (Map.Entry<String, String> e : options.bindings().entrySet()) {
+            String field = "options.bindings[" + Identifiers.abbreviate(e.getKey()) + "]";
+            java.util.Optional<BoundValue> value = BoundValue.parse(e.getValue());
+            if (e.getKey().isEmpty() || value.isEmpty()) {
+                problems.add(new FieldViolation(field, field + " must be secret:SECRET_NAME or value:TEXT (printable"
+                        + " ASCII, at most 1024 chars) for a parameter name"));
+            } else if (value.get().source() == BoundValue.Source.SECRET) {
+                Identifiers.checkName(field, value.get().value()).ifPresent(problems::add);
+            }
         }
         if (options.timeout().isNegative() || options.timeout().isZero()
                 || options.timeout().compareTo(ToolSpec.MAX_TIMEOUT) > 0) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.gateway.catalog.BodyBinding;
+import dev.toolgate.gateway.catalog.BoundValue;
 import dev.toolgate.gateway.catalog.HttpBinding;
 import dev.toolgate.gateway.catalog.ParamBinding;
 import dev.toolgate.gateway.catalog.ParamLocation;
@@ -48,16 +49,44 @@ final class OperationTranslator {
     private final boolean openApi31;
     private final Set<String> credentialParams;
     private final JsonNode rootSecurity;
+    private final Map<String, BoundValue> bound;
+    private final Set<String> boundUsed = new HashSet<>();
 
     /**
      * @param credentialParams {@code in:name} (lower case) of parameters that carry credentials
      *     the gateway injects, e.g. {@code header:x-api-key}
+     * @param bound values the admin bound parameters (and flattened body properties) to, by
+     *     parameter name (header names in any case)
      */
-    OperationTranslator(RefResolver refs, boolean openApi31, Set<String> credentialParams, JsonNode rootSecurity) {
+    OperationTranslator(RefResolver refs, boolean openApi31, Set<String> credentialParams, JsonNode rootSecurity,
+            Map<String, BoundValue> bound) {
         this.refs = refs;
         this.openApi31 = openApi31;
         this.credentialParams = credentialParams;
         this.rootSecurity = rootSecurity;
+        this.bound = bound;
+    }
+
+    /** The keys of {@code bound} that some translated operation used. */
+    Set<String> boundUsed() {
+        return Set.copyOf(boundUsed);
+    }
+
+    private BoundValue boundValue(ParamLocation location, String name) {
+        BoundValue exact = bound.get(name);
+        if (exact != null) {
+            boundUsed.add(name);
+            return exact;
+        }
+        if (location == ParamLocation.HEADER) {
+            for (Map.Entry<String, BoundValue> e : bound.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    boundUsed.add(e.getKey());
+                    return e.getValue();
+                }
+            }
+        }
+        return BoundValue.ARGUMENT;
     }
 
     ImportedTool translate(String name, String method, String path, JsonNode pathItem, JsonNode op,
@@ -108,6 +137,11 @@ final class OperationTranslator {
             }
             boolean explode = param.has("explode") ? param.path("explode").asBoolean() : style == ParamStyle.FORM;
             String argument = argumentName(pname, in, arguments);
+            BoundValue value = boundValue(location, pname);
+            if (value.bound()) { // the admin gives the value: the model never sees the parameter
+                bindings.add(new ParamBinding(argument, location, pname, style, explode, asJson).boundTo(value));
+                continue;
+            }
             ObjectNode property = asObject(schemas.translate(schema == null ? JsonNodeFactory.instance.objectNode() : schema));
             String doc = param.path("description").asText("").strip();
             if (!doc.isEmpty()) {
@@ -153,13 +187,16 @@ final class OperationTranslator {
                     ObjectNode translated = asObject(schemas.translate(resolved));
                     JsonNode encodings = media.getValue().path("encoding");
                     translated.path("properties").fields().forEachRemaining(p -> {
-                        properties.set(p.getKey(), p.getValue());
+                        BoundValue value = boundValue(ParamLocation.BODY, p.getKey());
+                        if (!value.bound()) {
+                            properties.set(p.getKey(), p.getValue());
+                        }
                         arguments.add(p.getKey());
                         JsonNode enc = encodings.path(p.getKey());
                         ParamStyle style = ParamStyle.fromOpenApi(enc.path("style").asText("form"))
                                 .filter(s -> s.allowedIn(ParamLocation.BODY)).orElse(ParamStyle.FORM);
                         bindings.add(new ParamBinding(p.getKey(), ParamLocation.BODY, p.getKey(), style,
-                                enc.path("explode").asBoolean(true), false));
+                                enc.path("explode").asBoolean(true), false).boundTo(value));
                     });
                     translated.path("required").forEach(r -> {
                         if (properties.has(r.asText())) {

@@ -117,6 +117,7 @@ final class SchemaTranslator {
     }
 
     private JsonNode reference(String ref, int depth) {
+        ref = refs.canonical(ref); // $id and $anchor references become JSON Pointers
         if (ref.startsWith(COMPONENT_PREFIX) && ref.indexOf('/', COMPONENT_PREFIX.length()) < 0) {
             String name = ref.substring(COMPONENT_PREFIX.length());
             JsonNode target = refs.target(ref);

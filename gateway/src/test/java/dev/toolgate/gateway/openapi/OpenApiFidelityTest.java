@@ -302,4 +302,143 @@ class OpenApiFidelityTest {
         call("opt.list_pets", "{}");
         assertThat(last().header("X-Api-Key")).isEqualTo("k-42");
     }
+
+    // 4. Arguments a model cannot know: bound at import to secrets or fixed values
+
+    static final String SLACK_LIKE = """
+            swagger: "2.0"
+            info: {title: slack, version: "1"}
+            host: slack.invalid
+            paths:
+              /conversations.list:
+                get:
+                  operationId: conversations_list
+                  parameters:
+                    - {name: token, in: query, required: true, type: string}
+                    - {name: limit, in: query, type: integer}
+                    - {name: X-Api-Version, in: header, required: true, type: string}
+                  responses: {'200': {description: ok}}
+              /chat.postMessage:
+                post:
+                  operationId: chat_postMessage
+                  consumes: [application/x-www-form-urlencoded]
+                  parameters:
+                    - {name: token, in: formData, required: true, type: string}
+                    - {name: channel, in: formData, required: true, type: string}
+                    - {name: text, in: formData, type: string}
+                  responses: {'200': {description: ok}}
+            """;
+
+    private ImportOpenApiResponse importSlack() {
+        return importDoc("slack", SLACK_LIKE, OpenApiImportOptions.newBuilder()
+                .putBindings("token", "secret:slack_token").putBindings("x-api-version", "value:2024-01-01")
+                .putBindings("nothing", "value:x"));
+    }
+
+    @Test
+    void boundParameters_areHiddenFromTheModelAndSentFromTheSecretOrFixedValue() throws Exception {
+        putSecret("slack_token", "xoxb-123 456");
+        ImportOpenApiResponse r = importSlack();
+        assertThat(r.getWarningsList()).anySatisfy(w -> assertThat(w.getMessage()).contains("--bind nothing"));
+        JsonNode list = inputSchema("slack.conversations_list");
+        assertThat(list.path("properties").fieldNames()).toIterable().containsExactly("limit");
+        assertThat(list.path("required").isMissingNode()).isTrue();
+        JsonNode post = inputSchema("slack.chat_post_message");
+        assertThat(post.path("properties").fieldNames()).toIterable().containsExactlyInAnyOrder("channel", "text");
+        assertThat(post.path("required")).extracting(JsonNode::asText).containsExactly("channel");
+
+        call("slack.conversations_list", "{\"limit\":2}");
+        TestUpstream.Exchange listed = last();
+        assertThat(listed.uri()).startsWith("/conversations.list?").contains("limit=2").contains("token=xoxb-123%20456");
+        assertThat(listed.header("X-Api-Version")).isEqualTo("2024-01-01");
+
+        upstream.route("/chat.postMessage", q -> Reply.json(200, "{\"echo\":\"" + q.body() + "\"}"));
+        ExecuteToolResponse posted = call("slack.chat_post_message", "{\"channel\":\"C1\",\"text\":\"hi\"}");
+        TestUpstream.Exchange sent = last();
+        assertThat(sent.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
+        assertThat(List.of(sent.body().split("&"))).containsExactlyInAnyOrder("channel=C1", "text=hi",
+                "token=xoxb-123%20456");
+        assertThat(posted.getResultJson()).doesNotContain("xoxb-123");
+    }
+
+    @Test
+    void boundParameters_theModelCannotOverrideThemAndAMissingSecretIsNamed() {
+        importSlack();
+
+        StatusRuntimeException missing = refusedCall("slack.conversations_list", "{}");
+        assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(Clients.errorInfo(missing).getReason()).isEqualTo("SECRET_NOT_FOUND");
+        assertThat(missing.getStatus().getDescription()).contains("slack_token");
+
+        putSecret("slack_token", "xoxb-good");
+        StatusRuntimeException overridden = refusedCall("slack.conversations_list", "{\"token\":\"xoxb-evil\"}");
+        assertThat(overridden.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(upstream.exchanges()).isEmpty();
+    }
+
+    @Test
+    void bindingThatIsNeitherASecretNorAValue_isRefused() {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> importDoc("slack",
+                SLACK_LIKE, OpenApiImportOptions.newBuilder().putBindings("token", "xoxb-plain-text")));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription() + Clients.violations(e)).contains("secret:").doesNotContain("xoxb");
+    }
+
+    // 5. OpenAPI 3.1 references by $id and $anchor
+
+    static final String PETSTORE_31 = """
+            openapi: 3.1.0
+            info: {title: pets31, version: "1"}
+            paths:
+              /pets:
+                get:
+                  operationId: listPets
+                  responses:
+                    '200':
+                      description: ok
+                      content: {application/json: {schema: {type: array, items: {$ref: 'https://example.com/schemas/pet'}}}}
+                post:
+                  operationId: createPet
+                  requestBody:
+                    required: true
+                    content: {application/json: {schema: {$ref: '#newPet'}}}
+                  responses: {'201': {description: ok}}
+              /pets/{id}:
+                get:
+                  operationId: showPetById
+                  parameters:
+                    - {name: id, in: path, required: true, schema: {$ref: 'https://example.com/schemas/pet#petId'}}
+                  responses: {'200': {description: ok}}
+            components:
+              schemas:
+                Pet:
+                  $id: https://example.com/schemas/pet
+                  type: object
+                  required: [id, name]
+                  properties:
+                    id: {$anchor: petId, type: integer, minimum: 1}
+                    name: {type: string}
+                NewPet:
+                  $anchor: newPet
+                  type: object
+                  required: [name]
+                  properties: {name: {type: string}, tag: {type: string}}
+            """;
+
+    @Test
+    void openApi31_referencesByIdAndAnchor_areFollowedInsideTheDocument() throws Exception {
+        ImportOpenApiResponse r = importDoc("pets", PETSTORE_31, OpenApiImportOptions.newBuilder());
+        assertThat(r.getAddedList()).containsExactlyInAnyOrder("pets.list_pets", "pets.create_pet",
+                "pets.show_pet_by_id");
+
+        call("pets.create_pet", "{\"name\":\"Rex\"}");
+        assertThat(last().body()).isEqualTo("{\"name\":\"Rex\"}");
+        assertThat(refusedCall("pets.show_pet_by_id", "{\"id\":0}").getStatus().getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT); // minimum 1, from the anchored schema
+        call("pets.show_pet_by_id", "{\"id\":7}");
+        assertThat(last().uri()).isEqualTo("/pets/7");
+        String output = tools.getTool(GetToolRequest.newBuilder().setName("pets.list_pets").build())
+                .getOutputSchemaJson();
+        assertThat(output).contains("\"required\":[\"id\",\"name\"]").doesNotContain("$id");
+    }
 }

@@ -13,10 +13,14 @@ import java.util.Optional;
  * back ({@link #echoMask()}). Never printed: {@link #toString()} names no values.
  */
 record Credentials(Map<String, String> headers, List<String> query, List<String> cookies,
-        Optional<String> clientPem, Optional<OAuthTokens.Key> oauth, List<String> injected) {
+        Optional<String> clientPem, Optional<OAuthTokens.Key> oauth, List<String> injected, Map<String, String> bound) {
     static final Credentials NONE = new Credentials(Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
             List.of());
 
+    /**
+     * @param bound values of the secrets the tool's parameters are bound to at import, by secret
+     *     name; placed by {@link RequestRenderer} like arguments
+     */
     Credentials {
         headers = Map.copyOf(requireNonNull(headers, "headers"));
         query = List.copyOf(requireNonNull(query, "query"));
@@ -24,6 +28,22 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
         requireNonNull(clientPem, "clientPem");
         requireNonNull(oauth, "oauth");
         injected = List.copyOf(requireNonNull(injected, "injected"));
+        bound = Map.copyOf(requireNonNull(bound, "bound"));
+    }
+
+    Credentials(Map<String, String> headers, List<String> query, List<String> cookies, Optional<String> clientPem,
+            Optional<OAuthTokens.Key> oauth, List<String> injected) {
+        this(headers, query, cookies, clientPem, oauth, injected, Map.of());
+    }
+
+    /** These credentials plus the values of bound secrets, which echoes must not carry back either. */
+    Credentials withBound(Map<String, String> values) {
+        if (values.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(injected);
+        all.addAll(values.values());
+        return new Credentials(headers, query, cookies, clientPem, oauth, all, values);
     }
 
     /** Masks every injected value in what the upstream sends back. */
@@ -34,6 +54,7 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
     @Override
     public String toString() {
         return "Credentials[headers=" + headers.keySet() + ", query=" + query.size() + ", cookies=" + cookies.size()
-                + ", clientCertificate=" + clientPem.isPresent() + ", oauth=" + oauth.isPresent() + "]";
+                + ", clientCertificate=" + clientPem.isPresent() + ", oauth=" + oauth.isPresent() + ", bound="
+                + bound.keySet() + "]";
     }
 }

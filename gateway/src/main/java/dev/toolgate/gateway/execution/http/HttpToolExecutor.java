@@ -89,9 +89,9 @@ public class HttpToolExecutor implements IntegrationExecutor {
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope) {
         IntegrationEntity integration = tool.integration();
-        RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments);
-        URI target = URI.create(integration.baseUrl() + rendered.path());
         Credentials creds = credentials.resolve(tool, scope, tool.timeout()); // an unusable credential is named first
+        RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments, creds.bound());
+        URI target = URI.create(integration.baseUrl() + rendered.path());
         egress.check(integration.tenantId(), target, "integration '" + integration.name() + "'");
         String uri = integration.baseUrl() + rendered.withQuery(creds.query());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))

@@ -51,6 +51,17 @@ final class RequestRenderer {
     }
 
     static Rendered render(HttpBinding binding, JsonNode arguments) {
+        return render(binding, arguments, Map.of());
+    }
+
+    /**
+     * @param secrets values of the secrets that parameters are bound to, by secret name (see
+     *     {@link Credentials#bound()})
+     */
+    static Rendered render(HttpBinding binding, JsonNode arguments, Map<String, String> secrets) {
+        if (binding.hasBoundParams()) {
+            arguments = withBoundValues(binding, arguments, secrets);
+        }
         String path = binding.path();
         List<String> query = new ArrayList<>();
         Map<String, String> headers = new LinkedHashMap<>();
@@ -128,6 +139,26 @@ final class RequestRenderer {
             throw GatewayException.invalidArgument("arguments cannot be placed in the request", problems);
         }
         return new Rendered(path, query, headers, cookies, body, body.isEmpty() ? "" : bodyBinding.mediaType());
+    }
+
+    /** The arguments with every admin-bound parameter set to its value, whatever the model sent under its name. */
+    private static JsonNode withBoundValues(HttpBinding binding, JsonNode arguments, Map<String, String> secrets) {
+        ObjectNode all = arguments.isObject() ? ((ObjectNode) arguments).deepCopy()
+                : JsonSupport.mapper().createObjectNode();
+        for (ParamBinding p : binding.params()) {
+            switch (p.bound().source()) {
+                case ARGUMENT -> { }
+                case VALUE -> all.put(p.argument(), p.bound().value());
+                case SECRET -> {
+                    String value = secrets.get(p.bound().value());
+                    if (value == null) {
+                        throw new IllegalStateException("secret of bound parameter '" + p.name() + "' not resolved");
+                    }
+                    all.put(p.argument(), value);
+                }
+            }
+        }
+        return all;
     }
 
     /** An application/x-www-form-urlencoded body: each property in its binding's style (form by default). */

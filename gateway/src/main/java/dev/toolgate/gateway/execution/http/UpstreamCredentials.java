@@ -2,8 +2,10 @@ package dev.toolgate.gateway.execution.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.catalog.BoundValue;
 import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
+import dev.toolgate.gateway.catalog.ParamBinding;
 import dev.toolgate.gateway.catalog.SecurityRequirements;
 import dev.toolgate.gateway.catalog.SecurityScheme;
 import dev.toolgate.gateway.catalog.SecuritySchemes;
@@ -39,7 +41,29 @@ class UpstreamCredentials {
         this.tokens = requireNonNull(tokens, "tokens");
     }
 
+    /**
+     * The credentials of the tool's security requirements plus the secrets its parameters are
+     * bound to, all from {@code scope}.
+     */
     Credentials resolve(ToolDefinition tool, CredentialScope scope, Duration timeout) {
+        Credentials credentials = resolveSecurity(tool, scope, timeout);
+        if (!tool.httpBinding().hasBoundParams()) {
+            return credentials;
+        }
+        Map<String, String> bound = new LinkedHashMap<>();
+        for (ParamBinding p : tool.httpBinding().params()) {
+            if (p.bound().source() == BoundValue.Source.SECRET && !bound.containsKey(p.bound().value())) {
+                String secret = p.bound().value();
+                bound.put(secret, reveal(tool, scope, secret).orElseThrow(() -> GatewayException.failedPrecondition(
+                        "SECRET_NOT_FOUND", "tool '" + tool.qualifiedName() + "' sends secret '" + secret
+                                + "' as its parameter '" + p.name() + "', which is missing; an admin must store it"
+                                + " with PutSecret")));
+            }
+        }
+        return credentials.withBound(bound);
+    }
+
+    private Credentials resolveSecurity(ToolDefinition tool, CredentialScope scope, Duration timeout) {
         IntegrationEntity integration = tool.integration();
         SecurityRequirements security = tool.httpBinding().security();
         if (security.fromIntegration()) {
