@@ -50,6 +50,11 @@ class TenantPolicyTest {
                 tools: [desk.vip_lookup]
                 agents: ["*"]
                 when: agent.labels["tier"] == "gold" && tool.annotations.read_only && tenant == "acme"
+              - id: crm-for-sales
+                effect: allow
+                tools: [crm.update_deal]
+                agents: ["*"]
+                when: skill.name == "sales"
               - id: macros
                 effect: allow
                 tools: [desk.bulk]
@@ -116,6 +121,16 @@ class TenantPolicyTest {
         assertThat(POLICY.decide(call("ops-bot", "admin.restart", "{}")).verdict()).isEqualTo(Verdict.DENY);
         assertThat(POLICY.decide(Policies.request("ops-bot", Set.of("tools:call", "ops"), "admin.restart", "{}"))
                 .verdict()).isEqualTo(Verdict.ALLOW);
+    }
+
+    @Test
+    void conditionsSeeTheSkillTheCallRunsUnder_emptyForAKeyWithoutSkills() {
+        PolicyRequest.Builder deal = PolicyRequest.builder().tenant("acme").agent("bot").tool("crm.update_deal")
+                .time(java.time.Instant.EPOCH);
+
+        assertThat(POLICY.decide(deal.skill("sales").build()).ruleId()).isEqualTo("crm-for-sales");
+        assertThat(POLICY.decide(deal.skill("support").build()).verdict()).isEqualTo(Verdict.DENY);
+        assertThat(POLICY.decide(deal.skill("").build()).verdict()).isEqualTo(Verdict.DENY);
     }
 
     @Test

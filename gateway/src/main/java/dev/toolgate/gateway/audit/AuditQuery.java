@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param pageToken empty for the first page
  */
 public record AuditQuery(String tenant, Optional<Instant> since, Optional<Instant> until, String agentId, String tool,
-        String sessionId, String policyDecision, String status, String traceId, int pageSize, String pageToken) {
+        String sessionId, String policyDecision, String status, String traceId, int pageSize, String pageToken, String skill) {
     public static final int DEFAULT_PAGE = 100;
     public static final int MAX_PAGE = 500;
 
@@ -26,5 +26,6 @@ public record AuditQuery(String tenant, Optional<Instant> since, Optional<Instan
         requireNonNull(status, "status");
         requireNonNull(traceId, "traceId");
         requireNonNull(pageToken, "pageToken");
+        requireNonNull(skill, "skill");
     }
 }

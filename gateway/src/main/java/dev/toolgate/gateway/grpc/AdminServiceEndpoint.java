@@ -285,7 +285,8 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 request.hasSince() ? Optional.of(ProtoMapper.instant(request.getSince())) : Optional.empty(),
                 request.hasUntil() ? Optional.of(ProtoMapper.instant(request.getUntil())) : Optional.empty(),
                 request.getAgentId(), request.getTool(), request.getSessionId(), request.getPolicyDecision(),
-                request.getStatus(), request.getTraceId(), request.getPageSize(), request.getPageToken()))));
+                request.getStatus(), request.getTraceId(), request.getPageSize(), request.getPageToken(),
+                request.getSkill()))));
     }
 
     @Override

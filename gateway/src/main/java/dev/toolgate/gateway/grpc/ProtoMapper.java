@@ -233,7 +233,7 @@ final class ProtoMapper {
                 .setIsError(s.isError()).setUpstreamStatus(s.upstreamStatus()).setResultTruncated(s.resultTruncated())
                 .setError(s.error()).setStartedAt(timestamp(s.startedAt())).setSessionId(s.sessionId())
                 .setAgentId(s.agentId()).setPolicyDecision(s.policy().decision()).setPolicyRule(s.policy().rule())
-                .setPolicyVersion(s.policy().version()).setTraceId(s.traceId());
+                .setPolicyVersion(s.policy().version()).setTraceId(s.traceId()).setSkill(s.skill());
         s.finishedAt().ifPresent(at -> b.setFinishedAt(timestamp(at)));
         return b;
     }

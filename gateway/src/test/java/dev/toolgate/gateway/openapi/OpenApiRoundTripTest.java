@@ -232,6 +232,33 @@ class OpenApiRoundTripTest {
     }
 
     @Test
+    void twoSkillsWithTheirOwnOAuthClients_onOneIntegration_eachGetAndKeepTheirOwnToken() {
+        put("sales_machine", "client-s:s1");
+        put("ops_machine", "client-o:o1");
+        var key = admin.createApiKey(CreateApiKeyRequest.newBuilder().setTenant(tenant).setAgentId("both").build());
+        for (String skill : List.of("sales", "ops")) {
+            admin.createSkill(dev.toolgate.proto.v1.CreateSkillRequest.newBuilder().setTenant(tenant).setName(skill)
+                    .addTools("inv").build());
+            admin.attachSkillSecret(dev.toolgate.proto.v1.AttachSkillSecretRequest.newBuilder().setTenant(tenant)
+                    .setSkill(skill).setIntegration("inv").setSlot("inv_machine").setSecret(skill + "_machine").build());
+            admin.assignSkill(dev.toolgate.proto.v1.AssignSkillRequest.newBuilder().setTenant(tenant).setSkill(skill)
+                    .setKeyId(key.getKeyId()).build());
+        }
+        ToolServiceGrpc.ToolServiceBlockingStub both = Clients.tools(channel, key.getApiKey());
+
+        for (String skill : List.of("sales", "ops", "sales", "ops")) {
+            assertThat(both.executeTool(ExecuteToolRequest.newBuilder().setTool("inv.submit_form").setSkill(skill)
+                    .setArgumentsJson("{\"title\":\"t\"}").build()).getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        }
+
+        assertThat(upstream.exchangesTo("/v1/oauth/token")).extracting(e -> e.header("Authorization")).containsExactly(
+                "Basic " + Base64.getEncoder().encodeToString("client-s:s1".getBytes(StandardCharsets.UTF_8)),
+                "Basic " + Base64.getEncoder().encodeToString("client-o:o1".getBytes(StandardCharsets.UTF_8)));
+        assertThat(upstream.exchangesTo("/v1/forms")).extracting(e -> e.header("Authorization"))
+                .containsExactly("Bearer at-1", "Bearer at-2", "Bearer at-1", "Bearer at-2"); // neither evicts the other
+    }
+
+    @Test
     void submitForm_oauthClientCredentials_fetchesCachesAndRenewsTokenOn401() throws Exception {
         ExecuteToolResponse first = call("submit_form", """
                 {"title":"Hi there","tags":["a","b"],"metadata":{"k":"v 1"}}""");

@@ -3,7 +3,18 @@ package dev.toolgate.gateway.skills;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.rpc.ErrorInfo;
+import dev.toolgate.gateway.telemetry.CallSpans;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import dev.toolgate.gateway.support.CallRows;
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.GatewayTenant;
@@ -72,10 +83,18 @@ class SkillsTest implements TestPropertyProvider {
     ToolServiceGrpc.ToolServiceBlockingStub both;
     ToolServiceGrpc.ToolServiceBlockingStub lookupsOnly;
     String lookupsOnlyKeyId;
+    final Map<String, String> apiKeys = new java.util.HashMap<>();
+
+    @Inject
+    EmbeddedServer http;
+
+    @Inject
+    InMemorySpanExporter spans;
 
     @Override
     public Map<String, String> getProperties() {
-        return Map.of("toolgate.policy.dir", DIR.toString(), "toolgate.policy.check-interval", "200ms");
+        return Map.of("toolgate.policy.dir", DIR.toString(), "toolgate.policy.check-interval", "200ms",
+                "test.telemetry", "memory");
     }
 
     @BeforeEach
@@ -149,6 +168,58 @@ class SkillsTest implements TestPropertyProvider {
         assertThat(rows.call(fx.tenant, "b-1").get("skill")).isEqualTo("support");
         assertThat(rows.call(fx.tenant, "b-2").get("skill")).isEqualTo("sales");
         assertThat(rows.call(fx.tenant, "t-1").get("skill")).isEqualTo("");
+        assertThat(sales.getToolCall(dev.toolgate.proto.v1.GetToolCallRequest.newBuilder().setCallId("s-1").build())
+                .getSkill()).isEqualTo("sales");
+        assertThat(admin.queryCalls(dev.toolgate.proto.v1.QueryCallsRequest.newBuilder().setTenant(fx.tenant)
+                .setSkill("support").build()).getCallsList()).extracting(c -> c.getCallId())
+                .containsExactlyInAnyOrder("p-1", "b-1");
+    }
+
+    @Test
+    void theSkillIsOnTheSpan() {
+        spans.reset();
+        call(sales, "desk.create_case", "", "span-1");
+        call(fx.agent(), "desk.create_case", "", "span-2");
+
+        List<SpanData> calls = spans.getFinishedSpanItems().stream()
+                .filter(sp -> sp.getName().equals("execute_tool desk.create_case")).toList();
+        assertThat(calls).hasSize(2);
+        assertThat(calls).extracting(sp -> sp.getAttributes().get(CallSpans.SKILL)).containsExactlyInAnyOrder("sales",
+                null);
+    }
+
+    @Test
+    void overMcp_toolsListShowsOnlyTheSkillsTools_andMetaNamesTheSkill() throws Exception {
+        JsonNode listed = mcp(apiKeys.get("lookup-bot"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+        assertThat(listed.path("result").path("tools").findValuesAsText("name")).containsExactly("desk__lookup");
+        JsonNode hidden = mcp(apiKeys.get("lookup-bot"), callJson("desk__create_case", ""));
+        JsonNode absent = mcp(apiKeys.get("lookup-bot"), callJson("desk__create_cass", ""));
+        assertThat(hidden.path("error").path("message").asText().replace("create_case", "X"))
+                .isEqualTo(absent.path("error").path("message").asText().replace("create_cass", "X"));
+        assertThat(upstream.exchanges()).isEmpty();
+
+        JsonNode underSupport = mcp(apiKeys.get("both-bot"), callJson("desk__create_case", "support"));
+        assertThat(underSupport.path("result").path("isError").asBoolean()).as(underSupport.toString()).isFalse();
+        JsonNode ambiguous = mcp(apiKeys.get("both-bot"), callJson("desk__create_case", ""));
+        assertThat(ambiguous.path("result").path("isError").asBoolean()).isTrue();
+        assertThat(ambiguous.toString()).contains("SKILL_AMBIGUOUS");
+        assertThat(upstream.exchangesTo("/cases")).extracting(e -> e.header("Authorization"))
+                .containsExactly("Bearer " + SUPPORT_TOKEN);
+    }
+
+    private static String callJson(String tool, String skill) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool
+                + "\",\"arguments\":" + CASE + (skill.isEmpty() ? "" : ",\"_meta\":{\"dev.toolgate/skill\":\"" + skill
+                + "\"}") + "}}";
+    }
+
+    private JsonNode mcp(String key, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.getPort() + "/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body());
     }
 
     @Test
@@ -392,6 +463,7 @@ class SkillsTest implements TestPropertyProvider {
         var issued = admin.createApiKey(CreateApiKeyRequest.newBuilder().setTenant(fx.tenant).setAgentId(agent)
                 .addScopes("tools:call").build());
         keyId[0] = issued.getKeyId();
+        apiKeys.put(agent, issued.getApiKey());
         for (String skill : skills) {
             admin.assignSkill(AssignSkillRequest.newBuilder().setTenant(fx.tenant).setSkill(skill)
                     .setKeyId(issued.getKeyId()).build());

@@ -38,22 +38,27 @@ class OAuthTokens {
     private static final Duration MAX_FETCH_TIME = Duration.ofSeconds(10);
     private static final int MAX_TOKEN_RESPONSE = 64 * 1024;
 
-    /** Identifies one client of one scheme; the client secret enters only as a hash. */
-    record Key(String tenant, String integration, String scheme, String tokenUrl, String scopes, String clientHash) {
-        static Key of(String tenant, String integration, SecurityScheme scheme, String clientIdAndSecret) {
+    /**
+     * Identifies one client of one scheme, per skill (empty: tenant-wide): skills with their own
+     * clients keep their own tokens side by side. The client secret enters only as a hash.
+     */
+    record Key(String tenant, String integration, String scheme, String tokenUrl, String scopes, String clientHash,
+            String skill) {
+        static Key of(String tenant, String integration, SecurityScheme scheme, String clientIdAndSecret,
+                String skill) {
             return new Key(tenant, integration, scheme.name(), scheme.tokenUrl(), String.join(" ", scheme.scopes()),
-                    Digests.sha256Hex(clientIdAndSecret));
+                    Digests.sha256Hex(clientIdAndSecret), skill);
         }
 
-        /** The same scheme and scopes of the same integration, perhaps with another client or token URL. */
+        /** The same scheme and scopes of the same integration and skill, perhaps with another client or token URL. */
         boolean sameScheme(Key other) {
             return tenant.equals(other.tenant) && integration.equals(other.integration) && scheme.equals(other.scheme)
-                    && scopes.equals(other.scopes);
+                    && scopes.equals(other.scopes) && skill.equals(other.skill);
         }
 
         @Override
         public String toString() { // the lock key; the client enters only as its hash
-            return String.join("\u0000", tenant, integration, scheme, tokenUrl, scopes, clientHash);
+            return String.join("\u0000", tenant, integration, scheme, tokenUrl, scopes, clientHash, skill);
         }
     }
 

@@ -104,7 +104,7 @@ class UpstreamCredentials {
                 }
             }
             if (lacking.isEmpty()) {
-                return apply(tool, values, timeout);
+                return apply(tool, scope, values, timeout);
             }
             wanted.add(String.join(" and ", lacking));
             onlyUnusable &= unusable;
@@ -121,7 +121,8 @@ class UpstreamCredentials {
         throw missing(tool, scope, wanted);
     }
 
-    private Credentials apply(ToolDefinition tool, Map<SecurityScheme, String> values, Duration timeout) {
+    private Credentials apply(ToolDefinition tool, CredentialScope scope, Map<SecurityScheme, String> values,
+            Duration timeout) {
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> query = new ArrayList<>();
         List<String> cookies = new ArrayList<>();
@@ -155,7 +156,8 @@ class UpstreamCredentials {
                     }
                 }
                 case OAUTH2_CLIENT_CREDENTIALS -> {
-                    OAuthTokens.Key key = OAuthTokens.Key.of(tool.tenantId(), tool.integration().name(), scheme, value);
+                    OAuthTokens.Key key = OAuthTokens.Key.of(tool.tenantId(), tool.integration().name(), scheme, value,
+                            scope.skill());
                     String token = tokens.token(key, value, timeout);
                     headers.put("Authorization", "Bearer " + headerSafe(token, scheme.secret()));
                     injected.add(token);
