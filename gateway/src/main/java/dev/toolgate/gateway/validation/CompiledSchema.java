@@ -15,20 +15,83 @@ import java.util.function.Supplier;
 
 /** A tool's input schema, compiled once per tool version. Thread-safe. */
 public final class CompiledSchema {
+    /** A schema of at most this many JSON nodes, without references, is small. */
+    static final int SMALL_SCHEMA_NODES = 200;
+    /** Arguments of at most this many JSON nodes, none a string longer than {@link #SMALL_TEXT}, are small. */
+    static final int SMALL_INSTANCE_NODES = 256;
+    static final int SMALL_TEXT = 1_024;
+
     private final Schema schema;
     private final Function<Supplier<List<Error>>, List<Error>> runner;
+    private final boolean small;
 
-    CompiledSchema(Schema schema, Function<Supplier<List<Error>>, List<Error>> runner) {
+    CompiledSchema(Schema schema, Function<Supplier<List<Error>>, List<Error>> runner, JsonNode source) {
         this.schema = requireNonNull(schema, "schema");
         this.runner = requireNonNull(runner, "runner");
+        this.small = isSmallSchema(requireNonNull(source, "source"));
+    }
+
+    /**
+     * Validation of small arguments against a small schema is bounded work (about a microsecond):
+     * it runs on the caller's thread, since handing it to the validation threads and waiting for the
+     * answer costs more than the work. Everything else runs on the validation threads.
+     */
+    private List<Error> run(JsonNode instance) {
+        if (small && isSmallInstance(instance)) {
+            return schema.validate(instance);
+        }
+        return runner.apply(() -> schema.validate(instance));
+    }
+
+    /** Whether validations of small arguments run on the caller's thread. */
+    boolean validatesSmallArgumentsInline() {
+        return small;
+    }
+
+    private static boolean isSmallSchema(JsonNode source) {
+        int[] budget = {SMALL_SCHEMA_NODES};
+        return withinBudget(source, budget, true);
+    }
+
+    static boolean isSmallInstance(JsonNode instance) {
+        int[] budget = {SMALL_INSTANCE_NODES};
+        return withinBudget(instance, budget, false);
+    }
+
+    private static boolean withinBudget(JsonNode node, int[] budget, boolean schema) {
+        if (--budget[0] < 0) {
+            return false;
+        }
+        if (node.isTextual()) {
+            return node.textValue().length() <= SMALL_TEXT;
+        }
+        if (node.isObject()) {
+            for (var it = node.properties().iterator(); it.hasNext(); ) {
+                var member = it.next();
+                if (schema && (member.getKey().equals("$ref") || member.getKey().equals("$dynamicRef"))) {
+                    return false; // a reference may recurse: its cost follows the arguments, not the schema
+                }
+                if (member.getKey().length() > SMALL_TEXT || !withinBudget(member.getValue(), budget, schema)) {
+                    return false;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (!withinBudget(item, budget, schema)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /**
      * Every violation of the instance, each located by a JSON Pointer; empty when valid. Runs
-     * on the compiler's validation threads (the caller waits).
+     * on the compiler's validation threads (the caller waits), or on the caller's thread when the
+     * schema and the arguments are small.
      */
     public List<FieldViolation> validate(JsonNode instance) {
-        return toViolations(runner.apply(() -> schema.validate(instance)));
+        return toViolations(run(instance));
     }
 
     /**
@@ -39,7 +102,7 @@ public final class CompiledSchema {
      * one instance; the schema itself is shared. Runs on the compiler's validation threads.
      */
     public List<FieldViolation> validateTakingNullAsAbsent(JsonNode instance) {
-        List<Error> errors = runner.apply(() -> schema.validate(instance));
+        List<Error> errors = run(instance);
         if (errors.isEmpty()) {
             return List.of();
         }
@@ -56,7 +119,7 @@ public final class CompiledSchema {
         }
         JsonNode trial = instance.deepCopy();
         nulls.forEach(at -> remove(trial, at));
-        List<Error> again = runner.apply(() -> schema.validate(trial));
+        List<Error> again = run(trial);
         for (Error e : again) {
             if ("required".equals(e.getKeyword()) && nulls.contains(e.getInstanceLocation().append(e.getProperty()))) {
                 return toViolations(errors); // that null stood for a required property: report it as sent

@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * a schema must be self-contained. Regular expressions ({@code pattern},
  * {@code patternProperties}, {@code format: regex}) run with RE2/J in linear time; a schema with
  * a pattern RE2 refuses is refused itself (see {@link Re2Patterns}). Validation runs on
- * {@link ValidationThreads} when the compiler has them. Thread-safe.
+ * {@link ValidationThreads} when the compiler has them, except small arguments against a small
+ * schema, which are validated on the caller's thread ({@link CompiledSchema}). Thread-safe.
  */
 @Singleton
 public class SchemaCompiler {
@@ -89,7 +90,7 @@ public class SchemaCompiler {
         try {
             Schema compiled = registry.getSchema(schema);
             compiled.initializeValidators();
-            return new CompiledSchema(compiled, runner);
+            return new CompiledSchema(compiled, runner, schema);
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
             throw GatewayException.invalidArgument(field,
                     field + " cannot be compiled: " + e.getMessage() + " (external $ref is not supported)");

@@ -242,6 +242,9 @@ class ResilienceTest implements TestPropertyProvider {
 
     /** A transaction holding tool_calls so that no row can be inserted until it commits. */
     private java.sql.Connection lockCallTable() throws java.sql.SQLException {
+        // the audit writer must not be caught behind the lock holding a connection of the small pool with
+        // records of earlier calls (it collects them for toolgate.calls.batch-window before writing)
+        assertThat(recorder.flush(Duration.ofSeconds(10))).isTrue();
         java.sql.Connection locker = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource
                 .unwrapDataSource(dataSource).getConnection();
         locker.setAutoCommit(false);

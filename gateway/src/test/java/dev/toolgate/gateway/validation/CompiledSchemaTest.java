@@ -1,6 +1,7 @@
 package dev.toolgate.gateway.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.core.JsonSupport;
@@ -70,5 +71,50 @@ class CompiledSchemaTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** Validation threads that are stopped: a validation sent to them is refused with SHUTTING_DOWN. */
+    private static SchemaCompiler onStoppedThreads() {
+        ValidationThreads threads = new ValidationThreads(1);
+        threads.close();
+        return new SchemaCompiler(threads);
+    }
+
+    @Test
+    void smallArgumentsOfASmallSchema_areValidatedOnTheCallersThread() {
+        CompiledSchema small = onStoppedThreads().compile("input_schema_json", json(SCHEMA));
+
+        assertThat(small.validatesSmallArgumentsInline()).isTrue();
+        assertThat(small.validate(json("{\"summary\":\"x\",\"priority\":\"low\"}"))).isEmpty();
+        assertThat(small.validate(json("{\"priority\":\"urgent\"}"))).extracting(FieldViolation::field)
+                .containsExactlyInAnyOrder("/summary", "/priority");
+    }
+
+    @Test
+    void largeArguments_orALargeSchema_orAReference_goToTheValidationThreads() {
+        CompiledSchema small = onStoppedThreads().compile("input_schema_json", json(SCHEMA));
+        String longText = "x".repeat(CompiledSchema.SMALL_TEXT + 1);
+        assertThatThrownBy(() -> small.validate(json("{\"summary\":\"" + longText + "\"}")))
+                .isInstanceOf(dev.toolgate.gateway.error.GatewayException.class).hasMessageContaining("stopping");
+        StringBuilder many = new StringBuilder("{\"summary\":\"x\",\"address\":{");
+        for (int i = 0; i < CompiledSchema.SMALL_INSTANCE_NODES; i++) {
+            many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":1");
+        }
+        String manyNodes = many.append("}}").toString();
+        assertThatThrownBy(() -> small.validate(json(manyNodes)))
+                .isInstanceOf(dev.toolgate.gateway.error.GatewayException.class).hasMessageContaining("stopping");
+
+        StringBuilder props = new StringBuilder("{\"type\":\"object\",\"properties\":{");
+        for (int i = 0; i < CompiledSchema.SMALL_SCHEMA_NODES; i++) {
+            props.append(i == 0 ? "" : ",").append("\"p").append(i).append("\":{\"type\":\"string\"}");
+        }
+        CompiledSchema large = onStoppedThreads().compile("input_schema_json", json(props.append("}}").toString()));
+        assertThat(large.validatesSmallArgumentsInline()).isFalse();
+        assertThatThrownBy(() -> large.validate(json("{\"p1\":\"x\"}")))
+                .isInstanceOf(dev.toolgate.gateway.error.GatewayException.class).hasMessageContaining("stopping");
+
+        CompiledSchema recursive = onStoppedThreads().compile("input_schema_json", json("""
+                {"type":"object","properties":{"child":{"$ref":"#"}}}"""));
+        assertThat(recursive.validatesSmallArgumentsInline()).isFalse();
     }
 }

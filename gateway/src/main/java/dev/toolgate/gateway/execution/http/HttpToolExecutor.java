@@ -177,7 +177,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
 
         /** One request in an HTTP client span; the span's context travels on as {@code traceparent}. */
         private UpstreamResponse sendOnce(HttpRequest.Builder builder, Duration timeout) {
-            HttpRequest probe = builder.copy().timeout(timeout).build();
+            HttpRequest probe = builder.build();
             URI uri = probe.uri();
             int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
             Span span = tracer.spanBuilder(probe.method()).setSpanKind(SpanKind.CLIENT)
@@ -206,8 +206,15 @@ public class HttpToolExecutor implements IntegrationExecutor {
             }
         }
 
+        /**
+         * Sends and waits at most {@code timeout} for the whole answer, body included; then the
+         * exchange is cancelled (which closes its connection). The request itself carries no
+         * timeout: the client would register a timer with its selector thread and wake it for
+         * every request, and its timeout ends with the response headers anyway. The wait is this
+         * thread's own timed park: one JDK delay scheduler serves every call's deadline.
+         */
         private UpstreamResponse sendTraced(HttpRequest.Builder builder, Duration timeout) {
-            HttpRequest built = builder.timeout(timeout).build();
+            HttpRequest built = builder.build();
             CompletableFuture<HttpResponse<CappedBodyHandler.Body>> future =
                     client.sendAsync(built, new CappedBodyHandler(config.maxResponseBytes()));
             HttpResponse<CappedBodyHandler.Body> response;
