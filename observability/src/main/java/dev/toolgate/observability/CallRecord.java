@@ -21,6 +21,8 @@ import java.util.Optional;
  *                        is refused); empty when the call was refused before they were parsed
  * @param resultTruncated the upstream's result was cut at the gateway's size cap
  * @param traceId         the call's OpenTelemetry trace id (32 hex), empty when tracing is off
+ * @param userId          the end user the agent called for (verified token's subject or asserted id),
+ *                        empty when the call named none
  */
 public record CallRecord(
         String tenantId,
@@ -41,7 +43,8 @@ public record CallRecord(
         PolicyMark policy,
         String argumentsDigest,
         boolean resultTruncated,
-        String traceId) {
+        String traceId,
+        String userId) {
 
     public CallRecord {
         requireNonNull(tenantId, "tenantId");
@@ -59,6 +62,7 @@ public record CallRecord(
         requireNonNull(policy, "policy");
         requireNonNull(argumentsDigest, "argumentsDigest");
         requireNonNull(traceId, "traceId");
+        requireNonNull(userId, "userId");
         if (tenantId.isBlank()) {
             throw new IllegalArgumentException("tenantId must not be blank");
         }
@@ -91,7 +95,7 @@ public record CallRecord(
     public CallRecord redacted(Redactor redactor) {
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion,
                 redactor.redact(toolName, arguments), status, upstreamStatus, isError, redactor.redact(toolName, result),
-                error, startedAt, finishedAt, policy, argumentsDigest, resultTruncated, traceId);
+                error, startedAt, finishedAt, policy, argumentsDigest, resultTruncated, traceId, userId);
     }
 
     /** A copy waiting for a human's confirmation. */
@@ -101,7 +105,7 @@ public record CallRecord(
         }
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
                 CallStatus.PENDING_CONFIRMATION, 0, false, "", "", startedAt, Optional.empty(), policy, argumentsDigest,
-                false, traceId);
+                false, traceId, userId);
     }
 
     /** A copy that finished with the given outcome. */
@@ -109,7 +113,8 @@ public record CallRecord(
         requireNonNull(outcome, "outcome");
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
                 outcome.status(), outcome.upstreamStatus(), outcome.isError(), outcome.result(), outcome.error(),
-                startedAt, Optional.of(requireNonNull(at, "at")), policy, argumentsDigest, outcome.truncated(), traceId);
+                startedAt, Optional.of(requireNonNull(at, "at")), policy, argumentsDigest, outcome.truncated(), traceId,
+                userId);
     }
 
     /**
@@ -190,6 +195,7 @@ public record CallRecord(
         private PolicyMark policy = PolicyMark.NONE;
         private String argumentsDigest = "";
         private String traceId = "";
+        private String userId = "";
 
         private Builder() {
         }
@@ -254,11 +260,16 @@ public record CallRecord(
             return this;
         }
 
+        public Builder userId(String userId) {
+            this.userId = requireNonNull(userId, "userId");
+            return this;
+        }
+
         public CallRecord build() {
             return new CallRecord(requireNonNull(tenantId, "tenantId"), requireNonNull(callId, "callId"), agentId,
                     keyId, sessionId, requireNonNull(toolName, "toolName"), toolVersion, arguments,
                     CallStatus.RUNNING, 0, false, "", "", requireNonNull(startedAt, "startedAt"), Optional.empty(), policy,
-                    argumentsDigest, false, traceId);
+                    argumentsDigest, false, traceId, userId);
         }
     }
 }

@@ -10,10 +10,12 @@ import java.util.Optional;
  * The stored execution of a call id: what a repeated call with the same id is answered with.
  *
  * @param finishedAt empty while the first execution is still {@link CallStatus#RUNNING}
+ * @param userId     the end user the call was made for, empty when none
  */
 public record StoredCall(String callId, CallStatus status, String toolName, int toolVersion, String argumentsDigest,
         int upstreamStatus, boolean isError, String result, boolean resultTruncated, String error, Instant startedAt,
-        Optional<Instant> finishedAt, String agentId, String sessionId, CallRecord.PolicyMark policy, String traceId) {
+        Optional<Instant> finishedAt, String agentId, String sessionId, CallRecord.PolicyMark policy, String traceId,
+        String userId) {
 
     public StoredCall {
         requireNonNull(callId, "callId");
@@ -28,6 +30,7 @@ public record StoredCall(String callId, CallStatus status, String toolName, int 
         requireNonNull(sessionId, "sessionId");
         requireNonNull(policy, "policy");
         requireNonNull(traceId, "traceId");
+        requireNonNull(userId, "userId");
     }
 
     public boolean running() {
@@ -46,6 +49,6 @@ public record StoredCall(String callId, CallStatus status, String toolName, int 
     public static StoredCall of(CallRecord r) {
         return new StoredCall(r.callId(), r.status(), r.toolName(), r.toolVersion(), r.argumentsDigest(),
                 r.upstreamStatus(), r.isError(), r.result(), r.resultTruncated(), r.error(), r.startedAt(),
-                r.finishedAt(), r.agentId(), r.sessionId(), r.policy(), r.traceId());
+                r.finishedAt(), r.agentId(), r.sessionId(), r.policy(), r.traceId(), r.userId());
     }
 }

@@ -27,6 +27,7 @@ final class ConditionFacts implements CelVariableResolver {
     private Tool tool;
     private Session session;
     private Request time;
+    private Map<String, Object> user;
 
     ConditionFacts(PolicyRequest request) {
         this.request = request;
@@ -41,6 +42,7 @@ final class ConditionFacts implements CelVariableResolver {
             case "tenant" -> request.tenant();
             case "session" -> session();
             case "request" -> request();
+            case "user" -> user();
             default -> null;
         });
     }
@@ -58,6 +60,13 @@ final class ConditionFacts implements CelVariableResolver {
                     .putAllLabels(request.labels()).build();
         }
         return agent;
+    }
+
+    private Map<String, Object> user() {
+        if (user == null) {
+            user = Map.of("id", request.userId(), "claims", objectOf(request.userClaims()));
+        }
+        return user;
     }
 
     private Tool tool() {

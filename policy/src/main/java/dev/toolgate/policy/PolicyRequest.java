@@ -18,6 +18,9 @@ import java.util.function.Supplier;
  * @param arguments   the validated arguments (a JSON object)
  * @param sessionId   empty when the call has no session
  * @param history     the session's earlier calls, asked for only when a condition reads {@code session}
+ * @param userId      the end user the agent acts for ({@code user.id}); empty when the call names none
+ * @param userClaims  that user's verified token claims ({@code user.claims}), a JSON object; empty for an
+ *                    asserted user id or no user
  */
 public record PolicyRequest(
         String tenant,
@@ -30,7 +33,9 @@ public record PolicyRequest(
         JsonNode arguments,
         String sessionId,
         Instant time,
-        Supplier<SessionHistory> history) {
+        Supplier<SessionHistory> history,
+        String userId,
+        JsonNode userClaims) {
 
     public PolicyRequest {
         requireNonNull(tenant, "tenant");
@@ -44,6 +49,11 @@ public record PolicyRequest(
         requireNonNull(sessionId, "sessionId");
         requireNonNull(time, "time");
         requireNonNull(history, "history");
+        requireNonNull(userId, "userId");
+        requireNonNull(userClaims, "userClaims");
+        if (!userClaims.isObject()) {
+            throw new IllegalArgumentException("userClaims must be a JSON object, but was " + userClaims.getNodeType());
+        }
     }
 
     /** {@code integration.tool}, the name rules' tool patterns match. */
@@ -67,6 +77,8 @@ public record PolicyRequest(
         private String sessionId = "";
         private Instant time;
         private Supplier<SessionHistory> history = () -> SessionHistory.EMPTY;
+        private String userId = "";
+        private JsonNode userClaims = JsonNodeFactory.instance.objectNode();
 
         private Builder() {
         }
@@ -127,6 +139,13 @@ public record PolicyRequest(
             return this;
         }
 
+        /** The end user of the call and the claims of its verified token (an empty object when none). */
+        public Builder user(String userId, JsonNode userClaims) {
+            this.userId = requireNonNull(userId, "userId");
+            this.userClaims = requireNonNull(userClaims, "userClaims");
+            return this;
+        }
+
         public Builder time(Instant time) {
             this.time = time;
             return this;
@@ -134,7 +153,7 @@ public record PolicyRequest(
 
         public PolicyRequest build() {
             return new PolicyRequest(tenant, agentId, scopes, labels, integration, tool, traits, arguments,
-                    sessionId, time, history);
+                    sessionId, time, history, userId, userClaims);
         }
     }
 }

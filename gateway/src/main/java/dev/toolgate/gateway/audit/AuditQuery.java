@@ -9,9 +9,11 @@ import java.util.Optional;
  * What to find in a tenant's audit trail; empty strings do not filter. Immutable.
  *
  * @param pageToken empty for the first page
+ * @param userId    the end user the calls were made for
  */
 public record AuditQuery(String tenant, Optional<Instant> since, Optional<Instant> until, String agentId, String tool,
-        String sessionId, String policyDecision, String status, String traceId, int pageSize, String pageToken) {
+        String sessionId, String policyDecision, String status, String traceId, int pageSize, String pageToken,
+        String userId) {
     public static final int DEFAULT_PAGE = 100;
     public static final int MAX_PAGE = 500;
 
@@ -26,5 +28,12 @@ public record AuditQuery(String tenant, Optional<Instant> since, Optional<Instan
         requireNonNull(status, "status");
         requireNonNull(traceId, "traceId");
         requireNonNull(pageToken, "pageToken");
+        requireNonNull(userId, "userId");
+    }
+
+    /** A query that does not filter by end user. */
+    public AuditQuery(String tenant, Optional<Instant> since, Optional<Instant> until, String agentId, String tool,
+            String sessionId, String policyDecision, String status, String traceId, int pageSize, String pageToken) {
+        this(tenant, since, until, agentId, tool, sessionId, policyDecision, status, traceId, pageSize, pageToken, "");
     }
 }

@@ -31,6 +31,7 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--decision", description = "allow, confirm, deny or rate_limited") String decision = "";
     @Option(names = "--status", description = "e.g. SUCCEEDED, DENIED, PENDING_CONFIRMATION") String status = "";
     @Option(names = "--trace", description = "trace id") String trace = "";
+    @Option(names = "--user", description = "the end user the calls were made for") String user = "";
     @Option(names = "--limit", description = "calls at most (default ${DEFAULT-VALUE})", defaultValue = "50") int limit;
     @Option(names = "--json", description = "one JSON object per line") boolean json;
 
@@ -41,7 +42,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         QueryCallsRequest.Builder request = QueryCallsRequest.newBuilder().setTenant(tenant).setAgentId(agent)
                 .setTool(tool).setSessionId(session).setPolicyDecision(decision)
-                .setStatus(status.toUpperCase(Locale.ROOT)).setTraceId(trace);
+                .setStatus(status.toUpperCase(Locale.ROOT)).setTraceId(trace).setUserId(user);
         if (!since.isEmpty()) {
             request.setSince(timestamp("--since", since));
         }

@@ -12,6 +12,8 @@ import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.StorageFailures;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.identity.EndUser;
+import dev.toolgate.gateway.identity.EndUsers;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.telemetry.CallSpans;
 import dev.toolgate.gateway.upstream.PreparedCall;
@@ -51,10 +53,12 @@ class CallAdmission {
     private final UpstreamDispatch dispatch;
     private final CallLog log;
     private final CallSpans spans;
+    private final EndUsers users;
     private final Clock clock;
 
     CallAdmission(Catalog catalog, ArgumentParser parser, ToolVisibility visibility, PolicyCheck policy,
-            UpstreamDispatch dispatch, CallLog log, CallSpans spans, Clock clock) {
+            UpstreamDispatch dispatch, CallLog log, CallSpans spans, EndUsers users, Clock clock) {
+        this.users = requireNonNull(users, "users");
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
         this.visibility = requireNonNull(visibility, "visibility");
@@ -70,9 +74,10 @@ class CallAdmission {
      *
      * @param call    its record, ready to start
      * @param confirm present when a human must confirm it before it runs
+     * @param user    the end user the call is made for ({@link EndUser#NONE} when it names none)
      */
     record Admitted(CallRecord call, ToolDefinition tool, JsonNode arguments, PreparedCall prepared,
-            Optional<Confirm> confirm) {
+            Optional<Confirm> confirm, EndUser user) {
     }
 
     /** Why a call is held: a policy rule's confirm decision, or the tool's own requirement (no rule). */
@@ -106,6 +111,7 @@ class CallAdmission {
             throw CallRefused.of(Refusal.MISSING_SCOPE, record.build(), GatewayException.permissionDenied(
                     "MISSING_SCOPE", "this API key lacks the 'tools:call' scope"));
         }
+        EndUser user = endUser(principal, command, record, span);
         ToolDefinition tool = catalog.find(principal.tenantId(), command.tool()).orElseThrow(() -> CallRefused.of(
                 Refusal.TOOL_NOT_FOUND, record.build(), GatewayException.notFound("TOOL_NOT_FOUND",
                         "tool '" + Identifiers.abbreviate(command.tool()) + "' does not exist",
@@ -127,12 +133,12 @@ class CallAdmission {
                             "policy_version", decision.version())));
         }
 
-        JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, tool, command, startedAt,
-                record), CallAdmission::reported);
+        JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, user, tool, command,
+                startedAt, record), CallAdmission::reported);
         record.argumentsDigest(Digests.canonicalJsonSha256(arguments)); // a repeated call id must name the same call
         spans.content(span, CallSpans.ARGUMENTS, tool.qualifiedName(), command.argumentsJson());
-        Decision decision = spans.stage("policy", () -> policy.decide(principal, tool, arguments, command,
-                startedAt));
+        Decision decision = spans.stage("policy", () -> policy.decide(principal, user, tool, arguments,
+                command, startedAt));
         record.policy(PolicyCheck.mark(decision));
         span.setAttribute(CallSpans.DECISION, decision.verdict().label());
         labels.decision(decision.verdict().label());
@@ -154,7 +160,22 @@ class CallAdmission {
         if (confirm.isEmpty() && CallDeadline.tooShort(deadline.remaining(tool.timeout()))) {
             throw CallRefused.of(Refusal.DEADLINE_TOO_SHORT, record.build(), tooLate(callId));
         }
-        return new Admitted(record.build(), tool, arguments, prepared, confirm);
+        return new Admitted(record.build(), tool, arguments, prepared, confirm, user);
+    }
+
+    /** The end user the call names, proven or asserted as the tenant allows; recorded on the row and span. */
+    private EndUser endUser(Principal principal, ExecuteCommand command, CallRecord.Builder record, Span span) {
+        EndUser user;
+        try {
+            user = users.resolve(principal, command.user());
+        } catch (GatewayException e) {
+            throw CallRefused.of(Refusal.USER_NOT_ACCEPTED, record.build(), e);
+        }
+        if (user.present()) {
+            record.userId(user.id());
+            span.setAttribute(CallSpans.USER, user.id());
+        }
+        return user;
     }
 
     /** The error for a call whose client deadline passed before its upstream could be called. */
@@ -184,8 +205,8 @@ class CallAdmission {
      * refused before its schema is checked, so that validation errors never describe a tool the
      * agent may not use.
      */
-    private JsonNode parseAndValidate(Principal principal, ToolDefinition tool, ExecuteCommand command,
-            Instant startedAt, CallRecord.Builder record) {
+    private JsonNode parseAndValidate(Principal principal, EndUser user, ToolDefinition tool,
+            ExecuteCommand command, Instant startedAt, CallRecord.Builder record) {
         JsonNode arguments;
         try {
             arguments = parser.parse(command.argumentsJson());
@@ -193,7 +214,7 @@ class CallAdmission {
             throw CallRefused.of(Refusal.UNREADABLE_ARGUMENTS, record.build(), e);
         }
         if (!visibility.visible(principal, tool)) {
-            Decision decision = policy.decide(principal, tool, arguments, command, startedAt);
+            Decision decision = policy.decide(principal, user, tool, arguments, command, startedAt);
             record.policy(PolicyCheck.mark(decision));
             PolicyCheck.enforce(decision, tool, record.build());
         }

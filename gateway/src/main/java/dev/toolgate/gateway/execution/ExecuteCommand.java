@@ -2,6 +2,7 @@ package dev.toolgate.gateway.execution;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.identity.UserProof;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,14 +11,22 @@ import java.util.Optional;
  *
  * @param callId         empty to let the gateway pick one
  * @param clientDeadline time left until the client's gRPC deadline, when it set one
+ * @param user           what the call carries to name the end user it is made for
  */
 public record ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
-        Optional<Duration> clientDeadline) {
+        Optional<Duration> clientDeadline, UserProof user) {
     public ExecuteCommand {
         requireNonNull(tool, "tool");
         requireNonNull(argumentsJson, "argumentsJson");
         requireNonNull(callId, "callId");
         requireNonNull(sessionId, "sessionId");
         requireNonNull(clientDeadline, "clientDeadline");
+        requireNonNull(user, "user");
+    }
+
+    /** A call that names no end user. */
+    public ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
+            Optional<Duration> clientDeadline) {
+        this(tool, argumentsJson, callId, sessionId, clientDeadline, UserProof.NONE);
     }
 }

@@ -14,6 +14,11 @@ enum Refusal {
     MALFORMED_REQUEST(CallStatus.INVALID_ARGUMENTS),
     /** The key lacks {@code tools:call}. */
     MISSING_SCOPE(CallStatus.DENIED),
+    /**
+     * The end user the call names is not accepted: its token failed verification, the key may not
+     * assert a user id, or the identity provider could not be reached (DENIED, or FAILED when unavailable).
+     */
+    USER_NOT_ACCEPTED,
     /** No such tool in the tenant's catalog. */
     TOOL_NOT_FOUND(CallStatus.TOOL_NOT_FOUND),
     /** arguments_json is no JSON object within the size and depth limits. */
@@ -67,7 +72,7 @@ enum Refusal {
         }
         return switch (code) {
             case INVALID_ARGUMENT -> CallStatus.INVALID_ARGUMENTS;
-            case PERMISSION_DENIED -> CallStatus.DENIED;
+            case PERMISSION_DENIED, UNAUTHENTICATED -> CallStatus.DENIED;
             default -> CallStatus.FAILED;
         };
     }

@@ -63,6 +63,12 @@ import dev.toolgate.proto.v1.QueryCallsResponse;
 import java.util.Optional;
 import dev.toolgate.proto.v1.SetIntegrationResilienceRequest;
 import io.grpc.stub.StreamObserver;
+import dev.toolgate.gateway.identity.IdentityProvider;
+import dev.toolgate.gateway.identity.IdentityProviders;
+import dev.toolgate.proto.v1.DeleteIdentityProviderRequest;
+import dev.toolgate.proto.v1.DeleteIdentityProviderResponse;
+import dev.toolgate.proto.v1.SetIdentityProviderRequest;
+import dev.toolgate.proto.v1.SetIdentityProviderResponse;
 import dev.toolgate.policy.PolicyEngine;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -83,9 +89,12 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final SqlIntegrations sql;
     private final AuditTrail audit;
     private final McpIntegrations mcp;
+    private final IdentityProviders identityProviders;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
-            PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp) {
+            PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp,
+            IdentityProviders identityProviders) {
+        this.identityProviders = requireNonNull(identityProviders, "identityProviders");
         this.audit = requireNonNull(audit, "audit");
         this.mcp = requireNonNull(mcp, "mcp");
         this.admin = requireNonNull(admin, "admin");
@@ -262,6 +271,30 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     }
 
     @Override
+    public void setIdentityProvider(SetIdentityProviderRequest request,
+            StreamObserver<SetIdentityProviderResponse> response) {
+        String tenant = tenant(request.getTenant());
+        IdentityProvider provider = IdentityProvider.of(tenant, request.getIssuer(), request.getJwksUrl(),
+                request.getAudience(), request.hasClockSkew() ? ProtoMapper.duration(request.getClockSkew()) : null);
+        admin.requireTenant(tenant);
+        IdentityProvider stored = identityProviders.put(provider);
+        reply(response, SetIdentityProviderResponse.newBuilder().setTenant(stored.tenant())
+                .setIssuer(stored.issuer()).setJwksUrl(stored.jwksUrl().toString()).setAudience(stored.audience())
+                .setClockSkew(ProtoMapper.duration(stored.clockSkew())).build());
+    }
+
+    @Override
+    public void deleteIdentityProvider(DeleteIdentityProviderRequest request,
+            StreamObserver<DeleteIdentityProviderResponse> response) {
+        String tenant = tenant(request.getTenant());
+        if (!identityProviders.delete(tenant)) {
+            throw GatewayException.notFound("IDENTITY_PROVIDER_NOT_FOUND", "tenant '" + tenant
+                    + "' has no identity provider", List.of());
+        }
+        reply(response, DeleteIdentityProviderResponse.getDefaultInstance());
+    }
+
+    @Override
     public void queryCalls(QueryCallsRequest request, StreamObserver<QueryCallsResponse> response) {
         String tenant = tenant(request.getTenant());
         admin.requireTenant(tenant); // an empty page would read as "nothing happened" for a mistyped tenant
@@ -269,7 +302,7 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 request.hasSince() ? Optional.of(ProtoMapper.instant(request.getSince())) : Optional.empty(),
                 request.hasUntil() ? Optional.of(ProtoMapper.instant(request.getUntil())) : Optional.empty(),
                 request.getAgentId(), request.getTool(), request.getSessionId(), request.getPolicyDecision(),
-                request.getStatus(), request.getTraceId(), request.getPageSize(), request.getPageToken()))));
+                request.getStatus(), request.getTraceId(), request.getPageSize(), request.getPageToken(), request.getUserId()))));
     }
 
     @Override

@@ -227,13 +227,24 @@ final class ProtoMapper {
         return b.build();
     }
 
+    /** What an ExecuteTool request carries about its end user. */
+    static dev.toolgate.gateway.identity.UserProof userProof(dev.toolgate.proto.v1.ExecuteToolRequest request) {
+        dev.toolgate.proto.v1.EndUser user = request.getUser();
+        return switch (user.getProofCase()) {
+            case TOKEN -> dev.toolgate.gateway.identity.UserProof.token(user.getToken());
+            case USER_ID -> dev.toolgate.gateway.identity.UserProof.assertedId(user.getUserId());
+            case PROOF_NOT_SET -> dev.toolgate.gateway.identity.UserProof.NONE;
+        };
+    }
+
     private static ToolCall.Builder toolCall(StoredCall s) {
         ToolCall.Builder b = ToolCall.newBuilder().setCallId(s.callId()).setTool(s.toolName())
                 .setToolVersion(s.toolVersion()).setStatus(status(s.status())).setResultJson(s.result())
                 .setIsError(s.isError()).setUpstreamStatus(s.upstreamStatus()).setResultTruncated(s.resultTruncated())
                 .setError(s.error()).setStartedAt(timestamp(s.startedAt())).setSessionId(s.sessionId())
                 .setAgentId(s.agentId()).setPolicyDecision(s.policy().decision()).setPolicyRule(s.policy().rule())
-                .setPolicyVersion(s.policy().version()).setTraceId(s.traceId());
+                .setPolicyVersion(s.policy().version()).setTraceId(s.traceId())
+                .setUserId(s.userId());
         s.finishedAt().ifPresent(at -> b.setFinishedAt(timestamp(at)));
         return b;
     }

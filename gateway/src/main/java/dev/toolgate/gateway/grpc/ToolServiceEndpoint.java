@@ -117,7 +117,7 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     public void executeTool(ExecuteToolRequest request, StreamObserver<ExecuteToolResponse> response) {
         Principal p = PrincipalContext.current();
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
-                request.getCallId(), request.getSessionId(), clientDeadline());
+                request.getCallId(), request.getSessionId(), clientDeadline(), ProtoMapper.userProof(request));
         ExecuteToolResponse answer;
         try (io.opentelemetry.context.Scope ignored = TraceContextInterceptor.parent().makeCurrent()) {
             answer = ProtoMapper.response(CancellationInterrupts.run(() -> calls.execute(p, command)));

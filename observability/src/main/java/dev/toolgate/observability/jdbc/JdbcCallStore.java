@@ -32,8 +32,9 @@ public final class JdbcCallStore implements CallStore {
     private static final String INSERT = """
             INSERT INTO tool_calls (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
                 arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at,
-                execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated, trace_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated, trace_id,
+                user_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
     private static final String SETTLE = """
             UPDATE tool_calls SET status = ?, upstream_status = ?, is_error = ?, result = ?, error = ?,
@@ -148,6 +149,7 @@ public final class JdbcCallStore implements CallStore {
         ps.setString(22, r.argumentsDigest());
         ps.setBoolean(23, r.resultTruncated() || r.result().length() > maxResultChars);
         ps.setString(24, r.traceId());
+        ps.setString(25, clean(r.userId()));
     }
 
     @Override
