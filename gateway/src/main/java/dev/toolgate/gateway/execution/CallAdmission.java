@@ -146,7 +146,7 @@ class CallAdmission {
         span.setAttribute(CallSpans.POLICY_VERSION, decision.version());
         PolicyCheck.enforce(decision, tool, record.build());
 
-        PreparedCall prepared = prepare(tool, arguments, record.build()); // refuses what could not be sent, held or not
+        PreparedCall prepared = prepare(tool, arguments, record.build(), user); // refuses what could not be sent, held or not
         if (!log.awaitRoom(deadline.remaining(tool.timeout()))) { // a writer that is behind slows calls down
             throw CallRefused.of(Refusal.AUDIT_BACKLOG_FULL, record.build(), GatewayException.unavailable(
                     "AUDIT_BACKLOG_FULL", log.storeAvailable()
@@ -228,9 +228,9 @@ class CallAdmission {
     }
 
     /** Renders the request with the executor of the tool's kind. */
-    private PreparedCall prepare(ToolDefinition tool, JsonNode arguments, CallRecord call) {
+    private PreparedCall prepare(ToolDefinition tool, JsonNode arguments, CallRecord call, EndUser user) {
         try {
-            return dispatch.prepare(tool, arguments, call.callId());
+            return dispatch.prepare(tool, arguments, call.callId(), user.id());
         } catch (GatewayException e) {
             throw CallRefused.of(Refusal.NOT_PREPARABLE, call, e);
         } catch (UpstreamFailure f) {

@@ -54,10 +54,15 @@ public class ToolExecutors implements ToolExecutor {
      */
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
+        return prepare(tool, arguments, callId, "");
+    }
+
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, String userId) {
         IntegrationEntity integration = tool.integration();
         IntegrationKind kind = integration.integrationKind().orElseThrow(() -> GatewayException.failedPrecondition(
                 "INTEGRATION_KIND_UNKNOWN", "integration '" + integration.name() + "' has kind '" + integration.kind()
                         + "', which this gateway cannot execute (it knows " + IntegrationKind.known() + ")"));
-        return byKind.get(kind).prepare(tool, arguments, callId);
+        return byKind.get(kind).prepare(tool, arguments, callId, userId);
     }
 }

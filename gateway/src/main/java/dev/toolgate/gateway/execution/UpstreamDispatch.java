@@ -68,7 +68,12 @@ class UpstreamDispatch {
      * @throws UpstreamFailure when something it needs from outside (a token endpoint) failed
      */
     PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
-        return executor.prepare(tool, arguments, callId);
+        return executor.prepare(tool, arguments, callId, "");
+    }
+
+    /** As {@link #prepare(ToolDefinition, JsonNode, String)}, for a call made for the end user {@code userId}. */
+    PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, String userId) {
+        return executor.prepare(tool, arguments, callId, userId);
     }
 
     /**

@@ -64,6 +64,10 @@ import java.util.Optional;
 import dev.toolgate.proto.v1.SetIntegrationResilienceRequest;
 import io.grpc.stub.StreamObserver;
 import dev.toolgate.gateway.identity.IdentityProvider;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
+import dev.toolgate.gateway.connections.ConnectionClient;
+import dev.toolgate.proto.v1.SetConnectionClientRequest;
+import dev.toolgate.proto.v1.SetConnectionClientResponse;
 import dev.toolgate.gateway.identity.IdentityProviders;
 import dev.toolgate.proto.v1.DeleteIdentityProviderRequest;
 import dev.toolgate.proto.v1.DeleteIdentityProviderResponse;
@@ -90,10 +94,12 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final AuditTrail audit;
     private final McpIntegrations mcp;
     private final IdentityProviders identityProviders;
+    private final ConnectedAccounts connections;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
             PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp,
-            IdentityProviders identityProviders) {
+            IdentityProviders identityProviders, ConnectedAccounts connections) {
+        this.connections = requireNonNull(connections, "connections");
         this.identityProviders = requireNonNull(identityProviders, "identityProviders");
         this.audit = requireNonNull(audit, "audit");
         this.mcp = requireNonNull(mcp, "mcp");
@@ -165,6 +171,9 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
 
     /** An integration's credential: none, or a bearer token from the named secret (which must be named). */
     private static HttpAuth auth(dev.toolgate.proto.v1.HttpAuth auth) {
+        if (auth.hasUserConnection()) {
+            return HttpAuth.USER_CONNECTION;
+        }
         if (!auth.hasBearer()) {
             return HttpAuth.NONE;
         }
@@ -281,6 +290,18 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
         reply(response, SetIdentityProviderResponse.newBuilder().setTenant(stored.tenant())
                 .setIssuer(stored.issuer()).setJwksUrl(stored.jwksUrl().toString()).setAudience(stored.audience())
                 .setClockSkew(ProtoMapper.duration(stored.clockSkew())).build());
+    }
+
+    @Override
+    public void setConnectionClient(SetConnectionClientRequest request,
+            StreamObserver<SetConnectionClientResponse> response) {
+        String tenant = tenant(request.getTenant());
+        ConnectionClient client = ConnectionClient.of(tenant, request.getIntegration(), request.getAuthorizationUrl(),
+                request.getTokenUrl(), request.getClientId(), request.getClientSecret(), request.getScopes());
+        admin.requireTenant(tenant);
+        java.net.URI redirect = connections.configure(client);
+        reply(response, SetConnectionClientResponse.newBuilder().setIntegration(client.integration())
+                .setRedirectUri(redirect.toString()).build());
     }
 
     @Override

@@ -129,6 +129,9 @@ final class ProtoMapper {
         if (auth.kind() == HttpAuth.Kind.BEARER) {
             b.setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder()
                     .setBearer(BearerAuth.newBuilder().setSecret(auth.secret())));
+        } else if (auth.kind() == HttpAuth.Kind.USER_CONNECTION) {
+            b.setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder()
+                    .setUserConnection(dev.toolgate.proto.v1.UserConnectionAuth.getDefaultInstance()));
         }
         return b.build();
     }
@@ -229,7 +232,11 @@ final class ProtoMapper {
 
     /** What an ExecuteTool request carries about its end user. */
     static dev.toolgate.gateway.identity.UserProof userProof(dev.toolgate.proto.v1.ExecuteToolRequest request) {
-        dev.toolgate.proto.v1.EndUser user = request.getUser();
+        return userProof(request.getUser());
+    }
+
+    /** What a request's EndUser carries. */
+    static dev.toolgate.gateway.identity.UserProof userProof(dev.toolgate.proto.v1.EndUser user) {
         return switch (user.getProofCase()) {
             case TOKEN -> dev.toolgate.gateway.identity.UserProof.token(user.getToken());
             case USER_ID -> dev.toolgate.gateway.identity.UserProof.assertedId(user.getUserId());

@@ -21,4 +21,12 @@ public interface ToolExecutor {
     default PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
         return prepare(tool, arguments);
     }
+
+    /**
+     * Builds the upstream request of the call with this id made for the end user {@code userId}
+     * (empty: none); executors of integrations that act with the user's own account use it.
+     */
+    default PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, String userId) {
+        return prepare(tool, arguments, callId);
+    }
 }

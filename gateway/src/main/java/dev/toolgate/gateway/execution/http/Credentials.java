@@ -13,9 +13,15 @@ import java.util.Optional;
  * back ({@link #echoMask()}). Never printed: {@link #toString()} names no values.
  */
 record Credentials(Map<String, String> headers, List<String> query, List<String> cookies,
-        Optional<String> clientPem, Optional<OAuthTokens.Key> oauth, List<String> injected) {
+        Optional<String> clientPem, Optional<OAuthTokens.Key> oauth, List<String> injected,
+        Optional<String> connectedUser) {
     static final Credentials NONE = new Credentials(Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
             List.of());
+
+    Credentials(Map<String, String> headers, List<String> query, List<String> cookies, Optional<String> clientPem,
+            Optional<OAuthTokens.Key> oauth, List<String> injected) {
+        this(headers, query, cookies, clientPem, oauth, injected, Optional.empty());
+    }
 
     Credentials {
         headers = Map.copyOf(requireNonNull(headers, "headers"));
@@ -24,6 +30,7 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
         requireNonNull(clientPem, "clientPem");
         requireNonNull(oauth, "oauth");
         injected = List.copyOf(requireNonNull(injected, "injected"));
+        requireNonNull(connectedUser, "connectedUser");
     }
 
     /** Masks every injected value in what the upstream sends back. */

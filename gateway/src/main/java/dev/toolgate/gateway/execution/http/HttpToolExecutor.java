@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -81,10 +82,15 @@ public class HttpToolExecutor implements IntegrationExecutor {
 
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
+        return prepare(tool, arguments, callId, "");
+    }
+
+    @Override
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, String userId) {
         IntegrationEntity integration = tool.integration();
         RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments);
         URI target = URI.create(integration.baseUrl() + rendered.path());
-        Credentials creds = credentials.resolve(tool, tool.timeout()); // an unusable credential is named first
+        Credentials creds = credentials.resolve(tool, tool.timeout(), userId); // an unusable credential is named first
         egress.check(integration.tenantId(), target, "integration '" + integration.name() + "'");
         String uri = integration.baseUrl() + rendered.withQuery(creds.query());
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
@@ -147,13 +153,26 @@ public class HttpToolExecutor implements IntegrationExecutor {
             try {
                 long deadline = System.nanoTime() + timeout.toNanos();
                 UpstreamResponse response = sendOnce(request, timeout);
+                if (response.status() == 401 && sent.connectedUser().isPresent()) {
+                    String refused = sent.headers().get("Authorization").substring("Bearer ".length());
+                    Duration left = Duration.ofNanos(deadline - System.nanoTime());
+                    Optional<Credentials> renewed = left.toMillis() > 0
+                            ? credentials.renewConnection(tool, sent.connectedUser().get(), refused, left)
+                            : Optional.empty();
+                    if (renewed.isPresent()) {
+                        mask = mask.and(renewed.get().echoMask());
+                        HttpRequest.Builder retry = request.copy();
+                        renewed.get().headers().forEach(retry::setHeader);
+                        return EchoMasking.apply(sendOnce(retry, left), mask);
+                    }
+                }
                 if (response.status() == 401 && sent.oauth().isPresent()) {
                     OAuthTokens.Key key = sent.oauth().get();
                     String refused = sent.headers().get("Authorization").substring("Bearer ".length());
                     tokens.invalidate(key, refused);
                     Duration left = Duration.ofNanos(deadline - System.nanoTime());
                     if (left.toMillis() > 0) {
-                        Credentials renewed = credentials.resolve(tool, left);
+                        Credentials renewed = credentials.resolve(tool, left, "");
                         mask = mask.and(renewed.echoMask());
                         HttpRequest.Builder retry = request.copy();
                         renewed.headers().forEach(retry::setHeader);

@@ -8,6 +8,7 @@ import dev.toolgate.gateway.catalog.SecurityRequirements;
 import dev.toolgate.gateway.catalog.SecurityScheme;
 import dev.toolgate.gateway.catalog.SecuritySchemes;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.secrets.SecretUnreadableException;
@@ -30,19 +31,28 @@ import java.util.Optional;
 class UpstreamCredentials {
     private final SecretStore secrets;
     private final OAuthTokens tokens;
+    private final ConnectedAccounts accounts;
 
-    UpstreamCredentials(SecretStore secrets, OAuthTokens tokens) {
+    UpstreamCredentials(SecretStore secrets, OAuthTokens tokens, ConnectedAccounts accounts) {
+        this.accounts = requireNonNull(accounts, "accounts");
         this.secrets = requireNonNull(secrets, "secrets");
         this.tokens = requireNonNull(tokens, "tokens");
     }
 
-    Credentials resolve(ToolDefinition tool, Duration timeout) {
+    /**
+     * @param userId the end user the call is made for (empty: none); an integration that acts with each
+     *               user's own account sends that user's access token, never another user's
+     */
+    Credentials resolve(ToolDefinition tool, Duration timeout, String userId) {
         IntegrationEntity integration = tool.integration();
         SecurityRequirements security = tool.httpBinding().security();
         if (security.fromIntegration()) {
             HttpAuth auth = integration.auth();
             if (auth.kind() == HttpAuth.Kind.NONE) {
                 return Credentials.NONE;
+            }
+            if (auth.kind() == HttpAuth.Kind.USER_CONNECTION) {
+                return connected(accounts.accessToken(tool.tenantId(), integration.name(), userId, timeout), userId);
             }
             String token = reveal(tool.tenantId(), auth.secret()).orElseThrow(() -> missing(tool,
                     List.of("'" + auth.secret() + "'")));
@@ -74,6 +84,24 @@ class UpstreamCredentials {
             wanted.add(String.join(" and ", lacking));
         }
         throw missing(tool, wanted);
+    }
+
+    /**
+     * The user's renewed token after the upstream rejected {@code rejected}; empty when the connection
+     * cannot be renewed (revoked: the next call asks the user to connect again).
+     */
+    Optional<Credentials> renewConnection(ToolDefinition tool, String userId, String rejected, Duration timeout) {
+        try {
+            return Optional.of(connected(accounts.renewAfterRejection(tool.tenantId(), tool.integration().name(),
+                    userId, rejected, timeout), userId));
+        } catch (GatewayException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Credentials connected(String token, String userId) {
+        return new Credentials(Map.of("Authorization", "Bearer " + headerSafe(token, "(the user's access token)")),
+                List.of(), List.of(), Optional.empty(), Optional.empty(), List.of(token), Optional.of(userId));
     }
 
     private Credentials apply(ToolDefinition tool, Map<SecurityScheme, String> values, Duration timeout) {
