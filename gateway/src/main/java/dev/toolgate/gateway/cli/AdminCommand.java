@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {AdminCommand.CreateTenant.class, AdminCommand.CreateKey.class, AdminCommand.RevokeKey.class,
                 AdminCommand.PutSecret.class, AdminCommand.DeleteSecret.class, AdminCommand.PutHttpIntegration.class,
                 AdminCommand.UpsertHttpTool.class, AdminCommand.DeleteTool.class, AdminCommand.ReloadPolicies.class,
-                IdentityProviderCommand.class})
+                IdentityProviderCommand.class, ConnectionClientCommand.class})
 final class AdminCommand {
 
     static <T> T admin(Function<AdminServiceGrpc.AdminServiceBlockingStub, T> rpc) throws InterruptedException {

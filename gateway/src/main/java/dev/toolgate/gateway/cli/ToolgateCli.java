@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "toolgate", scope = CommandLine.ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "toolgate 0.1.0",
         description = "Toolgate: a gRPC gateway between AI agents and the tools they call.",
         subcommands = {ServeCommand.class, DemoCommand.class, ToolsCommand.class, CallCommand.class, ConfirmCommand.class, AuditCommand.class,
-                ImportOpenApiCommand.class, SqlCommand.class, McpCommand.class, AdminCommand.class, PolicyCommand.class,
+                ImportOpenApiCommand.class, SqlCommand.class, McpCommand.class, AdminCommand.class, PolicyCommand.class, ConnectionsCommand.class,
                 LauncherCommands.Test.class, LauncherCommands.Bench.class, HelpCommand.class})
 public final class ToolgateCli {
     private ToolgateCli() {

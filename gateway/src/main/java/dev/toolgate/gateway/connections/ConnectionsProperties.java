@@ -20,7 +20,7 @@ import java.time.Duration;
 @Context
 @ConfigurationProperties(ConnectionsProperties.PREFIX)
 public record ConnectionsProperties(
-        @Bindable(defaultValue = "") String publicUrl,
+        @io.micronaut.core.annotation.Nullable String publicUrl,
         @Bindable(defaultValue = "10m") Duration linkTtl,
         @Bindable(defaultValue = "60s") Duration refreshAhead,
         @Bindable(defaultValue = "10s") Duration timeout) {
