@@ -23,6 +23,8 @@ import java.util.Optional;
  * @param traceId         the call's OpenTelemetry trace id (32 hex), empty when tracing is off
  * @param skill           the skill of the key the call ran under; empty for a key without skills
  *                        (tenant-wide) or a call refused before its skill was known
+ * @param userId          the end user the agent called for (verified token's subject or asserted id),
+ *                        empty when the call named none
  */
 public record CallRecord(
         String tenantId,
@@ -44,7 +46,8 @@ public record CallRecord(
         String argumentsDigest,
         boolean resultTruncated,
         String traceId,
-        String skill) {
+        String skill,
+        String userId) {
 
     public CallRecord {
         requireNonNull(tenantId, "tenantId");
@@ -63,6 +66,7 @@ public record CallRecord(
         requireNonNull(argumentsDigest, "argumentsDigest");
         requireNonNull(traceId, "traceId");
         requireNonNull(skill, "skill");
+        requireNonNull(userId, "userId");
         if (tenantId.isBlank()) {
             throw new IllegalArgumentException("tenantId must not be blank");
         }
@@ -95,7 +99,7 @@ public record CallRecord(
     public CallRecord redacted(Redactor redactor) {
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion,
                 redactor.redact(toolName, arguments), status, upstreamStatus, isError, redactor.redact(toolName, result),
-                error, startedAt, finishedAt, policy, argumentsDigest, resultTruncated, traceId, skill);
+                error, startedAt, finishedAt, policy, argumentsDigest, resultTruncated, traceId, skill, userId);
     }
 
     /** A copy waiting for a human's confirmation. */
@@ -105,7 +109,7 @@ public record CallRecord(
         }
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
                 CallStatus.PENDING_CONFIRMATION, 0, false, "", "", startedAt, Optional.empty(), policy, argumentsDigest,
-                false, traceId, skill);
+                false, traceId, skill, userId);
     }
 
     /** A copy that finished with the given outcome. */
@@ -114,7 +118,7 @@ public record CallRecord(
         return new CallRecord(tenantId, callId, agentId, keyId, sessionId, toolName, toolVersion, arguments,
                 outcome.status(), outcome.upstreamStatus(), outcome.isError(), outcome.result(), outcome.error(),
                 startedAt, Optional.of(requireNonNull(at, "at")), policy, argumentsDigest, outcome.truncated(), traceId,
-                skill);
+                skill, userId);
     }
 
     /**
@@ -196,6 +200,7 @@ public record CallRecord(
         private String argumentsDigest = "";
         private String traceId = "";
         private String skill = "";
+        private String userId = "";
 
         private Builder() {
         }
@@ -265,11 +270,16 @@ public record CallRecord(
             return this;
         }
 
+        public Builder userId(String userId) {
+            this.userId = requireNonNull(userId, "userId");
+            return this;
+        }
+
         public CallRecord build() {
             return new CallRecord(requireNonNull(tenantId, "tenantId"), requireNonNull(callId, "callId"), agentId,
                     keyId, sessionId, requireNonNull(toolName, "toolName"), toolVersion, arguments,
                     CallStatus.RUNNING, 0, false, "", "", requireNonNull(startedAt, "startedAt"), Optional.empty(), policy,
-                    argumentsDigest, false, traceId, skill);
+                    argumentsDigest, false, traceId, skill, userId);
         }
     }
 }

@@ -11,11 +11,13 @@ import java.util.Optional;
  *
  * @param finishedAt empty while the first execution is still {@link CallStatus#RUNNING}
  * @param skill      the skill the call ran under; empty for a key without skills
+ * @param userId     the end user the call was made for, empty when none
  */
 public record StoredCall(String callId, CallStatus status, String toolName, int toolVersion, String argumentsDigest,
         int upstreamStatus, boolean isError, String result, boolean resultTruncated, String error, Instant startedAt,
         Optional<Instant> finishedAt, String agentId, String sessionId, CallRecord.PolicyMark policy, String traceId,
-        String skill) {
+        String skill,
+        String userId) {
 
     public StoredCall {
         requireNonNull(callId, "callId");
@@ -31,6 +33,7 @@ public record StoredCall(String callId, CallStatus status, String toolName, int 
         requireNonNull(policy, "policy");
         requireNonNull(traceId, "traceId");
         requireNonNull(skill, "skill");
+        requireNonNull(userId, "userId");
     }
 
     public boolean running() {
@@ -49,6 +52,6 @@ public record StoredCall(String callId, CallStatus status, String toolName, int 
     public static StoredCall of(CallRecord r) {
         return new StoredCall(r.callId(), r.status(), r.toolName(), r.toolVersion(), r.argumentsDigest(),
                 r.upstreamStatus(), r.isError(), r.result(), r.resultTruncated(), r.error(), r.startedAt(),
-                r.finishedAt(), r.agentId(), r.sessionId(), r.policy(), r.traceId(), r.skill());
+                r.finishedAt(), r.agentId(), r.sessionId(), r.policy(), r.traceId(), r.skill(), r.userId());
     }
 }

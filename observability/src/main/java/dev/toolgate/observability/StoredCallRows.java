@@ -15,7 +15,7 @@ public final class StoredCallRows {
     public static final String COLUMNS = """
             call_id, status, tool_name, tool_version, arguments_digest, upstream_status, is_error, result,
             result_truncated, error, started_at, finished_at, agent_id, session_id, policy_decision, policy_rule,
-            policy_version, trace_id, skill, id""";
+            policy_version, trace_id, skill, user_id, id""";
 
     private StoredCallRows() {
     }
@@ -30,6 +30,6 @@ public final class StoredCallRows {
                 Optional.ofNullable(finished).map(Timestamp::toInstant), rs.getString("agent_id"),
                 rs.getString("session_id"), new CallRecord.PolicyMark(rs.getString("policy_decision"),
                         rs.getString("policy_rule"), rs.getString("policy_version")), rs.getString("trace_id"),
-                rs.getString("skill"));
+                rs.getString("skill"), rs.getString("user_id"));
     }
 }

@@ -27,7 +27,8 @@ import java.util.List;
 /**
  * A rule's {@code when}: a CEL expression compiled and type-checked once, at load, against the
  * variables a policy may read ({@code args}, {@code agent}, {@code tool}, {@code tenant},
- * {@code session}, {@code request}). A typo in a variable or field name, or an expression
+ * {@code session}, {@code request}, {@code user}: {@code user.id} and {@code user.claims} of the
+ * end user the call is made for). A typo in a variable or field name, or an expression
  * that is not a boolean, fails the load. Evaluation is bounded (no unbounded loops: CEL
  * comprehensions are capped) and thread-safe.
  */
@@ -55,6 +56,7 @@ public final class Condition {
             .addVar("session", StructTypeReference.create(Session.getDescriptor().getFullName()))
             .addVar("request", StructTypeReference.create(Request.getDescriptor().getFullName()))
             .addVar("skill", StructTypeReference.create(Skill.getDescriptor().getFullName()))
+            .addVar("user", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addLibraries(CelExtensions.strings(), CelExtensions.lists(), CelExtensions.math(OPTIONS),
                     CelExtensions.sets(OPTIONS), CelExtensions.regex())
             .setResultType(SimpleType.BOOL)

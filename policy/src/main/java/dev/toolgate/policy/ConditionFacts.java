@@ -28,6 +28,7 @@ final class ConditionFacts implements CelVariableResolver {
     private Tool tool;
     private Session session;
     private Request time;
+    private Map<String, Object> user;
 
     ConditionFacts(PolicyRequest request) {
         this.request = request;
@@ -43,6 +44,7 @@ final class ConditionFacts implements CelVariableResolver {
             case "session" -> session();
             case "request" -> request();
             case "skill" -> Skill.newBuilder().setName(request.skill()).build();
+            case "user" -> user();
             default -> null;
         });
     }
@@ -60,6 +62,13 @@ final class ConditionFacts implements CelVariableResolver {
                     .putAllLabels(request.labels()).build();
         }
         return agent;
+    }
+
+    private Map<String, Object> user() {
+        if (user == null) {
+            user = Map.of("id", request.userId(), "claims", objectOf(request.userClaims()));
+        }
+        return user;
     }
 
     private Tool tool() {

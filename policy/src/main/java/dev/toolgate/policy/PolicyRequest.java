@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  * @param sessionId   empty when the call has no session
  * @param history     the session's earlier calls, asked for only when a condition reads {@code session}
  * @param skill       the skill of the agent's key the call runs under; empty for a key without skills
+ * @param userId      the end user the agent acts for ({@code user.id}); empty when the call names none
+ * @param userClaims  that user's verified token claims ({@code user.claims}), a JSON object; empty for an
+ *                    asserted user id or no user
  */
 public record PolicyRequest(
         String tenant,
@@ -32,7 +35,9 @@ public record PolicyRequest(
         String sessionId,
         Instant time,
         Supplier<SessionHistory> history,
-        String skill) {
+        String skill,
+        String userId,
+        JsonNode userClaims) {
 
     public PolicyRequest {
         requireNonNull(tenant, "tenant");
@@ -47,6 +52,11 @@ public record PolicyRequest(
         requireNonNull(time, "time");
         requireNonNull(history, "history");
         requireNonNull(skill, "skill");
+        requireNonNull(userId, "userId");
+        requireNonNull(userClaims, "userClaims");
+        if (!userClaims.isObject()) {
+            throw new IllegalArgumentException("userClaims must be a JSON object, but was " + userClaims.getNodeType());
+        }
     }
 
     /** {@code integration.tool}, the name rules' tool patterns match. */
@@ -71,6 +81,8 @@ public record PolicyRequest(
         private Instant time;
         private Supplier<SessionHistory> history = () -> SessionHistory.EMPTY;
         private String skill = "";
+        private String userId = "";
+        private JsonNode userClaims = JsonNodeFactory.instance.objectNode();
 
         private Builder() {
         }
@@ -137,6 +149,13 @@ public record PolicyRequest(
             return this;
         }
 
+        /** The end user of the call and the claims of its verified token (an empty object when none). */
+        public Builder user(String userId, JsonNode userClaims) {
+            this.userId = requireNonNull(userId, "userId");
+            this.userClaims = requireNonNull(userClaims, "userClaims");
+            return this;
+        }
+
         public Builder time(Instant time) {
             this.time = time;
             return this;
@@ -144,7 +163,7 @@ public record PolicyRequest(
 
         public PolicyRequest build() {
             return new PolicyRequest(tenant, agentId, scopes, labels, integration, tool, traits, arguments,
-                    sessionId, time, history, skill);
+                    sessionId, time, history, skill, userId, userClaims);
         }
     }
 }

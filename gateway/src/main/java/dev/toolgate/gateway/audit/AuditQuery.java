@@ -9,9 +9,12 @@ import java.util.Optional;
  * What to find in a tenant's audit trail; empty strings do not filter. Immutable.
  *
  * @param pageToken empty for the first page
+ * @param skill     the skill the calls ran under
+ * @param userId    the end user the calls were made for
  */
 public record AuditQuery(String tenant, Optional<Instant> since, Optional<Instant> until, String agentId, String tool,
-        String sessionId, String policyDecision, String status, String traceId, int pageSize, String pageToken, String skill) {
+        String sessionId, String policyDecision, String status, String traceId, int pageSize, String pageToken,
+        String skill, String userId) {
     public static final int DEFAULT_PAGE = 100;
     public static final int MAX_PAGE = 500;
 
@@ -27,5 +30,6 @@ public record AuditQuery(String tenant, Optional<Instant> since, Optional<Instan
         requireNonNull(traceId, "traceId");
         requireNonNull(pageToken, "pageToken");
         requireNonNull(skill, "skill");
+        requireNonNull(userId, "userId");
     }
 }

@@ -85,6 +85,7 @@ public class AuditTrail {
         filter(sql, args, "status", q.status());
         filter(sql, args, "trace_id", q.traceId());
         filter(sql, args, "skill", q.skill());
+        filter(sql, args, "user_id", q.userId());
         if (after != null) {
             sql.append(" AND (started_at < ? OR (started_at = ? AND id < ?))");
             args.add(Timestamp.from(after.startedAt()));

@@ -5,18 +5,22 @@ import static java.util.Objects.requireNonNull;
 /**
  * How the gateway authenticates to an HTTP upstream.
  *
- * @param secret the secret's name for {@link Kind#BEARER}; empty for {@link Kind#NONE}
+ * @param secret the secret's name for {@link Kind#BEARER}; empty for {@link Kind#NONE} and
+ *               {@link Kind#USER_CONNECTION} (each end user's own OAuth token, see docs/identity.md)
  */
 public record HttpAuth(Kind kind, String secret) {
     public static final HttpAuth NONE = new HttpAuth(Kind.NONE, "");
 
-    public enum Kind { NONE, BEARER }
+    public enum Kind { NONE, BEARER, USER_CONNECTION }
+
+    /** Each end user's own connected account (OAuth authorization code + PKCE). */
+    public static final HttpAuth USER_CONNECTION = new HttpAuth(Kind.USER_CONNECTION, "");
 
     public HttpAuth {
         requireNonNull(kind, "kind");
         requireNonNull(secret, "secret");
-        if (kind == Kind.NONE && !secret.isEmpty()) {
-            throw new IllegalArgumentException("auth NONE takes no secret");
+        if (kind != Kind.BEARER && !secret.isEmpty()) {
+            throw new IllegalArgumentException("auth " + kind + " takes no secret");
         }
         if (kind == Kind.BEARER && secret.isEmpty()) {
             throw new IllegalArgumentException("bearer auth needs a secret name");

@@ -35,7 +35,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "admin", description = "Administer tenants, keys, secrets, integrations and tools (key from TOOLGATE_ADMIN_KEY).",
         subcommands = {AdminCommand.CreateTenant.class, AdminCommand.CreateKey.class, AdminCommand.RevokeKey.class,
                 AdminCommand.PutSecret.class, AdminCommand.DeleteSecret.class, AdminCommand.PutHttpIntegration.class,
-                AdminCommand.UpsertHttpTool.class, AdminCommand.DeleteTool.class, AdminCommand.ReloadPolicies.class})
+                AdminCommand.UpsertHttpTool.class, AdminCommand.DeleteTool.class, AdminCommand.ReloadPolicies.class,
+                IdentityProviderCommand.class, ConnectionClientCommand.class})
 final class AdminCommand {
 
     static <T> T admin(Function<AdminServiceGrpc.AdminServiceBlockingStub, T> rpc) throws InterruptedException {

@@ -32,6 +32,7 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--status", description = "e.g. SUCCEEDED, DENIED, PENDING_CONFIRMATION") String status = "";
     @Option(names = "--trace", description = "trace id") String trace = "";
     @Option(names = "--skill", description = "calls that ran under this skill") String skill = "";
+    @Option(names = "--user", description = "the end user the calls were made for") String user = "";
     @Option(names = "--limit", description = "calls at most (default ${DEFAULT-VALUE})", defaultValue = "50") int limit;
     @Option(names = "--json", description = "one JSON object per line") boolean json;
 
@@ -42,7 +43,7 @@ final class AuditCommand implements Callable<Integer> {
         }
         QueryCallsRequest.Builder request = QueryCallsRequest.newBuilder().setTenant(tenant).setAgentId(agent)
                 .setTool(tool).setSessionId(session).setPolicyDecision(decision)
-                .setStatus(status.toUpperCase(Locale.ROOT)).setTraceId(trace).setSkill(skill);
+                .setStatus(status.toUpperCase(Locale.ROOT)).setTraceId(trace).setSkill(skill).setUserId(user);
         if (!since.isEmpty()) {
             request.setSince(timestamp("--since", since));
         }

@@ -1,6 +1,7 @@
 package dev.toolgate.gateway.cli;
 
 import dev.toolgate.proto.v1.CallStatus;
+import dev.toolgate.proto.v1.EndUser;
 import dev.toolgate.proto.v1.ExecuteToolRequest;
 import dev.toolgate.proto.v1.ExecuteToolResponse;
 import dev.toolgate.proto.v1.ToolServiceGrpc;
@@ -32,17 +33,34 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--skill", description = "the skill of your key to call under (needed when several include the tool)")
     String skill = "";
 
+    @Option(names = "--user", description = "the end user the call is made for (needs a key with users:assert)")
+    String userId = "";
+
+    @Option(names = "--user-token-env", paramLabel = "VAR", description = "environment variable holding the end"
+            + " user's JWT from the tenant's identity provider (a token is never passed as an argument)")
+    String userTokenEnv = "";
+
     @Option(names = "--deadline", description = "gRPC deadline in seconds (default ${DEFAULT-VALUE})", defaultValue = "60")
     long deadlineSeconds;
 
     @Override
     public Integer call() throws Exception {
+        ExecuteToolRequest.Builder request = ExecuteToolRequest.newBuilder().setTool(tool).setArgumentsJson(arguments)
+                .setCallId(callId).setSessionId(sessionId).setSkill(skill);
+        if (!userTokenEnv.isEmpty()) {
+            String token = System.getenv(userTokenEnv);
+            if (token == null || token.isBlank()) {
+                throw new CliException("--user-token-env " + userTokenEnv + ": that environment variable is not set");
+            }
+            request.setUser(EndUser.newBuilder().setToken(token.strip()));
+        } else if (!userId.isEmpty()) {
+            request.setUser(EndUser.newBuilder().setUserId(userId));
+        }
         try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_API_KEY")) {
             ExecuteToolResponse r = ToolServiceGrpc.newBlockingStub(conn.channel())
                     .withCallCredentials(conn.credentials())
                     .withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS)
-                    .executeTool(ExecuteToolRequest.newBuilder().setTool(tool).setArgumentsJson(arguments)
-                            .setCallId(callId).setSessionId(sessionId).setSkill(skill).build());
+                    .executeTool(request.build());
             if (r.getStatus() == CallStatus.CALL_STATUS_PENDING_CONFIRMATION) {
                 System.out.println(r.getConfirmation().getSummary());
                 System.err.println("call " + r.getCallId() + " is held for confirmation until "

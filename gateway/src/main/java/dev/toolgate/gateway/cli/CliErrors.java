@@ -47,7 +47,12 @@ final class CliErrors implements CommandLine.IExecutionExceptionHandler {
             for (com.google.protobuf.Any any : rich.getDetailsList()) {
                 try {
                     if (any.is(ErrorInfo.class)) {
-                        sb.append(" [").append(any.unpack(ErrorInfo.class).getReason()).append(']');
+                        ErrorInfo info = any.unpack(ErrorInfo.class);
+                        sb.append(" [").append(info.getReason()).append(']');
+                        String connect = info.getMetadataOrDefault("connect_url", "");
+                        if (!connect.isEmpty()) { // the user opens it to connect their account
+                            sb.append(" connect_url=").append(connect);
+                        }
                     } else if (any.is(BadRequest.class) && status.getDescription() == null) {
                         for (BadRequest.FieldViolation v : any.unpack(BadRequest.class).getFieldViolationsList()) {
                             sb.append(' ').append(v.getField()).append(": ").append(v.getDescription()).append(';');

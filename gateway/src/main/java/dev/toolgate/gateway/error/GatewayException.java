@@ -75,6 +75,11 @@ public final class GatewayException extends RuntimeException {
         return of(ErrorCode.UNAUTHENTICATED, "UNAUTHENTICATED", message);
     }
 
+    /** A credential other than the API key failed (e.g. the end user's token), with its own reason. */
+    public static GatewayException unauthenticated(String reason, String message, Map<String, String> metadata) {
+        return new GatewayException(ErrorCode.UNAUTHENTICATED, reason, message, List.of(), List.of(), metadata, null);
+    }
+
     public static GatewayException permissionDenied(String reason, String message) {
         return of(ErrorCode.PERMISSION_DENIED, reason, message);
     }

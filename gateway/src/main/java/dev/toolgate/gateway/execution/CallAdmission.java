@@ -12,6 +12,8 @@ import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.StorageFailures;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.identity.EndUser;
+import dev.toolgate.gateway.identity.EndUsers;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.telemetry.CallSpans;
 import dev.toolgate.gateway.skills.SkillChoice;
@@ -54,10 +56,12 @@ class CallAdmission {
     private final UpstreamDispatch dispatch;
     private final CallLog log;
     private final CallSpans spans;
+    private final EndUsers users;
     private final Clock clock;
 
     CallAdmission(Catalog catalog, ArgumentParser parser, ToolVisibility visibility, PolicyCheck policy,
-            UpstreamDispatch dispatch, CallLog log, CallSpans spans, Clock clock) {
+            UpstreamDispatch dispatch, CallLog log, CallSpans spans, EndUsers users, Clock clock) {
+        this.users = requireNonNull(users, "users");
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
         this.visibility = requireNonNull(visibility, "visibility");
@@ -73,9 +77,10 @@ class CallAdmission {
      *
      * @param call    its record, ready to start
      * @param confirm present when a human must confirm it before it runs
+     * @param user    the end user the call is made for ({@link EndUser#NONE} when it names none)
      */
     record Admitted(CallRecord call, ToolDefinition tool, JsonNode arguments, PreparedCall prepared,
-            Optional<Confirm> confirm) {
+            Optional<Confirm> confirm, EndUser user) {
     }
 
 
@@ -115,6 +120,7 @@ class CallAdmission {
         } catch (GatewayException e) {
             throw CallRefused.of(Refusal.SKILL_NOT_ASSIGNED, record.build(), e);
         }
+        EndUser user = endUser(principal, command, record, span);
         // a tool outside the key's skills gets the very answer of a tool that does not exist
         ToolDefinition tool = catalog.find(principal.tenantId(), command.tool())
                 .filter(t -> principal.skills().includes(t)).orElseThrow(() -> CallRefused.of(
@@ -148,11 +154,11 @@ class CallAdmission {
                             "policy_version", decision.version())));
         }
 
-        JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, tool, command,
+        JsonNode arguments = spans.stage("validate", () -> parseAndValidate(principal, user, tool, command,
                 credentials.skill(), startedAt, record), CallAdmission::reported);
         record.argumentsDigest(Digests.canonicalJsonSha256(arguments)); // a repeated call id must name the same call
         spans.content(span, CallSpans.ARGUMENTS, tool.qualifiedName(), command.argumentsJson());
-        Decision decision = spans.stage("policy", () -> policy.decide(principal, tool, arguments, command,
+        Decision decision = spans.stage("policy", () -> policy.decide(principal, user, tool, arguments, command,
                 credentials.skill(), startedAt));
         record.policy(PolicyCheck.mark(decision));
         span.setAttribute(CallSpans.DECISION, decision.verdict().label());
@@ -161,8 +167,8 @@ class CallAdmission {
         span.setAttribute(CallSpans.POLICY_VERSION, decision.version());
         PolicyCheck.enforce(decision, tool, record.build());
 
-        // refuses what could not be sent, held or not; only the credentials of the call's skill
-        PreparedCall prepared = prepare(tool, arguments, credentials, record.build());
+        // refuses what could not be sent, held or not; only the credentials of the call's skill and user
+        PreparedCall prepared = prepare(tool, arguments, credentials, record.build(), user);
         if (!log.awaitRoom(deadline.remaining(tool.timeout()))) { // a writer that is behind slows calls down
             throw CallRefused.of(Refusal.AUDIT_BACKLOG_FULL, record.build(), GatewayException.unavailable(
                     "AUDIT_BACKLOG_FULL", log.storeAvailable()
@@ -176,7 +182,22 @@ class CallAdmission {
         if (confirm.isEmpty() && CallDeadline.tooShort(deadline.remaining(tool.timeout()))) {
             throw CallRefused.of(Refusal.DEADLINE_TOO_SHORT, record.build(), tooLate(callId));
         }
-        return new Admitted(record.build(), tool, arguments, prepared, confirm);
+        return new Admitted(record.build(), tool, arguments, prepared, confirm, user);
+    }
+
+    /** The end user the call names, proven or asserted as the tenant allows; recorded on the row and span. */
+    private EndUser endUser(Principal principal, ExecuteCommand command, CallRecord.Builder record, Span span) {
+        EndUser user;
+        try {
+            user = users.resolve(principal, command.user());
+        } catch (GatewayException e) {
+            throw CallRefused.of(Refusal.USER_NOT_ACCEPTED, record.build(), e);
+        }
+        if (user.present()) {
+            record.userId(user.id());
+            span.setAttribute(CallSpans.USER, user.id());
+        }
+        return user;
     }
 
     /** The error for a call whose client deadline passed before its upstream could be called. */
@@ -206,8 +227,8 @@ class CallAdmission {
      * refused before its schema is checked, so that validation errors never describe a tool the
      * agent may not use.
      */
-    private JsonNode parseAndValidate(Principal principal, ToolDefinition tool, ExecuteCommand command, String skill,
-            Instant startedAt, CallRecord.Builder record) {
+    private JsonNode parseAndValidate(Principal principal, EndUser user, ToolDefinition tool, ExecuteCommand command,
+            String skill, Instant startedAt, CallRecord.Builder record) {
         JsonNode arguments;
         try {
             arguments = parser.parse(command.argumentsJson());
@@ -215,7 +236,7 @@ class CallAdmission {
             throw CallRefused.of(Refusal.UNREADABLE_ARGUMENTS, record.build(), e);
         }
         if (!visibility.visible(principal, tool)) {
-            Decision decision = policy.decide(principal, tool, arguments, command, skill, startedAt);
+            Decision decision = policy.decide(principal, user, tool, arguments, command, skill, startedAt);
             record.policy(PolicyCheck.mark(decision));
             PolicyCheck.enforce(decision, tool, record.build());
         }
@@ -230,9 +251,9 @@ class CallAdmission {
 
     /** Renders the request with the executor of the tool's kind. */
     private PreparedCall prepare(ToolDefinition tool, JsonNode arguments, CredentialScope credentials,
-            CallRecord call) {
+            CallRecord call, EndUser user) {
         try {
-            return dispatch.prepare(tool, arguments, call.callId(), credentials);
+            return dispatch.prepare(tool, arguments, call.callId(), credentials, user.id());
         } catch (GatewayException e) {
             throw CallRefused.of(Refusal.NOT_PREPARABLE, call, e);
         } catch (UpstreamFailure f) {

@@ -104,7 +104,8 @@ final class CallReplays {
             }
             StoredCall s = first.get();
             if (!sameCall(s, started)) {
-                String what = !s.agentId().equals(started.agentId()) ? "another call"
+                String what = !s.agentId().equals(started.agentId()) || !s.userId().equals(started.userId())
+                        ? "another call"
                         : s.toolName().equals(started.toolName()) ? "other arguments" : "tool '" + s.toolName() + "'";
                 throw CallRefused.of(Refusal.CALL_ID_CONFLICT, started, GatewayException.alreadyExists(
                         "CALL_ID_REUSED", "call_id '" + started.callId() + "' was already used for " + what
@@ -134,9 +135,13 @@ final class CallReplays {
         }
     }
 
-    /** Same agent, same tool and same canonical arguments; rows from before digests existed match by tool. */
+    /**
+     * Same agent, same end user (a call id never answers one user with another's outcome), same tool and same
+     * canonical arguments; rows from before digests existed match by tool.
+     */
     private static boolean sameCall(StoredCall s, CallRecord started) {
-        return s.agentId().equals(started.agentId()) && s.toolName().equals(started.toolName())
+        return s.agentId().equals(started.agentId()) && s.userId().equals(started.userId())
+                && s.toolName().equals(started.toolName())
                 && (s.argumentsDigest().isEmpty() || s.argumentsDigest().equals(started.argumentsDigest()));
     }
 

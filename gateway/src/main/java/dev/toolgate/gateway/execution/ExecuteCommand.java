@@ -2,6 +2,7 @@ package dev.toolgate.gateway.execution;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.identity.UserProof;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,9 +13,10 @@ import java.util.Optional;
  * @param clientDeadline time left until the client's gRPC deadline, when it set one
  * @param skill          the skill of the key the call runs under; empty to let the gateway pick
  *                       (see {@link dev.toolgate.gateway.skills.SkillChoice})
+ * @param user           what the call carries to name the end user it is made for
  */
 public record ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
-        Optional<Duration> clientDeadline, String skill) {
+        Optional<Duration> clientDeadline, String skill, UserProof user) {
     public ExecuteCommand {
         requireNonNull(tool, "tool");
         requireNonNull(argumentsJson, "argumentsJson");
@@ -22,11 +24,24 @@ public record ExecuteCommand(String tool, String argumentsJson, String callId, S
         requireNonNull(sessionId, "sessionId");
         requireNonNull(clientDeadline, "clientDeadline");
         requireNonNull(skill, "skill");
+        requireNonNull(user, "user");
     }
 
-    /** A call that names no skill. */
+    /** A call that names no skill and no end user. */
     public ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
             Optional<Duration> clientDeadline) {
-        this(tool, argumentsJson, callId, sessionId, clientDeadline, "");
+        this(tool, argumentsJson, callId, sessionId, clientDeadline, "", UserProof.NONE);
+    }
+
+    /** A call that names a skill and no end user. */
+    public ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
+            Optional<Duration> clientDeadline, String skill) {
+        this(tool, argumentsJson, callId, sessionId, clientDeadline, skill, UserProof.NONE);
+    }
+
+    /** A call that names an end user and no skill. */
+    public ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
+            Optional<Duration> clientDeadline, UserProof user) {
+        this(tool, argumentsJson, callId, sessionId, clientDeadline, "", user);
     }
 }

@@ -7,6 +7,7 @@ import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.identity.EndUser;
 import dev.toolgate.gateway.session.SessionStore;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.policy.Decision;
@@ -34,8 +35,8 @@ class PolicyCheck {
     }
 
     /** The policy's decision about this call. */
-    Decision decide(Principal principal, ToolDefinition tool, JsonNode arguments, ExecuteCommand command,
-            String skill, Instant at) {
+    Decision decide(Principal principal, EndUser user, ToolDefinition tool, JsonNode arguments,
+            ExecuteCommand command, String skill, Instant at) {
         ToolAnnotations a = tool.annotations();
         String session = RequestShape.session(command);
         return policy.decide(PolicyRequest.builder()
@@ -48,6 +49,7 @@ class PolicyCheck {
                 .arguments(arguments)
                 .session(session)
                 .history(() -> sessions.history(principal.tenantId(), session, command.callId())) // only if read
+                .user(user.id(), user.claims())
                 .time(at)
                 .build());
     }

@@ -16,6 +16,11 @@ enum Refusal {
     MISSING_SCOPE(CallStatus.DENIED),
     /** The call names a skill its key is not assigned. */
     SKILL_NOT_ASSIGNED(CallStatus.DENIED),
+    /**
+     * The end user the call names is not accepted: its token failed verification, the key may not
+     * assert a user id, or the identity provider could not be reached (DENIED, or FAILED when unavailable).
+     */
+    USER_NOT_ACCEPTED,
     /** No such tool in the tenant's catalog, or none the key's skills include (the same answer). */
     TOOL_NOT_FOUND(CallStatus.TOOL_NOT_FOUND),
     /** The named skill does not include the tool, or several skills of the key do and none is named. */
@@ -71,7 +76,7 @@ enum Refusal {
         }
         return switch (code) {
             case INVALID_ARGUMENT -> CallStatus.INVALID_ARGUMENTS;
-            case PERMISSION_DENIED -> CallStatus.DENIED;
+            case PERMISSION_DENIED, UNAUTHENTICATED -> CallStatus.DENIED;
             default -> CallStatus.FAILED;
         };
     }

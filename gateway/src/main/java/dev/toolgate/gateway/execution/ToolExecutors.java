@@ -55,7 +55,7 @@ public class ToolExecutors implements ToolExecutor {
      */
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
-        return prepare(tool, arguments, callId, CredentialScope.TENANT);
+        return prepare(tool, arguments, callId, CredentialScope.TENANT, "");
     }
 
     /**
@@ -63,11 +63,12 @@ public class ToolExecutors implements ToolExecutor {
      *         integration's stored kind is none this gateway knows; nothing is sent
      */
     @Override
-    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope) {
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope,
+            String userId) {
         IntegrationEntity integration = tool.integration();
         IntegrationKind kind = integration.integrationKind().orElseThrow(() -> GatewayException.failedPrecondition(
                 "INTEGRATION_KIND_UNKNOWN", "integration '" + integration.name() + "' has kind '" + integration.kind()
                         + "', which this gateway cannot execute (it knows " + IntegrationKind.known() + ")"));
-        return byKind.get(kind).prepare(tool, arguments, callId, scope);
+        return byKind.get(kind).prepare(tool, arguments, callId, scope, userId);
     }
 }

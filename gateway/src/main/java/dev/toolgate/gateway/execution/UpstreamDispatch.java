@@ -70,7 +70,13 @@ class UpstreamDispatch {
      * @throws UpstreamFailure when something it needs from outside (a token endpoint) failed
      */
     PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope credentials) {
-        return executor.prepare(tool, arguments, callId, credentials);
+        return executor.prepare(tool, arguments, callId, credentials, "");
+    }
+
+    /** As {@link #prepare(ToolDefinition, JsonNode, String, CredentialScope)}, for a call made for the end user {@code userId}. */
+    PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope credentials,
+            String userId) {
+        return executor.prepare(tool, arguments, callId, credentials, userId);
     }
 
     /**

@@ -76,6 +76,16 @@ import dev.toolgate.proto.v1.QueryCallsResponse;
 import java.util.Optional;
 import dev.toolgate.proto.v1.SetIntegrationResilienceRequest;
 import io.grpc.stub.StreamObserver;
+import dev.toolgate.gateway.identity.IdentityProvider;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
+import dev.toolgate.gateway.connections.ConnectionClient;
+import dev.toolgate.proto.v1.SetConnectionClientRequest;
+import dev.toolgate.proto.v1.SetConnectionClientResponse;
+import dev.toolgate.gateway.identity.IdentityProviders;
+import dev.toolgate.proto.v1.DeleteIdentityProviderRequest;
+import dev.toolgate.proto.v1.DeleteIdentityProviderResponse;
+import dev.toolgate.proto.v1.SetIdentityProviderRequest;
+import dev.toolgate.proto.v1.SetIdentityProviderResponse;
 import dev.toolgate.policy.PolicyEngine;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -97,10 +107,15 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final AuditTrail audit;
     private final McpIntegrations mcp;
     private final SkillOperations skills;
+    private final IdentityProviders identityProviders;
+    private final ConnectedAccounts connections;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
-            PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp, SkillOperations skills) {
+            PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp, SkillOperations skills,
+            IdentityProviders identityProviders, ConnectedAccounts connections) {
         this.skills = requireNonNull(skills, "skills");
+        this.connections = requireNonNull(connections, "connections");
+        this.identityProviders = requireNonNull(identityProviders, "identityProviders");
         this.audit = requireNonNull(audit, "audit");
         this.mcp = requireNonNull(mcp, "mcp");
         this.admin = requireNonNull(admin, "admin");
@@ -171,6 +186,9 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
 
     /** An integration's credential: none, or a bearer token from the named secret (which must be named). */
     private static HttpAuth auth(dev.toolgate.proto.v1.HttpAuth auth) {
+        if (auth.hasUserConnection()) {
+            return HttpAuth.USER_CONNECTION;
+        }
         if (!auth.hasBearer()) {
             return HttpAuth.NONE;
         }
@@ -278,6 +296,42 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     }
 
     @Override
+    public void setIdentityProvider(SetIdentityProviderRequest request,
+            StreamObserver<SetIdentityProviderResponse> response) {
+        String tenant = tenant(request.getTenant());
+        IdentityProvider provider = IdentityProvider.of(tenant, request.getIssuer(), request.getJwksUrl(),
+                request.getAudience(), request.hasClockSkew() ? ProtoMapper.duration(request.getClockSkew()) : null);
+        admin.requireTenant(tenant);
+        IdentityProvider stored = identityProviders.put(provider);
+        reply(response, SetIdentityProviderResponse.newBuilder().setTenant(stored.tenant())
+                .setIssuer(stored.issuer()).setJwksUrl(stored.jwksUrl().toString()).setAudience(stored.audience())
+                .setClockSkew(ProtoMapper.duration(stored.clockSkew())).build());
+    }
+
+    @Override
+    public void setConnectionClient(SetConnectionClientRequest request,
+            StreamObserver<SetConnectionClientResponse> response) {
+        String tenant = tenant(request.getTenant());
+        ConnectionClient client = ConnectionClient.of(tenant, request.getIntegration(), request.getAuthorizationUrl(),
+                request.getTokenUrl(), request.getClientId(), request.getClientSecret(), request.getScopes());
+        admin.requireTenant(tenant);
+        java.net.URI redirect = connections.configure(client);
+        reply(response, SetConnectionClientResponse.newBuilder().setIntegration(client.integration())
+                .setRedirectUri(redirect.toString()).build());
+    }
+
+    @Override
+    public void deleteIdentityProvider(DeleteIdentityProviderRequest request,
+            StreamObserver<DeleteIdentityProviderResponse> response) {
+        String tenant = tenant(request.getTenant());
+        if (!identityProviders.delete(tenant)) {
+            throw GatewayException.notFound("IDENTITY_PROVIDER_NOT_FOUND", "tenant '" + tenant
+                    + "' has no identity provider", List.of());
+        }
+        reply(response, DeleteIdentityProviderResponse.getDefaultInstance());
+    }
+
+    @Override
     public void queryCalls(QueryCallsRequest request, StreamObserver<QueryCallsResponse> response) {
         String tenant = tenant(request.getTenant());
         admin.requireTenant(tenant); // an empty page would read as "nothing happened" for a mistyped tenant
@@ -286,7 +340,7 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 request.hasUntil() ? Optional.of(ProtoMapper.instant(request.getUntil())) : Optional.empty(),
                 request.getAgentId(), request.getTool(), request.getSessionId(), request.getPolicyDecision(),
                 request.getStatus(), request.getTraceId(), request.getPageSize(), request.getPageToken(),
-                request.getSkill()))));
+                request.getSkill(), request.getUserId()))));
     }
 
     @Override

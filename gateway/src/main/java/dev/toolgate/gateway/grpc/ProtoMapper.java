@@ -129,6 +129,9 @@ final class ProtoMapper {
         if (auth.kind() == HttpAuth.Kind.BEARER) {
             b.setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder()
                     .setBearer(BearerAuth.newBuilder().setSecret(auth.secret())));
+        } else if (auth.kind() == HttpAuth.Kind.USER_CONNECTION) {
+            b.setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder()
+                    .setUserConnection(dev.toolgate.proto.v1.UserConnectionAuth.getDefaultInstance()));
         }
         return b.build();
     }
@@ -227,13 +230,28 @@ final class ProtoMapper {
         return b.build();
     }
 
+    /** What an ExecuteTool request carries about its end user. */
+    static dev.toolgate.gateway.identity.UserProof userProof(dev.toolgate.proto.v1.ExecuteToolRequest request) {
+        return userProof(request.getUser());
+    }
+
+    /** What a request's EndUser carries. */
+    static dev.toolgate.gateway.identity.UserProof userProof(dev.toolgate.proto.v1.EndUser user) {
+        return switch (user.getProofCase()) {
+            case TOKEN -> dev.toolgate.gateway.identity.UserProof.token(user.getToken());
+            case USER_ID -> dev.toolgate.gateway.identity.UserProof.assertedId(user.getUserId());
+            case PROOF_NOT_SET -> dev.toolgate.gateway.identity.UserProof.NONE;
+        };
+    }
+
     private static ToolCall.Builder toolCall(StoredCall s) {
         ToolCall.Builder b = ToolCall.newBuilder().setCallId(s.callId()).setTool(s.toolName())
                 .setToolVersion(s.toolVersion()).setStatus(status(s.status())).setResultJson(s.result())
                 .setIsError(s.isError()).setUpstreamStatus(s.upstreamStatus()).setResultTruncated(s.resultTruncated())
                 .setError(s.error()).setStartedAt(timestamp(s.startedAt())).setSessionId(s.sessionId())
                 .setAgentId(s.agentId()).setPolicyDecision(s.policy().decision()).setPolicyRule(s.policy().rule())
-                .setPolicyVersion(s.policy().version()).setTraceId(s.traceId()).setSkill(s.skill());
+                .setPolicyVersion(s.policy().version()).setTraceId(s.traceId()).setSkill(s.skill())
+                .setUserId(s.userId());
         s.finishedAt().ifPresent(at -> b.setFinishedAt(timestamp(at)));
         return b;
     }

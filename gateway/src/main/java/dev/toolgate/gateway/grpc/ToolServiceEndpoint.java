@@ -35,6 +35,13 @@ import dev.toolgate.proto.v1.ConfirmToolCallRequest;
 import dev.toolgate.proto.v1.GetToolCallRequest;
 import dev.toolgate.proto.v1.ToolCall;
 import io.grpc.stub.StreamObserver;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
+import dev.toolgate.gateway.identity.EndUsers;
+import dev.toolgate.proto.v1.DeleteConnectionRequest;
+import dev.toolgate.proto.v1.DeleteConnectionResponse;
+import dev.toolgate.proto.v1.ListConnectionsRequest;
+import dev.toolgate.proto.v1.ListConnectionsResponse;
+import dev.toolgate.proto.v1.UserConnection;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.List;
@@ -53,9 +60,13 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final HeldCalls held;
     private final Sessions sessions;
     private final ToolVisibility visibility;
+    private final EndUsers users;
+    private final ConnectedAccounts connections;
 
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
-            Sessions sessions) {
+            Sessions sessions, EndUsers users, ConnectedAccounts connections) {
+        this.users = requireNonNull(users, "users");
+        this.connections = requireNonNull(connections, "connections");
         this.held = requireNonNull(held, "held");
         this.sessions = requireNonNull(sessions, "sessions");
         this.catalog = requireNonNull(catalog, "catalog");
@@ -117,7 +128,8 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     public void executeTool(ExecuteToolRequest request, StreamObserver<ExecuteToolResponse> response) {
         Principal p = PrincipalContext.current();
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
-                request.getCallId(), request.getSessionId(), clientDeadline(), request.getSkill());
+                request.getCallId(), request.getSessionId(), clientDeadline(), request.getSkill(),
+                ProtoMapper.userProof(request));
         ExecuteToolResponse answer;
         try (io.opentelemetry.context.Scope ignored = TraceContextInterceptor.parent().makeCurrent()) {
             answer = ProtoMapper.response(CancellationInterrupts.run(() -> calls.execute(p, command)));
@@ -149,6 +161,42 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
         response.onNext(ProtoMapper.session(sessions.view(PrincipalContext.current(), request.getSessionId())));
         response.onCompleted();
+    }
+
+    @Override
+    public void listConnections(ListConnectionsRequest request, StreamObserver<ListConnectionsResponse> response) {
+        Principal p = toolCaller();
+        String user = endUser(p, request.getUser());
+        ListConnectionsResponse.Builder out = ListConnectionsResponse.newBuilder();
+        for (ConnectedAccounts.Connection c : connections.list(p.tenantId(), user)) {
+            out.addConnections(UserConnection.newBuilder().setIntegration(c.integration())
+                    .setConnectedAt(ProtoMapper.timestamp(c.connectedAt()))
+                    .setRefreshedAt(ProtoMapper.timestamp(c.refreshedAt())));
+        }
+        response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void deleteConnection(DeleteConnectionRequest request, StreamObserver<DeleteConnectionResponse> response) {
+        Principal p = toolCaller();
+        String user = endUser(p, request.getUser());
+        if (!connections.disconnect(p.tenantId(), user, request.getIntegration())) {
+            throw GatewayException.notFound("CONNECTION_NOT_FOUND", "the user has no connection to integration '"
+                    + Identifiers.abbreviate(request.getIntegration()) + "'", List.of());
+        }
+        response.onNext(DeleteConnectionResponse.getDefaultInstance());
+        response.onCompleted();
+    }
+
+    /** The end user a connections request names, proven as on ExecuteTool; it must name one. */
+    private String endUser(Principal p, dev.toolgate.proto.v1.EndUser user) {
+        String id = users.resolve(p, ProtoMapper.userProof(user)).id();
+        if (id.isEmpty()) {
+            throw GatewayException.invalidArgument("user", "user is required: the end user's token (user.token) or,"
+                    + " from a key with users:assert, the user's id (user.user_id)");
+        }
+        return id;
     }
 
     private static Optional<Duration> clientDeadline() {

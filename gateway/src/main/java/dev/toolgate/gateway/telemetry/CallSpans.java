@@ -37,6 +37,8 @@ public class CallSpans {
     public static final AttributeKey<String> SESSION = AttributeKey.stringKey("toolgate.session");
     /** The skill the call runs under; absent for a key without skills. */
     public static final AttributeKey<String> SKILL = AttributeKey.stringKey("toolgate.skill");
+    /** The end user the call is made for (OpenTelemetry semantic conventions' {@code user.id}). */
+    public static final AttributeKey<String> USER = AttributeKey.stringKey("user.id");
     public static final AttributeKey<Long> TOOL_VERSION = AttributeKey.longKey("toolgate.tool.version");
     public static final AttributeKey<String> DECISION = AttributeKey.stringKey("toolgate.policy.decision");
     public static final AttributeKey<String> RULE = AttributeKey.stringKey("toolgate.policy.rule");

@@ -23,11 +23,14 @@ public interface ToolExecutor {
     }
 
     /**
-     * Builds the upstream request of the call with this id, with the credentials of {@code scope}
-     * only. Executors whose credentials belong to the integration's connection (MCP, SQL) ignore
-     * the scope: skills cannot attach secrets to such integrations.
+     * Builds the upstream request of the call with this id, made for the end user {@code userId}
+     * (empty: none), with the credentials of {@code scope} only. Executors whose credentials
+     * belong to the integration's connection (MCP, SQL) ignore the scope: skills cannot attach
+     * secrets to such integrations; executors of integrations that act with the user's own
+     * account use {@code userId}.
      */
-    default PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope) {
+    default PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope,
+            String userId) {
         return prepare(tool, arguments, callId);
     }
 }

@@ -33,9 +33,9 @@ public final class JdbcCallStore implements CallStore {
             INSERT INTO tool_calls (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
                 arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at,
                 execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated, trace_id,
-                skill)
+                skill, user_id)
             VALUES """;
-    private static final int INSERT_COLUMNS = 25;
+    private static final int INSERT_COLUMNS = 26;
     private static final String ROW = "(" + "?, ".repeat(INSERT_COLUMNS - 1) + "?)";
     private static final String INSERT = INSERT_INTO + ROW;
     /**
@@ -133,7 +133,7 @@ public final class JdbcCallStore implements CallStore {
         }
     }
 
-    /** Binds one row's values to parameters {@code offset + 1 ..  offset + 25}. */
+    /** Binds one row's values to parameters {@code offset + 1 ..  offset + 26}. */
     private void bindInsert(PreparedStatement ps, int offset, String rowId, CallRecord r) throws SQLException {
         int o = offset;
         ps.setString(o + 1, rowId);
@@ -169,6 +169,7 @@ public final class JdbcCallStore implements CallStore {
         ps.setBoolean(o + 23, r.resultTruncated() || r.result().length() > maxResultChars);
         ps.setString(o + 24, r.traceId());
         ps.setString(o + 25, clean(r.skill()));
+        ps.setString(o + 26, clean(r.userId()));
     }
 
     @Override

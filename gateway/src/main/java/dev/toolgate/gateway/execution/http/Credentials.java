@@ -13,13 +13,16 @@ import java.util.Optional;
  * back ({@link #echoMask()}). Never printed: {@link #toString()} names no values.
  */
 record Credentials(Map<String, String> headers, List<String> query, List<String> cookies,
-        Optional<String> clientPem, Optional<OAuthTokens.Key> oauth, List<String> injected, Map<String, String> bound) {
+        Optional<String> clientPem, Optional<OAuthTokens.Key> oauth, List<String> injected, Map<String, String> bound,
+        Optional<String> connectedUser) {
     static final Credentials NONE = new Credentials(Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
             List.of());
 
     /**
-     * @param bound values of the secrets the tool's parameters are bound to at import, by secret
-     *     name; placed by {@link RequestRenderer} like arguments
+     * @param bound         values of the secrets the tool's parameters are bound to at import, by
+     *                      secret name; placed by {@link RequestRenderer} like arguments
+     * @param connectedUser the end user whose own access token these are (a user connection), so a
+     *                      401 renews that connection once
      */
     Credentials {
         headers = Map.copyOf(requireNonNull(headers, "headers"));
@@ -29,11 +32,17 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
         requireNonNull(oauth, "oauth");
         injected = List.copyOf(requireNonNull(injected, "injected"));
         bound = Map.copyOf(requireNonNull(bound, "bound"));
+        requireNonNull(connectedUser, "connectedUser");
     }
 
     Credentials(Map<String, String> headers, List<String> query, List<String> cookies, Optional<String> clientPem,
             Optional<OAuthTokens.Key> oauth, List<String> injected) {
-        this(headers, query, cookies, clientPem, oauth, injected, Map.of());
+        this(headers, query, cookies, clientPem, oauth, injected, Map.of(), Optional.empty());
+    }
+
+    Credentials(Map<String, String> headers, List<String> query, List<String> cookies, Optional<String> clientPem,
+            Optional<OAuthTokens.Key> oauth, List<String> injected, Optional<String> connectedUser) {
+        this(headers, query, cookies, clientPem, oauth, injected, Map.of(), connectedUser);
     }
 
     /** These credentials plus the values of bound secrets, which echoes must not carry back either. */
@@ -43,7 +52,7 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
         }
         List<String> all = new java.util.ArrayList<>(injected);
         all.addAll(values.values());
-        return new Credentials(headers, query, cookies, clientPem, oauth, all, values);
+        return new Credentials(headers, query, cookies, clientPem, oauth, all, values, connectedUser);
     }
 
     /** Masks every injected value in what the upstream sends back. */
@@ -54,7 +63,8 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
     @Override
     public String toString() {
         return "Credentials[headers=" + headers.keySet() + ", query=" + query.size() + ", cookies=" + cookies.size()
-                + ", clientCertificate=" + clientPem.isPresent() + ", oauth=" + oauth.isPresent() + ", bound="
+                + ", clientCertificate=" + clientPem.isPresent() + ", oauth=" + oauth.isPresent() + ", user="
+                + connectedUser.isPresent() + ", bound="
                 + bound.keySet() + "]";
     }
 }

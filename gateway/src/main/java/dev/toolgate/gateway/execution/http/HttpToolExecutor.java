@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -82,14 +83,19 @@ public class HttpToolExecutor implements IntegrationExecutor {
 
     @Override
     public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId) {
-        return prepare(tool, arguments, callId, CredentialScope.TENANT);
+        return prepare(tool, arguments, callId, CredentialScope.TENANT, "");
     }
 
-    /** The request carries only credentials of {@code scope}: a skill's attached secrets, or the tenant's. */
+    /**
+     * The request carries only credentials of {@code scope} (a skill's attached secrets, or the
+     * tenant's) and, for an integration that acts with each user's own account, the access token of
+     * the end user {@code userId}.
+     */
     @Override
-    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope) {
+    public PreparedCall prepare(ToolDefinition tool, JsonNode arguments, String callId, CredentialScope scope,
+            String userId) {
         IntegrationEntity integration = tool.integration();
-        Credentials creds = credentials.resolve(tool, scope, tool.timeout()); // an unusable credential is named first
+        Credentials creds = credentials.resolve(tool, scope, tool.timeout(), userId); // an unusable credential is named first
         RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments, creds.bound());
         URI target = URI.create(integration.baseUrl() + rendered.path());
         egress.check(integration.tenantId(), target, "integration '" + integration.name() + "'");
@@ -156,13 +162,26 @@ public class HttpToolExecutor implements IntegrationExecutor {
             try {
                 long deadline = System.nanoTime() + timeout.toNanos();
                 UpstreamResponse response = sendOnce(request, timeout);
+                if (response.status() == 401 && sent.connectedUser().isPresent()) {
+                    String refused = sent.headers().get("Authorization").substring("Bearer ".length());
+                    Duration left = Duration.ofNanos(deadline - System.nanoTime());
+                    Optional<Credentials> renewed = left.toMillis() > 0
+                            ? credentials.renewConnection(tool, sent.connectedUser().get(), refused, left)
+                            : Optional.empty();
+                    if (renewed.isPresent()) {
+                        mask = mask.and(renewed.get().echoMask());
+                        HttpRequest.Builder retry = request.copy();
+                        renewed.get().headers().forEach(retry::setHeader);
+                        return EchoMasking.apply(sendOnce(retry, left), mask);
+                    }
+                }
                 if (response.status() == 401 && sent.oauth().isPresent()) {
                     OAuthTokens.Key key = sent.oauth().get();
                     String refused = sent.headers().get("Authorization").substring("Bearer ".length());
                     tokens.invalidate(key, refused);
                     Duration left = Duration.ofNanos(deadline - System.nanoTime());
                     if (left.toMillis() > 0) {
-                        Credentials renewed = credentials.resolve(tool, scope, left);
+                        Credentials renewed = credentials.resolve(tool, scope, left, "");
                         mask = mask.and(renewed.echoMask());
                         HttpRequest.Builder retry = request.copy();
                         renewed.headers().forEach(retry::setHeader);

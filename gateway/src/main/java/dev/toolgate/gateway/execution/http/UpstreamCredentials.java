@@ -10,6 +10,7 @@ import dev.toolgate.gateway.catalog.SecurityRequirements;
 import dev.toolgate.gateway.catalog.SecurityScheme;
 import dev.toolgate.gateway.catalog.SecuritySchemes;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.secrets.SecretUnreadableException;
@@ -28,15 +29,19 @@ import java.util.Optional;
  * Turns a tool's security requirements into {@link Credentials} from the secrets of the call's
  * {@link CredentialScope}: a skill's attached secrets only, or — for a key without skills — the
  * tenant's secrets by the names the integration gives.
- * The first alternative whose secrets all exist wins; when none does, the error names the
- * secrets to add. Secret values never appear in errors. Thread-safe.
+ * The first non-empty alternative whose secrets all exist wins; an empty one (OpenAPI's
+ * {@code {}}, "optional") applies only when none does; otherwise the error names the secrets to
+ * add. An integration whose auth is a user connection sends the end user's own access token.
+ * Secret values never appear in errors. Thread-safe.
  */
 @Singleton
 class UpstreamCredentials {
     private final SecretStore secrets;
     private final OAuthTokens tokens;
+    private final ConnectedAccounts accounts;
 
-    UpstreamCredentials(SecretStore secrets, OAuthTokens tokens) {
+    UpstreamCredentials(SecretStore secrets, OAuthTokens tokens, ConnectedAccounts accounts) {
+        this.accounts = requireNonNull(accounts, "accounts");
         this.secrets = requireNonNull(secrets, "secrets");
         this.tokens = requireNonNull(tokens, "tokens");
     }
@@ -44,9 +49,12 @@ class UpstreamCredentials {
     /**
      * The credentials of the tool's security requirements plus the secrets its parameters are
      * bound to, all from {@code scope}.
+     *
+     * @param userId the end user the call is made for (empty: none); an integration that acts with each
+     *               user's own account sends that user's access token, never another user's
      */
-    Credentials resolve(ToolDefinition tool, CredentialScope scope, Duration timeout) {
-        Credentials credentials = resolveSecurity(tool, scope, timeout);
+    Credentials resolve(ToolDefinition tool, CredentialScope scope, Duration timeout, String userId) {
+        Credentials credentials = resolveSecurity(tool, scope, timeout, userId);
         if (!tool.httpBinding().hasBoundParams()) {
             return credentials;
         }
@@ -63,13 +71,17 @@ class UpstreamCredentials {
         return credentials.withBound(bound);
     }
 
-    private Credentials resolveSecurity(ToolDefinition tool, CredentialScope scope, Duration timeout) {
+    private Credentials resolveSecurity(ToolDefinition tool, CredentialScope scope, Duration timeout,
+            String userId) {
         IntegrationEntity integration = tool.integration();
         SecurityRequirements security = tool.httpBinding().security();
         if (security.fromIntegration()) {
             HttpAuth auth = integration.auth();
             if (auth.kind() == HttpAuth.Kind.NONE) {
                 return Credentials.NONE;
+            }
+            if (auth.kind() == HttpAuth.Kind.USER_CONNECTION) {
+                return connected(accounts.accessToken(tool.tenantId(), integration.name(), userId, timeout), userId);
             }
             String token = reveal(tool, scope, auth.secret()).orElseThrow(() -> missing(tool, scope,
                     List.of(slot(tool, scope, auth.secret()))));
@@ -119,6 +131,24 @@ class UpstreamCredentials {
                     + ", which cannot be used; change the document's security scheme and import it again");
         }
         throw missing(tool, scope, wanted);
+    }
+
+    /**
+     * The user's renewed token after the upstream rejected {@code rejected}; empty when the connection
+     * cannot be renewed (revoked: the next call asks the user to connect again).
+     */
+    Optional<Credentials> renewConnection(ToolDefinition tool, String userId, String rejected, Duration timeout) {
+        try {
+            return Optional.of(connected(accounts.renewAfterRejection(tool.tenantId(), tool.integration().name(),
+                    userId, rejected, timeout), userId));
+        } catch (GatewayException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Credentials connected(String token, String userId) {
+        return new Credentials(Map.of("Authorization", "Bearer " + headerSafe(token, "(the user's access token)")),
+                List.of(), List.of(), Optional.empty(), Optional.empty(), List.of(token), Optional.of(userId));
     }
 
     private Credentials apply(ToolDefinition tool, CredentialScope scope, Map<SecurityScheme, String> values,

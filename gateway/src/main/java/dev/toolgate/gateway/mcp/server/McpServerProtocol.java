@@ -16,6 +16,7 @@ import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.CallResult;
 import dev.toolgate.gateway.execution.ExecuteCommand;
+import dev.toolgate.gateway.identity.UserProof;
 import dev.toolgate.gateway.execution.HeldCalls;
 import dev.toolgate.gateway.execution.ToolCallService;
 import dev.toolgate.gateway.confirm.Confirmation;
@@ -51,6 +52,10 @@ public class McpServerProtocol {
     static final String CALL_ID = "dev.toolgate/call_id";
     static final String SESSION_ID = "dev.toolgate/session_id";
     static final String SKILL = "dev.toolgate/skill";
+    /** The end user's JWT from the tenant's identity provider (see docs/identity.md). */
+    static final String USER_TOKEN = "dev.toolgate/user_token";
+    /** The end user's id, asserted by a key with the {@code users:assert} scope. */
+    static final String USER_ID = "dev.toolgate/user_id";
     /** The id of an elicitation request for a held call: this prefix and the call id. */
     static final String ELICIT = "toolgate-confirm:";
     /** How often a stream waiting for a user's decision reads the call. */
@@ -267,7 +272,7 @@ public class McpServerProtocol {
         try {
             r = calls.execute(principal, new ExecuteCommand(found.get().qualifiedName(), argumentsJson,
                     meta.path(CALL_ID).asText(""), meta.path(SESSION_ID).asText(""), Optional.empty(),
-                    meta.path(SKILL).asText("")));
+                    meta.path(SKILL).asText(""), userProof(meta)));
         } catch (GatewayException e) {
             return reply(result(id, McpToolResults.refused(e)));
         }
@@ -278,6 +283,12 @@ public class McpServerProtocol {
                     Optional.of(askTheUser(principal, id, found.get(), r)));
         }
         return reply(result(id, McpToolResults.of(found.get(), r)));
+    }
+
+    /** The end user a tools/call names in its {@code _meta}: a token wins over an asserted id. */
+    private static UserProof userProof(JsonNode meta) {
+        String token = meta.path(USER_TOKEN).asText("");
+        return token.isEmpty() ? UserProof.assertedId(meta.path(USER_ID).asText("")) : UserProof.token(token);
     }
 
     private static Reply reply(String json) {

@@ -1,0 +1,284 @@
+package dev.toolgate.gateway.connections;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.core.KeyedLocks;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.secrets.SecretStore;
+import dev.toolgate.gateway.secrets.SecretUnreadableException;
+import io.micronaut.runtime.server.EmbeddedServer;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Users' connected accounts: the access token a call for a user sends to an integration that acts
+ * with the user's own account (refreshed before it expires and once after the upstream rejects it,
+ * one refresh per connection however many calls wait), the connect links that create connections
+ * (authorization code + PKCE, state single use and bound to tenant, user and integration), and
+ * listing and disconnecting. A user without a usable connection gets FAILED_PRECONDITION
+ * {@code CONNECTION_REQUIRED} with a connect link in the error's metadata. No token, refresh token,
+ * client secret or PKCE verifier is ever logged or put in an error. Thread-safe.
+ */
+@Singleton
+public class ConnectedAccounts {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionStore.class);
+    /** The reason of a call that needs the user to connect (again). */
+    public static final String CONNECTION_REQUIRED = "CONNECTION_REQUIRED";
+    static final String CALLBACK_PATH = "/connect/callback";
+
+    private final ConnectionStore store;
+    private final SecretStore secrets;
+    private final TokenEndpoint endpoint;
+    private final ConnectionsProperties properties;
+    private final Provider<EmbeddedServer> server;
+    private final Clock clock;
+    private final KeyedLocks locks = new KeyedLocks();
+
+    ConnectedAccounts(ConnectionStore store, SecretStore secrets, TokenEndpoint endpoint,
+            ConnectionsProperties properties, Provider<EmbeddedServer> server, Clock clock) {
+        this.store = requireNonNull(store, "store");
+        this.secrets = requireNonNull(secrets, "secrets");
+        this.endpoint = requireNonNull(endpoint, "endpoint");
+        this.properties = requireNonNull(properties, "properties");
+        this.server = requireNonNull(server, "server");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** A connection as its user sees it (no tokens). */
+    public record Connection(String integration, Instant connectedAt, Instant refreshedAt) {
+    }
+
+    /** Stores how the tenant's users connect {@code integration}; returns the redirect URI to register. */
+    public URI configure(ConnectionClient client) {
+        store.putClient(client);
+        return URI.create(publicUrl() + CALLBACK_PATH);
+    }
+
+    /**
+     * The access token for a call of {@code userId} to {@code integration}, refreshed first when it
+     * expires within {@code refresh-ahead}.
+     *
+     * @throws GatewayException FAILED_PRECONDITION {@code CONNECTION_REQUIRED} (with {@code connect_url}) or
+     *         {@code USER_REQUIRED}; UNAVAILABLE when the token endpoint cannot be reached
+     */
+    public String accessToken(String tenant, String integration, String userId, Duration timeout) {
+        if (userId.isEmpty()) {
+            throw GatewayException.failedPrecondition("USER_REQUIRED", "integration '" + integration + "' acts with"
+                    + " each end user's own account: the call must name its user (ExecuteToolRequest.user)",
+                    Map.of("integration", integration));
+        }
+        ConnectionTokens tokens = store.tokens(tenant, userId, integration)
+                .orElseThrow(() -> required(tenant, integration, userId, "is not connected"));
+        if (fresh(tokens)) {
+            return tokens.accessToken();
+        }
+        return locks.call(lockKey(tenant, userId, integration), () -> {
+            ConnectionTokens now = store.tokens(tenant, userId, integration)
+                    .orElseThrow(() -> required(tenant, integration, userId, "is not connected"));
+            return fresh(now) ? now.accessToken() : refresh(tenant, integration, userId, now, timeout).accessToken();
+        });
+    }
+
+    /**
+     * A new access token after the upstream rejected {@code rejected} (401): refreshed once — a caller
+     * that finds the stored token already differs from the rejected one uses that.
+     */
+    public String renewAfterRejection(String tenant, String integration, String userId, String rejected,
+            Duration timeout) {
+        return locks.call(lockKey(tenant, userId, integration), () -> {
+            ConnectionTokens now = store.tokens(tenant, userId, integration)
+                    .orElseThrow(() -> required(tenant, integration, userId, "is not connected"));
+            if (!now.accessToken().equals(rejected)) {
+                return now.accessToken();
+            }
+            return refresh(tenant, integration, userId, now, timeout).accessToken();
+        });
+    }
+
+    private boolean fresh(ConnectionTokens tokens) {
+        return tokens.expiresAt().map(exp -> clock.instant().plus(properties.refreshAhead()).isBefore(exp))
+                .orElse(true);
+    }
+
+    private ConnectionTokens refresh(String tenant, String integration, String userId, ConnectionTokens current,
+            Duration timeout) {
+        if (current.refreshToken().isEmpty()) {
+            store.delete(tenant, userId, integration);
+            throw required(tenant, integration, userId, "has expired and cannot be refreshed");
+        }
+        ConnectionClient client = client(tenant, integration);
+        TokenEndpoint.Answer answer = post(client, Map.of("grant_type", "refresh_token",
+                "refresh_token", current.refreshToken()), timeout);
+        if (!answer.ok()) {
+            LOG.info("refreshing a connection of tenant {} to {} failed ({}): the user must connect again", tenant,
+                    integration, answer.error());
+            store.delete(tenant, userId, integration);
+            throw required(tenant, integration, userId, "was revoked or expired (the authorization server refused to"
+                    + " refresh it: " + answer.error() + ")");
+        }
+        ConnectionTokens renewed = ConnectionTokens.from(answer.body(), clock.instant(), current.refreshToken());
+        store.putTokens(tenant, userId, integration, renewed);
+        return renewed;
+    }
+
+    /** A new connect link for the user, valid for {@code link-ttl}, usable once. */
+    public URI connectLink(String tenant, String integration, String userId) {
+        String state = random(32);
+        store.createState(state, tenant, userId, integration, random(48), clock.instant().plus(properties.linkTtl()));
+        return URI.create(publicUrl() + "/connect/" + state);
+    }
+
+    /**
+     * Opens a connect link (once): the authorization server's URL to send the browser to.
+     *
+     * @throws GatewayException NOT_FOUND when the link is unknown, expired or was opened before
+     */
+    URI authorizationRedirect(String state) {
+        ConnectionStore.PendingState pending = store.open(state).orElseThrow(() -> GatewayException.notFound(
+                "CONNECT_LINK_INVALID", "this connect link is unknown, expired or was already used; ask for a new one",
+                List.of()));
+        ConnectionClient client = client(pending.tenant(), pending.integration());
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("response_type", "code");
+        query.put("client_id", client.clientId());
+        query.put("redirect_uri", publicUrl() + CALLBACK_PATH);
+        if (!client.scopes().isEmpty()) {
+            query.put("scope", client.scopes());
+            if (java.util.Arrays.asList(client.scopes().split(" ")).contains("offline_access")) {
+                query.put("prompt", "consent"); // OpenID Connect: offline access is granted only with consent
+            }
+        }
+        query.put("state", state);
+        query.put("code_challenge", challenge(pending.verifier()));
+        query.put("code_challenge_method", "S256");
+        String base = client.authorizationUrl().toString();
+        return URI.create(base + (base.contains("?") ? "&" : "?") + form(query));
+    }
+
+    /**
+     * The authorization server's redirect back: the state is used up (whatever follows), the code
+     * redeemed with the state's PKCE verifier, and the tokens stored for the state's user.
+     *
+     * @return the integration connected
+     * @throws GatewayException NOT_FOUND for an unknown, expired, unopened or used state; FAILED_PRECONDITION
+     *         when the authorization server refuses the code (nothing is stored)
+     */
+    String complete(String state, String code) {
+        ConnectionStore.PendingState pending = store.consume(state).orElseThrow(() -> GatewayException.notFound(
+                "CONNECT_LINK_INVALID", "this sign-in does not belong to a pending connect link (unknown, expired or"
+                        + " already used); nothing was stored", List.of()));
+        ConnectionClient client = client(pending.tenant(), pending.integration());
+        TokenEndpoint.Answer answer = post(client, Map.of("grant_type", "authorization_code", "code", code,
+                "redirect_uri", publicUrl() + CALLBACK_PATH, "code_verifier", pending.verifier()),
+                properties.timeout());
+        if (!answer.ok()) {
+            throw GatewayException.failedPrecondition("CONNECT_FAILED", "the authorization server refused the sign-in ("
+                    + answer.error() + "); nothing was stored, ask for a new connect link");
+        }
+        store.putTokens(pending.tenant(), pending.userId(), pending.integration(),
+                ConnectionTokens.from(answer.body(), clock.instant(), ""));
+        return pending.integration();
+    }
+
+    /** Uses up a state whose sign-in was not completed (the authorization server answered an error). */
+    void abandon(String state) {
+        store.consume(state);
+    }
+
+    /** The user's connections. */
+    public List<Connection> list(String tenant, String userId) {
+        return store.list(tenant, userId).stream().map(l -> new Connection(l.integration(), l.createdAt(),
+                l.updatedAt())).toList();
+    }
+
+    /** Removes the user's connection to {@code integration}; false when there was none. */
+    public boolean disconnect(String tenant, String userId, String integration) {
+        return store.delete(tenant, userId, integration);
+    }
+
+    private ConnectionClient client(String tenant, String integration) {
+        return store.client(tenant, integration).orElseThrow(() -> GatewayException.failedPrecondition(
+                "CONNECTION_NOT_CONFIGURED", "integration '" + integration + "' acts with each user's own account, but"
+                        + " no OAuth client is configured for it; an admin sets one (SetConnectionClient)"));
+    }
+
+    private TokenEndpoint.Answer post(ConnectionClient client, Map<String, String> form, Duration timeout) {
+        String secret;
+        try {
+            secret = secrets.reveal(client.tenant(), client.clientSecretName()).orElseThrow(() ->
+                    GatewayException.failedPrecondition("SECRET_NOT_FOUND", "the client secret '"
+                            + client.clientSecretName() + "' of integration '" + client.integration()
+                            + "' is missing; an admin must store it with PutSecret"));
+        } catch (SecretUnreadableException e) {
+            throw GatewayException.failedPrecondition("SECRET_UNREADABLE", e.getMessage());
+        }
+        try {
+            return endpoint.post(client, secret, form, timeout);
+        } catch (IOException e) {
+            throw GatewayException.unavailable("AUTHORIZATION_SERVER_UNAVAILABLE", "the authorization server of"
+                    + " integration '" + client.integration() + "' cannot be reached (" + e.getClass().getSimpleName()
+                    + "); retry later", Map.of("integration", client.integration()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw GatewayException.unavailable("AUTHORIZATION_SERVER_UNAVAILABLE", "interrupted", Map.of());
+        }
+    }
+
+    private GatewayException required(String tenant, String integration, String userId, String why) {
+        URI link = connectLink(tenant, integration, userId);
+        return GatewayException.failedPrecondition(CONNECTION_REQUIRED, "the user's account of integration '"
+                + integration + "' " + why + ": ask the user to open the connect_url of this error's details,"
+                + " sign in there, then call again", Map.of("integration", integration, "connect_url",
+                link.toString()));
+    }
+
+    private String publicUrl() {
+        if (!properties.publicUrl().isEmpty()) {
+            return properties.publicUrl();
+        }
+        URI own = server.get().getURI();
+        return own.getScheme() + "://" + own.getHost() + ":" + own.getPort();
+    }
+
+    private static String lockKey(String tenant, String userId, String integration) {
+        return tenant + "\0" + userId + "\0" + integration;
+    }
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        dev.toolgate.gateway.core.Identifiers.random().nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String challenge(String verifier) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String form(Map<String, String> fields) {
+        StringBuilder b = new StringBuilder();
+        fields.forEach((k, v) -> b.append(b.isEmpty() ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return b.toString();
+    }
+}

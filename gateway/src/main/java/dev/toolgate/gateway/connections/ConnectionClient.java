@@ -1,0 +1,61 @@
+package dev.toolgate.gateway.connections;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.error.FieldViolation;
+import dev.toolgate.gateway.error.GatewayException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a tenant's users connect their own account of an integration: the upstream's OAuth 2.0
+ * authorization server (authorization code + PKCE) and the tenant's client there. The client
+ * secret is a tenant secret, named here. Immutable.
+ */
+public record ConnectionClient(String tenant, String integration, URI authorizationUrl, URI tokenUrl,
+        String clientId, String clientSecretName, String scopes) {
+    public ConnectionClient {
+        requireNonNull(tenant, "tenant");
+        requireNonNull(integration, "integration");
+        requireNonNull(authorizationUrl, "authorizationUrl");
+        requireNonNull(tokenUrl, "tokenUrl");
+        requireNonNull(clientId, "clientId");
+        requireNonNull(clientSecretName, "clientSecretName");
+        requireNonNull(scopes, "scopes");
+    }
+
+    /** Checked settings; INVALID_ARGUMENT names every bad field. */
+    public static ConnectionClient of(String tenant, String integration, String authorizationUrl, String tokenUrl,
+            String clientId, String clientSecretName, String scopes) {
+        List<FieldViolation> problems = new ArrayList<>();
+        Identifiers.checkName("integration", integration).ifPresent(problems::add);
+        URI authorize = url("authorization_url", authorizationUrl, problems);
+        URI token = url("token_url", tokenUrl, problems);
+        if (clientId.isBlank() || clientId.length() > 512) {
+            problems.add(new FieldViolation("client_id", "client_id is required (at most 512 chars)"));
+        }
+        Identifiers.checkName("client_secret", clientSecretName).ifPresent(v -> problems.add(new FieldViolation(
+                "client_secret", "client_secret must name a secret of the tenant (PutSecret), e.g. crm_client_secret")));
+        if (scopes.length() > 1024) {
+            problems.add(new FieldViolation("scopes", "scopes must be at most 1024 chars"));
+        }
+        Identifiers.requireNoViolations(problems);
+        return new ConnectionClient(tenant, integration, authorize, token, clientId, clientSecretName, scopes.strip());
+    }
+
+    private static URI url(String field, String text, List<FieldViolation> problems) {
+        try {
+            URI u = URI.create(text);
+            if (u.getHost() != null && ("https".equals(u.getScheme()) || "http".equals(u.getScheme()))
+                    && text.length() <= 2048) {
+                return u;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(new FieldViolation(field, field + " must be an absolute http(s) URL"));
+        return URI.create("http://invalid");
+    }
+}

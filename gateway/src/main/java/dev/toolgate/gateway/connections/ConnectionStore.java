@@ -1,0 +1,199 @@
+package dev.toolgate.gateway.connections;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.core.Digests;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.secrets.SealedSecret;
+import dev.toolgate.gateway.secrets.SecretCipher;
+import dev.toolgate.gateway.secrets.SecretUnreadableException;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import jakarta.inject.Singleton;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rows of connected accounts: connection clients, pending connect states (hashed, single use,
+ * expiring) and users' tokens, sealed with the secret store's cipher bound to (tenant, user,
+ * integration). Every query names the tenant. Thread-safe.
+ */
+@Singleton
+class ConnectionStore {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionStore.class);
+
+    private final DataSource dataSource;
+    private final SecretCipher cipher;
+    private final Clock clock;
+
+    ConnectionStore(DataSource dataSource, SecretCipher cipher, Clock clock) {
+        this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
+        this.cipher = requireNonNull(cipher, "cipher");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    /** A pending connect: whom it is for, and its PKCE verifier. */
+    record PendingState(String tenant, String userId, String integration, String verifier) {
+        @Override
+        public String toString() {
+            return "PendingState[" + tenant + ", " + integration + "]";
+        }
+    }
+
+    /** A stored connection as listed (no tokens). */
+    record Listed(String integration, Instant createdAt, Instant updatedAt) {
+    }
+
+    void putClient(ConnectionClient c) {
+        update("DELETE FROM connection_clients WHERE tenant_id = ? AND integration = ?", c.tenant(), c.integration());
+        update("""
+                INSERT INTO connection_clients (tenant_id, integration, authorization_url, token_url, client_id,
+                    client_secret_name, scopes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", c.tenant(),
+                c.integration(), c.authorizationUrl().toString(), c.tokenUrl().toString(), c.clientId(),
+                c.clientSecretName(), c.scopes(), Timestamp.from(clock.instant()));
+    }
+
+    Optional<ConnectionClient> client(String tenant, String integration) {
+        return query("""
+                SELECT authorization_url, token_url, client_id, client_secret_name, scopes FROM connection_clients
+                WHERE tenant_id = ? AND integration = ?""", rs -> new ConnectionClient(tenant, integration,
+                URI.create(rs.getString(1)), URI.create(rs.getString(2)), rs.getString(3), rs.getString(4),
+                rs.getString(5)), tenant, integration).stream().findFirst();
+    }
+
+    void createState(String state, String tenant, String userId, String integration, String verifier,
+            Instant expiresAt) {
+        SealedSecret sealed = cipher.seal(tenant, stateName(userId, integration), verifier);
+        update("""
+                INSERT INTO connection_states (state_hash, tenant_id, user_id, integration, key_id, nonce, ciphertext,
+                    expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", Digests.sha256Hex(state), tenant, userId,
+                integration, sealed.keyId(), sealed.nonce(), sealed.ciphertext(), Timestamp.from(expiresAt));
+    }
+
+    /** Marks a connect link opened, once: the pending state, or empty when unknown, expired or opened before. */
+    Optional<PendingState> open(String state) {
+        return claim(state, "opened_at", "opened_at IS NULL");
+    }
+
+    /** Uses an opened state, once: the pending state, or empty when unknown, expired, not opened or used. */
+    Optional<PendingState> consume(String state) {
+        return claim(state, "used_at", "opened_at IS NOT NULL AND used_at IS NULL");
+    }
+
+    private Optional<PendingState> claim(String state, String column, String condition) {
+        String hash = Digests.sha256Hex(state);
+        Timestamp now = Timestamp.from(clock.instant());
+        int claimed = update("UPDATE connection_states SET " + column + " = ? WHERE state_hash = ? AND " + condition
+                + " AND expires_at > ?", now, hash, now);
+        if (claimed == 0) {
+            return Optional.empty();
+        }
+        return query("""
+                SELECT tenant_id, user_id, integration, key_id, nonce, ciphertext FROM connection_states
+                WHERE state_hash = ?""", rs -> new PendingState(rs.getString(1), rs.getString(2), rs.getString(3),
+                cipher.open(rs.getString(1), stateName(rs.getString(2), rs.getString(3)),
+                        new SealedSecret(rs.getString(4), rs.getString(5), rs.getString(6)))), hash).stream().findFirst();
+    }
+
+    void putTokens(String tenant, String userId, String integration, ConnectionTokens tokens) {
+        SealedSecret sealed = cipher.seal(tenant, tokenName(userId, integration), tokens.toJson());
+        Timestamp now = Timestamp.from(clock.instant());
+        int updated = update("""
+                UPDATE user_connections SET key_id = ?, nonce = ?, ciphertext = ?, updated_at = ?
+                WHERE tenant_id = ? AND user_id = ? AND integration = ?""", sealed.keyId(), sealed.nonce(),
+                sealed.ciphertext(), now, tenant, userId, integration);
+        if (updated == 0) {
+            update("""
+                    INSERT INTO user_connections (tenant_id, user_id, integration, key_id, nonce, ciphertext, created_at,
+                        updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", tenant, userId, integration, sealed.keyId(),
+                    sealed.nonce(), sealed.ciphertext(), now, now);
+        }
+    }
+
+    Optional<ConnectionTokens> tokens(String tenant, String userId, String integration) {
+        return query("""
+                SELECT key_id, nonce, ciphertext FROM user_connections
+                WHERE tenant_id = ? AND user_id = ? AND integration = ?""", rs -> {
+                    try {
+                        return ConnectionTokens.fromJson(cipher.open(tenant, tokenName(userId, integration),
+                                new SealedSecret(rs.getString(1), rs.getString(2), rs.getString(3))));
+                    } catch (SecretUnreadableException e) {
+                        LOG.warn("the connection of a user of tenant {} to {} cannot be decrypted", tenant, integration);
+                        return null;
+                    }
+                }, tenant, userId, integration).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    List<Listed> list(String tenant, String userId) {
+        return query("""
+                SELECT integration, created_at, updated_at FROM user_connections WHERE tenant_id = ? AND user_id = ?
+                ORDER BY integration""", rs -> new Listed(rs.getString(1), rs.getTimestamp(2).toInstant(),
+                rs.getTimestamp(3).toInstant()), tenant, userId);
+    }
+
+    boolean delete(String tenant, String userId, String integration) {
+        return update("DELETE FROM user_connections WHERE tenant_id = ? AND user_id = ? AND integration = ?",
+                tenant, userId, integration) > 0;
+    }
+
+    private static String stateName(String userId, String integration) {
+        return "\u0001connect-state\0" + userId + "\0" + integration;
+    }
+
+    private static String tokenName(String userId, String integration) {
+        return "\u0001connection\0" + userId + "\0" + integration;
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Row<T> row, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(row.read(rs));
+                }
+                return out;
+            }
+        } catch (SQLException e) {
+            throw storageFailed(e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw storageFailed(e);
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+
+    private static GatewayException storageFailed(SQLException e) {
+        LOG.warn("connections cannot be read or written: {}", e.getMessage());
+        return GatewayException.unavailable("STORAGE_UNAVAILABLE",
+                "the gateway's storage is unavailable; nothing was executed, retry later", Map.of());
+    }
+}

@@ -1,0 +1,306 @@
+package dev.toolgate.gateway.connections;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.toolgate.gateway.support.Browser;
+import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayTenant;
+import dev.toolgate.gateway.support.MutableClock;
+import dev.toolgate.gateway.support.OidcProvider;
+import dev.toolgate.gateway.support.Ports;
+import dev.toolgate.gateway.support.TenantFixture;
+import dev.toolgate.gateway.support.TestUpstream;
+import dev.toolgate.gateway.support.TestUpstream.Reply;
+import dev.toolgate.proto.v1.CallStatus;
+import dev.toolgate.proto.v1.CreateHttpIntegrationRequest;
+import dev.toolgate.proto.v1.DeleteConnectionRequest;
+import dev.toolgate.proto.v1.EndUser;
+import dev.toolgate.proto.v1.ExecuteToolRequest;
+import dev.toolgate.proto.v1.ExecuteToolResponse;
+import dev.toolgate.proto.v1.HttpAuth;
+import dev.toolgate.proto.v1.ListConnectionsRequest;
+import dev.toolgate.proto.v1.PutSecretRequest;
+import dev.toolgate.proto.v1.SetConnectionClientRequest;
+import dev.toolgate.proto.v1.ToolAnnotations;
+import dev.toolgate.proto.v1.ToolServiceGrpc;
+import dev.toolgate.proto.v1.UpsertHttpToolRequest;
+import dev.toolgate.proto.v1.UserConnectionAuth;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Connected accounts end to end against a real OpenID provider ({@code oidc-provider}) on 127.0.0.1:
+ * users connect through the gateway's connect link in a real HTTP client that follows the redirects
+ * and fills the provider's sign-in and consent pages; an upstream that checks each bearer token at
+ * the provider's introspection endpoint answers with the token's subject.
+ */
+@MicronautTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConnectedAccountsTest implements TestPropertyProvider {
+    private static final int HTTP_PORT = Ports.free();
+    private static final String GATEWAY = "http://127.0.0.1:" + HTTP_PORT;
+    private static final OidcProvider.Client CRM = new OidcProvider.Client("toolgate-crm", "crm-client-secret",
+            GATEWAY + "/connect/callback");
+    private static final OidcProvider.Client OTHER = new OidcProvider.Client("other-tenant-crm", "other-secret",
+            GATEWAY + "/connect/callback");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    final GatewayTenant gateway = GatewayTenant.withUpstream();
+
+    @Inject
+    MutableClock clock;
+
+    @Inject
+    DataSource dataSource;
+
+    private OidcProvider idp;
+    private TestUpstream crm;
+    private final List<String> seenTokens = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    public Map<String, String> getProperties() {
+        return Map.of("test.clock", "mutable", "micronaut.server.port", String.valueOf(HTTP_PORT),
+                "toolgate.connections.public-url", GATEWAY);
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        idp = OidcProvider.start(List.of(CRM, OTHER), Map.of());
+        // the user's CRM: checks each bearer token at the provider (introspection) and answers whose it is
+        crm = TestUpstream.start().route("/me", r -> {
+            String auth = r.header("Authorization");
+            if (auth == null || !auth.startsWith("Bearer ")) {
+                return Reply.json(401, "{\"error\":\"no token\"}");
+            }
+            String token = auth.substring("Bearer ".length());
+            seenTokens.add(token);
+            JsonNode introspected = introspect(token);
+            return introspected.path("active").asBoolean(false)
+                    ? Reply.json(200, "{\"sub\":\"" + introspected.path("sub").asText() + "\"}")
+                    : Reply.json(401, "{\"error\":\"invalid_token\"}");
+        });
+    }
+
+    @AfterAll
+    void stop() {
+        idp.close();
+        crm.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        configure(gateway.fixture(), CRM);
+        seenTokens.clear();
+    }
+
+    @Test
+    void connect_call_refreshOnceUnder20Calls_revoke_connectionRequiredAgain() throws Exception {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+
+        String link = connectUrl(connectionRequired(agent, "alice"));
+        Browser.Landing done = new Browser("alice").open(URI.create(link), "http://never/");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(done.body()).contains("Connected");
+
+        assertThat(whoami(agent, "alice")).isEqualTo("alice");
+        String first = seenTokens.getLast();
+        assertThat(agent.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).extracting(c -> c.getIntegration()).containsExactly("crm");
+
+        // the access token nears its expiry (the gateway's clock): 20 parallel calls refresh it once
+        clock.advance(Duration.ofHours(2));
+        try (ExecutorService pool = Executors.newFixedThreadPool(20)) {
+            List<Callable<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(() -> whoami(agent, "alice"));
+            }
+            for (Future<String> f : pool.invokeAll(calls)) {
+                assertThat(f.get()).isEqualTo("alice");
+            }
+        }
+        Set<String> after = Set.copyOf(seenTokens.subList(1, seenTokens.size()));
+        assertThat(after).as("one refresh: every call sent the same new token").hasSize(1).doesNotContain(first);
+
+        // the provider forgets every grant (restart of its in-memory store): the refresh is refused
+        idp.restartWith(idp.keys());
+        clock.advance(Duration.ofHours(2));
+        String again = connectUrl(connectionRequired(agent, "alice"));
+        assertThat(again).startsWith(GATEWAY + "/connect/");
+        assertThat(agent.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).isEmpty();
+
+        assertThat(rowsText()).doesNotContain(first).doesNotContain(seenTokens.getLast())
+                .doesNotContain(CRM.secret());
+    }
+
+    @Test
+    void twoUsers_getTheirOwnIdentities_andNeverTheOthersToken() {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        for (String person : List.of("alice", "bob")) {
+            Browser.Landing done = new Browser(person).open(URI.create(connectUrl(connectionRequired(agent, person))),
+                    "http://never/");
+            assertThat(done.status()).as(done.body()).isEqualTo(200);
+        }
+        assertThat(whoami(agent, "alice")).isEqualTo("alice");
+        assertThat(whoami(agent, "bob")).isEqualTo("bob");
+
+        // bob in alice's session: his own token still
+        assertThat(agent.executeTool(call("bob").setSessionId("alice-session").build()).getResultJson())
+                .contains("\"bob\"");
+        // bob replaying alice's call id: refused, not answered with alice's result
+        agent.executeTool(call("alice").setCallId("alice-call-1").build());
+        StatusRuntimeException replay = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(call("bob").setCallId("alice-call-1").build()));
+        assertThat(replay.getStatus().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
+        assertThat(replay.getStatus().getDescription()).doesNotContain("alice\"");
+        // a call naming no user cannot use anyone's connection
+        StatusRuntimeException noUser = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(ExecuteToolRequest.newBuilder().setTool("crm.whoami").setArgumentsJson("{}").build()));
+        assertThat(Clients.errorInfo(noUser).getReason()).isEqualTo("USER_REQUIRED");
+        // bob disconnects: alice keeps hers
+        agent.deleteConnection(DeleteConnectionRequest.newBuilder().setUser(user("bob")).setIntegration("crm").build());
+        connectionRequired(agent, "bob");
+        assertThat(whoami(agent, "alice")).isEqualTo("alice");
+    }
+
+    @Test
+    void replayedState_wrongVerifier_andAnotherTenantsCallback_areRefused_andNothingIsStored() throws Exception {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        // replay: the callback works once
+        Browser.Landing atCallback = new Browser("alice").open(URI.create(connectUrl(connectionRequired(agent,
+                "alice"))), GATEWAY + "/connect/callback");
+        assertThat(get(atCallback.url()).statusCode()).isEqualTo(200);
+        HttpResponse<String> replayed = get(atCallback.url());
+        assertThat(replayed.statusCode()).isEqualTo(400);
+        assertThat(whoami(agent, "alice")).isEqualTo("alice");
+
+        // wrong verifier: bob's code from one link redeemed with the state (and verifier) of another
+        Browser.Landing one = new Browser("bob").open(URI.create(connectUrl(connectionRequired(agent, "bob"))),
+                GATEWAY + "/connect/callback");
+        Browser.Landing two = new Browser("bob").open(URI.create(connectUrl(connectionRequired(agent, "bob"))),
+                GATEWAY + "/connect/callback");
+        HttpResponse<String> swapped = get(URI.create(GATEWAY + "/connect/callback?state=" + one.param("state")
+                + "&code=" + two.param("code")));
+        assertThat(swapped.statusCode()).isEqualTo(400);
+        assertThat(swapped.body()).contains("refused").doesNotContain(two.param("code"));
+        connectionRequired(agent, "bob");
+
+        // another tenant's sign-in (its own client) delivered with this tenant's state
+        TenantFixture other = TenantFixture.create(gateway.channel(), gateway.upstream().baseUrl());
+        configure(other, OTHER);
+        ToolServiceGrpc.ToolServiceBlockingStub otherAgent = other.toolsAs("assistant", "tools:call", "users:assert");
+        Browser.Landing theirs = new Browser("carol").open(URI.create(connectUrl(connectionRequired(otherAgent,
+                "carol"))), GATEWAY + "/connect/callback");
+        Browser.Landing ours = new Browser("carol").open(URI.create(connectUrl(connectionRequired(agent, "carol"))),
+                GATEWAY + "/connect/callback");
+        HttpResponse<String> crossed = get(URI.create(GATEWAY + "/connect/callback?state=" + ours.param("state")
+                + "&code=" + theirs.param("code")));
+        assertThat(crossed.statusCode()).isEqualTo(400);
+        connectionRequired(agent, "carol");
+        connectionRequired(otherAgent, "carol");
+    }
+
+    private void configure(TenantFixture fx, OidcProvider.Client client) {
+        fx.admin().putSecret(PutSecretRequest.newBuilder().setTenant(fx.tenant).setName("crm_client_secret")
+                .setValue(client.secret()).build());
+        fx.admin().createHttpIntegration(CreateHttpIntegrationRequest.newBuilder().setTenant(fx.tenant).setName("crm")
+                .setBaseUrl(crm.baseUrl()).setAuth(HttpAuth.newBuilder()
+                        .setUserConnection(UserConnectionAuth.getDefaultInstance())).build());
+        fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("crm")
+                .setName("whoami").setDescription("who the CRM thinks you are").setMethod("GET").setPath("/me")
+                .setInputSchemaJson("{\"type\":\"object\"}")
+                .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true).setIdempotent(true)).build());
+        assertThat(fx.admin().setConnectionClient(SetConnectionClientRequest.newBuilder().setTenant(fx.tenant)
+                .setIntegration("crm").setAuthorizationUrl(idp.issuer() + "/auth").setTokenUrl(idp.issuer() + "/token")
+                .setClientId(client.id()).setClientSecret("crm_client_secret").setScopes("openid offline_access")
+                .build()).getRedirectUri()).isEqualTo(GATEWAY + "/connect/callback");
+    }
+
+    private static EndUser user(String id) {
+        return EndUser.newBuilder().setUserId(id).build();
+    }
+
+    private static ExecuteToolRequest.Builder call(String user) {
+        return ExecuteToolRequest.newBuilder().setTool("crm.whoami").setArgumentsJson("{}").setUser(user(user));
+    }
+
+    private static String whoami(ToolServiceGrpc.ToolServiceBlockingStub agent, String user) {
+        ExecuteToolResponse r = agent.executeTool(call(user).build());
+        assertThat(r.getStatus()).as(r.getResultJson()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        try {
+            return JSON.readTree(r.getResultJson()).path("sub").asText();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static StatusRuntimeException connectionRequired(ToolServiceGrpc.ToolServiceBlockingStub agent,
+            String user) {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(call(user).build()));
+        assertThat(e).as("%s has no connection", user).isNotNull();
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        return e;
+    }
+
+    private static String connectUrl(StatusRuntimeException e) {
+        String url = Clients.errorInfo(e).getMetadataMap().get("connect_url");
+        assertThat(url).startsWith(GATEWAY + "/connect/");
+        return url;
+    }
+
+    private JsonNode introspect(String token) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(idp.issuer()
+                    + "/token/introspection")).header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((CRM.id() + ":"
+                            + CRM.secret()).getBytes()))
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(r.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static HttpResponse<String> get(URI url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String rowsText() {
+        return gateway.rows().calls(gateway.tenant()).stream().map(Object::toString).collect(Collectors.joining("\n"));
+    }
+}
