@@ -6,6 +6,8 @@ import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.auth.PrincipalContext;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.discovery.ToolFilters;
+import dev.toolgate.gateway.discovery.ToolPages;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.ErrorCode;
@@ -53,9 +55,13 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final HeldCalls held;
     private final Sessions sessions;
     private final ToolVisibility visibility;
+    private final ToolPages pages;
+    private final ToolFilters filters;
 
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
-            Sessions sessions) {
+            Sessions sessions, ToolPages pages, ToolFilters filters) {
+        this.pages = requireNonNull(pages, "pages");
+        this.filters = requireNonNull(filters, "filters");
         this.held = requireNonNull(held, "held");
         this.sessions = requireNonNull(sessions, "sessions");
         this.catalog = requireNonNull(catalog, "catalog");
@@ -66,11 +72,12 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     @Override
     public void listTools(ListToolsRequest request, StreamObserver<ListToolsResponse> response) {
         Principal p = toolCaller();
-        ListToolsResponse.Builder out = ListToolsResponse.newBuilder();
-        for (ToolDefinition t : visibility.visible(p, catalog.list(p.tenantId()))) {
-            if (request.getIntegration().isEmpty() || request.getIntegration().equals(t.integration().name())) {
-                out.addTools(ProtoMapper.tool(t));
-            }
+        ToolPages.Page page = pages.page(p, new ToolPages.Request(filters.of(p, request.getIntegration(),
+                request.getSkill()), "list", request.getPageSize(), request.getPageToken(), "page_token"),
+                ToolPages::approximateBytes);
+        ListToolsResponse.Builder out = ListToolsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+        for (ToolDefinition t : page.tools()) {
+            out.addTools(ProtoMapper.tool(t));
         }
         response.onNext(out.build());
         response.onCompleted();
@@ -100,11 +107,12 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
             default -> throw GatewayException.invalidArgument("format",
                     "format is required: EXPORT_FORMAT_OPENAI, EXPORT_FORMAT_ANTHROPIC or EXPORT_FORMAT_MCP");
         };
-        List<ToolDefinition> tools = visibility.visible(p, catalog.list(p.tenantId())).stream()
-                .filter(t -> request.getIntegration().isEmpty() || request.getIntegration().equals(t.integration().name()))
-                .toList();
+        ToolPages.Page page = pages.page(p, new ToolPages.Request(filters.of(p, request.getIntegration(),
+                request.getSkill()), "export:" + format, request.getPageSize(), request.getPageToken(), "page_token"),
+                ToolPages::approximateBytes);
+        List<ToolDefinition> tools = page.tools();
         ExportToolsResponse.Builder out = ExportToolsResponse.newBuilder().setFormat(request.getFormat())
-                .setToolsJson(ToolExporter.export(tools, format));
+                .setToolsJson(ToolExporter.export(tools, format)).setNextPageToken(page.nextPageToken());
         for (ToolDefinition t : tools) {
             out.addTools(ExportedTool.newBuilder().setExportedName(t.exportName()).setName(t.qualifiedName())
                     .setVersion(t.version()));

@@ -13,6 +13,8 @@ import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.discovery.ToolFilter;
+import dev.toolgate.gateway.discovery.ToolPages;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.CallResult;
 import dev.toolgate.gateway.execution.ExecuteCommand;
@@ -64,9 +66,11 @@ public class McpServerProtocol {
     private final HeldCalls held;
     private final McpSessions sessions;
     private final java.time.Clock clock;
+    private final ToolPages pages;
 
     public McpServerProtocol(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
-            McpSessions sessions, java.time.Clock clock) {
+            McpSessions sessions, java.time.Clock clock, ToolPages pages) {
+        this.pages = requireNonNull(pages, "pages");
         this.clock = requireNonNull(clock, "clock");
         this.held = requireNonNull(held, "held");
         this.sessions = requireNonNull(sessions, "sessions");
@@ -179,14 +183,36 @@ public class McpServerProtocol {
         return result;
     }
 
+    /**
+     * One page of the agent's tools ({@link ToolPages#DEFAULT_PAGE_SIZE} at most) and a
+     * {@code nextCursor} while more remain; a cursor that is not the one we issued (altered, of
+     * another key, or of an older catalog revision) answers -32602.
+     */
     private String toolsList(Principal principal, JsonNode id, JsonNode params) {
         requireCaller(principal);
+        JsonNode cursor = params.path("cursor");
+        if (!cursor.isMissingNode() && !cursor.isNull() && !cursor.isTextual()) {
+            return error(id, INVALID_PARAMS, "params.cursor must be the nextCursor of the previous tools/list");
+        }
+        ToolPages.Page page;
+        try {
+            page = pages.page(principal, new ToolPages.Request(ToolFilter.NONE, "mcp", 0,
+                    cursor.isTextual() ? cursor.asText() : "", "cursor"), ToolPages::approximateBytes);
+        } catch (GatewayException e) {
+            if (e.code() != dev.toolgate.gateway.error.ErrorCode.INVALID_ARGUMENT) {
+                throw e;
+            }
+            return error(id, INVALID_PARAMS, e.reason() + ": " + e.getMessage());
+        }
         ArrayNode tools = JSON.createArrayNode();
-        for (ToolDefinition t : visibility.visible(principal, catalog.list(principal.tenantId()))) {
+        for (ToolDefinition t : page.tools()) {
             tools.add(tool(t));
         }
         ObjectNode result = JSON.createObjectNode();
         result.set("tools", tools);
+        if (!page.nextPageToken().isEmpty()) {
+            result.put("nextCursor", page.nextPageToken());
+        }
         return result(id, result);
     }
 
