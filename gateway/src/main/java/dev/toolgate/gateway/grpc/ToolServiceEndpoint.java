@@ -6,7 +6,12 @@ import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.auth.PrincipalContext;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.discovery.SearchIndex;
+import dev.toolgate.gateway.discovery.SearchToolsTool;
 import dev.toolgate.gateway.discovery.ToolFilters;
+import dev.toolgate.gateway.discovery.ToolSearch;
+import dev.toolgate.proto.v1.SearchToolsRequest;
+import dev.toolgate.proto.v1.SearchToolsResponse;
 import dev.toolgate.gateway.discovery.ToolPages;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.core.Identifiers;
@@ -57,9 +62,13 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final ToolVisibility visibility;
     private final ToolPages pages;
     private final ToolFilters filters;
+    private final ToolSearch search;
+    private final SearchToolsTool searchTool;
 
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
-            Sessions sessions, ToolPages pages, ToolFilters filters) {
+            Sessions sessions, ToolPages pages, ToolFilters filters, ToolSearch search, SearchToolsTool searchTool) {
+        this.search = requireNonNull(search, "search");
+        this.searchTool = requireNonNull(searchTool, "searchTool");
         this.pages = requireNonNull(pages, "pages");
         this.filters = requireNonNull(filters, "filters");
         this.held = requireNonNull(held, "held");
@@ -122,8 +131,26 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     }
 
     @Override
+    public void searchTools(SearchToolsRequest request, StreamObserver<SearchToolsResponse> response) {
+        Principal p = toolCaller();
+        List<SearchIndex.Hit> hits = search.search(p, request.getQuery(), request.getLimit(),
+                filters.of(p, request.getIntegration(), request.getSkill()));
+        SearchToolsResponse.Builder out = SearchToolsResponse.newBuilder();
+        for (SearchIndex.Hit hit : hits) {
+            out.addTools(ProtoMapper.tool(hit.tool())).addScores(hit.score());
+        }
+        response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    @Override
     public void executeTool(ExecuteToolRequest request, StreamObserver<ExecuteToolResponse> response) {
         Principal p = PrincipalContext.current();
+        if (SearchToolsTool.isNamed(request.getTool())) {
+            response.onNext(searchAsTool(toolCaller(), request));
+            response.onCompleted();
+            return;
+        }
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
                 request.getCallId(), request.getSessionId(), clientDeadline(), request.getSkill());
         ExecuteToolResponse answer;
@@ -157,6 +184,28 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
         response.onNext(ProtoMapper.session(sessions.view(PrincipalContext.current(), request.getSessionId())));
         response.onCompleted();
+    }
+
+    /** The built-in {@code toolgate.search_tools}: answered here, recorded nowhere (it reads the catalog only). */
+    private ExecuteToolResponse searchAsTool(Principal p, ExecuteToolRequest request) {
+        java.time.Instant started = java.time.Instant.now();
+        String callId = request.getCallId().isEmpty() ? java.util.UUID.randomUUID().toString() : request.getCallId();
+        try {
+            String result = searchTool.call(p, request.getArgumentsJson()).toString();
+            Duration took = Duration.between(started, java.time.Instant.now());
+            return ExecuteToolResponse.newBuilder().setCallId(callId)
+                    .setStatus(dev.toolgate.proto.v1.CallStatus.CALL_STATUS_SUCCEEDED).setResultJson(result)
+                    .setStartedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(started.getEpochSecond())
+                            .setNanos(started.getNano()))
+                    .setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(took.getSeconds())
+                            .setNanos(took.getNano()))
+                    .build();
+        } catch (GatewayException e) {
+            if (!request.getRefusalsAsResults()) {
+                throw e;
+            }
+            return ProtoMapper.refusal(callId, e);
+        }
     }
 
     private static Optional<Duration> clientDeadline() {

@@ -13,6 +13,7 @@ import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.discovery.SearchToolsTool;
 import dev.toolgate.gateway.discovery.ToolFilter;
 import dev.toolgate.gateway.discovery.ToolPages;
 import dev.toolgate.gateway.error.GatewayException;
@@ -67,9 +68,11 @@ public class McpServerProtocol {
     private final McpSessions sessions;
     private final java.time.Clock clock;
     private final ToolPages pages;
+    private final SearchToolsTool searchTool;
 
     public McpServerProtocol(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
-            McpSessions sessions, java.time.Clock clock, ToolPages pages) {
+            McpSessions sessions, java.time.Clock clock, ToolPages pages, SearchToolsTool searchTool) {
+        this.searchTool = requireNonNull(searchTool, "searchTool");
         this.pages = requireNonNull(pages, "pages");
         this.clock = requireNonNull(clock, "clock");
         this.held = requireNonNull(held, "held");
@@ -205,6 +208,9 @@ public class McpServerProtocol {
             return error(id, INVALID_PARAMS, e.reason() + ": " + e.getMessage());
         }
         ArrayNode tools = JSON.createArrayNode();
+        if (!cursor.isTextual()) {
+            tools.add(searchToolsEntry()); // the built-in search leads the first page
+        }
         for (ToolDefinition t : page.tools()) {
             tools.add(tool(t));
         }
@@ -267,6 +273,36 @@ public class McpServerProtocol {
         return tool;
     }
 
+    /** The built-in search as a tool result: text and structured content; bad arguments are a tool error. */
+    private ObjectNode searchToolsResult(Principal principal, String argumentsJson) {
+        ObjectNode result = JSON.createObjectNode();
+        try {
+            ObjectNode found = searchTool.call(principal, argumentsJson);
+            result.putArray("content").addObject().put("type", "text").put("text", found.toString());
+            result.set("structuredContent", found);
+            result.put("isError", false);
+        } catch (GatewayException e) {
+            if (e.code() != dev.toolgate.gateway.error.ErrorCode.INVALID_ARGUMENT) {
+                throw e;
+            }
+            result.putArray("content").addObject().put("type", "text").put("text", e.getMessage());
+            result.put("isError", true);
+        }
+        return result;
+    }
+
+    /** The built-in {@code toolgate__search_tools} as {@code tools/list} shows it. */
+    private static ObjectNode searchToolsEntry() {
+        ObjectNode tool = JSON.createObjectNode();
+        tool.put("name", SearchToolsTool.EXPORTED_NAME);
+        tool.put("title", SearchToolsTool.NAME);
+        tool.put("description", SearchToolsTool.DESCRIPTION);
+        tool.set("inputSchema", parse(SearchToolsTool.INPUT_SCHEMA));
+        tool.putObject("annotations").put("readOnlyHint", true).put("destructiveHint", false)
+                .put("idempotentHint", true).put("openWorldHint", false);
+        return tool;
+    }
+
     private Reply toolsCall(Principal principal, JsonNode id, JsonNode params, Optional<McpSessions.Session> session) {
         requireCaller(principal);
         JsonNode name = params.path("name");
@@ -279,6 +315,9 @@ public class McpServerProtocol {
         }
         String argumentsJson = arguments.isObject() ? arguments.toString() : "{}";
         String tool = name.asText();
+        if (SearchToolsTool.isNamed(tool)) {
+            return reply(result(id, searchToolsResult(principal, argumentsJson)));
+        }
         // A name the tenant's catalog does not hold is a protocol error, as every MCP revision shows it; a
         // tool the policy hides from this agent (a reload since its tools/list) is refused by the call
         // path as a tool error that tells the model to list tools again — a JSON-RPC error would end
