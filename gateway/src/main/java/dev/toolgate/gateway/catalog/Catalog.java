@@ -65,6 +65,22 @@ public class Catalog {
         return tenantTools(tenant).index().ordered();
     }
 
+    /**
+     * The tenant's tools ordered by qualified name, with the catalog revision they were loaded
+     * at: a search index or a page token made from them is tied to that revision.
+     */
+    public Revision revision(String tenant) {
+        TenantTools t = tenantTools(tenant);
+        return new Revision(t.revision(), t.index().ordered());
+    }
+
+    /** One tenant's catalog at one revision. Immutable. */
+    public record Revision(long number, List<ToolDefinition> tools) {
+        public Revision {
+            tools = List.copyOf(tools);
+        }
+    }
+
     /** A tool by qualified name ({@code integration.tool}) or exported name ({@code integration__tool}). */
     public Optional<ToolDefinition> find(String tenant, String name) {
         return tenantTools(tenant).index().find(name);

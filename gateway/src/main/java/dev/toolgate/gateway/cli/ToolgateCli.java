@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 // INHERIT: every subcommand takes --help/-h (and --version) too
 @Command(name = "toolgate", scope = CommandLine.ScopeType.INHERIT, mixinStandardHelpOptions = true, version = "toolgate 0.1.0",
         description = "Toolgate: a gRPC gateway between AI agents and the tools they call.",
-        subcommands = {ServeCommand.class, DemoCommand.class, ToolsCommand.class, CallCommand.class, ConfirmCommand.class, AuditCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, ToolsCommand.class, SearchCommand.class, CallCommand.class, ConfirmCommand.class, AuditCommand.class,
                 ImportOpenApiCommand.class, SqlCommand.class, McpCommand.class, AdminCommand.class, SkillCommand.class,
                 PolicyCommand.class, ConnectionsCommand.class,
                 LauncherCommands.Test.class, LauncherCommands.Bench.class, HelpCommand.class})

@@ -23,33 +23,61 @@ final class ToolsCommand implements Callable<Integer> {
     @Option(names = "--format", description = "print the tools as JSON for an LLM provider: openai, anthropic or mcp")
     String format;
 
+    @Option(names = "--integration", description = "only the tools of this integration")
+    String integration = "";
+
+    @Option(names = "--skill", description = "only the tools of this skill")
+    String skill = "";
+
     @Override
     public Integer call() throws Exception {
         try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_API_KEY")) {
-            if (format != null) {
-                var exported = ToolServiceGrpc.newBlockingStub(conn.channel()).withCallCredentials(conn.credentials())
-                        .withDeadlineAfter(30, TimeUnit.SECONDS)
-                        .exportTools(ExportToolsRequest.newBuilder().setFormat(exportFormat(format)).build());
-                System.out.println(exported.getToolsJson());
-                if (exported.getToolsCount() == 0) {
-                    System.err.println(NOTHING_VISIBLE);
-                }
-                return 0;
-            }
-            java.util.List<Tool> tools = ToolServiceGrpc.newBlockingStub(conn.channel())
-                    .withCallCredentials(conn.credentials()).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .listTools(ListToolsRequest.getDefaultInstance()).getToolsList();
-            if (tools.isEmpty()) {
-                System.err.println(NOTHING_VISIBLE);
-            }
-            for (Tool t : tools) {
+            ToolServiceGrpc.ToolServiceBlockingStub stub = ToolServiceGrpc.newBlockingStub(conn.channel())
+                    .withCallCredentials(conn.credentials());
+            return format != null ? export(stub) : list(stub);
+        }
+    }
+
+    /** Every page, printed as it comes. */
+    private int list(ToolServiceGrpc.ToolServiceBlockingStub stub) {
+        String token = "";
+        boolean any = false;
+        do {
+            var page = stub.withDeadlineAfter(30, TimeUnit.SECONDS).listTools(ListToolsRequest.newBuilder()
+                    .setIntegration(integration).setSkill(skill).setPageToken(token).build());
+            for (Tool t : page.getToolsList()) {
+                any = true;
                 System.out.println(t.getName() + " (v" + t.getVersion() + ")  " + firstLine(t.getDescription()));
                 if (schemas) {
                     System.out.println("  " + t.getInputSchemaJson());
                 }
             }
-            return 0;
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        if (!any) {
+            System.err.println(NOTHING_VISIBLE);
         }
+        return 0;
+    }
+
+    /** Every page joined into one JSON array. */
+    private int export(ToolServiceGrpc.ToolServiceBlockingStub stub) throws Exception {
+        ExportFormat exportFormat = exportFormat(format);
+        com.fasterxml.jackson.databind.node.ArrayNode all = dev.toolgate.gateway.core.JsonSupport.mapper()
+                .createArrayNode();
+        String token = "";
+        do {
+            var page = stub.withDeadlineAfter(30, TimeUnit.SECONDS).exportTools(ExportToolsRequest.newBuilder()
+                    .setFormat(exportFormat).setIntegration(integration).setSkill(skill).setPageToken(token).build());
+            all.addAll((com.fasterxml.jackson.databind.node.ArrayNode) dev.toolgate.gateway.core.JsonSupport.mapper()
+                    .readTree(page.getToolsJson()));
+            token = page.getNextPageToken();
+        } while (!token.isEmpty());
+        System.out.println(all);
+        if (all.isEmpty()) {
+            System.err.println(NOTHING_VISIBLE);
+        }
+        return 0;
     }
 
     private static ExportFormat exportFormat(String name) {

@@ -53,6 +53,12 @@ public final class GatewayException extends RuntimeException {
         return invalidArgument(message, List.of(new FieldViolation(field, message)));
     }
 
+    /** An invalid field with a more specific reason than {@code INVALID_ARGUMENT}, e.g. {@code PAGE_TOKEN_INVALID}. */
+    public static GatewayException invalidArgument(String reason, String field, String message) {
+        return new GatewayException(ErrorCode.INVALID_ARGUMENT, reason, message,
+                List.of(new FieldViolation(field, message)), List.of(), Map.of(), null);
+    }
+
     /**
      * RESOURCE_EXHAUSTED {@code REQUEST_TOO_LARGE}: the request message is larger than its
      * method accepts; sending it again will not help (no retry delay).

@@ -6,6 +6,13 @@ import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.auth.PrincipalContext;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.discovery.SearchIndex;
+import dev.toolgate.gateway.discovery.SearchToolsTool;
+import dev.toolgate.gateway.discovery.ToolFilters;
+import dev.toolgate.gateway.discovery.ToolSearch;
+import dev.toolgate.proto.v1.SearchToolsRequest;
+import dev.toolgate.proto.v1.SearchToolsResponse;
+import dev.toolgate.gateway.discovery.ToolPages;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.ErrorCode;
@@ -62,11 +69,20 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final ToolVisibility visibility;
     private final EndUsers users;
     private final ConnectedAccounts connections;
+    private final ToolPages pages;
+    private final ToolFilters filters;
+    private final ToolSearch search;
+    private final SearchToolsTool searchTool;
 
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
-            Sessions sessions, EndUsers users, ConnectedAccounts connections) {
+            Sessions sessions, EndUsers users, ConnectedAccounts connections, ToolPages pages, ToolFilters filters,
+            ToolSearch search, SearchToolsTool searchTool) {
         this.users = requireNonNull(users, "users");
         this.connections = requireNonNull(connections, "connections");
+        this.search = requireNonNull(search, "search");
+        this.searchTool = requireNonNull(searchTool, "searchTool");
+        this.pages = requireNonNull(pages, "pages");
+        this.filters = requireNonNull(filters, "filters");
         this.held = requireNonNull(held, "held");
         this.sessions = requireNonNull(sessions, "sessions");
         this.catalog = requireNonNull(catalog, "catalog");
@@ -77,11 +93,12 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     @Override
     public void listTools(ListToolsRequest request, StreamObserver<ListToolsResponse> response) {
         Principal p = toolCaller();
-        ListToolsResponse.Builder out = ListToolsResponse.newBuilder();
-        for (ToolDefinition t : visibility.visible(p, catalog.list(p.tenantId()))) {
-            if (request.getIntegration().isEmpty() || request.getIntegration().equals(t.integration().name())) {
-                out.addTools(ProtoMapper.tool(t));
-            }
+        ToolPages.Page page = pages.page(p, new ToolPages.Request(filters.of(p, request.getIntegration(),
+                request.getSkill()), "list", request.getPageSize(), request.getPageToken(), "page_token"),
+                ToolPages::approximateBytes);
+        ListToolsResponse.Builder out = ListToolsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+        for (ToolDefinition t : page.tools()) {
+            out.addTools(ProtoMapper.tool(t));
         }
         response.onNext(out.build());
         response.onCompleted();
@@ -111,11 +128,12 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
             default -> throw GatewayException.invalidArgument("format",
                     "format is required: EXPORT_FORMAT_OPENAI, EXPORT_FORMAT_ANTHROPIC or EXPORT_FORMAT_MCP");
         };
-        List<ToolDefinition> tools = visibility.visible(p, catalog.list(p.tenantId())).stream()
-                .filter(t -> request.getIntegration().isEmpty() || request.getIntegration().equals(t.integration().name()))
-                .toList();
+        ToolPages.Page page = pages.page(p, new ToolPages.Request(filters.of(p, request.getIntegration(),
+                request.getSkill()), "export:" + format, request.getPageSize(), request.getPageToken(), "page_token"),
+                ToolPages::approximateBytes);
+        List<ToolDefinition> tools = page.tools();
         ExportToolsResponse.Builder out = ExportToolsResponse.newBuilder().setFormat(request.getFormat())
-                .setToolsJson(ToolExporter.export(tools, format));
+                .setToolsJson(ToolExporter.export(tools, format)).setNextPageToken(page.nextPageToken());
         for (ToolDefinition t : tools) {
             out.addTools(ExportedTool.newBuilder().setExportedName(t.exportName()).setName(t.qualifiedName())
                     .setVersion(t.version()));
@@ -125,8 +143,26 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     }
 
     @Override
+    public void searchTools(SearchToolsRequest request, StreamObserver<SearchToolsResponse> response) {
+        Principal p = toolCaller();
+        List<SearchIndex.Hit> hits = search.search(p, request.getQuery(), request.getLimit(),
+                filters.of(p, request.getIntegration(), request.getSkill()));
+        SearchToolsResponse.Builder out = SearchToolsResponse.newBuilder();
+        for (SearchIndex.Hit hit : hits) {
+            out.addTools(ProtoMapper.tool(hit.tool())).addScores(hit.score());
+        }
+        response.onNext(out.build());
+        response.onCompleted();
+    }
+
+    @Override
     public void executeTool(ExecuteToolRequest request, StreamObserver<ExecuteToolResponse> response) {
         Principal p = PrincipalContext.current();
+        if (SearchToolsTool.isNamed(request.getTool())) {
+            response.onNext(searchAsTool(toolCaller(), request));
+            response.onCompleted();
+            return;
+        }
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
                 request.getCallId(), request.getSessionId(), clientDeadline(), request.getSkill(),
                 ProtoMapper.userProof(request));
@@ -197,6 +233,28 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
                     + " from a key with users:assert, the user's id (user.user_id)");
         }
         return id;
+    }
+
+    /** The built-in {@code toolgate.search_tools}: answered here, recorded nowhere (it reads the catalog only). */
+    private ExecuteToolResponse searchAsTool(Principal p, ExecuteToolRequest request) {
+        java.time.Instant started = java.time.Instant.now();
+        String callId = request.getCallId().isEmpty() ? java.util.UUID.randomUUID().toString() : request.getCallId();
+        try {
+            String result = searchTool.call(p, request.getArgumentsJson()).toString();
+            Duration took = Duration.between(started, java.time.Instant.now());
+            return ExecuteToolResponse.newBuilder().setCallId(callId)
+                    .setStatus(dev.toolgate.proto.v1.CallStatus.CALL_STATUS_SUCCEEDED).setResultJson(result)
+                    .setStartedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(started.getEpochSecond())
+                            .setNanos(started.getNano()))
+                    .setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(took.getSeconds())
+                            .setNanos(took.getNano()))
+                    .build();
+        } catch (GatewayException e) {
+            if (!request.getRefusalsAsResults()) {
+                throw e;
+            }
+            return ProtoMapper.refusal(callId, e);
+        }
     }
 
     private static Optional<Duration> clientDeadline() {

@@ -13,6 +13,9 @@ import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.core.JsonSupport;
+import dev.toolgate.gateway.discovery.SearchToolsTool;
+import dev.toolgate.gateway.discovery.ToolFilter;
+import dev.toolgate.gateway.discovery.ToolPages;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.CallResult;
 import dev.toolgate.gateway.execution.ExecuteCommand;
@@ -69,9 +72,13 @@ public class McpServerProtocol {
     private final HeldCalls held;
     private final McpSessions sessions;
     private final java.time.Clock clock;
+    private final ToolPages pages;
+    private final SearchToolsTool searchTool;
 
     public McpServerProtocol(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
-            McpSessions sessions, java.time.Clock clock) {
+            McpSessions sessions, java.time.Clock clock, ToolPages pages, SearchToolsTool searchTool) {
+        this.searchTool = requireNonNull(searchTool, "searchTool");
+        this.pages = requireNonNull(pages, "pages");
         this.clock = requireNonNull(clock, "clock");
         this.held = requireNonNull(held, "held");
         this.sessions = requireNonNull(sessions, "sessions");
@@ -184,14 +191,39 @@ public class McpServerProtocol {
         return result;
     }
 
+    /**
+     * One page of the agent's tools ({@link ToolPages#DEFAULT_PAGE_SIZE} at most) and a
+     * {@code nextCursor} while more remain; a cursor that is not the one we issued (altered, of
+     * another key, or of an older catalog revision) answers -32602.
+     */
     private String toolsList(Principal principal, JsonNode id, JsonNode params) {
         requireCaller(principal);
+        JsonNode cursor = params.path("cursor");
+        if (!cursor.isMissingNode() && !cursor.isNull() && !cursor.isTextual()) {
+            return error(id, INVALID_PARAMS, "params.cursor must be the nextCursor of the previous tools/list");
+        }
+        ToolPages.Page page;
+        try {
+            page = pages.page(principal, new ToolPages.Request(ToolFilter.NONE, "mcp", 0,
+                    cursor.isTextual() ? cursor.asText() : "", "cursor"), ToolPages::approximateBytes);
+        } catch (GatewayException e) {
+            if (e.code() != dev.toolgate.gateway.error.ErrorCode.INVALID_ARGUMENT) {
+                throw e;
+            }
+            return error(id, INVALID_PARAMS, e.reason() + ": " + e.getMessage());
+        }
         ArrayNode tools = JSON.createArrayNode();
-        for (ToolDefinition t : visibility.visible(principal, catalog.list(principal.tenantId()))) {
+        if (!cursor.isTextual()) {
+            tools.add(searchToolsEntry()); // the built-in search leads the first page
+        }
+        for (ToolDefinition t : page.tools()) {
             tools.add(tool(t));
         }
         ObjectNode result = JSON.createObjectNode();
         result.set("tools", tools);
+        if (!page.nextPageToken().isEmpty()) {
+            result.put("nextCursor", page.nextPageToken());
+        }
         return result(id, result);
     }
 
@@ -246,6 +278,36 @@ public class McpServerProtocol {
         return tool;
     }
 
+    /** The built-in search as a tool result: text and structured content; bad arguments are a tool error. */
+    private ObjectNode searchToolsResult(Principal principal, String argumentsJson) {
+        ObjectNode result = JSON.createObjectNode();
+        try {
+            ObjectNode found = searchTool.call(principal, argumentsJson);
+            result.putArray("content").addObject().put("type", "text").put("text", found.toString());
+            result.set("structuredContent", found);
+            result.put("isError", false);
+        } catch (GatewayException e) {
+            if (e.code() != dev.toolgate.gateway.error.ErrorCode.INVALID_ARGUMENT) {
+                throw e;
+            }
+            result.putArray("content").addObject().put("type", "text").put("text", e.getMessage());
+            result.put("isError", true);
+        }
+        return result;
+    }
+
+    /** The built-in {@code toolgate__search_tools} as {@code tools/list} shows it. */
+    private static ObjectNode searchToolsEntry() {
+        ObjectNode tool = JSON.createObjectNode();
+        tool.put("name", SearchToolsTool.EXPORTED_NAME);
+        tool.put("title", SearchToolsTool.NAME);
+        tool.put("description", SearchToolsTool.DESCRIPTION);
+        tool.set("inputSchema", parse(SearchToolsTool.INPUT_SCHEMA));
+        tool.putObject("annotations").put("readOnlyHint", true).put("destructiveHint", false)
+                .put("idempotentHint", true).put("openWorldHint", false);
+        return tool;
+    }
+
     private Reply toolsCall(Principal principal, JsonNode id, JsonNode params, Optional<McpSessions.Session> session) {
         requireCaller(principal);
         JsonNode name = params.path("name");
@@ -258,6 +320,9 @@ public class McpServerProtocol {
         }
         String argumentsJson = arguments.isObject() ? arguments.toString() : "{}";
         String tool = name.asText();
+        if (SearchToolsTool.isNamed(tool)) {
+            return reply(result(id, searchToolsResult(principal, argumentsJson)));
+        }
         // A name the tenant's catalog does not hold is a protocol error, as every MCP revision shows it; a
         // tool the policy hides from this agent (a reload since its tools/list) is refused by the call
         // path as a tool error that tells the model to list tools again — a JSON-RPC error would end
