@@ -15,6 +15,7 @@ import dev.toolgate.gateway.execution.ExecuteCommand;
 import dev.toolgate.gateway.execution.HeldCalls;
 import dev.toolgate.gateway.execution.ToolCallService;
 import dev.toolgate.gateway.policy.ToolVisibility;
+import dev.toolgate.gateway.resilience.IntegrationGuards;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import jakarta.inject.Singleton;
@@ -38,8 +39,11 @@ class IntegrationPages {
     private final ToolVisibility visibility;
     private final ToolCallService calls;
     private final HeldCalls held;
+    private final IntegrationGuards guards;
 
-    IntegrationPages(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held) {
+    IntegrationPages(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
+            IntegrationGuards guards) {
+        this.guards = requireNonNull(guards, "guards");
         this.catalog = requireNonNull(catalog, "catalog");
         this.visibility = requireNonNull(visibility, "visibility");
         this.calls = requireNonNull(calls, "calls");
@@ -58,13 +62,13 @@ class IntegrationPages {
         if (byIntegration.isEmpty()) {
             body.append("<p>No tools are visible to this key.</p>");
         } else {
-            body.append("<table><thead><tr><th>Integration</th><th>Kind</th><th>Base URL</th><th>Tools</th></tr>"
+            body.append("<table><thead><tr><th>Integration</th><th>Kind</th><th>Base URL</th><th>Tools</th><th>Circuit</th></tr>"
                     + "</thead><tbody>");
             byIntegration.forEach((name, tools) -> {
                 IntegrationEntity i = tools.get(0).integration();
                 body.append("<tr><td><a href=\"/console/integrations/").append(Html.url(name)).append("\">")
                         .append(Html.text(name)).append("</a></td><td>").append(Html.text(kind(i))).append("</td><td>")
-                        .append(Html.text(i.baseUrl())).append("</td><td>").append(tools.size()).append("</td></tr>");
+                        .append(Html.text(i.baseUrl())).append("</td><td>").append(tools.size()).append("</td><td>").append(circuit(who, name)).append("</td></tr>");
             });
             body.append("</tbody></table>");
         }
@@ -81,7 +85,7 @@ class IntegrationPages {
         }
         IntegrationEntity i = tools.get(0).integration();
         StringBuilder body = new StringBuilder("<p>").append(Html.text(kind(i))).append(" · ")
-                .append(Html.text(i.baseUrl())).append("</p>");
+                .append(Html.text(i.baseUrl())).append(" · circuit ").append(circuit(who, name)).append("</p>");
         if (i.description() != null && !i.description().isEmpty()) {
             body.append("<p>").append(Html.text(i.description())).append("</p>");
         }
@@ -176,6 +180,14 @@ class IntegrationPages {
 
     private Optional<ToolDefinition> find(ConsoleSessions.Resolved who, String name) {
         return catalog.find(who.principal().tenantId(), name).filter(t -> visibility.visible(who.principal(), t));
+    }
+
+    /** The circuit of this instance's guard for the integration; closed when not called since start. */
+    private String circuit(ConsoleSessions.Resolved who, String integration) {
+        return guards.circuits().stream()
+                .filter(c -> c.tenant().equals(who.principal().tenantId()) && c.integration().equals(integration))
+                .findFirst().map(c -> c.state() >= 1.0 ? "open" : c.state() > 0 ? "half-open" : "closed")
+                .orElse("closed");
     }
 
     private static String kind(IntegrationEntity i) {

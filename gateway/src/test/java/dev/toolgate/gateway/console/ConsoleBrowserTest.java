@@ -167,6 +167,7 @@ class ConsoleBrowserTest implements TestPropertyProvider {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("content-security-policy").orElseThrow())
                 .contains("default-src 'none'").contains("script-src 'self'").contains("frame-ancestors 'none'");
+        assertThat(page.body()).contains("<th>Circuit</th>").contains("<td>closed</td>").contains("desk");
         assertThat(page.body()).doesNotContain("<script>").doesNotContain(" style=").doesNotContain(fx.agentKey);
     }
 
