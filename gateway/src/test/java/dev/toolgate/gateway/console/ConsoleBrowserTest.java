@@ -182,6 +182,28 @@ class ConsoleBrowserTest implements TestPropertyProvider {
     }
 
     @Test
+    void revokedKey_endsItsConsoleSessions() throws Exception {
+        var issued = fx.admin().createApiKey(CreateApiKeyRequest.newBuilder().setTenant(fx.tenant)
+                .setAgentId("leaver").addScopes("tools:call").build());
+        String session = session(signIn(issued.getApiKey()));
+        assertThat(get("/integrations", session).statusCode()).isEqualTo(200);
+        fx.admin().revokeApiKey(dev.toolgate.proto.v1.RevokeApiKeyRequest.newBuilder().setTenant(fx.tenant)
+                .setKeyId(issued.getKeyId()).build());
+        HttpResponse<String> after = get("/integrations", session);
+        assertThat(after.statusCode()).isEqualTo(303);
+        assertThat(after.headers().firstValue("location").orElseThrow()).isEqualTo("/console/login");
+    }
+
+    @Test
+    void signOut_endsTheSessionOnTheServer() throws Exception {
+        String session = session(signIn(fx.agentKey));
+        assertThat(post("/logout", session, Map.of("x", "y")).statusCode()).isEqualTo(403); // no CSRF token: still signed in
+        assertThat(get("/integrations", session).statusCode()).isEqualTo(200);
+        assertThat(post("/logout", session, Map.of("csrf", csrf(session))).statusCode()).isEqualTo(303);
+        assertThat(get("/integrations", session).statusCode()).isEqualTo(303); // the old cookie is worthless
+    }
+
+    @Test
     void signIn_wrongKey_refusedWithoutSession() throws Exception {
         HttpResponse<String> login = signIn("tg_notakey");
         assertThat(login.statusCode()).isEqualTo(401);
