@@ -2,8 +2,9 @@
 # The whole test suite: Java tests (PostgreSQL at 127.0.0.1:5432, database `test`, or
 # TOOLGATE_TEST_DB_URL / TOOLGATE_TEST_DB_USER / TOOLGATE_TEST_DB_PASSWORD; plus the
 # polyglot client tests, which need Node.js and the example client's npm packages, the MCP
-# tests, which run the MCP reference server and Inspector CLI from examples/mcp, and the identity
-# tests, which run a real OpenID provider, oidc-provider, from examples/idp).
+# tests, which run the MCP reference server and Inspector CLI from examples/mcp, the identity
+# tests, which run a real OpenID provider, oidc-provider, from examples/idp, and the console's
+# browser tests, which need chromium and playwright-core from examples/console-e2e).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$root/scripts/java-home.sh"
@@ -26,6 +27,10 @@ fi
 if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/idp/node_modules/oidc-provider" ]; then
   echo "test: installing the OpenID provider the identity tests run (oidc-provider)" >&2
   (cd "$root/examples/idp" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >&2)
+fi
+if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/console-e2e/node_modules/playwright-core" ]; then
+  echo "test: installing playwright-core for the console's browser tests (they drive Debian's chromium)" >&2
+  (cd "$root/examples/console-e2e" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >&2)
 fi
 # PostgreSQL first: without it the suite would fail test by test for minutes.
 db_url="${TOOLGATE_TEST_DB_URL:-jdbc:postgresql://127.0.0.1:5432/test}"

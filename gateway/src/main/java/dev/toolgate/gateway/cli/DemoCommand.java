@@ -62,6 +62,8 @@ final class DemoCommand implements Callable<Integer> {
                 "127.0.0.1:" + grpcPort, "http://127.0.0.1:" + GatewayRuntime.httpPort(ctx) + "/mcp",
                 generatedAdminKey ? adminKey : null, key.apiKey(), upstream.baseUrl(), upstream.token()));
         System.out.println("Settings for another shell (address, keys, upstream): . " + env);
+        System.out.println("Web console: http://127.0.0.1:" + GatewayRuntime.httpPort(ctx)
+                + "/console (sign in by pasting the TOOLGATE_API_KEY above)");
         System.out.println("""
 
                 Try it (in another shell, after loading the settings with the line above):

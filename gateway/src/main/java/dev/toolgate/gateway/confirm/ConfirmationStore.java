@@ -43,6 +43,9 @@ public class ConfirmationStore {
             UPDATE confirmations SET arguments = ? WHERE tenant_id = ? AND call_id = ? AND state <> 'PENDING'""";
     private static final String EXPIRED_PENDING = """
             SELECT * FROM confirmations WHERE state = 'PENDING' AND expires_at <= ? ORDER BY expires_at LIMIT ?""";
+    private static final String PENDING_OF_TENANT = """
+            SELECT * FROM confirmations WHERE tenant_id = ? AND state = 'PENDING' AND expires_at > ?
+            ORDER BY created_at LIMIT ?""";
     /** Approved, never sent (the circuit or bulkhead refused it), and expired: its call is still held. */
     private static final String EXPIRED_UNSENT = """
             SELECT c.* FROM confirmations c JOIN tool_calls t ON t.tenant_id = c.tenant_id AND t.call_id = c.call_id
@@ -152,6 +155,25 @@ public class ConfirmationStore {
     /** Approved confirmations of every tenant that expired before their call could be sent. */
     public java.util.List<Confirmation> expiredUnsent(Instant now, int limit) {
         return list(EXPIRED_UNSENT, now, limit);
+    }
+
+    /** The tenant's confirmations still waiting for a decision at {@code now}, oldest first. */
+    public java.util.List<Confirmation> pending(String tenantId, Instant now, int limit) {
+        try (Connection conn = dataSource.getConnection();
+                PreparedStatement ps = conn.prepareStatement(PENDING_OF_TENANT)) {
+            ps.setString(1, tenantId);
+            ps.setTimestamp(2, Timestamp.from(now));
+            ps.setInt(3, limit);
+            java.util.List<Confirmation> out = new java.util.ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw storage(e);
+        }
     }
 
     private java.util.List<Confirmation> list(String sql, Instant now, int limit) {

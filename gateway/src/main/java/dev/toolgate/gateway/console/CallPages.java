@@ -1,0 +1,93 @@
+package dev.toolgate.gateway.console;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.audit.AuditQuery;
+import dev.toolgate.gateway.audit.AuditTrail;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.gateway.execution.StoredCalls;
+import dev.toolgate.observability.StoredCall;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import jakarta.inject.Singleton;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The audit pages: the tenant's calls filtered as {@code QueryCalls} filters them (agent, tool,
+ * session, status) with keyset paging, and one call's record with the policy rule that decided
+ * it. Needs {@code admin} or {@code audit:read}; only ever the signed-in key's tenant. Thread-safe.
+ */
+@Singleton
+class CallPages {
+    static final int PAGE_SIZE = 50;
+    private static final String[] FILTERS = {"agent", "tool", "session", "status"};
+
+    private final AuditTrail audit;
+    private final StoredCalls stored;
+
+    CallPages(AuditTrail audit, StoredCalls stored) {
+        this.audit = requireNonNull(audit, "audit");
+        this.stored = requireNonNull(stored, "stored");
+    }
+
+    MutableHttpResponse<String> list(ConsoleSessions.Resolved who, Map<String, String> params) {
+        if (!ConsoleAccess.canAudit(who.principal())) {
+            return IntegrationPages.noScope(who, "Calls", "admin' or 'audit:read");
+        }
+        StringBuilder body = new StringBuilder("<form method=\"get\" action=\"/console/calls\" class=\"filters\">");
+        for (String f : FILTERS) {
+            body.append("<div class=\"field\"><label for=\"q-").append(f).append("\">").append(f).append("</label>")
+                    .append("<input type=\"text\" id=\"q-").append(f).append("\" name=\"").append(f)
+                    .append("\" value=\"").append(Html.text(params.getOrDefault(f, ""))).append("\"></div>");
+        }
+        body.append("<button type=\"submit\">Search</button></form>");
+        AuditTrail.Page page;
+        try {
+            page = audit.query(new AuditQuery(who.principal().tenantId(), Optional.empty(), Optional.empty(),
+                    params.getOrDefault("agent", ""), params.getOrDefault("tool", ""),
+                    params.getOrDefault("session", ""), "", params.getOrDefault("status", "").toUpperCase(
+                            java.util.Locale.ROOT), "", PAGE_SIZE, params.getOrDefault("page", "")));
+        } catch (GatewayException e) {
+            return ConsoleResponses.html(HttpStatus.BAD_REQUEST, Html.page("Calls", who, body
+                    + "<p class=\"error\" role=\"alert\">" + Html.text(e.getMessage()) + "</p>"));
+        }
+        body.append("<table class=\"calls\"><thead><tr><th>Started</th><th>Tool</th><th>Agent</th><th>Session</th>"
+                + "<th>Status</th><th>Rule</th></tr></thead><tbody>");
+        for (StoredCall c : page.calls()) {
+            body.append("<tr><td><a href=\"/console/calls/").append(Html.url(c.callId())).append("\">")
+                    .append(Html.text(c.startedAt().toString())).append("</a></td><td>").append(Html.text(c.toolName()))
+                    .append("</td><td>").append(Html.text(c.agentId())).append("</td><td>")
+                    .append(Html.text(c.sessionId())).append("</td><td>").append(Html.text(c.status().name()))
+                    .append("</td><td>").append(Html.text(c.policy().rule())).append("</td></tr>");
+        }
+        body.append("</tbody></table>");
+        if (page.calls().isEmpty()) {
+            body.append("<p class=\"empty\">No calls match.</p>");
+        }
+        if (!page.nextPageToken().isEmpty()) {
+            StringBuilder next = new StringBuilder("/console/calls?page=").append(Html.url(page.nextPageToken()));
+            for (String f : FILTERS) {
+                next.append('&').append(f).append('=').append(Html.url(params.getOrDefault(f, "")));
+            }
+            body.append("<p><a rel=\"next\" href=\"").append(Html.text(next.toString())).append("\">Older calls</a></p>");
+        }
+        return ConsoleResponses.html(HttpStatus.OK, Html.page("Calls", who, body.toString()));
+    }
+
+    MutableHttpResponse<String> detail(ConsoleSessions.Resolved who, String callId) {
+        if (!ConsoleAccess.canAudit(who.principal())) {
+            return IntegrationPages.noScope(who, "Call", "admin' or 'audit:read");
+        }
+        if (callId.isEmpty() || callId.length() > 200) {
+            return IntegrationPages.notFound(who, "No such call.");
+        }
+        Optional<StoredCall> c = stored.find(who.principal().tenantId(), callId);
+        if (c.isEmpty()) {
+            return IntegrationPages.notFound(who, "No such call in this tenant.");
+        }
+        String session = c.get().sessionId().isEmpty() ? "" : "<p><a href=\"/console/calls?session="
+                + Html.url(c.get().sessionId()) + "\">Calls of this session</a></p>";
+        return ConsoleResponses.html(HttpStatus.OK, Html.page("Call " + callId, who, CallView.record(c.get()) + session));
+    }
+}
