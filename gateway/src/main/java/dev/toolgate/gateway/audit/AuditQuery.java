@@ -32,4 +32,11 @@ public record AuditQuery(String tenant, Optional<Instant> since, Optional<Instan
         requireNonNull(skill, "skill");
         requireNonNull(userId, "userId");
     }
+
+    /** A query that does not filter by skill or end user. */
+    public AuditQuery(String tenant, Optional<Instant> since, Optional<Instant> until, String agentId, String tool,
+            String sessionId, String policyDecision, String status, String traceId, int pageSize, String pageToken) {
+        this(tenant, since, until, agentId, tool, sessionId, policyDecision, status, traceId, pageSize, pageToken, "",
+                "");
+    }
 }
