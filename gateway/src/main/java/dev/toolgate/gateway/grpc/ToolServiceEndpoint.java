@@ -73,10 +73,12 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final ToolFilters filters;
     private final ToolSearch search;
     private final SearchToolsTool searchTool;
+    private final java.time.Clock clock;
 
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
             Sessions sessions, EndUsers users, ConnectedAccounts connections, ToolPages pages, ToolFilters filters,
-            ToolSearch search, SearchToolsTool searchTool) {
+            ToolSearch search, SearchToolsTool searchTool, java.time.Clock clock) {
+        this.clock = requireNonNull(clock, "clock");
         this.users = requireNonNull(users, "users");
         this.connections = requireNonNull(connections, "connections");
         this.search = requireNonNull(search, "search");
@@ -237,11 +239,12 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
 
     /** The built-in {@code toolgate.search_tools}: answered here, recorded nowhere (it reads the catalog only). */
     private ExecuteToolResponse searchAsTool(Principal p, ExecuteToolRequest request) {
-        java.time.Instant started = java.time.Instant.now();
+        java.time.Instant started = clock.instant();
+        long startNanos = System.nanoTime();
         String callId = request.getCallId().isEmpty() ? java.util.UUID.randomUUID().toString() : request.getCallId();
         try {
             String result = searchTool.call(p, request.getArgumentsJson()).toString();
-            Duration took = Duration.between(started, java.time.Instant.now());
+            Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             return ExecuteToolResponse.newBuilder().setCallId(callId)
                     .setStatus(dev.toolgate.proto.v1.CallStatus.CALL_STATUS_SUCCEEDED).setResultJson(result)
                     .setStartedAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(started.getEpochSecond())
