@@ -2,14 +2,8 @@ package dev.toolgate.gateway.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * The MCP reference server ({@code @modelcontextprotocol/server-everything}, from
@@ -22,7 +16,7 @@ public final class McpReferenceServer implements AutoCloseable {
             "node_modules/@modelcontextprotocol/server-everything/dist/index.js");
 
     private final int port;
-    private Process process;
+    private ServerProcess process;
 
     private McpReferenceServer(int port) {
         this.port = port;
@@ -43,48 +37,16 @@ public final class McpReferenceServer implements AutoCloseable {
 
     /** Starts the server and waits until it listens. */
     public synchronized void up() {
-        try {
-            ProcessBuilder pb = new ProcessBuilder("node", SERVER.toString(), "streamableHttp")
-                    .directory(TOOLS.toFile()).redirectErrorStream(true);
-            pb.environment().put("PORT", String.valueOf(port));
-            process = pb.start();
-            CompletableFuture<Void> ready = new CompletableFuture<>();
-            Process p = process;
-            Thread.ofVirtual().name("mcp-everything-log").start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.contains("listening on port")) {
-                            ready.complete(null);
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                } finally {
-                    ready.completeExceptionally(new IllegalStateException("the MCP server exited before listening"));
-                }
-            });
-            ready.get(30, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            down();
-            throw new IllegalStateException("the MCP reference server did not start on port " + port, e);
-        }
+        ProcessBuilder pb = new ProcessBuilder("node", SERVER.toString(), "streamableHttp").directory(TOOLS.toFile());
+        pb.environment().put("PORT", String.valueOf(port));
+        process = ServerProcess.start(pb, "listening on port", "the MCP reference server on port " + port,
+                Duration.ofSeconds(30));
     }
 
     /** Stops the server (its sessions are gone with it). */
     public synchronized void down() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            process.stop();
             process = null;
         }
     }

@@ -10,9 +10,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,12 +23,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -57,7 +54,7 @@ public final class OidcProvider implements AutoCloseable {
     private final List<Client> clients;
     private final Map<String, String> env;
     private List<RSAKey> keys;
-    private Process process;
+    private ServerProcess process;
 
     private OidcProvider(List<Client> clients, Map<String, String> env) {
         this.clients = List.copyOf(clients);
@@ -174,48 +171,21 @@ public final class OidcProvider implements AutoCloseable {
                     "client_id", c.id(), "client_secret", c.secret(), "redirect_uris", List.of(c.redirectUri()),
                     "grant_types", List.of("authorization_code", "refresh_token"),
                     "response_types", List.of("code"))).toList()));
-            ProcessBuilder pb = new ProcessBuilder("node", "provider.js").directory(DIR.toFile()).redirectErrorStream(true);
+            ProcessBuilder pb = new ProcessBuilder("node", "provider.js").directory(DIR.toFile());
             pb.environment().putAll(env);
             pb.environment().put("PORT", String.valueOf(port));
             pb.environment().put("JWKS_FILE", jwks.toString());
             pb.environment().put("CLIENTS_FILE", clientsFile.toString());
-            process = pb.start();
-            CompletableFuture<Void> ready = new CompletableFuture<>();
-            Process p = process;
-            Thread.ofVirtual().name("oidc-provider-log").start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = r.readLine()) != null) {
-                        if (line.contains("oidc-provider listening on")) {
-                            ready.complete(null);
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                } finally {
-                    ready.completeExceptionally(new IllegalStateException("oidc-provider exited before listening"));
-                }
-            });
-            ready.get(30, TimeUnit.SECONDS);
+            process = ServerProcess.start(pb, "oidc-provider listening on", "oidc-provider on port " + port,
+                    Duration.ofSeconds(30));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            down();
-            throw new IllegalStateException("oidc-provider did not start on port " + port, e);
         }
     }
 
     private void down() {
         if (process != null) {
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            process.stop();
             process = null;
         }
     }
