@@ -2,6 +2,8 @@ package dev.toolgate.gateway.auth;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.cluster.ClusterBus;
+import dev.toolgate.gateway.cluster.Invalidation;
 import dev.toolgate.gateway.core.ToolgateProperties;
 import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.GatewayException;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * compared in memory; any other key must have the {@link ApiKeyFormat key format} (a wrong
  * checksum is refused without a lookup; keys of the old format are looked up while
  * {@code toolgate.auth.legacy-keys} is true) and is then found through {@link KeyLookup}'s caches:
- * a key revoked through another instance stops working within {@code toolgate.auth.cache-ttl}
- * (2s), one revoked through this instance at once. Callers that know the peer address use
+ * a key revoked through another instance stops working as soon as its invalidation arrives
+ * ({@link ClusterBus}, on PostgreSQL; at the latest within {@code toolgate.auth.cache-ttl}, 2s), one
+ * revoked through this instance at once. Callers that know the peer address use
  * {@link #authenticate(String, InetAddress)}, which limits failed attempts per peer
  * ({@link FailedAuthLimiter}). Thread-safe.
  */
@@ -33,11 +36,13 @@ public class Authenticator {
     private final KeyLookup lookup;
     private final FailedAuthLimiter limiter;
     private final ApplicationEventPublisher<KeyRevoked> revocations;
+    private final ClusterBus cluster;
     private final Optional<byte[]> bootstrapHash;
     private final boolean legacyKeys;
 
     public Authenticator(KeyLookup lookup, FailedAuthLimiter limiter, ApplicationEventPublisher<KeyRevoked> revocations,
-            ToolgateProperties toolgate, AuthProperties config) {
+            ClusterBus cluster, ToolgateProperties toolgate, AuthProperties config) {
+        this.cluster = requireNonNull(cluster, "cluster");
         this.lookup = requireNonNull(lookup, "lookup");
         this.limiter = requireNonNull(limiter, "limiter");
         this.revocations = requireNonNull(revocations, "revocations");
@@ -106,8 +111,14 @@ public class Authenticator {
         return lookup.find(hash).orElseThrow(() -> GatewayException.unauthenticated("invalid or revoked API key"));
     }
 
-    /** A key revoked through this instance stops working here at once (elsewhere within the cache ttl). */
+    /** A key revoked through this instance stops working here at once, on the other instances when they hear of it. */
     public void forgetKey(String keyId) {
+        dropKey(keyId);
+        cluster.publish(Invalidation.key(keyId));
+    }
+
+    /** Drops the key here only (its revocation was announced by another instance). */
+    void dropKey(String keyId) {
         lookup.forget(keyId);
         revocations.publishEvent(new KeyRevoked(keyId));
     }

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.toolgate.gateway.cluster.ClusterBus;
+import dev.toolgate.gateway.cluster.Invalidation;
 import dev.toolgate.gateway.skills.KeySkills;
 import dev.toolgate.gateway.skills.SkillStore;
 import jakarta.inject.Singleton;
@@ -24,13 +26,15 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KeyLookup {
     private final ApiKeyRepository keys;
     private final SkillStore skills;
+    private final ClusterBus cluster;
     private final boolean caching;
     private final Cache<String, Principal> found;
     private final Cache<String, Boolean> missing;
     /** Bumped by every invalidation, so a load that raced with one is returned but not cached. */
     private final AtomicLong generation = new AtomicLong();
 
-    public KeyLookup(ApiKeyRepository keys, SkillStore skills, AuthProperties config) {
+    public KeyLookup(ApiKeyRepository keys, SkillStore skills, ClusterBus cluster, AuthProperties config) {
+        this.cluster = requireNonNull(cluster, "cluster");
         this.keys = requireNonNull(keys, "keys");
         this.skills = requireNonNull(skills, "skills");
         Duration ttl = config.cacheTtl();
@@ -74,11 +78,24 @@ public final class KeyLookup {
 
     /**
      * Drops the cached principals of tenant {@code tenant}: a change of its skills (tools, secrets,
-     * assignments) through this instance applies at once.
+     * assignments) through this instance applies at once, and on the other instances when they hear of it.
      */
     public void forgetTenant(String tenant) {
+        dropTenant(tenant);
+        cluster.publish(Invalidation.tenantKeys(tenant));
+    }
+
+    /** Drops the tenant's cached principals here only. */
+    void dropTenant(String tenant) {
         generation.incrementAndGet();
         found.asMap().values().removeIf(p -> p.tenantId().equals(tenant));
+    }
+
+    /** Drops every cached principal and every cached miss (invalidations may have been missed). */
+    void dropAll() {
+        generation.incrementAndGet();
+        found.invalidateAll();
+        missing.invalidateAll();
     }
 
     /** Drops the cached principal of key {@code keyId}: a revocation through this instance applies at once. */

@@ -3,11 +3,15 @@ package dev.toolgate.gateway.catalog;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.toolgate.gateway.cluster.ClusterBus;
+import dev.toolgate.gateway.cluster.Invalidation;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.validation.CompiledSchema;
 import dev.toolgate.gateway.validation.SchemaCompiler;
+import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,9 +30,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The tools of each tenant, loaded from the registry on first use and kept in memory with
- * compiled schemas. {@link #invalidate} drops a tenant's entry after a change made here;
- * changes made by other gateway instances are noticed by comparing the tenant's catalog
- * revision in the database, at most once per {@code toolgate.catalog.refresh-interval}.
+ * compiled schemas. {@link #invalidate} drops a tenant's entry after a change made here and
+ * announces it to the other instances ({@link ClusterBus}, on PostgreSQL), which drop theirs when
+ * it arrives; as a fallback (H2, a missed message) changes made by other gateway instances are
+ * noticed by comparing the tenant's catalog revision in the database, at most once per
+ * {@code toolgate.catalog.refresh-interval}. Every drop publishes {@link CatalogChanged}.
  * Lookups never cross tenants. Thread-safe.
  */
 @Singleton
@@ -41,6 +47,8 @@ public class Catalog {
     private final SchemaCompiler compiler;
     private final CatalogRevisionRepository revisions;
     private final Clock clock;
+    private final ClusterBus cluster;
+    private final ApplicationEventPublisher<CatalogChanged> changes;
     private final Duration refreshInterval;
     private final Map<String, TenantTools> cache = new ConcurrentHashMap<>();
     /** Bumped by every invalidation, so a load that raced with a change is not cached. */
@@ -50,7 +58,9 @@ public class Catalog {
 
     public Catalog(IntegrationRepository integrations, ToolRepository tools, ToolVersionRepository versions,
             SchemaCompiler compiler, CatalogRevisionRepository revisions, Clock clock,
-            CatalogProperties config) {
+            CatalogProperties config, ClusterBus cluster, ApplicationEventPublisher<CatalogChanged> changes) {
+        this.cluster = requireNonNull(cluster, "cluster");
+        this.changes = requireNonNull(changes, "changes");
         this.integrations = requireNonNull(integrations, "integrations");
         this.tools = requireNonNull(tools, "tools");
         this.versions = requireNonNull(versions, "versions");
@@ -91,9 +101,26 @@ public class Catalog {
         return ClosestNames.of(wanted, tenantTools(tenant).index().names(), 3);
     }
 
+    /** Drops the tenant's catalog here and on the other instances; call it after the change is committed. */
     public void invalidate(String tenant) {
+        drop(tenant);
+        cluster.publish(Invalidation.catalog(tenant));
+    }
+
+    /** Applies another instance's change (or, after a missed message, drops every tenant's catalog). */
+    @EventListener
+    void onInvalidation(Invalidation invalidation) {
+        switch (invalidation.kind()) {
+            case CATALOG -> drop(invalidation.tenant());
+            case ALL -> List.copyOf(cache.keySet()).forEach(this::drop);
+            case KEY, TENANT_KEYS, SECRET -> { }
+        }
+    }
+
+    private void drop(String tenant) {
         generation(tenant).incrementAndGet();
         cache.remove(tenant);
+        changes.publishEvent(new CatalogChanged(tenant));
     }
 
     private TenantTools tenantTools(String tenant) {

@@ -2,9 +2,12 @@ package dev.toolgate.gateway.secrets;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.cluster.ClusterBus;
+import dev.toolgate.gateway.cluster.Invalidation;
 import dev.toolgate.gateway.core.ExpiringCache;
 import dev.toolgate.gateway.core.Identifiers;
 import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +17,9 @@ import java.util.Optional;
 /**
  * Writes secrets encrypted and reads them back for executors only. Plaintexts are cached in
  * memory for {@code toolgate.secrets.cache-ttl} (2s) so a call does not read and decrypt the
- * secret each time: a secret changed through another instance is used there within that time,
- * one changed through this instance at once. Thread-safe.
+ * secret each time: a secret changed through this instance is used at once, one changed through
+ * another as soon as its invalidation arrives ({@link ClusterBus}, on PostgreSQL), at the latest
+ * within that time. Thread-safe.
  */
 @Singleton
 public class SecretStore {
@@ -29,9 +33,11 @@ public class SecretStore {
     private final Clock clock;
     private final ExpiringCache<Key, Optional<String>> plaintexts;
     private final ApplicationEventPublisher<SecretChanged> changes;
+    private final ClusterBus cluster;
 
     public SecretStore(SecretRepository repository, SecretCipher cipher, Clock clock,
-            SecretsProperties config, ApplicationEventPublisher<SecretChanged> changes) {
+            SecretsProperties config, ApplicationEventPublisher<SecretChanged> changes, ClusterBus cluster) {
+        this.cluster = requireNonNull(cluster, "cluster");
         Duration cacheTtl = config.cacheTtl();
         this.changes = requireNonNull(changes, "changes");
         this.repository = requireNonNull(repository, "repository");
@@ -51,10 +57,13 @@ public class SecretStore {
             SecretEntity rotated = repository.update(new SecretEntity(e.id(), tenant, name, sealed.keyId(),
                     sealed.nonce(), sealed.ciphertext(), e.createdAt(), now));
             changes.publishEvent(new SecretChanged(tenant, name));
+            cluster.publish(Invalidation.secret(tenant, name));
             return rotated;
         }
-        return repository.save(new SecretEntity(Identifiers.newId("sec"), tenant, name, sealed.keyId(),
+        SecretEntity created = repository.save(new SecretEntity(Identifiers.newId("sec"), tenant, name, sealed.keyId(),
                 sealed.nonce(), sealed.ciphertext(), now, now));
+        cluster.publish(Invalidation.secret(tenant, name)); // another instance may have cached its absence
+        return created;
     }
 
     public boolean delete(String tenant, String name) {
@@ -62,8 +71,22 @@ public class SecretStore {
         plaintexts.invalidate(new Key(tenant, name));
         if (deleted) {
             changes.publishEvent(new SecretChanged(tenant, name));
+            cluster.publish(Invalidation.secret(tenant, name));
         }
         return deleted;
+    }
+
+    /** Applies another instance's change: the plaintext is read again and what used the old value closes. */
+    @EventListener
+    void onInvalidation(Invalidation invalidation) {
+        switch (invalidation.kind()) {
+            case SECRET -> {
+                plaintexts.invalidate(new Key(invalidation.tenant(), invalidation.subject()));
+                changes.publishEvent(new SecretChanged(invalidation.tenant(), invalidation.subject()));
+            }
+            case ALL -> plaintexts.invalidateIf(v -> true);
+            case KEY, TENANT_KEYS, CATALOG -> { }
+        }
     }
 
     /** The plaintext, for injection into an upstream request; empty when there is no such secret. */

@@ -6,10 +6,13 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.gateway.auth.KeyLookup;
 import dev.toolgate.gateway.auth.KeyRevoked;
 import dev.toolgate.gateway.auth.Principal;
+import dev.toolgate.gateway.catalog.CatalogChanged;
+import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.context.event.ApplicationEventListener;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,9 +25,10 @@ import reactor.core.scheduler.Schedulers;
  * The open {@code GET /mcp} streams: at most {@code toolgate.mcp.max-streams-per-key} (4) per key
  * and {@code toolgate.mcp.max-streams-per-tenant} (200) per tenant. The streams of one key share
  * one watcher, which every {@code toolgate.mcp.notify-interval} checks that the key is still
- * active and computes the key's tools fingerprint once for all of them; it ends the streams when
- * the key is revoked (at once for a revocation through this instance, at the next check for one
- * through another). Thread-safe.
+ * active and computes the key's tools fingerprint once for all of them, and checks at once when
+ * the tenant's catalog changed ({@link CatalogChanged}, through this instance or announced by
+ * another); it ends the streams when the key is revoked (at once for a revocation through this
+ * instance or announced by another, at the next check otherwise). Thread-safe.
  */
 @Singleton
 public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
@@ -47,6 +51,7 @@ public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
     private static final class Watch {
         final String tenant;
         final Sinks.Empty<Void> revoked = Sinks.empty();
+        final Sinks.Many<Long> nudges = Sinks.many().multicast().directBestEffort();
         Flux<String> fingerprints = Flux.empty();
         int streams;
 
@@ -107,7 +112,7 @@ public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
 
     private Watch newWatch(Principal principal) {
         Watch watch = new Watch(principal.tenantId());
-        watch.fingerprints = Flux.interval(interval)
+        watch.fingerprints = Flux.merge(Flux.interval(interval), watch.nudges.asFlux())
                 .onBackpressureDrop()
                 .concatMap(tick -> Mono.fromCallable(() -> check(principal))
                         .subscribeOn(Schedulers.boundedElastic())
@@ -141,7 +146,20 @@ public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
         }
     }
 
-    /** Ends the streams of a key revoked through this instance. */
+    /** The tenant's catalog changed: its streams compare their tool lists now. */
+    @EventListener
+    void onCatalogChanged(CatalogChanged event) {
+        List<Watch> watches;
+        lock.lock();
+        try {
+            watches = byKey.values().stream().filter(w -> w.tenant.equals(event.tenantId())).toList();
+        } finally {
+            lock.unlock();
+        }
+        watches.forEach(w -> w.nudges.tryEmitNext(0L));
+    }
+
+    /** Ends the streams of a key revoked through this instance or announced by another. */
     @Override
     public void onApplicationEvent(KeyRevoked event) {
         Watch watch;
