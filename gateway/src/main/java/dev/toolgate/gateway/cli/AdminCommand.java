@@ -36,7 +36,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {AdminCommand.CreateTenant.class, AdminCommand.CreateKey.class, AdminCommand.RevokeKey.class,
                 AdminCommand.PutSecret.class, AdminCommand.DeleteSecret.class, AdminCommand.PutHttpIntegration.class,
                 AdminCommand.UpsertHttpTool.class, AdminCommand.DeleteTool.class, AdminCommand.ReloadPolicies.class,
-                IdentityProviderCommand.class, ConnectionClientCommand.class})
+                IdentityProviderCommand.class, ConnectionClientCommand.class,
+                TokenExchangeClientCommand.class})
 final class AdminCommand {
 
     static <T> T admin(Function<AdminServiceGrpc.AdminServiceBlockingStub, T> rpc) throws InterruptedException {
@@ -133,14 +134,27 @@ final class AdminCommand {
         @Parameters(paramLabel = "NAME") String name;
         @Option(names = "--base-url", required = true) String baseUrl;
         @Option(names = "--bearer-secret", description = "secret whose value is sent as Authorization: Bearer") String bearerSecret;
+        @Option(names = "--user-connection", description = "each end user's own connected account (docs/identity.md)")
+        boolean userConnection;
+        @Option(names = "--token-exchange", description = "a token exchanged for the end user's token (RFC 8693)")
+        boolean tokenExchange;
         @Option(names = "--description") String description = "";
 
         @Override
         public Integer call() throws Exception {
             CreateHttpIntegrationRequest.Builder req = CreateHttpIntegrationRequest.newBuilder().setTenant(tenant)
                     .setName(name).setBaseUrl(baseUrl).setDescription(description);
+            if ((bearerSecret != null ? 1 : 0) + (userConnection ? 1 : 0) + (tokenExchange ? 1 : 0) > 1) {
+                throw new CliException("choose one of --bearer-secret, --user-connection and --token-exchange");
+            }
             if (bearerSecret != null) {
                 req.setAuth(HttpAuth.newBuilder().setBearer(BearerAuth.newBuilder().setSecret(bearerSecret)));
+            } else if (userConnection) {
+                req.setAuth(HttpAuth.newBuilder().setUserConnection(
+                        dev.toolgate.proto.v1.UserConnectionAuth.getDefaultInstance()));
+            } else if (tokenExchange) {
+                req.setAuth(HttpAuth.newBuilder().setTokenExchange(
+                        dev.toolgate.proto.v1.TokenExchangeAuth.getDefaultInstance()));
             }
             Integration i = admin(s -> s.createHttpIntegration(req.build()));
             System.out.println("integration " + i.getName() + " -> " + i.getBaseUrl());

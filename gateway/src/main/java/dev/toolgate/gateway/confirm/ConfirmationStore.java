@@ -29,8 +29,9 @@ public class ConfirmationStore {
     private static final Logger LOG = LoggerFactory.getLogger(ConfirmationStore.class);
     private static final String INSERT = """
             INSERT INTO confirmations (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
-                arguments, summary, rule_id, state, created_at, expires_at, self_confirm, skill)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                arguments, summary, rule_id, state, created_at, expires_at, self_confirm, skill,
+                user_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
     private static final String FIND = "SELECT * FROM confirmations WHERE tenant_id = ? AND call_id = ?";
     private static final String DECIDE = """
             UPDATE confirmations SET state = ?, decided_by = ?, decided_key_id = ?, decided_at = ?, reason = ?,
@@ -76,6 +77,7 @@ public class ConfirmationStore {
             ps.setTimestamp(14, Timestamp.from(c.expiresAt()));
             ps.setBoolean(15, c.selfConfirm());
             ps.setString(16, c.skill());
+            ps.setString(17, c.userId());
             ps.executeUpdate();
         } catch (SQLException e) {
             throw storage(e);
@@ -216,7 +218,8 @@ public class ConfirmationStore {
                 Confirmation.State.valueOf(rs.getString("state")), rs.getTimestamp("created_at").toInstant(),
                 rs.getTimestamp("expires_at").toInstant(), rs.getString("decided_by"), rs.getString("decided_key_id"),
                 Optional.ofNullable(decided).map(Timestamp::toInstant), rs.getString("reason"),
-                rs.getBoolean("self_confirm"), rs.getString("skill"));
+                rs.getBoolean("self_confirm"), rs.getString("skill"),
+                rs.getString("user_id"));
     }
 
     private static GatewayException storage(SQLException e) {

@@ -229,7 +229,7 @@ public class ConnectedAccounts {
             throw GatewayException.failedPrecondition("SECRET_UNREADABLE", e.getMessage());
         }
         try {
-            return endpoint.post(client, secret, form, timeout);
+            return endpoint.post(client.tokenUrl(), client.clientId(), secret, form, timeout);
         } catch (IOException e) {
             throw GatewayException.unavailable("AUTHORIZATION_SERVER_UNAVAILABLE", "the authorization server of"
                     + " integration '" + client.integration() + "' cannot be reached (" + e.getClass().getSimpleName()

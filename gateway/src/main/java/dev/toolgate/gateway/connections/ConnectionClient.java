@@ -45,7 +45,7 @@ public record ConnectionClient(String tenant, String integration, URI authorizat
         return new ConnectionClient(tenant, integration, authorize, token, clientId, clientSecretName, scopes.strip());
     }
 
-    private static URI url(String field, String text, List<FieldViolation> problems) {
+    static URI url(String field, String text, List<FieldViolation> problems) {
         try {
             URI u = URI.create(text);
             if (u.getHost() != null && ("https".equals(u.getScheme()) || "http".equals(u.getScheme()))

@@ -73,6 +73,24 @@ class ConnectionStore {
                 rs.getString(5)), tenant, integration).stream().findFirst();
     }
 
+    void putExchangeClient(ExchangeClient c) {
+        update("DELETE FROM token_exchange_clients WHERE tenant_id = ? AND integration = ?", c.tenant(),
+                c.integration());
+        update("""
+                INSERT INTO token_exchange_clients (tenant_id, integration, token_url, client_id, client_secret_name,
+                    audience, scopes, subject_token_type, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                c.tenant(), c.integration(), c.tokenUrl().toString(), c.clientId(), c.clientSecretName(),
+                c.audience(), c.scopes(), c.subjectTokenType(), Timestamp.from(clock.instant()));
+    }
+
+    Optional<ExchangeClient> exchangeClient(String tenant, String integration) {
+        return query("""
+                SELECT token_url, client_id, client_secret_name, audience, scopes, subject_token_type
+                FROM token_exchange_clients WHERE tenant_id = ? AND integration = ?""", rs -> new ExchangeClient(
+                tenant, integration, URI.create(rs.getString(1)), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6)), tenant, integration).stream().findFirst();
+    }
+
     void createState(String state, String tenant, String userId, String integration, String verifier,
             Instant expiresAt) {
         SealedSecret sealed = cipher.seal(tenant, stateName(userId, integration), verifier);

@@ -40,11 +40,11 @@ class TokenEndpoint {
     /**
      * @throws IOException when the endpoint cannot be reached
      */
-    Answer post(ConnectionClient client, String clientSecret, Map<String, String> form, Duration timeout)
-            throws IOException, InterruptedException {
-        String basic = Base64.getEncoder().encodeToString((URLEncoder.encode(client.clientId(), StandardCharsets.UTF_8)
+    Answer post(java.net.URI tokenUrl, String clientId, String clientSecret, Map<String, String> form,
+            Duration timeout) throws IOException, InterruptedException {
+        String basic = Base64.getEncoder().encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + ":" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(client.tokenUrl()).timeout(timeout)
+        HttpRequest request = HttpRequest.newBuilder(tokenUrl).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
                 .header("Authorization", "Basic " + basic)
                 .POST(HttpRequest.BodyPublishers.ofString(form.entrySet().stream()

@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /**
  * Sends an approved held call, once, through {@link UpstreamDispatch}: at the approved tool version
- * only, with the credentials of the skill it was held under; a refusal by the integration (circuit open, bulkhead full) or a deadline too short leaves
+ * only, with the credentials of the skill it was held under and for the end user it was made for; a refusal by the integration (circuit open, bulkhead full) or a deadline too short leaves
  * it approved and held, so confirming again sends it. Thread-safe.
  */
 @Singleton
@@ -68,7 +68,8 @@ class ApprovedCallSender {
         }
         PreparedCall prepared;
         try {
-            prepared = dispatch.prepare(tool, parser.parse(c.arguments()), c.callId(), credentials(c));
+            // the user the call was held for: their connection, never the approver's (who names no user)
+            prepared = dispatch.prepare(tool, parser.parse(c.arguments()), c.callId(), credentials(c), c.userId());
         } catch (GatewayException | UpstreamFailure e) {
             if (log.resume(c.tenantId(), c.callId())) {
                 log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));

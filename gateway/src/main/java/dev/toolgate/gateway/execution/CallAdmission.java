@@ -14,6 +14,9 @@ import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.identity.EndUser;
 import dev.toolgate.gateway.identity.EndUsers;
+import dev.toolgate.gateway.identity.UserProof;
+import dev.toolgate.gateway.catalog.HttpAuth;
+import dev.toolgate.gateway.connections.TokenExchanges;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.telemetry.CallSpans;
 import dev.toolgate.gateway.skills.SkillChoice;
@@ -57,10 +60,13 @@ class CallAdmission {
     private final CallLog log;
     private final CallSpans spans;
     private final EndUsers users;
+    private final TokenExchanges exchanges;
     private final Clock clock;
 
     CallAdmission(Catalog catalog, ArgumentParser parser, ToolVisibility visibility, PolicyCheck policy,
-            UpstreamDispatch dispatch, CallLog log, CallSpans spans, EndUsers users, Clock clock) {
+            UpstreamDispatch dispatch, CallLog log, CallSpans spans, EndUsers users, TokenExchanges exchanges,
+            Clock clock) {
+        this.exchanges = requireNonNull(exchanges, "exchanges");
         this.users = requireNonNull(users, "users");
         this.catalog = requireNonNull(catalog, "catalog");
         this.parser = requireNonNull(parser, "parser");
@@ -168,7 +174,8 @@ class CallAdmission {
         PolicyCheck.enforce(decision, tool, record.build());
 
         // refuses what could not be sent, held or not; only the credentials of the call's skill and user
-        PreparedCall prepared = prepare(tool, arguments, credentials, record.build(), user);
+        PreparedCall prepared = prepare(tool, arguments, credentials, record.build(), user, command.user(),
+                deadline);
         if (!log.awaitRoom(deadline.remaining(tool.timeout()))) { // a writer that is behind slows calls down
             throw CallRefused.of(Refusal.AUDIT_BACKLOG_FULL, record.build(), GatewayException.unavailable(
                     "AUDIT_BACKLOG_FULL", log.storeAvailable()
@@ -251,8 +258,14 @@ class CallAdmission {
 
     /** Renders the request with the executor of the tool's kind. */
     private PreparedCall prepare(ToolDefinition tool, JsonNode arguments, CredentialScope credentials,
-            CallRecord call, EndUser user) {
+            CallRecord call, EndUser user, UserProof proof, CallDeadline deadline) {
         try {
+            if (tool.integration().auth().kind() == HttpAuth.Kind.TOKEN_EXCHANGE) {
+                // only the token that proved this call's user is exchanged, and only for that user
+                exchanges.prepare(tool.tenantId(), tool.integration().name(), user.id(),
+                        proof.kind() == UserProof.Kind.TOKEN && user.proven() ? Optional.of(proof.value())
+                                : Optional.empty(), deadline.remaining(tool.timeout()));
+            }
             return dispatch.prepare(tool, arguments, call.callId(), credentials, user.id());
         } catch (GatewayException e) {
             throw CallRefused.of(Refusal.NOT_PREPARABLE, call, e);

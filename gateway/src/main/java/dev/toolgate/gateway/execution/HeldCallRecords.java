@@ -41,7 +41,7 @@ class HeldCallRecords {
         JsonNode args = parser.parse(c.arguments());
         return CallRecord.builder().tenantId(c.tenantId()).callId(c.callId()).agentId(c.agentId()).keyId(c.keyId())
                 .sessionId(c.sessionId()).toolName(c.toolName()).toolVersion(c.toolVersion()).skill(c.skill())
-                .arguments(c.arguments()).argumentsDigest(Digests.canonicalJsonSha256(args)).startedAt(c.createdAt())
+                .userId(c.userId()).arguments(c.arguments()).argumentsDigest(Digests.canonicalJsonSha256(args)).startedAt(c.createdAt())
                 .build();
     }
 

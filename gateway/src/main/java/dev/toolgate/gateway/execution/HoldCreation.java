@@ -68,7 +68,8 @@ class HoldCreation {
                 started.agentId(), started.keyId(), started.sessionId(), tool.qualifiedName(), tool.version(),
                 arguments.toString(), summary(tool, arguments, confirm.reason()), confirm.ruleId(),
                 Confirmation.State.PENDING, now, now.plus(ttl), "", "", Optional.empty(), "", confirm.selfConfirm(),
-                started.skill()); // an approval sends it with this skill's credentials, whoever approves
+                started.skill(), // an approval sends it with this skill's credentials, whoever approves
+                started.userId()); // ... and with this user's connected account, never the approver's
         try {
             store.insert(c);
         } catch (RuntimeException e) {

@@ -109,10 +109,13 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final SkillOperations skills;
     private final IdentityProviders identityProviders;
     private final ConnectedAccounts connections;
+    private final dev.toolgate.gateway.connections.TokenExchanges exchanges;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
             PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp, SkillOperations skills,
-            IdentityProviders identityProviders, ConnectedAccounts connections) {
+            IdentityProviders identityProviders, ConnectedAccounts connections,
+            dev.toolgate.gateway.connections.TokenExchanges exchanges) {
+        this.exchanges = requireNonNull(exchanges, "exchanges");
         this.skills = requireNonNull(skills, "skills");
         this.connections = requireNonNull(connections, "connections");
         this.identityProviders = requireNonNull(identityProviders, "identityProviders");
@@ -188,6 +191,9 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private static HttpAuth auth(dev.toolgate.proto.v1.HttpAuth auth) {
         if (auth.hasUserConnection()) {
             return HttpAuth.USER_CONNECTION;
+        }
+        if (auth.hasTokenExchange()) {
+            return HttpAuth.TOKEN_EXCHANGE;
         }
         if (!auth.hasBearer()) {
             return HttpAuth.NONE;
@@ -318,6 +324,19 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
         java.net.URI redirect = connections.configure(client);
         reply(response, SetConnectionClientResponse.newBuilder().setIntegration(client.integration())
                 .setRedirectUri(redirect.toString()).build());
+    }
+
+    @Override
+    public void setTokenExchangeClient(dev.toolgate.proto.v1.SetTokenExchangeClientRequest request,
+            StreamObserver<dev.toolgate.proto.v1.SetTokenExchangeClientResponse> response) {
+        String tenant = tenant(request.getTenant());
+        dev.toolgate.gateway.connections.ExchangeClient client = dev.toolgate.gateway.connections.ExchangeClient.of(
+                tenant, request.getIntegration(), request.getTokenUrl(), request.getClientId(),
+                request.getClientSecret(), request.getAudience(), request.getScopes(), request.getSubjectTokenType());
+        admin.requireTenant(tenant);
+        exchanges.configure(client);
+        reply(response, dev.toolgate.proto.v1.SetTokenExchangeClientResponse.newBuilder()
+                .setIntegration(client.integration()).build());
     }
 
     @Override

@@ -132,6 +132,9 @@ final class ProtoMapper {
         } else if (auth.kind() == HttpAuth.Kind.USER_CONNECTION) {
             b.setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder()
                     .setUserConnection(dev.toolgate.proto.v1.UserConnectionAuth.getDefaultInstance()));
+        } else if (auth.kind() == HttpAuth.Kind.TOKEN_EXCHANGE) {
+            b.setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder()
+                    .setTokenExchange(dev.toolgate.proto.v1.TokenExchangeAuth.getDefaultInstance()));
         }
         return b.build();
     }
@@ -212,7 +215,7 @@ final class ProtoMapper {
         dev.toolgate.proto.v1.Confirmation.Builder b = dev.toolgate.proto.v1.Confirmation.newBuilder()
                 .setConfirmationId(c.id()).setState(c.state().name()).setSummary(c.summary())
                 .setExpiresAt(timestamp(c.expiresAt())).setRuleId(c.ruleId()).setDecidedBy(c.decidedBy())
-                .setReason(c.reason());
+                .setReason(c.reason()).setUserId(c.userId());
         c.decidedAt().ifPresent(at -> b.setDecidedAt(timestamp(at)));
         return b.build();
     }

@@ -195,6 +195,71 @@ class ConnectedAccountsTest implements TestPropertyProvider {
     }
 
     @Test
+    void aUserIdFromAKeyNotTrustedToAssertUsers_isRefused_andNoTokenIsSent() {
+        ToolServiceGrpc.ToolServiceBlockingStub trusted = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        connect(trusted, "bob");
+        seenTokens.clear();
+        ToolServiceGrpc.ToolServiceBlockingStub untrusted = gateway.fixture().toolsAs("plugin", "tools:call");
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
+                untrusted.executeTool(call("bob").build()));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("USER_ASSERTION_NOT_ALLOWED");
+        assertThat(seenTokens).isEmpty();
+    }
+
+    @Test
+    void aHeldCall_approved_runsWithTheConnectionOfTheUserItWasMadeFor_neverAnotherOne() {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        // the approver's key may assert users too: its own "user" never becomes the call's
+        ToolServiceGrpc.ToolServiceBlockingStub approver = gateway.fixture().toolsAs("lead", "tools:confirm",
+                "tools:call", "users:assert");
+        gateway.fixture().admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(gateway.tenant())
+                .setIntegration("crm").setName("whoami_confirmed").setDescription("who the CRM thinks you are")
+                .setMethod("GET").setPath("/me").setInputSchemaJson("{\"type\":\"object\"}")
+                .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true).setRequiresConfirmation(true)).build());
+        connect(agent, "alice");
+        connect(agent, "bob");
+
+        ExecuteToolResponse held = agent.executeTool(call("alice").setTool("crm.whoami_confirmed")
+                .setCallId("alice-held-1").build());
+        assertThat(held.getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        assertThat(held.getConfirmation().getUserId()).isEqualTo("alice");
+        // bob repeating alice's held call id gets neither her hold nor, later, her outcome
+        StatusRuntimeException asBob = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(call("bob").setTool("crm.whoami_confirmed").setCallId("alice-held-1").build()));
+        assertThat(Clients.errorInfo(asBob).getReason()).isEqualTo("CALL_ID_REUSED");
+        seenTokens.clear();
+
+        dev.toolgate.proto.v1.ToolCall approved = approver.confirmToolCall(
+                dev.toolgate.proto.v1.ConfirmToolCallRequest.newBuilder().setCallId("alice-held-1").setApprove(true)
+                        .build());
+
+        assertThat(approved.getStatus()).as(approved.getResultJson()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(approved.getResultJson()).contains("\"alice\"");
+        assertThat(seenTokens).hasSize(1);
+        assertThat(approved.getUserId()).isEqualTo("alice");
+        StatusRuntimeException replayedByBob = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(call("bob").setTool("crm.whoami_confirmed").setCallId("alice-held-1").build()));
+        assertThat(Clients.errorInfo(replayedByBob).getReason()).isEqualTo("CALL_ID_REUSED");
+        StatusRuntimeException replayedByNobody = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(ExecuteToolRequest.newBuilder().setTool("crm.whoami_confirmed")
+                        .setArgumentsJson("{}").setCallId("alice-held-1").build()));
+        assertThat(replayedByNobody).as("a call naming no user never gets alice's outcome").isNotNull();
+        assertThat(agent.executeTool(call("alice").setTool("crm.whoami_confirmed").setCallId("alice-held-1")
+                .build()).getReplayed()).isTrue();
+    }
+
+    private void connect(ToolServiceGrpc.ToolServiceBlockingStub agent, String person) {
+        Browser.Landing done = new Browser(person).open(URI.create(connectUrl(connectionRequired(agent, person))),
+                "http://never/");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+    }
+
+    @Test
     void replayedState_wrongVerifier_andAnotherTenantsCallback_areRefused_andNothingIsStored() throws Exception {
         ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
                 "users:assert");

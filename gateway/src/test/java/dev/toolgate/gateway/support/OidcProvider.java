@@ -169,7 +169,8 @@ public final class OidcProvider implements AutoCloseable {
             Path clientsFile = config.resolve("clients.json");
             Files.writeString(clientsFile, JSON.writeValueAsString(clients.stream().map(c -> Map.of(
                     "client_id", c.id(), "client_secret", c.secret(), "redirect_uris", List.of(c.redirectUri()),
-                    "grant_types", List.of("authorization_code", "refresh_token"),
+                    "grant_types", List.of("authorization_code", "refresh_token",
+                            "urn:ietf:params:oauth:grant-type:token-exchange"), // provider.js registers it
                     "response_types", List.of("code"))).toList()));
             ProcessBuilder pb = new ProcessBuilder("node", "provider.js").directory(DIR.toFile());
             pb.environment().putAll(env);

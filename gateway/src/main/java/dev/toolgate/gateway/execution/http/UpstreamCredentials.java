@@ -11,6 +11,7 @@ import dev.toolgate.gateway.catalog.SecurityScheme;
 import dev.toolgate.gateway.catalog.SecuritySchemes;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.connections.ConnectedAccounts;
+import dev.toolgate.gateway.connections.TokenExchanges;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.secrets.SecretUnreadableException;
@@ -31,7 +32,8 @@ import java.util.Optional;
  * tenant's secrets by the names the integration gives.
  * The first non-empty alternative whose secrets all exist wins; an empty one (OpenAPI's
  * {@code {}}, "optional") applies only when none does; otherwise the error names the secrets to
- * add. An integration whose auth is a user connection sends the end user's own access token.
+ * add. An integration whose auth is a user connection sends the end user's own access token; one
+ * whose auth is token exchange sends the token exchanged for the end user's token.
  * Secret values never appear in errors. Thread-safe.
  */
 @Singleton
@@ -39,8 +41,11 @@ class UpstreamCredentials {
     private final SecretStore secrets;
     private final OAuthTokens tokens;
     private final ConnectedAccounts accounts;
+    private final TokenExchanges exchanges;
 
-    UpstreamCredentials(SecretStore secrets, OAuthTokens tokens, ConnectedAccounts accounts) {
+    UpstreamCredentials(SecretStore secrets, OAuthTokens tokens, ConnectedAccounts accounts,
+            TokenExchanges exchanges) {
+        this.exchanges = requireNonNull(exchanges, "exchanges");
         this.accounts = requireNonNull(accounts, "accounts");
         this.secrets = requireNonNull(secrets, "secrets");
         this.tokens = requireNonNull(tokens, "tokens");
@@ -82,6 +87,9 @@ class UpstreamCredentials {
             }
             if (auth.kind() == HttpAuth.Kind.USER_CONNECTION) {
                 return connected(accounts.accessToken(tool.tenantId(), integration.name(), userId, timeout), userId);
+            }
+            if (auth.kind() == HttpAuth.Kind.TOKEN_EXCHANGE) { // exchanged at admission, for this user only
+                return connected(exchanges.token(tool.tenantId(), integration.name(), userId), userId);
             }
             String token = reveal(tool, scope, auth.secret()).orElseThrow(() -> missing(tool, scope,
                     List.of(slot(tool, scope, auth.secret()))));
@@ -138,6 +146,11 @@ class UpstreamCredentials {
      * cannot be renewed (revoked: the next call asks the user to connect again).
      */
     Optional<Credentials> renewConnection(ToolDefinition tool, String userId, String rejected, Duration timeout) {
+        if (tool.integration().auth().kind() == HttpAuth.Kind.TOKEN_EXCHANGE) {
+            // the user's own token is not at hand to exchange again: the next call does
+            exchanges.forget(tool.tenantId(), tool.integration().name(), userId, rejected);
+            return Optional.empty();
+        }
         try {
             return Optional.of(connected(accounts.renewAfterRejection(tool.tenantId(), tool.integration().name(),
                     userId, rejected, timeout), userId));
