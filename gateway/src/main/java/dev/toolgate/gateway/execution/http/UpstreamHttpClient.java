@@ -299,13 +299,13 @@ final class UpstreamHttpClient {
                     buf.readBytes(ex.body, n);
                     if (c instanceof LastHttpContent) {
                         current = null;
-                        boolean reuse = ex.keepAlive && !ex.result.isDone();
-                        ex.result.complete(answer(ex, false));
-                        if (reuse) {
+                        // back in the pool before the caller wakes: its next request finds the connection
+                        if (ex.keepAlive && !ex.result.isDone()) {
                             release(to, ctx.channel());
                         } else {
                             ctx.close();
                         }
+                        ex.result.complete(answer(ex, false));
                     }
                 }
             } catch (IOException e) {
