@@ -81,9 +81,28 @@ public final class EgressGuard {
      *         passed on: it could resolve to anything by the time the client looks it up)
      */
     public Optional<String> deniedReason(String tenantId, String host, int port) {
+        return decide(tenantId, host, port).reason();
+    }
+
+    /**
+     * {@link #check(String, URI, String)} that returns the addresses it checked, so a client can connect
+     * to one of them without a lookup of its own (the connect address is the checked address).
+     */
+    public List<InetAddress> checkedAddresses(String tenantId, URI url, String what) {
+        Decision d = decide(tenantId, url.getHost(), port(url));
+        d.reason().ifPresent(reason -> {
+            throw GatewayException.permissionDenied("EGRESS_DENIED", what + " may not be reached: " + reason);
+        });
+        return d.addresses();
+    }
+
+    private record Decision(Optional<String> reason, List<InetAddress> addresses) {
+    }
+
+    private Decision decide(String tenantId, String host, int port) {
         requireNonNull(tenantId, "tenantId");
         if (host == null || host.isEmpty()) {
-            return Optional.of("the URL names no host");
+            return new Decision(Optional.of("the URL names no host"), List.of());
         }
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         List<InetAddress> addresses;
@@ -97,10 +116,10 @@ public final class EgressGuard {
         for (InetAddress a : addresses) {
             Optional<String> reason = rules.deniedReason(tenantId, h, a, port, own.contains(h, a, port));
             if (reason.isPresent()) {
-                return reason;
+                return new Decision(reason, addresses);
             }
         }
-        return Optional.empty();
+        return new Decision(Optional.empty(), addresses);
     }
 
     private static boolean isLiteral(String host) {

@@ -23,7 +23,10 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
+import dev.toolgate.gateway.net.EventLoops;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.net.InetAddress;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -42,8 +45,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Executes tools of HTTP integrations with the JDK HTTP client: renders the request, adds the
- * credentials the tool's security requirements call for, checks egress, and sends. A 401 to a
+ * Executes tools of HTTP integrations: renders the request, adds the credentials the tool's security
+ * requirements call for, checks egress, and sends it with the HTTP/1.1 client on the gateway's event
+ * loops ({@link UpstreamHttpClient}) to an address the egress check approved (or, with
+ * {@code toolgate.http.client=jdk}, with the JDK HTTP client). A 401 to a
  * request carrying an OAuth client-credentials token renews the token and sends once more.
  * Thread-safe.
  */
@@ -58,10 +63,12 @@ public class HttpToolExecutor implements IntegrationExecutor {
     private final TlsClients clients;
     private final Tracer tracer;
     private final java.time.Clock clock;
+    private final UpstreamHttpClient upstream;
+    private final boolean jdkClient;
 
     HttpToolExecutor(UpstreamCredentials credentials, OAuthTokens tokens, EgressGuard egress, TlsClients clients,
             Tracer tracer, java.time.Clock clock,
-            HttpProperties http) {
+            HttpProperties http, EventLoops loops) {
         this.credentials = requireNonNull(credentials, "credentials");
         this.tokens = requireNonNull(tokens, "tokens");
         this.egress = requireNonNull(egress, "egress");
@@ -69,6 +76,13 @@ public class HttpToolExecutor implements IntegrationExecutor {
         this.tracer = requireNonNull(tracer, "tracer");
         this.clock = requireNonNull(clock, "clock");
         this.config = new HttpExecutionConfig(http.maxResponseBytes(), http.connectTimeout());
+        this.upstream = new UpstreamHttpClient(loops, http.maxResponseBytes());
+        this.jdkClient = http.client().equals("jdk");
+    }
+
+    @PreDestroy
+    void close() {
+        upstream.close();
     }
 
     @Override
@@ -98,9 +112,11 @@ public class HttpToolExecutor implements IntegrationExecutor {
         Credentials creds = credentials.resolve(tool, scope, tool.timeout(), userId); // an unusable credential is named first
         RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments, creds.bound());
         URI target = URI.create(integration.baseUrl() + rendered.path());
-        egress.check(integration.tenantId(), target, "integration '" + integration.name() + "'");
+        // the client connects to one of these very addresses: no second lookup between check and connect
+        List<InetAddress> checked = egress.checkedAddresses(integration.tenantId(), target,
+                "integration '" + integration.name() + "'");
         String uri = integration.baseUrl() + rendered.withQuery(creds.query());
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri))
+        OutgoingRequest request = new OutgoingRequest(tool.httpBinding().method(), URI.create(uri))
                 .header("Accept", tool.httpBinding().accept())
                 .header("User-Agent", USER_AGENT);
         rendered.headers().forEach(request::header);
@@ -115,11 +131,9 @@ public class HttpToolExecutor implements IntegrationExecutor {
         if (!cookies.isEmpty()) {
             request.header("Cookie", String.join("; ", cookies));
         }
-        if (rendered.body().isEmpty()) {
-            request.method(tool.httpBinding().method(), HttpRequest.BodyPublishers.noBody());
-        } else {
+        if (!rendered.body().isEmpty()) {
             request.header("Content-Type", rendered.contentType());
-            request.method(tool.httpBinding().method(), HttpRequest.BodyPublishers.ofString(rendered.body()));
+            request.body(rendered.body());
         }
         try {
             creds.headers().forEach(request::setHeader);
@@ -127,28 +141,79 @@ public class HttpToolExecutor implements IntegrationExecutor {
             throw GatewayException.failedPrecondition("CREDENTIAL_UNUSABLE", "integration '" + integration.name()
                     + "' puts a credential in a header the HTTP client refuses; fix its security scheme");
         }
-        HttpClient client;
+        Transport transport;
         try {
-            client = clients.forIdentity(creds.clientPem());
+            transport = jdkClient ? new JdkTransport(clients.forIdentity(creds.clientPem()))
+                    : new NettyTransport(clients.nettyForIdentity(creds.clientPem()), checked.get(0));
         } catch (IllegalArgumentException e) {
             throw GatewayException.failedPrecondition("SECRET_UNUSABLE", "the TLS client identity of integration '"
                     + integration.name() + "' is unusable: " + e.getMessage());
         }
-        return new HttpPreparedCall(client, request, integration.name(), tool, scope, creds);
+        return new HttpPreparedCall(transport, request, integration.name(), tool, scope, creds);
+    }
+
+    /** The raw exchange: one request, its answer or the failure, completed off the caller's thread. */
+    private interface Transport {
+        CompletableFuture<UpstreamHttpClient.Answer> send(OutgoingRequest request, Duration timeout);
+    }
+
+    /** The Netty client, to the address the egress check approved. */
+    private final class NettyTransport implements Transport {
+        private final TlsClients.NettyTls tls;
+        private final InetAddress address;
+
+        NettyTransport(TlsClients.NettyTls tls, InetAddress address) {
+            this.tls = tls;
+            this.address = address;
+        }
+
+        @Override
+        public CompletableFuture<UpstreamHttpClient.Answer> send(OutgoingRequest request, Duration timeout) {
+            long connect = Math.min(config.connectTimeout().toMillis(), Math.max(1, timeout.toMillis()));
+            return upstream.send(request, address, tls.context(), tls.identity(), connect);
+        }
+    }
+
+    /** The JDK HTTP client ({@code toolgate.http.client=jdk}); its lookup at connect time is answered from the pin. */
+    private final class JdkTransport implements Transport {
+        private final HttpClient client;
+
+        JdkTransport(HttpClient client) {
+            this.client = client;
+        }
+
+        @Override
+        public CompletableFuture<UpstreamHttpClient.Answer> send(OutgoingRequest request, Duration timeout) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(request.uri());
+            request.headers().forEach(h -> b.header(h.name(), h.value()));
+            b.method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+            CompletableFuture<HttpResponse<CappedBodyHandler.Body>> sent =
+                    client.sendAsync(b.build(), new CappedBodyHandler(config.maxResponseBytes()));
+            CompletableFuture<UpstreamHttpClient.Answer> answer = sent.thenApply(r -> new UpstreamHttpClient.Answer(
+                    r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
+                    r.headers().firstValue("Retry-After"), r.body().bytes(), r.body().truncated()));
+            answer.whenComplete((a, t) -> {
+                if (answer.isCancelled()) {
+                    sent.cancel(true);
+                }
+            });
+            return answer;
+        }
     }
 
     private final class HttpPreparedCall implements PreparedCall {
-        private final HttpClient client;
-        private final HttpRequest.Builder request;
+        private final Transport transport;
+        private final OutgoingRequest request;
         private final String integration;
         private final ToolDefinition tool;
         private final CredentialScope scope;
         private final Credentials sent;
 
-        HttpPreparedCall(HttpClient client, HttpRequest.Builder request, String integration, ToolDefinition tool,
+        HttpPreparedCall(Transport transport, OutgoingRequest request, String integration, ToolDefinition tool,
                 CredentialScope scope, Credentials sent) {
             this.scope = scope;
-            this.client = client;
+            this.transport = transport;
             this.request = request;
             this.integration = integration;
             this.tool = tool;
@@ -161,7 +226,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
             EchoMask mask = sent.echoMask();
             try {
                 long deadline = System.nanoTime() + timeout.toNanos();
-                UpstreamResponse response = sendOnce(request, timeout);
+                UpstreamResponse response = sendOnce(request.copy(), timeout);
                 if (response.status() == 401 && sent.connectedUser().isPresent()) {
                     String refused = sent.headers().get("Authorization").substring("Bearer ".length());
                     Duration left = Duration.ofNanos(deadline - System.nanoTime());
@@ -170,7 +235,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
                             : Optional.empty();
                     if (renewed.isPresent()) {
                         mask = mask.and(renewed.get().echoMask());
-                        HttpRequest.Builder retry = request.copy();
+                        OutgoingRequest retry = request.copy();
                         renewed.get().headers().forEach(retry::setHeader);
                         return EchoMasking.apply(sendOnce(retry, left), mask);
                     }
@@ -183,7 +248,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
                     if (left.toMillis() > 0) {
                         Credentials renewed = credentials.resolve(tool, scope, left, "");
                         mask = mask.and(renewed.echoMask());
-                        HttpRequest.Builder retry = request.copy();
+                        OutgoingRequest retry = request.copy();
                         renewed.headers().forEach(retry::setHeader);
                         return EchoMasking.apply(sendOnce(retry, left), mask);
                     }
@@ -195,21 +260,20 @@ public class HttpToolExecutor implements IntegrationExecutor {
         }
 
         /** One request in an HTTP client span; the span's context travels on as {@code traceparent}. */
-        private UpstreamResponse sendOnce(HttpRequest.Builder builder, Duration timeout) {
-            HttpRequest probe = builder.build();
-            URI uri = probe.uri();
+        private UpstreamResponse sendOnce(OutgoingRequest out, Duration timeout) {
+            URI uri = out.uri();
             int port = uri.getPort() > 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-            Span span = tracer.spanBuilder(probe.method()).setSpanKind(SpanKind.CLIENT)
-                    .setAttribute("http.request.method", probe.method())
+            Span span = tracer.spanBuilder(out.method()).setSpanKind(SpanKind.CLIENT)
+                    .setAttribute("http.request.method", out.method())
                     // no query: it may carry an API key
                     .setAttribute("url.full", uri.getScheme() + "://" + uri.getRawAuthority() + uri.getRawPath())
                     .setAttribute("server.address", uri.getHost())
                     .setAttribute("server.port", (long) port)
                     .startSpan();
             try (Scope ignored = span.makeCurrent()) {
-                W3CTraceContextPropagator.getInstance().inject(Context.current(), builder,
+                W3CTraceContextPropagator.getInstance().inject(Context.current(), out,
                         (b, key, value) -> b.setHeader(key, value));
-                UpstreamResponse r = sendTraced(builder, timeout);
+                UpstreamResponse r = sendTraced(out, timeout);
                 span.setAttribute("http.response.status_code", (long) r.status());
                 if (r.status() >= 500) {
                     span.setAttribute("error.type", String.valueOf(r.status()));
@@ -227,16 +291,12 @@ public class HttpToolExecutor implements IntegrationExecutor {
 
         /**
          * Sends and waits at most {@code timeout} for the whole answer, body included; then the
-         * exchange is cancelled (which closes its connection). The request itself carries no
-         * timeout: the client would register a timer with its selector thread and wake it for
-         * every request, and its timeout ends with the response headers anyway. The wait is this
-         * thread's own timed park: one JDK delay scheduler serves every call's deadline.
+         * exchange is cancelled (which closes its connection). The wait is this thread's own timed
+         * park: one JDK delay scheduler serves every call's deadline, the client registers no timer.
          */
-        private UpstreamResponse sendTraced(HttpRequest.Builder builder, Duration timeout) {
-            HttpRequest built = builder.build();
-            CompletableFuture<HttpResponse<CappedBodyHandler.Body>> future =
-                    client.sendAsync(built, new CappedBodyHandler(config.maxResponseBytes()));
-            HttpResponse<CappedBodyHandler.Body> response;
+        private UpstreamResponse sendTraced(OutgoingRequest out, Duration timeout) {
+            CompletableFuture<UpstreamHttpClient.Answer> future = transport.send(out, timeout);
+            UpstreamHttpClient.Answer response;
             try {
                 response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
@@ -250,15 +310,13 @@ public class HttpToolExecutor implements IntegrationExecutor {
             } catch (ExecutionException e) {
                 throw failure(e.getCause(), timeout);
             }
-            String contentType = response.headers().firstValue("Content-Type").orElse("");
-            CappedBodyHandler.Body body = response.body();
-            return new UpstreamResponse(response.statusCode(),
-                    ResultBodies.toJson(contentType, body.bytes(), body.truncated()), body.truncated(),
-                    UpstreamResponse.parseRetryAfter(response.headers().firstValue("Retry-After"), clock.instant()));
+            return new UpstreamResponse(response.status(),
+                    ResultBodies.toJson(response.contentType(), response.body(), response.truncated()),
+                    response.truncated(), UpstreamResponse.parseRetryAfter(response.retryAfter(), clock.instant()));
         }
 
         private UpstreamFailure failure(Throwable cause, Duration timeout) {
-            if (cause instanceof HttpConnectTimeoutException) {
+            if (cause instanceof HttpConnectTimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
                 return new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "could not connect to integration '"
                         + integration + "' (connect timed out)");
             }

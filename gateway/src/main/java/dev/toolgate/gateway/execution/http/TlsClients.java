@@ -22,8 +22,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * The HTTP clients of the executor: one shared client, and one per TLS client identity (mutual
- * TLS), made once and reused so connections pool. Upstream certificates are checked against
+ * The TLS set-ups of the executor's clients: one shared, and one per TLS client identity (mutual
+ * TLS), made once and reused so connections pool — as JDK HTTP clients (OAuth token requests, and
+ * HTTP tools with {@code toolgate.http.client=jdk}) and as Netty contexts (HTTP tools). Upstream certificates are checked against
  * the JDK's CAs plus those in {@code toolgate.http.trusted-ca-file} (PEM), for private CAs.
  * Thread-safe.
  */
@@ -38,12 +39,43 @@ class TlsClients {
     private final TrustManagerFactory trust;
     private final java.net.http.HttpClient shared;
     private final Map<String, java.net.http.HttpClient> byIdentity = new ConcurrentHashMap<>();
+    private final NettyTls sharedTls;
+    private final Map<String, NettyTls> tlsByIdentity = new ConcurrentHashMap<>();
+
+    /** The TLS set-up of the Netty upstream client for one client identity ({@code ""}: none). */
+    record NettyTls(io.netty.handler.ssl.SslContext context, String identity) {
+    }
 
     TlsClients(HttpProperties http) {
         this.connectTimeout = http.connectTimeout();
         dev.toolgate.gateway.logging.WireLogPinning.clearJdkHttpClientSwitches(); // before the JDK client loads
         this.trust = trustManagers(http.trustedCaFile());
         this.shared = build(null);
+        this.sharedTls = new NettyTls(netty(sslContext(null)), "");
+    }
+
+    /** The Netty TLS context presenting the identity in {@code pem}; the shared one when empty. */
+    NettyTls nettyForIdentity(Optional<String> pem) {
+        if (pem.isEmpty()) {
+            return sharedTls;
+        }
+        String id = Digests.sha256Hex(pem.get());
+        NettyTls tls = tlsByIdentity.get(id);
+        if (tls != null) {
+            return tls;
+        }
+        if (tlsByIdentity.size() >= MAX_IDENTITIES) {
+            tlsByIdentity.keySet().stream().findFirst().map(tlsByIdentity::remove);
+        }
+        return tlsByIdentity.computeIfAbsent(id, k -> new NettyTls(netty(sslContext(Pem.identity(pem.get()))), k));
+    }
+
+    @SuppressWarnings("deprecation")
+    private static io.netty.handler.ssl.SslContext netty(SSLContext context) {
+        return new io.netty.handler.ssl.JdkSslContext(context, true, null,
+                io.netty.handler.ssl.IdentityCipherSuiteFilter.INSTANCE,
+                io.netty.handler.ssl.ApplicationProtocolConfig.DISABLED, io.netty.handler.ssl.ClientAuth.NONE,
+                null, false);
     }
 
     java.net.http.HttpClient shared() {
@@ -69,6 +101,20 @@ class TlsClients {
     }
 
     private java.net.http.HttpClient build(Pem.Identity identity) {
+        return java.net.http.HttpClient.newBuilder()
+                // the client's own steps (TLS work, body delivery) run on virtual threads: the JDK's
+                // default cached pool cost more CPU in hand-offs than the steps themselves, and
+                // running them on the selector thread would put every upstream's TLS on one core
+                // (docs/benchmarks.md, optimisation 4)
+                .executor(CLIENT_STEPS)
+                .connectTimeout(connectTimeout)
+                .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
+                .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .sslContext(sslContext(identity))
+                .build();
+    }
+
+    private SSLContext sslContext(Pem.Identity identity) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             KeyManagerFactory keys = null;
@@ -81,17 +127,7 @@ class TlsClients {
                 keys.init(store, none);
             }
             context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
-            return java.net.http.HttpClient.newBuilder()
-                    // the client's own steps (TLS work, body delivery) run on virtual threads: the JDK's
-                    // default cached pool cost more CPU in hand-offs than the steps themselves, and
-                    // running them on the selector thread would put every upstream's TLS on one core
-                    // (docs/benchmarks.md, optimisation 4)
-                    .executor(CLIENT_STEPS)
-                    .connectTimeout(connectTimeout)
-                    .followRedirects(java.net.http.HttpClient.Redirect.NEVER)
-                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
-                    .sslContext(context)
-                    .build();
+            return context;
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
         }
