@@ -254,6 +254,33 @@ class ConnectedAccountsTest implements TestPropertyProvider {
     }
 
     @Test
+    void aHeldCall_whoseUserDisconnectedMeanwhile_isRefusedWhenApproved_notRunWithAnotherToken() {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        ToolServiceGrpc.ToolServiceBlockingStub approver = gateway.fixture().toolsAs("lead", "tools:confirm");
+        gateway.fixture().admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(gateway.tenant())
+                .setIntegration("crm").setName("whoami_confirmed").setDescription("who the CRM thinks you are")
+                .setMethod("GET").setPath("/me").setInputSchemaJson("{\"type\":\"object\"}")
+                .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true).setRequiresConfirmation(true)).build());
+        connect(agent, "alice");
+        connect(agent, "bob");
+        assertThat(agent.executeTool(call("alice").setTool("crm.whoami_confirmed").setCallId("alice-held-2").build())
+                .getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        agent.deleteConnection(DeleteConnectionRequest.newBuilder().setUser(user("alice")).setIntegration("crm").build());
+        seenTokens.clear();
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> approver.confirmToolCall(
+                dev.toolgate.proto.v1.ConfirmToolCallRequest.newBuilder().setCallId("alice-held-2").setApprove(true)
+                        .build()));
+
+        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        assertThat(Clients.errorInfo(e).getMetadataMap()).as("alice's connect link is not the approver's to open")
+                .doesNotContainKey("connect_url");
+        assertThat(e.getStatus().getDescription()).contains("alice");
+        assertThat(seenTokens).isEmpty();
+    }
+
+    @Test
     void anOpenApiAuthorizationCodeScheme_becomesTheIntegrationsConnectionRequirement_withTheClientBoundAtImport() {
         ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
                 "users:assert");
