@@ -24,7 +24,7 @@ if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/agents/grpc-openai/n
   echo "test: installing the gRPC agent example's packages" >&2
   (cd "$root/examples/agents/grpc-openai" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >&2)
 fi
-if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/idp/node_modules/oidc-provider" ]; then
+if command -v npm >/dev/null 2>&1 && { [ ! -d "$root/examples/idp/node_modules/oidc-provider" ] || [ ! -d "$root/examples/idp/node_modules/jose" ]; }; then
   echo "test: installing the OpenID provider the identity tests run (oidc-provider)" >&2
   (cd "$root/examples/idp" && npm install --no-audit --no-fund --no-package-lock --loglevel=error >&2)
 fi

@@ -1,7 +1,8 @@
 // A real OpenID Connect provider (the OpenID-certified `oidc-provider` package) for the identity
 // and connected-account tests and for trying end users locally. Everything comes from the environment:
 //   PORT          port on 127.0.0.1 (required)
-//   JWKS_FILE     JSON file {"keys": [private JWKs]}; the first signing key signs tokens (required)
+//   JWKS_FILE     JSON file {"keys": [private JWKs]}; the first signing key signs tokens (default: a
+//                 fresh RS256 key for this run)
 //   CLIENTS_FILE  JSON file [client metadata, ...] (required)
 //   ID_TOKEN_TTL, ACCESS_TOKEN_TTL  seconds (default 3600)
 // Token exchange (RFC 8693): oidc-provider implements no token-exchange grant; it is added through the
@@ -13,7 +14,7 @@
 // user. Not for production: see docs/identity.md for pointing a tenant at your real provider.
 import fs from 'node:fs';
 import Provider, { errors } from 'oidc-provider';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
 
 const port = Number(process.env.PORT);
 if (!port) {
@@ -21,7 +22,10 @@ if (!port) {
   process.exit(2);
 }
 const issuer = `http://127.0.0.1:${port}`;
-const jwks = JSON.parse(fs.readFileSync(process.env.JWKS_FILE, 'utf8'));
+const jwks = process.env.JWKS_FILE
+  ? JSON.parse(fs.readFileSync(process.env.JWKS_FILE, 'utf8'))
+  : { keys: [{ ...(await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey)),
+    alg: 'RS256', use: 'sig', kid: 'ephemeral' }] };
 const clients = JSON.parse(fs.readFileSync(process.env.CLIENTS_FILE, 'utf8'));
 const idTokenTtl = Number(process.env.ID_TOKEN_TTL ?? 3600);
 const accessTokenTtl = Number(process.env.ACCESS_TOKEN_TTL ?? 3600);

@@ -44,6 +44,9 @@ public record SecuritySchemes(Map<String, SecurityScheme> byName) {
                 ArrayNode scopes = node.putArray("scopes");
                 s.scopes().forEach(scopes::add);
             }
+            if (!s.authorizationUrl().isEmpty()) {
+                node.put("authorization_url", s.authorizationUrl());
+            }
             if (!s.note().isEmpty()) {
                 node.put("note", s.note());
             }
@@ -63,7 +66,8 @@ public record SecuritySchemes(Map<String, SecurityScheme> byName) {
                 n.path("scopes").forEach(s -> scopes.add(s.asText()));
                 out.add(new SecurityScheme(e.getKey(), SecurityScheme.Type.valueOf(n.path("type").asText()),
                         n.path("secret").asText(), SecurityScheme.ApiKeyLocation.valueOf(n.path("in").asText("NONE")),
-                        n.path("param").asText(), n.path("token_url").asText(), scopes, n.path("note").asText()));
+                        n.path("param").asText(), n.path("token_url").asText(), scopes, n.path("note").asText(),
+                        n.path("authorization_url").asText()));
             }
             return of(out);
         } catch (JsonProcessingException | IllegalArgumentException e) {

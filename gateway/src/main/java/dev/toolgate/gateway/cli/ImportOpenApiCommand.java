@@ -34,6 +34,9 @@ final class ImportOpenApiCommand implements Callable<Integer> {
     Map<String, String> secrets = new LinkedHashMap<>();
     @Option(names = "--bind", description = "PARAMETER=secret:SECRET or PARAMETER=value:TEXT: send that value, hidden"
             + " from the model; repeatable") Map<String, String> bindings = new LinkedHashMap<>();
+    @Option(names = "--connection-client-id", description = "OAuth client id through which users connect their own"
+            + " accounts when a scheme is an OAuth 2 authorization code flow (its secret: --secret SCHEME=SECRET)")
+    String connectionClientId = "";
     @Option(names = "--include-tag", description = "repeatable") List<String> includeTags = new ArrayList<>();
     @Option(names = "--exclude-tag", description = "repeatable") List<String> excludeTags = new ArrayList<>();
     @Option(names = "--include-path", description = "glob, e.g. /repos/**; repeatable") List<String> includePaths = new ArrayList<>();
@@ -49,7 +52,7 @@ final class ImportOpenApiCommand implements Callable<Integer> {
         ImportOpenApiRequest request = ImportOpenApiRequest.newBuilder().setTenant(tenant).setIntegration(integration)
                 .setDocument(document)
                 .setOptions(OpenApiImportOptions.newBuilder().setBaseUrl(baseUrl).putAllServerVariables(serverVariables)
-                        .putAllSecrets(secrets).putAllBindings(bindings).addAllIncludeTags(includeTags).addAllExcludeTags(excludeTags)
+                        .putAllSecrets(secrets).putAllBindings(bindings).setConnectionClientId(connectionClientId).addAllIncludeTags(includeTags).addAllExcludeTags(excludeTags)
                         .addAllIncludePaths(includePaths).addAllExcludePaths(excludePaths)
                         .addAllIncludeOperations(includeOperations).addAllExcludeOperations(excludeOperations))
                 .build();

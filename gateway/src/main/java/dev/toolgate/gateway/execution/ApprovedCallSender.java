@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.confirm.Confirmation;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.skills.Skill;
 import dev.toolgate.gateway.skills.SkillStore;
@@ -74,6 +75,9 @@ class ApprovedCallSender {
             if (log.resume(c.tenantId(), c.callId())) {
                 log.finish(started, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
             }
+            if (e instanceof GatewayException g && ConnectedAccounts.CONNECTION_REQUIRED.equals(g.reason())) {
+                throw notConnected(c, g); // the user's connect link is for the user, never the approver
+            }
             throw e;
         }
         if (CallDeadline.tooShort(deadline.remaining(tool.timeout()))) {
@@ -124,6 +128,14 @@ class ApprovedCallSender {
         return skills.find(c.tenantId(), c.skill()).map(Skill::credentials).orElseThrow(() ->
                 GatewayException.failedPrecondition("SKILL_NOT_FOUND", "skill '" + c.skill() + "', under which the call"
                         + " was held, was deleted; the call was not executed", Map.of("call_id", c.callId())));
+    }
+
+    private static GatewayException notConnected(Confirmation c, GatewayException e) {
+        String integration = e.metadata().getOrDefault("integration", "");
+        return GatewayException.failedPrecondition(ConnectedAccounts.CONNECTION_REQUIRED, "call_id '" + c.callId()
+                + "' was made for user '" + c.userId() + "', whose account of integration '" + integration
+                + "' is no longer connected; it was not executed — the agent asks the user to connect again when it"
+                + " calls next", Map.of("call_id", c.callId(), "integration", integration));
     }
 
     private static GatewayException approvalTooLate(Confirmation c) {

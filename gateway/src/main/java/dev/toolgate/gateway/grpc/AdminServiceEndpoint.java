@@ -254,7 +254,7 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 .includeOperations(Set.copyOf(o.getIncludeOperationsList()))
                 .excludeOperations(Set.copyOf(o.getExcludeOperationsList()))
                 .baseUrl(o.getBaseUrl()).serverVariables(o.getServerVariablesMap()).secrets(o.getSecretsMap())
-                .bindings(o.getBindingsMap())
+                .bindings(o.getBindingsMap()).connectionClientId(o.getConnectionClientId())
                 .timeout(o.hasTimeout() ? ProtoMapper.duration(o.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT)
                 .build();
         ImportOpenApiResponse report = ProtoMapper.importReport(imports.importDocument(tenant, request.getIntegration(),

@@ -24,11 +24,13 @@ import java.util.regex.Pattern;
  * @param timeout of each imported tool
  * @param bindings parameter (or flattened body property) name → {@code secret:NAME} or
  *     {@code value:TEXT}: the parameter is left out of the input schema and sent with that value
+ * @param connectionClientId the OAuth client id with which users connect their own accounts when the
+ *     document's scheme is an OAuth 2 authorization code flow (its secret: the scheme's secret); empty: set later
  */
 public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, List<String> includePaths,
         List<String> excludePaths, Set<String> includeOperations, Set<String> excludeOperations, String baseUrl,
         Map<String, String> serverVariables, Map<String, String> secrets, Duration timeout,
-        Map<String, String> bindings) {
+        Map<String, String> bindings, String connectionClientId) {
     public static final ImportOptions DEFAULTS = builder().build();
 
     public ImportOptions {
@@ -43,6 +45,7 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
         secrets = Map.copyOf(secrets);
         requireNonNull(timeout, "timeout");
         bindings = Map.copyOf(bindings);
+        requireNonNull(connectionClientId, "connectionClientId");
     }
 
     /** The {@link #bindings} that parse (the others are refused by {@link OpenApiImports} before planning). */
@@ -97,6 +100,7 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
         private String baseUrl = "";
         private Map<String, String> serverVariables = Map.of();
         private Map<String, String> secrets = Map.of();
+        private String connectionClientId = "";
         private Duration timeout = ToolSpec.DEFAULT_TIMEOUT;
         private Map<String, String> bindings = Map.of();
 
@@ -150,6 +154,11 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
             return this;
         }
 
+        public Builder connectionClientId(String v) {
+            connectionClientId = requireNonNull(v, "connectionClientId");
+            return this;
+        }
+
         public Builder bindings(Map<String, String> v) {
             bindings = requireNonNull(v, "bindings");
             return this;
@@ -157,7 +166,7 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
 
         public ImportOptions build() {
             return new ImportOptions(includeTags, excludeTags, includePaths, excludePaths, includeOperations,
-                    excludeOperations, baseUrl, serverVariables, secrets, timeout, bindings);
+                    excludeOperations, baseUrl, serverVariables, secrets, timeout, bindings, connectionClientId);
         }
     }
 }

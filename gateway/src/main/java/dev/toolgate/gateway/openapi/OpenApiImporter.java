@@ -240,6 +240,21 @@ public final class OpenApiImporter {
                     }
                     return SecurityScheme.clientCredentials(name, tokenUrl, List.copyOf(scopes), secret);
                 }
+                JsonNode ac = s.path("flows").path("authorizationCode");
+                if (ac.path("authorizationUrl").isTextual() && ac.path("tokenUrl").isTextual()) {
+                    String authorizationUrl = ac.path("authorizationUrl").asText();
+                    String tokenUrl = ac.path("tokenUrl").asText();
+                    if (!usableUrl(authorizationUrl) || !usableUrl(tokenUrl)) {
+                        return SecurityScheme.unsupported(name, "authorization URL '"
+                                + Identifiers.abbreviate(authorizationUrl) + "' or token URL '"
+                                + Identifiers.abbreviate(tokenUrl) + "' is not an absolute http(s) URL with a host");
+                    }
+                    Set<String> asked = new TreeSet<>(scopes); // refresh tokens, where the server names that scope
+                    if (ac.path("scopes").has("offline_access")) {
+                        asked.add("offline_access");
+                    }
+                    return SecurityScheme.userConnection(name, authorizationUrl, tokenUrl, List.copyOf(asked), secret);
+                }
                 return SecurityScheme.simple(name, SecurityScheme.Type.BEARER, secret); // the secret holds an access token
             }
             case "openIdConnect" -> {

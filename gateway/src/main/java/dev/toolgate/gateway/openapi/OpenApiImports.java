@@ -6,6 +6,8 @@ import dev.toolgate.gateway.catalog.BoundValue;
 import dev.toolgate.gateway.catalog.CatalogWriter;
 import dev.toolgate.gateway.catalog.SecurityScheme;
 import dev.toolgate.gateway.catalog.ToolSpec;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
+import dev.toolgate.gateway.connections.ConnectionClient;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
@@ -24,8 +26,10 @@ import java.util.Set;
 public class OpenApiImports {
     private final CatalogWriter writer;
     private final SecretRepository secrets;
+    private final ConnectedAccounts connections;
 
-    public OpenApiImports(CatalogWriter writer, SecretRepository secrets) {
+    public OpenApiImports(CatalogWriter writer, SecretRepository secrets, ConnectedAccounts connections) {
+        this.connections = requireNonNull(connections, "connections");
         this.writer = requireNonNull(writer, "writer");
         this.secrets = requireNonNull(secrets, "secrets");
     }
@@ -71,6 +75,16 @@ public class OpenApiImports {
                             : "the document has no operations");
             throw GatewayException.invalidArgument("document", "no operation could be imported: " + why);
         }
+        Set<String> used = new java.util.TreeSet<>();
+        plan.tools().forEach(t -> t.binding().security().alternatives().forEach(used::addAll));
+        List<SecurityScheme> perUser = plan.schemes().byName().values().stream()
+                .filter(s -> s.type() == SecurityScheme.Type.USER_CONNECTION && used.contains(s.name())).toList();
+        // checked before anything is written: the client through which users connect (authorization code)
+        java.util.Optional<ConnectionClient> client = perUser.isEmpty() || options.connectionClientId().isEmpty()
+                ? java.util.Optional.empty()
+                : java.util.Optional.of(ConnectionClient.of(tenant, integration, perUser.get(0).authorizationUrl(),
+                        perUser.get(0).tokenUrl(), options.connectionClientId(), perUser.get(0).secret(),
+                        String.join(" ", perUser.get(0).scopes())));
         List<ToolSpec> specs = new ArrayList<>();
         for (ImportedTool t : plan.tools()) {
             specs.add(new ToolSpec(tenant, integration, t.name(), t.description(), t.inputSchema().toString(),
@@ -81,8 +95,16 @@ public class OpenApiImports {
                 plan.title(), plan.schemes(), specs, Set.copyOf(plan.failedTools()));
         List<ImportWarning> warnings = new ArrayList<>(plan.warnings());
         change.rejected().forEach((name, why) -> warnings.add(new ImportWarning(operationOf(plan, name), why, true)));
-        Set<String> used = new java.util.TreeSet<>();
-        plan.tools().forEach(t -> t.binding().security().alternatives().forEach(used::addAll));
+        client.ifPresent(connections::configure);
+        if (!perUser.isEmpty() && client.isEmpty()) {
+            warnings.add(new ImportWarning("", "security scheme '" + perUser.get(0).name() + "' is an OAuth 2"
+                    + " authorization code flow: each user connects their own account, through a client not set yet —"
+                    + " import again with options.connection_client_id, or set it with SetConnectionClient", false));
+        }
+        if (perUser.size() > 1) {
+            warnings.add(new ImportWarning("", "several OAuth 2 authorization code schemes: users connect through '"
+                    + perUser.get(0).name() + "' only", false));
+        }
         List<ImportReport.Credential> credentials = new ArrayList<>();
         for (SecurityScheme s : plan.schemes().byName().values()) {
             if (used.contains(s.name())) {

@@ -253,6 +253,78 @@ class ConnectedAccountsTest implements TestPropertyProvider {
                 .build()).getReplayed()).isTrue();
     }
 
+    @Test
+    void aHeldCall_whoseUserDisconnectedMeanwhile_isRefusedWhenApproved_notRunWithAnotherToken() {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        ToolServiceGrpc.ToolServiceBlockingStub approver = gateway.fixture().toolsAs("lead", "tools:confirm");
+        gateway.fixture().admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(gateway.tenant())
+                .setIntegration("crm").setName("whoami_confirmed").setDescription("who the CRM thinks you are")
+                .setMethod("GET").setPath("/me").setInputSchemaJson("{\"type\":\"object\"}")
+                .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true).setRequiresConfirmation(true)).build());
+        connect(agent, "alice");
+        connect(agent, "bob");
+        assertThat(agent.executeTool(call("alice").setTool("crm.whoami_confirmed").setCallId("alice-held-2").build())
+                .getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        agent.deleteConnection(DeleteConnectionRequest.newBuilder().setUser(user("alice")).setIntegration("crm").build());
+        seenTokens.clear();
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> approver.confirmToolCall(
+                dev.toolgate.proto.v1.ConfirmToolCallRequest.newBuilder().setCallId("alice-held-2").setApprove(true)
+                        .build()));
+
+        assertThat(Clients.errorInfo(e).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        assertThat(Clients.errorInfo(e).getMetadataMap()).as("alice's connect link is not the approver's to open")
+                .doesNotContainKey("connect_url");
+        assertThat(e.getStatus().getDescription()).contains("alice");
+        assertThat(seenTokens).isEmpty();
+    }
+
+    @Test
+    void anOpenApiAuthorizationCodeScheme_becomesTheIntegrationsConnectionRequirement_withTheClientBoundAtImport() {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        String document = """
+                {"openapi": "3.0.3", "info": {"title": "CRM", "version": "1"},
+                 "servers": [{"url": "%s"}],
+                 "components": {"securitySchemes": {"crmOauth": {"type": "oauth2", "flows": {"authorizationCode": {
+                     "authorizationUrl": "%s/auth", "tokenUrl": "%s/token",
+                     "scopes": {"openid": "sign in", "offline_access": "stay connected"}}}}}},
+                 "security": [{"crmOauth": ["openid"]}],
+                 "paths": {"/me": {"get": {"operationId": "whoami", "summary": "who the CRM thinks you are",
+                     "responses": {"200": {"description": "you"}}}}}}
+                """.formatted(crm.baseUrl(), idp.issuer(), idp.issuer());
+        dev.toolgate.proto.v1.ImportOpenApiResponse unbound = gateway.fixture().admin().importOpenApi(
+                dev.toolgate.proto.v1.ImportOpenApiRequest.newBuilder().setTenant(gateway.tenant())
+                        .setIntegration("crm_doc").setDocument(document).build());
+        assertThat(unbound.getWarningsList()).anySatisfy(w -> assertThat(w.toString())
+                .contains("connection_client_id"));
+
+        dev.toolgate.proto.v1.ImportOpenApiResponse imported = gateway.fixture().admin().importOpenApi(
+                dev.toolgate.proto.v1.ImportOpenApiRequest.newBuilder().setTenant(gateway.tenant())
+                        .setIntegration("crm_doc").setDocument(document)
+                        .setOptions(dev.toolgate.proto.v1.OpenApiImportOptions.newBuilder()
+                                .setConnectionClientId(CRM.id()).putSecrets("crmOauth", "crm_client_secret")).build());
+
+        assertThat(imported.getWarningsList()).noneSatisfy(w -> assertThat(w.toString())
+                .contains("connection_client_id"));
+        ExecuteToolRequest whoami = ExecuteToolRequest.newBuilder().setTool("crm_doc.whoami").setArgumentsJson("{}")
+                .setUser(user("alice")).build();
+        StatusRuntimeException required = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(whoami));
+        assertThat(Clients.errorInfo(required).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        Browser.Landing done = new Browser("alice").open(URI.create(connectUrl(required)), "http://never/");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+
+        ExecuteToolResponse r = agent.executeTool(whoami);
+
+        assertThat(r.getStatus()).as(r.getResultJson()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(r.getResultJson()).contains("\"alice\"");
+        StatusRuntimeException noUser = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(whoami.toBuilder().clearUser().build()));
+        assertThat(Clients.errorInfo(noUser).getReason()).isEqualTo("USER_REQUIRED");
+    }
+
     private void connect(ToolServiceGrpc.ToolServiceBlockingStub agent, String person) {
         Browser.Landing done = new Browser(person).open(URI.create(connectUrl(connectionRequired(agent, person))),
                 "http://never/");

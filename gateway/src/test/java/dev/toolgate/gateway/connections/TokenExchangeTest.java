@@ -174,6 +174,30 @@ class TokenExchangeTest implements TestPropertyProvider {
     }
 
     @Test
+    void aHeldCall_approved_sendsTheTokenExchangedForItsOwnUser() {
+        gateway.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(gateway.tenant())
+                .setIntegration("orders").setName("mine_confirmed").setDescription("the user's orders")
+                .setMethod("GET").setPath("/orders").setInputSchemaJson("{\"type\":\"object\"}")
+                .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true).setRequiresConfirmation(true)).build());
+        ToolServiceGrpc.ToolServiceBlockingStub approver = gateway.fixture().toolsAs("lead", "tools:confirm");
+        String alice = idp.signIn("alice", APP, "openid").idToken();
+        assertThat(orders(gateway.agent(), idp.signIn("bob", APP, "openid").idToken()).path("sub").asText())
+                .isEqualTo("bob"); // bob's token is cached too
+        seenTokens.clear();
+
+        ExecuteToolResponse held = gateway.agent().executeTool(call(alice).setTool("orders.mine_confirmed")
+                .setCallId("alice-order-1").build());
+        assertThat(held.getStatus()).isEqualTo(CallStatus.CALL_STATUS_PENDING_CONFIRMATION);
+        assertThat(seenTokens).isEmpty();
+        dev.toolgate.proto.v1.ToolCall approved = approver.confirmToolCall(dev.toolgate.proto.v1.ConfirmToolCallRequest
+                .newBuilder().setCallId("alice-order-1").setApprove(true).build());
+
+        assertThat(approved.getStatus()).as(approved.getResultJson()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(approved.getResultJson()).contains("\"alice\"");
+        assertThat(approved.getUserId()).isEqualTo("alice");
+    }
+
+    @Test
     void aUserNamedOnlyById_hasNoTokenToExchange_andNothingIsSent() {
         ToolServiceGrpc.ToolServiceBlockingStub trusted = gateway.fixture().toolsAs("backend", "tools:call",
                 "users:assert");

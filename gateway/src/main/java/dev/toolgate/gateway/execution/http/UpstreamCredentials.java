@@ -116,6 +116,10 @@ class UpstreamCredentials {
                     unusable = true;
                     continue;
                 }
+                if (scheme.type() == SecurityScheme.Type.USER_CONNECTION) {
+                    values.put(scheme, ""); // the user's own token, taken when applied
+                    continue;
+                }
                 Optional<String> value = reveal(tool, scope, scheme.secret());
                 if (value.isPresent()) {
                     values.put(scheme, value.get());
@@ -124,7 +128,7 @@ class UpstreamCredentials {
                 }
             }
             if (lacking.isEmpty()) {
-                return apply(tool, scope, values, timeout);
+                return apply(tool, scope, values, timeout, userId);
             }
             wanted.add(String.join(" and ", lacking));
             onlyUnusable &= unusable;
@@ -165,7 +169,8 @@ class UpstreamCredentials {
     }
 
     private Credentials apply(ToolDefinition tool, CredentialScope scope, Map<SecurityScheme, String> values,
-            Duration timeout) {
+            Duration timeout, String userId) {
+        Optional<String> connectedUser = Optional.empty();
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> query = new ArrayList<>();
         List<String> cookies = new ArrayList<>();
@@ -175,7 +180,8 @@ class UpstreamCredentials {
         for (Map.Entry<SecurityScheme, String> e : values.entrySet()) {
             SecurityScheme scheme = e.getKey();
             String value = e.getValue();
-            if (scheme.type() != SecurityScheme.Type.MUTUAL_TLS) { // a TLS identity never travels as text
+            if (scheme.type() != SecurityScheme.Type.MUTUAL_TLS // a TLS identity never travels as text
+                    && scheme.type() != SecurityScheme.Type.USER_CONNECTION) { // no value: the user's token below
                 injected.add(value);
             }
             switch (scheme.type()) {
@@ -206,11 +212,17 @@ class UpstreamCredentials {
                     injected.add(token);
                     oauth = Optional.of(key);
                 }
+                case USER_CONNECTION -> { // the end user's own token, never another user's
+                    String token = accounts.accessToken(tool.tenantId(), tool.integration().name(), userId, timeout);
+                    headers.put("Authorization", "Bearer " + headerSafe(token, "(the user's access token)"));
+                    injected.add(token);
+                    connectedUser = Optional.of(userId);
+                }
                 case MUTUAL_TLS -> pem = Optional.of(value);
                 case UNSUPPORTED -> throw new IllegalStateException("unsupported schemes are filtered before");
             }
         }
-        return new Credentials(headers, query, cookies, pem, oauth, injected);
+        return new Credentials(headers, query, cookies, pem, oauth, injected, connectedUser);
     }
 
     /** The value for the slot, from the secret the scope names for it; empty when it names none or it is gone. */
