@@ -21,7 +21,7 @@ public record BoundValue(Source source, String value) {
         if ((source == Source.ARGUMENT) != value.isEmpty()) {
             throw new IllegalArgumentException("only a bound parameter has a value");
         }
-        if (value.length() > MAX_VALUE || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+        if (value.length() > MAX_VALUE || !printableAscii(value)) {
             throw new IllegalArgumentException("a bound value is printable ASCII of at most " + MAX_VALUE + " chars");
         }
     }
@@ -43,5 +43,15 @@ public record BoundValue(Source source, String value) {
             return Optional.empty();
         }
         return Optional.empty();
+    }
+
+    private static boolean printableAscii(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 }

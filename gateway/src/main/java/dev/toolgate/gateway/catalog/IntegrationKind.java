@@ -30,9 +30,16 @@ public enum IntegrationKind {
     }
 
     /** The kind stored as {@code value}; empty for a value this gateway does not know. */
+    private static final IntegrationKind[] VALUES = values();
+
     public static Optional<IntegrationKind> fromStored(String value) {
         requireNonNull(value, "value");
-        return Arrays.stream(values()).filter(k -> k.stored.equals(value)).findFirst();
+        for (IntegrationKind k : VALUES) { // every call asks: no stream, no copy of values()
+            if (k.stored.equals(value)) {
+                return Optional.of(k);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The stored forms of every kind, e.g. {@code http, sql, mcp}. */

@@ -111,12 +111,12 @@ public class HttpToolExecutor implements IntegrationExecutor {
         IntegrationEntity integration = tool.integration();
         Credentials creds = credentials.resolve(tool, scope, tool.timeout(), userId); // an unusable credential is named first
         RequestRenderer.Rendered rendered = RequestRenderer.render(tool.httpBinding(), arguments, creds.bound());
-        URI target = URI.create(integration.baseUrl() + rendered.path());
+        // one parse: the query does not change the host and port the egress check looks at
+        URI target = URI.create(integration.baseUrl() + rendered.withQuery(creds.query()));
         // the client connects to one of these very addresses: no second lookup between check and connect
         List<InetAddress> checked = egress.checkedAddresses(integration.tenantId(), target,
                 "integration '" + integration.name() + "'");
-        String uri = integration.baseUrl() + rendered.withQuery(creds.query());
-        OutgoingRequest request = new OutgoingRequest(tool.httpBinding().method(), URI.create(uri))
+        OutgoingRequest request = new OutgoingRequest(tool.httpBinding().method(), target)
                 .header("Accept", tool.httpBinding().accept())
                 .header("User-Agent", USER_AGENT);
         rendered.headers().forEach(request::header);
