@@ -48,9 +48,19 @@ public final class PolicyEngine {
      * @param nanoClock  monotonic clock for rate limits
      */
     public PolicyEngine(Optional<Path> directory, Clock clock, LongSupplier nanoClock) {
+        this(directory, clock, nanoClock, Optional.empty());
+    }
+
+    /**
+     * @param directory     the policy directory; empty means none is configured and every call is denied
+     * @param nanoClock     monotonic clock for rate limits
+     * @param sharedBuckets rate-limit buckets shared with other instances; empty to count in memory
+     */
+    public PolicyEngine(Optional<Path> directory, Clock clock, LongSupplier nanoClock,
+            Optional<SharedBuckets> sharedBuckets) {
         this.directory = requireNonNull(directory, "directory");
         this.clock = requireNonNull(clock, "clock");
-        this.limiter = new RateLimiter(requireNonNull(nanoClock, "nanoClock"));
+        this.limiter = new RateLimiter(requireNonNull(nanoClock, "nanoClock"), requireNonNull(sharedBuckets, "sharedBuckets"));
         this.status = new Status(directory, false, Optional.empty(), clock.instant(), List.of(), List.of(), 0, 0, 0);
     }
 

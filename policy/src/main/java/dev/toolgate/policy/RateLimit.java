@@ -46,7 +46,7 @@ public record RateLimit(String id, long permits, Duration period, long burst, Pe
     }
 
     /** Tokens added per nanosecond. */
-    double ratePerNano() {
+    public double ratePerNano() {
         return (double) permits / period.toNanos();
     }
 

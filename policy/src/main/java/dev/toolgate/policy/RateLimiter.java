@@ -10,19 +10,33 @@ import java.util.function.LongSupplier;
 /**
  * Token buckets for rate limits, kept across policy reloads (a reload that leaves a limit
  * unchanged does not refill it; one that changes it starts it afresh). Buckets are counted per
- * tenant, so one tenant can never use up another's. This instance counts only the calls it
- * serves: with several gateway instances, each enforces the limit on its own share. Memory is
+ * tenant, so one tenant can never use up another's. Without {@link SharedBuckets} this instance
+ * counts only the calls it serves: with several gateway instances, each enforces the limit on its
+ * own share. With them, every instance takes from the same buckets; when they fail, the call is
+ * counted in memory here (the limit then holds per instance until they answer again). Memory is
  * bounded: idle, full buckets are dropped when the table grows large. Thread-safe.
  */
 public final class RateLimiter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RateLimiter.class);
     static final int MAX_BUCKETS = 200_000;
 
     private final LongSupplier nanoClock;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final SharedBuckets shared;
+    private final java.util.concurrent.atomic.AtomicBoolean sharedFailing = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime} in production) */
     public RateLimiter(LongSupplier nanoClock) {
-        this.nanoClock = nanoClock;
+        this(nanoClock, Optional.empty());
+    }
+
+    /**
+     * @param nanoClock a monotonic clock in nanoseconds ({@code System::nanoTime} in production)
+     * @param shared    buckets shared with other instances; empty to count in memory only
+     */
+    public RateLimiter(LongSupplier nanoClock, Optional<SharedBuckets> shared) {
+        this.nanoClock = java.util.Objects.requireNonNull(nanoClock, "nanoClock");
+        this.shared = shared.orElse(null); // null: in memory only
     }
 
     /**
@@ -36,16 +50,37 @@ public final class RateLimiter {
             return Optional.empty();
         }
         long now = nanoClock.getAsLong();
-        List<Bucket> taken = null;
+        List<Runnable> taken = null;
         for (RateLimit limit : limits) {
             if (!limit.applies(request.qualifiedTool(), request.agentId())) {
                 continue;
             }
-            Bucket bucket = bucket(request.tenant(), limit, request);
-            long waitNanos = bucket.tryTake(now);
+            String key = key(request.tenant(), limit, request);
+            long waitNanos = -1;
+            if (shared != null) {
+                try {
+                    waitNanos = shared.tryTake(key, limit);
+                    if (sharedFailing.compareAndSet(true, false)) {
+                        LOG.info("shared rate-limit buckets answer again");
+                    }
+                } catch (RuntimeException e) {
+                    if (sharedFailing.compareAndSet(false, true)) {
+                        LOG.warn("shared rate-limit buckets cannot be read; counting in this instance until they can: {}",
+                                e.getMessage());
+                    }
+                }
+            }
+            Runnable giveBack;
+            if (waitNanos >= 0) {
+                giveBack = () -> giveBackShared(key, limit);
+            } else {
+                Bucket bucket = bucket(key, limit);
+                waitNanos = bucket.tryTake(now);
+                giveBack = bucket::giveBack;
+            }
             if (waitNanos > 0) {
                 if (taken != null) {
-                    taken.forEach(b -> b.giveBack());
+                    taken.forEach(Runnable::run);
                 }
                 Duration retry = Duration.ofNanos(waitNanos);
                 return Optional.of(Decision.rateLimited(limit.id(), "rate limit '" + limit.id() + "' ("
@@ -55,23 +90,36 @@ public final class RateLimiter {
             if (taken == null) {
                 taken = new ArrayList<>(2);
             }
-            taken.add(bucket);
+            taken.add(giveBack);
         }
         return Optional.empty();
+    }
+
+    private void giveBackShared(String key, RateLimit limit) {
+        try {
+            shared.giveBack(key, limit);
+        } catch (RuntimeException e) {
+            LOG.warn("could not return a token to shared rate-limit bucket of limit {}: {}", limit.id(), e.getMessage());
+        }
     }
 
     int bucketCount() {
         return buckets.size();
     }
 
-    private Bucket bucket(String tenant, RateLimit limit, PolicyRequest request) {
+    /** The bucket's name: tenant, limit id, its shape (a changed limit starts afresh), subject. */
+    private static String key(String tenant, RateLimit limit, PolicyRequest request) {
         String subject = switch (limit.per()) {
             case TENANT -> "";
             case AGENT -> request.agentId();
             case TOOL -> request.qualifiedTool();
             case AGENT_TOOL -> request.agentId() + '\u0000' + request.qualifiedTool();
         };
-        String key = tenant + '\u0000' + limit.id() + '\u0000' + limit.per() + '\u0000' + subject;
+        return tenant + '\u0000' + limit.id() + '\u0000' + limit.permits() + '/' + limit.period().toNanos() + '/'
+                + limit.burst() + '\u0000' + limit.per() + '\u0000' + subject;
+    }
+
+    private Bucket bucket(String key, RateLimit limit) {
         Bucket bucket = buckets.get(key);
         if (bucket == null || !bucket.sameShape(limit)) {
             if (buckets.size() >= MAX_BUCKETS) {

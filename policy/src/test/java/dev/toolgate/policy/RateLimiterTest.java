@@ -90,4 +90,69 @@ class RateLimiterTest {
                 """);
         assertThat(limiter.acquire(raised, call("a", "desk.get", "{}"))).isEmpty();
     }
+
+    /** Buckets "elsewhere": counted here in a map by key, or failing on every call. */
+    private static final class OtherBuckets implements SharedBuckets {
+        final java.util.Map<String, Long> left = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.List<String> givenBack = new java.util.concurrent.CopyOnWriteArrayList<>();
+        boolean failing;
+
+        @Override
+        public long tryTake(String key, RateLimit limit) {
+            if (failing) {
+                throw new IllegalStateException("database unreachable");
+            }
+            long now = left.merge(key, limit.burst() - 1, (a, b) -> a - 1);
+            return now >= 0 ? 0 : 5_000_000_000L;
+        }
+
+        @Override
+        public void giveBack(String key, RateLimit limit) {
+            givenBack.add(key);
+            left.merge(key, 1L, Long::sum);
+        }
+    }
+
+    @Test
+    void withSharedBuckets_theyDecide_andTheirWaitIsTheRetryAfter() {
+        OtherBuckets other = new OtherBuckets();
+        RateLimiter shared = new RateLimiter(nanos::get, Optional.of(other));
+        for (int i = 0; i < 3; i++) {
+            assertThat(shared.acquire(POLICY, call("a", "desk.get", "{}"))).isEmpty();
+        }
+        Optional<Decision> refused = shared.acquire(POLICY, call("a", "desk.get", "{}"));
+        assertThat(refused).hasValueSatisfying(d -> {
+            assertThat(d.ruleId()).isEqualTo("per-agent");
+            assertThat(d.retryAfter()).contains(Duration.ofSeconds(5));
+        });
+        assertThat(other.left).hasSize(1);
+        assertThat(other.left.keySet().iterator().next()).contains("per-agent").contains("3/60000000000/3");
+    }
+
+    @Test
+    void withSharedBuckets_aRefusalByOneLimit_givesTheOthersTokenBack() {
+        OtherBuckets other = new OtherBuckets();
+        RateLimiter shared = new RateLimiter(nanos::get, Optional.of(other));
+        for (int i = 0; i < 3; i++) {
+            assertThat(shared.acquire(POLICY, call("a", "desk.get", "{}"))).isEmpty();
+        }
+        assertThat(shared.acquire(POLICY, call("a", "desk.search", "{}"))).isPresent(); // per-agent refuses
+        assertThat(other.givenBack).isEmpty(); // per-agent is checked first: nothing was taken before it
+        for (int i = 0; i < 10; i++) {
+            assertThat(shared.acquire(POLICY, call("b" + i, "desk.search", "{}"))).isEmpty();
+        }
+        assertThat(shared.acquire(POLICY, call("c", "desk.search", "{}"))).isPresent(); // searches used up
+        assertThat(other.givenBack).hasSize(1).allSatisfy(k -> assertThat(k).contains("per-agent"));
+    }
+
+    @Test
+    void sharedBucketsThatFail_areReplacedByCountingInThisInstance() {
+        OtherBuckets other = new OtherBuckets();
+        other.failing = true;
+        RateLimiter shared = new RateLimiter(nanos::get, Optional.of(other));
+        for (int i = 0; i < 3; i++) {
+            assertThat(shared.acquire(POLICY, call("a", "desk.get", "{}"))).isEmpty();
+        }
+        assertThat(shared.acquire(POLICY, call("a", "desk.get", "{}"))).isPresent();
+    }
 }

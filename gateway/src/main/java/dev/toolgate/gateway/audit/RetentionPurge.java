@@ -2,6 +2,7 @@ package dev.toolgate.gateway.audit;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.cluster.JobLeases;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import jakarta.annotation.PreDestroy;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deletes call records older than {@code toolgate.calls.retention} (0, the default, keeps them
  * forever), every {@code toolgate.calls.purge-interval}, in batches so the table is never
- * locked for long. Open calls (running, or held for confirmation) are never deleted.
+ * locked for long. Open calls (running, or held for confirmation) are never deleted. With several
+ * instances, one of them purges per interval ({@link JobLeases}).
  */
 @Context
 public class RetentionPurge {
@@ -36,12 +38,16 @@ public class RetentionPurge {
     private final DataSource dataSource;
     private final Duration retention;
     private final Clock clock;
+    private final JobLeases leases;
+    private final Duration interval;
     private final ScheduledExecutorService scheduler;
 
     public RetentionPurge(DataSource dataSource, Clock clock,
-            CallsProperties config) {
+            CallsProperties config, JobLeases leases) {
+        this.leases = requireNonNull(leases, "leases");
         Duration retention = config.retention();
         Duration interval = config.purgeInterval();
+        this.interval = interval;
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
         this.clock = requireNonNull(clock, "clock");
         this.retention = retention;
@@ -57,10 +63,12 @@ public class RetentionPurge {
 
     private void run() {
         try {
-            int deleted = purge(clock.instant().minus(retention));
-            if (deleted > 0) {
-                LOG.info("deleted {} call records older than {}", deleted, retention);
-            }
+            leases.runOnce("call-record-purge", interval, () -> {
+                int deleted = purge(clock.instant().minus(retention));
+                if (deleted > 0) {
+                    LOG.info("deleted {} call records older than {}", deleted, retention);
+                }
+            });
         } catch (RuntimeException e) {
             LOG.error("purging old call records failed; trying again at the next interval", e);
         }

@@ -39,6 +39,7 @@ public final class PostgresClusterBus implements ClusterBus {
     private final long reconnectMillis;
     private final String origin = UUID.randomUUID().toString();
     private final boolean active;
+    private final boolean onPostgres;
     private final CountDownLatch listening = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile Connection listener;
@@ -49,7 +50,8 @@ public final class PostgresClusterBus implements ClusterBus {
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
         this.events = requireNonNull(events, "events");
         this.reconnectMillis = config.reconnectDelay().toMillis();
-        this.active = config.notifications() && isPostgres(this.dataSource);
+        this.onPostgres = isPostgres(this.dataSource);
+        this.active = config.notifications() && onPostgres;
         if (!active) {
             this.thread = null;
             return;
@@ -67,6 +69,11 @@ public final class PostgresClusterBus implements ClusterBus {
     /** Whether this instance sends and hears invalidations (PostgreSQL with notifications on). */
     public boolean active() {
         return active;
+    }
+
+    /** Whether the database is PostgreSQL (not H2). */
+    public boolean onPostgres() {
+        return onPostgres;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.toolgate.gateway.execution;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.cluster.JobLeases;
 import io.micronaut.context.annotation.Context;
 import jakarta.inject.Inject;
 import jakarta.annotation.PreDestroy;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Every {@code toolgate.confirmations.sweep-interval} (1m) closes the confirmations that expired
  * without anyone reading them ({@link HeldCalls#sweep(int)}), so their unmasked arguments do not
- * stay in the table until someone asks. A failed sweep is logged and tried again at the next
- * interval. Thread-safe.
+ * stay in the table until someone asks. With several instances, one of them sweeps per interval
+ * ({@link JobLeases}). A failed sweep is logged and tried again at the next interval. Thread-safe.
  */
 @Context
 public class ExpiredConfirmationSweep {
@@ -26,14 +27,18 @@ public class ExpiredConfirmationSweep {
 
     private final HeldCalls held;
     private final ScheduledExecutorService scheduler;
+    private final JobLeases leases;
+    private final Duration interval;
 
     @Inject
-    public ExpiredConfirmationSweep(HeldCalls held, ConfirmationsProperties confirmations) {
-        this(held, confirmations.sweepInterval());
+    public ExpiredConfirmationSweep(HeldCalls held, ConfirmationsProperties confirmations, JobLeases leases) {
+        this(held, confirmations.sweepInterval(), leases);
     }
 
-    public ExpiredConfirmationSweep(HeldCalls held, Duration interval) {
+    public ExpiredConfirmationSweep(HeldCalls held, Duration interval, JobLeases leases) {
         this.held = requireNonNull(held, "held");
+        this.leases = requireNonNull(leases, "leases");
+        this.interval = interval;
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("toolgate.confirmations.sweep-interval must be positive, but was "
                     + interval);
@@ -45,7 +50,7 @@ public class ExpiredConfirmationSweep {
 
     private void run() {
         try {
-            sweep();
+            leases.runOnce("confirmation-sweep", interval, this::sweep);
         } catch (RuntimeException e) {
             LOG.warn("closing expired confirmations failed; trying again at the next interval: {}", e.getMessage());
         }

@@ -3,6 +3,7 @@ package dev.toolgate.gateway.mcp;
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.catalog.CatalogWriter;
+import dev.toolgate.gateway.cluster.JobLeases;
 import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.IntegrationKind;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * keeps its tools in step with the server — on demand, when the server announces
  * {@code notifications/tools/list_changed}, and every {@code toolgate.mcp.sync-interval} — the
  * way an OpenAPI re-import does: new tools are added, changed ones get a new version, tools the
- * server no longer lists are deleted. Thread-safe.
+ * server no longer lists are deleted. With several instances, one of them runs each scheduled sync
+ * ({@link JobLeases}). Thread-safe.
  */
 @Singleton
 public class McpIntegrations {
@@ -66,6 +68,8 @@ public class McpIntegrations {
             + McpProperties.DEFAULT_SYNC_INTERVAL + "}";
     private final Duration timeout;
     private final Clock clock;
+    private final JobLeases leases;
+    private final Duration syncInterval;
     private final dev.toolgate.gateway.core.KeyedLocks locks = new dev.toolgate.gateway.core.KeyedLocks();
     private final ExecutorService notified = Executors.newVirtualThreadPerTaskExecutor();
     private final java.util.Set<String> announced = ConcurrentHashMap.newKeySet();
@@ -78,7 +82,9 @@ public class McpIntegrations {
     public McpIntegrations(CatalogWriter writer, McpClients clients, IntegrationRepository integrations,
             TenantRepository tenants, SecretStore secrets, EgressGuard egress, StdioServers stdio, McpToolSpecs specs,
             Clock clock,
-            McpProperties config) {
+            McpProperties config, JobLeases leases) {
+        this.leases = requireNonNull(leases, "leases");
+        this.syncInterval = config.syncInterval();
         Duration timeout = config.listTimeout();
         this.writer = requireNonNull(writer, "writer");
         this.clients = requireNonNull(clients, "clients");
@@ -157,6 +163,10 @@ public class McpIntegrations {
     /** Every MCP integration of every tenant, on the configured schedule; failures are logged. */
     @Scheduled(fixedDelay = SYNC_INTERVAL, initialDelay = SYNC_INTERVAL)
     void syncAll() {
+        leases.runOnce("mcp-sync", syncInterval, this::syncEveryIntegration);
+    }
+
+    private void syncEveryIntegration() {
         for (TenantEntity tenant : tenants.findAll()) {
             for (IntegrationEntity i : integrations.findByTenantId(tenant.id())) {
                 if (i.kind().is(IntegrationKind.MCP)) {

@@ -58,6 +58,9 @@ class ConfirmationArgumentsMaskingTest implements TestPropertyProvider {
     @Inject
     HeldCalls held;
 
+    @Inject
+    dev.toolgate.gateway.cluster.JobLeases leases;
+
     TestUpstream upstream;
     TenantFixture fx;
     ToolServiceGrpc.ToolServiceBlockingStub agent;
@@ -135,7 +138,7 @@ class ConfirmationArgumentsMaskingTest implements TestPropertyProvider {
     @Test
     void sweepInterval_zero_isRefusedAtStart() {
         Throwable e = org.assertj.core.api.Assertions.catchThrowable(() -> new ExpiredConfirmationSweep(
-                held, Duration.ZERO));
+                held, Duration.ZERO, leases));
         assertThat(e).hasMessageContaining("toolgate.confirmations.sweep-interval").hasMessageContaining("PT0S");
     }
 

@@ -1,0 +1,185 @@
+package dev.toolgate.gateway.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.core.Digests;
+import dev.toolgate.policy.RateLimit;
+import dev.toolgate.policy.SharedBuckets;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rate-limit token buckets in PostgreSQL ({@code rate_limit_buckets}), shared by every instance:
+ * taking a token is one atomic {@code INSERT … ON CONFLICT DO UPDATE … WHERE tokens ≥ 1} on the
+ * database's clock, so N instances together allow what one would, with no overshoot beyond the
+ * limit's own refill. A take is one transaction with {@code synchronous_commit} off (three round
+ * trips, no wait for the disk); a refusal costs a second statement (the wait). Rows of buckets that have
+ * refilled completely are deleted every {@value #PURGE_MINUTES} minutes by one instance
+ * ({@link JobLeases}). Used only on PostgreSQL with {@code toolgate.cluster.shared-rate-limits}
+ * true ({@link #active()}). Thread-safe.
+ */
+@Singleton
+public final class PostgresSharedBuckets implements SharedBuckets {
+    static final int PURGE_MINUTES = 5;
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresSharedBuckets.class);
+    private static final String NOW_MS = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000)";
+    private static final String TAKE = """
+            INSERT INTO rate_limit_buckets AS b (bucket_key, tokens, updated_ms, full_at_ms)
+            SELECT ?, CAST(? AS DOUBLE PRECISION) - 1, t.now, t.now + CAST(? AS DOUBLE PRECISION)
+              FROM (SELECT CAST(%1$s AS DOUBLE PRECISION) AS now) t
+            ON CONFLICT (bucket_key) DO UPDATE
+               SET tokens = LEAST(CAST(? AS DOUBLE PRECISION),
+                                  b.tokens + GREATEST(0, EXCLUDED.updated_ms - b.updated_ms) * CAST(? AS DOUBLE PRECISION)) - 1,
+                   updated_ms = GREATEST(b.updated_ms, EXCLUDED.updated_ms),
+                   full_at_ms = GREATEST(b.full_at_ms, EXCLUDED.updated_ms) + CAST(? AS DOUBLE PRECISION)
+             WHERE LEAST(CAST(? AS DOUBLE PRECISION),
+                         b.tokens + GREATEST(0, EXCLUDED.updated_ms - b.updated_ms) * CAST(? AS DOUBLE PRECISION)) >= 1
+            RETURNING b.tokens""".formatted(NOW_MS);
+    private static final String AVAILABLE = "SELECT LEAST(CAST(? AS DOUBLE PRECISION), tokens + GREATEST(0, CAST("
+            + NOW_MS + " AS DOUBLE PRECISION) - updated_ms) * CAST(? AS DOUBLE PRECISION)) FROM rate_limit_buckets"
+            + " WHERE bucket_key = ?";
+    private static final String GIVE_BACK = "UPDATE rate_limit_buckets SET tokens = LEAST(CAST(? AS DOUBLE PRECISION),"
+            + " tokens + 1), full_at_ms = GREATEST(updated_ms, full_at_ms - CAST(? AS DOUBLE PRECISION))"
+            + " WHERE bucket_key = ?";
+    private static final String PURGE = "DELETE FROM rate_limit_buckets WHERE full_at_ms < CAST(" + NOW_MS
+            + " AS DOUBLE PRECISION)";
+
+    private final DataSource dataSource;
+    private final boolean active;
+    private final ScheduledExecutorService purger;
+
+    public PostgresSharedBuckets(DataSource dataSource, PostgresClusterBus bus, ClusterProperties config,
+            JobLeases leases) {
+        this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
+        this.active = config.sharedRateLimits() && bus.onPostgres();
+        if (!active) {
+            this.purger = null;
+            return;
+        }
+        Duration interval = Duration.ofMinutes(PURGE_MINUTES);
+        this.purger = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("rate-bucket-purge").unstarted(r));
+        purger.scheduleWithFixedDelay(() -> {
+            try {
+                leases.runOnce("rate-bucket-purge", interval, this::purgeFull);
+            } catch (RuntimeException e) {
+                LOG.warn("deleting refilled rate-limit buckets failed; trying again in {} minutes: {}", PURGE_MINUTES,
+                        e.getMessage());
+            }
+        }, PURGE_MINUTES, PURGE_MINUTES, TimeUnit.MINUTES);
+    }
+
+    /** Whether the gateway's rate limits use these buckets (PostgreSQL and {@code toolgate.cluster.shared-rate-limits}). */
+    public boolean active() {
+        return active;
+    }
+
+    @Override
+    public long tryTake(String key, RateLimit limit) {
+        String row = rowKey(key);
+        double perMs = limit.ratePerNano() * 1e6;
+        try (Connection c = dataSource.getConnection()) {
+            begin(c);
+            boolean taken;
+            try (PreparedStatement ps = c.prepareStatement(TAKE)) {
+                ps.setString(1, row);
+                ps.setDouble(2, limit.burst());
+                ps.setDouble(3, 1 / perMs);
+                ps.setDouble(4, limit.burst());
+                ps.setDouble(5, perMs);
+                ps.setDouble(6, 1 / perMs);
+                ps.setDouble(7, limit.burst());
+                ps.setDouble(8, perMs);
+                try (ResultSet rs = ps.executeQuery()) {
+                    taken = rs.next();
+                }
+            }
+            long waitNanos = 0;
+            if (!taken) {
+                try (PreparedStatement ps = c.prepareStatement(AVAILABLE)) {
+                    ps.setDouble(1, limit.burst());
+                    ps.setDouble(2, perMs);
+                    ps.setString(3, row);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        double available = rs.next() ? rs.getDouble(1) : 0;
+                        waitNanos = Math.max(1, (long) Math.ceil((1 - available) / limit.ratePerNano()));
+                    }
+                }
+            }
+            commit(c);
+            return waitNanos;
+        } catch (SQLException e) {
+            throw new IllegalStateException("rate-limit bucket of limit '" + limit.id() + "': " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void giveBack(String key, RateLimit limit) {
+        try (Connection c = dataSource.getConnection()) {
+            begin(c);
+            try (PreparedStatement ps = c.prepareStatement(GIVE_BACK)) {
+                ps.setDouble(1, limit.burst());
+            ps.setDouble(2, 1 / (limit.ratePerNano() * 1e6));
+                ps.setString(3, rowKey(key));
+                ps.executeUpdate();
+            }
+            commit(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("rate-limit bucket of limit '" + limit.id() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes the rows of buckets that are full again (a missing row is a full bucket); returns how many. */
+    public int purgeFull() {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(PURGE)) {
+            int n = ps.executeUpdate();
+            commit(c);
+            return n;
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not delete refilled rate-limit buckets: " + e.getMessage(), e);
+        }
+    }
+
+    /** The row's key: a digest of the bucket's name (which may hold any character, NUL included). */
+    private static String rowKey(String key) {
+        return Digests.sha256Hex(key);
+    }
+
+    /**
+     * Starts a transaction whose commit does not wait for the WAL flush: a counter lost in a
+     * database crash only gives a few calls back, and waiting for the disk costs milliseconds a call.
+     */
+    private static void begin(Connection c) throws SQLException {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+            s.execute("SET LOCAL synchronous_commit TO OFF");
+        }
+    }
+
+    private static void commit(Connection c) throws SQLException {
+        if (!c.getAutoCommit()) {
+            c.commit();
+            c.setAutoCommit(true);
+        }
+    }
+
+    @PreDestroy
+    public void close() {
+        if (purger != null) {
+            purger.shutdownNow();
+        }
+    }
+}
