@@ -5,10 +5,12 @@ import java.util.Optional;
 
 /**
  * How a parameter value is serialised, as OpenAPI's {@code style}: {@code SIMPLE} for path and
- * header, {@code FORM} for query and cookie by default.
+ * header, {@code FORM} for query and cookie by default. {@code TAB_DELIMITED} is Swagger 2.0's
+ * {@code collectionFormat: tsv}, which OpenAPI 3 has no style for (so {@link #fromOpenApi} never
+ * returns it).
  */
 public enum ParamStyle {
-    SIMPLE, LABEL, MATRIX, FORM, SPACE_DELIMITED, PIPE_DELIMITED, DEEP_OBJECT;
+    SIMPLE, LABEL, MATRIX, FORM, SPACE_DELIMITED, PIPE_DELIMITED, TAB_DELIMITED, DEEP_OBJECT;
 
     /** OpenAPI's default style for a location. */
     public static ParamStyle defaultFor(ParamLocation location) {
@@ -22,10 +24,10 @@ public enum ParamStyle {
     public boolean allowedIn(ParamLocation location) {
         return switch (location) {
             case PATH -> this == SIMPLE || this == LABEL || this == MATRIX;
-            case QUERY -> this == FORM || this == SPACE_DELIMITED || this == PIPE_DELIMITED || this == DEEP_OBJECT;
+            case QUERY, BODY -> this == FORM || this == SPACE_DELIMITED || this == PIPE_DELIMITED
+                    || this == TAB_DELIMITED || this == DEEP_OBJECT;
             case HEADER -> this == SIMPLE;
             case COOKIE -> this == FORM;
-            case BODY -> this == FORM || this == DEEP_OBJECT;
         };
     }
 
@@ -34,6 +36,7 @@ public enum ParamStyle {
         return switch (this) {
             case SPACE_DELIMITED -> "spaceDelimited";
             case PIPE_DELIMITED -> "pipeDelimited";
+            case TAB_DELIMITED -> "tabDelimited";
             case DEEP_OBJECT -> "deepObject";
             default -> name().toLowerCase(Locale.ROOT);
         };
@@ -41,7 +44,7 @@ public enum ParamStyle {
 
     public static Optional<ParamStyle> fromOpenApi(String name) {
         for (ParamStyle s : values()) {
-            if (s.openApiName().equals(name)) {
+            if (s != TAB_DELIMITED && s.openApiName().equals(name)) {
                 return Optional.of(s);
             }
         }

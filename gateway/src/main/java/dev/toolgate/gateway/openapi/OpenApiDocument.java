@@ -99,6 +99,11 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
         boolean v31 = model.getSpecVersion() == SpecVersion.V31;
         ObjectMapper writer = v31 ? Json31.mapper() : Json.mapper();
         JsonNode tree = writer.valueToTree(model);
+        if (raw.has("swagger")) {
+            List<String> remarks = new java.util.ArrayList<>(messages);
+            SwaggerCollectionFormats.apply(raw, tree, remarks);
+            messages = List.copyOf(remarks);
+        }
         return new OpenApiDocument(tree, version, v31, messages);
     }
 

@@ -135,6 +135,9 @@ final class OperationTranslator {
             if (!style.allowedIn(location)) {
                 throw new ImportProblem("parameter '" + pname + "' uses style " + style.openApiName() + " in " + in);
             }
+            if (param.path(SwaggerCollectionFormats.TSV_MARK).asBoolean(false)) {
+                style = ParamStyle.TAB_DELIMITED;
+            }
             boolean explode = param.has("explode") ? param.path("explode").asBoolean() : style == ParamStyle.FORM;
             String argument = argumentName(pname, in, arguments);
             BoundValue value = boundValue(location, pname);
@@ -193,7 +196,8 @@ final class OperationTranslator {
                         }
                         arguments.add(p.getKey());
                         JsonNode enc = encodings.path(p.getKey());
-                        ParamStyle style = ParamStyle.fromOpenApi(enc.path("style").asText("form"))
+                        ParamStyle style = enc.path(SwaggerCollectionFormats.TSV_MARK).asBoolean(false)
+                                ? ParamStyle.TAB_DELIMITED : ParamStyle.fromOpenApi(enc.path("style").asText("form"))
                                 .filter(s -> s.allowedIn(ParamLocation.BODY)).orElse(ParamStyle.FORM);
                         bindings.add(new ParamBinding(p.getKey(), ParamLocation.BODY, p.getKey(), style,
                                 enc.path("explode").asBoolean(true), false).boundTo(value));

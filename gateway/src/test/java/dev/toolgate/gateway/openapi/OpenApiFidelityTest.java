@@ -441,4 +441,70 @@ class OpenApiFidelityTest {
                 .getOutputSchemaJson();
         assertThat(output).contains("\"required\":[\"id\",\"name\"]").doesNotContain("$id");
     }
+
+    // 5b. Swagger 2.0 collectionFormat: one delimited value, except multi
+
+    static final String COLLECTION_FORMATS = """
+            swagger: "2.0"
+            info: {title: formats, version: "1"}
+            host: formats.invalid
+            parameters:
+              Fields: {name: fields, in: query, type: array, items: {type: string}, collectionFormat: tsv}
+            paths:
+              /search:
+                get:
+                  operationId: search
+                  parameters:
+                    - $ref: '#/parameters/Fields'
+                    - {name: tags, in: query, type: array, items: {type: string}}
+                    - {name: ids, in: query, type: array, items: {type: integer}, collectionFormat: csv}
+                    - {name: words, in: query, type: array, items: {type: string}, collectionFormat: ssv}
+                    - {name: states, in: query, type: array, items: {type: string}, collectionFormat: pipes}
+                    - {name: repeat, in: query, type: array, items: {type: string}, collectionFormat: multi}
+                    - {name: X-Flags, in: header, type: array, items: {type: string}, collectionFormat: pipes}
+                  responses: {'200': {description: ok}}
+              /upload:
+                post:
+                  operationId: upload
+                  consumes: [application/x-www-form-urlencoded]
+                  parameters:
+                    - {name: name, in: formData, required: true, type: string}
+                    - {name: labels, in: formData, type: array, items: {type: string}}
+                    - {name: columns, in: formData, type: array, items: {type: string}, collectionFormat: tsv}
+                    - {name: words, in: formData, type: array, items: {type: string}, collectionFormat: ssv}
+                    - {name: states, in: formData, type: array, items: {type: string}, collectionFormat: pipes}
+                    - {name: copies, in: formData, type: array, items: {type: string}, collectionFormat: multi}
+                  responses: {'200': {description: ok}}
+            """;
+
+    @Test
+    void swaggerCollectionFormats_querySendsOneDelimitedValueAndOnlyMultiRepeats() {
+        ImportOpenApiResponse r = importDoc("fmt", COLLECTION_FORMATS, OpenApiImportOptions.newBuilder());
+        assertThat(r.getWarningsList()).anySatisfy(w -> assertThat(w.getMessage())
+                .contains("X-Flags collectionFormat pipes").contains("comma-separated"));
+
+        call("fmt.search", """
+                {"fields":["id","full name"],"tags":["a","b"],"ids":[1,2,3],"words":["x","y"],\
+                "states":["open","closed"],"repeat":["r1","r2"],"X-Flags":["f1","f2"]}""");
+
+        TestUpstream.Exchange seen = last();
+        String query = seen.uri().substring(seen.uri().indexOf('?') + 1);
+        assertThat(List.of(query.split("&"))).containsExactlyInAnyOrder("fields=id%09full%20name", "tags=a,b",
+                "ids=1,2,3", "words=x%20y", "states=open%7Cclosed", "repeat=r1", "repeat=r2");
+        assertThat(seen.header("X-Flags")).isEqualTo("f1,f2");
+    }
+
+    @Test
+    void swaggerCollectionFormats_formDataArraysAreOneDelimitedValueAndOnlyMultiRepeats() {
+        importDoc("fmt", COLLECTION_FORMATS, OpenApiImportOptions.newBuilder());
+
+        call("fmt.upload", """
+                {"name":"n","labels":["l1","l2"],"columns":["c1","c2"],"words":["w1","w2"],\
+                "states":["s1","s2"],"copies":["k1","k2"]}""");
+
+        TestUpstream.Exchange sent = last();
+        assertThat(sent.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
+        assertThat(List.of(sent.body().split("&"))).containsExactlyInAnyOrder("name=n", "labels=l1,l2",
+                "columns=c1%09c2", "words=w1%20w2", "states=s1%7Cs2", "copies=k1", "copies=k2");
+    }
 }

@@ -91,6 +91,7 @@ final class ParamSerializer {
         return switch (style) {
             case SPACE_DELIMITED -> "%20";
             case PIPE_DELIMITED -> "%7C";
+            case TAB_DELIMITED -> "%09";
             default -> ",";
         };
     }
