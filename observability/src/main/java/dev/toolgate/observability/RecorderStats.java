@@ -23,4 +23,13 @@ public interface RecorderStats {
      * @return true when the backlog is empty
      */
     boolean flush(Duration timeout);
+
+    /**
+     * Waits until the records queued before this call are written, at most {@code timeout} and
+     * only while the store is available: what a reader calls to see the calls that finished before
+     * it asked.
+     *
+     * @return true when they are written
+     */
+    boolean awaitWritten(Duration timeout);
 }

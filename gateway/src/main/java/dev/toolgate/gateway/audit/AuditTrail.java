@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.observability.CallStatus;
+import dev.toolgate.observability.RecorderStats;
 import dev.toolgate.observability.StoredCallRows;
 import dev.toolgate.observability.StoredCall;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
@@ -15,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,10 +38,15 @@ public class AuditTrail {
     private static final Logger LOG = LoggerFactory.getLogger(AuditTrail.class);
     private static final Set<String> DECISIONS = Set.of("allow", "confirm", "deny", "rate_limited");
 
-    private final DataSource dataSource;
+    /** How long a first page waits for the audit writer to store the calls that finished before it. */
+    static final Duration READ_YOUR_WRITES = Duration.ofSeconds(1);
 
-    public AuditTrail(DataSource dataSource) {
+    private final DataSource dataSource;
+    private final RecorderStats writer;
+
+    public AuditTrail(DataSource dataSource, RecorderStats writer) {
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
+        this.writer = requireNonNull(writer, "writer");
     }
 
     /** One page of calls and the token of the next (empty when there is none). */
@@ -72,6 +79,9 @@ public class AuditTrail {
         }
         if (!problems.isEmpty()) {
             throw GatewayException.invalidArgument(problems.getFirst().message(), problems);
+        }
+        if (after == null) {
+            writer.awaitWritten(READ_YOUR_WRITES); // a call that finished before the query is in its first page
         }
         StringBuilder sql = new StringBuilder("SELECT ").append(StoredCallRows.COLUMNS)
                 .append(" FROM tool_calls WHERE tenant_id = ?");

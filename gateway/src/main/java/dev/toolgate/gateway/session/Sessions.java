@@ -6,7 +6,9 @@ import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.auth.Scopes;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.observability.RecorderStats;
 import dev.toolgate.observability.StoredCall;
+import java.time.Duration;
 import jakarta.inject.Singleton;
 import java.util.List;
 
@@ -18,10 +20,15 @@ import java.util.List;
 public class Sessions {
     public static final int MAX_CALLS = 500;
 
-    private final SessionStore store;
+    /** How long a read waits for the audit writer to store the calls that finished before it. */
+    static final Duration READ_YOUR_WRITES = Duration.ofSeconds(1);
 
-    public Sessions(SessionStore store) {
+    private final SessionStore store;
+    private final RecorderStats writer;
+
+    public Sessions(SessionStore store, RecorderStats writer) {
         this.store = requireNonNull(store, "store");
+        this.writer = requireNonNull(writer, "writer");
     }
 
     /** The calls in start order, and whether more exist. */
@@ -41,6 +48,7 @@ public class Sessions {
             throw GatewayException.invalidArgument("session_id", "session_id must be 1-128 chars of letters, digits and"
                     + " . _ : -");
         }
+        writer.awaitWritten(READ_YOUR_WRITES); // the outcomes of calls that finished before this read are in it
         List<StoredCall> calls = store.calls(principal.tenantId(), sessionId, everyAgent ? "" : principal.agentId(),
                 MAX_CALLS + 1);
         boolean truncated = calls.size() > MAX_CALLS;

@@ -93,6 +93,9 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
     /** Records queued or in the batch being written. */
     private final AtomicInteger backlog = new AtomicInteger();
     private final AtomicLong backlogChars = new AtomicLong();
+    /** Records ever queued, and records ever done with (written or dropped): {@link #awaitWritten}'s marks. */
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong finished = new AtomicLong();
     private final LongAdder dropped = new LongAdder();
     private final AtomicLong droppedUnlogged = new AtomicLong();
     /**
@@ -112,6 +115,10 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
     private volatile boolean closing;
     /** The writer is sleeping through its batch window. */
     private volatile boolean collecting;
+    /** Records the batch being collected still has room for: as many queued, and the writer need not wait. */
+    private volatile int collectRoom = BATCH;
+    /** A reader waits in {@link #awaitWritten}: the writer cuts its batch window short. */
+    private volatile boolean hurry;
     /** Set by the writer as it stops: later records are written (or counted lost) by their callers. */
     private volatile boolean writerDone;
     /** Unexpected (non-store) failures in a row; the writer thread's alone. */
@@ -299,6 +306,41 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
         return backlog.get() == 0;
     }
 
+    /**
+     * Waits until the records queued before this call are written (or given up), at most
+     * {@code timeout}, and not at all while the store is unreachable: a reader that wants to see
+     * the calls that finished before it asked (read your writes) calls this first. The writer
+     * takes records in order, so the count of records done with is the mark.
+     */
+    @Override
+    public boolean awaitWritten(Duration timeout) {
+        long mark = queued.get();
+        if (finished.get() >= mark) {
+            return true;
+        }
+        hurry = true;
+        LockSupport.unpark(writer); // a reader is waiting: the batch window need not run out
+        long until = System.nanoTime() + timeout.toNanos();
+        roomWaiters.incrementAndGet();
+        try {
+            roomLock.lock();
+            try {
+                long left;
+                while (finished.get() < mark && available && !writerDone
+                        && (left = until - System.nanoTime()) > 0) {
+                    roomMade.awaitNanos(left);
+                }
+            } finally {
+                roomLock.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            roomWaiters.decrementAndGet();
+        }
+        return finished.get() >= mark;
+    }
+
     private void enqueueOrDrop(CallRecord refusal) {
         if (hasRoom() || uncertainStarts.containsKey(key(refusal.tenantId(), refusal.callId()))) {
             enqueue(Kind.INSERT, refusal);
@@ -326,12 +368,13 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
         Write w = new Write(kind, record, chars, settleRowIds);
         backlog.incrementAndGet();
         backlogChars.addAndGet(chars);
+        queued.incrementAndGet();
         if (writerDone) {
             writeNowOrCount(w); // the writer has stopped (shutdown): nothing may wait in the queue
             return;
         }
         queue.add(w);
-        if (collecting && queue.size() >= BATCH) {
+        if (collecting && queue.size() >= collectRoom) {
             LockSupport.unpark(writer); // a full batch need not wait out the window
         }
     }
@@ -440,9 +483,10 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
         }
         long until = System.nanoTime() + batchWindowNanos;
         long left;
+        collectRoom = BATCH - batch.size(); // before collecting is set: a caller that sees it sees this room
         collecting = true;
         try {
-            while (batch.size() < BATCH && !closing && queue.size() < BATCH - batch.size()
+            while (batch.size() < BATCH && !closing && !hurry && queue.size() < BATCH - batch.size()
                     && (left = until - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(this, left);
                 if (Thread.currentThread().isInterrupted()) { // the loop sees it after this batch
@@ -451,6 +495,7 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
             }
         } finally {
             collecting = false;
+            hurry = false;
         }
         queue.drainTo(batch, BATCH - batch.size());
     }
@@ -547,6 +592,7 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
             backlog.decrementAndGet();
             backlogChars.addAndGet(-w.chars);
         }
+        finished.addAndGet(written.size());
         wakeRoomWaiters();
     }
 

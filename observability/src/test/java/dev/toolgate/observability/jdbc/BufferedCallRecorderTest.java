@@ -251,6 +251,43 @@ class BufferedCallRecorderTest {
     }
 
     @Test
+    void awaitWritten_returnsOnceTheOutcomesQueuedBeforeItAreStored_withoutWaitingOutTheWindow() {
+        String tenant = tenant();
+        // a window far longer than the test: only a waiting reader (or close) can end it
+        try (BufferedCallRecorder recorder = new BufferedCallRecorder(store(dataSource), 1_000, 10_000_000,
+                Duration.ofMinutes(5))) {
+            CallRecord r = started(tenant, "rw-1");
+            assertThat(recorder.start(r)).isTrue();
+            recorder.finish(r.finish(CallRecord.Outcome.upstream(200, "{}"), Instant.now()));
+            recorder.append(done(tenant, "rw-2"));
+
+            assertThat(recorder.awaitWritten(Duration.ofSeconds(30))).isTrue();
+            assertThat(TestStore.calls(tenant)).hasSize(2)
+                    .allSatisfy(row -> assertThat(row.get("status")).isEqualTo("SUCCEEDED"));
+            assertThat(recorder.awaitWritten(Duration.ZERO)).isTrue(); // nothing queued since
+        }
+    }
+
+    @Test
+    void awaitWritten_whileTheStoreIsAway_returnsAtOnceWithFalse() throws Exception {
+        String tenant = tenant();
+        try (TcpProxy proxy = TcpProxy.start(TestStore.host(), TestStore.port());
+                BufferedCallRecorder recorder = new BufferedCallRecorder(store(through(proxy)), 1_000, 10_000_000,
+                        Duration.ZERO)) {
+            proxy.down();
+            recorder.append(done(tenant, "away-1"));
+            long giveUp = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // a hang guard, not a timing
+            while (recorder.storeAvailable() && System.nanoTime() < giveUp) {
+                Thread.sleep(20);
+            }
+            assertThat(recorder.storeAvailable()).isFalse();
+            long before = System.nanoTime();
+            assertThat(recorder.awaitWritten(Duration.ofDays(1))).isFalse(); // not a day: at once
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofMinutes(1));
+        }
+    }
+
+    @Test
     void aFullBatch_isWrittenWithoutWaitingOutTheWindow() throws Exception {
         String tenant = tenant();
         java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
