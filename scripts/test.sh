@@ -12,7 +12,7 @@ if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/clients/node/node_mo
   echo "test: installing the Node example client's packages" >&2
   (cd "$root/examples/clients/node" && npm install --no-audit --no-fund --loglevel=error >&2)
 fi
-if command -v npm >/dev/null 2>&1 && [ ! -d "$root/examples/mcp/node_modules/@modelcontextprotocol/server-everything" ]; then
+if command -v npm >/dev/null 2>&1 && { [ ! -d "$root/examples/mcp/node_modules/@modelcontextprotocol/server-everything" ] || [ ! -d "$root/examples/mcp/node_modules/@modelcontextprotocol/sdk" ]; }; then
   echo "test: installing the MCP reference server and Inspector CLI" >&2
   (cd "$root/examples/mcp" && npm install --no-audit --no-fund --loglevel=error >&2)
 fi

@@ -55,12 +55,17 @@ public class Catalog {
     private final Map<String, AtomicLong> generations = new ConcurrentHashMap<>();
     /** Tool versions already logged as unloadable (tool id @ version); bounded by the stored versions. */
     private final Set<String> unloadable = ConcurrentHashMap.newKeySet();
+    private final ToolChangeRepository toolChanges;
+    private final ToolPinningRepository pinning;
 
     public Catalog(IntegrationRepository integrations, ToolRepository tools, ToolVersionRepository versions,
             SchemaCompiler compiler, CatalogRevisionRepository revisions, Clock clock,
-            CatalogProperties config, ClusterBus cluster, ApplicationEventPublisher<CatalogChanged> changes) {
+            CatalogProperties config, ClusterBus cluster, ApplicationEventPublisher<CatalogChanged> changes,
+            ToolChangeRepository toolChanges, ToolPinningRepository pinning) {
         this.cluster = requireNonNull(cluster, "cluster");
         this.changes = requireNonNull(changes, "changes");
+        this.toolChanges = requireNonNull(toolChanges, "toolChanges");
+        this.pinning = requireNonNull(pinning, "pinning");
         this.integrations = requireNonNull(integrations, "integrations");
         this.tools = requireNonNull(tools, "tools");
         this.versions = requireNonNull(versions, "versions");
@@ -94,6 +99,16 @@ public class Catalog {
     /** A tool by qualified name ({@code integration.tool}) or exported name ({@code integration__tool}). */
     public Optional<ToolDefinition> find(String tenant, String name) {
         return tenantTools(tenant).index().find(name);
+    }
+
+    /**
+     * A tool left out of the catalog because a change of its definition waits for an admin and the
+     * tenant's pinning mode is {@link PinningMode#DISABLE}: its pinned definition, by qualified or
+     * exported name.
+     */
+    public Optional<ToolDefinition> held(String tenant, String name) {
+        return tenantTools(tenant).held().stream()
+                .filter(t -> t.qualifiedName().equals(name) || t.exportName().equals(name)).findFirst();
     }
 
     /** Names of this tenant's tools closest to {@code wanted}; never names of other tenants. */
@@ -185,19 +200,23 @@ public class Catalog {
                 .collect(Collectors.toMap(IntegrationEntity::id, Function.identity()));
         Map<String, ToolVersionEntity> current = versions.findCurrentByTenantId(tenant).stream()
                 .collect(Collectors.toMap(ToolVersionEntity::toolId, Function.identity()));
+        Set<String> disabled = pinning.modeOf(tenant) != PinningMode.DISABLE ? Set.of()
+                : toolChanges.findByTenantIdAndStatusOrderByCreatedAtDesc(tenant, ToolChangeStatus.PENDING.name())
+                        .stream().map(ToolChangeEntity::toolId).collect(Collectors.toSet());
         List<ToolDefinition> defs = new ArrayList<>();
+        List<ToolDefinition> held = new ArrayList<>();
         for (ToolEntity tool : tools.findByTenantIdAndDeletedAtIsNull(tenant)) {
             IntegrationEntity integration = byId.get(tool.integrationId());
             ToolVersionEntity version = current.get(tool.id());
             if (integration == null || version == null || version.version() != tool.currentVersion()) {
                 continue; // changed between the two reads: the revision check reloads it
             }
-            toDefinition(integration, tool, version).ifPresent(defs::add);
+            toDefinition(integration, tool, version).ifPresent(disabled.contains(tool.id()) ? held::add : defs::add);
         }
         ToolIndex index = ToolIndex.of(defs, (kept, clash) -> LOG.warn("tools {} and {} of tenant {} share the"
                 + " exported name {}; only the first is callable by it", kept.qualifiedName(), clash.qualifiedName(),
                 tenant, clash.exportName()));
-        return new TenantTools(index, revision, checkedAt);
+        return new TenantTools(index, revision, checkedAt, List.copyOf(held));
     }
 
     private Optional<ToolDefinition> toDefinition(IntegrationEntity integration, ToolEntity tool, ToolVersionEntity v) {
@@ -220,9 +239,9 @@ public class Catalog {
         }
     }
 
-    private record TenantTools(ToolIndex index, long revision, Instant checkedAt) {
+    private record TenantTools(ToolIndex index, long revision, Instant checkedAt, List<ToolDefinition> held) {
         TenantTools checked(Instant at) {
-            return new TenantTools(index, revision, at);
+            return new TenantTools(index, revision, at, held);
         }
     }
 }

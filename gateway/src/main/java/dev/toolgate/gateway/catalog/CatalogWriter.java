@@ -33,6 +33,7 @@ import java.util.Set;
  */
 @Singleton
 public class CatalogWriter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogWriter.class);
     private static final int MAX_DESCRIPTION = 8000;
     private static final int MAX_SCHEMA_CHARS = 256 * 1024;
 
@@ -47,11 +48,18 @@ public class CatalogWriter {
     private final TransactionOperations<Connection> tx;
     private final CatalogRevisionRepository revisions;
     private final ApplicationEventPublisher<IntegrationChanged> changes;
+    private final ToolChangeRepository held;
+    private final ToolPinningRepository pinning;
+    private final DefinitionChangeStats stats;
 
     public CatalogWriter(TenantRepository tenants, IntegrationRepository integrations, ToolRepository tools,
             ToolVersionRepository versions, SecretRepository secrets, SchemaCompiler compiler, Catalog catalog,
             Clock clock, TransactionOperations<Connection> tx, CatalogRevisionRepository revisions,
-            ApplicationEventPublisher<IntegrationChanged> changes) {
+            ApplicationEventPublisher<IntegrationChanged> changes, ToolChangeRepository held,
+            ToolPinningRepository pinning, DefinitionChangeStats stats) {
+        this.held = requireNonNull(held, "held");
+        this.pinning = requireNonNull(pinning, "pinning");
+        this.stats = requireNonNull(stats, "stats");
         this.changes = requireNonNull(changes, "changes");
         this.tenants = requireNonNull(tenants, "tenants");
         this.integrations = requireNonNull(integrations, "integrations");
@@ -126,7 +134,7 @@ public class CatalogWriter {
                         + integration.name() + "' is imported from an OpenAPI document; change the document and"
                         + " import it again (a hand-made tool there would lose the document's credentials and styles)");
             }
-            Written w = writeTool(spec, schema, integration);
+            Written w = writeTool(spec, schema, integration, null);
             if (w.outcome() != Outcome.UNCHANGED) {
                 revisions.bump(spec.tenant());
             }
@@ -164,7 +172,8 @@ public class CatalogWriter {
         ToolSetChange change = tx.executeWrite(status -> {
             requireTenant(tenant);
             IntegrationEntity saved = writeImportedIntegration(tenant, integration, baseUrl, description, schemes);
-            return writeToolSet(tenant, saved, valid, keep, rejected);
+            return writeToolSet(tenant, saved, valid, keep, rejected, Review.of(ToolChangeSource.OPENAPI_IMPORT,
+                    pinning.modeOf(tenant)));
         });
         catalog.invalidate(tenant);
         return change;
@@ -212,7 +221,7 @@ public class CatalogWriter {
                         StoredKind.of(IntegrationKind.SQL), jdbcUrl, HttpAuth.Kind.NONE, "", description, now, now,
                         SecuritySchemes.NONE.toJson(), IntegrationSource.SQL, settingsJson));
             }
-            return writeToolSet(tenant, saved, valid, Set.of(), Map.of());
+            return writeToolSet(tenant, saved, valid, Set.of(), Map.of(), null);
         });
         catalog.invalidate(tenant);
         return change;
@@ -264,7 +273,8 @@ public class CatalogWriter {
                         StoredKind.of(IntegrationKind.MCP), url, auth.kind(), auth.secret(), description, now, now,
                         SecuritySchemes.NONE.toJson(), IntegrationSource.MCP, settingsJson));
             }
-            return writeToolSet(tenant, saved, valid, Set.of(), rejected);
+            return writeToolSet(tenant, saved, valid, Set.of(), rejected, Review.of(ToolChangeSource.MCP_SYNC,
+                    pinning.modeOf(tenant)));
         });
         catalog.invalidate(tenant);
         return change;
@@ -272,16 +282,21 @@ public class CatalogWriter {
 
     /** Writes the valid specs, deletes live tools not named by them, {@code keep} or {@code rejected}. */
     private ToolSetChange writeToolSet(String tenant, IntegrationEntity saved, Map<ToolSpec, JsonNode> valid,
-            Set<String> keep, Map<String, String> rejected) {
+            Set<String> keep, Map<String, String> rejected, Review review) {
         List<String> added = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         List<String> unchanged = new ArrayList<>();
+        List<String> heldNames = new ArrayList<>();
         Set<String> names = new HashSet<>(keep);
         for (Map.Entry<ToolSpec, JsonNode> e : valid.entrySet()) {
-            Written w = writeTool(e.getKey(), e.getValue(), saved);
+            Written w = writeTool(e.getKey(), e.getValue(), saved, review);
             names.add(e.getKey().name());
-            (w.outcome() == Outcome.ADDED ? added : w.outcome() == Outcome.CHANGED ? changed : unchanged)
-                    .add(w.qualifiedName());
+            (switch (w.outcome()) {
+                case ADDED -> added;
+                case CHANGED -> changed;
+                case HELD -> heldNames;
+                case UNCHANGED -> unchanged;
+            }).add(w.qualifiedName());
         }
         names.addAll(rejected.keySet());
         List<String> removed = new ArrayList<>();
@@ -290,22 +305,39 @@ public class CatalogWriter {
                 Instant now = clock.instant();
                 tools.update(new ToolEntity(t.id(), t.tenantId(), t.integrationId(), t.name(), t.currentVersion(),
                         t.createdAt(), now, now));
+                supersedePending(tenant, t.id(), "the upstream no longer lists the tool");
                 removed.add(saved.name() + "." + t.name());
             }
         }
         revisions.bump(tenant);
-        return new ToolSetChange(added, changed, unchanged, removed, rejected);
+        return new ToolSetChange(added, changed, unchanged, removed, rejected, heldNames);
     }
 
-    /** What {@link #replaceHttpTools} did, by qualified tool name; {@code rejected} by tool name. */
+    /**
+     * What {@link #replaceHttpTools} did, by qualified tool name; {@code rejected} by tool name;
+     * {@code held}: changed definitions held for an admin while the pinned ones serve.
+     */
     public record ToolSetChange(List<String> added, List<String> changed, List<String> unchanged, List<String> removed,
-            Map<String, String> rejected) {
+            Map<String, String> rejected, List<String> held) {
         public ToolSetChange {
             added = List.copyOf(added);
             changed = List.copyOf(changed);
             unchanged = List.copyOf(unchanged);
             removed = List.copyOf(removed);
             rejected = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rejected));
+            held = List.copyOf(held);
+        }
+
+        public ToolSetChange(List<String> added, List<String> changed, List<String> unchanged, List<String> removed,
+                Map<String, String> rejected) {
+            this(added, changed, unchanged, removed, rejected, List.of());
+        }
+    }
+
+    /** Where a change comes from, when it is to be reviewed (null: an admin wrote the tool by hand). */
+    private record Review(ToolChangeSource source, PinningMode mode) {
+        static Review of(ToolChangeSource source, PinningMode mode) {
+            return mode == PinningMode.OFF ? null : new Review(source, mode);
         }
     }
 
@@ -376,39 +408,121 @@ public class CatalogWriter {
                         + name + "' does not exist in tenant '" + tenant + "'", List.of()));
     }
 
-    private enum Outcome { ADDED, CHANGED, UNCHANGED }
+    private enum Outcome { ADDED, CHANGED, UNCHANGED, HELD }
 
     private record Written(String qualifiedName, Outcome outcome) {
     }
 
-    /** Writes a new version unless the current one is identical; the caller bumps the revision. */
-    private Written writeTool(ToolSpec spec, JsonNode schema, IntegrationEntity integration) {
+    /**
+     * Writes a new version unless the current one is identical; the caller bumps the revision.
+     * With a {@code review}, a change of the pinned definition (description, schemas,
+     * annotations) is written as a version above the current one and held for an admin.
+     */
+    private Written writeTool(ToolSpec spec, JsonNode schema, IntegrationEntity integration, Review review) {
         Instant now = clock.instant();
         Optional<ToolEntity> existing = tools.findByTenantIdAndIntegrationIdAndName(spec.tenant(), integration.id(),
                 spec.name());
         String qualifiedName = integration.name() + "." + spec.name();
-        if (existing.isPresent() && existing.get().deletedAt() == null && unchanged(existing.get(), spec, schema)) {
+        boolean live = existing.isPresent() && existing.get().deletedAt() == null;
+        Optional<ToolVersionEntity> current = live ? versions.findByTenantIdAndToolIdAndVersion(spec.tenant(),
+                existing.get().id(), existing.get().currentVersion()) : Optional.empty();
+        if (current.isPresent() && unchanged(current.get(), spec, schema)) {
+            if (review != null) {
+                supersedePending(spec.tenant(), existing.get().id(), "the upstream went back to the pinned definition");
+            }
             return new Written(qualifiedName, Outcome.UNCHANGED);
         }
-        Outcome outcome = existing.isPresent() && existing.get().deletedAt() == null ? Outcome.CHANGED : Outcome.ADDED;
+        PinnedDefinition proposed = PinnedDefinition.of(spec.description(), schema, spec.outputSchemaJson(),
+                spec.annotations().encode());
+        if (review != null && current.isPresent()) {
+            PinnedDefinition pinned = PinnedDefinition.of(current.get());
+            if (!pinned.hash().equals(proposed.hash())) {
+                return hold(spec, schema, existing.get(), current.get(), pinned, proposed, review, qualifiedName);
+            }
+        }
+        Outcome outcome = live ? Outcome.CHANGED : Outcome.ADDED;
         ToolEntity tool;
         if (existing.isPresent()) {
             ToolEntity e = existing.get();
             tool = tools.update(new ToolEntity(e.id(), e.tenantId(), e.integrationId(), e.name(),
-                    e.currentVersion() + 1, e.createdAt(), now, null));
+                    nextVersion(e), e.createdAt(), now, null));
+            supersedePending(spec.tenant(), e.id(), live ? "the tool changed without a definition change"
+                    : "the tool was added again");
         } else {
             tool = tools.save(new ToolEntity(Identifiers.newId("tool"), spec.tenant(), integration.id(), spec.name(),
                     1, now, now, null));
         }
-        versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), tool.id(), tool.currentVersion(),
-                spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
-                Math.toIntExact(spec.timeout().toMillis()), now, spec.outputSchemaJson()));
+        saveVersion(spec, schema, tool.id(), tool.currentVersion(), now);
+        if (outcome == Outcome.ADDED && review != null) {
+            List<String> flags = DescriptionScanner.scan(proposed);
+            if (!flags.isEmpty()) {
+                stats.count(spec.tenant(), "flagged");
+                LOG.warn("tool {} of tenant {} was added with a definition that speaks to the model: {}",
+                        qualifiedName, spec.tenant(), flags);
+            }
+        }
         return new Written(qualifiedName, outcome);
     }
 
+    /** Stores the proposed definition as a version above the served one and records the held change. */
+    private Written hold(ToolSpec spec, JsonNode schema, ToolEntity tool, ToolVersionEntity current,
+            PinnedDefinition pinned, PinnedDefinition proposed, Review review, String qualifiedName) {
+        Optional<ToolChangeEntity> latest = held.findFirstByTenantIdAndToolIdOrderByProposedVersionDesc(
+                spec.tenant(), tool.id());
+        if (latest.isPresent() && latest.get().proposedHash().equals(proposed.hash())
+                && latest.get().pinnedVersion() == current.version()) {
+            ToolChangeStatus status = latest.get().state();
+            if (status == ToolChangeStatus.PENDING) {
+                return new Written(qualifiedName, Outcome.HELD); // the same change again: still waiting
+            }
+            if (status == ToolChangeStatus.REJECTED) {
+                return new Written(qualifiedName, Outcome.UNCHANGED); // rejected: the pinned one stays
+            }
+        }
+        supersedePending(spec.tenant(), tool.id(), "the upstream changed the tool again");
+        Instant now = clock.instant();
+        int version = nextVersion(tool);
+        saveVersion(spec, schema, tool.id(), version, now);
+        tools.update(new ToolEntity(tool.id(), tool.tenantId(), tool.integrationId(), tool.name(),
+                tool.currentVersion(), tool.createdAt(), now, null));
+        List<String> flags = DescriptionScanner.scan(proposed);
+        held.save(new ToolChangeEntity(Identifiers.newId("tchg"), spec.tenant(), tool.id(), qualifiedName,
+                current.version(), version, pinned.hash(), proposed.hash(), review.source().wire(),
+                JsonSupport.mapper().valueToTree(flags).toString(), ToolChangeStatus.PENDING.name(), now, null, "",
+                ""));
+        stats.count(spec.tenant(), "held");
+        if (!flags.isEmpty()) {
+            stats.count(spec.tenant(), "flagged");
+        }
+        LOG.warn("tool definition change held: tenant={} tool={} pinned_version={} proposed_version={} source={}"
+                + " mode={} flags={}", spec.tenant(), qualifiedName, current.version(), version,
+                review.source().wire(), review.mode(), flags);
+        return new Written(qualifiedName, Outcome.HELD);
+    }
+
+    /** One above the highest stored version (held proposals included). */
+    private int nextVersion(ToolEntity tool) {
+        return Math.max(tool.currentVersion(), versions.maxVersion(tool.tenantId(), tool.id())) + 1;
+    }
+
+    private void saveVersion(ToolSpec spec, JsonNode schema, String toolId, int version, Instant now) {
+        versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), toolId, version,
+                spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
+                Math.toIntExact(spec.timeout().toMillis()), now, spec.outputSchemaJson()));
+    }
+
+    /** Marks the tool's pending change (if any) superseded. */
+    private void supersedePending(String tenant, String toolId, String why) {
+        for (ToolChangeEntity c : held.findByTenantIdAndToolIdAndStatus(tenant, toolId,
+                ToolChangeStatus.PENDING.name())) {
+            held.update(c.decided(ToolChangeStatus.SUPERSEDED, clock.instant(), "", why));
+            stats.count(tenant, "superseded");
+        }
+    }
+
     /** True when the current version already says exactly what the spec says (no new version then). */
-    private boolean unchanged(ToolEntity tool, ToolSpec spec, JsonNode schema) {
-        return versions.findByTenantIdAndToolIdAndVersion(tool.tenantId(), tool.id(), tool.currentVersion())
+    private static boolean unchanged(ToolVersionEntity current, ToolSpec spec, JsonNode schema) {
+        return Optional.of(current)
                 .filter(v -> v.description().equals(spec.description())
                         && v.annotations().equals(spec.annotations().encode())
                         && v.timeoutMs() == spec.timeout().toMillis()
@@ -449,6 +563,7 @@ public class CatalogWriter {
         Instant now = clock.instant();
         tools.update(new ToolEntity(t.id(), t.tenantId(), t.integrationId(), t.name(), t.currentVersion(),
                 t.createdAt(), now, now));
+        supersedePending(tenant, t.id(), "the tool was deleted");
         revisions.bump(tenant);
     }
 

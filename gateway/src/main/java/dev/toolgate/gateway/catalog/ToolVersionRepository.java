@@ -17,4 +17,9 @@ public interface ToolVersionRepository extends CrudRepository<ToolVersionEntity,
             JOIN tools t ON t.id = v.tool_id AND t.current_version = v.version AND t.tenant_id = v.tenant_id
             WHERE v.tenant_id = :tenantId AND t.deleted_at IS NULL""", nativeQuery = true)
     List<ToolVersionEntity> findCurrentByTenantId(String tenantId);
+
+    /** The highest version stored for the tool (held proposals included), 0 when none. */
+    @Query(value = "SELECT COALESCE(MAX(version), 0) FROM tool_versions WHERE tenant_id = :tenantId AND tool_id = :toolId",
+            nativeQuery = true)
+    int maxVersion(String tenantId, String toolId);
 }

@@ -68,6 +68,8 @@ final class ImportOpenApiCommand implements Callable<Integer> {
         r.getAddedList().forEach(t -> System.out.println("  + " + t));
         r.getChangedList().forEach(t -> System.out.println("  ~ " + t));
         r.getRemovedList().forEach(t -> System.out.println("  - " + t));
+        r.getHeldList().forEach(t -> System.out.println("  ? " + t + ": definition changed, held for review"
+                + " (toolgate changes list)"));
         for (ImportWarning w : r.getWarningsList()) {
             System.out.println((w.getSkipped() ? "skipped " : "warning ") + (w.getOperation().isEmpty() ? "document"
                     : w.getOperation()) + ": " + w.getMessage());

@@ -76,6 +76,8 @@ final class McpCommand {
         r.getAddedList().forEach(t -> System.out.println("  + " + t));
         r.getChangedList().forEach(t -> System.out.println("  ~ " + t));
         r.getRemovedList().forEach(t -> System.out.println("  - " + t));
+        r.getHeldList().forEach(t -> System.out.println("  ? " + t + ": definition changed, held for review"
+                + " (toolgate changes list --tenant " + tenant + ")"));
         r.getRejectedMap().forEach((tool, why) -> System.out.println("  ! " + tool + ": " + why));
         PolicyNotice.notAllowed(tenant, r.getIntegration(), r.getNotAllowedList());
     }

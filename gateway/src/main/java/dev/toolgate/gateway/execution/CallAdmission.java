@@ -130,9 +130,7 @@ class CallAdmission {
         // a tool outside the key's skills gets the very answer of a tool that does not exist
         ToolDefinition tool = catalog.find(principal.tenantId(), command.tool())
                 .filter(t -> principal.skills().includes(t)).orElseThrow(() -> CallRefused.of(
-                Refusal.TOOL_NOT_FOUND, record.build(), GatewayException.notFound("TOOL_NOT_FOUND",
-                        "tool '" + Identifiers.abbreviate(command.tool()) + "' does not exist",
-                        visibility.closest(principal, command.tool()))));
+                Refusal.TOOL_NOT_FOUND, record.build(), heldOrMissing(principal, command.tool())));
         record.toolName(tool.qualifiedName()).toolVersion(tool.version());
         CallSpans.tool(span, tool);
         labels.tool(tool.qualifiedName());
@@ -193,7 +191,20 @@ class CallAdmission {
     }
 
     /** The end user the call names, proven or asserted as the tenant allows; recorded on the row and span. */
-    private EndUser endUser(Principal principal, ExecuteCommand command, CallRecord.Builder record, Span span) {
+    /**
+     * TOOL_DEFINITION_HELD for a tool the key may see whose changed definition waits for an admin
+     * (pinning mode DISABLE); otherwise TOOL_NOT_FOUND with the closest names.
+     */
+    private GatewayException heldOrMissing(Principal principal, String name) {
+        return catalog.held(principal.tenantId(), name).filter(t -> principal.skills().includes(t))
+                .map(t -> GatewayException.failedPrecondition("TOOL_DEFINITION_HELD", "tool '" + t.qualifiedName()
+                        + "' is out of service: its upstream changed its definition and an admin has not reviewed"
+                        + " the change yet (ListToolChanges / toolgate tools changes)"))
+                .orElseGet(() -> GatewayException.notFound("TOOL_NOT_FOUND", "tool '"
+                        + Identifiers.abbreviate(name) + "' does not exist", visibility.closest(principal, name)));
+    }
+
+        private EndUser endUser(Principal principal, ExecuteCommand command, CallRecord.Builder record, Span span) {
         EndUser user;
         try {
             user = users.resolve(principal, command.user());

@@ -110,12 +110,15 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final IdentityProviders identityProviders;
     private final ConnectedAccounts connections;
     private final dev.toolgate.gateway.connections.TokenExchanges exchanges;
+    private final dev.toolgate.gateway.catalog.ToolChanges toolChanges;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
             PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp, SkillOperations skills,
             IdentityProviders identityProviders, ConnectedAccounts connections,
-            dev.toolgate.gateway.connections.TokenExchanges exchanges) {
+            dev.toolgate.gateway.connections.TokenExchanges exchanges,
+            dev.toolgate.gateway.catalog.ToolChanges toolChanges) {
         this.exchanges = requireNonNull(exchanges, "exchanges");
+        this.toolChanges = requireNonNull(toolChanges, "toolChanges");
         this.skills = requireNonNull(skills, "skills");
         this.connections = requireNonNull(connections, "connections");
         this.identityProviders = requireNonNull(identityProviders, "identityProviders");
@@ -450,6 +453,42 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     public void unassignSkill(UnassignSkillRequest request, StreamObserver<SkillInfo> response) {
         reply(response, SkillProtos.info(skills.unassign(tenant(request.getTenant()), request.getKeyId(),
                 request.getSkill())));
+    }
+
+    @Override
+    public void listToolChanges(dev.toolgate.proto.v1.ListToolChangesRequest request,
+            StreamObserver<dev.toolgate.proto.v1.ListToolChangesResponse> response) {
+        dev.toolgate.proto.v1.ListToolChangesResponse.Builder out =
+                dev.toolgate.proto.v1.ListToolChangesResponse.newBuilder();
+        toolChanges.list(tenant(request.getTenant()), request.getAll(), request.getTool())
+                .forEach(c -> out.addChanges(ToolChangeProtos.summary(c)));
+        reply(response, out.build());
+    }
+
+    @Override
+    public void getToolChange(dev.toolgate.proto.v1.GetToolChangeRequest request,
+            StreamObserver<dev.toolgate.proto.v1.ToolChange> response) {
+        reply(response, ToolChangeProtos.detail(toolChanges.get(tenant(request.getTenant()), request.getId())));
+    }
+
+    @Override
+    public void decideToolChange(dev.toolgate.proto.v1.DecideToolChangeRequest request,
+            StreamObserver<dev.toolgate.proto.v1.ToolChange> response) {
+        String tenant = tenant(request.getTenant());
+        Principal p = PrincipalContext.current();
+        String by = p.bootstrapAdmin() ? "bootstrap" : p.agentId();
+        reply(response, ToolChangeProtos.detail(toolChanges.decide(tenant, request.getId(), request.getApprove(), by,
+                request.getNote())));
+    }
+
+    @Override
+    public void setToolPinning(dev.toolgate.proto.v1.SetToolPinningRequest request,
+            StreamObserver<dev.toolgate.proto.v1.ToolPinning> response) {
+        String tenant = tenant(request.getTenant());
+        dev.toolgate.gateway.catalog.PinningMode mode = toolChanges.setMode(tenant,
+                ToolChangeProtos.mode(request.getMode()));
+        reply(response, dev.toolgate.proto.v1.ToolPinning.newBuilder().setTenant(tenant)
+                .setMode(ToolChangeProtos.mode(mode)).build());
     }
 
     private static Principal requireAdmin() {

@@ -159,7 +159,7 @@ final class ProtoMapper {
         ImportOpenApiResponse.Builder b = ImportOpenApiResponse.newBuilder()
                 .setIntegration(r.integration()).setBaseUrl(r.baseUrl()).setSourceVersion(r.sourceVersion())
                 .addAllAdded(r.added()).addAllChanged(r.changed()).addAllUnchanged(r.unchanged())
-                .addAllRemoved(r.removed()).setExcluded(r.excluded());
+                .addAllRemoved(r.removed()).setExcluded(r.excluded()).addAllHeld(r.held());
         for (ImportWarning w : r.warnings()) {
             b.addWarnings(dev.toolgate.proto.v1.ImportWarning.newBuilder().setOperation(w.operation())
                     .setMessage(w.message()).setSkipped(w.skipped()));
@@ -203,7 +203,8 @@ final class ProtoMapper {
         return McpSyncReport.newBuilder().setIntegration(r.integration())
                 .addAllAdded(r.change().added()).addAllChanged(r.change().changed())
                 .addAllUnchanged(r.change().unchanged()).addAllRemoved(r.change().removed())
-                .putAllRejected(r.change().rejected()).setServerName(nullToEmpty(r.serverName()))
+                .putAllRejected(r.change().rejected()).addAllHeld(r.change().held())
+                .setServerName(nullToEmpty(r.serverName()))
                 .setServerVersion(nullToEmpty(r.serverVersion())).build();
     }
 

@@ -114,7 +114,7 @@ public class OpenApiImports {
             }
         }
         return new ImportReport(integration, plan.baseUrl(), plan.sourceVersion(), change.added(), change.changed(),
-                change.unchanged(), change.removed(), warnings, plan.excluded(), credentials);
+                change.unchanged(), change.removed(), warnings, plan.excluded(), credentials, change.held());
     }
 
     private static String operationOf(ImportPlan plan, String tool) {

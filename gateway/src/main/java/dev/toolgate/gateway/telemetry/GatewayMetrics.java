@@ -37,7 +37,8 @@ public class GatewayMetrics implements AutoCloseable {
 
     public GatewayMetrics(RecorderStats recorder, PolicyEngine policy, IntegrationGuards guards,
             ConfirmationStore confirmations,
-            MetricsProperties config) {
+            MetricsProperties config, dev.toolgate.gateway.catalog.DefinitionChangeStats definitionChanges) {
+        requireNonNull(definitionChanges, "definitionChanges");
         Duration refreshInterval = config.refreshInterval();
         requireNonNull(confirmations, "confirmations");
         pendingConfirmations = new RefreshedValue<>("metrics-refresh", Map.of(), confirmations::pendingByTenant,
@@ -91,6 +92,13 @@ public class GatewayMetrics implements AutoCloseable {
         GaugeWithCallback.builder().name("toolgate_confirmations_pending")
                 .help("Calls held for a human's confirmation, per tenant").labelNames("tenant")
                 .callback(cb -> pendingConfirmations.get().forEach((tenant, n) -> cb.call(n, tenant)))
+                .register(registry);
+        CounterWithCallback.builder().name("toolgate_tool_definition_changes_total")
+                .help("Changes of pinned tool definitions by outcome: held (waiting for an admin), approved,"
+                        + " rejected, superseded (changed again or back before a decision), flagged (text aimed at"
+                        + " the model found in a held or added definition)")
+                .labelNames("tenant", "outcome")
+                .callback(cb -> definitionChanges.forEach((tenant, outcome, n) -> cb.call(n, tenant, outcome)))
                 .register(registry);
         CounterWithCallback.builder().name("toolgate_policy_reloads_total").help("Policy directory reloads")
                 .callback(cb -> cb.call(policy.status().reloadsTotal())).register(registry);

@@ -109,11 +109,20 @@ class OpenApiImportTest {
                 .replace("summary: Delete a note.", "summary: Read a note.");
         ImportOpenApiResponse second = importDoc(v2, OpenApiImportOptions.getDefaultInstance());
 
-        assertThat(second.getChangedList()).containsExactly("notes.list_notes");
+        // a changed description is held for review (docs/catalog.md): the pinned one serves until approved
+        assertThat(second.getHeldList()).containsExactly("notes.list_notes");
+        assertThat(second.getChangedList()).isEmpty();
         assertThat(second.getAddedList()).containsExactly("notes.get_note");
         assertThat(second.getRemovedList()).containsExactly("notes.delete_note");
         assertThat(second.getUnchangedList()).containsExactly("notes.create_note");
         assertThat(toolNames()).containsExactlyInAnyOrder("notes.list_notes", "notes.create_note", "notes.get_note");
+        assertThat(tools.getTool(GetToolRequest.newBuilder().setName("notes.list_notes").build()).getDescription())
+                .isEqualTo("List notes.");
+        var held = admin.listToolChanges(dev.toolgate.proto.v1.ListToolChangesRequest.newBuilder()
+                .setTenant(tenant).build()).getChangesList();
+        assertThat(held).singleElement().satisfies(c -> assertThat(c.getSource()).isEqualTo("openapi_import"));
+        admin.decideToolChange(dev.toolgate.proto.v1.DecideToolChangeRequest.newBuilder().setTenant(tenant)
+                .setId(held.get(0).getId()).setApprove(true).build());
         Tool list = tools.getTool(GetToolRequest.newBuilder().setName("notes.list_notes").build());
         assertThat(list.getVersion()).isEqualTo(2);
         assertThat(list.getDescription()).isEqualTo("List all notes, newest first.");
