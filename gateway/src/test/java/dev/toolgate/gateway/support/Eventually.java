@@ -13,7 +13,11 @@ public final class Eventually {
     private Eventually() {
     }
 
-    /** Retries {@code assertion} until it passes; fails only if it still fails after {@link #PATIENCE}. */
+    /**
+     * Retries {@code assertion} until it passes; fails only if it still fails after {@link #PATIENCE}. An
+     * exception counts as "not yet" like a failed assertion (a gRPC NOT_FOUND for a row another instance has
+     * not seen yet, say) and is rethrown only when the time is up.
+     */
     public static void until(Runnable assertion) {
         within(PATIENCE, assertion);
     }
@@ -24,7 +28,7 @@ public final class Eventually {
             try {
                 assertion.run();
                 return;
-            } catch (AssertionError e) {
+            } catch (AssertionError | RuntimeException e) {
                 if (System.nanoTime() > end) {
                     throw e;
                 }

@@ -295,6 +295,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
          * park: one JDK delay scheduler serves every call's deadline, the client registers no timer.
          */
         private UpstreamResponse sendTraced(OutgoingRequest out, Duration timeout) {
+            long sentAt = System.nanoTime();
             CompletableFuture<UpstreamHttpClient.Answer> future = transport.send(out, timeout);
             UpstreamHttpClient.Answer response;
             try {
@@ -305,6 +306,11 @@ public class HttpToolExecutor implements IntegrationExecutor {
             } catch (InterruptedException e) {
                 future.cancel(true);
                 Thread.currentThread().interrupt();
+                if (System.nanoTime() - sentAt >= timeout.toNanos()) {
+                    // The wait had already run out when the caller's cancel arrived (a busy machine wakes
+                    // this thread late; the client's deadline passes just after ours): a timeout, not a cancel.
+                    throw timeout(timeout);
+                }
                 throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the caller cancelled the call while"
                         + " integration '" + integration + "' was answering; the upstream request was cancelled");
             } catch (ExecutionException e) {
