@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.context.event.StartupEvent;
+import io.micronaut.core.order.Ordered;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
 import jakarta.annotation.PreDestroy;
 import java.sql.Connection;
@@ -12,6 +15,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +32,15 @@ import org.slf4j.LoggerFactory;
  * {@code SELECT pg_notify(...)}. When the listening connection breaks, the thread connects again
  * every {@code toolgate.cluster.reconnect-delay} and, once back, publishes {@link Invalidation#all()}:
  * whatever was sent meanwhile is lost, so every cache is dropped. On H2 nothing is sent or heard.
+ *
+ * <p>The thread starts on the {@link StartupEvent}, as the last of its listeners, not in the
+ * constructor: a context whose start fails is never running, so closing it destroys no bean, and a
+ * thread started earlier would keep its connection and publish into the broken context for as long
+ * as the JVM lives. {@link #close()} stops the thread and waits for it.
  */
 @Context
-public final class PostgresClusterBus implements ClusterBus {
+public final class PostgresClusterBus implements ClusterBus, ApplicationEventListener<StartupEvent>, Ordered {
+    static final String THREAD_NAME = "cluster-notifications";
     static final String CHANNEL = "toolgate_invalidations";
     private static final Logger LOG = LoggerFactory.getLogger(PostgresClusterBus.class);
 
@@ -43,7 +53,7 @@ public final class PostgresClusterBus implements ClusterBus {
     private final CountDownLatch listening = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile Connection listener;
-    private final Thread thread;
+    private Thread thread;
 
     public PostgresClusterBus(DataSource dataSource, ApplicationEventPublisher<Invalidation> events,
             ClusterProperties config) {
@@ -52,11 +62,18 @@ public final class PostgresClusterBus implements ClusterBus {
         this.reconnectMillis = config.reconnectDelay().toMillis();
         this.onPostgres = isPostgres(this.dataSource);
         this.active = config.notifications() && onPostgres;
-        if (!active) {
-            this.thread = null;
+    }
+
+    /**
+     * Starts listening once every bean of the context is up, and waits (up to 10 s) until it listens,
+     * so a started instance hears what the others send from then on.
+     */
+    @Override
+    public synchronized void onApplicationEvent(StartupEvent event) {
+        if (!active || closed || thread != null) {
             return;
         }
-        this.thread = Thread.ofPlatform().daemon().name("cluster-notifications").start(this::listen);
+        thread = Thread.ofPlatform().daemon().name(THREAD_NAME).start(this::listen);
         try {
             if (!listening.await(10, TimeUnit.SECONDS)) {
                 LOG.warn("not yet listening for other instances' invalidations; caches expire by their ttl until then");
@@ -64,6 +81,12 @@ public final class PostgresClusterBus implements ClusterBus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Last of the startup listeners: a listener before it that fails the start leaves no thread behind. */
+    @Override
+    public int getOrder() {
+        return Ordered.LOWEST_PRECEDENCE;
     }
 
     /** Whether this instance sends and hears invalidations (PostgreSQL with notifications on). */
@@ -131,6 +154,9 @@ public final class PostgresClusterBus implements ClusterBus {
     }
 
     private void deliver(String payload) {
+        if (closed) {
+            return;
+        }
         Invalidation.decode(payload).ifPresentOrElse(r -> {
             if (!r.origin().equals(origin)) {
                 try {
@@ -166,19 +192,32 @@ public final class PostgresClusterBus implements ClusterBus {
         }
     }
 
+    /** Stops the listening thread, closes its connection and waits (up to 5 s) until the thread ended. */
     @PreDestroy
     public void close() {
-        closed = true;
-        if (thread != null) {
-            thread.interrupt();
-            Connection c = listener;
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // closing anyway
-                }
+        Thread t;
+        synchronized (this) {
+            closed = true;
+            t = thread;
+        }
+        if (t == null) {
+            return;
+        }
+        t.interrupt();
+        Connection c = listener;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing anyway
             }
+        }
+        try {
+            if (!t.join(Duration.ofSeconds(5))) {
+                LOG.warn("the thread listening for other instances' invalidations did not end within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
