@@ -56,7 +56,11 @@ public class OpenApiImports {
                     + " 5 minutes, but was " + options.timeout()));
         }
         Identifiers.requireNoViolations(problems);
-        OpenApiDocument document = OpenApiDocument.parse(text);
+        OpenApiDocument document = OpenApiDocument.parse(text, raw -> {
+            if (!OpenApiImporter.mayHaveBaseUrl(raw, options)) { // refused before the parser's long work
+                throw noBaseUrl();
+            }
+        });
         ImportPlan plan = OpenApiImporter.plan(document, integration, options);
         for (String scheme : options.secrets().keySet()) {
             if (plan.schemes().find(scheme).isEmpty()) {
@@ -65,8 +69,7 @@ public class OpenApiImports {
             }
         }
         if (plan.baseUrl().isEmpty()) {
-            throw GatewayException.invalidArgument("options.base_url", "the document's first server URL is missing"
-                    + " or relative, so the upstream's address is unknown; pass options.base_url");
+            throw noBaseUrl();
         }
         if (plan.tools().isEmpty()) {
             String why = plan.warnings().stream().filter(ImportWarning::skipped).limit(3).map(ImportWarning::toString)
@@ -115,6 +118,12 @@ public class OpenApiImports {
         }
         return new ImportReport(integration, plan.baseUrl(), plan.sourceVersion(), change.added(), change.changed(),
                 change.unchanged(), change.removed(), warnings, plan.excluded(), credentials, change.held());
+    }
+
+    private static GatewayException noBaseUrl() {
+        return GatewayException.invalidArgument("options.base_url", "the document's first server URL is missing"
+                + " or relative (Swagger 2.0: no host), so the upstream's address is unknown; pass options.base_url"
+                + " (--base-url)");
     }
 
     private static String operationOf(ImportPlan plan, String tool) {
