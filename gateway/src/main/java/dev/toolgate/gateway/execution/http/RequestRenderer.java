@@ -184,7 +184,7 @@ final class RequestRenderer {
             return java.util.Optional.of("must not be empty (it is part of the URL path)");
         }
         for (String segment : SEGMENT_SEPARATOR.split(text, -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
+            if (!segment.isEmpty() && segment.chars().allMatch(c -> c == '.')) { // '...' too: some servers trim dots
                 return java.util.Optional.of("must not be or contain a '.' or '..' segment (it would change the URL"
                         + " path)");
             }
