@@ -54,6 +54,10 @@ final class ImportBench implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "3", description = "imports after the first (default ${DEFAULT-VALUE})")
     int repeat;
 
+    @Option(names = "--idle", defaultValue = "PT30S", description = "wait after the imports before reading the"
+            + " gateway's RSS again, as ISO-8601 (default ${DEFAULT-VALUE})")
+    Duration idleAfter = Duration.ofSeconds(30);
+
     @Override
     public Integer call() throws Exception {
         String document = read(file);
@@ -96,6 +100,7 @@ final class ImportBench implements Callable<Integer> {
                                     .build());
                     double ms = (System.nanoTime() - t0) / 1e6;
                     ObjectNode run = runs.addObject();
+                    run.put("rss_after_mb", Math.round(gateway.rss()[0] / 1_048_576.0));
                     run.put("import", i == 0 ? "first" : "again");
                     run.put("ms", Math.round(ms));
                     run.put("ratio_to_baseline", Math.round(ms / Math.max(1, baselineMs) * 10) / 10.0);
@@ -105,6 +110,9 @@ final class ImportBench implements Callable<Integer> {
                     run.put("skipped", r.getWarningsList().stream().filter(w -> w.getSkipped()).count());
                 }
                 result.put("gateway_rss_peak_mb", Math.round(gateway.rss()[1] / 1_048_576.0));
+                Thread.sleep(idleAfter.toMillis()); // what the gateway gives back once imports stop
+                result.put("gateway_rss_idle_mb", Math.round(gateway.rss()[0] / 1_048_576.0));
+                result.put("idle_seconds", idleAfter.toSeconds());
                 Files.writeString(out.resolve("import.json"), JSON.writerWithDefaultPrettyPrinter()
                         .writeValueAsString(result));
                 String md = markdown(result);
@@ -130,7 +138,9 @@ final class ImportBench implements Callable<Integer> {
                     .append(run.path("added").asInt()).append(" | ").append(run.path("changed").asInt()).append(" | ")
                     .append(run.path("unchanged").asInt()).append(" | ").append(run.path("skipped").asInt()).append(" |\n");
         }
-        sb.append("\nGateway peak RSS: ").append(r.path("gateway_rss_peak_mb").asLong()).append(" MB\n");
+        sb.append("\nGateway peak RSS: ").append(r.path("gateway_rss_peak_mb").asLong()).append(" MB; ")
+                .append(r.path("idle_seconds").asLong()).append(" s after the last import: ")
+                .append(r.path("gateway_rss_idle_mb").asLong()).append(" MB\n");
         return sb.toString();
     }
 

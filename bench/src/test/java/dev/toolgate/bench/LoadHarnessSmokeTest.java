@@ -76,6 +76,7 @@ class LoadHarnessSmokeTest {
         bench.file = Path.of("../examples/openapi/support-desk.yaml");
         bench.heap = "256m";
         bench.repeat = 1;
+        bench.idleAfter = java.time.Duration.ZERO;
 
         assertThat(bench.call()).isZero();
 

@@ -191,6 +191,9 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
             if (!p.equals(new ParamBinding(p.argument(), p.location(), p.name()))) {
                 node.put("style", p.style().name()).put("explode", p.explode()).put("json", p.asJson());
             }
+            if (p.allowReserved()) {
+                node.put("reserved", true);
+            }
             if (p.bound().bound()) {
                 node.putObject("bound").put("source", p.bound().source().name()).put("value", p.bound().value());
             }
@@ -221,6 +224,9 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
                 ParamBinding binding = p.has("style") ? new ParamBinding(plain.argument(), plain.location(),
                         plain.name(), ParamStyle.valueOf(p.path("style").asText()), p.path("explode").asBoolean(),
                         p.path("json").asBoolean()) : plain;
+                if (p.path("reserved").asBoolean(false)) {
+                    binding = binding.keepingReserved();
+                }
                 JsonNode bound = p.path("bound");
                 params.add(bound.isObject() ? binding.boundTo(new BoundValue(BoundValue.Source.valueOf(
                         bound.path("source").asText()), bound.path("value").asText())) : binding);

@@ -45,6 +45,17 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
 
     /** @throws GatewayException INVALID_ARGUMENT saying why the text is not a usable document */
     public static OpenApiDocument parse(String text) {
+        return parse(text, raw -> { });
+    }
+
+    /**
+     * Parses like {@link #parse(String)}, but first shows {@code check} the document as read (a
+     * YAML tree of the text, before the OpenAPI parser builds its model and converts Swagger 2.0,
+     * which is most of the time an import takes): a check that throws refuses the document at once.
+     *
+     * @throws GatewayException INVALID_ARGUMENT saying why the text is not a usable document
+     */
+    public static OpenApiDocument parse(String text, java.util.function.Consumer<JsonNode> check) {
         if (text.isBlank()) {
             throw invalid("the document is empty");
         }
@@ -78,6 +89,7 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
         if (!raw.path("paths").isObject() && !raw.path("webhooks").isObject()) {
             throw invalid("the document has no 'paths' object");
         }
+        check.accept(raw);
         ParseOptions options = new ParseOptions();
         options.setResolve(false);
         options.setResolveFully(false);
@@ -99,6 +111,7 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
         boolean v31 = model.getSpecVersion() == SpecVersion.V31;
         ObjectMapper writer = v31 ? Json31.mapper() : Json.mapper();
         JsonNode tree = writer.valueToTree(model);
+        PlainNumbers.fix(tree);
         if (raw.has("swagger")) {
             List<String> remarks = new java.util.ArrayList<>(messages);
             SwaggerCollectionFormats.apply(raw, tree, remarks);

@@ -279,6 +279,22 @@ public final class OpenApiImporter {
         }
     }
 
+    /**
+     * Whether the document as read (before the OpenAPI parser converts it) can give a base URL: one
+     * is given in the options, an OpenAPI 3 document's first server URL is absolute once its
+     * variables are filled, or a Swagger 2.0 document names a {@code host}. False means the import
+     * cannot succeed whatever the rest of the document says.
+     */
+    static boolean mayHaveBaseUrl(JsonNode raw, ImportOptions options) {
+        if (!options.baseUrl().isEmpty()) {
+            return true;
+        }
+        if (raw.has("swagger")) {
+            return raw.path("host").isTextual() && !raw.path("host").asText().isBlank();
+        }
+        return !baseUrl(raw, options, new ArrayList<>()).isEmpty();
+    }
+
     /** The first server's URL with its variables filled in, or the override; empty when not absolute. */
     private static String baseUrl(JsonNode root, ImportOptions options, List<ImportWarning> warnings) {
         if (!options.baseUrl().isEmpty()) {

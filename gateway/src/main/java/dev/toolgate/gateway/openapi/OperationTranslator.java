@@ -141,8 +141,12 @@ final class OperationTranslator {
             boolean explode = param.has("explode") ? param.path("explode").asBoolean() : style == ParamStyle.FORM;
             String argument = argumentName(pname, in, arguments);
             BoundValue value = boundValue(location, pname);
+            ParamBinding binding = new ParamBinding(argument, location, pname, style, explode, asJson);
+            if (location == ParamLocation.PATH && keepsReserved(param)) {
+                binding = binding.keepingReserved(); // elsewhere reserved characters are encoded, which means the same
+            }
             if (value.bound()) { // the admin gives the value: the model never sees the parameter
-                bindings.add(new ParamBinding(argument, location, pname, style, explode, asJson).boundTo(value));
+                bindings.add(binding.boundTo(value));
                 continue;
             }
             ObjectNode property = asObject(schemas.translate(schema == null ? JsonNodeFactory.instance.objectNode() : schema));
@@ -160,7 +164,7 @@ final class OperationTranslator {
             if (location == ParamLocation.PATH || param.path("required").asBoolean(false)) {
                 required.add(argument);
             }
-            bindings.add(new ParamBinding(argument, location, pname, style, explode, asJson));
+            bindings.add(binding);
         }
 
         BodyBinding body = BodyBinding.NONE;
@@ -265,6 +269,20 @@ final class OperationTranslator {
             }
         }
         return new ArrayList<>(byKey.values());
+    }
+
+    /** Extensions tools and vendors use for "send this value unencoded" besides OpenAPI's own {@code allowReserved}. */
+    static final List<String> RESERVED_HINTS = List.of("allowReserved", "x-allow-reserved", "x-allowReserved",
+            "x-ms-skip-url-encoding");
+
+    /** Whether the document asks for the parameter's value to be sent with its reserved characters. */
+    private static boolean keepsReserved(JsonNode param) {
+        for (String hint : RESERVED_HINTS) {
+            if (param.path(hint).asBoolean(false) || param.path("extensions").path(hint).asBoolean(false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String argumentName(String name, String in, Set<String> taken) {

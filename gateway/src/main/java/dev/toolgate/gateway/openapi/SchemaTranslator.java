@@ -183,8 +183,14 @@ final class SchemaTranslator {
             } else if (SCHEMA_VALUES.contains(key) && (value.isObject() || value.isBoolean())) {
                 out.set(key.equals("additionalItems") ? "items" : key, translate(value, depth + 1));
             } else if (key.equals("required")) {
-                if (value.isArray()) {
-                    out.set("required", value.deepCopy());
+                if (value.isArray()) { // each name once: 2020-12 wants unique items, and documents repeat some
+                    ArrayNode names = out.putArray("required");
+                    Set<JsonNode> seen = new HashSet<>();
+                    value.forEach(r -> {
+                        if (seen.add(r)) {
+                            names.add(r.deepCopy());
+                        }
+                    });
                 }
             } else if ((key.equals("exclusiveMinimum") || key.equals("exclusiveMaximum")) && value.isBoolean()) {
                 String bound = key.equals("exclusiveMinimum") ? "minimum" : "maximum";

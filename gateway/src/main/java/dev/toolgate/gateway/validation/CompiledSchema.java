@@ -140,29 +140,44 @@ public final class CompiledSchema {
         }
     }
 
+    /** One violation per distinct place and message, in the validator's order. */
     private static List<FieldViolation> toViolations(List<Error> errors) {
-        List<FieldViolation> out = new ArrayList<>(errors.size());
+        java.util.LinkedHashSet<FieldViolation> out = new java.util.LinkedHashSet<>();
         for (Error e : errors) {
             out.add(toViolation(e));
         }
-        return out;
+        return List.copyOf(out);
     }
 
+    /**
+     * The violation at the offending place: for a missing required property, that property; for a
+     * member {@code additionalProperties: false} (or {@code unevaluatedProperties: false}) refuses, that
+     * member; for an item {@code items: false} / {@code additionalItems: false} refuses, that item.
+     */
     private static FieldViolation toViolation(Error e) {
-        String pointer = e.getInstanceLocation().toString();
-        if ("required".equals(e.getKeyword()) && e.getProperty() != null) {
-            pointer = pointer + "/" + escape(e.getProperty());
-            return new FieldViolation(pointer, pointer + ": required property '" + e.getProperty()
-                    + "' is missing");
-        }
+        String library = e.getInstanceLocation().toString();
+        String pointer = JsonPointers.of(e.getInstanceLocation());
         String message = e.getMessage();
-        if (!pointer.isEmpty() && message.startsWith(pointer + ": ")) { // the validator names the place itself
-            message = message.substring(pointer.length() + 2);
+        if (!library.isEmpty() && message.startsWith(library + ": ")) { // the validator names the place itself
+            message = message.substring(library.length() + 2);
+        }
+        String keyword = e.getKeyword() == null ? "" : e.getKeyword();
+        if ("required".equals(keyword) && e.getProperty() != null) {
+            pointer = JsonPointers.member(pointer, e.getProperty());
+            return new FieldViolation(pointer, pointer + ": required property '" + e.getProperty() + "' is missing");
+        }
+        if (MEMBER_KEYWORDS.contains(keyword) && e.getProperty() != null) {
+            pointer = JsonPointers.member(pointer, e.getProperty());
+            message = "is not allowed here: the schema defines no property '" + e.getProperty() + "'";
+        } else if (ITEM_KEYWORDS.contains(keyword) && e.getIndex() != null) {
+            pointer = pointer + "/" + e.getIndex();
+            message = "is not allowed here: the schema allows no item at index " + e.getIndex();
         }
         return new FieldViolation(pointer, (pointer.isEmpty() ? "arguments" : pointer) + ": " + message);
     }
 
-    private static String escape(String token) {
-        return token.replace("~", "~0").replace("/", "~1");
-    }
+    private static final java.util.Set<String> MEMBER_KEYWORDS = java.util.Set.of("additionalProperties",
+            "unevaluatedProperties");
+    private static final java.util.Set<String> ITEM_KEYWORDS = java.util.Set.of("items", "additionalItems",
+            "unevaluatedItems");
 }

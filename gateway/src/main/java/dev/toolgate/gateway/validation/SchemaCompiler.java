@@ -66,11 +66,13 @@ public class SchemaCompiler {
     }
 
     /**
-     * @param schema the parsed schema; must be an object schema with {@code "type": "object"}
-     * @throws GatewayException INVALID_ARGUMENT locating each problem under {@code field}
+     * @param schema the parsed schema; must be an object schema with {@code "type": "object"},
+     *     written in the dialect its {@code $schema} names (draft-04, -06, -07, 2019-09 or 2020-12;
+     *     2020-12 without one)
+     * @throws GatewayException INVALID_ARGUMENT locating each problem under {@code field}, each once
      */
     public CompiledSchema compile(String field, JsonNode schema) {
-        List<FieldViolation> problems = new ArrayList<>();
+        java.util.LinkedHashSet<FieldViolation> problems = new java.util.LinkedHashSet<>();
         if (!schema.isObject()) {
             problems.add(new FieldViolation(field, field + " must be a JSON object (a JSON Schema)"));
         } else {
@@ -79,32 +81,77 @@ public class SchemaCompiler {
                 problems.add(new FieldViolation(field, field
                         + " must describe an object: set \"type\": \"object\" at the top level"));
             }
-            for (Error e : metaValidate(schema)) {
-                problems.add(new FieldViolation(field, field + e.getInstanceLocation() + ": " + e.getMessage()));
+            java.util.Optional<SpecificationVersion> dialect = dialect(schema);
+            if (dialect.isEmpty()) {
+                String at = field + "/$schema";
+                problems.add(new FieldViolation(field, at + ": " + Dialects.describe(schema.get("$schema"))
+                        + " is not a JSON Schema dialect this gateway knows (meta-schemas are never fetched); use "
+                        + Dialects.KNOWN + ", or leave $schema out for draft 2020-12"));
+            } else {
+                int before = problems.size();
+                for (Error e : metaValidate(schema, dialect.get())) {
+                    String at = field + JsonPointers.of(e.getInstanceLocation());
+                    String message = e.getMessage();
+                    String library = e.getInstanceLocation().toString();
+                    if (!library.isEmpty() && message.startsWith(library + ": ")) {
+                        message = message.substring(library.length() + 2);
+                    }
+                    problems.add(new FieldViolation(field, at + ": " + message));
+                }
+                if (problems.size() == before) { // the meta-schema may have said it already (format uri-reference)
+                    problems.addAll(SchemaReferences.problems(field, schema));
+                }
             }
             problems.addAll(SchemaPatterns.problems(field, schema));
         }
         if (!problems.isEmpty()) {
-            throw GatewayException.invalidArgument(field + " is not a valid input schema", problems);
+            throw GatewayException.invalidArgument(field + " is not a valid input schema", List.copyOf(problems));
         }
         try {
-            Schema compiled = registry.getSchema(schema);
+            Schema compiled = registry.getSchema(canonical(schema));
             compiled.initializeValidators();
             return new CompiledSchema(compiled, runner, schema);
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
-            throw GatewayException.invalidArgument(field,
-                    field + " cannot be compiled: " + e.getMessage() + " (external $ref is not supported)");
+            FieldViolation why = SchemaReferences.explain(field, schema, e);
+            throw GatewayException.invalidArgument(field + " is not a valid input schema", List.of(why));
         }
     }
 
-    private List<Error> metaValidate(JsonNode schema) {
-        Schema meta = metaRegistry.getSchema(com.networknt.schema.SchemaLocation.of(
-                SpecificationVersion.DRAFT_2020_12.getDialectId()));
+    /** The schema with {@code $schema} written as the validator names its dialect (http/https, {@code #}). */
+    private static JsonNode canonical(JsonNode schema) {
+        JsonNode declared = schema.get("$schema");
+        if (declared == null) {
+            return schema;
+        }
+        String id = dialect(schema).orElseThrow().getDialectId();
+        if (id.equals(declared.asText())) {
+            return schema;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) schema)
+                .deepCopy();
+        copy.put("$schema", id);
+        return copy;
+    }
+
+    /** The dialect {@code $schema} names; 2020-12 when there is none; empty when it names another. */
+    static java.util.Optional<SpecificationVersion> dialect(JsonNode schema) {
+        JsonNode declared = schema.get("$schema");
+        if (declared == null) {
+            return java.util.Optional.of(SpecificationVersion.DRAFT_2020_12);
+        }
+        return declared.isTextual() ? Dialects.of(declared.textValue()) : java.util.Optional.empty();
+    }
+
+    private List<Error> metaValidate(JsonNode schema, SpecificationVersion dialect) {
+        Schema meta = metaRegistry.getSchema(com.networknt.schema.SchemaLocation.of(dialect.getDialectId()));
         return meta.validate(schema);
     }
 
+    /**
+     * Only the meta-schemas the validator bundles may be referenced: anything else under
+     * json-schema.org would be looked up on the class path, fail, and be logged as an error.
+     */
     private static boolean isExternal(AbsoluteIri iri) {
-        String s = iri.toString();
-        return !s.startsWith("https://json-schema.org/") && !s.startsWith("http://json-schema.org/");
+        return !Dialects.isBundledMetaSchema(iri.toString());
     }
 }

@@ -52,4 +52,18 @@ class HttpBindingTest {
                 new ParamBinding("v", ParamLocation.HEADER, "X-Version")));
         assertThat(HttpBinding.fromJson(b.toJson())).isEqualTo(b);
     }
+
+    @Test
+    void json_roundTrip_keepsAPathValueThatAllowsReservedCharacters() {
+        HttpBinding b = new HttpBinding("GET", "/contents/{path}", List.of(
+                new ParamBinding("path", ParamLocation.PATH, "path").keepingReserved()));
+        assertThat(HttpBinding.fromJson(b.toJson())).isEqualTo(b);
+        assertThat(HttpBinding.fromJson(b.toJson()).params().get(0).allowReserved()).isTrue();
+    }
+
+    @Test
+    void paramBinding_allowReservedOutsideThePath_isRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ParamBinding("q", ParamLocation.QUERY, "q")
+                .keepingReserved()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'q'");
+    }
 }

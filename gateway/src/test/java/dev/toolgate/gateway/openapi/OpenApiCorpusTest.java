@@ -64,10 +64,79 @@ class OpenApiCorpusTest {
         }
     }
 
+    /** Document fragments in the shapes issue 24 names (written here), held to the corpus's rules too. */
+    static Stream<Entry> fragments() {
+        return Stream.of(
+                new Entry("fragment:kubernetes-authorization-api-key", "swagger 2.0", 2, 2),
+                new Entry("fragment:media-types", OpenApiFidelityTest.MEDIA_TYPES.contains("swagger:") ? "swagger 2.0"
+                        : "openapi " + version(OpenApiFidelityTest.MEDIA_TYPES), count(OpenApiFidelityTest.MEDIA_TYPES),
+                        count(OpenApiFidelityTest.MEDIA_TYPES)),
+                new Entry("fragment:optional-security", "openapi " + version(OpenApiFidelityTest.OPTIONAL_SECURITY),
+                        count(OpenApiFidelityTest.OPTIONAL_SECURITY), count(OpenApiFidelityTest.OPTIONAL_SECURITY)),
+                new Entry("fragment:slack-token-parameters", OpenApiFidelityTest.SLACK_LIKE.contains("swagger:")
+                        ? "swagger 2.0" : "openapi " + version(OpenApiFidelityTest.SLACK_LIKE),
+                        count(OpenApiFidelityTest.SLACK_LIKE), count(OpenApiFidelityTest.SLACK_LIKE)),
+                new Entry("fragment:petstore-3.1-id-anchor", "openapi 3.1.0", 3, 3),
+                new Entry("fragment:collection-formats", "swagger 2.0", 2, 2),
+                new Entry("fragment:paths-in-paths", "openapi 3.0.3", 4, 4),
+                new Entry("fragment:paths-in-paths-swagger", "swagger 2.0", 1, 1),
+                new Entry("fragment:numbers", "openapi 3.0.3", 1, 1),
+                new Entry("fragment:parser-remarks", "swagger 2.0", 1, 1));
+    }
+
+    private static final java.util.Map<String, String> FRAGMENTS = java.util.Map.of(
+            "fragment:kubernetes-authorization-api-key", OpenApiFidelityTest.KUBERNETES_LIKE,
+            "fragment:media-types", OpenApiFidelityTest.MEDIA_TYPES,
+            "fragment:optional-security", OpenApiFidelityTest.OPTIONAL_SECURITY,
+            "fragment:slack-token-parameters", OpenApiFidelityTest.SLACK_LIKE,
+            "fragment:petstore-3.1-id-anchor", OpenApiFidelityTest.PETSTORE_31,
+            "fragment:collection-formats", OpenApiFidelityTest.COLLECTION_FORMATS,
+            "fragment:paths-in-paths", OpenApiFidelityTest.PATHS_IN_PATHS,
+            "fragment:paths-in-paths-swagger", OpenApiFidelityTest.PATHS_IN_PATHS_SWAGGER,
+            "fragment:numbers", OpenApiFragmentsTest.NUMBERS,
+            "fragment:parser-remarks", OpenApiFragmentsTest.SCHEMAS_THE_PARSER_REMARKS_ON);
+
+    private static String version(String document) {
+        java.util.regex.Matcher m = Pattern.compile("(?m)^openapi: (\\S+)").matcher(document);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** Operations of a fragment: method keys at the operation indentation. */
+    private static int count(String document) {
+        java.util.regex.Matcher m = Pattern.compile("(?m)^    (get|put|post|delete|patch|head|options):").matcher(document);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fragments")
+    void fragment_importsIntoValidToolsWithPlainNumbersAndUniqueRequiredNames(Entry entry) throws Exception {
+        document_importsIntoValidUniqueProviderCompliantTools(entry);
+        ImportPlan plan = OpenApiImporter.plan(OpenApiDocument.parse(FRAGMENTS.get(entry.file())), "corpus",
+                ImportOptions.DEFAULTS);
+        for (ImportedTool tool : plan.tools()) {
+            for (JsonNode schema : new JsonNode[] {tool.inputSchema(), tool.outputSchema()}) {
+                if (schema == null) {
+                    continue;
+                }
+                assertThat(schema.toString()).as(tool.name()).doesNotContainPattern("[:,\\[][0-9.]+[eE][+-]?[0-9]");
+                schema.findValues("required").stream().filter(JsonNode::isArray).forEach(required -> {
+                    List<String> names = new ArrayList<>();
+                    required.forEach(r -> names.add(r.asText()));
+                    assertThat(names).as(tool.name() + " required").doesNotHaveDuplicates();
+                });
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void document_importsIntoValidUniqueProviderCompliantTools(Entry entry) throws Exception {
-        OpenApiDocument document = OpenApiDocument.parse(read(entry.file()));
+        OpenApiDocument document = OpenApiDocument.parse(entry.file().startsWith("fragment:")
+                ? FRAGMENTS.get(entry.file()) : read(entry.file()));
         String integration = "corpus";
         ImportPlan plan = OpenApiImporter.plan(document, integration, ImportOptions.DEFAULTS);
 

@@ -507,4 +507,105 @@ class OpenApiFidelityTest {
         assertThat(List.of(sent.body().split("&"))).containsExactlyInAnyOrder("name=n", "labels=l1,l2",
                 "columns=c1%09c2", "words=w1%20w2", "states=s1%7Cs2", "copies=k1", "copies=k2");
     }
+
+    // 6. Path parameters that hold paths (GitHub's contents/{path}, Azure's blob names)
+
+    static final String PATHS_IN_PATHS = """
+            openapi: 3.0.3
+            info: {title: paths, version: "1"}
+            paths:
+              /repos/{owner}/contents/{path}:
+                get:
+                  operationId: getContent
+                  parameters:
+                    - {name: owner, in: path, required: true, schema: {type: string}}
+                    - {name: path, in: path, required: true, allowReserved: true, schema: {type: string}}
+                  responses: {'200': {description: ok}}
+              /containers/{blob}:
+                get:
+                  operationId: getBlob
+                  parameters:
+                    - {name: blob, in: path, required: true, x-ms-skip-url-encoding: true, schema: {type: string}}
+                  responses: {'200': {description: ok}}
+              /objects/{key}/meta:
+                get:
+                  operationId: getObjectMeta
+                  parameters:
+                    - {name: key, in: path, required: true, x-allow-reserved: true, schema: {type: string}}
+                  responses: {'200': {description: ok}}
+              /files/{name}:
+                get:
+                  operationId: getFile
+                  parameters:
+                    - {name: name, in: path, required: true, schema: {type: string}}
+                  responses: {'200': {description: ok}}
+            """;
+
+    static final String PATHS_IN_PATHS_SWAGGER = """
+            swagger: "2.0"
+            info: {title: paths, version: "1"}
+            host: paths.invalid
+            paths:
+              /wiki/{page}:
+                get:
+                  operationId: getPage
+                  parameters:
+                    - {name: page, in: path, required: true, type: string, x-allowReserved: true}
+                  responses: {'200': {description: ok}}
+            """;
+
+    @Test
+    void pathParameterAllowingReserved_keepsItsSlashesAndEncodesWhatWouldLeaveThePath() {
+        importDoc("gh", PATHS_IN_PATHS, OpenApiImportOptions.newBuilder());
+
+        call("gh.get_content", "{\"owner\":\"octo cat\",\"path\":\"docs/guide/README.md\"}");
+        assertThat(last().uri()).isEqualTo("/repos/octo%20cat/contents/docs/guide/README.md");
+        call("gh.get_content", "{\"owner\":\"o\",\"path\":\"a b/c?d#e%2F/x:y@z;v=1,2\"}");
+        assertThat(last().uri()).isEqualTo("/repos/o/contents/a%20b/c%3Fd%23e%252F/x:y@z;v=1,2");
+        call("gh.get_blob", "{\"blob\":\"logs/2026/12/app.log\"}");
+        assertThat(last().uri()).isEqualTo("/containers/logs/2026/12/app.log");
+        call("gh.get_object_meta", "{\"key\":\"a/b\"}");
+        assertThat(last().uri()).isEqualTo("/objects/a/b/meta");
+    }
+
+    @Test
+    void pathParameterWithoutHint_encodesItsSlashes() {
+        importDoc("gh", PATHS_IN_PATHS, OpenApiImportOptions.newBuilder());
+
+        call("gh.get_file", "{\"name\":\"a/b c\"}");
+
+        assertThat(last().uri()).isEqualTo("/files/a%2Fb%20c");
+    }
+
+    @Test
+    void swaggerPathParameterWithXAllowReservedExtension_keepsItsSlashes() {
+        importDoc("wiki", PATHS_IN_PATHS_SWAGGER, OpenApiImportOptions.newBuilder());
+
+        call("wiki.get_page", "{\"page\":\"Main/Sub page\"}");
+
+        assertThat(last().uri()).isEqualTo("/wiki/Main/Sub%20page");
+    }
+
+    @Test
+    void pathParameterValue_withDotOrEmptySegments_isRefusedBeforeAnythingIsSent() {
+        importDoc("gh", PATHS_IN_PATHS, OpenApiImportOptions.newBuilder());
+
+        for (String attack : List.of("../../admin", "docs/../../../etc/passwd", "./x", "docs/..", "..", ".",
+                "/etc/passwd", "docs/", "docs//x", "")) {
+            StatusRuntimeException e = refusedCall("gh.get_content",
+                    "{\"owner\":\"o\",\"path\":" + JsonSupport.mapper().valueToTree(attack) + "}");
+            assertThat(e.getStatus().getCode()).as(attack).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription() + Clients.violations(e)).as(attack).contains("/path");
+        }
+        for (String attack : List.of("../admin", "..\\..\\admin", "a/../../b")) { // encoded slashes, decoded by some upstreams
+            StatusRuntimeException e = refusedCall("gh.get_file",
+                    "{\"name\":" + JsonSupport.mapper().valueToTree(attack) + "}");
+            assertThat(e.getStatus().getCode()).as(attack).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(Clients.violations(e)).as(attack).singleElement().satisfies(v -> {
+                assertThat(v.getField()).isEqualTo("/name");
+                assertThat(v.getDescription()).contains("'..' segment");
+            });
+        }
+        assertThat(upstream.exchanges()).isEmpty();
+    }
 }

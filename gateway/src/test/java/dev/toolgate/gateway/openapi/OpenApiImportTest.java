@@ -224,6 +224,25 @@ class OpenApiImportTest {
     }
 
     @Test
+    void swaggerDocumentWithoutHostAndNoBaseUrl_isRefusedNamingTheOption() {
+        String noHost = """
+                swagger: "2.0"
+                info: {title: k8s, version: "1"}
+                basePath: /
+                paths:
+                  /api/v1/namespaces:
+                    get: {operationId: listNamespaces, responses: {'200': {description: ok}}}
+                """;
+        StatusRuntimeException e = refused(noHost, OpenApiImportOptions.getDefaultInstance());
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Clients.violations(e)).singleElement().satisfies(v -> {
+            assertThat(v.getField()).isEqualTo("options.base_url");
+            assertThat(v.getDescription()).contains("no host").contains("--base-url");
+        });
+        assertThat(toolNames()).isEmpty();
+    }
+
+    @Test
     void unknownSchemeInSecretsOrBadSecretName_isRefused() {
         StatusRuntimeException e = refused(V1, OpenApiImportOptions.newBuilder().putSecrets("nope", "x").build());
         assertThat(e.getStatus().getDescription()).contains("no security scheme 'nope'");

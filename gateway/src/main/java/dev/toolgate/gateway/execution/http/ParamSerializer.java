@@ -18,28 +18,33 @@ final class ParamSerializer {
     private ParamSerializer() {
     }
 
-    /** The text that replaces {@code {name}} in the path, already percent-encoded. */
+    /**
+     * The text that replaces {@code {name}} in the path, already percent-encoded; a binding that
+     * {@link ParamBinding#allowReserved() allows reserved characters} keeps slashes and the other
+     * characters a path segment may hold.
+     */
     static String path(ParamBinding p, JsonNode value) {
-        UnaryOperator<String> enc = PercentEncoding::encode;
-        String name = enc.apply(p.name());
+        UnaryOperator<String> enc = p.allowReserved() ? PercentEncoding::encodeKeepingPath : PercentEncoding::encode;
+        String name = PercentEncoding.encode(p.name());
         List<String> items = items(value, p.asJson());
         List<String[]> pairs = pairs(value, p.asJson());
         return switch (p.style()) {
             case LABEL -> "." + (pairs != null
                     ? join(pairs, p.explode() ? "=" : ",", p.explode() ? "." : ",", enc)
-                    : String.join(p.explode() ? "." : ",", encodeAll(items)));
+                    : String.join(p.explode() ? "." : ",", encodeAll(items, enc)));
             case MATRIX -> {
                 if (pairs != null) {
                     yield p.explode() ? ";" + join(pairs, "=", ";", enc) : ";" + name + "=" + join(pairs, ",", ",", enc);
                 }
                 if (value.isArray() && !p.asJson() && p.explode()) {
                     StringBuilder sb = new StringBuilder();
-                    encodeAll(items).forEach(i -> sb.append(';').append(name).append('=').append(i));
+                    encodeAll(items, enc).forEach(i -> sb.append(';').append(name).append('=').append(i));
                     yield sb.toString();
                 }
-                yield ";" + name + "=" + String.join(",", encodeAll(items));
+                yield ";" + name + "=" + String.join(",", encodeAll(items, enc));
             }
-            default -> pairs != null ? join(pairs, p.explode() ? "=" : ",", ",", enc) : String.join(",", encodeAll(items));
+            default -> pairs != null ? join(pairs, p.explode() ? "=" : ",", ",", enc)
+                    : String.join(",", encodeAll(items, enc));
         };
     }
 
@@ -148,6 +153,10 @@ final class ParamSerializer {
     }
 
     private static List<String> encodeAll(List<String> items) {
-        return items.stream().map(PercentEncoding::encode).toList();
+        return encodeAll(items, PercentEncoding::encode);
+    }
+
+    private static List<String> encodeAll(List<String> items, UnaryOperator<String> enc) {
+        return items.stream().map(enc).toList();
     }
 }

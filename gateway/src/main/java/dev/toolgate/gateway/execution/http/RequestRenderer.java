@@ -88,12 +88,8 @@ final class RequestRenderer {
             switch (p.location()) {
                 case PATH -> {
                     String text = ParamSerializer.path(p, value);
-                    if (text.isEmpty()) {
-                        problems.add(new FieldViolation("/" + arg, "/" + arg + ": must not be empty (it is part of the URL path)"));
-                    } else if (text.chars().allMatch(c -> c == '.')) {
-                        problems.add(new FieldViolation("/" + arg, "/" + arg
-                                + ": must not be '.' or '..' (it would change the URL path)"));
-                    }
+                    pathProblem(p, text).ifPresent(why -> problems.add(new FieldViolation("/" + arg, "/" + arg + ": "
+                            + why)));
                     path = path.replace("{" + p.name() + "}", text);
                 }
                 case QUERY -> query.addAll(ParamSerializer.query(p, value));
@@ -172,6 +168,36 @@ final class RequestRenderer {
             }
         });
         return String.join("&", pairs);
+    }
+
+    /** A slash, or one the upstream may decode into a slash (some servers take a backslash for one). */
+    private static final java.util.regex.Pattern SEGMENT_SEPARATOR = java.util.regex.Pattern.compile(
+            "/|%2[Ff]|%5[Cc]");
+
+    /**
+     * Why an encoded path value cannot be sent: empty, or a {@code .} / {@code ..} segment that
+     * would move the request elsewhere on the upstream (also between encoded slashes, which some
+     * upstreams decode); for a value that keeps its slashes, an empty segment too.
+     */
+    static java.util.Optional<String> pathProblem(ParamBinding p, String text) {
+        if (text.isEmpty()) {
+            return java.util.Optional.of("must not be empty (it is part of the URL path)");
+        }
+        for (String segment : SEGMENT_SEPARATOR.split(text, -1)) {
+            if (!segment.isEmpty() && segment.chars().allMatch(c -> c == '.')) { // '...' too: some servers trim dots
+                return java.util.Optional.of("must not be or contain a '.' or '..' segment (it would change the URL"
+                        + " path)");
+            }
+        }
+        if (p.allowReserved()) {
+            for (String segment : text.split("/", -1)) {
+                if (segment.isEmpty()) {
+                    return java.util.Optional.of("must not start or end with '/' or hold '//' (it is a path of"
+                            + " non-empty segments)");
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The JDK HTTP client's rule for header values: Latin-1 without controls other than tab. */

@@ -34,7 +34,17 @@ class RequestRendererTest {
     @Test
     void render_pathVariable_isPercentEncodedIncludingSlashesAndUnicode() throws Exception {
         var b = new HttpBinding("GET", "/u/{id}", List.of(new ParamBinding("id", ParamLocation.PATH, "id")));
-        assertThat(RequestRenderer.render(b, json("{\"id\":\"ä/../x\"}")).pathAndQuery()).isEqualTo("/u/%C3%A4%2F..%2Fx");
+        assertThat(RequestRenderer.render(b, json("{\"id\":\"ä/x y\"}")).pathAndQuery()).isEqualTo("/u/%C3%A4%2Fx%20y");
+    }
+
+    @Test
+    void render_dotSegmentBetweenEncodedSlashes_isRefused() throws Exception {
+        var b = new HttpBinding("GET", "/u/{id}", List.of(new ParamBinding("id", ParamLocation.PATH, "id")));
+        for (String value : new String[] {"ä/../x", "../admin", "a\\..\\b", "x/."}) {
+            assertThatThrownBy(() -> RequestRenderer.render(b, json("{\"id\":" + JsonSupport.mapper().valueToTree(value)
+                    + "}"))).as(value).isInstanceOf(GatewayException.class).hasMessageContaining("cannot be placed");
+        }
+        assertThat(RequestRenderer.render(b, json("{\"id\":\"a..b/c\"}")).pathAndQuery()).isEqualTo("/u/a..b%2Fc");
     }
 
     @Test
