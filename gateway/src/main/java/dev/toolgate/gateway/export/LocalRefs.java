@@ -71,7 +71,14 @@ final class LocalRefs {
     }
 
     private JsonNode resolve(String ref, JsonNode at, String pointer) {
-        JsonNode target = ref.startsWith("#") ? root.at(ref.substring(1)) : null;
+        JsonNode target = null;
+        if (ref.equals("#") || ref.startsWith("#/")) {
+            try {
+                target = root.at(ref.substring(1));
+            } catch (IllegalArgumentException e) {
+                target = null; // not a JSON Pointer: noted below as unresolved
+            }
+        }
         if (target == null || target.isMissingNode()) {
             notes.add(ExportNote.Kind.REWRITTEN, "\"$ref\" (" + ref + ")", pointer,
                     "the reference does not resolve inside the schema; written as a free-form object");

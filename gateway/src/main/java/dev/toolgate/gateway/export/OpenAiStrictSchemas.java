@@ -51,6 +51,9 @@ final class OpenAiStrictSchemas {
 
     /** @param notes receives the dropped/rewritten keywords, only when the result is strict */
     static Result convert(JsonNode inputSchema, Notes notes) {
+        if (!inputSchema.isObject()) {
+            return new Result(inputSchema, false, List.of("the root must be a plain object schema"));
+        }
         Notes own = new Notes();
         OpenAiStrictSchemas walk = new OpenAiStrictSchemas(own);
         ObjectNode copy = inputSchema.deepCopy();

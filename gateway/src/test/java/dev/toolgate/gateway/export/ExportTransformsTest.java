@@ -183,6 +183,21 @@ class ExportTransformsTest {
     }
 
     @Test
+    void aRootThatIsNoObjectSchema_isRefusedAndNotStrict_andAnAnchorRefIsNotedAsUnresolved() throws Exception {
+        ToolExporter.Export strict = export("true", ToolFormat.OPENAI_STRICT, false);
+        ToolExporter.Export gemini = export("{\"type\":\"object\",\"properties\":{\"a\":{\"$ref\":\"#pet\"},"
+                + "\"b\":{\"type\":\"string\"}}}", ToolFormat.GEMINI, false);
+
+        assertThat(first(strict).at("/function/strict").asBoolean(true)).isFalse();
+        assertThat(strict.notes()).extracting(ExportNote::kind)
+                .containsExactly(ExportNote.Kind.REFUSED, ExportNote.Kind.NOT_STRICT);
+        assertThat(ProviderRules.gemini(first(gemini))).isEmpty();
+        assertThat(first(gemini).at("/parameters/properties").has("a")).isFalse();
+        assertThat(gemini.notes()).extracting(ExportNote::message).anySatisfy(m -> assertThat(m)
+                .startsWith("\"$ref\" (#pet) at /properties/a: the reference does not resolve"));
+    }
+
+    @Test
     void providerRules_refuseWhatTheProvidersRefuse() throws Exception {
         assertThat(ProviderRules.openAiStrict(json("""
                 {"type":"function","function":{"name":"a","description":"","strict":true,
