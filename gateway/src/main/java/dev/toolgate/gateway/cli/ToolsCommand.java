@@ -1,6 +1,7 @@
 package dev.toolgate.gateway.cli;
 
 import dev.toolgate.proto.v1.ExportFormat;
+import dev.toolgate.proto.v1.ExportNote;
 import dev.toolgate.proto.v1.ExportToolsRequest;
 import dev.toolgate.proto.v1.ListToolsRequest;
 import dev.toolgate.proto.v1.Tool;
@@ -20,8 +21,15 @@ final class ToolsCommand implements Callable<Integer> {
     @Option(names = "--schemas", description = "also print each input schema")
     boolean schemas;
 
-    @Option(names = "--format", description = "print the tools as JSON for an LLM provider: openai, anthropic or mcp")
+    @Option(names = "--format", description = "print the tools as JSON for an LLM provider: openai, openai-strict,"
+            + " anthropic, anthropic-deferred, gemini or mcp (what each changed is printed to stderr)")
     String format;
+
+    @Option(names = "--trim", description = "with --format: shorten input schemas over 100 KB so a model can take them")
+    boolean trim;
+
+    @Option(names = "--quiet-notes", description = "with --format: do not print the export notes")
+    boolean quietNotes;
 
     @Option(names = "--integration", description = "only the tools of this integration")
     String integration = "";
@@ -66,14 +74,28 @@ final class ToolsCommand implements Callable<Integer> {
         com.fasterxml.jackson.databind.node.ArrayNode all = dev.toolgate.gateway.core.JsonSupport.mapper()
                 .createArrayNode();
         String token = "";
+        int notes = 0;
         do {
             var page = stub.withDeadlineAfter(30, TimeUnit.SECONDS).exportTools(ExportToolsRequest.newBuilder()
-                    .setFormat(exportFormat).setIntegration(integration).setSkill(skill).setPageToken(token).build());
+                    .setFormat(exportFormat).setIntegration(integration).setSkill(skill).setPageToken(token)
+                    .setTrimLargeSchemas(trim).build());
             all.addAll((com.fasterxml.jackson.databind.node.ArrayNode) dev.toolgate.gateway.core.JsonSupport.mapper()
                     .readTree(page.getToolsJson()));
+            notes += page.getNotesCount();
+            if (!quietNotes) {
+                for (ExportNote n : page.getNotesList()) {
+                    System.err.println(n.getExportedName() + ": " + n.getKind().name()
+                            .substring("EXPORT_NOTE_KIND_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                            + ": " + n.getMessage());
+                }
+            }
             token = page.getNextPageToken();
         } while (!token.isEmpty());
         System.out.println(all);
+        if (notes > 0) {
+            System.err.println("toolgate: " + notes + " export note(s)" + (quietNotes ? " (not printed: --quiet-notes)"
+                    : " above") + ": what the export changed to fit " + format + "'s rules (docs/catalog.md#exports)");
+        }
         if (all.isEmpty()) {
             System.err.println(NOTHING_VISIBLE);
         }
@@ -83,9 +105,13 @@ final class ToolsCommand implements Callable<Integer> {
     private static ExportFormat exportFormat(String name) {
         return switch (name.toLowerCase(java.util.Locale.ROOT)) {
             case "openai" -> ExportFormat.EXPORT_FORMAT_OPENAI;
+            case "openai-strict" -> ExportFormat.EXPORT_FORMAT_OPENAI_STRICT;
             case "anthropic" -> ExportFormat.EXPORT_FORMAT_ANTHROPIC;
+            case "anthropic-deferred" -> ExportFormat.EXPORT_FORMAT_ANTHROPIC_DEFERRED;
+            case "gemini" -> ExportFormat.EXPORT_FORMAT_GEMINI;
             case "mcp" -> ExportFormat.EXPORT_FORMAT_MCP;
-            default -> throw new CliException("--format must be openai, anthropic or mcp, but was '" + name + "'");
+            default -> throw new CliException("--format must be openai, openai-strict, anthropic, anthropic-deferred,"
+                    + " gemini or mcp, but was '" + name + "'");
         };
     }
 

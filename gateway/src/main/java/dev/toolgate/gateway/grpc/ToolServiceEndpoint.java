@@ -19,6 +19,7 @@ import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.execution.ExecuteCommand;
 import dev.toolgate.gateway.execution.ToolCallService;
+import dev.toolgate.gateway.export.ExportInput;
 import dev.toolgate.gateway.export.ToolExporter;
 import dev.toolgate.gateway.export.ToolFormat;
 import dev.toolgate.proto.v1.ExecuteToolRequest;
@@ -123,23 +124,20 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     @Override
     public void exportTools(ExportToolsRequest request, StreamObserver<ExportToolsResponse> response) {
         Principal p = toolCaller();
-        ToolFormat format = switch (request.getFormat()) {
-            case EXPORT_FORMAT_OPENAI -> ToolFormat.OPENAI;
-            case EXPORT_FORMAT_ANTHROPIC -> ToolFormat.ANTHROPIC;
-            case EXPORT_FORMAT_MCP -> ToolFormat.MCP;
-            default -> throw GatewayException.invalidArgument("format",
-                    "format is required: EXPORT_FORMAT_OPENAI, EXPORT_FORMAT_ANTHROPIC or EXPORT_FORMAT_MCP");
-        };
+        ToolFormat format = ExportProto.format(request.getFormat());
         ToolPages.Page page = pages.page(p, new ToolPages.Request(filters.of(p, request.getIntegration(),
-                request.getSkill()), "export:" + format, request.getPageSize(), request.getPageToken(), "page_token"),
-                ToolPages::approximateBytes);
+                request.getSkill()), "export:" + format + (request.getTrimLargeSchemas() ? ":trim" : ""),
+                request.getPageSize(), request.getPageToken(), "page_token"), ToolPages::approximateBytes);
         List<ToolDefinition> tools = page.tools();
+        ToolExporter.Export export = ToolExporter.export(tools.stream().map(ExportInput::of).toList(), format,
+                request.getTrimLargeSchemas());
         ExportToolsResponse.Builder out = ExportToolsResponse.newBuilder().setFormat(request.getFormat())
-                .setToolsJson(ToolExporter.export(tools, format)).setNextPageToken(page.nextPageToken());
+                .setToolsJson(export.json()).setNextPageToken(page.nextPageToken());
         for (ToolDefinition t : tools) {
             out.addTools(ExportedTool.newBuilder().setExportedName(t.exportName()).setName(t.qualifiedName())
                     .setVersion(t.version()));
         }
+        export.notes().forEach(n -> out.addNotes(ExportProto.note(n)));
         response.onNext(out.build());
         response.onCompleted();
     }

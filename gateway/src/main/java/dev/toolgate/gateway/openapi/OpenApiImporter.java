@@ -2,6 +2,7 @@ package dev.toolgate.gateway.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.toolgate.gateway.catalog.HttpBinding;
+import dev.toolgate.gateway.export.SchemaTrimmer;
 import dev.toolgate.gateway.catalog.SecurityScheme;
 import dev.toolgate.gateway.catalog.SecuritySchemes;
 import dev.toolgate.gateway.core.Identifiers;
@@ -91,9 +92,16 @@ public final class OpenApiImporter {
                 warnings.add(new ImportWarning(label, "tool name '" + name + "' is taken; named '" + unique + "'", false));
             }
             try {
-                tools.add(translator.translate(unique, o.method(), o.path(), o.pathItem(), o.op(),
-                        w -> warnings.add(new ImportWarning(label, w, false))));
+                ImportedTool tool = translator.translate(unique, o.method(), o.path(), o.pathItem(), o.op(),
+                        w -> warnings.add(new ImportWarning(label, w, false)));
+                tools.add(tool);
                 taken.add(unique);
+                int schemaBytes = SchemaTrimmer.bytes(tool.inputSchema());
+                if (schemaBytes > SchemaTrimmer.MAX_SCHEMA_BYTES) {
+                    warnings.add(new ImportWarning(label, "input schema of '" + unique + "' is " + schemaBytes / 1024
+                            + " KB, over the " + SchemaTrimmer.MAX_SCHEMA_BYTES / 1024 + " KB a model takes: export it"
+                            + " trimmed (ExportTools trim_large_schemas, toolgate tools --format … --trim)", false));
+                }
             } catch (ImportProblem | IllegalArgumentException e) {
                 warnings.add(new ImportWarning(label, e.getMessage(), true));
                 failed.add(unique);

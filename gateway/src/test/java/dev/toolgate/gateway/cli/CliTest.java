@@ -97,9 +97,21 @@ class CliTest {
             Run exported = cli(agent, "", "tools", "--format", "openai");
             assertThat(exported.exit()).as(exported.stderr()).isZero();
             assertThat(exported.stdout()).startsWith("[{\"type\":\"function\"").contains("\"support_desk__create_support_case\"");
-            Run badFormat = cli(agent, "", "tools", "--format", "gemini");
+            Run gemini = cli(agent, "", "tools", "--format", "gemini");
+            assertThat(gemini.exit()).as(gemini.stderr()).isZero();
+            assertThat(gemini.stdout()).contains("{\"name\":\"support_desk__create_support_case\"")
+                    .contains("\"type\":\"OBJECT\"");
+            Run strict = cli(agent, "", "tools", "--format", "openai-strict", "--integration", "support_desk");
+            assertThat(strict.exit()).as(strict.stderr()).isZero();
+            assertThat(strict.stdout()).contains("\"strict\":true");
+            assertThat(strict.stderr().lines().toList()).containsExactly("support_desk__create_support_case: dropped:"
+                    + " \"minLength\" at 2 places (/properties/customer_id/minLength, /properties/summary/minLength): not"
+                    + " supported in strict mode", "toolgate: 1 export note(s) above: what the export changed to fit"
+                    + " openai-strict's rules (docs/catalog.md#exports)");
+            Run badFormat = cli(agent, "", "tools", "--format", "bard");
             assertThat(badFormat.exit()).isEqualTo(1);
-            assertThat(badFormat.stderr().trim()).isEqualTo("toolgate: --format must be openai, anthropic or mcp, but was 'gemini'");
+            assertThat(badFormat.stderr().trim()).isEqualTo("toolgate: --format must be openai, openai-strict, anthropic,"
+                    + " anthropic-deferred, gemini or mcp, but was 'bard'");
 
             Run ok = cli(agent, "", "call", "support_desk.create_support_case",
                     "{\"customer_id\":\"acme\",\"summary\":\"x\",\"priority\":\"low\"}");

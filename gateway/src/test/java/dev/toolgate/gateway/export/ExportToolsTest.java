@@ -90,6 +90,42 @@ class ExportToolsTest {
     }
 
     @Test
+    void exportTools_gemini_isFunctionDeclarationsInGeminisSchemaSubset() throws Exception {
+        JsonNode json = export(ExportFormat.EXPORT_FORMAT_GEMINI);
+
+        assertThat(json.get(0).get("name").asText()).isEqualTo("desk__create_case");
+        assertThat(json.get(0).at("/parameters/type").asText()).isEqualTo("OBJECT");
+        assertThat(json.get(0).at("/parameters/properties/priority")).isEqualTo(JsonSupport.mapper()
+                .readTree("{\"type\":\"STRING\",\"enum\":[\"low\",\"medium\",\"high\"]}"));
+        assertThat(json).allSatisfy(t -> assertThat(ProviderRules.gemini(t)).isEmpty());
+    }
+
+    @Test
+    void exportTools_openAiStrict_notesPerToolWhatItDroppedAndWhichToolIsNotStrict() throws Exception {
+        ExportToolsResponse r = tools.exportTools(ExportToolsRequest.newBuilder()
+                .setFormat(ExportFormat.EXPORT_FORMAT_OPENAI_STRICT).build());
+        JsonNode json = JsonSupport.mapper().readTree(r.getToolsJson());
+
+        assertThat(json.get(0).at("/function/strict").asBoolean()).isTrue();
+        assertThat(json.get(1).at("/function/strict").asBoolean(true)).isFalse();
+        assertThat(json).allSatisfy(t -> assertThat(ProviderRules.openAiStrict(t)).isEmpty());
+        assertThat(r.getNotesList()).extracting(n -> n.getExportedName() + " " + n.getKind())
+                .containsExactly("desk__create_case EXPORT_NOTE_KIND_DROPPED", "desk__lookup EXPORT_NOTE_KIND_NOT_STRICT");
+        assertThat(r.getNotes(0).getMessage()).startsWith("\"minLength\" at 2 places (/properties/customer_id/minLength,"
+                + " /properties/summary/minLength)");
+        assertThat(r.getNotes(1).getMessage()).startsWith("optional properties /properties/tags, /properties/locale,"
+                + " /properties/limit");
+    }
+
+    @Test
+    void exportTools_anthropicDeferred_marksEveryToolDeferred() throws Exception {
+        JsonNode json = export(ExportFormat.EXPORT_FORMAT_ANTHROPIC_DEFERRED);
+
+        assertThat(json).allSatisfy(t -> assertThat(ProviderRules.anthropicDeferred(t)).isEmpty());
+        assertThat(json.get(1).at("/input_schema/required/0").asText()).isEqualTo("item_id");
+    }
+
+    @Test
     void exportTools_withoutFormat_isInvalidArgument() {
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
                 () -> tools.exportTools(ExportToolsRequest.getDefaultInstance()));
