@@ -78,6 +78,10 @@ public class McpEndpoint {
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> post(HttpRequest<?> request, @Body String body) {
+        return answer(request, body);
+    }
+
+    private HttpResponse<?> answer(HttpRequest<?> request, String body) {
         String version = request.getHeaders().get("MCP-Protocol-Version");
         if (version != null && !McpServerProtocol.VERSIONS.contains(version)) {
             return problem(HttpStatus.BAD_REQUEST, "MCP protocol version '" + version + "' is not supported; supported: "
@@ -96,7 +100,7 @@ public class McpEndpoint {
         Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), request.getHeaders(), HEADERS);
         try (Scope ignored = parent.makeCurrent()) {
             McpServerProtocol.Reply reply = protocol.handle(principal, body,
-                    Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)));
+                    Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)), Optional.ofNullable(version));
             if (reply.stream().isPresent()) { // messages for the client, then the answer
                 MutableHttpResponse<Flux<Event<String>>> streamed = HttpResponse.ok(reply.stream().get()
                         .takeUntilOther(shutdown.asMono()).map(Event::of));
@@ -121,6 +125,10 @@ public class McpEndpoint {
     @Get(produces = MediaType.TEXT_EVENT_STREAM)
     @ExecuteOn(TaskExecutors.BLOCKING) // authentication and the first fingerprint read the database
     public HttpResponse<?> stream(HttpRequest<?> request) {
+        return openStream(request);
+    }
+
+    private HttpResponse<?> openStream(HttpRequest<?> request) {
         String accept = request.getHeaders().get(HttpHeaders.ACCEPT);
         if (accept == null || !accept.contains(MediaType.TEXT_EVENT_STREAM)) {
             return notAllowed(); // what the protocol asks of a server that offers no stream to this request
@@ -166,7 +174,7 @@ public class McpEndpoint {
 
     /** No sessions to end. */
     @Delete
-    public HttpResponse<String> delete() {
+    public HttpResponse<?> delete(HttpRequest<?> request) {
         return notAllowed();
     }
 
@@ -217,7 +225,7 @@ public class McpEndpoint {
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
-    private static HttpResponse<String> problem(HttpStatus status, String message) {
+    static HttpResponse<String> problem(HttpStatus status, String message) {
         return HttpResponse.<String>status(status).body(problemBody(status, message).toString())
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
