@@ -47,7 +47,6 @@ public class McpEndpoint {
     private static final int MAX_BODY_CHARS = 4 * 1024 * 1024;
     private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final Duration KEEPALIVE = Duration.ofSeconds(30);
-    private static final Duration MAX_STREAM_AGE = Duration.ofMinutes(30);
     private final reactor.core.publisher.Sinks.Empty<Void> shutdown = reactor.core.publisher.Sinks.empty();
     private static final TextMapGetter<HttpHeaders> HEADERS = new TextMapGetter<>() {
         @Override
@@ -65,11 +64,13 @@ public class McpEndpoint {
     private final McpServerProtocol protocol;
     private final McpStreams streams;
     private final Set<String> allowedOrigins;
+    private final Duration maxStreamAge;
 
     public McpEndpoint(Authenticator authenticator, McpServerProtocol protocol, McpStreams streams,
             McpProperties config) {
         List<String> allowedOrigins = config.allowedOrigins();
         this.streams = requireNonNull(streams, "streams");
+        this.maxStreamAge = config.maxStreamAge();
         this.authenticator = requireNonNull(authenticator, "authenticator");
         this.protocol = requireNonNull(protocol, "protocol");
         this.allowedOrigins = Set.copyOf(allowedOrigins.stream().filter(o -> !o.isBlank()).toList());
@@ -159,7 +160,7 @@ public class McpEndpoint {
                 .map(n -> Event.of(McpServerProtocol.ping("toolgate-ping-" + n)));
         Flux<Event<String>> changes = admitted.changes().map(fingerprint -> Event.of(McpServerProtocol.listChanged()));
         Flux<Event<String>> stream = Flux.merge(pings, changes)
-                .take(MAX_STREAM_AGE) // clients open a new one, as Streamable HTTP expects
+                .take(maxStreamAge) // clients open a new one, as Streamable HTTP expects
                 .takeUntilOther(shutdown.asMono())
                 .takeUntilOther(admitted.revoked())
                 .doFinally(signal -> admitted.release().run());
