@@ -2,15 +2,21 @@
 // definitions and checked outputs (docs/catalog.md). Streamable HTTP, stateless, on PORT.
 //
 //   POST /mcp       MCP (tools/list, tools/call)
-//   PUT  /control   {"description": "...", "outputSchema": {...}, "result": {...}} replaces what
-//                   the tool "forecast" declares and what it answers; fields left out stay as they are
+//   PUT  /control   {"description": "...", "outputSchema": {...}, "result": {...}, "taskTool": true}
+//                   replaces what the tool "forecast" declares and what it answers (and whether the
+//                   task-only tool "report" is listed); fields left out stay as they are
+//   GET  /control   {"cancelled": [...], "slowCalls": n}: the notifications/cancelled received
 //
 // "forecast" answers with structuredContent = the configured result (by default one that fits
-// its output schema).
+// its output schema). "slow" runs until the client cancels it (notifications/cancelled for its
+// request id, which may come in another POST: the server is stateless) or `seconds` pass.
+// "report" (when listed) can only be called as a task (execution.taskSupport "required").
 import http from "node:http";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema, CancelledNotificationSchema, ListToolsRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 
 const state = {
   description: "Weather forecast for a city.",
@@ -20,6 +26,9 @@ const state = {
     required: ["city", "temperature"],
   },
   result: null,
+  taskTool: false,
+  cancelled: [],
+  slowCalls: 0,
 };
 
 function tools() {
@@ -36,15 +45,39 @@ function tools() {
       description: "Answers pong.",
       inputSchema: { type: "object", properties: {} },
     },
+    {
+      name: "slow",
+      description: "Waits until cancelled or `seconds` pass.",
+      inputSchema: { type: "object", properties: { seconds: { type: "number" } } },
+    },
+    ...(state.taskTool ? [{
+      name: "report",
+      description: "Builds a long report; only as a task.",
+      inputSchema: { type: "object", properties: {} },
+      execution: { taskSupport: "required" },
+    }] : []),
   ];
 }
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function newServer() {
   const server = new Server({ name: "changing-tools", version: "1.0.0" }, { capabilities: { tools: {} } });
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: tools() }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setNotificationHandler(CancelledNotificationSchema, async (n) => {
+    state.cancelled.push(n.params);
+  });
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     if (request.params.name === "ping") {
       return { content: [{ type: "text", text: "pong" }] };
+    }
+    if (request.params.name === "slow") {
+      state.slowCalls++;
+      const until = Date.now() + 1000 * Number(request.params.arguments?.seconds ?? 60);
+      while (Date.now() < until && !state.cancelled.some((c) => c.requestId === extra.requestId)) {
+        await sleep(50);
+      }
+      return { content: [{ type: "text", text: "slept" }] };
     }
     const city = request.params.arguments?.city ?? "";
     const result = state.result ?? { city, temperature: 21.5 };
@@ -66,10 +99,15 @@ const httpServer = http.createServer(async (req, res) => {
   try {
     if (req.url === "/control" && req.method === "PUT") {
       const change = JSON.parse(await readBody(req));
-      for (const key of ["description", "outputSchema", "result"]) {
+      for (const key of ["description", "outputSchema", "result", "taskTool"]) {
         if (key in change) state[key] = change[key];
       }
       res.writeHead(204).end();
+      return;
+    }
+    if (req.url === "/control" && req.method === "GET") {
+      res.writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ cancelled: state.cancelled, slowCalls: state.slowCalls }));
       return;
     }
     if (req.url === "/mcp" && req.method === "POST") {

@@ -35,9 +35,11 @@ public class ToolCallService {
     private final CallLog log;
     private final CallSpans spans;
     private final GatewayMetrics metrics;
+    private final OutputCheck outputs;
 
     ToolCallService(CallAdmission admission, CallReplays replays, HeldCalls held, UpstreamDispatch dispatch,
-            CallLog log, CallSpans spans, GatewayMetrics metrics) {
+            CallLog log, CallSpans spans, GatewayMetrics metrics, OutputCheck outputs) {
+        this.outputs = requireNonNull(outputs, "outputs");
         this.admission = requireNonNull(admission, "admission");
         this.replays = requireNonNull(replays, "replays");
         this.held = requireNonNull(held, "held");
@@ -113,10 +115,10 @@ public class ToolCallService {
         CallReplays.Begun begun = replays.begin(started, admitted.tool().annotations().readOnly(),
                 command.callId().isEmpty(), deadline);
         if (begun.replay().isPresent()) {
-            return begun.replay().get();
+            return checked(admitted, span, begun.replay().get());
         }
         CallLog.Execution execution = begun.execution();
-        return dispatch.send(admitted.tool(), admitted.prepared(), started.callId(), deadline,
+        return checked(admitted, span, dispatch.send(admitted.tool(), admitted.prepared(), started.callId(), deadline,
                 new UpstreamDispatch.Sending() {
                     @Override
                     public void notAdmitted(GatewayException e) {
@@ -138,6 +140,17 @@ public class ToolCallService {
                     public void measured(long upstreamNanos) {
                         labels.upstreamNanos(upstreamNanos);
                     }
-                }).orElseThrow(); // this path always sends what it admitted
+                }).orElseThrow()); // this path always sends what it admitted
+    }
+
+    /** The answer checked against the tool's output schema; a misfit is marked on the span. */
+    private CallResult checked(CallAdmission.Admitted admitted, Span span, CallResult r) {
+        CallResult checked = outputs.check(admitted.tool(), r);
+        if (!checked.outputWarning().isEmpty()) {
+            span.addEvent("toolgate.output_schema_mismatch", io.opentelemetry.api.common.Attributes.of(
+                    io.opentelemetry.api.common.AttributeKey.stringKey("toolgate.output.warning"),
+                    checked.outputWarning()));
+        }
+        return checked;
     }
 }

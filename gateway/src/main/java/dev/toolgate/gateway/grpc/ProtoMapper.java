@@ -76,7 +76,8 @@ final class ProtoMapper {
                 .setToolVersion(r.toolVersion())
                 .setResultTruncated(r.truncated())
                 .setStartedAt(timestamp(r.startedAt()))
-                .setReplayed(r.replayed());
+                .setReplayed(r.replayed())
+                .setOutputWarning(r.outputWarning());
         r.confirmation().ifPresent(c -> b.setConfirmation(confirmation(c)));
         return b.build();
     }

@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class McpIntegrations {
     private static final Logger LOG = LoggerFactory.getLogger(McpIntegrations.class);
-    private static final int MAX_TOOLS = 1000;
-    private static final int MAX_PAGES = 100;
+    /** Pages read at most: a server's pages may be small, but not endless. */
+    private static final int MAX_PAGES = 1000;
+    private final int maxTools;
 
     private final CatalogWriter writer;
     private final McpClients clients;
@@ -85,6 +86,7 @@ public class McpIntegrations {
             McpProperties config, JobLeases leases) {
         this.leases = requireNonNull(leases, "leases");
         this.syncInterval = config.syncInterval();
+        this.maxTools = config.maxTools();
         Duration timeout = config.listTimeout();
         this.writer = requireNonNull(writer, "writer");
         this.clients = requireNonNull(clients, "clients");
@@ -246,28 +248,24 @@ public class McpIntegrations {
                     Map.of("integration", integration.name()));
         }
         List<McpSchema.Tool> tools = new ArrayList<>();
-        String cursor = null;
+        String cursor = McpSchema.FIRST_PAGE; // one page at a time: listTools() alone reads every page, unbounded
+        int pages = 0;
         try {
-            for (int page = 0; page < MAX_PAGES; page++) {
-                McpSchema.ListToolsResult result = (cursor == null ? client.listTools() : client.listTools(cursor))
-                        .timeout(timeout).block();
+            do {
+                McpSchema.ListToolsResult result = client.listTools(cursor).timeout(timeout).block();
                 tools.addAll(result.tools());
-                cursor = result.nextCursor();
-                if (cursor == null || cursor.isEmpty() || tools.size() > MAX_TOOLS) {
-                    cursor = null;
-                    break;
-                }
-            }
+                cursor = result.nextCursor() == null || result.nextCursor().isEmpty() ? null : result.nextCursor();
+            } while (cursor != null && ++pages < MAX_PAGES && tools.size() <= maxTools);
         } catch (RuntimeException e) {
             clients.evict(integration, client);
             throw GatewayException.unavailable("MCP_SERVER_UNAVAILABLE", "the MCP server of integration '"
                     + integration.name() + "' did not list its tools: " + e.getMessage(),
                     Map.of("integration", integration.name()));
         }
-        if (tools.size() > MAX_TOOLS || cursor != null) { // a partial list would delete the tools not read
+        if (tools.size() > maxTools || cursor != null) { // a partial list would delete the tools not read
             throw GatewayException.failedPrecondition("TOO_MANY_TOOLS", "the MCP server of integration '"
-                    + integration.name() + "' lists more than " + MAX_TOOLS + " tools (or pages); nothing was"
-                    + " changed", Map.of());
+                    + integration.name() + "' lists more than " + maxTools + " tools (or " + MAX_PAGES
+                    + " pages; toolgate.mcp.max-tools); nothing was changed", Map.of());
         }
         McpSchema.Implementation server = client.getServerInfo() == null
                 ? new McpSchema.Implementation("", "") : client.getServerInfo();

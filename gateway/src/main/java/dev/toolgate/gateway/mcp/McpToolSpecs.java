@@ -51,6 +51,11 @@ public class McpToolSpecs {
                 rejected.put(t.name(), "an MCP tool name has 1-128 letters, digits, '_', '-' or '.'");
                 return null;
             }
+            if (dev.toolgate.gateway.execution.mcp.TaskSupport.required(t)) { // a plain call would be refused
+                rejected.put(t.name(), "it can only be called as a task (execution.taskSupport \"required\"), and"
+                        + " Toolgate calls tools directly");
+                return null;
+            }
             String other = taken.putIfAbsent(name, t.name());
             if (other != null) {
                 rejected.put(t.name(), "its name becomes '" + name + "', like that of tool '" + other + "'");

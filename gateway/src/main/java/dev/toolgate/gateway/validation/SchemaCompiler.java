@@ -117,6 +117,33 @@ public class SchemaCompiler {
         }
     }
 
+    /**
+     * Compiles a tool's output schema, which may describe any JSON value (an OpenAPI operation's
+     * response is often an array). Never fetches an external {@code $ref}.
+     *
+     * @return empty when the schema is not one this compiler can check results against (it is then
+     *         not checked; it was stored as the upstream declared it)
+     */
+    public java.util.Optional<CompiledSchema> compileOutput(JsonNode schema) {
+        if (!schema.isObject() && !schema.isBoolean()) {
+            return java.util.Optional.empty();
+        }
+        if (schema.isObject()) {
+            java.util.Optional<SpecificationVersion> dialect = dialect(schema);
+            if (dialect.isEmpty() || !metaValidate(schema, dialect.get()).isEmpty()
+                    || !SchemaPatterns.problems("output_schema", schema).isEmpty()) {
+                return java.util.Optional.empty();
+            }
+        }
+        try {
+            Schema compiled = registry.getSchema(schema.isObject() ? canonical(schema) : schema);
+            compiled.initializeValidators();
+            return java.util.Optional.of(new CompiledSchema(compiled, runner, schema));
+        } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** The schema with {@code $schema} written as the validator names its dialect (http/https, {@code #}). */
     private static JsonNode canonical(JsonNode schema) {
         JsonNode declared = schema.get("$schema");

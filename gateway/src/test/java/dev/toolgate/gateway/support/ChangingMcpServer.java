@@ -32,9 +32,12 @@ public final class ChangingMcpServer implements AutoCloseable {
     }
 
     public static ChangingMcpServer start() {
+        return start(Ports.free());
+    }
+
+    private static ChangingMcpServer start(int port) {
         assertThat(McpReferenceServer.TOOLS.resolve("node_modules/@modelcontextprotocol/sdk")).as("the MCP SDK is"
                 + " missing: run the tests with ./toolgate test (it installs examples/mcp)").exists();
-        int port = Ports.free();
         try {
             ProcessBuilder pb = new ProcessBuilder("node", SERVER.toString()).directory(McpReferenceServer.TOOLS.toFile())
                     .redirectErrorStream(true);
@@ -85,6 +88,27 @@ public final class ChangingMcpServer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What the server saw: {@code {"cancelled": [notifications/cancelled params…], "slowCalls": n}}. */
+    public String seen() {
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/control")).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops the server and starts it again on the same port (its state starts afresh). */
+    public ChangingMcpServer restart() {
+        close();
+        return start(port);
     }
 
     @Override

@@ -48,13 +48,14 @@ public class McpClients implements AutoCloseable {
     private final EgressGuard egress;
     private final StdioServers stdio;
     private final Duration connectTimeout;
-    private final McpJsonMapper json = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
+    private final McpJsonMapper json = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper()
+            .registerModule(TaskSupport.module())); // a tool's execution.taskSupport, which the SDK drops
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
     private final dev.toolgate.gateway.core.KeyedLocks locks = new dev.toolgate.gateway.core.KeyedLocks();
     private volatile BiConsumer<IntegrationEntity, List<McpSchema.Tool>> onToolsChanged = (i, t) -> { };
     private volatile java.util.function.Consumer<McpSchema.ProgressNotification> onProgress = p -> { };
 
-    private record Entry(String fingerprint, McpAsyncClient client) {
+    private record Entry(String fingerprint, McpAsyncClient client, TrackedTransport transport) {
     }
 
     public McpClients(SecretStore secrets, EgressGuard egress, StdioServers stdio,
@@ -107,10 +108,32 @@ public class McpClients implements AutoCloseable {
                 clients.remove(key);
                 closeQuietly(current.client());
             }
-            McpAsyncClient client = connect(integration, timeout);
-            clients.put(key, new Entry(fingerprint, client));
+            TrackedTransport transport = new TrackedTransport(StdioServers.isStdio(integration.baseUrl())
+                    ? stdio(stdio.require(integration.tenantId(), integration.baseUrl()))
+                    : http(integration));
+            McpAsyncClient client = connect(integration, transport, timeout);
+            clients.put(key, new Entry(fingerprint, client, transport));
             return client;
         });
+    }
+
+    /**
+     * Tells the integration's server that the call sent on {@code client} with {@code progressToken}
+     * is given up ({@code notifications/cancelled}); see {@link TrackedTransport#cancel}.
+     */
+    public void cancel(IntegrationEntity integration, McpAsyncClient client, String progressToken, String reason) {
+        Entry entry = clients.get(integration.tenantId() + '/' + integration.name());
+        if (entry != null && entry.client() == client) {
+            entry.transport().cancel(progressToken, reason);
+        }
+    }
+
+    /** The call sent on {@code client} with {@code progressToken} is over. */
+    public void done(IntegrationEntity integration, McpAsyncClient client, String progressToken) {
+        Entry entry = clients.get(integration.tenantId() + '/' + integration.name());
+        if (entry != null && entry.client() == client) {
+            entry.transport().done(progressToken);
+        }
     }
 
     /** Drops the integration's client (its server went away); the next call connects again. */
@@ -138,10 +161,7 @@ public class McpClients implements AutoCloseable {
         });
     }
 
-    private McpAsyncClient connect(IntegrationEntity integration, Duration timeout) {
-        McpClientTransport transport = StdioServers.isStdio(integration.baseUrl())
-                ? stdio(stdio.require(integration.tenantId(), integration.baseUrl()))
-                : http(integration);
+    private McpAsyncClient connect(IntegrationEntity integration, McpClientTransport transport, Duration timeout) {
         String tenant = integration.tenantId();
         McpAsyncClient client = McpClient.async(transport)
                 .clientInfo(CLIENT)

@@ -24,6 +24,8 @@ import java.util.List;
  * @param notifyInterval     how often an open {@code /mcp} stream checks the agent's tool list
  * @param maxStreamsPerKey   open {@code GET /mcp} streams one key may hold
  * @param maxStreamsPerTenant open {@code GET /mcp} streams all keys of one tenant may hold
+ * @param maxTools           most tools read from one MCP server (a server listing more is refused whole)
+ * @param maxStreamAge       how long a {@code GET /mcp} stream stays open before the gateway ends it (clients reopen)
  */
 @Context
 @ConfigurationProperties(McpProperties.PREFIX)
@@ -37,7 +39,9 @@ public record McpProperties(
         @Nullable List<String> allowedOrigins,
         @Bindable(defaultValue = "2s") Duration notifyInterval,
         @Bindable(defaultValue = "4") int maxStreamsPerKey,
-        @Bindable(defaultValue = "200") int maxStreamsPerTenant) {
+        @Bindable(defaultValue = "200") int maxStreamsPerTenant,
+        @Bindable(defaultValue = "10000") int maxTools,
+        @Bindable(defaultValue = "30m") Duration maxStreamAge) {
     public static final String PREFIX = "toolgate.mcp";
     /** Also the scheduler's default, which reads the key itself. */
     public static final String DEFAULT_SYNC_INTERVAL = "5m";
@@ -53,5 +57,7 @@ public record McpProperties(
         positive(PREFIX + ".notify-interval", notifyInterval);
         atLeast(PREFIX + ".max-streams-per-key", maxStreamsPerKey, 1);
         atLeast(PREFIX + ".max-streams-per-tenant", maxStreamsPerTenant, 1);
+        atLeast(PREFIX + ".max-tools", maxTools, 1);
+        positive(PREFIX + ".max-stream-age", maxStreamAge);
     }
 }

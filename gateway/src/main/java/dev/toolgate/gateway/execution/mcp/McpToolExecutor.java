@@ -38,6 +38,7 @@ public class McpToolExecutor implements IntegrationExecutor {
     private final int maxResultChars;
     /** The span of each call in flight, by the progress token sent with it. */
     private final Map<String, Span> inFlight = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong TOKENS = new java.util.concurrent.atomic.AtomicLong();
 
     public McpToolExecutor(McpClients clients,
             McpProperties config) {
@@ -68,21 +69,18 @@ public class McpToolExecutor implements IntegrationExecutor {
     private UpstreamResponse send(IntegrationEntity integration, String serverTool, Map<String, Object> args,
             String callId, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String token = callId.isEmpty() ? "" : callId + '@' + System.nanoTime();
-        if (!token.isEmpty()) {
-            inFlight.put(token, Span.current());
-        }
+        // every call carries a progress token: it finds the call's span for progress, and its request id
+        // when the call is given up (notifications/cancelled)
+        String token = (callId.isEmpty() ? "call" : callId) + '@' + TOKENS.incrementAndGet();
+        inFlight.put(token, Span.current());
         try {
             for (int attempt = 0; ; attempt++) {
                 Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
                 McpAsyncClient client = clients.client(integration, left);
-                McpSchema.CallToolRequest.Builder request = McpSchema.CallToolRequest.builder()
-                        .name(serverTool).arguments(args);
-                if (!token.isEmpty()) {
-                    request.progressToken(token);
-                }
+                McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder()
+                        .name(serverTool).arguments(args).progressToken(token).build();
                 try {
-                    McpSchema.CallToolResult result = client.callTool(request.build())
+                    McpSchema.CallToolResult result = client.callTool(request)
                             .timeout(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())))
                             .block();
                     return McpResults.of(result, clients.json(), maxResultChars);
@@ -94,20 +92,35 @@ public class McpToolExecutor implements IntegrationExecutor {
                     if (attempt == 0 && McpFailures.sessionGone(e)) {
                         continue; // the server did not know the session, so it did not run the call
                     }
+                    boolean interrupted = Thread.currentThread().isInterrupted() || causedBy(e, InterruptedException.class);
+                    if (interrupted || causedBy(e, java.util.concurrent.TimeoutException.class)) {
+                        // the server may still be working on it: tell it the call is given up
+                        clients.cancel(integration, client, token, interrupted ? "the caller cancelled the call"
+                                : "the call's deadline passed (" + timeout.toMillis() + " ms)");
+                    }
                     RuntimeException failure = McpFailures.of(integration, e, timeout);
                     // a caller that went away (interrupted) says nothing about the server: keep its client
-                    if (failure instanceof UpstreamFailure f && !Thread.currentThread().isInterrupted()
+                    if (failure instanceof UpstreamFailure f && !interrupted
                             && (f.kind() == UpstreamFailure.Kind.UNAVAILABLE || StdioServers.isStdio(integration.baseUrl()))) {
                         clients.evict(integration, client); // a stdio server that stopped answering is started again
                     }
                     throw failure;
+                } finally {
+                    clients.done(integration, client, token);
                 }
             }
         } finally {
-            if (!token.isEmpty()) {
-                inFlight.remove(token);
+            inFlight.remove(token);
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
             }
         }
+        return false;
     }
 
     private void progress(McpSchema.ProgressNotification p) {

@@ -47,7 +47,6 @@ public class McpEndpoint {
     private static final int MAX_BODY_CHARS = 4 * 1024 * 1024;
     private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final Duration KEEPALIVE = Duration.ofSeconds(30);
-    private static final Duration MAX_STREAM_AGE = Duration.ofMinutes(30);
     private final reactor.core.publisher.Sinks.Empty<Void> shutdown = reactor.core.publisher.Sinks.empty();
     private static final TextMapGetter<HttpHeaders> HEADERS = new TextMapGetter<>() {
         @Override
@@ -65,11 +64,13 @@ public class McpEndpoint {
     private final McpServerProtocol protocol;
     private final McpStreams streams;
     private final Set<String> allowedOrigins;
+    private final Duration maxStreamAge;
 
     public McpEndpoint(Authenticator authenticator, McpServerProtocol protocol, McpStreams streams,
             McpProperties config) {
         List<String> allowedOrigins = config.allowedOrigins();
         this.streams = requireNonNull(streams, "streams");
+        this.maxStreamAge = config.maxStreamAge();
         this.authenticator = requireNonNull(authenticator, "authenticator");
         this.protocol = requireNonNull(protocol, "protocol");
         this.allowedOrigins = Set.copyOf(allowedOrigins.stream().filter(o -> !o.isBlank()).toList());
@@ -78,6 +79,10 @@ public class McpEndpoint {
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<?> post(HttpRequest<?> request, @Body String body) {
+        return answer(request, body);
+    }
+
+    private HttpResponse<?> answer(HttpRequest<?> request, String body) {
         String version = request.getHeaders().get("MCP-Protocol-Version");
         if (version != null && !McpServerProtocol.VERSIONS.contains(version)) {
             return problem(HttpStatus.BAD_REQUEST, "MCP protocol version '" + version + "' is not supported; supported: "
@@ -96,7 +101,7 @@ public class McpEndpoint {
         Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), request.getHeaders(), HEADERS);
         try (Scope ignored = parent.makeCurrent()) {
             McpServerProtocol.Reply reply = protocol.handle(principal, body,
-                    Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)));
+                    Optional.ofNullable(request.getHeaders().get(SESSION_HEADER)), Optional.ofNullable(version));
             if (reply.stream().isPresent()) { // messages for the client, then the answer
                 MutableHttpResponse<Flux<Event<String>>> streamed = HttpResponse.ok(reply.stream().get()
                         .takeUntilOther(shutdown.asMono()).map(Event::of));
@@ -121,6 +126,10 @@ public class McpEndpoint {
     @Get(produces = MediaType.TEXT_EVENT_STREAM)
     @ExecuteOn(TaskExecutors.BLOCKING) // authentication and the first fingerprint read the database
     public HttpResponse<?> stream(HttpRequest<?> request) {
+        return openStream(request);
+    }
+
+    private HttpResponse<?> openStream(HttpRequest<?> request) {
         String accept = request.getHeaders().get(HttpHeaders.ACCEPT);
         if (accept == null || !accept.contains(MediaType.TEXT_EVENT_STREAM)) {
             return notAllowed(); // what the protocol asks of a server that offers no stream to this request
@@ -151,7 +160,7 @@ public class McpEndpoint {
                 .map(n -> Event.of(McpServerProtocol.ping("toolgate-ping-" + n)));
         Flux<Event<String>> changes = admitted.changes().map(fingerprint -> Event.of(McpServerProtocol.listChanged()));
         Flux<Event<String>> stream = Flux.merge(pings, changes)
-                .take(MAX_STREAM_AGE) // clients open a new one, as Streamable HTTP expects
+                .take(maxStreamAge) // clients open a new one, as Streamable HTTP expects
                 .takeUntilOther(shutdown.asMono())
                 .takeUntilOther(admitted.revoked())
                 .doFinally(signal -> admitted.release().run());
@@ -166,7 +175,7 @@ public class McpEndpoint {
 
     /** No sessions to end. */
     @Delete
-    public HttpResponse<String> delete() {
+    public HttpResponse<?> delete(HttpRequest<?> request) {
         return notAllowed();
     }
 
@@ -217,7 +226,7 @@ public class McpEndpoint {
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
     }
 
-    private static HttpResponse<String> problem(HttpStatus status, String message) {
+    static HttpResponse<String> problem(HttpStatus status, String message) {
         return HttpResponse.<String>status(status).body(problemBody(status, message).toString())
                 .contentType(MediaType.APPLICATION_JSON_TYPE);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.auth.Scopes;
@@ -51,6 +52,9 @@ public class McpServerProtocol {
     static final int METHOD_NOT_FOUND = -32601;
     static final int INVALID_PARAMS = -32602;
     static final int INTERNAL_ERROR = -32603;
+    /** The one revision with JSON-RPC batches (2025-06-18 removed them). */
+    static final String BATCH_VERSION = "2025-03-26";
+    private static final int MAX_BATCH = 50;
     /** Where a client may put the call's idempotency key (a retry with it replays, never runs twice). */
     static final String CALL_ID = "dev.toolgate/call_id";
     static final String SESSION_ID = "dev.toolgate/session_id";
@@ -74,9 +78,15 @@ public class McpServerProtocol {
     private final java.time.Clock clock;
     private final ToolPages pages;
     private final SearchToolsTool searchTool;
+    private final dev.toolgate.gateway.execution.OutputCheck outputs;
+    /** The tools/call requests this instance runs, by tenant, key and request id. */
+    private final java.util.Map<String, dev.toolgate.gateway.execution.CancellationWindow> inFlight =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public McpServerProtocol(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
-            McpSessions sessions, java.time.Clock clock, ToolPages pages, SearchToolsTool searchTool) {
+            McpSessions sessions, java.time.Clock clock, ToolPages pages, SearchToolsTool searchTool,
+            dev.toolgate.gateway.execution.OutputCheck outputs) {
+        this.outputs = requireNonNull(outputs, "outputs");
         this.searchTool = requireNonNull(searchTool, "searchTool");
         this.pages = requireNonNull(pages, "pages");
         this.clock = requireNonNull(clock, "clock");
@@ -105,6 +115,15 @@ public class McpServerProtocol {
 
     /** Answers one POSTed JSON-RPC message of an authenticated principal, in its session if it names one. */
     public Reply handle(Principal principal, String body, Optional<String> sessionId) {
+        return handle(principal, body, sessionId, Optional.empty());
+    }
+
+    /**
+     * Answers a POSTed body: one JSON-RPC message, or — for a client speaking 2025-03-26, the one
+     * revision that has them (its {@code MCP-Protocol-Version} header, or none, which the later
+     * revisions say means 2025-03-26) — a batch, answered with the array of its responses.
+     */
+    public Reply handle(Principal principal, String body, Optional<String> sessionId, Optional<String> version) {
         Optional<McpSessions.Session> session = Optional.empty();
         if (sessionId.isPresent()) {
             session = sessions.read(sessionId.get(), principal);
@@ -119,22 +138,68 @@ public class McpServerProtocol {
         } catch (JsonProcessingException e) {
             return new Reply(400, Optional.of(error(null, PARSE_ERROR, "the body is not JSON: " + e.getOriginalMessage())));
         }
+        if (message != null && message.isArray()) {
+            return batch(principal, (ArrayNode) message, session, version);
+        }
+        return one(principal, message, session, true);
+    }
+
+    /** A JSON-RPC batch (MCP 2025-03-26 only): each message answered in turn; no response when none asks one. */
+    private Reply batch(Principal principal, ArrayNode messages, Optional<McpSessions.Session> session,
+            Optional<String> version) {
+        if (version.isPresent() && !BATCH_VERSION.equals(version.get())) {
+            return new Reply(400, Optional.of(error(null, INVALID_REQUEST, "JSON-RPC batches are part of MCP "
+                    + BATCH_VERSION + " only; MCP " + abbreviate(version.get()) + " sends one message per request")));
+        }
+        if (messages.isEmpty()) {
+            return new Reply(400, Optional.of(error(null, INVALID_REQUEST, "an empty batch is not a request")));
+        }
+        if (messages.size() > MAX_BATCH) {
+            return new Reply(400, Optional.of(error(null, INVALID_REQUEST, "a batch may hold at most " + MAX_BATCH
+                    + " messages")));
+        }
+        ArrayNode answers = JSON.createArrayNode();
+        for (JsonNode m : messages) {
+            Reply r;
+            if ("initialize".equals(m.path("method").asText())) {
+                r = new Reply(400, Optional.of(error(m.get("id") != null && m.get("id").isValueNode() ? m.get("id")
+                        : null, INVALID_REQUEST, "initialize must not be part of a JSON-RPC batch")));
+            } else {
+                r = one(principal, m, session, false);
+            }
+            if (r.json().isPresent()) {
+                try {
+                    answers.add(JSON.readTree(r.json().get()));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("an answer of ours is not JSON", e);
+                }
+            }
+        }
+        return answers.isEmpty() ? Reply.accepted() : new Reply(200, Optional.of(answers.toString()));
+    }
+
+    /** One JSON-RPC message; {@code mayStream}: a held call may ask the user over a stream (not in a batch). */
+    private Reply one(Principal principal, JsonNode message, Optional<McpSessions.Session> session,
+            boolean mayStream) {
         if (message == null || !message.isObject()) {
             return new Reply(400, Optional.of(error(null, INVALID_REQUEST, message != null && message.isArray()
-                    ? "JSON-RPC batches are not supported (MCP 2025-06-18 and later send one message per request)"
-                    : "a JSON-RPC message is an object")));
+                    ? "a JSON-RPC batch may not hold another batch" : "a JSON-RPC message is an object")));
         }
         JsonNode id = message.get("id");
         JsonNode method = message.get("method");
         if (method == null) {
             return answered(principal, message); // the client's answer to a request of ours
         }
-        if (id == null || id.isNull()) {
-            return Reply.accepted(); // a notification (initialized, cancelled, ...): nothing to answer
+        if (id == null) {
+            return notified(principal, method.asText(""), message.path("params")); // a notification: nothing to answer
+        }
+        if (id.isNull()) { // JSON-RPC answers it (with a null id); MCP does not allow a null request id
+            return new Reply(400, Optional.of(error(NullNode.getInstance(), INVALID_REQUEST, "an MCP request needs a"
+                    + " string or integer \"id\" (null is not one); a notification has no \"id\" at all")));
         }
         if (!"2.0".equals(message.path("jsonrpc").asText()) || !method.isTextual()
                 || !(id.isTextual() || id.isIntegralNumber())) {
-            return new Reply(400, Optional.of(error(id.isTextual() || id.isIntegralNumber() ? id : null,
+            return new Reply(400, Optional.of(error(id.isTextual() || id.isIntegralNumber() ? id : NullNode.getInstance(),
                     INVALID_REQUEST, "a request needs \"jsonrpc\": \"2.0\", a string or integer \"id\" and a"
                             + " string \"method\"")));
         }
@@ -146,7 +211,7 @@ public class McpServerProtocol {
                                 .path("elicitation")))), Optional.empty());
                 case "ping" -> new Reply(200, Optional.of(result(id, JSON.createObjectNode())));
                 case "tools/list" -> new Reply(200, Optional.of(toolsList(principal, id, params)));
-                case "tools/call" -> toolsCall(principal, id, params, session);
+                case "tools/call" -> toolsCall(principal, id, params, mayStream ? session : Optional.empty());
                 default -> new Reply(200, Optional.of(error(id, METHOD_NOT_FOUND, "method '"
                         + abbreviate(method.asText()) + "' is not supported; this server offers tools (tools/list,"
                         + " tools/call)")));
@@ -160,6 +225,31 @@ public class McpServerProtocol {
             LOG.error("MCP request {} failed", abbreviate(method.asText()), e);
             return new Reply(500, Optional.of(error(id, INTERNAL_ERROR, "internal error; see the gateway log")));
         }
+    }
+
+    /**
+     * A notification of the client. {@code notifications/cancelled} for a {@code tools/call} this
+     * instance is running for the same key interrupts its wait for the upstream, which sees the cancel
+     * (an MCP server gets {@code notifications/cancelled}, an HTTP upstream's request is closed); the
+     * call is recorded as not answered. Others need no action.
+     */
+    private Reply notified(Principal principal, String method, JsonNode params) {
+        if ("notifications/cancelled".equals(method)) {
+            JsonNode requestId = params.path("requestId");
+            if (requestId.isTextual() || requestId.isIntegralNumber()) {
+                dev.toolgate.gateway.execution.CancellationWindow window = inFlight.get(inFlightKey(principal, requestId));
+                if (window != null) {
+                    LOG.debug("MCP client of key {} cancelled request {}", principal.keyId(), abbreviate(
+                            requestId.toString()));
+                    window.cancel();
+                }
+            }
+        }
+        return Reply.accepted();
+    }
+
+    private static String inFlightKey(Principal principal, JsonNode requestId) {
+        return principal.tenantId() + '\u0000' + principal.keyId() + '\u0000' + requestId;
     }
 
     /** True when the session id is one of ours, opened with this principal's key. */
@@ -334,12 +424,17 @@ public class McpServerProtocol {
         }
         JsonNode meta = params.path("_meta");
         CallResult r;
-        try {
+        String key = inFlightKey(principal, id);
+        try (dev.toolgate.gateway.execution.CancellationWindow window = dev.toolgate.gateway.execution
+                .CancellationWindow.bind()) {
+            inFlight.put(key, window); // notifications/cancelled for this id interrupts the upstream wait
             r = calls.execute(principal, new ExecuteCommand(found.get().qualifiedName(), argumentsJson,
                     meta.path(CALL_ID).asText(""), meta.path(SESSION_ID).asText(""), Optional.empty(),
                     meta.path(SKILL).asText(""), userProof(meta)));
         } catch (GatewayException e) {
             return reply(result(id, McpToolResults.refused(e)));
+        } finally {
+            inFlight.remove(key);
         }
         if (r.status() == CallStatus.PENDING_CONFIRMATION && r.confirmation().isPresent()
                 && session.map(McpSessions.Session::elicitation).orElse(false)
@@ -387,7 +482,7 @@ public class McpServerProtocol {
                         .subscribeOn(Schedulers.boundedElastic()))
                 .filter(call -> !call.status().isOpen())
                 .next()
-                .map(call -> result(id, McpToolResults.of(tool, call)))
+                .map(call -> result(id, McpToolResults.of(tool, call, r -> outputs.check(tool, r))))
                 .timeout(java.time.Duration.between(clock.instant(), c.expiresAt()).plusSeconds(30))
                 .onErrorResume(e -> Mono.just(result(id, McpToolResults.refused(GatewayException.aborted(
                         "CONFIRMATION_PENDING", "the outcome of call_id '" + callId + "' is not known yet ("

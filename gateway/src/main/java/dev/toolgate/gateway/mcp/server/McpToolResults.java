@@ -30,7 +30,9 @@ final class McpToolResults {
         }
         JsonNode upstream = parse(r.resultJson());
         ObjectNode result;
-        if (tool.integration().kind().is(IntegrationKind.MCP) && upstream.path("content").isArray()) {
+        if (!r.outputWarning().isEmpty()) {
+            result = misfit(upstream, r.outputWarning());
+        } else if (tool.integration().kind().is(IntegrationKind.MCP) && upstream.path("content").isArray()) {
             result = ((ObjectNode) upstream).deepCopy(); // the MCP server's own result, as it sent it
             result.remove("_meta");
         } else {
@@ -40,17 +42,42 @@ final class McpToolResults {
                 result.set("structuredContent", upstream);
             }
         }
-        result.put("isError", r.isError());
-        meta(result, r.callId(), r.status().name()).put("dev.toolgate/upstream_status", r.upstreamStatus())
-                .put("dev.toolgate/replayed", r.replayed());
+        // a misfit is an error result: a client that checks structured content against the advertised
+        // outputSchema (the TypeScript SDK) accepts no result without it unless it is an error
+        result.put("isError", r.isError() || !r.outputWarning().isEmpty());
+        ObjectNode meta = meta(result, r.callId(), r.status().name()).put("dev.toolgate/upstream_status",
+                r.upstreamStatus()).put("dev.toolgate/replayed", r.replayed());
+        if (!r.outputWarning().isEmpty()) {
+            meta.put("dev.toolgate/output_warning", r.outputWarning());
+        }
+        return result;
+    }
+
+    /**
+     * An answer that does not fit the tool's output schema, as text: an MCP server's result as the
+     * output check left it (no structuredContent, the warning as its last text block), another
+     * tool's answer as one text block and the warning as another.
+     */
+    private static ObjectNode misfit(JsonNode checked, String warning) {
+        if (checked.path("content").isArray()) {
+            ObjectNode result = ((ObjectNode) checked).deepCopy();
+            result.remove("_meta");
+            result.remove("structuredContent");
+            return result;
+        }
+        ObjectNode result = JsonSupport.mapper().createObjectNode();
+        ArrayNode content = result.putArray("content");
+        text(content, checked.path("text").isTextual() ? checked.path("text").asText() : checked.toString());
+        text(content, warning);
         return result;
     }
 
     /** The outcome of a call that was held and then decided (read back from its record). */
-    static ObjectNode of(ToolDefinition tool, dev.toolgate.observability.StoredCall s) {
+    static ObjectNode of(ToolDefinition tool, dev.toolgate.observability.StoredCall s,
+            java.util.function.UnaryOperator<CallResult> outputCheck) {
         if (s.status() == CallStatus.SUCCEEDED || s.status() == CallStatus.UPSTREAM_ERROR) {
-            return of(tool, new CallResult(s.callId(), s.status(), s.result(), s.isError(), s.upstreamStatus(),
-                    java.time.Duration.ZERO, s.toolVersion(), s.resultTruncated(), s.startedAt()));
+            return of(tool, outputCheck.apply(new CallResult(s.callId(), s.status(), s.result(), s.isError(),
+                    s.upstreamStatus(), java.time.Duration.ZERO, s.toolVersion(), s.resultTruncated(), s.startedAt())));
         }
         ObjectNode result = JsonSupport.mapper().createObjectNode();
         text(result.putArray("content"), "Not run (" + s.status().name() + "): " + s.error());
