@@ -25,9 +25,10 @@ async function signIn(key) {
   await page.fill('#api_key', key);
   await page.click('button[type=submit]');
   try {
-    await page.waitForURL('**/console/integrations', { timeout: 10000 });
+    // each key lands on the first page its scopes open (integrations, else approvals, else calls)
+    await page.waitForURL(/\/console\/(integrations|approvals|calls)$/, { timeout: 10000 });
   } catch (e) {
-    throw new Error('sign-in did not reach the integrations page: at ' + page.url() + ': '
+    throw new Error('sign-in did not reach a console page: at ' + page.url() + ': '
       + (await page.textContent('body')));
   }
   return page;

@@ -141,7 +141,7 @@ class IntegrationPages {
         String session = form.getOrDefault("session_id", "");
         try {
             CallResult r = calls.execute(who.principal(), new ExecuteCommand(t.qualifiedName(), arguments, "", session,
-                    Optional.empty()));
+                    Optional.empty(), dev.toolgate.gateway.identity.UserProof.assertedId(who.session().userId())));
             return tool(who, name, values, Map.of(), outcome(who, r));
         } catch (GatewayException e) {
             Map<String, String> errors = new LinkedHashMap<>();
