@@ -171,6 +171,11 @@ public class ConsoleController {
         return page(request, who -> calls.detail(who, callId));
     }
 
+    @Get("/sessions/{sessionId}")
+    public HttpResponse<?> session(HttpRequest<?> request, @PathVariable String sessionId) {
+        return page(request, who -> calls.session(who, sessionId));
+    }
+
     @Get("/policies")
     public HttpResponse<?> policyPage(HttpRequest<?> request) {
         return page(request, who -> policies.page(who, request.getParameters().asMap(String.class, String.class)));

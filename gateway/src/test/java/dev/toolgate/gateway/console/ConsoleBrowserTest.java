@@ -83,7 +83,8 @@ class ConsoleBrowserTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         PolicyFiles.write(POLICIES, "_all", POLICY);
-        return Map.of("toolgate.policy.dir", POLICIES.toString());
+        return Map.of("toolgate.policy.dir", POLICIES.toString(), "test.telemetry", "memory", // spans: trace ids
+                "toolgate.console.trace-url", "https://traces.example/trace/{trace_id}?from=console");
     }
 
     @BeforeAll
@@ -152,6 +153,12 @@ class ConsoleBrowserTest implements TestPropertyProvider {
         assertThat(seen.path("byAgent").asText()).contains("desk.create_case").contains("agent-1");
         assertThat(seen.path("bySession").asText()).contains("desk.create_case");
         assertThat(seen.path("detail").asText()).contains("desk-console").contains("sess-console-1");
+        assertThat(seen.path("traceLink").asText()).matches("https://traces\\.example/trace/[0-9a-f]{32}\\?from=console");
+        assertThat(seen.path("sessionView").asText()).contains("desk.create_case").contains("agent-1");
+        assertThat(seen.path("byUnknownUser").asText()).contains("No calls match.");
+        assertThat(seen.path("byDecision").asText()).contains("desk.refund").doesNotContain("desk.create_case");
+        assertThat(seen.path("phoneOverflow").toString()).contains("\"integrations\":false", "\"tool\":false",
+                "\"approvals\":false", "\"calls\":false", "\"policies\":false");
         assertThat(seen.path("afterSignOut").asText()).endsWith("/console/login");
         assertThat(upstream.exchangesTo("/cases")).hasSize(1); // the refused form never reached it
     }
