@@ -65,7 +65,7 @@ class ConsoleBrowserTest implements TestPropertyProvider {
                 confirm: true
               - id: desk-console
                 effect: allow
-                tools: [desk.create_case, desk.xss]
+                tools: [desk.create_case, desk.xss, desk.broken]
                 agents: ["*"]
             """;
 
@@ -92,6 +92,7 @@ class ConsoleBrowserTest implements TestPropertyProvider {
         upstream = TestUpstream.start()
                 .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-42\",\"status\":\"open\"}"))
                 .route("/refunds", r -> Reply.json(200, "{\"refunded\":true}"))
+                .route("/broken", r -> Reply.json(503, "{\"error\":\"maintenance\"}"))
                 .route("/xss", r -> Reply.json(200, "{\"html\":\"" + XSS.replace("\"", "\\\"") + "\"}"));
         fx = TenantFixture.create(channel, upstream.baseUrl());
         fx.createCaseTool("/cases", 5_000);
@@ -103,7 +104,27 @@ class ConsoleBrowserTest implements TestPropertyProvider {
                 .setName("xss").setDescription("Echo " + XSS).setMethod("POST").setPath("/xss")
                 .setInputSchemaJson("{\"type\":\"object\",\"properties\":{\"note\":{\"type\":\"string\","
                         + "\"examples\":[\"hello\"]}}}").build());
+        fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
+                .setName("broken").setDescription("Always in maintenance").setMethod("POST").setPath("/broken")
+                .setInputSchemaJson("{\"type\":\"object\"}").build());
         Clients.bootstrapAdmin(channel).reloadPolicies(ReloadPoliciesRequest.getDefaultInstance());
+    }
+
+    @Test
+    void integrations_showTheLastUpstreamError() throws Exception {
+        String session = session(signIn(fx.agentKey));
+        assertThat(get("/integrations", session).body()).contains("Last upstream error (24 h)");
+        ExecuteToolResponse failed = fx.agent().executeTool(ExecuteToolRequest.newBuilder().setTool("desk.broken")
+                .setArgumentsJson("{}").build());
+        assertThat(failed.getIsError()).isTrue();
+        dev.toolgate.gateway.support.Eventually.until(() -> {
+            try {
+                assertThat(get("/integrations", session).body()).contains("UPSTREAM_ERROR 503 on desk.broken");
+                assertThat(get("/integrations/desk", session).body()).contains("UPSTREAM_ERROR 503 on desk.broken");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     @AfterAll
