@@ -17,17 +17,18 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
     '--disable-component-update', '--disable-sync'],
 });
-async function signIn(key) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 900 } });
+async function signIn(key, viewport = { width: 1000, height: 900 }) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.on('dialog', (d) => { seen.dialog = d.message(); d.dismiss(); });
   await page.goto(base + '/login');
   await page.fill('#api_key', key);
   await page.click('button[type=submit]');
   try {
-    await page.waitForURL('**/console/integrations', { timeout: 10000 });
+    // each key lands on the first page its scopes open (integrations, else approvals, else calls)
+    await page.waitForURL(/\/console\/(integrations|approvals|calls)$/, { timeout: 10000 });
   } catch (e) {
-    throw new Error('sign-in did not reach the integrations page: at ' + page.url() + ': '
+    throw new Error('sign-in did not reach a console page: at ' + page.url() + ': '
       + (await page.textContent('body')));
   }
   return page;
@@ -112,7 +113,29 @@ try {
   await auditor.click('table.calls tbody a');
   await auditor.waitForSelector('dl.call');
   seen.detail = await auditor.textContent('dl.call');
+  seen.traceLink = (await auditor.$('a.trace')) ? await auditor.getAttribute('a.trace', 'href') : '';
   await shot(auditor, '09-call-detail');
+  await auditor.click('a:text-is("The session\'s calls in order")');
+  await auditor.waitForSelector('table.session');
+  seen.sessionView = await auditor.textContent('table.session tbody');
+  await auditor.goto(base + '/calls?user=nobody-at-all');
+  seen.byUnknownUser = await auditor.textContent('main');
+  await auditor.goto(base + '/calls?decision=confirm');
+  seen.byDecision = await auditor.textContent('table.calls tbody');
+
+  // phone width: no page is wider than the screen (tables scroll inside themselves)
+  seen.phoneOverflow = {};
+  const phone = { width: 390, height: 844 };
+  const phoneAgent = await signIn(keys.agent, phone);
+  const phoneAuditor = await signIn(keys.auditor, phone);
+  const phoneApprover = await signIn(keys.approver, phone);
+  for (const [page, url, name] of [[phoneAgent, '/integrations', 'integrations'],
+    [phoneAgent, '/tools/desk.create_case', 'tool'], [phoneApprover, '/approvals', 'approvals'],
+    [phoneAuditor, '/calls', 'calls'], [phoneAuditor, '/policies', 'policies']]) {
+    await page.goto(base + url);
+    seen.phoneOverflow[name] = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    await shot(page, '11-phone-' + name);
+  }
 
   // sign out: the session ends on the server
   await agent.goto(base + '/integrations');

@@ -5,6 +5,8 @@
 //                 fresh RS256 key for this run)
 //   CLIENTS_FILE  JSON file [client metadata, ...] (required)
 //   ID_TOKEN_TTL, ACCESS_TOKEN_TTL  seconds (default 3600)
+//   GROUPS_FILE   JSON file {"user": ["group", ...]}: the `groups` claim (scope `groups`) of each
+//                 login name, for the console's role mapping (default: no groups)
 // Token exchange (RFC 8693): oidc-provider implements no token-exchange grant; it is added through the
 // package's documented extension point for grant types (provider.registerGrantType), issuing the
 // provider's own access tokens (stored, introspectable, revocable like every other). A client whose
@@ -29,13 +31,14 @@ const jwks = process.env.JWKS_FILE
 const clients = JSON.parse(fs.readFileSync(process.env.CLIENTS_FILE, 'utf8'));
 const idTokenTtl = Number(process.env.ID_TOKEN_TTL ?? 3600);
 const accessTokenTtl = Number(process.env.ACCESS_TOKEN_TTL ?? 3600);
+const groups = process.env.GROUPS_FILE ? JSON.parse(fs.readFileSync(process.env.GROUPS_FILE, 'utf8')) : {};
 
 const provider = new Provider(issuer, {
   clients,
   jwks,
   cookies: { keys: ['toolgate-example-idp-cookie-key'] },
   pkce: { required: () => true },
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
   conformIdTokenClaims: false,
   features: {
     devInteractions: { enabled: true },
@@ -50,7 +53,7 @@ const provider = new Provider(issuer, {
     return {
       accountId: id,
       async claims() {
-        return { sub: id, email: `${id}@example.test`, email_verified: true, name: id };
+        return { sub: id, email: `${id}@example.test`, email_verified: true, name: id, groups: groups[id] ?? [] };
       },
     };
   },

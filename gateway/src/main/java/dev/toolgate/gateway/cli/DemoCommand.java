@@ -46,6 +46,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         ApplicationContext ctx = GatewayRuntime.start(props, ConfigFile.load(null, System.getenv()));
         IssuedKey key = ctx.getBean(DemoSetup.class).apply(upstream.baseUrl(), upstream.token());
+        IssuedKey consoleKey = ctx.getBean(DemoSetup.class).consoleKey();
         int grpcPort = GatewayRuntime.grpcPort(ctx);
 
         System.out.println("Toolgate demo: gRPC on 127.0.0.1:" + grpcPort + ", MCP on http://127.0.0.1:"
@@ -62,8 +63,11 @@ final class DemoCommand implements Callable<Integer> {
                 "127.0.0.1:" + grpcPort, "http://127.0.0.1:" + GatewayRuntime.httpPort(ctx) + "/mcp",
                 generatedAdminKey ? adminKey : null, key.apiKey(), upstream.baseUrl(), upstream.token()));
         System.out.println("Settings for another shell (address, keys, upstream): . " + env);
+        System.out.println("TOOLGATE_CONSOLE_KEY=" + consoleKey.apiKey()
+                + "   # a support lead's key for the web console: approvals and the audit trail");
         System.out.println("Web console: http://127.0.0.1:" + GatewayRuntime.httpPort(ctx)
-                + "/console (sign in by pasting the TOOLGATE_API_KEY above)");
+                + "/console (sign in by pasting TOOLGATE_API_KEY to run tools, or TOOLGATE_CONSOLE_KEY in a second"
+                + " browser to approve held calls and read the audit trail)");
         System.out.println("""
 
                 Try it (in another shell, after loading the settings with the line above):

@@ -16,23 +16,24 @@ import java.util.stream.Collectors;
 
 /**
  * Posts to an OAuth 2.0 token endpoint with the client's credentials ({@code client_secret_basic}).
- * Answers are parsed, never logged. Thread-safe.
+ * Answers are parsed, never logged. Used for connected accounts and the console's OpenID sign-in.
+ * Thread-safe.
  */
 @Singleton
-class TokenEndpoint {
+public class TokenEndpoint {
     /** Largest answer read. */
     private static final int MAX_BYTES = 64 * 1024;
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     /** What the endpoint answered: its status and JSON body (an empty object when it sent none). */
-    record Answer(int status, JsonNode body) {
-        boolean ok() {
+    public record Answer(int status, JsonNode body) {
+        public boolean ok() {
             return status == 200 && body.path("access_token").isTextual();
         }
 
         /** The OAuth error code, for messages (never a token). */
-        String error() {
+        public String error() {
             return body.path("error").asText("HTTP " + status);
         }
     }
@@ -40,7 +41,7 @@ class TokenEndpoint {
     /**
      * @throws IOException when the endpoint cannot be reached
      */
-    Answer post(java.net.URI tokenUrl, String clientId, String clientSecret, Map<String, String> form,
+    public Answer post(java.net.URI tokenUrl, String clientId, String clientSecret, Map<String, String> form,
             Duration timeout) throws IOException, InterruptedException {
         String basic = Base64.getEncoder().encodeToString((URLEncoder.encode(clientId, StandardCharsets.UTF_8)
                 + ":" + URLEncoder.encode(clientSecret, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));

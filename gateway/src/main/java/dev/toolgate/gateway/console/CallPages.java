@@ -21,12 +21,18 @@ import java.util.Optional;
 @Singleton
 class CallPages {
     static final int PAGE_SIZE = 50;
-    private static final String[] FILTERS = {"agent", "tool", "session", "status"};
+    private static final String[] FILTERS = {"agent", "user", "tool", "session", "decision", "status", "trace",
+            "since", "until"};
 
     private final AuditTrail audit;
     private final StoredCalls stored;
+    private final ConsoleProperties properties;
+    private final dev.toolgate.gateway.session.SessionStore sessions;
 
-    CallPages(AuditTrail audit, StoredCalls stored) {
+    CallPages(AuditTrail audit, StoredCalls stored, ConsoleProperties properties,
+            dev.toolgate.gateway.session.SessionStore sessions) {
+        this.sessions = requireNonNull(sessions, "sessions");
+        this.properties = requireNonNull(properties, "properties");
         this.audit = requireNonNull(audit, "audit");
         this.stored = requireNonNull(stored, "stored");
     }
@@ -37,17 +43,21 @@ class CallPages {
         }
         StringBuilder body = new StringBuilder("<form method=\"get\" action=\"/console/calls\" class=\"filters\">");
         for (String f : FILTERS) {
-            body.append("<div class=\"field\"><label for=\"q-").append(f).append("\">").append(f).append("</label>")
-                    .append("<input type=\"text\" id=\"q-").append(f).append("\" name=\"").append(f)
+            boolean time = f.equals("since") || f.equals("until");
+            body.append("<div class=\"field\"><label for=\"q-").append(f).append("\">").append(f)
+                    .append(time ? " (UTC)" : "").append("</label><input type=\"").append(time ? "datetime-local" : "text")
+                    .append("\" id=\"q-").append(f).append("\" name=\"").append(f)
                     .append("\" value=\"").append(Html.text(params.getOrDefault(f, ""))).append("\"></div>");
         }
         body.append("<button type=\"submit\">Search</button></form>");
         AuditTrail.Page page;
         try {
-            page = audit.query(new AuditQuery(who.principal().tenantId(), Optional.empty(), Optional.empty(),
-                    params.getOrDefault("agent", ""), params.getOrDefault("tool", ""),
-                    params.getOrDefault("session", ""), "", params.getOrDefault("status", "").toUpperCase(
-                            java.util.Locale.ROOT), "", PAGE_SIZE, params.getOrDefault("page", "")));
+            page = audit.query(new AuditQuery(who.principal().tenantId(), instant("since", params),
+                    instant("until", params), params.getOrDefault("agent", ""), params.getOrDefault("tool", ""),
+                    params.getOrDefault("session", ""), params.getOrDefault("decision", "").toLowerCase(
+                            java.util.Locale.ROOT), params.getOrDefault("status", "").toUpperCase(
+                            java.util.Locale.ROOT), params.getOrDefault("trace", ""), PAGE_SIZE,
+                    params.getOrDefault("page", ""), "", params.getOrDefault("user", "")));
         } catch (GatewayException e) {
             return ConsoleResponses.html(HttpStatus.BAD_REQUEST, Html.page("Calls", who, body
                     + "<p class=\"error\" role=\"alert\">" + Html.text(e.getMessage()) + "</p>"));
@@ -86,8 +96,51 @@ class CallPages {
         if (c.isEmpty()) {
             return IntegrationPages.notFound(who, "No such call in this tenant.");
         }
-        String session = c.get().sessionId().isEmpty() ? "" : "<p><a href=\"/console/calls?session="
-                + Html.url(c.get().sessionId()) + "\">Calls of this session</a></p>";
-        return ConsoleResponses.html(HttpStatus.OK, Html.page("Call " + callId, who, CallView.record(c.get()) + session));
+        String session = c.get().sessionId().isEmpty() ? "" : "<p><a href=\"/console/sessions/"
+                + Html.url(c.get().sessionId()) + "\">The session's calls in order</a></p>";
+        return ConsoleResponses.html(HttpStatus.OK, Html.page("Call " + callId, who,
+                CallView.record(c.get(), properties.traceLink(c.get().traceId())) + session));
+    }
+
+    /** A session: its calls in the order they started (at most {@code Sessions.MAX_CALLS}), every agent's. */
+    MutableHttpResponse<String> session(ConsoleSessions.Resolved who, String sessionId) {
+        if (!ConsoleAccess.canAudit(who.principal())) {
+            return IntegrationPages.noScope(who, "Session", "admin' or 'audit:read");
+        }
+        if (!dev.toolgate.gateway.core.Identifiers.CALL_ID.matcher(sessionId).matches()) {
+            return IntegrationPages.notFound(who, "No such session.");
+        }
+        java.util.List<StoredCall> calls = sessions.calls(who.principal().tenantId(), sessionId, "",
+                dev.toolgate.gateway.session.Sessions.MAX_CALLS);
+        if (calls.isEmpty()) {
+            return IntegrationPages.notFound(who, "No calls of this session in this tenant.");
+        }
+        StringBuilder body = new StringBuilder("<table class=\"calls session\"><thead><tr><th>#</th><th>Started</th>"
+                + "<th>Tool</th><th>Agent</th><th>User</th><th>Status</th><th>Rule</th></tr></thead><tbody>");
+        int n = 0;
+        for (StoredCall c : calls) {
+            body.append("<tr><td>").append(++n).append("</td><td><a href=\"/console/calls/").append(Html.url(c.callId()))
+                    .append("\">").append(Html.text(c.startedAt().toString())).append("</a></td><td>")
+                    .append(Html.text(c.toolName())).append("</td><td>").append(Html.text(c.agentId())).append("</td><td>")
+                    .append(Html.text(c.userId())).append("</td><td>").append(Html.text(c.status().name()))
+                    .append("</td><td>").append(Html.text(c.policy().rule())).append("</td></tr>");
+        }
+        body.append("</tbody></table>");
+        return ConsoleResponses.html(HttpStatus.OK, Html.page("Session " + sessionId, who, body.toString()));
+    }
+
+    /** A time filter: an ISO instant, or a datetime-local value taken as UTC; empty when unset. */
+    private static Optional<java.time.Instant> instant(String name, Map<String, String> params) {
+        String v = params.getOrDefault(name, "").strip();
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(v.endsWith("Z") ? java.time.Instant.parse(v)
+                    : java.time.LocalDateTime.parse(v).toInstant(java.time.ZoneOffset.UTC));
+        } catch (java.time.format.DateTimeParseException e) {
+            throw GatewayException.invalidArgument(name, name + " must be a date and time such as 2026-01-31T09:30,"
+                    + " but was '" + dev.toolgate.gateway.core.Identifiers.abbreviate(v) + "'");
+        }
     }
 }

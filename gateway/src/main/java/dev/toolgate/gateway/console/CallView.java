@@ -12,6 +12,11 @@ final class CallView {
     }
 
     static String record(StoredCall c) {
+        return record(c, "");
+    }
+
+    /** The record, with the trace id linked to {@code traceLink} when that is not empty. */
+    static String record(StoredCall c, String traceLink) {
         StringBuilder out = new StringBuilder("<dl class=\"call\">");
         row(out, "Call id", c.callId());
         row(out, "Tool", c.toolName() + " v" + c.toolVersion());
@@ -27,7 +32,14 @@ final class CallView {
             row(out, "Upstream status", Integer.toString(c.upstreamStatus()));
         }
         row(out, "Error", c.error());
-        row(out, "Trace id", c.traceId());
+        if (traceLink.isEmpty()) {
+            row(out, "Trace id", c.traceId());
+        } else {
+            out.append("<dt>Trace id</dt><dd><a class=\"trace\" rel=\"noreferrer\" href=\"").append(Html.text(traceLink))
+                    .append("\">").append(Html.text(c.traceId())).append("</a></dd>");
+        }
+        row(out, "End user", c.userId());
+        row(out, "Skill", c.skill());
         row(out, "Arguments digest", c.argumentsDigest());
         out.append("</dl>");
         if (!c.result().isEmpty()) {

@@ -26,4 +26,15 @@ final class ConsoleAccess {
     static boolean canAudit(Principal p) {
         return p.hasScope(Scopes.ADMIN) || p.hasScope(AUDIT_READ);
     }
+
+    /** The first page this principal may see: integrations, else approvals, else the audit trail. */
+    static String home(Principal p) {
+        if (canCall(p)) {
+            return "/console/integrations";
+        }
+        if (canConfirm(p)) {
+            return "/console/approvals";
+        }
+        return canAudit(p) ? "/console/calls" : "/console/integrations";
+    }
 }

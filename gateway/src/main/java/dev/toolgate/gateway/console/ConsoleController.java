@@ -19,6 +19,8 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.cookie.Cookie;
 import io.micronaut.http.cookie.SameSite;
 import io.micronaut.scheduling.TaskExecutors;
@@ -36,7 +38,8 @@ import java.util.Optional;
  * its view with the signed-in session. A page without a live session redirects to the sign-in
  * form; a POST must carry the session's CSRF token (form field {@code csrf}) and, when the browser
  * sends an {@code Origin}, come from this host — otherwise 403. Thin: the pages delegate to
- * {@link IntegrationPages}, {@link ApprovalPages} and {@link CallPages}.
+ * {@link IntegrationPages}, {@link ApprovalPages}, {@link CallPages}, {@link PolicyPages} and
+ * {@link AccountPages}; OpenID sign-in is {@link ConsoleOidcController}.
  */
 @Controller("/console")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -51,9 +54,13 @@ public class ConsoleController {
     private final IntegrationPages integrations;
     private final ApprovalPages approvals;
     private final CallPages calls;
+    private final PolicyPages policies;
+    private final AccountPages accounts;
 
     public ConsoleController(Authenticator authenticator, ConsoleSessions sessions, IntegrationPages integrations,
-            ApprovalPages approvals, CallPages calls) {
+            ApprovalPages approvals, CallPages calls, PolicyPages policies, AccountPages accounts) {
+        this.policies = requireNonNull(policies, "policies");
+        this.accounts = requireNonNull(accounts, "accounts");
         this.authenticator = requireNonNull(authenticator, "authenticator");
         this.sessions = requireNonNull(sessions, "sessions");
         this.integrations = requireNonNull(integrations, "integrations");
@@ -63,13 +70,13 @@ public class ConsoleController {
 
     @Get
     public HttpResponse<?> home(HttpRequest<?> request) {
-        return signedIn(request).isPresent() ? ConsoleResponses.redirect("/console/integrations")
-                : ConsoleResponses.redirect("/console/login");
+        return signedIn(request).map(who -> ConsoleResponses.redirect(ConsoleAccess.home(who.principal())))
+                .orElseGet(() -> ConsoleResponses.redirect("/console/login"));
     }
 
     @Get("/login")
-    public HttpResponse<?> loginForm() {
-        return ConsoleResponses.html(HttpStatus.OK, loginPage(""));
+    public HttpResponse<?> loginForm(@Nullable @QueryValue String tenant) {
+        return ConsoleResponses.html(HttpStatus.OK, LoginPage.render("", tenant == null ? "" : tenant.strip()));
     }
 
     @Post(value = "/login", consumes = MediaType.APPLICATION_FORM_URLENCODED)
@@ -85,16 +92,16 @@ public class ConsoleController {
         } catch (GatewayException e) {
             HttpStatus status = e.code() == ErrorCode.RESOURCE_EXHAUSTED ? HttpStatus.TOO_MANY_REQUESTS
                     : HttpStatus.UNAUTHORIZED;
-            return ConsoleResponses.html(status, loginPage(e.getMessage()));
+            return ConsoleResponses.html(status, LoginPage.render(e.getMessage(), ""));
         }
         if (p.bootstrapAdmin()) {
-            return ConsoleResponses.html(HttpStatus.FORBIDDEN, loginPage("the bootstrap admin key belongs to no tenant;"
-                    + " sign in with a key of the tenant"));
+            return ConsoleResponses.html(HttpStatus.FORBIDDEN, LoginPage.render("the bootstrap admin key belongs to no"
+                    + " tenant; sign in with a key of the tenant", ""));
         }
         ConsoleSession s = sessions.open(p, ConsoleSession.API_KEY, ApiKeyFormat.hash(key));
         Cookie cookie = Cookie.of(COOKIE, s.id()).httpOnly(true).sameSite(SameSite.Strict).path("/console")
                 .secure(request.isSecure()).maxAge(ConsoleSessions.LIFETIME);
-        return ConsoleResponses.redirect("/console/integrations").cookie(cookie);
+        return ConsoleResponses.redirect(ConsoleAccess.home(p)).cookie(cookie);
     }
 
     @Post(value = "/logout", consumes = MediaType.APPLICATION_FORM_URLENCODED)
@@ -164,6 +171,32 @@ public class ConsoleController {
         return page(request, who -> calls.detail(who, callId));
     }
 
+    @Get("/sessions/{sessionId}")
+    public HttpResponse<?> session(HttpRequest<?> request, @PathVariable String sessionId) {
+        return page(request, who -> calls.session(who, sessionId));
+    }
+
+    @Get("/policies")
+    public HttpResponse<?> policyPage(HttpRequest<?> request) {
+        return page(request, who -> policies.page(who, request.getParameters().asMap(String.class, String.class)));
+    }
+
+    @Get("/accounts")
+    public HttpResponse<?> accountList(HttpRequest<?> request) {
+        return page(request, accounts::list);
+    }
+
+    @Get("/accounts/connect/{integration}")
+    public HttpResponse<?> connect(HttpRequest<?> request, @PathVariable String integration) {
+        return page(request, who -> accounts.connect(who, integration));
+    }
+
+    @Post(value = "/accounts/{integration}/disconnect", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> disconnect(HttpRequest<?> request, @PathVariable String integration,
+            @Body Map<String, Object> form) {
+        return changing(request, form, who -> accounts.disconnect(who, integration));
+    }
+
     private interface Page {
         MutableHttpResponse<?> render(ConsoleSessions.Resolved who);
     }
@@ -179,7 +212,7 @@ public class ConsoleController {
     private HttpResponse<?> changing(HttpRequest<?> request, Map<String, Object> form, Page page) {
         Optional<ConsoleSessions.Resolved> who = signedIn(request);
         if (who.isEmpty()) {
-            return ConsoleResponses.html(HttpStatus.UNAUTHORIZED, loginPage("your session ended; sign in again"));
+            return ConsoleResponses.html(HttpStatus.UNAUTHORIZED, LoginPage.render("your session ended; sign in again", ""));
         }
         if (ConsoleResponses.crossSite(request)) {
             return forbidden("cross-site request refused");
@@ -197,16 +230,6 @@ public class ConsoleController {
     private static MutableHttpResponse<String> forbidden(String why) {
         return ConsoleResponses.html(HttpStatus.FORBIDDEN, Html.page("Refused", null,
                 "<p class=\"error\" role=\"alert\">" + Html.text(why) + "</p>"));
-    }
-
-    private static String loginPage(String error) {
-        return Html.page("Sign in", null, (error.isEmpty() ? "" : "<p class=\"error\" role=\"alert\">"
-                + Html.text(error) + "</p>")
-                + "<form method=\"post\" action=\"/console/login\" class=\"login\" autocomplete=\"off\">"
-                + "<label for=\"api_key\">API key</label>"
-                + "<input type=\"password\" id=\"api_key\" name=\"api_key\" required autocomplete=\"off\">"
-                + "<button type=\"submit\">Sign in</button></form>"
-                + "<p class=\"help\">The key is exchanged for a session cookie; the browser does not keep it.</p>");
     }
 
     static String field(Map<String, Object> form, String name) {

@@ -1,7 +1,6 @@
 package dev.toolgate.gateway.console;
 
 import dev.toolgate.gateway.auth.Principal;
-import dev.toolgate.gateway.auth.Scopes;
 
 /**
  * The console's HTML: every value from outside (tool descriptions, arguments, results, names)
@@ -45,15 +44,26 @@ final class Html {
 
     /** A whole page: {@code body} is already HTML. */
     static String page(String title, ConsoleSessions.Resolved who, String body) {
+        return page(title, who, "", body);
+    }
+
+    /** A whole page with {@code head} (already HTML, e.g. a meta refresh) added to its head. */
+    static String page(String title, ConsoleSessions.Resolved who, String head, String body) {
         StringBuilder nav = new StringBuilder();
         if (who != null) {
             Principal p = who.principal();
-            nav.append("<nav aria-label=\"Console\"><a href=\"/console/integrations\">Integrations</a>");
-            if (p.hasScope(Scopes.TOOLS_CONFIRM)) {
+            nav.append("<nav aria-label=\"Console\">");
+            if (ConsoleAccess.canCall(p)) {
+                nav.append("<a href=\"/console/integrations\">Integrations</a>");
+            }
+            if (ConsoleAccess.canConfirm(p)) {
                 nav.append("<a href=\"/console/approvals\">Approvals</a>");
             }
             if (ConsoleAccess.canAudit(p)) {
-                nav.append("<a href=\"/console/calls\">Calls</a>");
+                nav.append("<a href=\"/console/calls\">Calls</a><a href=\"/console/policies\">Policies</a>");
+            }
+            if (ConsoleAccess.canCall(p) && !who.session().userId().isEmpty()) {
+                nav.append("<a href=\"/console/accounts\">Accounts</a>");
             }
             nav.append("<span class=\"who\">").append(text(p.agentId())).append(" @ ").append(text(p.tenantId()))
                     .append("</span><form method=\"post\" action=\"/console/logout\" class=\"inline\">")
@@ -63,7 +73,7 @@ final class Html {
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + text(title) + " · Toolgate</title>"
                 + "<link rel=\"stylesheet\" href=\"/console/assets/console.css\">"
-                + "<script src=\"/console/assets/console.js\" defer></script></head><body>"
+                + "<script src=\"/console/assets/console.js\" defer></script>" + head + "</head><body>"
                 + "<header><a class=\"brand\" href=\"/console\">Toolgate</a>" + nav + "</header><main>"
                 + "<h1>" + text(title) + "</h1>" + body + "</main></body></html>";
     }

@@ -40,9 +40,11 @@ class IntegrationPages {
     private final ToolCallService calls;
     private final HeldCalls held;
     private final IntegrationGuards guards;
+    private final UpstreamErrors errors;
 
     IntegrationPages(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
-            IntegrationGuards guards) {
+            IntegrationGuards guards, UpstreamErrors errors) {
+        this.errors = requireNonNull(errors, "errors");
         this.guards = requireNonNull(guards, "guards");
         this.catalog = requireNonNull(catalog, "catalog");
         this.visibility = requireNonNull(visibility, "visibility");
@@ -62,13 +64,14 @@ class IntegrationPages {
         if (byIntegration.isEmpty()) {
             body.append("<p>No tools are visible to this key.</p>");
         } else {
-            body.append("<table><thead><tr><th>Integration</th><th>Kind</th><th>Base URL</th><th>Tools</th><th>Circuit</th></tr>"
+            body.append("<table><thead><tr><th>Integration</th><th>Kind</th><th>Base URL</th><th>Tools</th><th>Circuit</th><th>Last upstream error (24 h)</th></tr>"
                     + "</thead><tbody>");
             byIntegration.forEach((name, tools) -> {
                 IntegrationEntity i = tools.get(0).integration();
                 body.append("<tr><td><a href=\"/console/integrations/").append(Html.url(name)).append("\">")
                         .append(Html.text(name)).append("</a></td><td>").append(Html.text(kind(i))).append("</td><td>")
-                        .append(Html.text(i.baseUrl())).append("</td><td>").append(tools.size()).append("</td><td>").append(circuit(who, name)).append("</td></tr>");
+                        .append(Html.text(i.baseUrl())).append("</td><td>").append(tools.size()).append("</td><td>").append(circuit(who, name)).append("</td><td>")
+                        .append(Html.text(lastError(who, name))).append("</td></tr>");
             });
             body.append("</tbody></table>");
         }
@@ -85,7 +88,9 @@ class IntegrationPages {
         }
         IntegrationEntity i = tools.get(0).integration();
         StringBuilder body = new StringBuilder("<p>").append(Html.text(kind(i))).append(" · ")
-                .append(Html.text(i.baseUrl())).append(" · circuit ").append(circuit(who, name)).append("</p>");
+                .append(Html.text(i.baseUrl())).append(" · circuit ").append(circuit(who, name)).append("</p>")
+                .append("<p class=\"health\">Last upstream error (24 h): ").append(Html.text(lastError(who, name)))
+                .append("</p>");
         if (i.description() != null && !i.description().isEmpty()) {
             body.append("<p>").append(Html.text(i.description())).append("</p>");
         }
@@ -141,7 +146,7 @@ class IntegrationPages {
         String session = form.getOrDefault("session_id", "");
         try {
             CallResult r = calls.execute(who.principal(), new ExecuteCommand(t.qualifiedName(), arguments, "", session,
-                    Optional.empty()));
+                    Optional.empty(), dev.toolgate.gateway.identity.UserProof.assertedId(who.session().userId())));
             return tool(who, name, values, Map.of(), outcome(who, r));
         } catch (GatewayException e) {
             Map<String, String> errors = new LinkedHashMap<>();
@@ -188,6 +193,10 @@ class IntegrationPages {
                 .filter(c -> c.tenant().equals(who.principal().tenantId()) && c.integration().equals(integration))
                 .findFirst().map(c -> c.state() >= 1.0 ? "open" : c.state() > 0 ? "half-open" : "closed")
                 .orElse("closed");
+    }
+
+    private String lastError(ConsoleSessions.Resolved who, String integration) {
+        return errors.last(who.principal().tenantId(), integration).map(UpstreamErrors.Failure::describe).orElse("none");
     }
 
     private static String kind(IntegrationEntity i) {

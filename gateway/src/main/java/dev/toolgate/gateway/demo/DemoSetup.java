@@ -47,6 +47,14 @@ public class DemoSetup {
         return admin.createApiKey(TENANT, "demo-agent", Set.of(Scopes.TOOLS_CALL));
     }
 
+    /**
+     * A fresh key for the web console of a support lead ({@code support-lead}): approves or denies held
+     * calls and reads the audit trail ({@code tools:confirm}, {@code audit:read}); it runs no tools.
+     */
+    public IssuedKey consoleKey() {
+        return admin.createApiKey(TENANT, "support-lead", Set.of(Scopes.TOOLS_CONFIRM, "audit:read"));
+    }
+
     static String document() {
         try (InputStream in = DemoSetup.class.getResourceAsStream(DOCUMENT)) {
             if (in == null) {

@@ -111,12 +111,15 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final ConnectedAccounts connections;
     private final dev.toolgate.gateway.connections.TokenExchanges exchanges;
     private final dev.toolgate.gateway.catalog.ToolChanges toolChanges;
+    private final dev.toolgate.gateway.console.ConsoleSignInAdmin consoleSignIns;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
             PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp, SkillOperations skills,
             IdentityProviders identityProviders, ConnectedAccounts connections,
             dev.toolgate.gateway.connections.TokenExchanges exchanges,
-            dev.toolgate.gateway.catalog.ToolChanges toolChanges) {
+            dev.toolgate.gateway.catalog.ToolChanges toolChanges,
+            dev.toolgate.gateway.console.ConsoleSignInAdmin consoleSignIns) {
+        this.consoleSignIns = requireNonNull(consoleSignIns, "consoleSignIns");
         this.exchanges = requireNonNull(exchanges, "exchanges");
         this.toolChanges = requireNonNull(toolChanges, "toolChanges");
         this.skills = requireNonNull(skills, "skills");
@@ -351,6 +354,31 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                     + "' has no identity provider", List.of());
         }
         reply(response, DeleteIdentityProviderResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void setConsoleSignIn(dev.toolgate.proto.v1.SetConsoleSignInRequest request,
+            StreamObserver<dev.toolgate.proto.v1.SetConsoleSignInResponse> response) {
+        String tenant = tenant(request.getTenant());
+        admin.requireTenant(tenant);
+        java.util.Map<dev.toolgate.gateway.console.ConsoleRole, List<String>> groups = java.util.Map.of(
+                dev.toolgate.gateway.console.ConsoleRole.ADMIN, request.getAdminGroupsList(),
+                dev.toolgate.gateway.console.ConsoleRole.APPROVER, request.getApproverGroupsList(),
+                dev.toolgate.gateway.console.ConsoleRole.AUDITOR, request.getAuditorGroupsList(),
+                dev.toolgate.gateway.console.ConsoleRole.USER, request.getUserGroupsList());
+        var stored = consoleSignIns.set(tenant, request.getIssuer(), request.getClientId(), request.getClientSecret(),
+                request.getScopes(), request.getGroupsClaim(), groups);
+        reply(response, dev.toolgate.proto.v1.SetConsoleSignInResponse.newBuilder().setTenant(tenant)
+                .setIssuer(stored.signIn().issuerText()).setClientId(stored.signIn().clientId())
+                .setRedirectUri(stored.redirectUri()).setLoginUrl(stored.loginUrl()).build());
+    }
+
+    @Override
+    public void deleteConsoleSignIn(dev.toolgate.proto.v1.DeleteConsoleSignInRequest request,
+            StreamObserver<dev.toolgate.proto.v1.DeleteConsoleSignInResponse> response) {
+        String tenant = tenant(request.getTenant());
+        consoleSignIns.delete(tenant);
+        reply(response, dev.toolgate.proto.v1.DeleteConsoleSignInResponse.getDefaultInstance());
     }
 
     @Override

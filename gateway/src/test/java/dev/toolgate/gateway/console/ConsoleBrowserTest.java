@@ -65,7 +65,7 @@ class ConsoleBrowserTest implements TestPropertyProvider {
                 confirm: true
               - id: desk-console
                 effect: allow
-                tools: [desk.create_case, desk.xss]
+                tools: [desk.create_case, desk.xss, desk.broken]
                 agents: ["*"]
             """;
 
@@ -83,7 +83,8 @@ class ConsoleBrowserTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         PolicyFiles.write(POLICIES, "_all", POLICY);
-        return Map.of("toolgate.policy.dir", POLICIES.toString());
+        return Map.of("toolgate.policy.dir", POLICIES.toString(), "test.telemetry", "memory", // spans: trace ids
+                "toolgate.console.trace-url", "https://traces.example/trace/{trace_id}?from=console");
     }
 
     @BeforeAll
@@ -91,6 +92,7 @@ class ConsoleBrowserTest implements TestPropertyProvider {
         upstream = TestUpstream.start()
                 .route("/cases", r -> Reply.json(201, "{\"case_id\":\"C-42\",\"status\":\"open\"}"))
                 .route("/refunds", r -> Reply.json(200, "{\"refunded\":true}"))
+                .route("/broken", r -> Reply.json(503, "{\"error\":\"maintenance\"}"))
                 .route("/xss", r -> Reply.json(200, "{\"html\":\"" + XSS.replace("\"", "\\\"") + "\"}"));
         fx = TenantFixture.create(channel, upstream.baseUrl());
         fx.createCaseTool("/cases", 5_000);
@@ -102,7 +104,27 @@ class ConsoleBrowserTest implements TestPropertyProvider {
                 .setName("xss").setDescription("Echo " + XSS).setMethod("POST").setPath("/xss")
                 .setInputSchemaJson("{\"type\":\"object\",\"properties\":{\"note\":{\"type\":\"string\","
                         + "\"examples\":[\"hello\"]}}}").build());
+        fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
+                .setName("broken").setDescription("Always in maintenance").setMethod("POST").setPath("/broken")
+                .setInputSchemaJson("{\"type\":\"object\"}").build());
         Clients.bootstrapAdmin(channel).reloadPolicies(ReloadPoliciesRequest.getDefaultInstance());
+    }
+
+    @Test
+    void integrations_showTheLastUpstreamError() throws Exception {
+        String session = session(signIn(fx.agentKey));
+        assertThat(get("/integrations", session).body()).contains("Last upstream error (24 h)");
+        ExecuteToolResponse failed = fx.agent().executeTool(ExecuteToolRequest.newBuilder().setTool("desk.broken")
+                .setArgumentsJson("{}").build());
+        assertThat(failed.getIsError()).isTrue();
+        dev.toolgate.gateway.support.Eventually.until(() -> {
+            try {
+                assertThat(get("/integrations", session).body()).contains("UPSTREAM_ERROR 503 on desk.broken");
+                assertThat(get("/integrations/desk", session).body()).contains("UPSTREAM_ERROR 503 on desk.broken");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
     }
 
     @AfterAll
@@ -152,6 +174,12 @@ class ConsoleBrowserTest implements TestPropertyProvider {
         assertThat(seen.path("byAgent").asText()).contains("desk.create_case").contains("agent-1");
         assertThat(seen.path("bySession").asText()).contains("desk.create_case");
         assertThat(seen.path("detail").asText()).contains("desk-console").contains("sess-console-1");
+        assertThat(seen.path("traceLink").asText()).matches("https://traces\\.example/trace/[0-9a-f]{32}\\?from=console");
+        assertThat(seen.path("sessionView").asText()).contains("desk.create_case").contains("agent-1");
+        assertThat(seen.path("byUnknownUser").asText()).contains("No calls match.");
+        assertThat(seen.path("byDecision").asText()).contains("desk.refund").doesNotContain("desk.create_case");
+        assertThat(seen.path("phoneOverflow").toString()).contains("\"integrations\":false", "\"tool\":false",
+                "\"approvals\":false", "\"calls\":false", "\"policies\":false");
         assertThat(seen.path("afterSignOut").asText()).endsWith("/console/login");
         assertThat(upstream.exchangesTo("/cases")).hasSize(1); // the refused form never reached it
     }
