@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * Users' connected accounts: the access token a call for a user sends to an integration that acts
  * with the user's own account (refreshed before it expires and once after the upstream rejects it,
  * one refresh per connection however many calls wait), the connect links that create connections
- * (authorization code + PKCE, state single use and bound to tenant, user and integration), and
- * listing and disconnecting. A user without a usable connection gets FAILED_PRECONDITION
+ * (authorization code + PKCE, state single use and bound to tenant, user, integration and skill), and
+ * listing and disconnecting. A connection belongs to (tenant, user, integration, skill): a call under one
+ * skill never sends the token a user connected under another (the skill is empty for keys without skills). A user without a usable connection gets FAILED_PRECONDITION
  * {@code CONNECTION_REQUIRED} with a connect link in the error's metadata. No token, refresh token,
  * client secret or PKCE verifier is ever logged or put in an error. Thread-safe.
  */
@@ -60,8 +61,8 @@ public class ConnectedAccounts {
         this.clock = requireNonNull(clock, "clock");
     }
 
-    /** A connection as its user sees it (no tokens). */
-    public record Connection(String integration, Instant connectedAt, Instant refreshedAt) {
+    /** A connection as its user sees it (no tokens); {@code skill} is empty for a tenant-wide one. */
+    public record Connection(String integration, String skill, Instant connectedAt, Instant refreshedAt) {
     }
 
     /** Stores how the tenant's users connect {@code integration}; returns the redirect URI to register. */
@@ -71,27 +72,28 @@ public class ConnectedAccounts {
     }
 
     /**
-     * The access token for a call of {@code userId} to {@code integration}, refreshed first when it
-     * expires within {@code refresh-ahead}.
+     * The access token for a call of {@code userId} to {@code integration} under {@code skill} (empty: a
+     * key without skills), refreshed first when it expires within {@code refresh-ahead}.
      *
      * @throws GatewayException FAILED_PRECONDITION {@code CONNECTION_REQUIRED} (with {@code connect_url}) or
      *         {@code USER_REQUIRED}; UNAVAILABLE when the token endpoint cannot be reached
      */
-    public String accessToken(String tenant, String integration, String userId, Duration timeout) {
+    public String accessToken(String tenant, String integration, String userId, String skill, Duration timeout) {
         if (userId.isEmpty()) {
             throw GatewayException.failedPrecondition("USER_REQUIRED", "integration '" + integration + "' acts with"
                     + " each end user's own account: the call must name its user (ExecuteToolRequest.user)",
                     Map.of("integration", integration));
         }
-        ConnectionTokens tokens = store.tokens(tenant, userId, integration)
-                .orElseThrow(() -> required(tenant, integration, userId, "is not connected"));
+        ConnectionTokens tokens = store.tokens(tenant, userId, integration, skill)
+                .orElseThrow(() -> required(tenant, integration, userId, skill, "is not connected"));
         if (fresh(tokens)) {
             return tokens.accessToken();
         }
-        return locks.call(lockKey(tenant, userId, integration), () -> {
-            ConnectionTokens now = store.tokens(tenant, userId, integration)
-                    .orElseThrow(() -> required(tenant, integration, userId, "is not connected"));
-            return fresh(now) ? now.accessToken() : refresh(tenant, integration, userId, now, timeout).accessToken();
+        return locks.call(lockKey(tenant, userId, integration, skill), () -> {
+            ConnectionTokens now = store.tokens(tenant, userId, integration, skill)
+                    .orElseThrow(() -> required(tenant, integration, userId, skill, "is not connected"));
+            return fresh(now) ? now.accessToken()
+                    : refresh(tenant, integration, userId, skill, now, timeout).accessToken();
         });
     }
 
@@ -99,15 +101,15 @@ public class ConnectedAccounts {
      * A new access token after the upstream rejected {@code rejected} (401): refreshed once — a caller
      * that finds the stored token already differs from the rejected one uses that.
      */
-    public String renewAfterRejection(String tenant, String integration, String userId, String rejected,
-            Duration timeout) {
-        return locks.call(lockKey(tenant, userId, integration), () -> {
-            ConnectionTokens now = store.tokens(tenant, userId, integration)
-                    .orElseThrow(() -> required(tenant, integration, userId, "is not connected"));
+    public String renewAfterRejection(String tenant, String integration, String userId, String skill,
+            String rejected, Duration timeout) {
+        return locks.call(lockKey(tenant, userId, integration, skill), () -> {
+            ConnectionTokens now = store.tokens(tenant, userId, integration, skill)
+                    .orElseThrow(() -> required(tenant, integration, userId, skill, "is not connected"));
             if (!now.accessToken().equals(rejected)) {
                 return now.accessToken();
             }
-            return refresh(tenant, integration, userId, now, timeout).accessToken();
+            return refresh(tenant, integration, userId, skill, now, timeout).accessToken();
         });
     }
 
@@ -116,11 +118,11 @@ public class ConnectedAccounts {
                 .orElse(true);
     }
 
-    private ConnectionTokens refresh(String tenant, String integration, String userId, ConnectionTokens current,
-            Duration timeout) {
+    private ConnectionTokens refresh(String tenant, String integration, String userId, String skill,
+            ConnectionTokens current, Duration timeout) {
         if (current.refreshToken().isEmpty()) {
-            store.delete(tenant, userId, integration);
-            throw required(tenant, integration, userId, "has expired and cannot be refreshed");
+            store.delete(tenant, userId, integration, skill);
+            throw required(tenant, integration, userId, skill, "has expired and cannot be refreshed");
         }
         ConnectionClient client = client(tenant, integration);
         TokenEndpoint.Answer answer = post(client, Map.of("grant_type", "refresh_token",
@@ -128,19 +130,20 @@ public class ConnectedAccounts {
         if (!answer.ok()) {
             LOG.info("refreshing a connection of tenant {} to {} failed ({}): the user must connect again", tenant,
                     integration, answer.error());
-            store.delete(tenant, userId, integration);
-            throw required(tenant, integration, userId, "was revoked or expired (the authorization server refused to"
+            store.delete(tenant, userId, integration, skill);
+            throw required(tenant, integration, userId, skill, "was revoked or expired (the authorization server refused to"
                     + " refresh it: " + answer.error() + ")");
         }
         ConnectionTokens renewed = ConnectionTokens.from(answer.body(), clock.instant(), current.refreshToken());
-        store.putTokens(tenant, userId, integration, renewed);
+        store.putTokens(tenant, userId, integration, skill, renewed);
         return renewed;
     }
 
-    /** A new connect link for the user, valid for {@code link-ttl}, usable once. */
-    public URI connectLink(String tenant, String integration, String userId) {
+    /** A new connect link for the user's connection under {@code skill}, valid for {@code link-ttl}, usable once. */
+    public URI connectLink(String tenant, String integration, String userId, String skill) {
         String state = random(32);
-        store.createState(state, tenant, userId, integration, random(48), clock.instant().plus(properties.linkTtl()));
+        store.createState(state, tenant, userId, integration, skill, random(48),
+                clock.instant().plus(properties.linkTtl()));
         return URI.create(publicUrl() + "/connect/" + state);
     }
 
@@ -191,7 +194,7 @@ public class ConnectedAccounts {
             throw GatewayException.failedPrecondition("CONNECT_FAILED", "the authorization server refused the sign-in ("
                     + answer.error() + "); nothing was stored, ask for a new connect link");
         }
-        store.putTokens(pending.tenant(), pending.userId(), pending.integration(),
+        store.putTokens(pending.tenant(), pending.userId(), pending.integration(), pending.skill(),
                 ConnectionTokens.from(answer.body(), clock.instant(), ""));
         return pending.integration();
     }
@@ -201,15 +204,20 @@ public class ConnectedAccounts {
         store.consume(state);
     }
 
-    /** The user's connections. */
+    /** The user's connections, under every skill. */
     public List<Connection> list(String tenant, String userId) {
-        return store.list(tenant, userId).stream().map(l -> new Connection(l.integration(), l.createdAt(),
+        return store.list(tenant, userId).stream().map(l -> new Connection(l.integration(), l.skill(), l.createdAt(),
                 l.updatedAt())).toList();
     }
 
-    /** Removes the user's connection to {@code integration}; false when there was none. */
-    public boolean disconnect(String tenant, String userId, String integration) {
-        return store.delete(tenant, userId, integration);
+    /** Removes the user's connection to {@code integration} under {@code skill}; false when there was none. */
+    public boolean disconnect(String tenant, String userId, String integration, String skill) {
+        return store.delete(tenant, userId, integration, skill);
+    }
+
+    /** Removes every connection (and pending connect link) made under a skill that is being deleted. */
+    public int forgetSkill(String tenant, String skill) {
+        return store.deleteSkill(tenant, skill);
     }
 
     private ConnectionClient client(String tenant, String integration) {
@@ -240,8 +248,8 @@ public class ConnectedAccounts {
         }
     }
 
-    private GatewayException required(String tenant, String integration, String userId, String why) {
-        URI link = connectLink(tenant, integration, userId);
+    private GatewayException required(String tenant, String integration, String userId, String skill, String why) {
+        URI link = connectLink(tenant, integration, userId, skill);
         return GatewayException.failedPrecondition(CONNECTION_REQUIRED, "the user's account of integration '"
                 + integration + "' " + why + ": ask the user to open the connect_url of this error's details,"
                 + " sign in there, then call again", Map.of("integration", integration, "connect_url",
@@ -256,8 +264,8 @@ public class ConnectedAccounts {
         return own.getScheme() + "://" + own.getHost() + ":" + own.getPort();
     }
 
-    private static String lockKey(String tenant, String userId, String integration) {
-        return tenant + "\0" + userId + "\0" + integration;
+    private static String lockKey(String tenant, String userId, String integration, String skill) {
+        return tenant + "\0" + userId + "\0" + integration + "\0" + skill;
     }
 
     private static String random(int bytes) {

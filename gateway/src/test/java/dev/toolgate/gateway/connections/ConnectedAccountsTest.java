@@ -325,6 +325,71 @@ class ConnectedAccountsTest implements TestPropertyProvider {
         assertThat(Clients.errorInfo(noUser).getReason()).isEqualTo("USER_REQUIRED");
     }
 
+    @Test
+    void aConnectionMadeUnderOneSkill_isUsedOnlyUnderThatSkill_neverUnderAnotherNorTenantWide() {
+        var admin = gateway.fixture().admin();
+        for (String skill : List.of("sales", "support")) {
+            admin.createSkill(dev.toolgate.proto.v1.CreateSkillRequest.newBuilder().setTenant(gateway.tenant())
+                    .setName(skill).addTools("crm").build());
+        }
+        var issued = admin.createApiKey(dev.toolgate.proto.v1.CreateApiKeyRequest.newBuilder()
+                .setTenant(gateway.tenant()).setAgentId("desk-bot").addScopes("tools:call").addScopes("users:assert")
+                .build());
+        var salesOnly = admin.createApiKey(dev.toolgate.proto.v1.CreateApiKeyRequest.newBuilder()
+                .setTenant(gateway.tenant()).setAgentId("sales-bot").addScopes("tools:call").addScopes("users:assert")
+                .build());
+        for (String skill : List.of("sales", "support")) {
+            admin.assignSkill(dev.toolgate.proto.v1.AssignSkillRequest.newBuilder().setTenant(gateway.tenant())
+                    .setSkill(skill).setKeyId(issued.getKeyId()).build());
+        }
+        admin.assignSkill(dev.toolgate.proto.v1.AssignSkillRequest.newBuilder().setTenant(gateway.tenant())
+                .setSkill("sales").setKeyId(salesOnly.getKeyId()).build());
+        ToolServiceGrpc.ToolServiceBlockingStub both = Clients.tools(gateway.channel(), issued.getApiKey());
+        ToolServiceGrpc.ToolServiceBlockingStub sales = Clients.tools(gateway.channel(), salesOnly.getApiKey());
+        ToolServiceGrpc.ToolServiceBlockingStub tenantWide = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+
+        // alice connects under sales (her account "alice") ...
+        Browser.Landing done = new Browser("alice").open(URI.create(connectUrl(connectionRequired(both, "alice",
+                "sales"))), "http://never/");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(whoami(both, "alice", "sales")).isEqualTo("alice");
+        assertThat(whoami(sales, "alice", "")).isEqualTo("alice");
+        // ... which neither a call under support nor a key without skills ever sends
+        seenTokens.clear();
+        StatusRuntimeException underSupport = connectionRequired(both, "alice", "support");
+        connectionRequired(tenantWide, "alice", "");
+        assertThat(seenTokens).as("nothing sent without the skill's own connection").isEmpty();
+
+        // under support she connects another account of hers: each skill sends its own
+        done = new Browser("alice-support").open(URI.create(connectUrl(underSupport)), "http://never/");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(whoami(both, "alice", "support")).isEqualTo("alice-support");
+        assertThat(whoami(both, "alice", "sales")).isEqualTo("alice");
+
+        // each key lists (and may remove) only the connections of its own skills
+        assertThat(both.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).extracting(c -> c.getIntegration() + "/" + c.getSkill())
+                .containsExactly("crm/sales", "crm/support");
+        assertThat(sales.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).extracting(c -> c.getIntegration() + "/" + c.getSkill())
+                .containsExactly("crm/sales");
+        StatusRuntimeException notHers = catchThrowableOfType(StatusRuntimeException.class, () -> sales.deleteConnection(
+                DeleteConnectionRequest.newBuilder().setUser(user("alice")).setIntegration("crm").setSkill("support")
+                        .build()));
+        assertThat(notHers.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        both.deleteConnection(DeleteConnectionRequest.newBuilder().setUser(user("alice")).setIntegration("crm")
+                .setSkill("support").build());
+        connectionRequired(both, "alice", "support");
+        assertThat(whoami(both, "alice", "sales")).isEqualTo("alice");
+
+        // a deleted skill takes its connections along: one created again under the name starts unconnected
+        admin.deleteSkill(dev.toolgate.proto.v1.DeleteSkillRequest.newBuilder().setTenant(gateway.tenant())
+                .setName("sales").build());
+        assertThat(tenantWide.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).isEmpty();
+    }
+
     private void connect(ToolServiceGrpc.ToolServiceBlockingStub agent, String person) {
         Browser.Landing done = new Browser(person).open(URI.create(connectUrl(connectionRequired(agent, person))),
                 "http://never/");
@@ -394,7 +459,11 @@ class ConnectedAccountsTest implements TestPropertyProvider {
     }
 
     private static String whoami(ToolServiceGrpc.ToolServiceBlockingStub agent, String user) {
-        ExecuteToolResponse r = agent.executeTool(call(user).build());
+        return whoami(agent, user, "");
+    }
+
+    private static String whoami(ToolServiceGrpc.ToolServiceBlockingStub agent, String user, String skill) {
+        ExecuteToolResponse r = agent.executeTool(call(user).setSkill(skill).build());
         assertThat(r.getStatus()).as(r.getResultJson()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
         try {
             return JSON.readTree(r.getResultJson()).path("sub").asText();
@@ -405,8 +474,13 @@ class ConnectedAccountsTest implements TestPropertyProvider {
 
     private static StatusRuntimeException connectionRequired(ToolServiceGrpc.ToolServiceBlockingStub agent,
             String user) {
+        return connectionRequired(agent, user, "");
+    }
+
+    private static StatusRuntimeException connectionRequired(ToolServiceGrpc.ToolServiceBlockingStub agent,
+            String user, String skill) {
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
-                agent.executeTool(call(user).build()));
+                agent.executeTool(call(user).setSkill(skill).build()));
         assertThat(e).as("%s has no connection", user).isNotNull();
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(Clients.errorInfo(e).getReason()).isEqualTo("CONNECTION_REQUIRED");

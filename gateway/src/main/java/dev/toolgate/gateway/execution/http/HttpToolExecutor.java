@@ -231,7 +231,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
                     String refused = sent.headers().get("Authorization").substring("Bearer ".length());
                     Duration left = Duration.ofNanos(deadline - System.nanoTime());
                     Optional<Credentials> renewed = left.toMillis() > 0
-                            ? credentials.renewConnection(tool, sent.connectedUser().get(), refused, left)
+                            ? credentials.renewConnection(tool, scope, sent.connectedUser().get(), refused, left)
                             : Optional.empty();
                     if (renewed.isPresent()) {
                         mask = mask.and(renewed.get().echoMask());

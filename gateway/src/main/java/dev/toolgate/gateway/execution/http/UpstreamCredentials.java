@@ -33,7 +33,8 @@ import java.util.Optional;
  * The first non-empty alternative whose secrets all exist wins; an empty one (OpenAPI's
  * {@code {}}, "optional") applies only when none does; otherwise the error names the secrets to
  * add. An integration whose auth is a user connection sends the end user's own access token; one
- * whose auth is token exchange sends the token exchanged for the end user's token.
+ * whose auth is token exchange sends the token exchanged for the end user's token. A user's connection
+ * is the one made under the scope's skill (a connection made under another skill is never sent).
  * Secret values never appear in errors. Thread-safe.
  */
 @Singleton
@@ -86,7 +87,8 @@ class UpstreamCredentials {
                 return Credentials.NONE;
             }
             if (auth.kind() == HttpAuth.Kind.USER_CONNECTION) {
-                return connected(accounts.accessToken(tool.tenantId(), integration.name(), userId, timeout), userId);
+                return connected(accounts.accessToken(tool.tenantId(), integration.name(), userId, scope.skill(),
+                        timeout), userId);
             }
             if (auth.kind() == HttpAuth.Kind.TOKEN_EXCHANGE) { // exchanged at admission, for this user only
                 return connected(exchanges.token(tool.tenantId(), integration.name(), userId), userId);
@@ -149,7 +151,8 @@ class UpstreamCredentials {
      * The user's renewed token after the upstream rejected {@code rejected}; empty when the connection
      * cannot be renewed (revoked: the next call asks the user to connect again).
      */
-    Optional<Credentials> renewConnection(ToolDefinition tool, String userId, String rejected, Duration timeout) {
+    Optional<Credentials> renewConnection(ToolDefinition tool, CredentialScope scope, String userId, String rejected,
+            Duration timeout) {
         if (tool.integration().auth().kind() == HttpAuth.Kind.TOKEN_EXCHANGE) {
             // the user's own token is not at hand to exchange again: the next call does
             exchanges.forget(tool.tenantId(), tool.integration().name(), userId, rejected);
@@ -157,7 +160,7 @@ class UpstreamCredentials {
         }
         try {
             return Optional.of(connected(accounts.renewAfterRejection(tool.tenantId(), tool.integration().name(),
-                    userId, rejected, timeout), userId));
+                    userId, scope.skill(), rejected, timeout), userId));
         } catch (GatewayException e) {
             return Optional.empty();
         }
@@ -213,7 +216,8 @@ class UpstreamCredentials {
                     oauth = Optional.of(key);
                 }
                 case USER_CONNECTION -> { // the end user's own token, never another user's
-                    String token = accounts.accessToken(tool.tenantId(), tool.integration().name(), userId, timeout);
+                    String token = accounts.accessToken(tool.tenantId(), tool.integration().name(), userId,
+                            scope.skill(), timeout);
                     headers.put("Authorization", "Bearer " + headerSafe(token, "(the user's access token)"));
                     injected.add(token);
                     connectedUser = Optional.of(userId);
