@@ -82,6 +82,9 @@ class ConnectedAccountsTest implements TestPropertyProvider {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    ConnectionStore store;
+
     private OidcProvider idp;
     private TestUpstream crm;
     private final List<String> seenTokens = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -161,6 +164,40 @@ class ConnectedAccountsTest implements TestPropertyProvider {
 
         assertThat(rowsText()).doesNotContain(first).doesNotContain(seenTokens.getLast())
                 .doesNotContain(CRM.secret());
+    }
+
+    @Test
+    void theProviderRevokingTheGrant_makesTheUpstreamRefuseTheToken_andTheCallAnswersConnectionRequired()
+            throws Exception {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        connect(agent, "frank");
+        assertThat(whoami(agent, "frank")).isEqualTo("frank");
+        String accessToken = seenTokens.getLast();
+
+        // frank withdraws the gateway's access at the provider (RFC 7009 revocation of the grant's refresh
+        // token, as the provider's account page would): every token of the grant stops working
+        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(idp.issuer()
+                + "/token/revocation")).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((CRM.id() + ":" + CRM.secret())
+                        .getBytes())).POST(HttpRequest.BodyPublishers.ofString("token_type_hint=refresh_token&token="
+                        + store.tokens(gateway.tenant(), "frank", "crm", "").orElseThrow().refreshToken())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(introspect(accessToken).path("active").asBoolean()).isFalse();
+        seenTokens.clear();
+
+        // the token is still fresh for the gateway: sent, refused (401), refreshed once, refused: connect again
+        StatusRuntimeException e = connectionRequired(agent, "frank");
+
+        assertThat(seenTokens).as("the revoked token was sent once, nothing after the refused refresh")
+                .containsExactly(accessToken);
+        assertThat(e.getStatus().getDescription()).contains("revoked");
+        assertThat(agent.listConnections(ListConnectionsRequest.newBuilder().setUser(user("frank")).build())
+                .getConnectionsList()).isEmpty();
+        Browser.Landing again = new Browser("frank").open(URI.create(connectUrl(e)), "http://never/");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(whoami(agent, "frank")).isEqualTo("frank");
     }
 
     @Test
@@ -388,6 +425,76 @@ class ConnectedAccountsTest implements TestPropertyProvider {
                 .setName("sales").build());
         assertThat(tenantWide.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
                 .getConnectionsList()).isEmpty();
+    }
+
+    @Test
+    void overMcp_aClientWithUrlElicitation_getsTheConnectLinkAsAUrlElicitation_andItsRetryRunsWithTheUsersToken()
+            throws Exception {
+        String key = gateway.fixture().key("mcp-app", "tools:call", "users:assert");
+        String session = mcpSession(key, "{\"url\": {}, \"form\": {}}");
+        String call = """
+                {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "crm__whoami", "arguments": {},
+                 "_meta": {"dev.toolgate/user_id": "dana"}}}""";
+
+        JsonNode refused = JSON.readTree(mcp(key, session, call).body());
+
+        assertThat(refused.path("error").path("code").asInt()).as(refused.toString()).isEqualTo(-32042);
+        JsonNode elicitation = refused.path("error").path("data").path("elicitations").path(0);
+        assertThat(elicitation.path("mode").asText()).isEqualTo("url");
+        assertThat(elicitation.path("elicitationId").asText()).isNotBlank();
+        assertThat(elicitation.path("message").asText()).contains("crm");
+        String link = elicitation.path("url").asText();
+        assertThat(link).startsWith(GATEWAY + "/connect/");
+        assertThat(link).as("the elicitation id does not repeat the link's state").doesNotContain(
+                elicitation.path("elicitationId").asText());
+        seenTokens.clear();
+        Browser.Landing done = new Browser("dana").open(URI.create(link), "http://never/");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+
+        JsonNode retried = JSON.readTree(mcp(key, session, call).body());
+        assertThat(retried.path("result").path("isError").asBoolean(true)).as(retried.toString()).isFalse();
+        assertThat(retried.path("result").path("structuredContent").path("sub").asText()).isEqualTo("dana");
+        assertThat(seenTokens).hasSize(1);
+        assertThat(retried.toString()).doesNotContain(seenTokens.getFirst());
+    }
+
+    @Test
+    void overMcp_aClientWithoutUrlElicitation_getsAToolErrorWhoseTextCarriesTheConnectLink() throws Exception {
+        String key = gateway.fixture().key("mcp-app", "tools:call", "users:assert");
+        String call = """
+                {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "crm__whoami", "arguments": {},
+                 "_meta": {"dev.toolgate/user_id": "erin"}}}""";
+        for (String session : List.of(mcpSession(key, "{}"), mcpSession(key, "{\"form\": {}}"))) {
+            JsonNode answer = JSON.readTree(mcp(key, session, call).body());
+
+            assertThat(answer.has("error")).as(answer.toString()).isFalse();
+            JsonNode result = answer.path("result");
+            assertThat(result.path("isError").asBoolean()).isTrue();
+            assertThat(result.path("_meta").path("dev.toolgate/reason").asText()).isEqualTo("CONNECTION_REQUIRED");
+            String link = result.path("_meta").path("dev.toolgate/connect_url").asText();
+            assertThat(link).startsWith(GATEWAY + "/connect/");
+            assertThat(result.path("content").path(0).path("text").asText()).contains(link);
+        }
+    }
+
+    private String mcpSession(String key, String elicitationCapability) throws Exception {
+        HttpResponse<String> init = mcp(key, null, """
+                {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25",
+                 "capabilities": {"elicitation": %s}, "clientInfo": {"name": "test", "version": "1"}}}"""
+                .formatted(elicitationCapability));
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static HttpResponse<String> mcp(String key, String session, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(GATEWAY + "/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + key).header("MCP-Protocol-Version", "2025-11-25")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            b.header("Mcp-Session-Id", session);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void connect(ToolServiceGrpc.ToolServiceBlockingStub agent, String person) {

@@ -148,8 +148,12 @@ class UpstreamCredentials {
     }
 
     /**
-     * The user's renewed token after the upstream rejected {@code rejected}; empty when the connection
-     * cannot be renewed (revoked: the next call asks the user to connect again).
+     * The user's renewed token after the upstream rejected {@code rejected}; empty when it cannot be
+     * renewed now (the authorization server is unreachable: the upstream's 401 stands).
+     *
+     * @throws GatewayException FAILED_PRECONDITION {@code CONNECTION_REQUIRED} (with a new connect link)
+     *         when the authorization server refused the refresh: the connection was revoked or expired and
+     *         is gone, the user must connect again
      */
     Optional<Credentials> renewConnection(ToolDefinition tool, CredentialScope scope, String userId, String rejected,
             Duration timeout) {
@@ -162,6 +166,9 @@ class UpstreamCredentials {
             return Optional.of(connected(accounts.renewAfterRejection(tool.tenantId(), tool.integration().name(),
                     userId, scope.skill(), rejected, timeout), userId));
         } catch (GatewayException e) {
+            if (ConnectedAccounts.CONNECTION_REQUIRED.equals(e.reason())) {
+                throw e;
+            }
             return Optional.empty();
         }
     }
