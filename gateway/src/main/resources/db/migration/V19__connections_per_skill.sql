@@ -21,5 +21,8 @@ SELECT tenant_id, user_id, integration, '', key_id, nonce, ciphertext, created_a
 DROP TABLE user_connections;
 ALTER TABLE user_connections_by_skill RENAME TO user_connections;
 
+-- Users may connect by pasting their own API key instead of OAuth: the header calls send it in (empty: OAuth).
+ALTER TABLE connection_clients ADD COLUMN api_key_header VARCHAR(256) NOT NULL DEFAULT '';
+
 -- A pending connect link remembers the skill its connection will be bound to.
 ALTER TABLE connection_states ADD COLUMN skill VARCHAR(63) NOT NULL DEFAULT '';

@@ -65,6 +65,29 @@ public class ConnectedAccounts {
     public record Connection(String integration, String skill, Instant connectedAt, Instant refreshedAt) {
     }
 
+    /**
+     * What a call for a user sends: {@code header: value}, and the raw token or key inside it (for
+     * masking echoes). {@link #toString()} shows neither.
+     */
+    public record UserCredential(String header, String value, String secret) {
+        @Override
+        public String toString() {
+            return "UserCredential[" + header + "]";
+        }
+    }
+
+    /** Where opening a connect link leads: the authorization server, or the gateway's page to paste a key. */
+    sealed interface Opened permits Redirect, KeyForm {
+    }
+
+    /** Sign in at the authorization server. */
+    record Redirect(URI url) implements Opened {
+    }
+
+    /** Paste one's own API key of {@code integration} (for {@code userId}) on the gateway's page. */
+    record KeyForm(String integration, String userId) implements Opened {
+    }
+
     /** Stores how the tenant's users connect {@code integration}; returns the redirect URI to register. */
     public URI configure(ConnectionClient client) {
         store.putClient(client);
@@ -98,6 +121,36 @@ public class ConnectedAccounts {
     }
 
     /**
+     * What a call of {@code userId} to {@code integration} under {@code skill} sends: the user's access
+     * token as a bearer token (refreshed as {@link #accessToken} does), or the API key the user pasted,
+     * in the header the integration's connection client names.
+     *
+     * @throws GatewayException as {@link #accessToken}
+     */
+    public UserCredential credential(String tenant, String integration, String userId, String skill,
+            Duration timeout) {
+        String secret = accessToken(tenant, integration, userId, skill, timeout);
+        return wrap(client(tenant, integration), secret);
+    }
+
+    /**
+     * The credential after the upstream rejected {@code rejected}: a refreshed token, or — for a pasted
+     * API key, which nothing renews — FAILED_PRECONDITION {@code CONNECTION_REQUIRED} (the key is
+     * forgotten; the user connects again).
+     */
+    public UserCredential renewedCredential(String tenant, String integration, String userId, String skill,
+            String rejected, Duration timeout) {
+        return wrap(client(tenant, integration), renewAfterRejection(tenant, integration, userId, skill, rejected,
+                timeout));
+    }
+
+    private static UserCredential wrap(ConnectionClient client, String secret) {
+        String header = client.apiKey() ? client.apiKeyHeader() : "Authorization";
+        return new UserCredential(header, header.equalsIgnoreCase("Authorization") ? "Bearer " + secret : secret,
+                secret);
+    }
+
+    /**
      * A new access token after the upstream rejected {@code rejected} (401): refreshed once — a caller
      * that finds the stored token already differs from the rejected one uses that.
      */
@@ -122,7 +175,8 @@ public class ConnectedAccounts {
             ConnectionTokens current, Duration timeout) {
         if (current.refreshToken().isEmpty()) {
             store.delete(tenant, userId, integration, skill);
-            throw required(tenant, integration, userId, skill, "has expired and cannot be refreshed");
+            throw required(tenant, integration, userId, skill, current.expiresAt().isEmpty()
+                    ? "was refused by the upstream (revoked, or a wrong key)" : "has expired and cannot be refreshed");
         }
         ConnectionClient client = client(tenant, integration);
         TokenEndpoint.Answer answer = post(client, Map.of("grant_type", "refresh_token",
@@ -148,15 +202,19 @@ public class ConnectedAccounts {
     }
 
     /**
-     * Opens a connect link (once): the authorization server's URL to send the browser to.
+     * Opens a connect link (once): the authorization server's URL to send the browser to, or — for an
+     * integration users connect with their own API key — the page to paste it on.
      *
      * @throws GatewayException NOT_FOUND when the link is unknown, expired or was opened before
      */
-    URI authorizationRedirect(String state) {
+    Opened open(String state) {
         ConnectionStore.PendingState pending = store.open(state).orElseThrow(() -> GatewayException.notFound(
                 "CONNECT_LINK_INVALID", "this connect link is unknown, expired or was already used; ask for a new one",
                 List.of()));
         ConnectionClient client = client(pending.tenant(), pending.integration());
+        if (client.apiKey()) {
+            return new KeyForm(pending.integration(), pending.userId());
+        }
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", client.clientId());
@@ -171,7 +229,34 @@ public class ConnectedAccounts {
         query.put("code_challenge", challenge(pending.verifier()));
         query.put("code_challenge_method", "S256");
         String base = client.authorizationUrl().toString();
-        return URI.create(base + (base.contains("?") ? "&" : "?") + form(query));
+        return new Redirect(URI.create(base + (base.contains("?") ? "&" : "?") + form(query)));
+    }
+
+    /**
+     * The API key a user pasted on an opened connect link's page: the state is used up and the key
+     * stored (sealed like tokens) for the state's user, integration and skill; it never expires and is
+     * forgotten when the upstream rejects it.
+     *
+     * @return the integration connected
+     * @throws GatewayException INVALID_ARGUMENT for a key that cannot be sent in a header (the link stays
+     *         usable); NOT_FOUND for an unknown, expired, unopened or used state; FAILED_PRECONDITION when the
+     *         integration does not connect with keys (nothing is stored)
+     */
+    String completeWithKey(String state, String key) {
+        if (key.isEmpty() || key.length() > 4096 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw GatewayException.invalidArgument("api_key", "the API key must be 1 to 4096 visible ASCII characters"
+                    + " (no spaces); paste it again");
+        }
+        ConnectionStore.PendingState pending = store.consume(state).orElseThrow(() -> GatewayException.notFound(
+                "CONNECT_LINK_INVALID", "this page does not belong to a pending connect link (unknown, expired or"
+                        + " already used); nothing was stored", List.of()));
+        if (!client(pending.tenant(), pending.integration()).apiKey()) {
+            throw GatewayException.failedPrecondition("CONNECT_FAILED", "integration '" + pending.integration()
+                    + "' connects through its sign-in page, not with a key; nothing was stored");
+        }
+        store.putTokens(pending.tenant(), pending.userId(), pending.integration(), pending.skill(),
+                new ConnectionTokens(key, "", java.util.Optional.empty()));
+        return pending.integration();
     }
 
     /**
@@ -187,6 +272,10 @@ public class ConnectedAccounts {
                 "CONNECT_LINK_INVALID", "this sign-in does not belong to a pending connect link (unknown, expired or"
                         + " already used); nothing was stored", List.of()));
         ConnectionClient client = client(pending.tenant(), pending.integration());
+        if (client.apiKey()) {
+            throw GatewayException.failedPrecondition("CONNECT_FAILED", "integration '" + pending.integration()
+                    + "' connects with the user's own API key, not a sign-in; nothing was stored");
+        }
         TokenEndpoint.Answer answer = post(client, Map.of("grant_type", "authorization_code", "code", code,
                 "redirect_uri", publicUrl() + CALLBACK_PATH, "code_verifier", pending.verifier()),
                 properties.timeout());
@@ -208,6 +297,17 @@ public class ConnectedAccounts {
     public List<Connection> list(String tenant, String userId) {
         return store.list(tenant, userId).stream().map(l -> new Connection(l.integration(), l.skill(), l.createdAt(),
                 l.updatedAt())).toList();
+    }
+
+    /** A connection of some user of the tenant, as an admin sees it (no tokens). */
+    public record UserConnection(String userId, String integration, String skill, Instant connectedAt,
+            Instant refreshedAt) {
+    }
+
+    /** The tenant's connections of every user (an admin's view), at most {@code limit}. */
+    public List<UserConnection> listTenant(String tenant, int limit) {
+        return store.listTenant(tenant, limit).stream().map(c -> new UserConnection(c.userId(), c.integration(),
+                c.skill(), c.createdAt(), c.updatedAt())).toList();
     }
 
     /** Removes the user's connection to {@code integration} under {@code skill}; false when there was none. */

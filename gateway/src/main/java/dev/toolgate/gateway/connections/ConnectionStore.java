@@ -56,21 +56,25 @@ class ConnectionStore {
     record Listed(String integration, String skill, Instant createdAt, Instant updatedAt) {
     }
 
+    /** A stored connection of some user of the tenant, as an admin lists them (no tokens). */
+    record OfTenant(String userId, String integration, String skill, Instant createdAt, Instant updatedAt) {
+    }
+
     void putClient(ConnectionClient c) {
         update("DELETE FROM connection_clients WHERE tenant_id = ? AND integration = ?", c.tenant(), c.integration());
         update("""
                 INSERT INTO connection_clients (tenant_id, integration, authorization_url, token_url, client_id,
-                    client_secret_name, scopes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", c.tenant(),
-                c.integration(), c.authorizationUrl().toString(), c.tokenUrl().toString(), c.clientId(),
-                c.clientSecretName(), c.scopes(), Timestamp.from(clock.instant()));
+                    client_secret_name, scopes, api_key_header, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                c.tenant(), c.integration(), c.authorizationUrl().toString(), c.tokenUrl().toString(), c.clientId(),
+                c.clientSecretName(), c.scopes(), c.apiKeyHeader(), Timestamp.from(clock.instant()));
     }
 
     Optional<ConnectionClient> client(String tenant, String integration) {
         return query("""
-                SELECT authorization_url, token_url, client_id, client_secret_name, scopes FROM connection_clients
-                WHERE tenant_id = ? AND integration = ?""", rs -> new ConnectionClient(tenant, integration,
-                URI.create(rs.getString(1)), URI.create(rs.getString(2)), rs.getString(3), rs.getString(4),
-                rs.getString(5)), tenant, integration).stream().findFirst();
+                SELECT authorization_url, token_url, client_id, client_secret_name, scopes, api_key_header
+                FROM connection_clients WHERE tenant_id = ? AND integration = ?""", rs -> new ConnectionClient(tenant,
+                integration, URI.create(rs.getString(1)), URI.create(rs.getString(2)), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6)), tenant, integration).stream().findFirst();
     }
 
     void putExchangeClient(ExchangeClient c) {
@@ -162,6 +166,14 @@ class ConnectionStore {
                 SELECT integration, skill, created_at, updated_at FROM user_connections WHERE tenant_id = ?
                 AND user_id = ? ORDER BY integration, skill""", rs -> new Listed(rs.getString(1), rs.getString(2),
                 rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant()), tenant, userId);
+    }
+
+    /** The tenant's connections, by user, integration and skill; at most {@code limit}. */
+    List<OfTenant> listTenant(String tenant, int limit) {
+        return query("""
+                SELECT user_id, integration, skill, created_at, updated_at FROM user_connections WHERE tenant_id = ?
+                ORDER BY user_id, integration, skill LIMIT ?""", rs -> new OfTenant(rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant()), tenant, limit);
     }
 
     boolean delete(String tenant, String userId, String integration, String skill) {

@@ -36,7 +36,7 @@ import java.util.Optional;
  * its view with the signed-in session. A page without a live session redirects to the sign-in
  * form; a POST must carry the session's CSRF token (form field {@code csrf}) and, when the browser
  * sends an {@code Origin}, come from this host — otherwise 403. Thin: the pages delegate to
- * {@link IntegrationPages}, {@link ApprovalPages} and {@link CallPages}.
+ * {@link IntegrationPages}, {@link ApprovalPages}, {@link CallPages} and {@link ConnectionPages}.
  */
 @Controller("/console")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -51,9 +51,11 @@ public class ConsoleController {
     private final IntegrationPages integrations;
     private final ApprovalPages approvals;
     private final CallPages calls;
+    private final ConnectionPages connections;
 
     public ConsoleController(Authenticator authenticator, ConsoleSessions sessions, IntegrationPages integrations,
-            ApprovalPages approvals, CallPages calls) {
+            ApprovalPages approvals, CallPages calls, ConnectionPages connections) {
+        this.connections = requireNonNull(connections, "connections");
         this.authenticator = requireNonNull(authenticator, "authenticator");
         this.sessions = requireNonNull(sessions, "sessions");
         this.integrations = requireNonNull(integrations, "integrations");
@@ -162,6 +164,17 @@ public class ConsoleController {
     @Get("/calls/{callId}")
     public HttpResponse<?> call(HttpRequest<?> request, @PathVariable String callId) {
         return page(request, who -> calls.detail(who, callId));
+    }
+
+    @Get("/connections")
+    public HttpResponse<?> connectionList(HttpRequest<?> request) {
+        return page(request, connections::list);
+    }
+
+    @Post(value = "/connections/disconnect", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> disconnect(HttpRequest<?> request, @Body Map<String, Object> form) {
+        return changing(request, form, who -> connections.disconnect(who, field(form, "user"),
+                field(form, "integration"), field(form, "skill")));
     }
 
     private interface Page {

@@ -55,6 +55,9 @@ final class Html {
             if (ConsoleAccess.canAudit(p)) {
                 nav.append("<a href=\"/console/calls\">Calls</a>");
             }
+            if (p.hasScope(Scopes.ADMIN)) {
+                nav.append("<a href=\"/console/connections\">Connections</a>");
+            }
             nav.append("<span class=\"who\">").append(text(p.agentId())).append(" @ ").append(text(p.tenantId()))
                     .append("</span><form method=\"post\" action=\"/console/logout\" class=\"inline\">")
                     .append(csrf(who.session())).append("<button type=\"submit\">Sign out</button></form></nav>");

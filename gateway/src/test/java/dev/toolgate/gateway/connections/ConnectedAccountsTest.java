@@ -477,6 +477,134 @@ class ConnectedAccountsTest implements TestPropertyProvider {
         }
     }
 
+    @Test
+    void theConsole_showsAnAdminTheUsersConnectionsWithoutTokens_andDisconnectsOne() throws Exception {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        connect(agent, "gina");
+        assertThat(whoami(agent, "gina")).isEqualTo("gina");
+        String token = seenTokens.getLast();
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+        String cookie = consoleSession(browser, gateway.fixture().key("ops", "admin"));
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/console/connections"))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("<td>gina</td><td>crm</td>").doesNotContain(token)
+                .doesNotContain(store.tokens(gateway.tenant(), "gina", "crm", "").orElseThrow().refreshToken());
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                .matcher(page.body());
+        assertThat(csrf.find()).isTrue();
+        HttpResponse<String> forged = browser.send(HttpRequest.newBuilder(URI.create(GATEWAY
+                + "/console/connections/disconnect")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=wrong&user=gina&integration=crm&skill=")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(whoami(agent, "gina")).isEqualTo("gina");
+
+        HttpResponse<String> disconnected = browser.send(HttpRequest.newBuilder(URI.create(GATEWAY
+                + "/console/connections/disconnect")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1) + "&user=gina&integration=crm&skill="))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(disconnected.statusCode()).as(disconnected.body()).isEqualTo(200);
+        assertThat(disconnected.body()).contains("Disconnected gina from crm").doesNotContain("<td>gina</td>");
+        connectionRequired(agent, "gina");
+        String notAdmin = consoleSession(browser, gateway.fixture().key("lead", "tools:call", "tools:confirm"));
+        assertThat(browser.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/console/connections"))
+                .header("Cookie", notAdmin).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(403);
+    }
+
+    private static String consoleSession(HttpClient browser, String key) throws Exception {
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/console/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("api_key=" + key)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
+        return login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    }
+
+    @Test
+    void aUsersOwnApiKey_pastedOnTheConnectPage_isSentInItsHeaderOnlyForThem_andARejectedKeyAsksAgain()
+            throws Exception {
+        Map<String, String> validKeys = new java.util.concurrent.ConcurrentHashMap<>(Map.of("alice-vault-key-1", "alice"));
+        List<String> seenKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+        crm.route("/vault/me", r -> {
+            String key = String.valueOf(r.header("X-Vault-Key"));
+            seenKeys.add(key);
+            String owner = validKeys.get(key);
+            return owner == null || r.header("Authorization") != null ? Reply.json(401, "{\"error\":\"bad key\"}")
+                    : Reply.json(200, "{\"owner\":\"" + owner + "\"}");
+        });
+        var admin = gateway.fixture().admin();
+        admin.createHttpIntegration(CreateHttpIntegrationRequest.newBuilder().setTenant(gateway.tenant()).setName("vault")
+                .setBaseUrl(crm.baseUrl()).setAuth(HttpAuth.newBuilder()
+                        .setUserConnection(UserConnectionAuth.getDefaultInstance())).build());
+        admin.upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(gateway.tenant()).setIntegration("vault")
+                .setName("me").setDescription("whose key this is").setMethod("GET").setPath("/vault/me")
+                .setInputSchemaJson("{\"type\":\"object\"}")
+                .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true)).build());
+        StatusRuntimeException mixed = catchThrowableOfType(StatusRuntimeException.class, () ->
+                admin.setConnectionClient(SetConnectionClientRequest.newBuilder().setTenant(gateway.tenant())
+                        .setIntegration("vault").setApiKeyHeader("X-Vault-Key").setTokenUrl(idp.issuer() + "/token")
+                        .build()));
+        assertThat(mixed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Clients.violations(mixed)).extracting(v -> v.getField()).containsExactly("token_url");
+        admin.setConnectionClient(SetConnectionClientRequest.newBuilder().setTenant(gateway.tenant())
+                .setIntegration("vault").setApiKeyHeader("X-Vault-Key").build());
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        ExecuteToolRequest vault = ExecuteToolRequest.newBuilder().setTool("vault.me").setArgumentsJson("{}")
+                .setUser(user("alice")).build();
+
+        StatusRuntimeException required = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(vault));
+        assertThat(Clients.errorInfo(required).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        HttpResponse<String> page = get(URI.create(connectUrl(required)));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("user <strong>alice</strong>").contains("name=\"api_key\"");
+        java.util.regex.Matcher state = java.util.regex.Pattern.compile("name=\"state\" value=\"([^\"]+)\"")
+                .matcher(page.body());
+        assertThat(state.find()).isTrue();
+        assertThat(postForm("/connect/key", "state=" + state.group(1) + "&api_key=has+a+space").statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> connected = postForm("/connect/key", "state=" + state.group(1)
+                + "&api_key=alice-vault-key-1");
+        assertThat(connected.statusCode()).as(connected.body()).isEqualTo(200);
+        assertThat(connected.body()).contains("Connected").doesNotContain("alice-vault-key-1");
+        assertThat(postForm("/connect/key", "state=" + state.group(1) + "&api_key=mallory-key").statusCode())
+                .as("the page's state is used up").isEqualTo(400);
+
+        ExecuteToolResponse r = agent.executeTool(vault);
+        assertThat(r.getResultJson()).contains("\"owner\":\"alice\"");
+        assertThat(seenKeys).containsExactly("alice-vault-key-1");
+        StatusRuntimeException bob = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(vault.toBuilder().setUser(user("bob")).build()));
+        assertThat(Clients.errorInfo(bob).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        assertThat(seenKeys).hasSize(1);
+
+        // the upstream stops accepting alice's key: one refused call, the key is forgotten, she is asked again
+        validKeys.clear();
+        StatusRuntimeException again = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(vault));
+        assertThat(Clients.errorInfo(again).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        assertThat(again.getStatus().getDescription()).contains("refused by the upstream");
+        assertThat(seenKeys).containsExactly("alice-vault-key-1", "alice-vault-key-1");
+        assertThat(agent.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).extracting(c -> c.getIntegration()).doesNotContain("vault");
+        assertThat(rowsText()).doesNotContain("alice-vault-key-1");
+    }
+
+    private static HttpResponse<String> postForm(String path, String form) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(GATEWAY + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private String mcpSession(String key, String elicitationCapability) throws Exception {
         HttpResponse<String> init = mcp(key, null, """
                 {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25",

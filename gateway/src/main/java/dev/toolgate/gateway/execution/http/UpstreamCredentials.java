@@ -87,7 +87,7 @@ class UpstreamCredentials {
                 return Credentials.NONE;
             }
             if (auth.kind() == HttpAuth.Kind.USER_CONNECTION) {
-                return connected(accounts.accessToken(tool.tenantId(), integration.name(), userId, scope.skill(),
+                return connected(accounts.credential(tool.tenantId(), integration.name(), userId, scope.skill(),
                         timeout), userId);
             }
             if (auth.kind() == HttpAuth.Kind.TOKEN_EXCHANGE) { // exchanged at admission, for this user only
@@ -163,7 +163,7 @@ class UpstreamCredentials {
             return Optional.empty();
         }
         try {
-            return Optional.of(connected(accounts.renewAfterRejection(tool.tenantId(), tool.integration().name(),
+            return Optional.of(connected(accounts.renewedCredential(tool.tenantId(), tool.integration().name(),
                     userId, scope.skill(), rejected, timeout), userId));
         } catch (GatewayException e) {
             if (ConnectedAccounts.CONNECTION_REQUIRED.equals(e.reason())) {
@@ -173,14 +173,21 @@ class UpstreamCredentials {
         }
     }
 
-    private static Credentials connected(String token, String userId) {
-        return new Credentials(Map.of("Authorization", "Bearer " + headerSafe(token, "(the user's access token)")),
-                List.of(), List.of(), Optional.empty(), Optional.empty(), List.of(token), Optional.of(userId));
+    private static Credentials connected(String token, String userId) { // a token exchanged for the user's
+        return connected(new ConnectedAccounts.UserCredential("Authorization", "Bearer " + token, token), userId);
+    }
+
+    private static Credentials connected(ConnectedAccounts.UserCredential credential, String userId) {
+        headerSafe(credential.value(), "(the user's access token)");
+        return new Credentials(Map.of(credential.header(), credential.value()), List.of(), List.of(),
+                Optional.empty(), Optional.empty(), List.of(credential.secret()), Optional.of(userId),
+                credential.secret());
     }
 
     private Credentials apply(ToolDefinition tool, CredentialScope scope, Map<SecurityScheme, String> values,
             Duration timeout, String userId) {
         Optional<String> connectedUser = Optional.empty();
+        String connectedSecret = "";
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> query = new ArrayList<>();
         List<String> cookies = new ArrayList<>();
@@ -223,17 +230,18 @@ class UpstreamCredentials {
                     oauth = Optional.of(key);
                 }
                 case USER_CONNECTION -> { // the end user's own token, never another user's
-                    String token = accounts.accessToken(tool.tenantId(), tool.integration().name(), userId,
-                            scope.skill(), timeout);
-                    headers.put("Authorization", "Bearer " + headerSafe(token, "(the user's access token)"));
-                    injected.add(token);
+                    ConnectedAccounts.UserCredential user = accounts.credential(tool.tenantId(),
+                            tool.integration().name(), userId, scope.skill(), timeout);
+                    headers.put(user.header(), headerSafe(user.value(), "(the user's access token)"));
+                    injected.add(user.secret());
                     connectedUser = Optional.of(userId);
+                    connectedSecret = user.secret();
                 }
                 case MUTUAL_TLS -> pem = Optional.of(value);
                 case UNSUPPORTED -> throw new IllegalStateException("unsupported schemes are filtered before");
             }
         }
-        return new Credentials(headers, query, cookies, pem, oauth, injected, connectedUser);
+        return new Credentials(headers, query, cookies, pem, oauth, injected, connectedUser, connectedSecret);
     }
 
     /** The value for the slot, from the secret the scope names for it; empty when it names none or it is gone. */
