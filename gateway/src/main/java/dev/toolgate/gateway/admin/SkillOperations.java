@@ -9,6 +9,7 @@ import dev.toolgate.gateway.catalog.IntegrationEntity;
 import dev.toolgate.gateway.catalog.IntegrationKind;
 import dev.toolgate.gateway.catalog.IntegrationRepository;
 import dev.toolgate.gateway.catalog.SecurityScheme;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.FieldViolation;
 import dev.toolgate.gateway.error.GatewayException;
@@ -43,10 +44,13 @@ public class SkillOperations {
     private final ApiKeyRepository keys;
     private final KeyLookup principals;
     private final AdminOperations admin;
+    private final ConnectedAccounts connections;
     private final Clock clock;
 
     public SkillOperations(SkillStore skills, IntegrationRepository integrations, SecretRepository secrets,
-            ApiKeyRepository keys, KeyLookup principals, AdminOperations admin, Clock clock) {
+            ApiKeyRepository keys, KeyLookup principals, AdminOperations admin, ConnectedAccounts connections,
+            Clock clock) {
+        this.connections = requireNonNull(connections, "connections");
         this.skills = requireNonNull(skills, "skills");
         this.integrations = requireNonNull(integrations, "integrations");
         this.secrets = requireNonNull(secrets, "secrets");
@@ -82,6 +86,8 @@ public class SkillOperations {
     public void delete(String tenant, String name) {
         Skill skill = require(tenant, name);
         skills.delete(skill);
+        // users' connections made under it go with it: a skill created later under the same name starts unconnected
+        connections.forgetSkill(tenant, skill.name());
         principals.forgetTenant(tenant);
     }
 

@@ -57,7 +57,8 @@ final class ConnectionsCommand {
             ListConnectionsResponse r = tools(s -> s.listConnections(ListConnectionsRequest.newBuilder()
                     .setUser(user.user()).build()));
             for (UserConnection c : r.getConnectionsList()) {
-                System.out.println(c.getIntegration() + "  connected " + Instant.ofEpochSecond(
+                System.out.println(c.getIntegration() + (c.getSkill().isEmpty() ? "" : "  skill " + c.getSkill())
+                        + "  connected " + Instant.ofEpochSecond(
                         c.getConnectedAt().getSeconds()) + "  refreshed " + Instant.ofEpochSecond(
                         c.getRefreshedAt().getSeconds()));
             }
@@ -69,11 +70,13 @@ final class ConnectionsCommand {
     static final class Delete implements Callable<Integer> {
         @picocli.CommandLine.Mixin UserOptions user = new UserOptions();
         @Parameters(paramLabel = "INTEGRATION") String integration;
+        @Option(names = "--skill", description = "only the connection made under this skill (default: every one"
+                + " of the integration the key can see)") String skill = "";
 
         @Override
         public Integer call() throws Exception {
             tools(s -> s.deleteConnection(DeleteConnectionRequest.newBuilder().setUser(user.user())
-                    .setIntegration(integration).build()));
+                    .setIntegration(integration).setSkill(skill).build()));
             System.out.println("disconnected from " + integration);
             return 0;
         }

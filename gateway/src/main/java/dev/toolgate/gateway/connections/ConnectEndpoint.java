@@ -7,16 +7,21 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.Map;
 
 /**
  * The browser side of connecting an account, on the gateway's HTTP listener:
  * {@code GET /connect/{state}} (the connect link) redirects to the authorization server, and
- * {@code GET /connect/callback} takes its answer. Pages are plain text; they never show a token.
+ * {@code GET /connect/callback} takes its answer; for an integration users connect with their own
+ * API key, the link shows a form instead, posted to {@code POST /connect/key}. Pages never show a
+ * token or key.
  */
 @Controller("/connect")
 public class ConnectEndpoint {
@@ -47,14 +52,66 @@ public class ConnectEndpoint {
         }
     }
 
-    @Get(uri = "/{state}", produces = MediaType.TEXT_PLAIN)
+    @Get(uri = "/{state}", produces = {MediaType.TEXT_PLAIN, MediaType.TEXT_HTML})
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<String> start(@PathVariable String state) {
+        ConnectedAccounts.Opened opened;
         try {
-            return HttpResponse.<String>seeOther(accounts.authorizationRedirect(state))
-                    .header("Cache-Control", "no-store").header("Referrer-Policy", "no-referrer");
+            opened = accounts.open(state);
         } catch (GatewayException e) {
-            return HttpResponse.<String>status(io.micronaut.http.HttpStatus.NOT_FOUND).body(e.getMessage());
+            return HttpResponse.<String>status(io.micronaut.http.HttpStatus.NOT_FOUND).body(e.getMessage())
+                    .contentType(MediaType.TEXT_PLAIN_TYPE);
         }
+        if (opened instanceof ConnectedAccounts.Redirect r) {
+            return HttpResponse.<String>seeOther(r.url()).header("Cache-Control", "no-store")
+                    .header("Referrer-Policy", "no-referrer");
+        }
+        ConnectedAccounts.KeyForm form = (ConnectedAccounts.KeyForm) opened;
+        return HttpResponse.ok(keyPage(form, state)).contentType(MediaType.TEXT_HTML_TYPE)
+                .header("Cache-Control", "no-store").header("Referrer-Policy", "no-referrer")
+                .header("Content-Security-Policy", "default-src 'none'; form-action 'self'")
+                .header("X-Frame-Options", "DENY");
+    }
+
+    @Post(uri = "/key", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_PLAIN)
+    @ExecuteOn(TaskExecutors.BLOCKING)
+    public HttpResponse<String> key(@Body Map<String, Object> form) {
+        String state = field(form, "state");
+        if (state.isEmpty()) {
+            return HttpResponse.badRequest("the form came without its connect link's state; nothing was stored");
+        }
+        try {
+            String integration = accounts.completeWithKey(state, field(form, "api_key"));
+            return HttpResponse.ok("Connected: your key of " + integration + " is now used for your calls."
+                    + " You can close this window.");
+        } catch (GatewayException e) {
+            return HttpResponse.badRequest(e.getMessage());
+        }
+    }
+
+    /** The page to paste one's key on: whose connection it makes, so nobody fills in another user's link. */
+    private static String keyPage(ConnectedAccounts.KeyForm form, String state) {
+        return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Connect "
+                + escape(form.integration()) + "</title></head><body><h1>Connect your " + escape(form.integration())
+                + " account</h1><p>This link connects the account of user <strong>" + escape(form.userId())
+                + "</strong>. If that is not you, close this page.</p><p>Paste your API key of "
+                + escape(form.integration()) + ". It is stored encrypted and sent only on calls made for you; it is"
+                + " never shown again.</p><form method=\"post\" action=\"/connect/key\" autocomplete=\"off\">"
+                + "<input type=\"hidden\" name=\"state\" value=\"" + escape(state) + "\">"
+                + "<label for=\"api_key\">API key</label> <input type=\"password\" id=\"api_key\" name=\"api_key\""
+                + " required autocomplete=\"off\"> <button type=\"submit\">Connect</button></form></body></html>";
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+                .replace("'", "&#39;");
+    }
+
+    private static String field(Map<String, Object> form, String name) {
+        Object v = form.get(name);
+        if (v instanceof java.util.List<?> list) {
+            v = list.isEmpty() ? null : list.get(0);
+        }
+        return v == null ? "" : v.toString();
     }
 }

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * Users' connected accounts: the access token a call for a user sends to an integration that acts
  * with the user's own account (refreshed before it expires and once after the upstream rejects it,
  * one refresh per connection however many calls wait), the connect links that create connections
- * (authorization code + PKCE, state single use and bound to tenant, user and integration), and
- * listing and disconnecting. A user without a usable connection gets FAILED_PRECONDITION
+ * (authorization code + PKCE, state single use and bound to tenant, user, integration and skill), and
+ * listing and disconnecting. A connection belongs to (tenant, user, integration, skill): a call under one
+ * skill never sends the token a user connected under another (the skill is empty for keys without skills). A user without a usable connection gets FAILED_PRECONDITION
  * {@code CONNECTION_REQUIRED} with a connect link in the error's metadata. No token, refresh token,
  * client secret or PKCE verifier is ever logged or put in an error. Thread-safe.
  */
@@ -60,8 +61,31 @@ public class ConnectedAccounts {
         this.clock = requireNonNull(clock, "clock");
     }
 
-    /** A connection as its user sees it (no tokens). */
-    public record Connection(String integration, Instant connectedAt, Instant refreshedAt) {
+    /** A connection as its user sees it (no tokens); {@code skill} is empty for a tenant-wide one. */
+    public record Connection(String integration, String skill, Instant connectedAt, Instant refreshedAt) {
+    }
+
+    /**
+     * What a call for a user sends: {@code header: value}, and the raw token or key inside it (for
+     * masking echoes). {@link #toString()} shows neither.
+     */
+    public record UserCredential(String header, String value, String secret) {
+        @Override
+        public String toString() {
+            return "UserCredential[" + header + "]";
+        }
+    }
+
+    /** Where opening a connect link leads: the authorization server, or the gateway's page to paste a key. */
+    sealed interface Opened permits Redirect, KeyForm {
+    }
+
+    /** Sign in at the authorization server. */
+    record Redirect(URI url) implements Opened {
+    }
+
+    /** Paste one's own API key of {@code integration} (for {@code userId}) on the gateway's page. */
+    record KeyForm(String integration, String userId) implements Opened {
     }
 
     /** Stores how the tenant's users connect {@code integration}; returns the redirect URI to register. */
@@ -71,43 +95,74 @@ public class ConnectedAccounts {
     }
 
     /**
-     * The access token for a call of {@code userId} to {@code integration}, refreshed first when it
-     * expires within {@code refresh-ahead}.
+     * The access token for a call of {@code userId} to {@code integration} under {@code skill} (empty: a
+     * key without skills), refreshed first when it expires within {@code refresh-ahead}.
      *
      * @throws GatewayException FAILED_PRECONDITION {@code CONNECTION_REQUIRED} (with {@code connect_url}) or
      *         {@code USER_REQUIRED}; UNAVAILABLE when the token endpoint cannot be reached
      */
-    public String accessToken(String tenant, String integration, String userId, Duration timeout) {
+    public String accessToken(String tenant, String integration, String userId, String skill, Duration timeout) {
         if (userId.isEmpty()) {
             throw GatewayException.failedPrecondition("USER_REQUIRED", "integration '" + integration + "' acts with"
                     + " each end user's own account: the call must name its user (ExecuteToolRequest.user)",
                     Map.of("integration", integration));
         }
-        ConnectionTokens tokens = store.tokens(tenant, userId, integration)
-                .orElseThrow(() -> required(tenant, integration, userId, "is not connected"));
+        ConnectionTokens tokens = store.tokens(tenant, userId, integration, skill)
+                .orElseThrow(() -> required(tenant, integration, userId, skill, "is not connected"));
         if (fresh(tokens)) {
             return tokens.accessToken();
         }
-        return locks.call(lockKey(tenant, userId, integration), () -> {
-            ConnectionTokens now = store.tokens(tenant, userId, integration)
-                    .orElseThrow(() -> required(tenant, integration, userId, "is not connected"));
-            return fresh(now) ? now.accessToken() : refresh(tenant, integration, userId, now, timeout).accessToken();
+        return locks.call(lockKey(tenant, userId, integration, skill), () -> {
+            ConnectionTokens now = store.tokens(tenant, userId, integration, skill)
+                    .orElseThrow(() -> required(tenant, integration, userId, skill, "is not connected"));
+            return fresh(now) ? now.accessToken()
+                    : refresh(tenant, integration, userId, skill, now, timeout).accessToken();
         });
+    }
+
+    /**
+     * What a call of {@code userId} to {@code integration} under {@code skill} sends: the user's access
+     * token as a bearer token (refreshed as {@link #accessToken} does), or the API key the user pasted,
+     * in the header the integration's connection client names.
+     *
+     * @throws GatewayException as {@link #accessToken}
+     */
+    public UserCredential credential(String tenant, String integration, String userId, String skill,
+            Duration timeout) {
+        String secret = accessToken(tenant, integration, userId, skill, timeout);
+        return wrap(client(tenant, integration), secret);
+    }
+
+    /**
+     * The credential after the upstream rejected {@code rejected}: a refreshed token, or — for a pasted
+     * API key, which nothing renews — FAILED_PRECONDITION {@code CONNECTION_REQUIRED} (the key is
+     * forgotten; the user connects again).
+     */
+    public UserCredential renewedCredential(String tenant, String integration, String userId, String skill,
+            String rejected, Duration timeout) {
+        return wrap(client(tenant, integration), renewAfterRejection(tenant, integration, userId, skill, rejected,
+                timeout));
+    }
+
+    private static UserCredential wrap(ConnectionClient client, String secret) {
+        String header = client.apiKey() ? client.apiKeyHeader() : "Authorization";
+        return new UserCredential(header, header.equalsIgnoreCase("Authorization") ? "Bearer " + secret : secret,
+                secret);
     }
 
     /**
      * A new access token after the upstream rejected {@code rejected} (401): refreshed once — a caller
      * that finds the stored token already differs from the rejected one uses that.
      */
-    public String renewAfterRejection(String tenant, String integration, String userId, String rejected,
-            Duration timeout) {
-        return locks.call(lockKey(tenant, userId, integration), () -> {
-            ConnectionTokens now = store.tokens(tenant, userId, integration)
-                    .orElseThrow(() -> required(tenant, integration, userId, "is not connected"));
+    public String renewAfterRejection(String tenant, String integration, String userId, String skill,
+            String rejected, Duration timeout) {
+        return locks.call(lockKey(tenant, userId, integration, skill), () -> {
+            ConnectionTokens now = store.tokens(tenant, userId, integration, skill)
+                    .orElseThrow(() -> required(tenant, integration, userId, skill, "is not connected"));
             if (!now.accessToken().equals(rejected)) {
                 return now.accessToken();
             }
-            return refresh(tenant, integration, userId, now, timeout).accessToken();
+            return refresh(tenant, integration, userId, skill, now, timeout).accessToken();
         });
     }
 
@@ -116,11 +171,12 @@ public class ConnectedAccounts {
                 .orElse(true);
     }
 
-    private ConnectionTokens refresh(String tenant, String integration, String userId, ConnectionTokens current,
-            Duration timeout) {
+    private ConnectionTokens refresh(String tenant, String integration, String userId, String skill,
+            ConnectionTokens current, Duration timeout) {
         if (current.refreshToken().isEmpty()) {
-            store.delete(tenant, userId, integration);
-            throw required(tenant, integration, userId, "has expired and cannot be refreshed");
+            store.delete(tenant, userId, integration, skill);
+            throw required(tenant, integration, userId, skill, current.expiresAt().isEmpty()
+                    ? "was refused by the upstream (revoked, or a wrong key)" : "has expired and cannot be refreshed");
         }
         ConnectionClient client = client(tenant, integration);
         TokenEndpoint.Answer answer = post(client, Map.of("grant_type", "refresh_token",
@@ -128,32 +184,37 @@ public class ConnectedAccounts {
         if (!answer.ok()) {
             LOG.info("refreshing a connection of tenant {} to {} failed ({}): the user must connect again", tenant,
                     integration, answer.error());
-            store.delete(tenant, userId, integration);
-            throw required(tenant, integration, userId, "was revoked or expired (the authorization server refused to"
+            store.delete(tenant, userId, integration, skill);
+            throw required(tenant, integration, userId, skill, "was revoked or expired (the authorization server refused to"
                     + " refresh it: " + answer.error() + ")");
         }
         ConnectionTokens renewed = ConnectionTokens.from(answer.body(), clock.instant(), current.refreshToken());
-        store.putTokens(tenant, userId, integration, renewed);
+        store.putTokens(tenant, userId, integration, skill, renewed);
         return renewed;
     }
 
-    /** A new connect link for the user, valid for {@code link-ttl}, usable once. */
-    public URI connectLink(String tenant, String integration, String userId) {
+    /** A new connect link for the user's connection under {@code skill}, valid for {@code link-ttl}, usable once. */
+    public URI connectLink(String tenant, String integration, String userId, String skill) {
         String state = random(32);
-        store.createState(state, tenant, userId, integration, random(48), clock.instant().plus(properties.linkTtl()));
+        store.createState(state, tenant, userId, integration, skill, random(48),
+                clock.instant().plus(properties.linkTtl()));
         return URI.create(publicUrl() + "/connect/" + state);
     }
 
     /**
-     * Opens a connect link (once): the authorization server's URL to send the browser to.
+     * Opens a connect link (once): the authorization server's URL to send the browser to, or — for an
+     * integration users connect with their own API key — the page to paste it on.
      *
      * @throws GatewayException NOT_FOUND when the link is unknown, expired or was opened before
      */
-    URI authorizationRedirect(String state) {
+    Opened open(String state) {
         ConnectionStore.PendingState pending = store.open(state).orElseThrow(() -> GatewayException.notFound(
                 "CONNECT_LINK_INVALID", "this connect link is unknown, expired or was already used; ask for a new one",
                 List.of()));
         ConnectionClient client = client(pending.tenant(), pending.integration());
+        if (client.apiKey()) {
+            return new KeyForm(pending.integration(), pending.userId());
+        }
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", client.clientId());
@@ -168,7 +229,34 @@ public class ConnectedAccounts {
         query.put("code_challenge", challenge(pending.verifier()));
         query.put("code_challenge_method", "S256");
         String base = client.authorizationUrl().toString();
-        return URI.create(base + (base.contains("?") ? "&" : "?") + form(query));
+        return new Redirect(URI.create(base + (base.contains("?") ? "&" : "?") + form(query)));
+    }
+
+    /**
+     * The API key a user pasted on an opened connect link's page: the state is used up and the key
+     * stored (sealed like tokens) for the state's user, integration and skill; it never expires and is
+     * forgotten when the upstream rejects it.
+     *
+     * @return the integration connected
+     * @throws GatewayException INVALID_ARGUMENT for a key that cannot be sent in a header (the link stays
+     *         usable); NOT_FOUND for an unknown, expired, unopened or used state; FAILED_PRECONDITION when the
+     *         integration does not connect with keys (nothing is stored)
+     */
+    String completeWithKey(String state, String key) {
+        if (key.isEmpty() || key.length() > 4096 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw GatewayException.invalidArgument("api_key", "the API key must be 1 to 4096 visible ASCII characters"
+                    + " (no spaces); paste it again");
+        }
+        ConnectionStore.PendingState pending = store.consume(state).orElseThrow(() -> GatewayException.notFound(
+                "CONNECT_LINK_INVALID", "this page does not belong to a pending connect link (unknown, expired or"
+                        + " already used); nothing was stored", List.of()));
+        if (!client(pending.tenant(), pending.integration()).apiKey()) {
+            throw GatewayException.failedPrecondition("CONNECT_FAILED", "integration '" + pending.integration()
+                    + "' connects through its sign-in page, not with a key; nothing was stored");
+        }
+        store.putTokens(pending.tenant(), pending.userId(), pending.integration(), pending.skill(),
+                new ConnectionTokens(key, "", java.util.Optional.empty()));
+        return pending.integration();
     }
 
     /**
@@ -184,6 +272,10 @@ public class ConnectedAccounts {
                 "CONNECT_LINK_INVALID", "this sign-in does not belong to a pending connect link (unknown, expired or"
                         + " already used); nothing was stored", List.of()));
         ConnectionClient client = client(pending.tenant(), pending.integration());
+        if (client.apiKey()) {
+            throw GatewayException.failedPrecondition("CONNECT_FAILED", "integration '" + pending.integration()
+                    + "' connects with the user's own API key, not a sign-in; nothing was stored");
+        }
         TokenEndpoint.Answer answer = post(client, Map.of("grant_type", "authorization_code", "code", code,
                 "redirect_uri", publicUrl() + CALLBACK_PATH, "code_verifier", pending.verifier()),
                 properties.timeout());
@@ -191,7 +283,7 @@ public class ConnectedAccounts {
             throw GatewayException.failedPrecondition("CONNECT_FAILED", "the authorization server refused the sign-in ("
                     + answer.error() + "); nothing was stored, ask for a new connect link");
         }
-        store.putTokens(pending.tenant(), pending.userId(), pending.integration(),
+        store.putTokens(pending.tenant(), pending.userId(), pending.integration(), pending.skill(),
                 ConnectionTokens.from(answer.body(), clock.instant(), ""));
         return pending.integration();
     }
@@ -201,15 +293,31 @@ public class ConnectedAccounts {
         store.consume(state);
     }
 
-    /** The user's connections. */
+    /** The user's connections, under every skill. */
     public List<Connection> list(String tenant, String userId) {
-        return store.list(tenant, userId).stream().map(l -> new Connection(l.integration(), l.createdAt(),
+        return store.list(tenant, userId).stream().map(l -> new Connection(l.integration(), l.skill(), l.createdAt(),
                 l.updatedAt())).toList();
     }
 
-    /** Removes the user's connection to {@code integration}; false when there was none. */
-    public boolean disconnect(String tenant, String userId, String integration) {
-        return store.delete(tenant, userId, integration);
+    /** A connection of some user of the tenant, as an admin sees it (no tokens). */
+    public record UserConnection(String userId, String integration, String skill, Instant connectedAt,
+            Instant refreshedAt) {
+    }
+
+    /** The tenant's connections of every user (an admin's view), at most {@code limit}. */
+    public List<UserConnection> listTenant(String tenant, int limit) {
+        return store.listTenant(tenant, limit).stream().map(c -> new UserConnection(c.userId(), c.integration(),
+                c.skill(), c.createdAt(), c.updatedAt())).toList();
+    }
+
+    /** Removes the user's connection to {@code integration} under {@code skill}; false when there was none. */
+    public boolean disconnect(String tenant, String userId, String integration, String skill) {
+        return store.delete(tenant, userId, integration, skill);
+    }
+
+    /** Removes every connection (and pending connect link) made under a skill that is being deleted. */
+    public int forgetSkill(String tenant, String skill) {
+        return store.deleteSkill(tenant, skill);
     }
 
     private ConnectionClient client(String tenant, String integration) {
@@ -240,8 +348,8 @@ public class ConnectedAccounts {
         }
     }
 
-    private GatewayException required(String tenant, String integration, String userId, String why) {
-        URI link = connectLink(tenant, integration, userId);
+    private GatewayException required(String tenant, String integration, String userId, String skill, String why) {
+        URI link = connectLink(tenant, integration, userId, skill);
         return GatewayException.failedPrecondition(CONNECTION_REQUIRED, "the user's account of integration '"
                 + integration + "' " + why + ": ask the user to open the connect_url of this error's details,"
                 + " sign in there, then call again", Map.of("integration", integration, "connect_url",
@@ -256,8 +364,8 @@ public class ConnectedAccounts {
         return own.getScheme() + "://" + own.getHost() + ":" + own.getPort();
     }
 
-    private static String lockKey(String tenant, String userId, String integration) {
-        return tenant + "\0" + userId + "\0" + integration;
+    private static String lockKey(String tenant, String userId, String integration, String skill) {
+        return tenant + "\0" + userId + "\0" + integration + "\0" + skill;
     }
 
     private static String random(int bytes) {

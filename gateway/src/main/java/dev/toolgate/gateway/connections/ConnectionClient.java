@@ -11,12 +11,16 @@ import java.util.List;
 
 /**
  * How a tenant's users connect their own account of an integration: the upstream's OAuth 2.0
- * authorization server (authorization code + PKCE) and the tenant's client there. The client
- * secret is a tenant secret, named here. Immutable.
+ * authorization server (authorization code + PKCE) and the tenant's client there — the client
+ * secret is a tenant secret, named here — or, when {@code apiKeyHeader} is set, each user's own
+ * API key, pasted on the gateway's connect page and sent in that header. Immutable.
  */
 public record ConnectionClient(String tenant, String integration, URI authorizationUrl, URI tokenUrl,
-        String clientId, String clientSecretName, String scopes) {
+        String clientId, String clientSecretName, String scopes, String apiKeyHeader) {
+    private static final java.util.regex.Pattern HEADER = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}");
+
     public ConnectionClient {
+        requireNonNull(apiKeyHeader, "apiKeyHeader");
         requireNonNull(tenant, "tenant");
         requireNonNull(integration, "integration");
         requireNonNull(authorizationUrl, "authorizationUrl");
@@ -26,11 +30,32 @@ public record ConnectionClient(String tenant, String integration, URI authorizat
         requireNonNull(scopes, "scopes");
     }
 
+    /** Whether users connect with their own API key (else OAuth). */
+    public boolean apiKey() {
+        return !apiKeyHeader.isEmpty();
+    }
+
     /** Checked settings; INVALID_ARGUMENT names every bad field. */
     public static ConnectionClient of(String tenant, String integration, String authorizationUrl, String tokenUrl,
-            String clientId, String clientSecretName, String scopes) {
+            String clientId, String clientSecretName, String scopes, String apiKeyHeader) {
         List<FieldViolation> problems = new ArrayList<>();
         Identifiers.checkName("integration", integration).ifPresent(problems::add);
+        if (!apiKeyHeader.isEmpty()) {
+            if (!HEADER.matcher(apiKeyHeader).matches()) {
+                problems.add(new FieldViolation("api_key_header", "api_key_header must be an HTTP header name,"
+                        + " e.g. X-API-Key or Authorization"));
+            }
+            for (String[] oauth : new String[][] {{"authorization_url", authorizationUrl}, {"token_url", tokenUrl},
+                    {"client_id", clientId}, {"client_secret", clientSecretName}, {"scopes", scopes}}) {
+                if (!oauth[1].isEmpty()) {
+                    problems.add(new FieldViolation(oauth[0], oauth[0] + " must be empty when users connect with"
+                            + " their own API key (api_key_header)"));
+                }
+            }
+            Identifiers.requireNoViolations(problems);
+            return new ConnectionClient(tenant, integration, URI.create(""), URI.create(""), "", "", "",
+                    apiKeyHeader);
+        }
         URI authorize = url("authorization_url", authorizationUrl, problems);
         URI token = url("token_url", tokenUrl, problems);
         if (clientId.isBlank() || clientId.length() > 512) {
@@ -42,7 +67,8 @@ public record ConnectionClient(String tenant, String integration, URI authorizat
             problems.add(new FieldViolation("scopes", "scopes must be at most 1024 chars"));
         }
         Identifiers.requireNoViolations(problems);
-        return new ConnectionClient(tenant, integration, authorize, token, clientId, clientSecretName, scopes.strip());
+        return new ConnectionClient(tenant, integration, authorize, token, clientId, clientSecretName, scopes.strip(),
+                "");
     }
 
     static URI url(String field, String text, List<FieldViolation> problems) {

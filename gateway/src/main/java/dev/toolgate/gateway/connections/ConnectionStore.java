@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The rows of connected accounts: connection clients, pending connect states (hashed, single use,
  * expiring) and users' tokens, sealed with the secret store's cipher bound to (tenant, user,
- * integration). Every query names the tenant. Thread-safe.
+ * integration, skill). Every query names the tenant. Thread-safe.
  */
 @Singleton
 class ConnectionStore {
@@ -44,33 +44,37 @@ class ConnectionStore {
         this.clock = requireNonNull(clock, "clock");
     }
 
-    /** A pending connect: whom it is for, and its PKCE verifier. */
-    record PendingState(String tenant, String userId, String integration, String verifier) {
+    /** A pending connect: whom it is for, under which skill (empty: tenant-wide), and its PKCE verifier. */
+    record PendingState(String tenant, String userId, String integration, String skill, String verifier) {
         @Override
         public String toString() {
-            return "PendingState[" + tenant + ", " + integration + "]";
+            return "PendingState[" + tenant + ", " + integration + ", " + skill + "]";
         }
     }
 
     /** A stored connection as listed (no tokens). */
-    record Listed(String integration, Instant createdAt, Instant updatedAt) {
+    record Listed(String integration, String skill, Instant createdAt, Instant updatedAt) {
+    }
+
+    /** A stored connection of some user of the tenant, as an admin lists them (no tokens). */
+    record OfTenant(String userId, String integration, String skill, Instant createdAt, Instant updatedAt) {
     }
 
     void putClient(ConnectionClient c) {
         update("DELETE FROM connection_clients WHERE tenant_id = ? AND integration = ?", c.tenant(), c.integration());
         update("""
                 INSERT INTO connection_clients (tenant_id, integration, authorization_url, token_url, client_id,
-                    client_secret_name, scopes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", c.tenant(),
-                c.integration(), c.authorizationUrl().toString(), c.tokenUrl().toString(), c.clientId(),
-                c.clientSecretName(), c.scopes(), Timestamp.from(clock.instant()));
+                    client_secret_name, scopes, api_key_header, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                c.tenant(), c.integration(), c.authorizationUrl().toString(), c.tokenUrl().toString(), c.clientId(),
+                c.clientSecretName(), c.scopes(), c.apiKeyHeader(), Timestamp.from(clock.instant()));
     }
 
     Optional<ConnectionClient> client(String tenant, String integration) {
         return query("""
-                SELECT authorization_url, token_url, client_id, client_secret_name, scopes FROM connection_clients
-                WHERE tenant_id = ? AND integration = ?""", rs -> new ConnectionClient(tenant, integration,
-                URI.create(rs.getString(1)), URI.create(rs.getString(2)), rs.getString(3), rs.getString(4),
-                rs.getString(5)), tenant, integration).stream().findFirst();
+                SELECT authorization_url, token_url, client_id, client_secret_name, scopes, api_key_header
+                FROM connection_clients WHERE tenant_id = ? AND integration = ?""", rs -> new ConnectionClient(tenant,
+                integration, URI.create(rs.getString(1)), URI.create(rs.getString(2)), rs.getString(3),
+                rs.getString(4), rs.getString(5), rs.getString(6)), tenant, integration).stream().findFirst();
     }
 
     void putExchangeClient(ExchangeClient c) {
@@ -91,13 +95,14 @@ class ConnectionStore {
                 rs.getString(5), rs.getString(6)), tenant, integration).stream().findFirst();
     }
 
-    void createState(String state, String tenant, String userId, String integration, String verifier,
+    void createState(String state, String tenant, String userId, String integration, String skill, String verifier,
             Instant expiresAt) {
-        SealedSecret sealed = cipher.seal(tenant, stateName(userId, integration), verifier);
+        SealedSecret sealed = cipher.seal(tenant, stateName(userId, integration, skill), verifier);
         update("""
-                INSERT INTO connection_states (state_hash, tenant_id, user_id, integration, key_id, nonce, ciphertext,
-                    expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", Digests.sha256Hex(state), tenant, userId,
-                integration, sealed.keyId(), sealed.nonce(), sealed.ciphertext(), Timestamp.from(expiresAt));
+                INSERT INTO connection_states (state_hash, tenant_id, user_id, integration, skill, key_id, nonce,
+                    ciphertext, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", Digests.sha256Hex(state), tenant,
+                userId, integration, skill, sealed.keyId(), sealed.nonce(), sealed.ciphertext(),
+                Timestamp.from(expiresAt));
     }
 
     /** Marks a connect link opened, once: the pending state, or empty when unknown, expired or opened before. */
@@ -119,59 +124,80 @@ class ConnectionStore {
             return Optional.empty();
         }
         return query("""
-                SELECT tenant_id, user_id, integration, key_id, nonce, ciphertext FROM connection_states
+                SELECT tenant_id, user_id, integration, skill, key_id, nonce, ciphertext FROM connection_states
                 WHERE state_hash = ?""", rs -> new PendingState(rs.getString(1), rs.getString(2), rs.getString(3),
-                cipher.open(rs.getString(1), stateName(rs.getString(2), rs.getString(3)),
-                        new SealedSecret(rs.getString(4), rs.getString(5), rs.getString(6)))), hash).stream().findFirst();
+                rs.getString(4), cipher.open(rs.getString(1), stateName(rs.getString(2), rs.getString(3),
+                        rs.getString(4)), new SealedSecret(rs.getString(5), rs.getString(6), rs.getString(7)))), hash)
+                .stream().findFirst();
     }
 
-    void putTokens(String tenant, String userId, String integration, ConnectionTokens tokens) {
-        SealedSecret sealed = cipher.seal(tenant, tokenName(userId, integration), tokens.toJson());
+    void putTokens(String tenant, String userId, String integration, String skill, ConnectionTokens tokens) {
+        SealedSecret sealed = cipher.seal(tenant, tokenName(userId, integration, skill), tokens.toJson());
         Timestamp now = Timestamp.from(clock.instant());
         int updated = update("""
                 UPDATE user_connections SET key_id = ?, nonce = ?, ciphertext = ?, updated_at = ?
-                WHERE tenant_id = ? AND user_id = ? AND integration = ?""", sealed.keyId(), sealed.nonce(),
-                sealed.ciphertext(), now, tenant, userId, integration);
+                WHERE tenant_id = ? AND user_id = ? AND integration = ? AND skill = ?""", sealed.keyId(),
+                sealed.nonce(), sealed.ciphertext(), now, tenant, userId, integration, skill);
         if (updated == 0) {
             update("""
-                    INSERT INTO user_connections (tenant_id, user_id, integration, key_id, nonce, ciphertext, created_at,
-                        updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", tenant, userId, integration, sealed.keyId(),
-                    sealed.nonce(), sealed.ciphertext(), now, now);
+                    INSERT INTO user_connections (tenant_id, user_id, integration, skill, key_id, nonce, ciphertext,
+                        created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", tenant, userId, integration,
+                    skill, sealed.keyId(), sealed.nonce(), sealed.ciphertext(), now, now);
         }
     }
 
-    Optional<ConnectionTokens> tokens(String tenant, String userId, String integration) {
+    /** The user's tokens for the integration under {@code skill} (empty: tenant-wide) — never another skill's. */
+    Optional<ConnectionTokens> tokens(String tenant, String userId, String integration, String skill) {
         return query("""
                 SELECT key_id, nonce, ciphertext FROM user_connections
-                WHERE tenant_id = ? AND user_id = ? AND integration = ?""", rs -> {
+                WHERE tenant_id = ? AND user_id = ? AND integration = ? AND skill = ?""", rs -> {
                     try {
-                        return ConnectionTokens.fromJson(cipher.open(tenant, tokenName(userId, integration),
+                        return ConnectionTokens.fromJson(cipher.open(tenant, tokenName(userId, integration, skill),
                                 new SealedSecret(rs.getString(1), rs.getString(2), rs.getString(3))));
                     } catch (SecretUnreadableException e) {
                         LOG.warn("the connection of a user of tenant {} to {} cannot be decrypted", tenant, integration);
                         return null;
                     }
-                }, tenant, userId, integration).stream().filter(java.util.Objects::nonNull).findFirst();
+                }, tenant, userId, integration, skill).stream().filter(java.util.Objects::nonNull).findFirst();
     }
 
     List<Listed> list(String tenant, String userId) {
         return query("""
-                SELECT integration, created_at, updated_at FROM user_connections WHERE tenant_id = ? AND user_id = ?
-                ORDER BY integration""", rs -> new Listed(rs.getString(1), rs.getTimestamp(2).toInstant(),
-                rs.getTimestamp(3).toInstant()), tenant, userId);
+                SELECT integration, skill, created_at, updated_at FROM user_connections WHERE tenant_id = ?
+                AND user_id = ? ORDER BY integration, skill""", rs -> new Listed(rs.getString(1), rs.getString(2),
+                rs.getTimestamp(3).toInstant(), rs.getTimestamp(4).toInstant()), tenant, userId);
     }
 
-    boolean delete(String tenant, String userId, String integration) {
-        return update("DELETE FROM user_connections WHERE tenant_id = ? AND user_id = ? AND integration = ?",
-                tenant, userId, integration) > 0;
+    /** The tenant's connections, by user, integration and skill; at most {@code limit}. */
+    List<OfTenant> listTenant(String tenant, int limit) {
+        return query("""
+                SELECT user_id, integration, skill, created_at, updated_at FROM user_connections WHERE tenant_id = ?
+                ORDER BY user_id, integration, skill LIMIT ?""", rs -> new OfTenant(rs.getString(1), rs.getString(2),
+                rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getTimestamp(5).toInstant()), tenant, limit);
     }
 
-    private static String stateName(String userId, String integration) {
-        return "\u0001connect-state\0" + userId + "\0" + integration;
+    boolean delete(String tenant, String userId, String integration, String skill) {
+        return update("DELETE FROM user_connections WHERE tenant_id = ? AND user_id = ? AND integration = ? AND skill = ?",
+                tenant, userId, integration, skill) > 0;
     }
 
-    private static String tokenName(String userId, String integration) {
-        return "\u0001connection\0" + userId + "\0" + integration;
+    /** Removes every user's connections made under a skill that is deleted; the count removed. */
+    int deleteSkill(String tenant, String skill) {
+        if (skill.isEmpty()) {
+            throw new IllegalArgumentException("skill must not be empty");
+        }
+        update("DELETE FROM connection_states WHERE tenant_id = ? AND skill = ?", tenant, skill);
+        return update("DELETE FROM user_connections WHERE tenant_id = ? AND skill = ?", tenant, skill);
+    }
+
+    // The associated data of the sealed values; a tenant-wide one (skill '') keeps the form it had before
+    // connections were bound to skills, so connections stored then still open.
+    private static String stateName(String userId, String integration, String skill) {
+        return "\u0001connect-state\0" + userId + "\0" + integration + (skill.isEmpty() ? "" : "\0" + skill);
+    }
+
+    private static String tokenName(String userId, String integration, String skill) {
+        return "\u0001connection\0" + userId + "\0" + integration + (skill.isEmpty() ? "" : "\0" + skill);
     }
 
     @FunctionalInterface

@@ -82,7 +82,7 @@ class AccountPages {
         }
         try {
             return ConsoleResponses.redirect(accounts.connectLink(who.principal().tenantId(), integration,
-                    who.session().userId()).toString());
+                    who.session().userId(), ConsoleAccess.NO_SKILL).toString());
         } catch (GatewayException e) {
             return ConsoleResponses.html(HttpStatus.CONFLICT, Html.page("Connected accounts", who,
                     "<p class=\"error\" role=\"alert\">" + Html.text(e.getMessage()) + "</p>"));
@@ -94,7 +94,8 @@ class AccountPages {
         if (refused != null) {
             return refused;
         }
-        if (!accounts.disconnect(who.principal().tenantId(), who.session().userId(), integration)) {
+        if (!accounts.disconnect(who.principal().tenantId(), who.session().userId(), integration,
+                ConsoleAccess.NO_SKILL)) {
             return IntegrationPages.notFound(who, "You have no connected account of that integration.");
         }
         return ConsoleResponses.redirect("/console/accounts");

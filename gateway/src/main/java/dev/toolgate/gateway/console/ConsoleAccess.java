@@ -11,6 +11,11 @@ import dev.toolgate.gateway.auth.Scopes;
 final class ConsoleAccess {
     /** Read-only access to the tenant's audit trail in the console (an auditor's key). */
     static final String AUDIT_READ = "audit:read";
+    /**
+     * The skill of a person's own connections made in the console: none. A person signed in with
+     * OpenID acts with no skill, so their connections are tenant-wide (see docs/skills.md).
+     */
+    static final String NO_SKILL = "";
 
     private ConsoleAccess() {
     }
@@ -21,6 +26,10 @@ final class ConsoleAccess {
 
     static boolean canConfirm(Principal p) {
         return p.hasScope(Scopes.TOOLS_CONFIRM);
+    }
+
+    static boolean canManageConnections(Principal p) {
+        return p.hasScope(Scopes.ADMIN);
     }
 
     static boolean canAudit(Principal p) {

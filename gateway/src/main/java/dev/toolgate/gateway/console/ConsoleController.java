@@ -38,8 +38,8 @@ import java.util.Optional;
  * its view with the signed-in session. A page without a live session redirects to the sign-in
  * form; a POST must carry the session's CSRF token (form field {@code csrf}) and, when the browser
  * sends an {@code Origin}, come from this host — otherwise 403. Thin: the pages delegate to
- * {@link IntegrationPages}, {@link ApprovalPages}, {@link CallPages}, {@link PolicyPages} and
- * {@link AccountPages}; OpenID sign-in is {@link ConsoleOidcController}.
+ * {@link IntegrationPages}, {@link ApprovalPages}, {@link CallPages}, {@link PolicyPages},
+ * {@link AccountPages} and {@link ConnectionPages}; OpenID sign-in is {@link ConsoleOidcController}.
  */
 @Controller("/console")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -56,11 +56,14 @@ public class ConsoleController {
     private final CallPages calls;
     private final PolicyPages policies;
     private final AccountPages accounts;
+    private final ConnectionPages connections;
 
     public ConsoleController(Authenticator authenticator, ConsoleSessions sessions, IntegrationPages integrations,
-            ApprovalPages approvals, CallPages calls, PolicyPages policies, AccountPages accounts) {
+            ApprovalPages approvals, CallPages calls, PolicyPages policies, AccountPages accounts,
+            ConnectionPages connections) {
         this.policies = requireNonNull(policies, "policies");
         this.accounts = requireNonNull(accounts, "accounts");
+        this.connections = requireNonNull(connections, "connections");
         this.authenticator = requireNonNull(authenticator, "authenticator");
         this.sessions = requireNonNull(sessions, "sessions");
         this.integrations = requireNonNull(integrations, "integrations");
@@ -195,6 +198,17 @@ public class ConsoleController {
     public HttpResponse<?> disconnect(HttpRequest<?> request, @PathVariable String integration,
             @Body Map<String, Object> form) {
         return changing(request, form, who -> accounts.disconnect(who, integration));
+    }
+
+    @Get("/connections")
+    public HttpResponse<?> connectionList(HttpRequest<?> request) {
+        return page(request, connections::list);
+    }
+
+    @Post(value = "/connections/disconnect", consumes = MediaType.APPLICATION_FORM_URLENCODED)
+    public HttpResponse<?> disconnectConnection(HttpRequest<?> request, @Body Map<String, Object> form) {
+        return changing(request, form, who -> connections.disconnect(who, field(form, "user"),
+                field(form, "integration"), field(form, "skill")));
     }
 
     private interface Page {

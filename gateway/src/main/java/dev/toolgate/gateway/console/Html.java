@@ -65,6 +65,9 @@ final class Html {
             if (ConsoleAccess.canCall(p) && !who.session().userId().isEmpty()) {
                 nav.append("<a href=\"/console/accounts\">Accounts</a>");
             }
+            if (ConsoleAccess.canManageConnections(p)) {
+                nav.append("<a href=\"/console/connections\">Connections</a>");
+            }
             nav.append("<span class=\"who\">").append(text(p.agentId())).append(" @ ").append(text(p.tenantId()))
                     .append("</span><form method=\"post\" action=\"/console/logout\" class=\"inline\">")
                     .append(csrf(who.session())).append("<button type=\"submit\">Sign out</button></form></nav>");

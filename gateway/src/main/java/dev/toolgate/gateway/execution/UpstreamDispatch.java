@@ -135,6 +135,11 @@ class UpstreamDispatch {
             throw timedOut
                     ? GatewayException.deadlineExceeded("UPSTREAM_TIMEOUT", f.getMessage(), meta)
                     : GatewayException.unavailable("UPSTREAM_UNAVAILABLE", f.getMessage(), meta);
+        } catch (GatewayException e) {
+            // the call's credentials ended while it ran (the upstream refused a user's token and the authorization
+            // server refused to renew it: revoked): a refusal that says what to do, not an internal error
+            log.finish(execution, CallRecord.Outcome.failed(CallStatus.FAILED, e.getMessage()));
+            throw e;
         } catch (RuntimeException e) {
             log.finish(execution, CallRecord.Outcome.failed(CallStatus.FAILED,
                     "internal error: " + e.getClass().getSimpleName()));

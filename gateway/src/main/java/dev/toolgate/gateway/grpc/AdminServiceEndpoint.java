@@ -325,7 +325,8 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
             StreamObserver<SetConnectionClientResponse> response) {
         String tenant = tenant(request.getTenant());
         ConnectionClient client = ConnectionClient.of(tenant, request.getIntegration(), request.getAuthorizationUrl(),
-                request.getTokenUrl(), request.getClientId(), request.getClientSecret(), request.getScopes());
+                request.getTokenUrl(), request.getClientId(), request.getClientSecret(), request.getScopes(),
+                request.getApiKeyHeader());
         admin.requireTenant(tenant);
         java.net.URI redirect = connections.configure(client);
         reply(response, SetConnectionClientResponse.newBuilder().setIntegration(client.integration())

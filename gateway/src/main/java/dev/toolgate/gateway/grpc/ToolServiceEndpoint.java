@@ -204,8 +204,8 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
         Principal p = toolCaller();
         String user = endUser(p, request.getUser());
         ListConnectionsResponse.Builder out = ListConnectionsResponse.newBuilder();
-        for (ConnectedAccounts.Connection c : connections.list(p.tenantId(), user)) {
-            out.addConnections(UserConnection.newBuilder().setIntegration(c.integration())
+        for (ConnectedAccounts.Connection c : visibleConnections(p, user)) {
+            out.addConnections(UserConnection.newBuilder().setIntegration(c.integration()).setSkill(c.skill())
                     .setConnectedAt(ProtoMapper.timestamp(c.connectedAt()))
                     .setRefreshedAt(ProtoMapper.timestamp(c.refreshedAt())));
         }
@@ -217,12 +217,34 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     public void deleteConnection(DeleteConnectionRequest request, StreamObserver<DeleteConnectionResponse> response) {
         Principal p = toolCaller();
         String user = endUser(p, request.getUser());
-        if (!connections.disconnect(p.tenantId(), user, request.getIntegration())) {
+        int removed = 0;
+        for (ConnectedAccounts.Connection c : visibleConnections(p, user)) {
+            if (c.integration().equals(request.getIntegration())
+                    && (request.getSkill().isEmpty() || c.skill().equals(request.getSkill()))
+                    && connections.disconnect(p.tenantId(), user, c.integration(), c.skill())) {
+                removed++;
+            }
+        }
+        if (removed == 0) {
             throw GatewayException.notFound("CONNECTION_NOT_FOUND", "the user has no connection to integration '"
-                    + Identifiers.abbreviate(request.getIntegration()) + "'", List.of());
+                    + Identifiers.abbreviate(request.getIntegration()) + "'" + (request.getSkill().isEmpty() ? ""
+                    : " under skill '" + Identifiers.abbreviate(request.getSkill()) + "'"), List.of());
         }
         response.onNext(DeleteConnectionResponse.getDefaultInstance());
         response.onCompleted();
+    }
+
+    /**
+     * The user's connections this key may see and remove: all of them for a key without skills, only
+     * those made under one of its skills otherwise (a key learns nothing of other skills' integrations).
+     */
+    private List<ConnectedAccounts.Connection> visibleConnections(Principal p, String user) {
+        List<ConnectedAccounts.Connection> all = connections.list(p.tenantId(), user);
+        if (p.skills().tenantWide()) {
+            return all;
+        }
+        List<String> mine = p.skills().names();
+        return all.stream().filter(c -> mine.contains(c.skill())).toList();
     }
 
     /** The end user a connections request names, proven as on ExecuteTool; it must name one. */

@@ -87,7 +87,7 @@ public class OpenApiImports {
                 ? java.util.Optional.empty()
                 : java.util.Optional.of(ConnectionClient.of(tenant, integration, perUser.get(0).authorizationUrl(),
                         perUser.get(0).tokenUrl(), options.connectionClientId(), perUser.get(0).secret(),
-                        String.join(" ", perUser.get(0).scopes())));
+                        String.join(" ", perUser.get(0).scopes()), ""));
         List<ToolSpec> specs = new ArrayList<>();
         for (ImportedTool t : plan.tools()) {
             specs.add(new ToolSpec(tenant, integration, t.name(), t.description(), t.inputSchema().toString(),

@@ -82,6 +82,9 @@ class ConnectedAccountsTest implements TestPropertyProvider {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    ConnectionStore store;
+
     private OidcProvider idp;
     private TestUpstream crm;
     private final List<String> seenTokens = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -161,6 +164,40 @@ class ConnectedAccountsTest implements TestPropertyProvider {
 
         assertThat(rowsText()).doesNotContain(first).doesNotContain(seenTokens.getLast())
                 .doesNotContain(CRM.secret());
+    }
+
+    @Test
+    void theProviderRevokingTheGrant_makesTheUpstreamRefuseTheToken_andTheCallAnswersConnectionRequired()
+            throws Exception {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        connect(agent, "frank");
+        assertThat(whoami(agent, "frank")).isEqualTo("frank");
+        String accessToken = seenTokens.getLast();
+
+        // frank withdraws the gateway's access at the provider (RFC 7009 revocation of the grant's refresh
+        // token, as the provider's account page would): every token of the grant stops working
+        HttpResponse<String> revoked = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(idp.issuer()
+                + "/token/revocation")).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((CRM.id() + ":" + CRM.secret())
+                        .getBytes())).POST(HttpRequest.BodyPublishers.ofString("token_type_hint=refresh_token&token="
+                        + store.tokens(gateway.tenant(), "frank", "crm", "").orElseThrow().refreshToken())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(introspect(accessToken).path("active").asBoolean()).isFalse();
+        seenTokens.clear();
+
+        // the token is still fresh for the gateway: sent, refused (401), refreshed once, refused: connect again
+        StatusRuntimeException e = connectionRequired(agent, "frank");
+
+        assertThat(seenTokens).as("the revoked token was sent once, nothing after the refused refresh")
+                .containsExactly(accessToken);
+        assertThat(e.getStatus().getDescription()).contains("revoked");
+        assertThat(agent.listConnections(ListConnectionsRequest.newBuilder().setUser(user("frank")).build())
+                .getConnectionsList()).isEmpty();
+        Browser.Landing again = new Browser("frank").open(URI.create(connectUrl(e)), "http://never/");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(whoami(agent, "frank")).isEqualTo("frank");
     }
 
     @Test
@@ -325,6 +362,269 @@ class ConnectedAccountsTest implements TestPropertyProvider {
         assertThat(Clients.errorInfo(noUser).getReason()).isEqualTo("USER_REQUIRED");
     }
 
+    @Test
+    void aConnectionMadeUnderOneSkill_isUsedOnlyUnderThatSkill_neverUnderAnotherNorTenantWide() {
+        var admin = gateway.fixture().admin();
+        for (String skill : List.of("sales", "support")) {
+            admin.createSkill(dev.toolgate.proto.v1.CreateSkillRequest.newBuilder().setTenant(gateway.tenant())
+                    .setName(skill).addTools("crm").build());
+        }
+        var issued = admin.createApiKey(dev.toolgate.proto.v1.CreateApiKeyRequest.newBuilder()
+                .setTenant(gateway.tenant()).setAgentId("desk-bot").addScopes("tools:call").addScopes("users:assert")
+                .build());
+        var salesOnly = admin.createApiKey(dev.toolgate.proto.v1.CreateApiKeyRequest.newBuilder()
+                .setTenant(gateway.tenant()).setAgentId("sales-bot").addScopes("tools:call").addScopes("users:assert")
+                .build());
+        for (String skill : List.of("sales", "support")) {
+            admin.assignSkill(dev.toolgate.proto.v1.AssignSkillRequest.newBuilder().setTenant(gateway.tenant())
+                    .setSkill(skill).setKeyId(issued.getKeyId()).build());
+        }
+        admin.assignSkill(dev.toolgate.proto.v1.AssignSkillRequest.newBuilder().setTenant(gateway.tenant())
+                .setSkill("sales").setKeyId(salesOnly.getKeyId()).build());
+        ToolServiceGrpc.ToolServiceBlockingStub both = Clients.tools(gateway.channel(), issued.getApiKey());
+        ToolServiceGrpc.ToolServiceBlockingStub sales = Clients.tools(gateway.channel(), salesOnly.getApiKey());
+        ToolServiceGrpc.ToolServiceBlockingStub tenantWide = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+
+        // alice connects under sales (her account "alice") ...
+        Browser.Landing done = new Browser("alice").open(URI.create(connectUrl(connectionRequired(both, "alice",
+                "sales"))), "http://never/");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(whoami(both, "alice", "sales")).isEqualTo("alice");
+        assertThat(whoami(sales, "alice", "")).isEqualTo("alice");
+        // ... which neither a call under support nor a key without skills ever sends
+        seenTokens.clear();
+        StatusRuntimeException underSupport = connectionRequired(both, "alice", "support");
+        connectionRequired(tenantWide, "alice", "");
+        assertThat(seenTokens).as("nothing sent without the skill's own connection").isEmpty();
+
+        // under support she connects another account of hers: each skill sends its own
+        done = new Browser("alice-support").open(URI.create(connectUrl(underSupport)), "http://never/");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        assertThat(whoami(both, "alice", "support")).isEqualTo("alice-support");
+        assertThat(whoami(both, "alice", "sales")).isEqualTo("alice");
+
+        // each key lists (and may remove) only the connections of its own skills
+        assertThat(both.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).extracting(c -> c.getIntegration() + "/" + c.getSkill())
+                .containsExactly("crm/sales", "crm/support");
+        assertThat(sales.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).extracting(c -> c.getIntegration() + "/" + c.getSkill())
+                .containsExactly("crm/sales");
+        StatusRuntimeException notHers = catchThrowableOfType(StatusRuntimeException.class, () -> sales.deleteConnection(
+                DeleteConnectionRequest.newBuilder().setUser(user("alice")).setIntegration("crm").setSkill("support")
+                        .build()));
+        assertThat(notHers.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        both.deleteConnection(DeleteConnectionRequest.newBuilder().setUser(user("alice")).setIntegration("crm")
+                .setSkill("support").build());
+        connectionRequired(both, "alice", "support");
+        assertThat(whoami(both, "alice", "sales")).isEqualTo("alice");
+
+        // a deleted skill takes its connections along: one created again under the name starts unconnected
+        admin.deleteSkill(dev.toolgate.proto.v1.DeleteSkillRequest.newBuilder().setTenant(gateway.tenant())
+                .setName("sales").build());
+        assertThat(tenantWide.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).isEmpty();
+    }
+
+    @Test
+    void overMcp_aClientWithUrlElicitation_getsTheConnectLinkAsAUrlElicitation_andItsRetryRunsWithTheUsersToken()
+            throws Exception {
+        String key = gateway.fixture().key("mcp-app", "tools:call", "users:assert");
+        String session = mcpSession(key, "{\"url\": {}, \"form\": {}}");
+        String call = """
+                {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "crm__whoami", "arguments": {},
+                 "_meta": {"dev.toolgate/user_id": "dana"}}}""";
+
+        JsonNode refused = JSON.readTree(mcp(key, session, call).body());
+
+        assertThat(refused.path("error").path("code").asInt()).as(refused.toString()).isEqualTo(-32042);
+        JsonNode elicitation = refused.path("error").path("data").path("elicitations").path(0);
+        assertThat(elicitation.path("mode").asText()).isEqualTo("url");
+        assertThat(elicitation.path("elicitationId").asText()).isNotBlank();
+        assertThat(elicitation.path("message").asText()).contains("crm");
+        String link = elicitation.path("url").asText();
+        assertThat(link).startsWith(GATEWAY + "/connect/");
+        assertThat(link).as("the elicitation id does not repeat the link's state").doesNotContain(
+                elicitation.path("elicitationId").asText());
+        seenTokens.clear();
+        Browser.Landing done = new Browser("dana").open(URI.create(link), "http://never/");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+
+        JsonNode retried = JSON.readTree(mcp(key, session, call).body());
+        assertThat(retried.path("result").path("isError").asBoolean(true)).as(retried.toString()).isFalse();
+        assertThat(retried.path("result").path("structuredContent").path("sub").asText()).isEqualTo("dana");
+        assertThat(seenTokens).hasSize(1);
+        assertThat(retried.toString()).doesNotContain(seenTokens.getFirst());
+    }
+
+    @Test
+    void overMcp_aClientWithoutUrlElicitation_getsAToolErrorWhoseTextCarriesTheConnectLink() throws Exception {
+        String key = gateway.fixture().key("mcp-app", "tools:call", "users:assert");
+        String call = """
+                {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "crm__whoami", "arguments": {},
+                 "_meta": {"dev.toolgate/user_id": "erin"}}}""";
+        for (String session : List.of(mcpSession(key, "{}"), mcpSession(key, "{\"form\": {}}"))) {
+            JsonNode answer = JSON.readTree(mcp(key, session, call).body());
+
+            assertThat(answer.has("error")).as(answer.toString()).isFalse();
+            JsonNode result = answer.path("result");
+            assertThat(result.path("isError").asBoolean()).isTrue();
+            assertThat(result.path("_meta").path("dev.toolgate/reason").asText()).isEqualTo("CONNECTION_REQUIRED");
+            String link = result.path("_meta").path("dev.toolgate/connect_url").asText();
+            assertThat(link).startsWith(GATEWAY + "/connect/");
+            assertThat(result.path("content").path(0).path("text").asText()).contains(link);
+        }
+    }
+
+    @Test
+    void theConsole_showsAnAdminTheUsersConnectionsWithoutTokens_andDisconnectsOne() throws Exception {
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        connect(agent, "gina");
+        assertThat(whoami(agent, "gina")).isEqualTo("gina");
+        String token = seenTokens.getLast();
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+        String cookie = consoleSession(browser, gateway.fixture().key("ops", "admin"));
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/console/connections"))
+                .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("<td>gina</td><td>crm</td>").doesNotContain(token)
+                .doesNotContain(store.tokens(gateway.tenant(), "gina", "crm", "").orElseThrow().refreshToken());
+        java.util.regex.Matcher csrf = java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"")
+                .matcher(page.body());
+        assertThat(csrf.find()).isTrue();
+        HttpResponse<String> forged = browser.send(HttpRequest.newBuilder(URI.create(GATEWAY
+                + "/console/connections/disconnect")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=wrong&user=gina&integration=crm&skill=")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(whoami(agent, "gina")).isEqualTo("gina");
+
+        HttpResponse<String> disconnected = browser.send(HttpRequest.newBuilder(URI.create(GATEWAY
+                + "/console/connections/disconnect")).header("Cookie", cookie)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=" + csrf.group(1) + "&user=gina&integration=crm&skill="))
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(disconnected.statusCode()).as(disconnected.body()).isEqualTo(200);
+        assertThat(disconnected.body()).contains("Disconnected gina from crm").doesNotContain("<td>gina</td>");
+        connectionRequired(agent, "gina");
+        String notAdmin = consoleSession(browser, gateway.fixture().key("lead", "tools:call", "tools:confirm"));
+        assertThat(browser.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/console/connections"))
+                .header("Cookie", notAdmin).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(403);
+    }
+
+    private static String consoleSession(HttpClient browser, String key) throws Exception {
+        HttpResponse<String> login = browser.send(HttpRequest.newBuilder(URI.create(GATEWAY + "/console/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("api_key=" + key)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
+        return login.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+    }
+
+    @Test
+    void aUsersOwnApiKey_pastedOnTheConnectPage_isSentInItsHeaderOnlyForThem_andARejectedKeyAsksAgain()
+            throws Exception {
+        Map<String, String> validKeys = new java.util.concurrent.ConcurrentHashMap<>(Map.of("alice-vault-key-1", "alice"));
+        List<String> seenKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+        crm.route("/vault/me", r -> {
+            String key = String.valueOf(r.header("X-Vault-Key"));
+            seenKeys.add(key);
+            String owner = validKeys.get(key);
+            return owner == null || r.header("Authorization") != null ? Reply.json(401, "{\"error\":\"bad key\"}")
+                    : Reply.json(200, "{\"owner\":\"" + owner + "\"}");
+        });
+        var admin = gateway.fixture().admin();
+        admin.createHttpIntegration(CreateHttpIntegrationRequest.newBuilder().setTenant(gateway.tenant()).setName("vault")
+                .setBaseUrl(crm.baseUrl()).setAuth(HttpAuth.newBuilder()
+                        .setUserConnection(UserConnectionAuth.getDefaultInstance())).build());
+        admin.upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(gateway.tenant()).setIntegration("vault")
+                .setName("me").setDescription("whose key this is").setMethod("GET").setPath("/vault/me")
+                .setInputSchemaJson("{\"type\":\"object\"}")
+                .setAnnotations(ToolAnnotations.newBuilder().setReadOnly(true)).build());
+        StatusRuntimeException mixed = catchThrowableOfType(StatusRuntimeException.class, () ->
+                admin.setConnectionClient(SetConnectionClientRequest.newBuilder().setTenant(gateway.tenant())
+                        .setIntegration("vault").setApiKeyHeader("X-Vault-Key").setTokenUrl(idp.issuer() + "/token")
+                        .build()));
+        assertThat(mixed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(Clients.violations(mixed)).extracting(v -> v.getField()).containsExactly("token_url");
+        admin.setConnectionClient(SetConnectionClientRequest.newBuilder().setTenant(gateway.tenant())
+                .setIntegration("vault").setApiKeyHeader("X-Vault-Key").build());
+        ToolServiceGrpc.ToolServiceBlockingStub agent = gateway.fixture().toolsAs("assistant", "tools:call",
+                "users:assert");
+        ExecuteToolRequest vault = ExecuteToolRequest.newBuilder().setTool("vault.me").setArgumentsJson("{}")
+                .setUser(user("alice")).build();
+
+        StatusRuntimeException required = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(vault));
+        assertThat(Clients.errorInfo(required).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        HttpResponse<String> page = get(URI.create(connectUrl(required)));
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("user <strong>alice</strong>").contains("name=\"api_key\"");
+        java.util.regex.Matcher state = java.util.regex.Pattern.compile("name=\"state\" value=\"([^\"]+)\"")
+                .matcher(page.body());
+        assertThat(state.find()).isTrue();
+        assertThat(postForm("/connect/key", "state=" + state.group(1) + "&api_key=has+a+space").statusCode())
+                .isEqualTo(400);
+        HttpResponse<String> connected = postForm("/connect/key", "state=" + state.group(1)
+                + "&api_key=alice-vault-key-1");
+        assertThat(connected.statusCode()).as(connected.body()).isEqualTo(200);
+        assertThat(connected.body()).contains("Connected").doesNotContain("alice-vault-key-1");
+        assertThat(postForm("/connect/key", "state=" + state.group(1) + "&api_key=mallory-key").statusCode())
+                .as("the page's state is used up").isEqualTo(400);
+
+        ExecuteToolResponse r = agent.executeTool(vault);
+        assertThat(r.getResultJson()).contains("\"owner\":\"alice\"");
+        assertThat(seenKeys).containsExactly("alice-vault-key-1");
+        StatusRuntimeException bob = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(vault.toBuilder().setUser(user("bob")).build()));
+        assertThat(Clients.errorInfo(bob).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        assertThat(seenKeys).hasSize(1);
+
+        // the upstream stops accepting alice's key: one refused call, the key is forgotten, she is asked again
+        validKeys.clear();
+        StatusRuntimeException again = catchThrowableOfType(StatusRuntimeException.class, () ->
+                agent.executeTool(vault));
+        assertThat(Clients.errorInfo(again).getReason()).isEqualTo("CONNECTION_REQUIRED");
+        assertThat(again.getStatus().getDescription()).contains("refused by the upstream");
+        assertThat(seenKeys).containsExactly("alice-vault-key-1", "alice-vault-key-1");
+        assertThat(agent.listConnections(ListConnectionsRequest.newBuilder().setUser(user("alice")).build())
+                .getConnectionsList()).extracting(c -> c.getIntegration()).doesNotContain("vault");
+        assertThat(rowsText()).doesNotContain("alice-vault-key-1");
+    }
+
+    private static HttpResponse<String> postForm(String path, String form) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(GATEWAY + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String mcpSession(String key, String elicitationCapability) throws Exception {
+        HttpResponse<String> init = mcp(key, null, """
+                {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-11-25",
+                 "capabilities": {"elicitation": %s}, "clientInfo": {"name": "test", "version": "1"}}}"""
+                .formatted(elicitationCapability));
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        return init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    }
+
+    private static HttpResponse<String> mcp(String key, String session, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(GATEWAY + "/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + key).header("MCP-Protocol-Version", "2025-11-25")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            b.header("Mcp-Session-Id", session);
+        }
+        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private void connect(ToolServiceGrpc.ToolServiceBlockingStub agent, String person) {
         Browser.Landing done = new Browser(person).open(URI.create(connectUrl(connectionRequired(agent, person))),
                 "http://never/");
@@ -394,7 +694,11 @@ class ConnectedAccountsTest implements TestPropertyProvider {
     }
 
     private static String whoami(ToolServiceGrpc.ToolServiceBlockingStub agent, String user) {
-        ExecuteToolResponse r = agent.executeTool(call(user).build());
+        return whoami(agent, user, "");
+    }
+
+    private static String whoami(ToolServiceGrpc.ToolServiceBlockingStub agent, String user, String skill) {
+        ExecuteToolResponse r = agent.executeTool(call(user).setSkill(skill).build());
         assertThat(r.getStatus()).as(r.getResultJson()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
         try {
             return JSON.readTree(r.getResultJson()).path("sub").asText();
@@ -405,8 +709,13 @@ class ConnectedAccountsTest implements TestPropertyProvider {
 
     private static StatusRuntimeException connectionRequired(ToolServiceGrpc.ToolServiceBlockingStub agent,
             String user) {
+        return connectionRequired(agent, user, "");
+    }
+
+    private static StatusRuntimeException connectionRequired(ToolServiceGrpc.ToolServiceBlockingStub agent,
+            String user, String skill) {
         StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () ->
-                agent.executeTool(call(user).build()));
+                agent.executeTool(call(user).setSkill(skill).build()));
         assertThat(e).as("%s has no connection", user).isNotNull();
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(Clients.errorInfo(e).getReason()).isEqualTo("CONNECTION_REQUIRED");

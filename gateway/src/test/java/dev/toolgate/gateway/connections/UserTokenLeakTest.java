@@ -145,13 +145,13 @@ class UserTokenLeakTest implements TestPropertyProvider {
             Browser.Landing done = new Browser("alice").open(URI.create(Clients.errorInfo(required).getMetadataMap()
                     .get("connect_url")), "http://never/");
             responses.add(done.status() + " " + done.body());
-            ConnectionTokens first = store.tokens(tenant, "alice", "crm").orElseThrow();
+            ConnectionTokens first = store.tokens(tenant, "alice", "crm", "").orElseThrow();
             secrets.put("first access token", first.accessToken());
             secrets.put("first refresh token", first.refreshToken());
             responses.add(agent.executeTool(crm("alice")).toString());
             clock.advance(Duration.ofHours(2));
             responses.add(agent.executeTool(crm("alice")).toString());
-            ConnectionTokens refreshed = store.tokens(tenant, "alice", "crm").orElseThrow();
+            ConnectionTokens refreshed = store.tokens(tenant, "alice", "crm", "").orElseThrow();
             secrets.put("refreshed access token", refreshed.accessToken());
             secrets.put("refreshed refresh token", refreshed.refreshToken());
             responses.add(agent.listConnections(ListConnectionsRequest.newBuilder()

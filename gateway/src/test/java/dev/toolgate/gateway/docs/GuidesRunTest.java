@@ -3,6 +3,7 @@ package dev.toolgate.gateway.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.toolgate.gateway.cli.ToolgateCli;
+import dev.toolgate.gateway.support.Browser;
 import dev.toolgate.gateway.support.Ports;
 import dev.toolgate.gateway.support.TestDatabase;
 import java.io.IOException;
@@ -83,6 +84,80 @@ class GuidesRunTest {
             assertThat(last).as(doc + ": the last block (line " + blocks.getLast().line()
                     + ") must end in a successful tool call showing '" + lastCallShows + "'; its output:\n" + last)
                     .contains(lastCallShows);
+        } finally {
+            demo.destroy();
+            if (!demo.waitFor(20, TimeUnit.SECONDS)) {
+                demo.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * The README's per-user block ({@code guide-test: user-account}) runs as written on a fresh demo,
+     * with the real OpenID provider it starts. Its one step a person takes — opening the connect link
+     * and signing in — is taken by a test {@link Browser} while the session waits at that comment line;
+     * the calls before and after show the refusal, alice's own token reaching the upstream, bob refused,
+     * and the CLI listing and deleting alice's connection.
+     */
+    @Test
+    void theReadmesUserAccountBlock_runsAsWritten_withItsBrowserStepTakenByATestBrowser(@TempDir Path tmp)
+            throws Exception {
+        List<Block> marked = blocks("README.md").stream().filter(b -> b.kind().equals("user-account")).toList();
+        assertThat(marked).as("README.md has one block marked <!-- guide-test: user-account -->").hasSize(1);
+        Block block = marked.getFirst();
+        List<String> lines = block.text().lines().toList();
+        int step = 0;
+        while (step < lines.size() && !lines.get(step).startsWith("# alice opens the connect_url")) {
+            step++;
+        }
+        assertThat(step).as("the block says where alice opens the connect_url").isLessThan(lines.size());
+        Path signedIn = tmp.resolve("signed-in");
+        String text = String.join("\n", lines.subList(0, step)) + "\n"
+                + "while [ ! -f " + quote(signedIn.toString()) + " ]; do sleep 0.2; done\n"
+                + String.join("\n", lines.subList(step + 1, lines.size())) + "\n";
+        List<Block> run = List.of(new Block(block.doc(), block.line(), "", text));
+
+        Path checkout = checkout(tmp.resolve("checkout"));
+        Process demo = startDemo(checkout, tmp.resolve("demo.log"));
+        try {
+            java.util.concurrent.CompletableFuture<Run> session = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return runBlocks(checkout, tmp, run);
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+            Pattern link = Pattern.compile("connect_url=(http\\S+)");
+            Path log = tmp.resolve("guide.log");
+            Matcher found = null;
+            long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (found == null) {
+                Matcher m = link.matcher(Files.exists(log) ? Files.readString(log) : "");
+                if (m.find()) {
+                    found = m;
+                } else if (session.isDone() || System.nanoTime() > end) {
+                    throw new AssertionError("the block printed no connect_url:\n" + (Files.exists(log)
+                            ? Files.readString(log) : "") + "\n--- the demo ---\n"
+                            + Files.readString(tmp.resolve("demo.log")));
+                } else {
+                    Thread.sleep(100); // polls the session's output (a child process: no event to wait on)
+                }
+            }
+            Browser.Landing landing = new Browser("alice").open(java.net.URI.create(found.group(1)), "http://never/");
+            assertThat(landing.status()).as(landing.body()).isEqualTo(200);
+            assertThat(landing.body()).contains("Connected");
+            Files.createFile(signedIn);
+
+            Run done = session.get(5, TimeUnit.MINUTES);
+            String failure = done.failure("README.md", run, demo, tmp.resolve("demo.log"));
+            if (!failure.isEmpty()) {
+                throw new AssertionError(failure);
+            }
+            String out = done.outputOf(1);
+            assertThat(out).contains("\"sub\":\"alice\"", "disconnected from profile");
+            assertThat(out.split("CONNECTION_REQUIRED", -1)).as(out).hasSize(3); // alice before, bob after
+            assertThat(out).containsPattern("(?m)^profile  connected ");
         } finally {
             demo.destroy();
             if (!demo.waitFor(20, TimeUnit.SECONDS)) {
@@ -262,6 +337,7 @@ class GuidesRunTest {
             env.put("PGPASSWORD", TestDatabase.password());
         }
         env.putIfAbsent("MCP_PORT", String.valueOf(Ports.free()));
+        env.putIfAbsent("IDP_PORT", String.valueOf(Ports.free())); // the OpenID provider of the user-account block
     }
 
     private static String quote(String s) {

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 record Credentials(Map<String, String> headers, List<String> query, List<String> cookies,
         Optional<String> clientPem, Optional<OAuthTokens.Key> oauth, List<String> injected, Map<String, String> bound,
-        Optional<String> connectedUser) {
+        Optional<String> connectedUser, String connectedSecret) {
     static final Credentials NONE = new Credentials(Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
             List.of());
 
@@ -23,6 +23,8 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
      *                      secret name; placed by {@link RequestRenderer} like arguments
      * @param connectedUser the end user whose own access token these are (a user connection), so a
      *                      401 renews that connection once
+     * @param connectedSecret the user's token or key these carry (empty without a user connection): the
+     *                      one a 401 rejected
      */
     Credentials {
         headers = Map.copyOf(requireNonNull(headers, "headers"));
@@ -33,16 +35,18 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
         injected = List.copyOf(requireNonNull(injected, "injected"));
         bound = Map.copyOf(requireNonNull(bound, "bound"));
         requireNonNull(connectedUser, "connectedUser");
+        requireNonNull(connectedSecret, "connectedSecret");
     }
 
     Credentials(Map<String, String> headers, List<String> query, List<String> cookies, Optional<String> clientPem,
             Optional<OAuthTokens.Key> oauth, List<String> injected) {
-        this(headers, query, cookies, clientPem, oauth, injected, Map.of(), Optional.empty());
+        this(headers, query, cookies, clientPem, oauth, injected, Map.of(), Optional.empty(), "");
     }
 
     Credentials(Map<String, String> headers, List<String> query, List<String> cookies, Optional<String> clientPem,
-            Optional<OAuthTokens.Key> oauth, List<String> injected, Optional<String> connectedUser) {
-        this(headers, query, cookies, clientPem, oauth, injected, Map.of(), connectedUser);
+            Optional<OAuthTokens.Key> oauth, List<String> injected, Optional<String> connectedUser,
+            String connectedSecret) {
+        this(headers, query, cookies, clientPem, oauth, injected, Map.of(), connectedUser, connectedSecret);
     }
 
     /** These credentials plus the values of bound secrets, which echoes must not carry back either. */
@@ -52,7 +56,7 @@ record Credentials(Map<String, String> headers, List<String> query, List<String>
         }
         List<String> all = new java.util.ArrayList<>(injected);
         all.addAll(values.values());
-        return new Credentials(headers, query, cookies, clientPem, oauth, all, values, connectedUser);
+        return new Credentials(headers, query, cookies, clientPem, oauth, all, values, connectedUser, connectedSecret);
     }
 
     /** Masks every injected value in what the upstream sends back. */

@@ -228,10 +228,10 @@ public class HttpToolExecutor implements IntegrationExecutor {
                 long deadline = System.nanoTime() + timeout.toNanos();
                 UpstreamResponse response = sendOnce(request.copy(), timeout);
                 if (response.status() == 401 && sent.connectedUser().isPresent()) {
-                    String refused = sent.headers().get("Authorization").substring("Bearer ".length());
+                    String refused = sent.connectedSecret();
                     Duration left = Duration.ofNanos(deadline - System.nanoTime());
                     Optional<Credentials> renewed = left.toMillis() > 0
-                            ? credentials.renewConnection(tool, sent.connectedUser().get(), refused, left)
+                            ? credentials.renewConnection(tool, scope, sent.connectedUser().get(), refused, left)
                             : Optional.empty();
                     if (renewed.isPresent()) {
                         mask = mask.and(renewed.get().echoMask());

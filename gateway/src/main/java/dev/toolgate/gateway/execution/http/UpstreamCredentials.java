@@ -33,7 +33,8 @@ import java.util.Optional;
  * The first non-empty alternative whose secrets all exist wins; an empty one (OpenAPI's
  * {@code {}}, "optional") applies only when none does; otherwise the error names the secrets to
  * add. An integration whose auth is a user connection sends the end user's own access token; one
- * whose auth is token exchange sends the token exchanged for the end user's token.
+ * whose auth is token exchange sends the token exchanged for the end user's token. A user's connection
+ * is the one made under the scope's skill (a connection made under another skill is never sent).
  * Secret values never appear in errors. Thread-safe.
  */
 @Singleton
@@ -86,7 +87,8 @@ class UpstreamCredentials {
                 return Credentials.NONE;
             }
             if (auth.kind() == HttpAuth.Kind.USER_CONNECTION) {
-                return connected(accounts.accessToken(tool.tenantId(), integration.name(), userId, timeout), userId);
+                return connected(accounts.credential(tool.tenantId(), integration.name(), userId, scope.skill(),
+                        timeout), userId);
             }
             if (auth.kind() == HttpAuth.Kind.TOKEN_EXCHANGE) { // exchanged at admission, for this user only
                 return connected(exchanges.token(tool.tenantId(), integration.name(), userId), userId);
@@ -146,31 +148,46 @@ class UpstreamCredentials {
     }
 
     /**
-     * The user's renewed token after the upstream rejected {@code rejected}; empty when the connection
-     * cannot be renewed (revoked: the next call asks the user to connect again).
+     * The user's renewed token after the upstream rejected {@code rejected}; empty when it cannot be
+     * renewed now (the authorization server is unreachable: the upstream's 401 stands).
+     *
+     * @throws GatewayException FAILED_PRECONDITION {@code CONNECTION_REQUIRED} (with a new connect link)
+     *         when the authorization server refused the refresh: the connection was revoked or expired and
+     *         is gone, the user must connect again
      */
-    Optional<Credentials> renewConnection(ToolDefinition tool, String userId, String rejected, Duration timeout) {
+    Optional<Credentials> renewConnection(ToolDefinition tool, CredentialScope scope, String userId, String rejected,
+            Duration timeout) {
         if (tool.integration().auth().kind() == HttpAuth.Kind.TOKEN_EXCHANGE) {
             // the user's own token is not at hand to exchange again: the next call does
             exchanges.forget(tool.tenantId(), tool.integration().name(), userId, rejected);
             return Optional.empty();
         }
         try {
-            return Optional.of(connected(accounts.renewAfterRejection(tool.tenantId(), tool.integration().name(),
-                    userId, rejected, timeout), userId));
+            return Optional.of(connected(accounts.renewedCredential(tool.tenantId(), tool.integration().name(),
+                    userId, scope.skill(), rejected, timeout), userId));
         } catch (GatewayException e) {
+            if (ConnectedAccounts.CONNECTION_REQUIRED.equals(e.reason())) {
+                throw e;
+            }
             return Optional.empty();
         }
     }
 
-    private static Credentials connected(String token, String userId) {
-        return new Credentials(Map.of("Authorization", "Bearer " + headerSafe(token, "(the user's access token)")),
-                List.of(), List.of(), Optional.empty(), Optional.empty(), List.of(token), Optional.of(userId));
+    private static Credentials connected(String token, String userId) { // a token exchanged for the user's
+        return connected(new ConnectedAccounts.UserCredential("Authorization", "Bearer " + token, token), userId);
+    }
+
+    private static Credentials connected(ConnectedAccounts.UserCredential credential, String userId) {
+        headerSafe(credential.value(), "(the user's access token)");
+        return new Credentials(Map.of(credential.header(), credential.value()), List.of(), List.of(),
+                Optional.empty(), Optional.empty(), List.of(credential.secret()), Optional.of(userId),
+                credential.secret());
     }
 
     private Credentials apply(ToolDefinition tool, CredentialScope scope, Map<SecurityScheme, String> values,
             Duration timeout, String userId) {
         Optional<String> connectedUser = Optional.empty();
+        String connectedSecret = "";
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> query = new ArrayList<>();
         List<String> cookies = new ArrayList<>();
@@ -213,16 +230,18 @@ class UpstreamCredentials {
                     oauth = Optional.of(key);
                 }
                 case USER_CONNECTION -> { // the end user's own token, never another user's
-                    String token = accounts.accessToken(tool.tenantId(), tool.integration().name(), userId, timeout);
-                    headers.put("Authorization", "Bearer " + headerSafe(token, "(the user's access token)"));
-                    injected.add(token);
+                    ConnectedAccounts.UserCredential user = accounts.credential(tool.tenantId(),
+                            tool.integration().name(), userId, scope.skill(), timeout);
+                    headers.put(user.header(), headerSafe(user.value(), "(the user's access token)"));
+                    injected.add(user.secret());
                     connectedUser = Optional.of(userId);
+                    connectedSecret = user.secret();
                 }
                 case MUTUAL_TLS -> pem = Optional.of(value);
                 case UNSUPPORTED -> throw new IllegalStateException("unsupported schemes are filtered before");
             }
         }
-        return new Credentials(headers, query, cookies, pem, oauth, injected, connectedUser);
+        return new Credentials(headers, query, cookies, pem, oauth, injected, connectedUser, connectedSecret);
     }
 
     /** The value for the slot, from the secret the scope names for it; empty when it names none or it is gone. */

@@ -13,6 +13,7 @@ import dev.toolgate.gateway.auth.Scopes;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.discovery.SearchToolsTool;
 import dev.toolgate.gateway.discovery.ToolFilter;
@@ -55,6 +56,8 @@ public class McpServerProtocol {
     /** The one revision with JSON-RPC batches (2025-06-18 removed them). */
     static final String BATCH_VERSION = "2025-03-26";
     private static final int MAX_BATCH = 50;
+    /** MCP 2025-11-25 {@code URLElicitationRequiredError}: the request can be retried once the user opened a URL. */
+    static final int URL_ELICITATION_REQUIRED = -32042;
     /** Where a client may put the call's idempotency key (a retry with it replays, never runs twice). */
     static final String CALL_ID = "dev.toolgate/call_id";
     static final String SESSION_ID = "dev.toolgate/session_id";
@@ -208,7 +211,8 @@ public class McpServerProtocol {
             return switch (method.asText()) {
                 case "initialize" -> new Reply(200, Optional.of(result(id, initialize(params))),
                         Optional.of(sessions.open(principal, asksForms(params.path("capabilities")
-                                .path("elicitation")))), Optional.empty());
+                                .path("elicitation")), asksUrls(params.path("capabilities").path("elicitation")))),
+                        Optional.empty());
                 case "ping" -> new Reply(200, Optional.of(result(id, JSON.createObjectNode())));
                 case "tools/list" -> new Reply(200, Optional.of(toolsList(principal, id, params)));
                 case "tools/call" -> toolsCall(principal, id, params, mayStream ? session : Optional.empty());
@@ -260,6 +264,11 @@ public class McpServerProtocol {
     /** True when the client can answer form elicitations ({@code {}} or with {@code form}, not URL-only). */
     private static boolean asksForms(JsonNode elicitation) {
         return elicitation.isObject() && (elicitation.isEmpty() || elicitation.has("form"));
+    }
+
+    /** True when the client can handle URL-mode elicitation ({@code url} in its elicitation capability). */
+    private static boolean asksUrls(JsonNode elicitation) {
+        return elicitation.isObject() && elicitation.has("url");
     }
 
     /** The protocol version to speak when a client asks for {@code requested}. */
@@ -432,6 +441,11 @@ public class McpServerProtocol {
                     meta.path(CALL_ID).asText(""), meta.path(SESSION_ID).asText(""), Optional.empty(),
                     meta.path(SKILL).asText(""), userProof(meta)));
         } catch (GatewayException e) {
+            String connectUrl = e.metadata().getOrDefault("connect_url", "");
+            if (ConnectedAccounts.CONNECTION_REQUIRED.equals(e.reason()) && !connectUrl.isEmpty()
+                    && session.map(McpSessions.Session::urlElicitation).orElse(false)) {
+                return reply(connectElicitation(id, e.metadata().getOrDefault("integration", ""), connectUrl));
+            }
             return reply(result(id, McpToolResults.refused(e)));
         } finally {
             inFlight.remove(key);
@@ -443,6 +457,30 @@ public class McpServerProtocol {
                     Optional.of(askTheUser(principal, id, found.get(), r)));
         }
         return reply(result(id, McpToolResults.of(found.get(), r)));
+    }
+
+    /**
+     * The user must connect their account first, for a client that handles URL-mode elicitation: a
+     * {@code URLElicitationRequiredError} whose one elicitation is the connect link (single use, bound to
+     * the tenant, user, integration and skill of this call; it holds no credential). The client shows
+     * it to its user, who signs in at the integration's authorization server; then the client retries.
+     * The elicitation id is derived from the link, so the link's state itself is never repeated.
+     */
+    private static String connectElicitation(JsonNode id, String integration, String connectUrl) {
+        ObjectNode response = JSON.createObjectNode();
+        response.put("jsonrpc", "2.0");
+        response.set("id", id);
+        ObjectNode error = response.putObject("error");
+        error.put("code", URL_ELICITATION_REQUIRED);
+        error.put("message", "This call acts with your own account of " + integration + ", which is not connected.");
+        ObjectNode elicitation = error.putObject("data").putArray("elicitations").addObject();
+        elicitation.put("mode", "url");
+        elicitation.put("elicitationId", "toolgate-connect-"
+                + dev.toolgate.gateway.core.Digests.sha256Hex(connectUrl).substring(0, 32));
+        elicitation.put("url", connectUrl);
+        elicitation.put("message", "Connect your " + integration + " account: sign in there and allow access,"
+                + " then try again.");
+        return response.toString();
     }
 
     /** The end user a tools/call names in its {@code _meta}: a token wins over an asserted id. */

@@ -13,8 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * MCP sessions without server state: the session id handed out at {@code initialize} is a
- * signed token that says which API key opened it and whether the client can answer elicitation
- * requests. Any instance that shares the master key can read it, so no sticky routing is needed;
+ * signed token that says which API key opened it and which elicitation modes the client
+ * declared (form: a held call is put to its user; url: a user is sent to connect an account). Any instance that shares the master key can read it, so no sticky routing is needed;
  * a token presented with another key, or altered, is no session. Thread-safe.
  */
 @Singleton
@@ -23,8 +23,14 @@ public class McpSessions {
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final byte[] key;
 
-    /** What a session remembers of its client. */
-    public record Session(boolean elicitation) {
+    /**
+     * What a session remembers of its client.
+     *
+     * @param elicitation    the client answers form elicitations
+     * @param urlElicitation the client handles URL-mode elicitation (MCP 2025-11-25), e.g.
+     *                       {@code URLElicitationRequiredError}
+     */
+    public record Session(boolean elicitation, boolean urlElicitation) {
     }
 
     public McpSessions(MasterKeyRing keys) {
@@ -32,11 +38,12 @@ public class McpSessions {
     }
 
     /** A new session id for the principal's key. */
-    public String open(Principal principal, boolean elicitation) {
+    public String open(Principal principal, boolean elicitation, boolean urlElicitation) {
         byte[] nonce = new byte[12];
         RANDOM.nextBytes(nonce);
+        String modes = (elicitation ? "e" : "") + (urlElicitation ? "u" : "");
         String payload = "v1." + B64.encodeToString(principal.keyId().getBytes(StandardCharsets.UTF_8)) + "."
-                + (elicitation ? "e" : "-") + "." + B64.encodeToString(nonce);
+                + (modes.isEmpty() ? "-" : modes) + "." + B64.encodeToString(nonce);
         return payload + "." + sign(payload);
     }
 
@@ -67,7 +74,7 @@ public class McpSessions {
                 || !B64.encodeToString(principal.keyId().getBytes(StandardCharsets.UTF_8)).equals(parts[1])) {
             return Optional.empty();
         }
-        return Optional.of(new Session("e".equals(parts[2])));
+        return Optional.of(new Session(parts[2].contains("e"), parts[2].contains("u")));
     }
 
     private String sign(String payload) {

@@ -99,7 +99,10 @@ final class McpToolResults {
     /** A call the gateway did not run (or whose upstream gave no answer), as a tool error. */
     static ObjectNode refused(GatewayException e) {
         ObjectNode result = JsonSupport.mapper().createObjectNode();
-        text(result.putArray("content"), OutcomeText.refusal(e));
+        String connectUrl = e.metadata().getOrDefault("connect_url", "");
+        // the model relays the link to its user (a client without URL-mode elicitation cannot show it itself)
+        text(result.putArray("content"), OutcomeText.refusal(e) + (connectUrl.isEmpty() ? ""
+                : "\nThe user connects at: " + connectUrl));
         result.put("isError", true);
         ObjectNode meta = result.putObject("_meta");
         meta.put("dev.toolgate/reason", e.reason());
