@@ -87,6 +87,15 @@ import dev.toolgate.proto.v1.DeleteIdentityProviderResponse;
 import dev.toolgate.proto.v1.SetIdentityProviderRequest;
 import dev.toolgate.proto.v1.SetIdentityProviderResponse;
 import dev.toolgate.policy.PolicyEngine;
+import dev.toolgate.gateway.compensation.Compensation;
+import dev.toolgate.gateway.compensation.CompensationDeclarations;
+import dev.toolgate.proto.v1.DeleteToolCompensationRequest;
+import dev.toolgate.proto.v1.DeleteToolCompensationResponse;
+import dev.toolgate.proto.v1.ListToolCompensationsRequest;
+import dev.toolgate.proto.v1.ListToolCompensationsResponse;
+import dev.toolgate.proto.v1.SetToolCompensationRequest;
+import dev.toolgate.proto.v1.SetToolCompensationResponse;
+import dev.toolgate.proto.v1.ToolCompensation;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,12 +120,14 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final ConnectedAccounts connections;
     private final dev.toolgate.gateway.connections.TokenExchanges exchanges;
     private final dev.toolgate.gateway.catalog.ToolChanges toolChanges;
+    private final CompensationDeclarations compensations;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
             PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp, SkillOperations skills,
             IdentityProviders identityProviders, ConnectedAccounts connections,
             dev.toolgate.gateway.connections.TokenExchanges exchanges,
-            dev.toolgate.gateway.catalog.ToolChanges toolChanges) {
+            dev.toolgate.gateway.catalog.ToolChanges toolChanges, CompensationDeclarations compensations) {
+        this.compensations = requireNonNull(compensations, "compensations");
         this.exchanges = requireNonNull(exchanges, "exchanges");
         this.toolChanges = requireNonNull(toolChanges, "toolChanges");
         this.skills = requireNonNull(skills, "skills");
@@ -234,11 +245,48 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
             params.add(new ParamBinding(p.getArgument(), location(p), p.getName().isEmpty() ? p.getArgument() : p.getName()));
         }
         Duration timeout = request.hasTimeout() ? ProtoMapper.duration(request.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT;
+        Optional<Compensation> compensation = request.hasCompensation() ? Optional.of(compensation("compensation.",
+                request.getIntegration() + "." + request.getName(), request.getCompensation())) : Optional.empty();
         ToolSpec spec = new ToolSpec(tenant, request.getIntegration(), request.getName(), request.getDescription(),
                 request.getInputSchemaJson(), ProtoMapper.annotations(request.getAnnotations()),
                 new HttpBinding(request.getMethod().toUpperCase(java.util.Locale.ROOT), request.getPath(), params),
                 timeout);
-        reply(response, ProtoMapper.tool(catalog.upsertHttpTool(spec)));
+        Tool tool = ProtoMapper.tool(catalog.upsertHttpTool(spec));
+        compensation.ifPresent(c -> compensations.put(tenant, c));
+        reply(response, tool);
+    }
+
+    @Override
+    public void setToolCompensation(SetToolCompensationRequest request,
+            StreamObserver<SetToolCompensationResponse> response) {
+        String tenant = tenant(request.getTenant());
+        Compensation c = compensation("compensation.", request.getCompensation().getTool(), request.getCompensation());
+        admin.requireTenant(tenant);
+        reply(response, SetToolCompensationResponse.newBuilder()
+                .setCompensation(ProtoMapper.compensation(compensations.put(tenant, c))).build());
+    }
+
+    @Override
+    public void deleteToolCompensation(DeleteToolCompensationRequest request,
+            StreamObserver<DeleteToolCompensationResponse> response) {
+        compensations.delete(tenant(request.getTenant()), request.getTool());
+        reply(response, DeleteToolCompensationResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void listToolCompensations(ListToolCompensationsRequest request,
+            StreamObserver<ListToolCompensationsResponse> response) {
+        String tenant = tenant(request.getTenant());
+        admin.requireTenant(tenant);
+        ListToolCompensationsResponse.Builder out = ListToolCompensationsResponse.newBuilder();
+        compensations.list(tenant).forEach(c -> out.addCompensations(ProtoMapper.compensation(c)));
+        reply(response, out.build());
+    }
+
+    /** A compensation of {@code tool} as a request declares it, checked. */
+    private static Compensation compensation(String field, String tool, ToolCompensation c) {
+        return CompensationDeclarations.checked(field, tool, c.getCompensatingTool(), c.getArgumentsMap(),
+                c.getExpression());
     }
 
     @Override

@@ -75,9 +75,13 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final SearchToolsTool searchTool;
     private final java.time.Clock clock;
 
+    private final dev.toolgate.gateway.compensation.SessionCompensator compensator;
+
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
             Sessions sessions, EndUsers users, ConnectedAccounts connections, ToolPages pages, ToolFilters filters,
-            ToolSearch search, SearchToolsTool searchTool, java.time.Clock clock) {
+            ToolSearch search, SearchToolsTool searchTool, java.time.Clock clock,
+            dev.toolgate.gateway.compensation.SessionCompensator compensator) {
+        this.compensator = requireNonNull(compensator, "compensator");
         this.clock = requireNonNull(clock, "clock");
         this.users = requireNonNull(users, "users");
         this.connections = requireNonNull(connections, "connections");
@@ -198,6 +202,16 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     @Override
     public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
         response.onNext(ProtoMapper.session(sessions.view(PrincipalContext.current(), request.getSessionId())));
+        response.onCompleted();
+    }
+
+    @Override
+    public void compensateSession(dev.toolgate.proto.v1.CompensateSessionRequest request,
+            StreamObserver<dev.toolgate.proto.v1.CompensateSessionResponse> response) {
+        Principal p = PrincipalContext.current();
+        response.onNext(ProtoMapper.compensation(CancellationInterrupts.run(() -> compensator.compensate(p,
+                request.getSessionId(), request.getReason(), ProtoMapper.userProof(request.getUser()),
+                clientDeadline()))));
         response.onCompleted();
     }
 
