@@ -308,8 +308,19 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 .bindings(o.getBindingsMap()).connectionClientId(o.getConnectionClientId())
                 .timeout(o.hasTimeout() ? ProtoMapper.duration(o.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT)
                 .build();
+        java.util.Map<String, Compensation> declared = new java.util.LinkedHashMap<>();
+        List<dev.toolgate.gateway.error.FieldViolation> bad = new ArrayList<>();
+        o.getCompensationsMap().forEach((name, c) -> {
+            String field = "options.compensations[" + Identifiers.abbreviate(name) + "].";
+            String compensated = request.getIntegration() + "." + name;
+            bad.addAll(Compensation.check(field, compensated, c.getCompensatingTool(), c.getArgumentsMap(),
+                    c.getExpression()));
+            declared.put(name, new Compensation(compensated, c.getCompensatingTool(), c.getArgumentsMap(),
+                    c.getExpression()));
+        });
+        Identifiers.requireNoLocatedViolations(bad);
         ImportOpenApiResponse report = ProtoMapper.importReport(imports.importDocument(tenant, request.getIntegration(),
-                request.getDocument(), options));
+                request.getDocument(), options, declared));
         reply(response, report.toBuilder().addAllNotAllowed(notAllowed(tenant, report.getAddedList(),
                 report.getChangedList(), report.getUnchangedList())).build());
     }
@@ -331,8 +342,23 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                     t.hasTimeout() ? ProtoMapper.duration(t.getTimeout()) : Duration.ZERO, t.getDestructive(),
                     t.getIdempotent(), t.getRequiresConfirmation(), t.getExamplesJson()));
         }
+        List<Compensation> declared = new ArrayList<>();
+        List<dev.toolgate.gateway.error.FieldViolation> bad = new ArrayList<>();
+        for (int i = 0; i < request.getToolsCount(); i++) {
+            SqlToolSpec t = request.getTools(i);
+            if (t.hasCompensation()) {
+                String compensated = request.getIntegration() + "." + t.getName();
+                ToolCompensation tc = t.getCompensation();
+                bad.addAll(Compensation.check("tools[" + i + "].compensation.", compensated, tc.getCompensatingTool(),
+                        tc.getArgumentsMap(), tc.getExpression()));
+                declared.add(new Compensation(compensated, tc.getCompensatingTool(), tc.getArgumentsMap(),
+                        tc.getExpression()));
+            }
+        }
+        Identifiers.requireNoLocatedViolations(bad);
         PutSqlIntegrationResponse report = ProtoMapper.sqlReport(request.getIntegration(), sql.put(tenant,
                 request.getIntegration(), request.getDescription(), connection, tools));
+        declared.forEach(d -> compensations.put(tenant, d));
         reply(response, report.toBuilder().addAllNotAllowed(notAllowed(tenant, report.getAddedList(),
                 report.getChangedList(), report.getUnchangedList())).build());
     }

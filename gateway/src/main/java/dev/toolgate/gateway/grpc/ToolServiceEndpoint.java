@@ -76,11 +76,14 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final java.time.Clock clock;
 
     private final dev.toolgate.gateway.compensation.SessionCompensator compensator;
+    private final dev.toolgate.gateway.session.SessionSummaryTool summaryTool;
 
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
             Sessions sessions, EndUsers users, ConnectedAccounts connections, ToolPages pages, ToolFilters filters,
             ToolSearch search, SearchToolsTool searchTool, java.time.Clock clock,
-            dev.toolgate.gateway.compensation.SessionCompensator compensator) {
+            dev.toolgate.gateway.compensation.SessionCompensator compensator,
+            dev.toolgate.gateway.session.SessionSummaryTool summaryTool) {
+        this.summaryTool = requireNonNull(summaryTool, "summaryTool");
         this.compensator = requireNonNull(compensator, "compensator");
         this.clock = requireNonNull(clock, "clock");
         this.users = requireNonNull(users, "users");
@@ -169,6 +172,13 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
             response.onCompleted();
             return;
         }
+        if (dev.toolgate.gateway.session.SessionSummaryTool.isNamed(request.getTool())) {
+            Principal caller = toolCaller();
+            response.onNext(builtIn(request, () -> summaryTool.call(caller, request.getArgumentsJson(),
+                    request.getSessionId()).toString()));
+            response.onCompleted();
+            return;
+        }
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
                 request.getCallId(), request.getSessionId(), clientDeadline(), request.getSkill(),
                 ProtoMapper.userProof(request));
@@ -201,7 +211,14 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
 
     @Override
     public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
-        response.onNext(ProtoMapper.session(sessions.view(PrincipalContext.current(), request.getSessionId())));
+        Sessions.View view = sessions.view(PrincipalContext.current(), request.getSessionId());
+        String summary;
+        try {
+            summary = dev.toolgate.gateway.session.SessionSummary.of(view, request.getSummaryMaxChars());
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.invalidArgument("summary_max_chars", e.getMessage());
+        }
+        response.onNext(ProtoMapper.session(view).toBuilder().setSummary(summary).build());
         response.onCompleted();
     }
 
@@ -253,11 +270,16 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
 
     /** The built-in {@code toolgate.search_tools}: answered here, recorded nowhere (it reads the catalog only). */
     private ExecuteToolResponse searchAsTool(Principal p, ExecuteToolRequest request) {
+        return builtIn(request, () -> searchTool.call(p, request.getArgumentsJson()).toString());
+    }
+
+    /** A built-in tool's answer: recorded nowhere (built-ins only read). */
+    private ExecuteToolResponse builtIn(ExecuteToolRequest request, java.util.function.Supplier<String> call) {
         java.time.Instant started = clock.instant();
         long startNanos = System.nanoTime();
         String callId = request.getCallId().isEmpty() ? java.util.UUID.randomUUID().toString() : request.getCallId();
         try {
-            String result = searchTool.call(p, request.getArgumentsJson()).toString();
+            String result = call.get();
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             return ExecuteToolResponse.newBuilder().setCallId(callId)
                     .setStatus(dev.toolgate.proto.v1.CallStatus.CALL_STATUS_SUCCEEDED).setResultJson(result)

@@ -249,6 +249,53 @@ class CompensateSessionTest implements TestPropertyProvider {
         assertThat(upstream.exchangesTo("/orders/ord-7/cancel")).hasSize(1); // the stored CEL declaration stood
     }
 
+    @Test
+    void theSummaryOfTheSession_isStableBounded_readableByTheModel_andHoldsNoSecret() throws Exception {
+        String session = runFailingPurchase();
+        compensate(agent, session);
+        GetSessionRequest get = GetSessionRequest.newBuilder().setSessionId(session).build();
+
+        String summary = agent.getSession(get).getSummary();
+
+        assertThat(summary).startsWith("Session " + session + ": 5 calls (4 succeeded, 1 failed or refused, 0 waiting"
+                + " for a human, 2 compensated); rollback requested 1 time.");
+        assertThat(summary).contains("\n3. desk.charge_card UPSTREAM_ERROR [402] → {\"error\":\"card declined\"}")
+                .contains("2. desk.create_order SUCCEEDED [201] → {\"id\":\"ord-7\",\"total\":40} — undone by step 4")
+                .contains("4. desk.cancel_order SUCCEEDED (rollback of step 2) [200]")
+                .contains("5. desk.delete_customer SUCCEEDED (rollback of step 1)");
+        assertThat(summary).doesNotContain("tok_live_1").doesNotContain(fx.token).doesNotContain(fx.agentKey)
+                .contains("\"card_token\":\"[REDACTED]\"");
+        assertThat(agent.getSession(get).getSummary()).isEqualTo(summary); // the same history, the same text
+
+        String small = agent.getSession(get.toBuilder().setSummaryMaxChars(300).build()).getSummary();
+        assertThat(small.length()).isLessThanOrEqualTo(300);
+        assertThat(small).contains("earlier calls left out").endsWith("(rollback of step 1) [200] → {\"deleted\":true}");
+
+        ExecuteToolResponse asTool = agent.executeTool(ExecuteToolRequest.newBuilder()
+                .setTool("toolgate.session_summary").setSessionId(session).setArgumentsJson("{}").build());
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(asTool.getResultJson())
+                .path("summary").asText()).isEqualTo(summary);
+        com.fasterxml.jackson.databind.JsonNode overMcp = mcp("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"toolgate__session_summary\",\"arguments\":{\"session_id\":\"" + session
+                + "\",\"max_chars\":300}}}");
+        assertThat(overMcp.path("result").path("structuredContent").path("summary").asText()).isEqualTo(small);
+        StatusRuntimeException tooSmall = catchThrowableOfType(StatusRuntimeException.class,
+                () -> agent.getSession(get.toBuilder().setSummaryMaxChars(50).build()));
+        assertThat(tooSmall.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode mcp(String body) throws Exception {
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + gateway.bean(io.micronaut.runtime.server.EmbeddedServer.class).getPort() + "/mcp"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + fx.agentKey)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body());
+    }
+
     /** create_customer → create_order → charge_card (declined), in a new session; returns its id. */
     private String runFailingPurchase() {
         String session = "s-" + java.util.UUID.randomUUID();
