@@ -121,12 +121,15 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final dev.toolgate.gateway.connections.TokenExchanges exchanges;
     private final dev.toolgate.gateway.catalog.ToolChanges toolChanges;
     private final CompensationDeclarations compensations;
+    private final dev.toolgate.gateway.cards.ToolCards cards;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
             PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp, SkillOperations skills,
             IdentityProviders identityProviders, ConnectedAccounts connections,
             dev.toolgate.gateway.connections.TokenExchanges exchanges,
-            dev.toolgate.gateway.catalog.ToolChanges toolChanges, CompensationDeclarations compensations) {
+            dev.toolgate.gateway.catalog.ToolChanges toolChanges, CompensationDeclarations compensations,
+            dev.toolgate.gateway.cards.ToolCards cards) {
+        this.cards = requireNonNull(cards, "cards");
         this.compensations = requireNonNull(compensations, "compensations");
         this.exchanges = requireNonNull(exchanges, "exchanges");
         this.toolChanges = requireNonNull(toolChanges, "toolChanges");
@@ -281,6 +284,15 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
         ListToolCompensationsResponse.Builder out = ListToolCompensationsResponse.newBuilder();
         compensations.list(tenant).forEach(c -> out.addCompensations(ProtoMapper.compensation(c)));
         reply(response, out.build());
+    }
+
+    @Override
+    public void setToolCard(dev.toolgate.proto.v1.SetToolCardRequest request,
+            StreamObserver<dev.toolgate.proto.v1.SetToolCardResponse> response) {
+        String tenant = tenant(request.getTenant());
+        admin.requireTenant(tenant);
+        cards.put(tenant, request.getTool(), request.getTitle(), request.getIcon(), request.getNarration());
+        reply(response, dev.toolgate.proto.v1.SetToolCardResponse.getDefaultInstance());
     }
 
     /** A compensation of {@code tool} as a request declares it, checked. */

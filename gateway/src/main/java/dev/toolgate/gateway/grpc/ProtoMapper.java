@@ -296,4 +296,10 @@ final class ProtoMapper {
         }
         return b.build();
     }
+
+    /** A call's tool card. */
+    static dev.toolgate.proto.v1.ToolCard card(dev.toolgate.gateway.cards.ToolCards.Card c) {
+        return dev.toolgate.proto.v1.ToolCard.newBuilder().setTitle(c.title()).setIcon(c.icon())
+                .setNarration(c.narration()).setStatus(status(c.status())).setResultSummary(c.resultSummary()).build();
+    }
 }

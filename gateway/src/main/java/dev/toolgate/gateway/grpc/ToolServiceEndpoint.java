@@ -34,6 +34,7 @@ import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import dev.toolgate.gateway.execution.HeldCalls;
+import dev.toolgate.gateway.execution.CallResult;
 import dev.toolgate.gateway.telemetry.TraceContextInterceptor;
 import dev.toolgate.gateway.session.Sessions;
 import dev.toolgate.proto.v1.GetSessionRequest;
@@ -77,12 +78,14 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
 
     private final dev.toolgate.gateway.compensation.SessionCompensator compensator;
     private final dev.toolgate.gateway.session.SessionSummaryTool summaryTool;
+    private final dev.toolgate.gateway.cards.ToolCards cards;
 
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
             Sessions sessions, EndUsers users, ConnectedAccounts connections, ToolPages pages, ToolFilters filters,
             ToolSearch search, SearchToolsTool searchTool, java.time.Clock clock,
             dev.toolgate.gateway.compensation.SessionCompensator compensator,
-            dev.toolgate.gateway.session.SessionSummaryTool summaryTool) {
+            dev.toolgate.gateway.session.SessionSummaryTool summaryTool, dev.toolgate.gateway.cards.ToolCards cards) {
+        this.cards = requireNonNull(cards, "cards");
         this.summaryTool = requireNonNull(summaryTool, "summaryTool");
         this.compensator = requireNonNull(compensator, "compensator");
         this.clock = requireNonNull(clock, "clock");
@@ -184,7 +187,12 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
                 ProtoMapper.userProof(request));
         ExecuteToolResponse answer;
         try (io.opentelemetry.context.Scope ignored = TraceContextInterceptor.parent().makeCurrent()) {
-            answer = ProtoMapper.response(CancellationInterrupts.run(() -> calls.execute(p, command)));
+            CallResult r = CancellationInterrupts.run(() -> calls.execute(p, command));
+            answer = ProtoMapper.response(r);
+            String tool = catalog.find(p.tenantId(), request.getTool()).map(t -> t.qualifiedName())
+                    .orElse(request.getTool());
+            answer = answer.toBuilder().setCard(ProtoMapper.card(cards.card(p.tenantId(), tool,
+                    request.getArgumentsJson(), r.status(), r.resultJson()))).build();
         } catch (GatewayException e) {
             if (!request.getRefusalsAsResults() || e.code() == ErrorCode.UNAUTHENTICATED) {
                 throw e;
