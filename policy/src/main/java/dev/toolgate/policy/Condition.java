@@ -17,6 +17,7 @@ import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 import dev.toolgate.policy.context.Agent;
+import dev.toolgate.policy.context.Call;
 import dev.toolgate.policy.context.Request;
 import dev.toolgate.policy.context.Session;
 import dev.toolgate.policy.context.Skill;
@@ -27,7 +28,7 @@ import java.util.List;
 /**
  * A rule's {@code when}: a CEL expression compiled and type-checked once, at load, against the
  * variables a policy may read ({@code args}, {@code agent}, {@code tool}, {@code tenant},
- * {@code session}, {@code request}, {@code user}: {@code user.id} and {@code user.claims} of the
+ * {@code session}, {@code request}, {@code call} ({@code call.compensation}), {@code user}: {@code user.id} and {@code user.claims} of the
  * end user the call is made for). A typo in a variable or field name, or an expression
  * that is not a boolean, fails the load. Evaluation is bounded (no unbounded loops: CEL
  * comprehensions are capped) and thread-safe.
@@ -48,7 +49,7 @@ public final class Condition {
             .setOptions(OPTIONS)
             .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
             .addMessageTypes(Agent.getDescriptor(), Tool.getDescriptor(), Session.getDescriptor(), Request.getDescriptor(),
-                    Skill.getDescriptor())
+                    Skill.getDescriptor(), Call.getDescriptor())
             .addVar("args", MapType.create(SimpleType.STRING, SimpleType.DYN))
             .addVar("agent", StructTypeReference.create(Agent.getDescriptor().getFullName()))
             .addVar("tool", StructTypeReference.create(Tool.getDescriptor().getFullName()))
@@ -57,6 +58,7 @@ public final class Condition {
             .addVar("request", StructTypeReference.create(Request.getDescriptor().getFullName()))
             .addVar("skill", StructTypeReference.create(Skill.getDescriptor().getFullName()))
             .addVar("user", MapType.create(SimpleType.STRING, SimpleType.DYN))
+            .addVar("call", StructTypeReference.create(Call.getDescriptor().getFullName()))
             .addLibraries(CelExtensions.strings(), CelExtensions.lists(), CelExtensions.math(OPTIONS),
                     CelExtensions.sets(OPTIONS), CelExtensions.regex())
             .setResultType(SimpleType.BOOL)
@@ -65,7 +67,7 @@ public final class Condition {
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
             .addMessageTypes(Agent.getDescriptor(), Tool.getDescriptor(), Session.getDescriptor(), Request.getDescriptor(),
-                    Skill.getDescriptor())
+                    Skill.getDescriptor(), Call.getDescriptor())
             .addLibraries(CelExtensions.strings(), CelExtensions.lists(), CelExtensions.math(OPTIONS),
                     CelExtensions.sets(OPTIONS), CelExtensions.regex())
             .build();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Timestamp;
 import dev.cel.runtime.CelVariableResolver;
 import dev.toolgate.policy.context.Agent;
+import dev.toolgate.policy.context.Call;
 import dev.toolgate.policy.context.Request;
 import dev.toolgate.policy.context.Session;
 import dev.toolgate.policy.context.Skill;
@@ -45,6 +46,8 @@ final class ConditionFacts implements CelVariableResolver {
             case "request" -> request();
             case "skill" -> Skill.newBuilder().setName(request.skill()).build();
             case "user" -> user();
+            case "call" -> Call.newBuilder().setCompensation(!request.compensates().isEmpty())
+                    .setCompensates(request.compensates()).build();
             default -> null;
         });
     }

@@ -22,6 +22,8 @@ import java.util.function.Supplier;
  * @param userId      the end user the agent acts for ({@code user.id}); empty when the call names none
  * @param userClaims  that user's verified token claims ({@code user.claims}), a JSON object; empty for an
  *                    asserted user id or no user
+ * @param compensates the call id of the call this call compensates ({@code call.compensation} is true);
+ *                    empty for an ordinary call
  */
 public record PolicyRequest(
         String tenant,
@@ -37,7 +39,8 @@ public record PolicyRequest(
         Supplier<SessionHistory> history,
         String skill,
         String userId,
-        JsonNode userClaims) {
+        JsonNode userClaims,
+        String compensates) {
 
     public PolicyRequest {
         requireNonNull(tenant, "tenant");
@@ -54,9 +57,18 @@ public record PolicyRequest(
         requireNonNull(skill, "skill");
         requireNonNull(userId, "userId");
         requireNonNull(userClaims, "userClaims");
+        requireNonNull(compensates, "compensates");
         if (!userClaims.isObject()) {
             throw new IllegalArgumentException("userClaims must be a JSON object, but was " + userClaims.getNodeType());
         }
+    }
+
+    /** As before compensations existed: an ordinary call. */
+    public PolicyRequest(String tenant, String agentId, Set<String> scopes, Map<String, String> labels,
+            String integration, String tool, ToolTraits traits, JsonNode arguments, String sessionId, Instant time,
+            Supplier<SessionHistory> history, String skill, String userId, JsonNode userClaims) {
+        this(tenant, agentId, scopes, labels, integration, tool, traits, arguments, sessionId, time, history, skill,
+                userId, userClaims, "");
     }
 
     /** {@code integration.tool}, the name rules' tool patterns match. */
@@ -83,6 +95,7 @@ public record PolicyRequest(
         private String skill = "";
         private String userId = "";
         private JsonNode userClaims = JsonNodeFactory.instance.objectNode();
+        private String compensates = "";
 
         private Builder() {
         }
@@ -156,6 +169,12 @@ public record PolicyRequest(
             return this;
         }
 
+        /** The call id of the call this one compensates (CompensateSession); empty for an ordinary call. */
+        public Builder compensates(String callId) {
+            this.compensates = requireNonNull(callId, "callId");
+            return this;
+        }
+
         public Builder time(Instant time) {
             this.time = time;
             return this;
@@ -163,7 +182,7 @@ public record PolicyRequest(
 
         public PolicyRequest build() {
             return new PolicyRequest(tenant, agentId, scopes, labels, integration, tool, traits, arguments,
-                    sessionId, time, history, skill, userId, userClaims);
+                    sessionId, time, history, skill, userId, userClaims, compensates);
         }
     }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Toolgate: a gRPC gateway between AI agents and the tools they call.",
         subcommands = {ServeCommand.class, DemoCommand.class, ToolsCommand.class, SearchCommand.class, CallCommand.class, ConfirmCommand.class, AuditCommand.class,
                 ImportOpenApiCommand.class, SqlCommand.class, McpCommand.class, AdminCommand.class, SkillCommand.class,
-                PolicyCommand.class, ConnectionsCommand.class, ChangesCommand.class,
+                PolicyCommand.class, ConnectionsCommand.class, ChangesCommand.class, SessionCommand.class,
                 LauncherCommands.Test.class, LauncherCommands.Bench.class, HelpCommand.class})
 public final class ToolgateCli {
     private ToolgateCli() {

@@ -14,10 +14,13 @@ import java.util.Optional;
  * @param skill          the skill of the key the call runs under; empty to let the gateway pick
  *                       (see {@link dev.toolgate.gateway.skills.SkillChoice})
  * @param user           what the call carries to name the end user it is made for
+ * @param compensates    the call id of the session's call this call compensates (CompensateSession, policy
+ *                       {@code call.compensation}); empty for an ordinary call
  */
 public record ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
-        Optional<Duration> clientDeadline, String skill, UserProof user) {
+        Optional<Duration> clientDeadline, String skill, UserProof user, String compensates) {
     public ExecuteCommand {
+        requireNonNull(compensates, "compensates");
         requireNonNull(tool, "tool");
         requireNonNull(argumentsJson, "argumentsJson");
         requireNonNull(callId, "callId");
@@ -25,6 +28,12 @@ public record ExecuteCommand(String tool, String argumentsJson, String callId, S
         requireNonNull(clientDeadline, "clientDeadline");
         requireNonNull(skill, "skill");
         requireNonNull(user, "user");
+    }
+
+    /** An ordinary call (it compensates nothing). */
+    public ExecuteCommand(String tool, String argumentsJson, String callId, String sessionId,
+            Optional<Duration> clientDeadline, String skill, UserProof user) {
+        this(tool, argumentsJson, callId, sessionId, clientDeadline, skill, user, "");
     }
 
     /** A call that names no skill and no end user. */

@@ -50,6 +50,7 @@ class PolicyCheck {
                 .session(session)
                 .history(() -> sessions.history(principal.tenantId(), session, command.callId())) // only if read
                 .user(user.id(), user.claims())
+                .compensates(command.compensates())
                 .time(at)
                 .build());
     }

@@ -87,6 +87,15 @@ import dev.toolgate.proto.v1.DeleteIdentityProviderResponse;
 import dev.toolgate.proto.v1.SetIdentityProviderRequest;
 import dev.toolgate.proto.v1.SetIdentityProviderResponse;
 import dev.toolgate.policy.PolicyEngine;
+import dev.toolgate.gateway.compensation.Compensation;
+import dev.toolgate.gateway.compensation.CompensationDeclarations;
+import dev.toolgate.proto.v1.DeleteToolCompensationRequest;
+import dev.toolgate.proto.v1.DeleteToolCompensationResponse;
+import dev.toolgate.proto.v1.ListToolCompensationsRequest;
+import dev.toolgate.proto.v1.ListToolCompensationsResponse;
+import dev.toolgate.proto.v1.SetToolCompensationRequest;
+import dev.toolgate.proto.v1.SetToolCompensationResponse;
+import dev.toolgate.proto.v1.ToolCompensation;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -112,14 +121,19 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     private final dev.toolgate.gateway.connections.TokenExchanges exchanges;
     private final dev.toolgate.gateway.catalog.ToolChanges toolChanges;
     private final dev.toolgate.gateway.console.ConsoleSignInAdmin consoleSignIns;
+    private final CompensationDeclarations compensations;
+    private final dev.toolgate.gateway.cards.ToolCards cards;
 
     public AdminServiceEndpoint(AdminOperations admin, CatalogWriter catalog, OpenApiImports imports,
             PolicyEngine policy, SqlIntegrations sql, AuditTrail audit, McpIntegrations mcp, SkillOperations skills,
             IdentityProviders identityProviders, ConnectedAccounts connections,
             dev.toolgate.gateway.connections.TokenExchanges exchanges,
             dev.toolgate.gateway.catalog.ToolChanges toolChanges,
-            dev.toolgate.gateway.console.ConsoleSignInAdmin consoleSignIns) {
+            dev.toolgate.gateway.console.ConsoleSignInAdmin consoleSignIns, CompensationDeclarations compensations,
+            dev.toolgate.gateway.cards.ToolCards cards) {
         this.consoleSignIns = requireNonNull(consoleSignIns, "consoleSignIns");
+        this.cards = requireNonNull(cards, "cards");
+        this.compensations = requireNonNull(compensations, "compensations");
         this.exchanges = requireNonNull(exchanges, "exchanges");
         this.toolChanges = requireNonNull(toolChanges, "toolChanges");
         this.skills = requireNonNull(skills, "skills");
@@ -237,11 +251,57 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
             params.add(new ParamBinding(p.getArgument(), location(p), p.getName().isEmpty() ? p.getArgument() : p.getName()));
         }
         Duration timeout = request.hasTimeout() ? ProtoMapper.duration(request.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT;
+        Optional<Compensation> compensation = request.hasCompensation() ? Optional.of(compensation("compensation.",
+                request.getIntegration() + "." + request.getName(), request.getCompensation())) : Optional.empty();
         ToolSpec spec = new ToolSpec(tenant, request.getIntegration(), request.getName(), request.getDescription(),
                 request.getInputSchemaJson(), ProtoMapper.annotations(request.getAnnotations()),
                 new HttpBinding(request.getMethod().toUpperCase(java.util.Locale.ROOT), request.getPath(), params),
                 timeout);
-        reply(response, ProtoMapper.tool(catalog.upsertHttpTool(spec)));
+        Tool tool = ProtoMapper.tool(catalog.upsertHttpTool(spec));
+        compensation.ifPresent(c -> compensations.put(tenant, c));
+        reply(response, tool);
+    }
+
+    @Override
+    public void setToolCompensation(SetToolCompensationRequest request,
+            StreamObserver<SetToolCompensationResponse> response) {
+        String tenant = tenant(request.getTenant());
+        Compensation c = compensation("compensation.", request.getCompensation().getTool(), request.getCompensation());
+        admin.requireTenant(tenant);
+        reply(response, SetToolCompensationResponse.newBuilder()
+                .setCompensation(ProtoMapper.compensation(compensations.put(tenant, c))).build());
+    }
+
+    @Override
+    public void deleteToolCompensation(DeleteToolCompensationRequest request,
+            StreamObserver<DeleteToolCompensationResponse> response) {
+        compensations.delete(tenant(request.getTenant()), request.getTool());
+        reply(response, DeleteToolCompensationResponse.getDefaultInstance());
+    }
+
+    @Override
+    public void listToolCompensations(ListToolCompensationsRequest request,
+            StreamObserver<ListToolCompensationsResponse> response) {
+        String tenant = tenant(request.getTenant());
+        admin.requireTenant(tenant);
+        ListToolCompensationsResponse.Builder out = ListToolCompensationsResponse.newBuilder();
+        compensations.list(tenant).forEach(c -> out.addCompensations(ProtoMapper.compensation(c)));
+        reply(response, out.build());
+    }
+
+    @Override
+    public void setToolCard(dev.toolgate.proto.v1.SetToolCardRequest request,
+            StreamObserver<dev.toolgate.proto.v1.SetToolCardResponse> response) {
+        String tenant = tenant(request.getTenant());
+        admin.requireTenant(tenant);
+        cards.put(tenant, request.getTool(), request.getTitle(), request.getIcon(), request.getNarration());
+        reply(response, dev.toolgate.proto.v1.SetToolCardResponse.getDefaultInstance());
+    }
+
+    /** A compensation of {@code tool} as a request declares it, checked. */
+    private static Compensation compensation(String field, String tool, ToolCompensation c) {
+        return CompensationDeclarations.checked(field, tool, c.getCompensatingTool(), c.getArgumentsMap(),
+                c.getExpression());
     }
 
     @Override
@@ -263,8 +323,19 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 .bindings(o.getBindingsMap()).connectionClientId(o.getConnectionClientId())
                 .timeout(o.hasTimeout() ? ProtoMapper.duration(o.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT)
                 .build();
+        java.util.Map<String, Compensation> declared = new java.util.LinkedHashMap<>();
+        List<dev.toolgate.gateway.error.FieldViolation> bad = new ArrayList<>();
+        o.getCompensationsMap().forEach((name, c) -> {
+            String field = "options.compensations[" + Identifiers.abbreviate(name) + "].";
+            String compensated = request.getIntegration() + "." + name;
+            bad.addAll(Compensation.check(field, compensated, c.getCompensatingTool(), c.getArgumentsMap(),
+                    c.getExpression()));
+            declared.put(name, new Compensation(compensated, c.getCompensatingTool(), c.getArgumentsMap(),
+                    c.getExpression()));
+        });
+        Identifiers.requireNoLocatedViolations(bad);
         ImportOpenApiResponse report = ProtoMapper.importReport(imports.importDocument(tenant, request.getIntegration(),
-                request.getDocument(), options));
+                request.getDocument(), options, declared));
         reply(response, report.toBuilder().addAllNotAllowed(notAllowed(tenant, report.getAddedList(),
                 report.getChangedList(), report.getUnchangedList())).build());
     }
@@ -286,8 +357,23 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                     t.hasTimeout() ? ProtoMapper.duration(t.getTimeout()) : Duration.ZERO, t.getDestructive(),
                     t.getIdempotent(), t.getRequiresConfirmation(), t.getExamplesJson()));
         }
+        List<Compensation> declared = new ArrayList<>();
+        List<dev.toolgate.gateway.error.FieldViolation> bad = new ArrayList<>();
+        for (int i = 0; i < request.getToolsCount(); i++) {
+            SqlToolSpec t = request.getTools(i);
+            if (t.hasCompensation()) {
+                String compensated = request.getIntegration() + "." + t.getName();
+                ToolCompensation tc = t.getCompensation();
+                bad.addAll(Compensation.check("tools[" + i + "].compensation.", compensated, tc.getCompensatingTool(),
+                        tc.getArgumentsMap(), tc.getExpression()));
+                declared.add(new Compensation(compensated, tc.getCompensatingTool(), tc.getArgumentsMap(),
+                        tc.getExpression()));
+            }
+        }
+        Identifiers.requireNoLocatedViolations(bad);
         PutSqlIntegrationResponse report = ProtoMapper.sqlReport(request.getIntegration(), sql.put(tenant,
                 request.getIntegration(), request.getDescription(), connection, tools));
+        declared.forEach(d -> compensations.put(tenant, d));
         reply(response, report.toBuilder().addAllNotAllowed(notAllowed(tenant, report.getAddedList(),
                 report.getChangedList(), report.getUnchangedList())).build());
     }

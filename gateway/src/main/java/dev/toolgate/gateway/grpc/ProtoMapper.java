@@ -231,7 +231,10 @@ final class ProtoMapper {
     static dev.toolgate.proto.v1.Session session(Sessions.View v) {
         dev.toolgate.proto.v1.Session.Builder b = dev.toolgate.proto.v1.Session.newBuilder()
                 .setSessionId(v.sessionId()).setTruncated(v.truncated());
-        v.calls().forEach(c -> b.addCalls(toolCall(c)));
+        v.calls().forEach(c -> b.addCalls(toolCall(c).setCompensatedBy(v.compensatedBy().getOrDefault(c.callId(), ""))
+                .setCompensates(v.compensates().getOrDefault(c.callId(), ""))));
+        v.compensations().forEach(c -> b.addCompensations(dev.toolgate.proto.v1.CompensationCommand.newBuilder()
+                .setAgentId(c.agentId()).setReason(c.reason()).setRequestedAt(timestamp(c.requestedAt()))));
         return b.build();
     }
 
@@ -266,5 +269,38 @@ final class ProtoMapper {
                 .setNextPageToken(page.nextPageToken());
         page.calls().forEach(c -> b.addCalls(toolCall(c)));
         return b.build();
+    }
+
+    /** A compensation declaration as the admin API shows it. */
+    public static dev.toolgate.proto.v1.ToolCompensation compensation(
+            dev.toolgate.gateway.compensation.Compensation c) {
+        return dev.toolgate.proto.v1.ToolCompensation.newBuilder().setTool(c.tool())
+                .setCompensatingTool(c.compensatingTool()).putAllArguments(c.pointers()).setExpression(c.expression())
+                .build();
+    }
+
+    /** A CompensateSession outcome. */
+    static dev.toolgate.proto.v1.CompensateSessionResponse compensation(
+            dev.toolgate.gateway.compensation.SessionCompensator.Outcome o) {
+        dev.toolgate.proto.v1.CompensateSessionResponse.Builder b = dev.toolgate.proto.v1.CompensateSessionResponse
+                .newBuilder().setSessionId(o.sessionId()).setState(switch (o.state()) {
+                    case COMPLETED -> dev.toolgate.proto.v1.CompensationState.COMPENSATION_STATE_COMPLETED;
+                    case INCOMPLETE -> dev.toolgate.proto.v1.CompensationState.COMPENSATION_STATE_INCOMPLETE;
+                });
+        for (dev.toolgate.gateway.compensation.CompensationStep s : o.steps()) {
+            b.addSteps(dev.toolgate.proto.v1.CompensationStep.newBuilder().setCallId(s.callId()).setTool(s.tool())
+                    .setCompensatingTool(s.compensatingTool()).setCompensationCallId(s.compensationCallId())
+                    .setStatus(dev.toolgate.proto.v1.CompensationStepStatus.valueOf("COMPENSATION_STEP_STATUS_"
+                            + s.status().name()))
+                    .setAttempt(s.attempt()).setError(s.error()).setResultJson(s.resultJson())
+                    .setReplayed(s.replayed()));
+        }
+        return b.build();
+    }
+
+    /** A call's tool card. */
+    static dev.toolgate.proto.v1.ToolCard card(dev.toolgate.gateway.cards.ToolCards.Card c) {
+        return dev.toolgate.proto.v1.ToolCard.newBuilder().setTitle(c.title()).setIcon(c.icon())
+                .setNarration(c.narration()).setStatus(status(c.status())).setResultSummary(c.resultSummary()).build();
     }
 }

@@ -35,6 +35,7 @@ import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import dev.toolgate.gateway.execution.HeldCalls;
+import dev.toolgate.gateway.execution.CallResult;
 import dev.toolgate.gateway.telemetry.TraceContextInterceptor;
 import dev.toolgate.gateway.session.Sessions;
 import dev.toolgate.proto.v1.GetSessionRequest;
@@ -76,9 +77,18 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final SearchToolsTool searchTool;
     private final java.time.Clock clock;
 
+    private final dev.toolgate.gateway.compensation.SessionCompensator compensator;
+    private final dev.toolgate.gateway.session.SessionSummaryTool summaryTool;
+    private final dev.toolgate.gateway.cards.ToolCards cards;
+
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
             Sessions sessions, EndUsers users, ConnectedAccounts connections, ToolPages pages, ToolFilters filters,
-            ToolSearch search, SearchToolsTool searchTool, java.time.Clock clock) {
+            ToolSearch search, SearchToolsTool searchTool, java.time.Clock clock,
+            dev.toolgate.gateway.compensation.SessionCompensator compensator,
+            dev.toolgate.gateway.session.SessionSummaryTool summaryTool, dev.toolgate.gateway.cards.ToolCards cards) {
+        this.cards = requireNonNull(cards, "cards");
+        this.summaryTool = requireNonNull(summaryTool, "summaryTool");
+        this.compensator = requireNonNull(compensator, "compensator");
         this.clock = requireNonNull(clock, "clock");
         this.users = requireNonNull(users, "users");
         this.connections = requireNonNull(connections, "connections");
@@ -163,12 +173,24 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
             response.onCompleted();
             return;
         }
+        if (dev.toolgate.gateway.session.SessionSummaryTool.isNamed(request.getTool())) {
+            Principal caller = toolCaller();
+            response.onNext(builtIn(request, () -> summaryTool.call(caller, request.getArgumentsJson(),
+                    request.getSessionId()).toString()));
+            response.onCompleted();
+            return;
+        }
         ExecuteCommand command = new ExecuteCommand(request.getTool(), request.getArgumentsJson(),
                 request.getCallId(), request.getSessionId(), clientDeadline(), request.getSkill(),
                 ProtoMapper.userProof(request));
         ExecuteToolResponse answer;
         try (io.opentelemetry.context.Scope ignored = TraceContextInterceptor.parent().makeCurrent()) {
-            answer = ProtoMapper.response(CancellationInterrupts.run(() -> calls.execute(p, command)));
+            CallResult r = CancellationInterrupts.run(() -> calls.execute(p, command));
+            answer = ProtoMapper.response(r);
+            String tool = catalog.find(p.tenantId(), request.getTool()).map(t -> t.qualifiedName())
+                    .orElse(request.getTool());
+            answer = answer.toBuilder().setCard(ProtoMapper.card(cards.card(p.tenantId(), tool,
+                    request.getArgumentsJson(), r.status(), r.resultJson()))).build();
         } catch (GatewayException e) {
             if (!request.getRefusalsAsResults() || e.code() == ErrorCode.UNAUTHENTICATED) {
                 throw e;
@@ -195,7 +217,24 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
 
     @Override
     public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
-        response.onNext(ProtoMapper.session(sessions.view(PrincipalContext.current(), request.getSessionId())));
+        Sessions.View view = sessions.view(PrincipalContext.current(), request.getSessionId());
+        String summary;
+        try {
+            summary = dev.toolgate.gateway.session.SessionSummary.of(view, request.getSummaryMaxChars());
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.invalidArgument("summary_max_chars", e.getMessage());
+        }
+        response.onNext(ProtoMapper.session(view).toBuilder().setSummary(summary).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void compensateSession(dev.toolgate.proto.v1.CompensateSessionRequest request,
+            StreamObserver<dev.toolgate.proto.v1.CompensateSessionResponse> response) {
+        Principal p = PrincipalContext.current();
+        response.onNext(ProtoMapper.compensation(CancellationInterrupts.run(() -> compensator.compensate(p,
+                request.getSessionId(), request.getReason(), ProtoMapper.userProof(request.getUser()),
+                clientDeadline()))));
         response.onCompleted();
     }
 
@@ -259,11 +298,16 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
 
     /** The built-in {@code toolgate.search_tools}: answered here, recorded nowhere (it reads the catalog only). */
     private ExecuteToolResponse searchAsTool(Principal p, ExecuteToolRequest request) {
+        return builtIn(request, () -> searchTool.call(p, request.getArgumentsJson()).toString());
+    }
+
+    /** A built-in tool's answer: recorded nowhere (built-ins only read). */
+    private ExecuteToolResponse builtIn(ExecuteToolRequest request, java.util.function.Supplier<String> call) {
         java.time.Instant started = clock.instant();
         long startNanos = System.nanoTime();
         String callId = request.getCallId().isEmpty() ? java.util.UUID.randomUUID().toString() : request.getCallId();
         try {
-            String result = searchTool.call(p, request.getArgumentsJson()).toString();
+            String result = call.get();
             Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
             return ExecuteToolResponse.newBuilder().setCallId(callId)
                     .setStatus(dev.toolgate.proto.v1.CallStatus.CALL_STATUS_SUCCEEDED).setResultJson(result)

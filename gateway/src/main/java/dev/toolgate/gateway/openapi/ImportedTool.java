@@ -11,9 +11,10 @@ import dev.toolgate.gateway.catalog.ToolAnnotations;
  *
  * @param operation e.g. {@code GET /users/{id}}
  * @param outputSchema the 2xx response's schema; null when the document has none
+ * @param compensation the operation's {@code x-toolgate-compensation} (a missing node when it has none)
  */
 public record ImportedTool(String name, String operation, String description, JsonNode inputSchema,
-        JsonNode outputSchema, ToolAnnotations annotations, HttpBinding binding) {
+        JsonNode outputSchema, ToolAnnotations annotations, HttpBinding binding, JsonNode compensation) {
     public ImportedTool {
         requireNonNull(name, "name");
         requireNonNull(operation, "operation");
@@ -21,5 +22,6 @@ public record ImportedTool(String name, String operation, String description, Js
         requireNonNull(inputSchema, "inputSchema");
         requireNonNull(annotations, "annotations");
         requireNonNull(binding, "binding");
+        requireNonNull(compensation, "compensation");
     }
 }

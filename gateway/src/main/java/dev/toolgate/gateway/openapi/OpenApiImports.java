@@ -1,5 +1,9 @@
 package dev.toolgate.gateway.openapi;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.toolgate.gateway.compensation.Compensation;
+import dev.toolgate.gateway.compensation.CompensationDeclarations;
+
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.catalog.BoundValue;
@@ -28,13 +32,26 @@ public class OpenApiImports {
     private final SecretRepository secrets;
     private final ConnectedAccounts connections;
 
-    public OpenApiImports(CatalogWriter writer, SecretRepository secrets, ConnectedAccounts connections) {
+    private final CompensationDeclarations compensations;
+
+    public OpenApiImports(CatalogWriter writer, SecretRepository secrets, ConnectedAccounts connections,
+            CompensationDeclarations compensations) {
+        this.compensations = requireNonNull(compensations, "compensations");
         this.connections = requireNonNull(connections, "connections");
         this.writer = requireNonNull(writer, "writer");
         this.secrets = requireNonNull(secrets, "secrets");
     }
 
     public ImportReport importDocument(String tenant, String integration, String text, ImportOptions options) {
+        return importDocument(tenant, integration, text, options, Map.of());
+    }
+
+    /**
+     * Imports the document; {@code declared} are compensations by the imported tool's own name (checked
+     * already), which win over the document's {@code x-toolgate-compensation}.
+     */
+    public ImportReport importDocument(String tenant, String integration, String text, ImportOptions options,
+            Map<String, Compensation> declared) {
         List<FieldViolation> problems = new ArrayList<>();
         Identifiers.checkName("integration", integration).ifPresent(problems::add);
         for (Map.Entry<String, String> e : options.secrets().entrySet()) {
@@ -99,6 +116,7 @@ public class OpenApiImports {
         List<ImportWarning> warnings = new ArrayList<>(plan.warnings());
         change.rejected().forEach((name, why) -> warnings.add(new ImportWarning(operationOf(plan, name), why, true)));
         client.ifPresent(connections::configure);
+        declareCompensations(tenant, integration, plan, change, declared, warnings);
         if (!perUser.isEmpty() && client.isEmpty()) {
             warnings.add(new ImportWarning("", "security scheme '" + perUser.get(0).name() + "' is an OAuth 2"
                     + " authorization code flow: each user connects their own account, through a client not set yet —"
@@ -142,6 +160,48 @@ public class OpenApiImports {
         return GatewayException.invalidArgument("options.base_url", "the document's first server URL is missing"
                 + " or relative (Swagger 2.0: no host), so the upstream's address is unknown; pass options.base_url"
                 + " (--base-url)");
+    }
+
+    /**
+     * Stores the compensations of the imported tools: the import option's, else the document's
+     * {@code x-toolgate-compensation} ({@code tool}: the compensating tool, of this integration unless
+     * qualified; {@code arguments}: name → JSON Pointer, or {@code expression}: CEL). A declaration in
+     * the document that is not well-formed is a warning and sets nothing.
+     */
+    private void declareCompensations(String tenant, String integration, ImportPlan plan,
+            CatalogWriter.ToolSetChange change, Map<String, Compensation> declared, List<ImportWarning> warnings) {
+        Set<String> stored = new java.util.HashSet<>(change.added());
+        stored.addAll(change.changed());
+        stored.addAll(change.unchanged());
+        stored.addAll(change.held());
+        for (ImportedTool t : plan.tools()) {
+            String qualified = integration + "." + t.name();
+            if (!stored.contains(qualified)) {
+                continue;
+            }
+            if (declared.containsKey(t.name())) {
+                compensations.put(tenant, declared.get(t.name()));
+                continue;
+            }
+            JsonNode x = t.compensation();
+            if (x.isMissingNode() || x.isNull()) {
+                continue;
+            }
+            String target = x.path("tool").asText("");
+            Map<String, String> pointers = new java.util.LinkedHashMap<>();
+            x.path("arguments").properties().forEach(e -> pointers.put(e.getKey(), e.getValue().asText("")));
+            List<FieldViolation> bad = Compensation.check("x-toolgate-compensation.", qualified,
+                    target.contains(".") ? target : integration + "." + target, pointers,
+                    x.path("expression").asText(""));
+            if (!x.isObject() || !bad.isEmpty()) {
+                warnings.add(new ImportWarning(t.operation(), "x-toolgate-compensation ignored: " + (x.isObject()
+                        ? Identifiers.summary(bad) : "it must be an object with tool and arguments or expression"),
+                        false));
+                continue;
+            }
+            compensations.put(tenant, new Compensation(qualified, target.contains(".") ? target
+                    : integration + "." + target, pointers, x.path("expression").asText("")));
+        }
     }
 
     private static String operationOf(ImportPlan plan, String tool) {

@@ -256,7 +256,7 @@ final class OperationTranslator {
             throw new ImportProblem(Identifiers.summary(problems));
         }
         return new ImportedTool(name, label, description(method, path, op), input, outputSchema(op, warn),
-                annotations(method, op), binding);
+                annotations(method, op), binding, op.path("x-toolgate-compensation"));
     }
 
     /** Path-level parameters overridden by operation-level ones with the same name and location. */

@@ -86,6 +86,31 @@ public class SessionStore {
         }
     }
 
+    /** One CompensateSession command of a session. */
+    public record CompensationCommand(String agentId, String reason, java.time.Instant requestedAt) {
+    }
+
+    /** The session's CompensateSession commands, oldest first (at most 100); of one agent unless it is empty. */
+    public List<CompensationCommand> compensations(String tenantId, String sessionId, String agentId) {
+        String sql = "SELECT agent_id, reason, requested_at FROM session_compensations WHERE tenant_id = ?"
+                + " AND session_id = ? AND (? = '' OR agent_id = ?) ORDER BY requested_at, id LIMIT 100";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, sessionId);
+            ps.setString(3, agentId);
+            ps.setString(4, agentId);
+            List<CompensationCommand> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new CompensationCommand(rs.getString(1), rs.getString(2), rs.getTimestamp(3).toInstant()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+    }
+
     private static GatewayException storage(SQLException e) {
         LOG.error("session query failed", e);
         return GatewayException.unavailable("STORAGE_UNAVAILABLE", "the gateway's storage is unavailable; retry later",

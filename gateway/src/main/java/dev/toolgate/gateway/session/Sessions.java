@@ -10,7 +10,10 @@ import dev.toolgate.observability.RecorderStats;
 import dev.toolgate.observability.StoredCall;
 import java.time.Duration;
 import jakarta.inject.Singleton;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import dev.toolgate.observability.CallStatus;
 
 /**
  * {@code GetSession}: a session's calls for its agent (its own calls) or for a human with
@@ -31,8 +34,15 @@ public class Sessions {
         this.writer = requireNonNull(writer, "writer");
     }
 
-    /** The calls in start order, and whether more exist. */
-    public record View(String sessionId, List<StoredCall> calls, boolean truncated) {
+    /**
+     * The calls in start order, and whether more exist.
+     *
+     * @param compensatedBy  call id → the id of the succeeded compensating call that undid it
+     * @param compensates    compensating call id → the id of the call it undoes
+     * @param compensations  the CompensateSession commands of the session
+     */
+    public record View(String sessionId, List<StoredCall> calls, boolean truncated, Map<String, String> compensatedBy,
+            Map<String, String> compensates, List<SessionStore.CompensationCommand> compensations) {
     }
 
     public View view(Principal principal, String sessionId) {
@@ -52,6 +62,19 @@ public class Sessions {
         List<StoredCall> calls = store.calls(principal.tenantId(), sessionId, everyAgent ? "" : principal.agentId(),
                 MAX_CALLS + 1);
         boolean truncated = calls.size() > MAX_CALLS;
-        return new View(sessionId, truncated ? calls.subList(0, MAX_CALLS) : calls, truncated);
+        List<StoredCall> shown = truncated ? calls.subList(0, MAX_CALLS) : calls;
+        Map<String, String> compensatedBy = new HashMap<>();
+        Map<String, String> compensates = new HashMap<>();
+        for (StoredCall c : shown) {
+            CompensationIds.parse(c.callId()).ifPresent(a -> shown.stream()
+                    .filter(o -> o != c && a.compensates(o.callId())).findFirst().ifPresent(o -> {
+                        compensates.put(c.callId(), o.callId());
+                        if (c.status() == CallStatus.SUCCEEDED) {
+                            compensatedBy.put(o.callId(), c.callId());
+                        }
+                    }));
+        }
+        return new View(sessionId, shown, truncated, Map.copyOf(compensatedBy), Map.copyOf(compensates),
+                store.compensations(principal.tenantId(), sessionId, everyAgent ? "" : principal.agentId()));
     }
 }

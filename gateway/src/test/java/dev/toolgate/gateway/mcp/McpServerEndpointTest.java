@@ -146,7 +146,7 @@ class McpServerEndpointTest implements TestPropertyProvider {
         McpInspector.Run list = inspector(other.agentKey, "--method", "tools/list");
         assertThat(list.exit()).as(list.out()).isZero();
         assertThat(JSON.readTree(list.out()).path("tools").findValuesAsText("name"))
-                .containsExactly("toolgate__search_tools"); // the built-in search, and nothing of the other tenant
+                .containsExactly("toolgate__search_tools", "toolgate__session_summary"); // the built-ins only
 
         HttpResponse<String> call = post(other.agentKey, """
                 {"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"desk__create_case","arguments":{}}}""");

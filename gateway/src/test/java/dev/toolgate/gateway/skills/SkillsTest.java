@@ -191,8 +191,8 @@ class SkillsTest implements TestPropertyProvider {
     @Test
     void overMcp_toolsListShowsOnlyTheSkillsTools_andMetaNamesTheSkill() throws Exception {
         JsonNode listed = mcp(apiKeys.get("lookup-bot"), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
-        assertThat(listed.path("result").path("tools").findValuesAsText("name")) // besides the built-in search
-                .containsExactly("toolgate__search_tools", "desk__lookup");
+        assertThat(listed.path("result").path("tools").findValuesAsText("name")) // besides the built-ins
+                .containsExactly("toolgate__search_tools", "toolgate__session_summary", "desk__lookup");
         JsonNode hidden = mcp(apiKeys.get("lookup-bot"), callJson("desk__create_case", ""));
         JsonNode absent = mcp(apiKeys.get("lookup-bot"), callJson("desk__create_cass", ""));
         assertThat(hidden.path("error").path("message").asText().replace("create_case", "X"))

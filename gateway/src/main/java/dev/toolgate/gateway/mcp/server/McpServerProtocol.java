@@ -82,14 +82,17 @@ public class McpServerProtocol {
     private final ToolPages pages;
     private final SearchToolsTool searchTool;
     private final dev.toolgate.gateway.execution.OutputCheck outputs;
+    private final dev.toolgate.gateway.session.SessionSummaryTool summaryTool;
     /** The tools/call requests this instance runs, by tenant, key and request id. */
     private final java.util.Map<String, dev.toolgate.gateway.execution.CancellationWindow> inFlight =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     public McpServerProtocol(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
             McpSessions sessions, java.time.Clock clock, ToolPages pages, SearchToolsTool searchTool,
-            dev.toolgate.gateway.execution.OutputCheck outputs) {
+            dev.toolgate.gateway.execution.OutputCheck outputs,
+            dev.toolgate.gateway.session.SessionSummaryTool summaryTool) {
         this.outputs = requireNonNull(outputs, "outputs");
+        this.summaryTool = requireNonNull(summaryTool, "summaryTool");
         this.searchTool = requireNonNull(searchTool, "searchTool");
         this.pages = requireNonNull(pages, "pages");
         this.clock = requireNonNull(clock, "clock");
@@ -314,6 +317,10 @@ public class McpServerProtocol {
         ArrayNode tools = JSON.createArrayNode();
         if (!cursor.isTextual()) {
             tools.add(searchToolsEntry()); // the built-in search leads the first page
+            tools.add(builtInEntry(dev.toolgate.gateway.session.SessionSummaryTool.EXPORTED_NAME,
+                    dev.toolgate.gateway.session.SessionSummaryTool.NAME,
+                    dev.toolgate.gateway.session.SessionSummaryTool.DESCRIPTION,
+                    dev.toolgate.gateway.session.SessionSummaryTool.INPUT_SCHEMA));
         }
         for (ToolDefinition t : page.tools()) {
             tools.add(tool(t));
@@ -379,9 +386,14 @@ public class McpServerProtocol {
 
     /** The built-in search as a tool result: text and structured content; bad arguments are a tool error. */
     private ObjectNode searchToolsResult(Principal principal, String argumentsJson) {
+        return builtInResult(() -> searchTool.call(principal, argumentsJson));
+    }
+
+    /** A built-in tool's answer as a tool result; bad arguments are a tool error. */
+    private ObjectNode builtInResult(java.util.function.Supplier<ObjectNode> call) {
         ObjectNode result = JSON.createObjectNode();
         try {
-            ObjectNode found = searchTool.call(principal, argumentsJson);
+            ObjectNode found = call.get();
             result.putArray("content").addObject().put("type", "text").put("text", found.toString());
             result.set("structuredContent", found);
             result.put("isError", false);
@@ -397,11 +409,17 @@ public class McpServerProtocol {
 
     /** The built-in {@code toolgate__search_tools} as {@code tools/list} shows it. */
     private static ObjectNode searchToolsEntry() {
+        return builtInEntry(SearchToolsTool.EXPORTED_NAME, SearchToolsTool.NAME, SearchToolsTool.DESCRIPTION,
+                SearchToolsTool.INPUT_SCHEMA);
+    }
+
+    /** A read-only built-in tool as {@code tools/list} shows it. */
+    private static ObjectNode builtInEntry(String name, String title, String description, String inputSchema) {
         ObjectNode tool = JSON.createObjectNode();
-        tool.put("name", SearchToolsTool.EXPORTED_NAME);
-        tool.put("title", SearchToolsTool.NAME);
-        tool.put("description", SearchToolsTool.DESCRIPTION);
-        tool.set("inputSchema", parse(SearchToolsTool.INPUT_SCHEMA));
+        tool.put("name", name);
+        tool.put("title", title);
+        tool.put("description", description);
+        tool.set("inputSchema", parse(inputSchema));
         tool.putObject("annotations").put("readOnlyHint", true).put("destructiveHint", false)
                 .put("idempotentHint", true).put("openWorldHint", false);
         return tool;
@@ -421,6 +439,10 @@ public class McpServerProtocol {
         String tool = name.asText();
         if (SearchToolsTool.isNamed(tool)) {
             return reply(result(id, searchToolsResult(principal, argumentsJson)));
+        }
+        if (dev.toolgate.gateway.session.SessionSummaryTool.isNamed(tool)) {
+            String current = params.path("_meta").path(SESSION_ID).asText("");
+            return reply(result(id, builtInResult(() -> summaryTool.call(principal, argumentsJson, current))));
         }
         // A name the tenant's catalog does not hold is a protocol error, as every MCP revision shows it; a
         // tool the policy hides from this agent (a reload since its tools/list) is refused by the call

@@ -1,0 +1,154 @@
+package dev.toolgate.gateway.cards;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.gateway.core.ExpiringCache;
+import dev.toolgate.gateway.error.GatewayException;
+import dev.toolgate.observability.CallStatus;
+import dev.toolgate.observability.Redactor;
+import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
+import jakarta.inject.Singleton;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tool cards: their declarations ({@code tool_cards}, cached for {@link #CACHE_TTL}, so a change
+ * made through another instance shows within that time) and the card of one call. Thread-safe.
+ */
+@Singleton
+public class ToolCards {
+    private static final Logger LOG = LoggerFactory.getLogger(ToolCards.class);
+    static final Duration CACHE_TTL = Duration.ofSeconds(5);
+    private static final Pattern ICON = Pattern.compile("[a-z0-9-]{1,64}");
+    private static final int MAX_RESULT_CHARS = 120;
+
+    /** What an admin declared for a tool. */
+    public record Declared(String title, String icon, Narration narration) {
+    }
+
+    /** The card of one call, every text escaped. */
+    public record Card(String title, String icon, String narration, CallStatus status, String resultSummary) {
+    }
+
+    private final DataSource dataSource;
+    private final Redactor redactor;
+    private final Clock clock;
+    private final ExpiringCache<String, Optional<Declared>> cache;
+
+    public ToolCards(DataSource dataSource, Redactor redactor, Clock clock) {
+        this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
+        this.redactor = requireNonNull(redactor, "redactor");
+        this.clock = requireNonNull(clock, "clock");
+        this.cache = new ExpiringCache<>(CACHE_TTL, 100_000, System::nanoTime);
+    }
+
+    /**
+     * Sets (or, all empty, removes) the card of {@code tool}.
+     *
+     * @throws GatewayException INVALID_ARGUMENT for a bad title, icon or narration template
+     */
+    public void put(String tenantId, String tool, String title, String icon, String narration) {
+        if (tool.isEmpty() || tool.indexOf('.') <= 0 || tool.length() > 200) {
+            throw GatewayException.invalidArgument("tool", "tool must be a qualified tool name, integration.tool");
+        }
+        if (title.length() > 200) {
+            throw GatewayException.invalidArgument("title", "title must be at most 200 chars");
+        }
+        if (!icon.isEmpty() && !ICON.matcher(icon).matches()) {
+            throw GatewayException.invalidArgument("icon", "icon must be 1-64 chars of a-z, 0-9 and -");
+        }
+        try {
+            Narration.of(narration);
+            Narration.of(title.replace("{", "(").replace("}", ")")); // one line, no invisible characters
+        } catch (IllegalArgumentException e) {
+            throw GatewayException.invalidArgument("narration", e.getMessage());
+        }
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM tool_cards WHERE tenant_id = ? AND tool_name = ?")) {
+                ps.setString(1, tenantId);
+                ps.setString(2, tool);
+                ps.executeUpdate();
+            }
+            if (!title.isEmpty() || !icon.isEmpty() || !narration.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO tool_cards (tenant_id, tool_name, title,"
+                        + " icon, narration, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, tool);
+                    ps.setString(3, title);
+                    ps.setString(4, icon);
+                    ps.setString(5, narration);
+                    ps.setTimestamp(6, Timestamp.from(clock.instant()));
+                    ps.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+        cache.invalidate(tenantId + "\n" + tool);
+    }
+
+    /** The declared card of {@code tool}, if any. */
+    public Optional<Declared> find(String tenantId, String tool) {
+        return cache.get(tenantId + "\n" + tool, k -> load(tenantId, tool));
+    }
+
+    /**
+     * The card of one call: the declared title and icon, the narration rendered from the call's
+     * (redacted) arguments, and a one-line summary of its outcome (redacted, escaped).
+     */
+    public Card card(String tenantId, String tool, String argumentsJson, CallStatus status, String resultJson) {
+        Optional<Declared> d;
+        try {
+            d = find(tenantId, tool);
+        } catch (GatewayException e) { // a card is never worth failing a call over
+            d = Optional.empty();
+        }
+        String title = Narration.escape(d.map(Declared::title).filter(t -> !t.isEmpty()).orElse(tool));
+        String narration = d.map(Declared::narration).filter(n -> !n.template().isEmpty())
+                .map(n -> n.render(tool, argumentsJson, redactor)).orElse(title);
+        return new Card(title, d.map(Declared::icon).orElse(""), narration, status, resultSummary(tool, status,
+                resultJson));
+    }
+
+    private String resultSummary(String tool, CallStatus status, String resultJson) {
+        if (status == CallStatus.PENDING_CONFIRMATION) {
+            return Narration.escape("held for a human's approval; it has not run");
+        }
+        String line = redactor.redact(tool, resultJson).replaceAll("[\\p{Cc}\\p{Cf}\\s]+", " ").strip();
+        if (line.length() > MAX_RESULT_CHARS) {
+            line = line.substring(0, MAX_RESULT_CHARS - 1) + "…";
+        }
+        return Narration.escape(line);
+    }
+
+    private Optional<Declared> load(String tenantId, String tool) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT title, icon, narration FROM tool_cards WHERE tenant_id = ? AND tool_name = ?")) {
+            ps.setString(1, tenantId);
+            ps.setString(2, tool);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Declared(rs.getString(1), rs.getString(2),
+                        Narration.of(rs.getString(3)))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+    }
+
+    private static GatewayException storage(SQLException e) {
+        LOG.error("tool card query failed", e);
+        return GatewayException.unavailable("STORAGE_UNAVAILABLE", "the gateway's storage is unavailable; retry later",
+                Map.of());
+    }
+}
