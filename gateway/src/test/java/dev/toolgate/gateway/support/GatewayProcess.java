@@ -124,9 +124,12 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    /** Sends {@code SIGTERM}. */
+    /**
+     * Sends {@code SIGTERM} through the process handle ({@link Process#destroy} would also close the pipe, and
+     * what the gateway prints while it stops would be lost).
+     */
     public void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** Sends {@code SIGKILL} and waits for the end. */
