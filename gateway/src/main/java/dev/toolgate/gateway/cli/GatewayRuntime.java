@@ -1,5 +1,6 @@
 package dev.toolgate.gateway.cli;
 
+import dev.toolgate.gateway.management.Drain;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.context.env.PropertySource;
@@ -34,6 +35,7 @@ final class GatewayRuntime {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // one line, so a stop that takes a moment does not look like a hang
             System.err.println("toolgate: stopping: letting calls in flight finish and flushing the audit log...");
+            started.findBean(Drain.class).ifPresent(Drain::drain);
             started.close();
         }, "toolgate-shutdown"));
         return started;

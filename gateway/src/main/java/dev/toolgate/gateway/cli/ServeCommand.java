@@ -27,7 +27,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ApplicationContext ctx = GatewayRuntime.start(props, ConfigFile.load(config, System.getenv()));
         System.err.println("toolgate serving gRPC on :" + GatewayRuntime.grpcPort(ctx) + ", HTTP on :"
-                + GatewayRuntime.httpPort(ctx) + ", management (/metrics, /health) on " + GatewayRuntime.management(ctx));
+                + GatewayRuntime.httpPort(ctx) + ", management (/metrics, /health, /ready, /live) on " + GatewayRuntime.management(ctx));
         return GatewayRuntime.awaitShutdown();
     }
 }

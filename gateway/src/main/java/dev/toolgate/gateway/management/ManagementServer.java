@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management listener: {@code GET /metrics} (Prometheus text) and {@code GET /health}, on their own
- * address ({@code toolgate.management.host}, loopback by default) and port, apart from the port agents
+ * The management listener: {@code GET /metrics} (Prometheus text), {@code GET /health} (the database
+ * answers), {@code GET /ready} (new calls welcome: {@code 503 DRAINING} once a {@link Drain} began) and
+ * {@code GET /live} (the process answers), on their own address ({@code toolgate.management.host}, loopback by default) and port, apart from the port agents
  * use. Served by the JDK's HTTP server on virtual threads, so nothing here runs on the Netty event loop;
  * the metrics that need the database are computed in the background ({@link GatewayMetrics}).
  * Started with the application context; a port that cannot be bound stops the start. Thread-safe.
@@ -40,11 +41,13 @@ public final class ManagementServer implements AutoCloseable {
             Thread.ofVirtual().name("management-", 0).factory());
     private final GatewayMetrics metrics;
     private final DataSource dataSource;
+    private final Drain drain;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-    ManagementServer(ManagementConfig config, GatewayMetrics metrics, DataSource dataSource,
+    ManagementServer(ManagementConfig config, GatewayMetrics metrics, DataSource dataSource, Drain drain,
             ApplicationEventPublisher<ManagementStarted> events) {
         this.metrics = requireNonNull(metrics, "metrics");
+        this.drain = requireNonNull(drain, "drain");
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
         try {
             server = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 16);
@@ -55,7 +58,7 @@ public final class ManagementServer implements AutoCloseable {
         server.setExecutor(threads);
         server.createContext("/", this::handle);
         server.start();
-        LOG.info("management listener (/metrics, /health) on {}:{}", config.host(), port());
+        LOG.info("management listener (/metrics, /health, /ready, /live) on {}:{}", config.host(), port());
         events.publishEvent(new ManagementStarted(config.host(), port()));
     }
 
@@ -76,9 +79,16 @@ public final class ManagementServer implements AutoCloseable {
                 boolean up = databaseAnswers();
                 send(exchange, up ? 200 : 503, "application/json",
                         ("{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}").getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals("/ready") && get) {
+                boolean ready = drain.ready();
+                String status = ready ? "READY" : drain.draining() ? "DRAINING" : "STARTING";
+                send(exchange, ready ? 200 : 503, "application/json",
+                        ("{\"status\":\"" + status + "\"}").getBytes(StandardCharsets.UTF_8));
+            } else if (path.equals("/live") && get) {
+                send(exchange, 200, "application/json", "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8));
             } else {
                 send(exchange, 404, "text/plain; charset=utf-8",
-                        "not found: the management listener serves GET /metrics and GET /health\n"
+                        "not found: the management listener serves GET /metrics, /health, /ready and /live\n"
                                 .getBytes(StandardCharsets.UTF_8));
             }
         } catch (RuntimeException e) {

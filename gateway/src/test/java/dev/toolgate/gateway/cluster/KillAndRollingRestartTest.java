@@ -1,0 +1,203 @@
+package dev.toolgate.gateway.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.toolgate.gateway.support.CallRows;
+import dev.toolgate.gateway.support.Clients;
+import dev.toolgate.gateway.support.GatewayProcess;
+import dev.toolgate.gateway.support.PolicyFiles;
+import dev.toolgate.gateway.support.TenantFixture;
+import dev.toolgate.gateway.support.TestDatabase;
+import dev.toolgate.gateway.support.TestUpstream;
+import dev.toolgate.proto.v1.ExecuteToolRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three real gateway processes on one PostgreSQL under a steady load of side-effecting calls, each
+ * with its own call id, sent round-robin; a caller whose call fails retries the same call id on the
+ * next instance, as a gRPC client with several addresses does. First one instance is killed with
+ * {@code SIGKILL}, then all three are restarted one by one with {@code SIGTERM} (a rolling restart).
+ * Nothing runs twice upstream, every call has exactly one call row, every call is answered or (only
+ * those cut off by the kill) recorded as unknown ({@code RUNNING}, answered {@code ABORTED}); the
+ * rolling restart costs no call that its retry does not fix.
+ */
+class KillAndRollingRestartTest {
+    private static final int CALLERS = 9;
+    private static final int ATTEMPTS = 6;
+
+    @Test
+    void kill9AndRollingRestart_underLoad_loseAndDoubleNothing() throws Exception {
+        Path policies = PolicyFiles.newDirectory("toolgate-restarts");
+        PolicyFiles.write(policies, "_all", """
+                rules:
+                  - id: everything
+                    effect: allow
+                    tools: ["*"]
+                    agents: ["*"]
+                """);
+        Map<String, String> env = Map.of("TOOLGATE_SHUTDOWN_DRAIN_DELAY", "1s", "TOOLGATE_DB_POOL_SIZE", "4");
+        AtomicReferenceArray<GatewayProcess> gateways = new AtomicReferenceArray<>(3);
+        AtomicReferenceArray<ManagedChannel> channels = new AtomicReferenceArray<>(3);
+        ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
+        try (TestUpstream upstream = TestUpstream.start().route("/cases",
+                r -> new TestUpstream.Reply(201, "application/json", "{\"case_id\":\"C-1\"}", 150))) {
+            for (int i = 0; i < 3; i++) {
+                start(i, policies, env, gateways, channels);
+            }
+            TenantFixture fx = TenantFixture.create(channels.get(0), upstream.baseUrl());
+            fx.createCaseTool("/cases", 10_000);
+
+            Map<String, String> outcomes = new ConcurrentHashMap<>();
+            AtomicInteger finished = new AtomicInteger();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicBoolean rolling = new AtomicBoolean();
+            java.util.Set<String> startedWhileRolling = ConcurrentHashMap.newKeySet();
+            List<Future<?>> callers = new ArrayList<>();
+            for (int c = 0; c < CALLERS; c++) {
+                int caller = c;
+                callers.add(pool.submit(() -> {
+                    for (int n = 0; !stop.get(); n++) {
+                        String callId = "rr-" + caller + "-" + n;
+                        if (rolling.get()) {
+                            startedWhileRolling.add(callId);
+                        }
+                        outcomes.put(callId, call(channels, fx, callId, caller + n));
+                        finished.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            awaitMore(finished, 60);
+            gateways.get(0).kill(); // SIGKILL under load
+            awaitMore(finished, 60);
+            rolling.set(true);
+            start(0, policies, env, gateways, channels);
+            for (int i = 0; i < 3; i++) { // the rolling restart: one at a time, each drained by SIGTERM
+                awaitMore(finished, 30);
+                gateways.get(i).terminate();
+                gateways.get(i).awaitExit();
+                start(i, policies, env, gateways, channels);
+            }
+            awaitMore(finished, 30);
+            stop.set(true);
+            for (Future<?> f : callers) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+
+            Map<String, Long> sent = upstream.exchangesTo("/cases").stream()
+                    .map(e -> e.body().replaceAll(".*\"customer_id\":\"([^\"]+)\".*", "$1"))
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            Map<String, Long> byOutcome = outcomes.values().stream()
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            List<String> afterKillPhase = List.copyOf(startedWhileRolling);
+            System.out.printf("kill -9 and rolling restart of 3 instances: %d calls; outcomes %s; during the rolling"
+                    + " restart: %s%n", outcomes.size(), byOutcome, afterKillPhase.stream()
+                    .collect(Collectors.groupingBy(outcomes::get, Collectors.counting())));
+
+            assertThat(sent.values()).allMatch(n -> n == 1L); // nothing executed twice
+            CallRows rows = new CallRows(TestDatabase.dataSource(TestDatabase.url()));
+            Map<String, List<String>> stored = new java.util.HashMap<>();
+            rows.calls(fx.tenant).forEach(r -> stored.computeIfAbsent(String.valueOf(r.get("call_id")),
+                    k -> new ArrayList<>()).add(String.valueOf(r.get("status"))));
+            outcomes.forEach((callId, outcome) -> {
+                if (outcome.equals("SUCCEEDED")) {
+                    assertThat(sent).as(callId).containsEntry(callId, 1L);
+                    assertThat(stored.get(callId)).as(callId).contains("SUCCEEDED");
+                } else { // cut off by the kill: recorded, and never run again
+                    assertThat(outcome).as(callId).isEqualTo("UNKNOWN");
+                    assertThat(stored.get(callId)).as(callId).contains("RUNNING");
+                }
+            });
+            assertThat(sent.keySet()).allMatch(outcomes::containsKey);
+            assertThat(byOutcome.getOrDefault("UNKNOWN", 0L)).isLessThanOrEqualTo(CALLERS);
+            assertThat(afterKillPhase).allMatch(k -> outcomes.get(k).equals("SUCCEEDED")); // rolling: no failure
+        } finally {
+            pool.shutdownNow();
+            for (int i = 0; i < 3; i++) {
+                if (channels.get(i) != null) {
+                    channels.get(i).shutdownNow();
+                }
+                if (gateways.get(i) != null) {
+                    gateways.get(i).close();
+                }
+            }
+        }
+    }
+
+    /** Sends the call, retrying the same call id on the next instance; SUCCEEDED, UNKNOWN or the last error. */
+    private static String call(AtomicReferenceArray<ManagedChannel> channels, TenantFixture fx, String callId, int first)
+            throws InterruptedException {
+        String last = "none";
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            ManagedChannel channel = channels.get((first + attempt) % 3);
+            try {
+                return Clients.tools(channel, fx.agentKey).withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case").setCallId(callId)
+                                .setArgumentsJson("{\"customer_id\":\"" + callId
+                                        + "\",\"summary\":\"s\",\"priority\":\"low\"}").build())
+                        .getStatus().name().replace("CALL_STATUS_", "");
+            } catch (StatusRuntimeException e) {
+                String reason = reason(e);
+                if (reason.equals("CALL_IN_PROGRESS") || reason.equals("CALL_OUTCOME_UNKNOWN")) {
+                    return "UNKNOWN"; // its first execution was on the killed instance
+                }
+                last = e.getStatus().getCode() + " " + reason;
+                Thread.sleep(200);
+            }
+        }
+        return last;
+    }
+
+    private static String reason(StatusRuntimeException e) {
+        com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(e);
+        if (status != null) {
+            for (com.google.protobuf.Any detail : status.getDetailsList()) {
+                if (detail.is(com.google.rpc.ErrorInfo.class)) {
+                    try {
+                        return detail.unpack(com.google.rpc.ErrorInfo.class).getReason();
+                    } catch (com.google.protobuf.InvalidProtocolBufferException ignored) {
+                        return "";
+                    }
+                }
+            }
+        }
+        return "";
+    }
+
+    private static void start(int i, Path policies, Map<String, String> env,
+            AtomicReferenceArray<GatewayProcess> gateways, AtomicReferenceArray<ManagedChannel> channels) {
+        GatewayProcess gateway = GatewayProcess.start(policies, env);
+        gateways.set(i, gateway);
+        ManagedChannel old = channels.getAndSet(i, gateway.channel());
+        if (old != null) {
+            old.shutdown();
+        }
+    }
+
+    private static void awaitMore(AtomicInteger finished, int more) throws InterruptedException {
+        int target = finished.get() + more;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (finished.get() < target) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the load stalled at " + finished.get() + " calls");
+            }
+            Thread.sleep(50);
+        }
+    }
+}
