@@ -14,6 +14,7 @@ import dev.toolgate.gateway.execution.CallResult;
 import dev.toolgate.gateway.execution.ExecuteCommand;
 import dev.toolgate.gateway.execution.HeldCalls;
 import dev.toolgate.gateway.execution.ToolCallService;
+import dev.toolgate.gateway.mcp.McpSyncLog;
 import dev.toolgate.gateway.policy.ToolVisibility;
 import dev.toolgate.gateway.resilience.IntegrationGuards;
 import io.micronaut.http.HttpStatus;
@@ -41,9 +42,11 @@ class IntegrationPages {
     private final HeldCalls held;
     private final IntegrationGuards guards;
     private final UpstreamErrors errors;
+    private final McpSyncLog syncs;
 
     IntegrationPages(Catalog catalog, ToolVisibility visibility, ToolCallService calls, HeldCalls held,
-            IntegrationGuards guards, UpstreamErrors errors) {
+            IntegrationGuards guards, UpstreamErrors errors, McpSyncLog syncs) {
+        this.syncs = requireNonNull(syncs, "syncs");
         this.errors = requireNonNull(errors, "errors");
         this.guards = requireNonNull(guards, "guards");
         this.catalog = requireNonNull(catalog, "catalog");
@@ -64,14 +67,15 @@ class IntegrationPages {
         if (byIntegration.isEmpty()) {
             body.append("<p>No tools are visible to this key.</p>");
         } else {
-            body.append("<table><thead><tr><th>Integration</th><th>Kind</th><th>Base URL</th><th>Tools</th><th>Circuit</th><th>Last upstream error (24 h)</th></tr>"
+            body.append("<table><thead><tr><th>Integration</th><th>Kind</th><th>Base URL</th><th>Tools</th><th>Circuit</th><th>Last upstream error (24 h)</th><th>Last sync (MCP)</th></tr>"
                     + "</thead><tbody>");
             byIntegration.forEach((name, tools) -> {
                 IntegrationEntity i = tools.get(0).integration();
                 body.append("<tr><td><a href=\"/console/integrations/").append(Html.url(name)).append("\">")
                         .append(Html.text(name)).append("</a></td><td>").append(Html.text(kind(i))).append("</td><td>")
                         .append(Html.text(i.baseUrl())).append("</td><td>").append(tools.size()).append("</td><td>").append(circuit(who, name)).append("</td><td>")
-                        .append(Html.text(lastError(who, name))).append("</td></tr>");
+                        .append(Html.text(lastError(who, name))).append("</td><td>")
+                        .append(Html.text(lastSync(who, i))).append("</td></tr>");
             });
             body.append("</tbody></table>");
         }
@@ -91,6 +95,9 @@ class IntegrationPages {
                 .append(Html.text(i.baseUrl())).append(" · circuit ").append(circuit(who, name)).append("</p>")
                 .append("<p class=\"health\">Last upstream error (24 h): ").append(Html.text(lastError(who, name)))
                 .append("</p>");
+        if (i.kind().is(dev.toolgate.gateway.catalog.IntegrationKind.MCP)) {
+            body.append("<p class=\"health\">Last sync: ").append(Html.text(lastSync(who, i))).append("</p>");
+        }
         if (i.description() != null && !i.description().isEmpty()) {
             body.append("<p>").append(Html.text(i.description())).append("</p>");
         }
@@ -197,6 +204,15 @@ class IntegrationPages {
 
     private String lastError(ConsoleSessions.Resolved who, String integration) {
         return errors.last(who.principal().tenantId(), integration).map(UpstreamErrors.Failure::describe).orElse("none");
+    }
+
+    /** An MCP integration's latest sync ("—" for other kinds). */
+    private String lastSync(ConsoleSessions.Resolved who, IntegrationEntity i) {
+        if (!i.kind().is(dev.toolgate.gateway.catalog.IntegrationKind.MCP)) {
+            return "—";
+        }
+        return syncs.find(who.principal().tenantId(), i.name()).map(McpSyncLog.Status::describe)
+                .orElse("not recorded yet");
     }
 
     private static String kind(IntegrationEntity i) {

@@ -70,6 +70,7 @@ public class McpIntegrations {
     private final Duration timeout;
     private final Clock clock;
     private final JobLeases leases;
+    private final McpSyncLog syncLog;
     private final Duration syncInterval;
     private final dev.toolgate.gateway.core.KeyedLocks locks = new dev.toolgate.gateway.core.KeyedLocks();
     private final ExecutorService notified = Executors.newVirtualThreadPerTaskExecutor();
@@ -83,7 +84,8 @@ public class McpIntegrations {
     public McpIntegrations(CatalogWriter writer, McpClients clients, IntegrationRepository integrations,
             TenantRepository tenants, SecretStore secrets, EgressGuard egress, StdioServers stdio, McpToolSpecs specs,
             Clock clock,
-            McpProperties config, JobLeases leases) {
+            McpProperties config, JobLeases leases, McpSyncLog syncLog) {
+        this.syncLog = requireNonNull(syncLog, "syncLog");
         this.leases = requireNonNull(leases, "leases");
         this.syncInterval = config.syncInterval();
         this.maxTools = config.maxTools();
@@ -196,6 +198,21 @@ public class McpIntegrations {
     }
 
     private SyncReport sync(IntegrationEntity integration) {
+        try {
+            SyncReport report = syncLocked(integration);
+            syncLog.succeeded(integration.tenantId(), integration.name(), clock.instant(),
+                    report.change().added().size() + report.change().changed().size()
+                            + report.change().unchanged().size());
+            return report;
+        } catch (RuntimeException e) {
+            if (!integration.id().isEmpty()) { // a registration that fails stores nothing, its outcome neither
+                syncLog.failed(integration.tenantId(), integration.name(), clock.instant(), e.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    private SyncReport syncLocked(IntegrationEntity integration) {
         return locks.call(integration.tenantId() + '/' + integration.name(), () -> { // the list is fetched under it
             Listed listed = list(integration);
             Map<String, String> rejected = new LinkedHashMap<>();
