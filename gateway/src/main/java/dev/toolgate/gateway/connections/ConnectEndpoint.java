@@ -31,25 +31,34 @@ public class ConnectEndpoint {
         this.accounts = requireNonNull(accounts, "accounts");
     }
 
-    @Get(uri = "/callback", produces = MediaType.TEXT_PLAIN)
+    /**
+     * Produces HTML as well as text (answering text) so that a browser's {@code Accept: text/html} still
+     * picks this route over {@code /{state}}, which produces HTML for the API-key page: otherwise the
+     * callback was taken for a link whose state is "callback".
+     */
+    @Get(uri = "/callback", produces = {MediaType.TEXT_PLAIN, MediaType.TEXT_HTML})
     @ExecuteOn(TaskExecutors.BLOCKING)
     public HttpResponse<String> callback(@Nullable @QueryValue String state, @Nullable @QueryValue String code,
             @Nullable @QueryValue String error) {
         if (state == null || state.isEmpty()) {
-            return HttpResponse.badRequest("the sign-in came back without its state; nothing was stored");
+            return text(HttpResponse.badRequest("the sign-in came back without its state; nothing was stored"));
         }
         if (error != null || code == null || code.isEmpty()) {
             accounts.abandon(state); // a refused sign-in ends its link
-            return HttpResponse.badRequest("the sign-in was not completed (" + (error == null ? "no code" : error)
-                    .replaceAll("[^A-Za-z0-9_ .-]", "") + "); nothing was stored");
+            return text(HttpResponse.badRequest("the sign-in was not completed (" + (error == null ? "no code" : error)
+                    .replaceAll("[^A-Za-z0-9_ .-]", "") + "); nothing was stored"));
         }
         try {
             String integration = accounts.complete(state, code);
-            return HttpResponse.ok("Connected: your account of " + integration + " is now used for your calls."
-                    + " You can close this window.");
+            return text(HttpResponse.ok("Connected: your account of " + integration + " is now used for your calls."
+                    + " You can close this window."));
         } catch (GatewayException e) {
-            return HttpResponse.badRequest(e.getMessage());
+            return text(HttpResponse.badRequest(e.getMessage()));
         }
+    }
+
+    private static HttpResponse<String> text(io.micronaut.http.MutableHttpResponse<String> response) {
+        return response.contentType(MediaType.TEXT_PLAIN_TYPE).header("Cache-Control", "no-store");
     }
 
     @Get(uri = "/{state}", produces = {MediaType.TEXT_PLAIN, MediaType.TEXT_HTML})

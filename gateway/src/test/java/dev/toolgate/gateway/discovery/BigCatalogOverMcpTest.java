@@ -82,7 +82,7 @@ class BigCatalogOverMcpTest {
         assertThat(run.exit()).as(run.out()).isZero();
         List<String> names = new ArrayList<>();
         run.json().path("names").forEach(n -> names.add(n.asText()));
-        assertThat(names).hasSize(OPERATIONS + 1).doesNotHaveDuplicates().startsWith("toolgate__search_tools")
+        assertThat(names).hasSize(OPERATIONS + 2).doesNotHaveDuplicates().startsWith("toolgate__search_tools")
                 .contains("big__op_0000", "big__op_1499");
         assertThat(run.json().path("pages").size()).isEqualTo(15);
         assertThat(run.json().path("protocolVersion").asText()).isEqualTo("2025-11-25");
@@ -94,7 +94,7 @@ class BigCatalogOverMcpTest {
 
         assertThat(list.exit()).as(list.out()).isZero();
         JsonNode page = JSON.readTree(list.out());
-        assertThat(page.path("tools").size()).isEqualTo(101); // the built-in search and 100 tools
+        assertThat(page.path("tools").size()).isEqualTo(102); // the two built-ins (search, session summary) and 100 tools
         assertThat(page.path("nextCursor").asText()).isNotEmpty();
     }
 
@@ -130,7 +130,7 @@ class BigCatalogOverMcpTest {
                 .setAuth(HttpAuth.newBuilder().setBearer(BearerAuth.newBuilder().setSecret("gw_key"))).build());
 
         assertThat(report.getRejectedMap()).isEmpty();
-        assertThat(report.getAddedList()).hasSize(OPERATIONS + 1).contains("gw.big_op_0000", "gw.big_op_1499");
+        assertThat(report.getAddedList()).hasSize(OPERATIONS + 2).contains("gw.big_op_0000", "gw.big_op_1499");
         int listed = 0;
         String token = "";
         do {
@@ -139,7 +139,7 @@ class BigCatalogOverMcpTest {
             listed += page.getToolsCount();
             token = page.getNextPageToken();
         } while (!token.isEmpty());
-        assertThat(listed).isEqualTo(OPERATIONS + 1);
+        assertThat(listed).isEqualTo(OPERATIONS + 2);
 
         ExecuteToolResponse r = Clients.tools(channel, downstream.agentKey).executeTool(ExecuteToolRequest.newBuilder()
                 .setTool("gw.big_op_0777").setArgumentsJson("{\"id\":\"chained\"}").build());

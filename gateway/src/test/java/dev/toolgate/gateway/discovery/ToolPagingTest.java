@@ -202,7 +202,7 @@ class ToolPagingTest {
             pages++;
         } while (cursor != null);
         assertThat(pages).isEqualTo(16);
-        assertThat(names).hasSize(OPERATIONS + 3).doesNotHaveDuplicates() // the built-in search tool leads
+        assertThat(names).hasSize(OPERATIONS + 4).doesNotHaveDuplicates() // the two built-ins lead (search, session summary)
                 .startsWith(SearchToolsTool.EXPORTED_NAME);
 
         JsonNode bad = mcp(fx.agentKey, "{\"cursor\":\"not-a-cursor\"}");
