@@ -91,12 +91,15 @@ try {
   seen.approvalShownWithinMs = Date.now() - heldAt;
   seen.approvalText = await approver.textContent(refund);
   await shot(approver, '05-approvals');
-  await approver.fill(refund + ' input[name=reason]', 'refund ok');
+  // the second approver starts typing; the first approves; the second's page keeps the item and
+  // its typed reason (marked as no longer waiting) and the click gets the server's answer
   await approver2.fill(refund + ' input[name=reason]', 'no refunds today');
-  await Promise.all([
-    approver.click(refund + ' button[value=approve]'),
-    approver2.click(refund + ' button[value=deny]'),
-  ]);
+  await approver.fill(refund + ' input[name=reason]', 'refund ok');
+  await approver.click(refund + ' button[value=approve]');
+  await approver2.waitForSelector('li.approval.gone:has-text("R-77")', { timeout: 15000 });
+  seen.keptReason = await approver2.inputValue(refund + ' input[name=reason]');
+  seen.goneNote = await approver2.textContent(refund + ' .gone-note');
+  await approver2.click(refund + ' button[value=deny]');
   await approver.waitForSelector('main h1');
   await approver2.waitForSelector('main h1');
   seen.decisions = [await approver.textContent('main'), await approver2.textContent('main')];
