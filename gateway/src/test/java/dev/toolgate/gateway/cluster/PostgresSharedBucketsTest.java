@@ -83,4 +83,151 @@ class PostgresSharedBucketsTest {
         System.out.printf("shared rate-limit bucket on PostgreSQL: %.0f µs per take, %.0f µs per SELECT 1 (ratio %.1f;"
                 + " %d sequential calls each)%n", sharedMicros, selectMicros, sharedMicros / selectMicros, n);
     }
+
+    @Inject
+    PostgresClusterBus bus;
+
+    @Inject
+    ClusterProperties clusterProperties;
+
+    @Inject
+    JobLeases jobLeases;
+
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+
+    /** Another instance's buckets on the same database, on a clock the test moves. */
+    private PostgresSharedBuckets instance() {
+        return new PostgresSharedBuckets(dataSource, bus, clusterProperties, jobLeases, nanos::get);
+    }
+
+    private static RateLimit perHour(long permits) {
+        return new RateLimit("per-agent", permits, Duration.ofHours(1), permits, RateLimit.Per.AGENT, List.of(),
+                List.of(), SourcePosition.ofFile("_all/limits.yaml"));
+    }
+
+    private double tokensInTheDatabase(RateLimit limit) throws java.sql.SQLException {
+        try (var c = dataSource.getConnection(); var ps = c.prepareStatement(
+                "SELECT tokens FROM rate_limit_buckets WHERE bucket_key = ?")) {
+            ps.setString(1, dev.toolgate.gateway.core.Digests.sha256Hex(key));
+            try (var rs = ps.executeQuery()) {
+                return rs.next() ? rs.getDouble(1) : limit.burst();
+            }
+        }
+    }
+
+    @Test
+    void aBusyBucket_isTakenInBatches_andAnAgedLeaseGivesItsUnusedTokensBack() throws Exception {
+        RateLimit limit = perHour(1_000); // refills 0.28 tokens a second: the counts below stay exact to 1
+        PostgresSharedBuckets a = instance();
+        try {
+            for (int i = 0; i < 200; i++) {
+                assertThat(a.tryTake(key, limit)).isZero();
+            }
+            double fromDatabase = limit.burst() - tokensInTheDatabase(limit);
+            int held = a.leasedTokens(key);
+            // batches of 1, 2, 4 … 64: more taken from the database than used, the rest held here
+            assertThat(held).isPositive().isLessThanOrEqualTo(TokenLeases.MAX_BATCH);
+            assertThat(fromDatabase).isCloseTo(200 + held, org.assertj.core.data.Offset.offset(1.0));
+            assertThat(fromDatabase).isLessThan(1_000);
+
+            nanos.addAndGet(TokenLeases.TTL.toNanos()); // the lease ages
+            assertThat(a.returnAgedLeases()).isEqualTo(held);
+            assertThat(a.leasedTokens(key)).isZero();
+            assertThat(limit.burst() - tokensInTheDatabase(limit)).isCloseTo(200, org.assertj.core.data.Offset.offset(1.0));
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
+    void twoInstances_togetherAllowExactlyTheLimit_whileBothTakeInBatches() {
+        RateLimit limit = perHour(100);
+        PostgresSharedBuckets a = instance();
+        PostgresSharedBuckets b = instance();
+        try {
+            int allowed = 0;
+            boolean aRefused = false;
+            boolean bRefused = false;
+            for (int i = 0; i < 300 && !(aRefused && bRefused); i++) {
+                PostgresSharedBuckets next = i % 3 == 0 ? b : a; // uneven demand: batches of different sizes
+                long wait = next.tryTake(key, limit);
+                if (wait == 0) {
+                    allowed++;
+                } else if (next == a) {
+                    aRefused = true;
+                } else {
+                    bRefused = true;
+                }
+            }
+            // a refusal on one while the other still holds leased tokens: keep calling until both refuse
+            while (a.tryTake(key, limit) == 0) {
+                allowed++;
+            }
+            while (b.tryTake(key, limit) == 0) {
+                allowed++;
+            }
+            assertThat(allowed).isBetween(100, 101); // the burst, plus at most the refill of these few ms
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void tokensHeldByAnInstanceThatStoppedCalling_goBackToTheOthers() {
+        RateLimit limit = perHour(100); // batches of at most 10
+        PostgresSharedBuckets a = instance();
+        PostgresSharedBuckets b = instance();
+        try {
+            for (int i = 0; i < 20; i++) {
+                assertThat(a.tryTake(key, limit)).isZero();
+            }
+            int held = a.leasedTokens(key);
+            int allowedToB = 0;
+            while (b.tryTake(key, limit) == 0) {
+                allowedToB++;
+            }
+            assertThat(allowedToB).isBetween(80 - held, 81 - held); // a's unused lease is out of reach for now
+            nanos.addAndGet(TokenLeases.TTL.toNanos());
+            a.returnAgedLeases(); // what the instance's timer does every second
+            int more = 0;
+            while (b.tryTake(key, limit) == 0) {
+                more++;
+            }
+            assertThat(more).as("every token a held came back").isBetween(held, held + 1);
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void aTokenGivenBackByTheCall_goesToTheLeaseWithoutARoundTrip() throws Exception {
+        RateLimit limit = perHour(1_000);
+        PostgresSharedBuckets a = instance();
+        try {
+            for (int i = 0; i < 10; i++) {
+                a.tryTake(key, limit);
+            }
+            int held = a.leasedTokens(key);
+            double inDatabase = tokensInTheDatabase(limit);
+            a.giveBack(key, limit);
+            assertThat(a.leasedTokens(key)).isEqualTo(held + 1);
+            assertThat(tokensInTheDatabase(limit)).isCloseTo(inDatabase, org.assertj.core.data.Offset.offset(0.01));
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
+    void closing_givesEveryLeasedTokenBack() throws Exception {
+        RateLimit limit = perHour(1_000);
+        PostgresSharedBuckets a = instance();
+        for (int i = 0; i < 50; i++) {
+            a.tryTake(key, limit);
+        }
+        assertThat(a.leasedTokens(key)).isPositive();
+        a.close();
+        assertThat(limit.burst() - tokensInTheDatabase(limit)).isCloseTo(50, org.assertj.core.data.Offset.offset(1.0));
+    }
 }

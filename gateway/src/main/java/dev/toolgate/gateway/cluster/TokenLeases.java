@@ -1,0 +1,191 @@
+package dev.toolgate.gateway.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.toolgate.policy.RateLimit;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * Rate-limit tokens this instance has taken from the shared buckets ahead of its calls, so a busy
+ * limit costs one database round trip per batch of calls instead of one per call.
+ *
+ * <p>Per bucket, a lease holds the tokens taken and not yet used, for at most {@link #TTL}. A call
+ * takes a leased token in memory; when the lease is empty or old, the next call fetches a batch
+ * (and returns an old lease's unused tokens in the same transaction). Tokens come out of the shared
+ * bucket before they are used, so N instances together never allow more than the limit; what a
+ * lease costs the others is its unused tokens, returned at the latest {@link #TTL} later.
+ *
+ * <p>The batch adapts to the instance's own demand for the bucket: it starts at one token, doubles
+ * when a lease was used up before it aged, halves when a lease aged with tokens left, and never
+ * exceeds a tenth of the limit's burst or {@link #MAX_BATCH}. A bucket called a few times a second
+ * keeps a batch of one (one round trip per call, exact as before); one called thousands of times a
+ * second goes to the database every {@value #MAX_BATCH} calls. Near exhaustion, a batch the bucket
+ * cannot fill falls back to a single token. Thread-safe.
+ */
+final class TokenLeases {
+    /** How long unused leased tokens stay with this instance before they go back to the bucket. */
+    static final Duration TTL = Duration.ofSeconds(1);
+    static final int MAX_BATCH = 64;
+    static final int MAX_LEASES = 100_000;
+
+    /** The database side: takes tokens from a bucket, first returning {@code returning} unused ones. */
+    interface Store {
+        /**
+         * @param wanted    tokens wanted (≥ 1); all of them or, failing that, one is taken
+         * @param returning unused tokens of an old lease, given back first (≥ 0)
+         */
+        Take take(String key, RateLimit limit, int wanted, int returning);
+
+        /** Gives unused tokens back to the bucket. */
+        void giveBack(String key, RateLimit limit, int tokens);
+    }
+
+    /**
+     * @param taken     tokens taken (0 when the bucket had none)
+     * @param waitNanos when nothing was taken: nanoseconds until a token is available
+     */
+    record Take(int taken, long waitNanos) {
+    }
+
+    private final Store store;
+    private final LongSupplier nanoTime;
+    private final long ttlNanos;
+    private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
+
+    TokenLeases(Store store, LongSupplier nanoTime) {
+        this.store = requireNonNull(store, "store");
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+        this.ttlNanos = TTL.toNanos();
+    }
+
+    /** @return 0 when a token was taken, else nanoseconds until one is available */
+    long tryTake(String key, RateLimit limit) {
+        while (true) {
+            Lease lease = leases.get(key);
+            if (lease == null) {
+                if (leases.size() >= MAX_LEASES) {
+                    returnAged();
+                }
+                lease = leases.computeIfAbsent(key, k -> new Lease(limit));
+            }
+            lease.lock.lock();
+            try {
+                if (!lease.removed) {
+                    return take(lease, key, limit);
+                }
+            } finally {
+                lease.lock.unlock();
+            }
+        }
+    }
+
+    private long take(Lease lease, String key, RateLimit limit) {
+        long now = nanoTime.getAsLong();
+        boolean fresh = now - lease.takenAt < ttlNanos;
+        if (lease.remaining > 0 && fresh) {
+            lease.remaining--;
+            return 0;
+        }
+        // a new batch: grow it when the last one ran out while fresh, shrink it when it aged unused
+        if (lease.remaining == 0 && fresh && lease.everTaken) {
+            lease.batch = Math.min(lease.batch * 2, lease.maxBatch);
+        } else if (lease.remaining > 0) {
+            lease.batch = Math.max(1, lease.batch / 2);
+        }
+        // one transaction: on failure nothing was given back, and the aged tokens stay here until the next try
+        Take take = store.take(key, limit, lease.batch, lease.remaining);
+        lease.remaining = Math.max(0, take.taken() - 1);
+        if (take.taken() == 0) {
+            return Math.max(1, take.waitNanos());
+        }
+        lease.takenAt = now;
+        lease.everTaken = true;
+        return 0;
+    }
+
+    /** A token taken by a call that another limit then refused goes back to the lease it came from. */
+    void giveBack(String key, RateLimit limit) {
+        Lease lease = leases.get(key);
+        if (lease == null) {
+            store.giveBack(key, limit, 1);
+            return;
+        }
+        lease.lock.lock();
+        try {
+            if (!lease.removed) {
+                lease.remaining++;
+                return;
+            }
+        } finally {
+            lease.lock.unlock();
+        }
+        store.giveBack(key, limit, 1);
+    }
+
+    /**
+     * Gives the unused tokens of aged leases back to their buckets and forgets those leases, so an
+     * instance that stopped calling holds no tokens the others could use. Run about once a {@link #TTL}.
+     *
+     * @return how many tokens went back
+     */
+    int returnAged() {
+        return returnUnused(false);
+    }
+
+    /** Gives every lease's unused tokens back (the instance is closing). */
+    int returnAll() {
+        return returnUnused(true);
+    }
+
+    private int returnUnused(boolean all) {
+        long now = nanoTime.getAsLong();
+        int returned = 0;
+        for (var entry : leases.entrySet()) {
+            Lease lease = entry.getValue();
+            if (!lease.lock.tryLock()) {
+                continue; // in use right now: not aged
+            }
+            try {
+                if (!all && now - lease.takenAt < ttlNanos) {
+                    continue;
+                }
+                int unused = lease.remaining;
+                lease.remaining = 0;
+                lease.removed = true;
+                leases.remove(entry.getKey(), lease);
+                if (unused > 0) {
+                    store.giveBack(entry.getKey(), lease.limit, unused);
+                    returned += unused;
+                }
+            } finally {
+                lease.lock.unlock();
+            }
+        }
+        return returned;
+    }
+
+    /** Unused tokens held by this instance for the bucket (for tests). */
+    int held(String key) {
+        Lease lease = leases.get(key);
+        return lease == null ? 0 : lease.remaining;
+    }
+
+    private static final class Lease {
+        final ReentrantLock lock = new ReentrantLock();
+        final RateLimit limit;
+        final int maxBatch;
+        int batch = 1;
+        int remaining;
+        long takenAt;
+        boolean everTaken;
+        boolean removed;
+
+        Lease(RateLimit limit) {
+            this.limit = limit;
+            this.maxBatch = (int) Math.max(1, Math.min(MAX_BATCH, limit.burst() / 10));
+        }
+    }
+}
