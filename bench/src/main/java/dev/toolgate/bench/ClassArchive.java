@@ -7,9 +7,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The gateway's class-data archive (dynamic AppCDS, JDK 19+), started the way the launcher starts
- * {@code serve}: the JVM makes the archive when the gateway exits and loads it on later starts;
- * one per JDK, and one older than the jar is deleted first.
+ * The gateway's class-data archive, started the way the launcher starts {@code serve}: the JVM
+ * makes the archive when the gateway exits and loads it on later starts; one per JDK, and one
+ * older than the jar is deleted first. On JDK 25+ the launcher's default is an AOT cache
+ * ({@code .aot}: loaded and linked classes plus the first run's method profiles), before that a
+ * dynamic AppCDS archive ({@code .jsa}); a path given by option picks the kind by its extension.
  */
 final class ClassArchive {
     static final String OFF = "off";
@@ -26,12 +28,17 @@ final class ClassArchive {
             return Optional.of(Path.of(option));
         }
         Path dir = gatewayJar.toAbsolutePath().getParent();
-        return Optional.of(dir.resolve("toolgate-serve-jdk" + System.getProperty("java.version") + ".jsa"));
+        String kind = Runtime.version().feature() >= 25 ? ".aot" : ".jsa";
+        return Optional.of(dir.resolve("toolgate-serve-jdk" + System.getProperty("java.version") + kind));
     }
 
+    /** The JVM options that use (or, when it does not exist yet, write at exit) the archive. */
     static List<String> jvmOptions(Optional<Path> archive) {
-        return archive.map(a -> List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + a,
-                "-Xlog:cds=off", "-Xlog:cds+dynamic=off")).orElse(List.of());
+        return archive.map(a -> a.getFileName().toString().endsWith(".aot")
+                ? List.of((Files.isRegularFile(a) ? "-XX:AOTCache=" : "-XX:AOTCacheOutput=") + a, "-Xlog:aot*=off",
+                        "-Xlog:cds*=off")
+                : List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + a, "-Xlog:cds=off",
+                        "-Xlog:cds+dynamic=off")).orElse(List.of());
     }
 
     /**

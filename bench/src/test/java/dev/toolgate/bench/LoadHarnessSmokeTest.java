@@ -61,7 +61,13 @@ class LoadHarnessSmokeTest {
         assertThat(ClassArchive.prepare(Optional.of(archive), jar)).isEqualTo("created");
         assertThat(archive).doesNotExist();
         assertThat(ClassArchive.choose("off", jar)).isEmpty();
-        assertThat(ClassArchive.choose("", jar)).get().asString().endsWith(".jsa").contains("toolgate-serve-jdk");
+        assertThat(ClassArchive.choose("", jar)).get().asString().contains("toolgate-serve-jdk")
+                .endsWith(Runtime.version().feature() >= 25 ? ".aot" : ".jsa"); // as the launcher chooses
+        assertThat(ClassArchive.jvmOptions(Optional.of(dir.resolve("x.aot")))).first().asString()
+                .isEqualTo("-XX:AOTCacheOutput=" + dir.resolve("x.aot")); // none yet: written at exit
+        Files.writeString(dir.resolve("x.aot"), "cache");
+        assertThat(ClassArchive.jvmOptions(Optional.of(dir.resolve("x.aot")))).first().asString()
+                .isEqualTo("-XX:AOTCache=" + dir.resolve("x.aot"));
     }
 
     @Test
