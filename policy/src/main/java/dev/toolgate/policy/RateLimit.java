@@ -51,7 +51,16 @@ public record RateLimit(String id, long permits, Duration period, long burst, Pe
     }
 
     public boolean applies(String qualifiedTool, String agentId) {
-        return tools.stream().anyMatch(g -> g.matches(qualifiedTool)) && agents.stream().anyMatch(g -> g.matches(agentId));
+        return anyMatches(tools, qualifiedTool) && anyMatches(agents, agentId); // loops: on every call's path
+    }
+
+    private static boolean anyMatches(List<Glob> globs, String value) {
+        for (int i = 0; i < globs.size(); i++) {
+            if (globs.get(i).matches(value)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A parsed {@code 60/min}-style rate. */
