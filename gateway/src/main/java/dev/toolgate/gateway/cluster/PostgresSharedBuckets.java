@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * trips, no wait for the disk); a refusal costs a second statement (the wait). A busy bucket does
  * not pay that per call: this instance takes tokens in batches that follow its demand and hands them
  * to its calls from memory ({@link TokenLeases}: at most 64 or a tenth of the burst, unused ones
- * returned within a second). Rows of buckets that have
+ * returned within one and a half seconds). Rows of buckets that have
  * refilled completely are deleted every {@value #PURGE_MINUTES} minutes by one instance
  * ({@link JobLeases}). Used only on PostgreSQL with {@code toolgate.cluster.shared-rate-limits}
  * true ({@link #active()}). Thread-safe.
@@ -71,11 +71,12 @@ public final class PostgresSharedBuckets implements SharedBuckets {
     @jakarta.inject.Inject
     public PostgresSharedBuckets(DataSource dataSource, PostgresClusterBus bus, ClusterProperties config,
             JobLeases leases) {
-        this(dataSource, bus, config, leases, System::nanoTime);
+        this(dataSource, bus, config, leases, System::nanoTime, true);
     }
 
+    /** @param sweep whether a timer returns aged leases' tokens (tests call {@link #returnAgedLeases()} instead) */
     PostgresSharedBuckets(DataSource dataSource, PostgresClusterBus bus, ClusterProperties config, JobLeases jobs,
-            LongSupplier nanoTime) {
+            LongSupplier nanoTime, boolean sweep) {
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
         this.active = config.sharedRateLimits() && bus.onPostgres();
         this.leases = new TokenLeases(new TokenLeases.Store() {
@@ -104,14 +105,17 @@ public final class PostgresSharedBuckets implements SharedBuckets {
                         e.getMessage());
             }
         }, PURGE_MINUTES, PURGE_MINUTES, TimeUnit.MINUTES);
-        long ttlMs = TokenLeases.TTL.toMillis();
+        long sweepMs = TokenLeases.TTL.toMillis() / 2;
+        if (!sweep) {
+            return;
+        }
         purger.scheduleWithFixedDelay(() -> {
             try {
                 leases.returnAged();
             } catch (RuntimeException e) {
-                LOG.warn("returning unused rate-limit tokens failed; trying again in {} ms: {}", ttlMs, e.getMessage());
+                LOG.warn("returning unused rate-limit tokens failed; trying again in {} ms: {}", sweepMs, e.getMessage());
             }
-        }, ttlMs, ttlMs, TimeUnit.MILLISECONDS);
+        }, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
     }
 
     /** Whether the gateway's rate limits use these buckets (PostgreSQL and {@code toolgate.cluster.shared-rate-limits}). */

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.policy.RateLimit;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -19,17 +20,25 @@ import java.util.function.LongSupplier;
  * lease costs the others is its unused tokens, returned at the latest {@link #TTL} later.
  *
  * <p>The batch adapts to the instance's own demand for the bucket: it starts at one token, doubles
- * when a lease was used up before it aged, halves when a lease aged with tokens left, and never
+ * when a full batch was used up before it aged, halves when a lease aged with tokens left, and never
  * exceeds a tenth of the limit's burst or {@link #MAX_BATCH}. A bucket called a few times a second
  * keeps a batch of one (one round trip per call, exact as before); one called thousands of times a
  * second goes to the database every {@value #MAX_BATCH} calls. Near exhaustion, a batch the bucket
- * cannot fill falls back to a single token. Thread-safe.
+ * cannot fill falls back to a single token and the batch to one; a refusal is remembered for at most
+ * 50 ms, so refused callers do not each cost a transaction. A caller waits at most {@link #LOCK_WAIT}
+ * for another's fetch of the same bucket, then counts in memory (the database is slow or down).
+ * Thread-safe.
  */
 final class TokenLeases {
     /** How long unused leased tokens stay with this instance before they go back to the bucket. */
     static final Duration TTL = Duration.ofSeconds(1);
     static final int MAX_BATCH = 64;
     static final int MAX_LEASES = 100_000;
+    /** How long a caller waits for another's fetch of the same bucket before it counts in memory. */
+    static final Duration LOCK_WAIT = Duration.ofMillis(500);
+    /** How long a refusal from the bucket is remembered, so refused callers do not each ask again. */
+    static final long REFUSAL_MEMORY_NANOS = Duration.ofMillis(50).toNanos();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenLeases.class);
 
     /** The database side: takes tokens from a bucket, first returning {@code returning} unused ones. */
     interface Store {
@@ -61,17 +70,21 @@ final class TokenLeases {
         this.ttlNanos = TTL.toNanos();
     }
 
-    /** @return 0 when a token was taken, else nanoseconds until one is available */
+    /**
+     * @return 0 when a token was taken, else nanoseconds until one is available
+     * @throws IllegalStateException when the database cannot be asked (the caller then counts in memory)
+     */
     long tryTake(String key, RateLimit limit) {
         while (true) {
             Lease lease = leases.get(key);
             if (lease == null) {
-                if (leases.size() >= MAX_LEASES) {
-                    returnAged();
+                if (leases.size() >= MAX_LEASES) { // full: no lease, one token straight from the bucket
+                    Take take = store.take(key, limit, 1, 0);
+                    return take.taken() > 0 ? 0 : Math.max(1, take.waitNanos());
                 }
-                lease = leases.computeIfAbsent(key, k -> new Lease(limit));
+                lease = leases.computeIfAbsent(key, k -> new Lease(limit, nanoTime.getAsLong() - ttlNanos - 1));
             }
-            lease.lock.lock();
+            lock(lease);
             try {
                 if (!lease.removed) {
                     return take(lease, key, limit);
@@ -89,45 +102,53 @@ final class TokenLeases {
             lease.remaining--;
             return 0;
         }
-        // a new batch: grow it when the last one ran out while fresh, shrink it when it aged unused
-        if (lease.remaining == 0 && fresh && lease.everTaken) {
+        if (now - lease.emptyUntil < 0) { // the bucket said "empty" a moment ago: no round trip per refusal
+            return lease.emptyUntil - now;
+        }
+        // a new batch: grow it when the last full batch ran out while fresh, shrink it when one aged unused
+        if (lease.remaining == 0 && fresh && lease.lastWasFull) {
             lease.batch = Math.min(lease.batch * 2, lease.maxBatch);
         } else if (lease.remaining > 0) {
             lease.batch = Math.max(1, lease.batch / 2);
         }
-        // one transaction: on failure nothing was given back, and the aged tokens stay here until the next try
-        Take take = store.take(key, limit, lease.batch, lease.remaining);
-        lease.remaining = Math.max(0, take.taken() - 1);
+        int returning = lease.remaining;
+        lease.remaining = 0; // should the commit's outcome be unknown, tokens are lost rather than returned twice
+        Take take = store.take(key, limit, lease.batch, returning);
         if (take.taken() == 0) {
-            return Math.max(1, take.waitNanos());
+            lease.lastWasFull = false;
+            lease.batch = 1;
+            long wait = Math.max(1, take.waitNanos());
+            lease.emptyUntil = now + Math.min(wait, REFUSAL_MEMORY_NANOS);
+            return wait;
         }
+        lease.lastWasFull = take.taken() == lease.batch;
+        if (!lease.lastWasFull) {
+            lease.batch = 1; // the bucket is nearly empty: one token at a time, exact
+        }
+        lease.remaining = take.taken() - 1;
         lease.takenAt = now;
-        lease.everTaken = true;
         return 0;
     }
 
     /** A token taken by a call that another limit then refused goes back to the lease it came from. */
     void giveBack(String key, RateLimit limit) {
         Lease lease = leases.get(key);
-        if (lease == null) {
-            store.giveBack(key, limit, 1);
-            return;
-        }
-        lease.lock.lock();
-        try {
-            if (!lease.removed) {
-                lease.remaining++;
-                return;
+        if (lease != null && tryLock(lease)) {
+            try {
+                if (!lease.removed) {
+                    lease.remaining++;
+                    return;
+                }
+            } finally {
+                lease.lock.unlock();
             }
-        } finally {
-            lease.lock.unlock();
         }
         store.giveBack(key, limit, 1);
     }
 
     /**
      * Gives the unused tokens of aged leases back to their buckets and forgets those leases, so an
-     * instance that stopped calling holds no tokens the others could use. Run about once a {@link #TTL}.
+     * instance that stopped calling holds no tokens the others could use. Run twice a {@link #TTL}.
      *
      * @return how many tokens went back
      */
@@ -148,23 +169,46 @@ final class TokenLeases {
             if (!lease.lock.tryLock()) {
                 continue; // in use right now: not aged
             }
+            int unused;
             try {
                 if (!all && now - lease.takenAt < ttlNanos) {
                     continue;
                 }
-                int unused = lease.remaining;
+                unused = lease.remaining;
                 lease.remaining = 0;
                 lease.removed = true;
                 leases.remove(entry.getKey(), lease);
-                if (unused > 0) {
-                    store.giveBack(entry.getKey(), lease.limit, unused);
-                    returned += unused;
-                }
             } finally {
                 lease.lock.unlock();
             }
+            if (unused > 0) {
+                try {
+                    store.giveBack(entry.getKey(), lease.limit, unused);
+                    returned += unused;
+                } catch (RuntimeException e) { // lost, not doubled: the bucket refills them; go on with the others
+                    LOG.warn("could not return {} unused rate-limit tokens of limit {}: {}", unused, lease.limit.id(),
+                            e.getMessage());
+                }
+            }
         }
         return returned;
+    }
+
+    /** Waits for the lease at most {@link #LOCK_WAIT}; a caller that cannot get it counts in memory instead. */
+    private static void lock(Lease lease) {
+        if (!tryLock(lease)) {
+            throw new IllegalStateException("rate-limit tokens are being fetched for longer than "
+                    + LOCK_WAIT.toMillis() + " ms (the database is slow or down)");
+        }
+    }
+
+    private static boolean tryLock(Lease lease) {
+        try {
+            return lease.lock.tryLock(LOCK_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Unused tokens held by this instance for the bucket (for tests). */
@@ -180,11 +224,15 @@ final class TokenLeases {
         int batch = 1;
         int remaining;
         long takenAt;
-        boolean everTaken;
+        long emptyUntil;
+        boolean lastWasFull;
         boolean removed;
 
-        Lease(RateLimit limit) {
+        /** @param aged a time at which the lease counts as aged and no refusal is remembered */
+        Lease(RateLimit limit, long aged) {
             this.limit = limit;
+            this.takenAt = aged;
+            this.emptyUntil = aged;
             this.maxBatch = (int) Math.max(1, Math.min(MAX_BATCH, limit.burst() / 10));
         }
     }

@@ -97,7 +97,7 @@ class PostgresSharedBucketsTest {
 
     /** Another instance's buckets on the same database, on a clock the test moves. */
     private PostgresSharedBuckets instance() {
-        return new PostgresSharedBuckets(dataSource, bus, clusterProperties, jobLeases, nanos::get);
+        return new PostgresSharedBuckets(dataSource, bus, clusterProperties, jobLeases, nanos::get, false);
     }
 
     private static RateLimit perHour(long permits) {
@@ -229,5 +229,65 @@ class PostgresSharedBucketsTest {
         assertThat(a.leasedTokens(key)).isPositive();
         a.close();
         assertThat(limit.burst() - tokensInTheDatabase(limit)).isCloseTo(50, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
+    void manyCallersOnTwoInstancesAtOnce_togetherGetExactlyTheLimit_noTokenLostOrDoubled() throws Exception {
+        RateLimit limit = perHour(500); // batches up to 50
+        PostgresSharedBuckets a = instance();
+        PostgresSharedBuckets b = instance();
+        java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger();
+        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                PostgresSharedBuckets mine = t % 2 == 0 ? a : b;
+                done.add(threads.submit(() -> {
+                    while (mine.tryTake(key, limit) == 0) {
+                        allowed.incrementAndGet();
+                    }
+                }));
+            }
+            for (var f : done) {
+                f.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        }
+        // a caller stops at its first refusal; what the instances still hold is handed out now
+        while (a.tryTake(key, limit) == 0) {
+            allowed.incrementAndGet();
+        }
+        while (b.tryTake(key, limit) == 0) {
+            allowed.incrementAndGet();
+        }
+        try {
+            assertThat(allowed.get()).isBetween(500, 502); // the burst, plus the refill of these seconds (0.14/s)
+            assertThat(a.leasedTokens(key) + b.leasedTokens(key)).isZero();
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void aRefusal_isRememberedBriefly_soRefusedCallersDoNotEachAskTheDatabase() throws Exception {
+        RateLimit limit = perHour(1);
+        PostgresSharedBuckets a = instance();
+        try {
+            assertThat(a.tryTake(key, limit)).isZero();
+            assertThat(a.tryTake(key, limit)).isPositive();
+            // another instance gave one back (on a connection of its own, committed: not the test's transaction)
+            try (var c = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource)
+                    .getConnection(); var st = c.createStatement()) {
+                st.executeUpdate("UPDATE rate_limit_buckets SET tokens = 1 WHERE bucket_key = '"
+                        + dev.toolgate.gateway.core.Digests.sha256Hex(key) + "'");
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            }
+            assertThat(a.tryTake(key, limit)).as("within 50 ms of the refusal: answered from memory").isPositive();
+            nanos.addAndGet(TokenLeases.REFUSAL_MEMORY_NANOS);
+            assertThat(a.tryTake(key, limit)).as("after it: the bucket is asked again").isZero();
+        } finally {
+            a.close();
+        }
     }
 }
