@@ -28,6 +28,8 @@ public final class PolicyDirectory {
     static final int MAX_FILES = 10_000;
     static final int MAX_DEPTH = 16;
     static final long MAX_TOTAL_BYTES = 64L * 1024 * 1024;
+    /** Reads of a directory whose symlink moved meanwhile are started over at most this often. */
+    private static final int MAX_LINK_MOVES = 3;
 
     private PolicyDirectory() {
     }
@@ -50,15 +52,54 @@ public final class PolicyDirectory {
         }
     }
 
+    /**
+     * Reads the directory. When {@code root} is (or passes through) a symlink, as git-sync's link to its
+     * current worktree is, the files are read from the directory it points to at the start, so one read
+     * never mixes two checkouts; if the link moved while they were read (and the old checkout may be
+     * going away), the read starts over on the new target.
+     */
     public static Scan scan(Path root) {
+        Path target = realPath(root);
+        for (int moves = 0; ; moves++) {
+            Scan scan;
+            try {
+                scan = scanAt(root, target);
+            } catch (UncheckedIOException e) {
+                if (moves < MAX_LINK_MOVES && !realPath(root).equals(target)) {
+                    target = realPath(root);
+                    continue;
+                }
+                throw e;
+            }
+            Path now = realPath(root);
+            if (now.equals(target) || moves >= MAX_LINK_MOVES) {
+                return scan;
+            }
+            target = now;
+        }
+    }
+
+    /**
+     * Where {@code root} leads with every symlink followed ({@link Path#toRealPath}); {@code root} itself when
+     * it does not exist or cannot be resolved.
+     */
+    public static Path realPath(Path root) {
+        try {
+            return root.toRealPath();
+        } catch (IOException | SecurityException e) {
+            return root;
+        }
+    }
+
+    private static Scan scanAt(Path root, Path dir) {
         List<Problem> problems = new ArrayList<>();
         Map<String, List<SourceFile>> units = new TreeMap<>();
-        if (!Files.isDirectory(root)) {
+        if (!Files.isDirectory(dir)) {
             return new Scan(root, false, units, problems, Optional.empty());
         }
         long total = 0;
-        for (Path file : yamlFiles(root)) {
-            String rel = relative(root, file);
+        for (Path file : yamlFiles(dir)) {
+            String rel = relative(dir, file);
             Optional<PolicyLayout.Placement> placement = PolicyLayout.place(rel);
             if (placement.isEmpty()) {
                 problems.add(Problem.warning(SourcePosition.ofFile(rel), "ignored: '" + rel.split("/")[0]
@@ -94,25 +135,28 @@ public final class PolicyDirectory {
         if (units.values().stream().mapToInt(List::size).sum() > MAX_FILES) {
             problems.add(Problem.error(SourcePosition.ofFile("."), "more than " + MAX_FILES + " policy files"));
         }
-        return new Scan(root, true, units, problems, GitHead.commitOf(root));
+        return new Scan(root, true, units, problems, GitHead.commitOf(dir));
     }
 
     /**
-     * A cheap summary of the directory (paths, sizes, modification times, Git HEAD) that changes
-     * whenever a file does; the watcher reloads when it changes.
+     * A cheap summary of the directory (where its symlinks lead, paths, sizes, modification times, Git
+     * HEAD) that changes whenever a file does or a link is pointed elsewhere; the watcher reloads when it
+     * changes.
      */
     public static String fingerprint(Path root) {
-        if (!Files.isDirectory(root)) {
+        Path dir = realPath(root);
+        if (!Files.isDirectory(dir)) {
             return "absent";
         }
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Path file : yamlFiles(root)) {
+            sha.update((dir + "\n").getBytes(StandardCharsets.UTF_8));
+            for (Path file : yamlFiles(dir)) {
                 BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                sha.update((relative(root, file) + '\u0000' + a.size() + '\u0000' + a.lastModifiedTime().toMillis()
+                sha.update((relative(dir, file) + '\u0000' + a.size() + '\u0000' + a.lastModifiedTime().toMillis()
                         + '\n').getBytes(StandardCharsets.UTF_8));
             }
-            sha.update(GitHead.commitOf(root).orElse("").getBytes(StandardCharsets.UTF_8));
+            sha.update(GitHead.commitOf(dir).orElse("").getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(sha.digest());
         } catch (IOException | UncheckedIOException e) {
             return "unreadable:" + e.getMessage();

@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reloads the engine when the policy directory changes: file-system events wake it at once,
- * and a periodic check of the directory's fingerprint catches what events miss (network file
- * systems, symlink swaps by git-sync, a directory created later). A burst of changes (a Git
+ * Reloads the engine when the policy directory changes: file-system events wake it at once
+ * (edits in the directory, and a symlink on the way to it pointed elsewhere, as git-sync does for
+ * each commit), and a periodic check of the directory's fingerprint catches what events miss
+ * (network file systems, a directory created later). A burst of changes (a Git
  * checkout) is settled for a short quiet period before one reload. One daemon thread.
  */
 public final class PolicyWatcher implements AutoCloseable {
@@ -69,7 +70,9 @@ public final class PolicyWatcher implements AutoCloseable {
     private void waitForChange() throws InterruptedException {
         WatchService w = watch;
         if (w == null && Files.isDirectory(directory)) {
-            w = register();
+            if (register() != null) {
+                return; // watched from now on: the caller checks once more for a change made while nothing watched
+            }
         }
         if (w == null) {
             Thread.sleep(interval.toMillis());
@@ -94,15 +97,22 @@ public final class PolicyWatcher implements AutoCloseable {
         closeWatch();
     }
 
+    /**
+     * Watches the directory tree where the policy directory leads now, and the directory holding each
+     * symlink on the way to it: git-sync publishes a commit by renaming a new link over the old one, an
+     * event only the link's own directory sees.
+     */
     private WatchService register() {
         try {
             WatchService w = FileSystems.getDefault().newWatchService();
-            try (Stream<Path> dirs = Files.walk(directory, PolicyDirectory.MAX_DEPTH)) {
-                for (Path d : dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")
-                        || d.equals(directory)).toList()) {
-                    d.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                            StandardWatchEventKinds.ENTRY_DELETE);
+            Path target = PolicyDirectory.realPath(directory);
+            try (Stream<Path> dirs = Files.walk(target, PolicyDirectory.MAX_DEPTH)) {
+                for (Path d : dirs.filter(Files::isDirectory).filter(d -> !hidden(target.relativize(d))).toList()) {
+                    listen(w, d);
                 }
+            }
+            for (Path link : symlinksOnTheWay(directory)) {
+                listen(w, link.getParent());
             }
             watch = w;
             return w;
@@ -110,6 +120,46 @@ public final class PolicyWatcher implements AutoCloseable {
             LOG.debug("policy watcher: file events unavailable ({}), checking every {}", e.toString(), interval);
             return null;
         }
+    }
+
+    /** Whether a part of the relative path starts with a dot ({@code .git} and what is inside: never policy). */
+    private static boolean hidden(Path relative) {
+        for (Path part : relative) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void listen(WatchService w, Path dir) throws IOException {
+        dir.register(w, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    /** Each symlink met while following {@code path} from the file-system root (links to links included). */
+    static java.util.List<Path> symlinksOnTheWay(Path path) {
+        java.util.List<Path> links = new java.util.ArrayList<>();
+        java.util.ArrayDeque<Path> todo = new java.util.ArrayDeque<>(java.util.List.of(path.toAbsolutePath().normalize()));
+        while (!todo.isEmpty() && links.size() < 40) { // 40: the kernel's own limit on links in one lookup
+            Path p = todo.pop();
+            Path prefix = p.getRoot();
+            for (Path part : p) {
+                prefix = prefix.resolve(part);
+                if (Files.isSymbolicLink(prefix)) {
+                    links.add(prefix);
+                    try {
+                        Path rest = prefix.relativize(p);
+                        Path target = prefix.getParent().resolve(Files.readSymbolicLink(prefix)).normalize();
+                        todo.push(target.resolve(rest).normalize());
+                    } catch (IOException | RuntimeException e) {
+                        // a link that cannot be read: the periodic check still covers it
+                    }
+                    break;
+                }
+            }
+        }
+        return links;
     }
 
     private void closeWatch() {

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.toolgate.gateway.core.ManagementStarted;
 import dev.toolgate.gateway.telemetry.GatewayMetrics;
+import dev.toolgate.policy.PolicyEngine;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.data.connection.jdbc.advice.DelegatingDataSource;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The management listener: {@code GET /metrics} (Prometheus text), {@code GET /health} (the database
- * answers), {@code GET /ready} (new calls welcome: {@code 503 DRAINING} once a {@link Drain} began) and
+ * answers; the body also tells the state of the policy in force, {@link PolicyHealth}), {@code GET /ready} (new calls welcome: {@code 503 DRAINING} once a {@link Drain} began) and
  * {@code GET /live} (the process answers), on their own address ({@code toolgate.management.host}, loopback by default) and port, apart from the port agents
  * use. Served by the JDK's HTTP server on virtual threads, so nothing here runs on the Netty event loop;
  * the metrics that need the database are computed in the background ({@link GatewayMetrics}).
@@ -42,11 +43,13 @@ public final class ManagementServer implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final DataSource dataSource;
     private final Drain drain;
+    private final PolicyEngine policy;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
     ManagementServer(ManagementConfig config, GatewayMetrics metrics, DataSource dataSource, Drain drain,
-            ApplicationEventPublisher<ManagementStarted> events) {
+            PolicyEngine policy, ApplicationEventPublisher<ManagementStarted> events) {
         this.metrics = requireNonNull(metrics, "metrics");
+        this.policy = requireNonNull(policy, "policy");
         this.drain = requireNonNull(drain, "drain");
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
         try {
@@ -77,8 +80,7 @@ public final class ManagementServer implements AutoCloseable {
                 send(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
             } else if (path.equals("/health") && get) {
                 boolean up = databaseAnswers();
-                send(exchange, up ? 200 : 503, "application/json",
-                        ("{\"status\":\"" + (up ? "UP" : "DOWN") + "\"}").getBytes(StandardCharsets.UTF_8));
+                send(exchange, up ? 200 : 503, "application/json", PolicyHealth.body(up, policy.status()));
             } else if (path.equals("/ready") && get) {
                 boolean ready = drain.ready();
                 String status = ready ? "READY" : drain.draining() ? "DRAINING" : "STARTING";

@@ -105,6 +105,10 @@ public class GatewayMetrics implements AutoCloseable {
         CounterWithCallback.builder().name("toolgate_policy_rejections_total")
                 .help("Policy units (tenants or _all) whose new files were rejected; the previous policy stayed")
                 .callback(cb -> cb.call(policy.status().rejectionsTotal())).register(registry);
+        GaugeWithCallback.builder().name("toolgate_policy_rejected_units")
+                .help("Policy units (tenants or _all) whose files were rejected at the last reload: they run their"
+                        + " previous policy until a good version of their files arrives")
+                .callback(cb -> cb.call(policy.status().rejected().size())).register(registry);
     }
 
     /** Times one upstream exchange of a call (its tries included). */

@@ -109,11 +109,12 @@ class MetricsTest {
     }
 
     @Test
-    void managementListener_health_isUpWhileTheDatabaseAnswers() throws Exception {
+    void managementListener_health_isUpWhileTheDatabaseAnswers_andTellsThePolicyState() throws Exception {
         HttpResponse<String> health = get(management.port(), "/health");
 
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).isEqualTo("{\"status\":\"UP\"}");
+        assertThat(health.body()).startsWith("{\"status\":\"UP\",\"policy\":{\"status\":\"OK\"") // + commit in a checkout
+                .doesNotContain("rejected");
         assertThat(get(management.port(), "/mcp").statusCode()).isEqualTo(404);
     }
 
