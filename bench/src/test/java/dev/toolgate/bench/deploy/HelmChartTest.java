@@ -92,6 +92,7 @@ class HelmChartTest {
     void gitSyncAutoscalingMonitoringAndOtlp_renderValidManifests() {
         List<HasMetadata> objects = render(t -> t.set("policies.source", "gitSync")
                 .set("policies.gitSync.repo", "https://git.example.com/platform/policies.git")
+                .set("policies.gitSync.image", "mirror.example.com/git-sync/git-sync:v4.4.2")
                 .set("policies.gitSync.subPath", "tenants")
                 .set("autoscaling.enabled", "true").set("serviceMonitor.enabled", "true")
                 .set("otlp.endpoint", "http://collector:4318")
@@ -120,6 +121,9 @@ class HelmChartTest {
         assertThatThrownBy(() -> render(t -> t.set("policies.source", "s3"))).hasMessageContaining("policies.source");
         assertThatThrownBy(() -> render(t -> t.set("policies.source", "gitSync")))
                 .hasMessageContaining("policies.gitSync.repo");
+        assertThatThrownBy(() -> render(t -> t.set("policies.source", "gitSync")
+                .set("policies.gitSync.repo", "https://git.example.com/platform/policies.git")))
+                .hasMessageContaining("policies.gitSync.image");
         assertThatThrownBy(() -> render(t -> t.set("secrets.masterKey", "bWFzdGVy")))
                 .hasMessageContaining("secrets.adminKey");
     }
