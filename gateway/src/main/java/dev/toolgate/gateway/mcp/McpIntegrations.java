@@ -232,9 +232,13 @@ public class McpIntegrations {
     /**
      * A re-registration that changed the server's address or credential drops the client it was
      * listed with (the integration changed): a client for the stored row is connected again, so
-     * the server's {@code list_changed} notifications keep coming without waiting for a call.
+     * the server's {@code list_changed} notifications keep coming without waiting for a call. Not
+     * for a stdio server: its process starts on the next call, as before.
      */
     private void keepListening(IntegrationEntity synced) {
+        if (StdioServers.isStdio(synced.baseUrl())) {
+            return;
+        }
         integrations.findByTenantIdAndName(synced.tenantId(), synced.name())
                 .filter(i -> i.kind().is(IntegrationKind.MCP))
                 .ifPresent(stored -> {
