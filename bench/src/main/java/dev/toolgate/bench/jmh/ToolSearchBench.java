@@ -10,6 +10,7 @@ import dev.toolgate.gateway.catalog.SecuritySchemes;
 import dev.toolgate.gateway.catalog.StoredKind;
 import dev.toolgate.gateway.catalog.ToolAnnotations;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.catalog.ToolTags;
 import dev.toolgate.gateway.discovery.SearchIndex;
 import dev.toolgate.gateway.validation.CompiledSchema;
 import dev.toolgate.gateway.validation.SchemaCompiler;
@@ -31,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Tool search over one tenant's index at 1,000 and 100,000 generated tools (descriptions and
- * parameters drawn from a 2,000-word vocabulary): a five-word query for the top 10. Baseline in
+ * parameters drawn from a 2,000-word vocabulary, two tags each from its first 200 words): a five-word query for the top 10. Baseline in
  * the same run: a linear scan that counts each tool's description words matching the query (what
  * search costs without an index). {@code build} is the index build (run with {@code -bm ss}).
  */
@@ -64,9 +65,10 @@ public class ToolSearchBench {
             String description = sentence(random, vocabulary, 12);
             String input = "{\"type\":\"object\",\"properties\":{\"" + vocabulary[random.nextInt(2000)]
                     + "_id\":{\"type\":\"string\",\"description\":\"" + sentence(random, vocabulary, 6) + "\"}}}";
+            ToolTags tags = new ToolTags(List.of(vocabulary[random.nextInt(200)], vocabulary[random.nextInt(200)]));
             defs.add(new ToolDefinition("bench", integration, vocabulary[random.nextInt(2000)] + "_" + i, 1,
                     description, input, schema, ToolAnnotations.NONE, new HttpBinding("GET", "/x", List.of()),
-                    Duration.ofSeconds(10), ""));
+                    Duration.ofSeconds(10), "", tags));
         }
         long before = usedHeap();
         long started = System.nanoTime();

@@ -226,7 +226,7 @@ public class Catalog {
             return Optional.of(new ToolDefinition(tool.tenantId(), integration, tool.name(), v.version(),
                     v.description(), v.inputSchema(), schema, ToolAnnotations.decode(v.annotations()),
                     ToolBinding.fromJson(v.binding()), Duration.ofMillis(v.timeoutMs()),
-                    v.outputSchema()));
+                    v.outputSchema(), ToolTags.fromJson(v.tags())));
         } catch (JsonProcessingException | RuntimeException e) {
             // e.g. a schema pattern stored before patterns had to compile with RE2: the tool stays out until fixed
             String why = e instanceof GatewayException g && !g.violations().isEmpty()

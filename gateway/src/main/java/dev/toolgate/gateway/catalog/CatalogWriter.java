@@ -508,7 +508,7 @@ public class CatalogWriter {
     private void saveVersion(ToolSpec spec, JsonNode schema, String toolId, int version, Instant now) {
         versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), toolId, version,
                 spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
-                Math.toIntExact(spec.timeout().toMillis()), now, spec.outputSchemaJson()));
+                Math.toIntExact(spec.timeout().toMillis()), now, spec.outputSchemaJson(), spec.tags().toJson()));
     }
 
     /** Marks the tool's pending change (if any) superseded. */
@@ -528,6 +528,7 @@ public class CatalogWriter {
                         && v.timeoutMs() == spec.timeout().toMillis()
                         && ToolBinding.fromJson(v.binding()).equals(spec.binding())
                         && v.outputSchema().equals(spec.outputSchemaJson())
+                        && ToolTags.fromJson(v.tags()).equals(spec.tags())
                         && sameJson(v.inputSchema(), schema))
                 .isPresent();
     }

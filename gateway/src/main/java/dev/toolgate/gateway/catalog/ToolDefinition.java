@@ -8,10 +8,12 @@ import java.time.Duration;
 /**
  * A callable tool as the call path sees it: one version, its compiled schema and its
  * integration. Immutable.
+ *
+ * @param tags the version's tags ({@link ToolTags#NONE} when it has none)
  */
 public record ToolDefinition(String tenantId, IntegrationEntity integration, String name, int version,
         String description, String inputSchemaJson, CompiledSchema schema, ToolAnnotations annotations,
-        ToolBinding binding, Duration timeout, String outputSchemaJson) {
+        ToolBinding binding, Duration timeout, String outputSchemaJson, ToolTags tags) {
 
     public ToolDefinition {
         requireNonNull(tenantId, "tenantId");
@@ -24,6 +26,15 @@ public record ToolDefinition(String tenantId, IntegrationEntity integration, Str
         requireNonNull(binding, "binding");
         requireNonNull(timeout, "timeout");
         requireNonNull(outputSchemaJson, "outputSchemaJson");
+        requireNonNull(tags, "tags");
+    }
+
+    /** A definition without tags. */
+    public ToolDefinition(String tenantId, IntegrationEntity integration, String name, int version,
+            String description, String inputSchemaJson, CompiledSchema schema, ToolAnnotations annotations,
+            ToolBinding binding, Duration timeout, String outputSchemaJson) {
+        this(tenantId, integration, name, version, description, inputSchemaJson, schema, annotations, binding, timeout,
+                outputSchemaJson, ToolTags.NONE);
     }
 
     /** {@code integration.tool}, e.g. {@code support_desk.create_support_case}. */

@@ -8,10 +8,11 @@ import java.time.Duration;
  * What an admin asks for when creating or changing an HTTP tool. Immutable.
  *
  * @param outputSchemaJson JSON Schema of a successful result; empty when unknown
+ * @param tags             the tool's tags (checked where they come in)
  */
 public record ToolSpec(String tenant, String integration, String name, String description,
         String inputSchemaJson, ToolAnnotations annotations, ToolBinding binding, Duration timeout,
-        String outputSchemaJson) {
+        String outputSchemaJson, ToolTags tags) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
 
@@ -25,10 +26,23 @@ public record ToolSpec(String tenant, String integration, String name, String de
         requireNonNull(binding, "binding");
         requireNonNull(timeout, "timeout");
         requireNonNull(outputSchemaJson, "outputSchemaJson");
+        requireNonNull(tags, "tags");
+    }
+
+    public ToolSpec(String tenant, String integration, String name, String description, String inputSchemaJson,
+            ToolAnnotations annotations, ToolBinding binding, Duration timeout, String outputSchemaJson) {
+        this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, outputSchemaJson,
+                ToolTags.NONE);
+    }
+
+    /** The same spec with {@code tags}. */
+    public ToolSpec withTags(ToolTags tags) {
+        return new ToolSpec(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout,
+                outputSchemaJson, tags);
     }
 
     public ToolSpec(String tenant, String integration, String name, String description, String inputSchemaJson,
             ToolAnnotations annotations, ToolBinding binding, Duration timeout) {
-        this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, "");
+        this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, "", ToolTags.NONE);
     }
 }

@@ -24,6 +24,12 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--skill", description = "only the tools of this skill")
     String skill = "";
 
+    @Option(names = "--tag", description = "only tools with this tag (repeatable: tools with any of them)")
+    java.util.List<String> tags = new java.util.ArrayList<>();
+
+    @Option(names = "--all-tags", description = "with several --tag: only tools with every one of them")
+    boolean allTags;
+
     @Option(names = "--schemas", description = "also print each input schema")
     boolean schemas;
 
@@ -33,7 +39,8 @@ final class SearchCommand implements Callable<Integer> {
             SearchToolsResponse found = ToolServiceGrpc.newBlockingStub(conn.channel())
                     .withCallCredentials(conn.credentials()).withDeadlineAfter(30, TimeUnit.SECONDS)
                     .searchTools(SearchToolsRequest.newBuilder().setQuery(query).setLimit(limit)
-                            .setIntegration(integration).setSkill(skill).build());
+                            .setIntegration(integration).setSkill(skill).addAllTags(tags).setTagsMatchAll(allTags)
+                            .build());
             if (found.getToolsCount() == 0) {
                 System.err.println("toolgate: no tool you may use matches; try other words");
             }

@@ -37,6 +37,12 @@ final class ToolsCommand implements Callable<Integer> {
     @Option(names = "--skill", description = "only the tools of this skill")
     String skill = "";
 
+    @Option(names = "--tag", description = "only tools with this tag (repeatable: tools with any of them)")
+    java.util.List<String> tags = new java.util.ArrayList<>();
+
+    @Option(names = "--all-tags", description = "with several --tag: only tools with every one of them")
+    boolean allTags;
+
     @Override
     public Integer call() throws Exception {
         try (GatewayConnection conn = GatewayConnection.open("TOOLGATE_API_KEY")) {
@@ -52,10 +58,12 @@ final class ToolsCommand implements Callable<Integer> {
         boolean any = false;
         do {
             var page = stub.withDeadlineAfter(30, TimeUnit.SECONDS).listTools(ListToolsRequest.newBuilder()
-                    .setIntegration(integration).setSkill(skill).setPageToken(token).build());
+                    .setIntegration(integration).setSkill(skill).addAllTags(tags).setTagsMatchAll(allTags)
+                    .setPageToken(token).build());
             for (Tool t : page.getToolsList()) {
                 any = true;
-                System.out.println(t.getName() + " (v" + t.getVersion() + ")  " + firstLine(t.getDescription()));
+                System.out.println(t.getName() + " (v" + t.getVersion() + ")  " + firstLine(t.getDescription())
+                        + (t.getTagsCount() == 0 ? "" : "  [" + String.join(", ", t.getTagsList()) + "]"));
                 if (schemas) {
                     System.out.println("  " + t.getInputSchemaJson());
                 }
@@ -77,7 +85,8 @@ final class ToolsCommand implements Callable<Integer> {
         int notes = 0;
         do {
             var page = stub.withDeadlineAfter(30, TimeUnit.SECONDS).exportTools(ExportToolsRequest.newBuilder()
-                    .setFormat(exportFormat).setIntegration(integration).setSkill(skill).setPageToken(token)
+                    .setFormat(exportFormat).setIntegration(integration).setSkill(skill).addAllTags(tags)
+                    .setTagsMatchAll(allTags).setPageToken(token)
                     .setTrimLargeSchemas(trim).build());
             all.addAll((com.fasterxml.jackson.databind.node.ArrayNode) dev.toolgate.gateway.core.JsonSupport.mapper()
                     .readTree(page.getToolsJson()));

@@ -34,7 +34,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 
 /**
  * A full-text index of one tenant's tools at one catalog revision, in memory: BM25 (Lucene's
- * default similarity) over the tool's name (split into words), its description and its
+ * default similarity) over the tool's name (split into words), its description, its tags and its
  * parameters' names and descriptions, with English stemming. Immutable once built; searches are
  * thread-safe.
  */
@@ -42,10 +42,12 @@ public final class SearchIndex {
     static final String NAME = "name";
     static final String DESCRIPTION = "description";
     static final String PARAMS = "params";
+    static final String TAGS = "tags";
     private static final String ORD = "ord";
     private static final float NAME_BOOST = 2.0f;
     private static final float DESCRIPTION_BOOST = 1.5f;
     private static final float PARAMS_BOOST = 0.5f;
+    private static final float TAGS_BOOST = 1.0f;
     private static final int MAX_QUERY_TERMS = 64;
     private static final int MAX_PARAM_DEPTH = 3;
 
@@ -129,6 +131,7 @@ public final class SearchIndex {
             q.add(new BoostQuery(new TermQuery(new Term(DESCRIPTION, term)), DESCRIPTION_BOOST),
                     BooleanClause.Occur.SHOULD);
             q.add(new BoostQuery(new TermQuery(new Term(PARAMS, term)), PARAMS_BOOST), BooleanClause.Occur.SHOULD);
+            q.add(new BoostQuery(new TermQuery(new Term(TAGS, term)), TAGS_BOOST), BooleanClause.Occur.SHOULD);
         }
         return q.build();
     }
@@ -153,6 +156,9 @@ public final class SearchIndex {
         doc.add(new StoredField(ORD, ord));
         doc.add(new TextField(NAME, words(t.qualifiedName()), Field.Store.NO));
         doc.add(new TextField(DESCRIPTION, t.description(), Field.Store.NO));
+        if (!t.tags().isEmpty()) {
+            doc.add(new TextField(TAGS, words(String.join(" ", t.tags().values())), Field.Store.NO));
+        }
         StringBuilder params = new StringBuilder();
         try {
             parameters(JsonSupport.mapper().readTree(t.inputSchemaJson()), params, 0);

@@ -3,6 +3,7 @@ package dev.toolgate.gateway.discovery;
 import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.auth.Principal;
+import dev.toolgate.gateway.catalog.ToolTags;
 import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.skills.Skill;
@@ -25,6 +26,24 @@ public class ToolFilters {
     }
 
     public ToolFilter of(Principal p, String integration, String skill) {
+        return base(p, integration, skill);
+    }
+
+    /**
+     * With a tags filter too (OR, or AND when {@code allTags}).
+     *
+     * @throws GatewayException INVALID_ARGUMENT for a tag no tool can have (empty, too long, invisible
+     *         characters) or more than {@value ToolTags#MAX_TAGS} tags
+     */
+    public ToolFilter of(Principal p, String integration, String skill, java.util.List<String> tags, boolean allTags) {
+        java.util.List<dev.toolgate.gateway.error.FieldViolation> problems = new java.util.ArrayList<>();
+        ToolTags wanted = ToolTags.of("tags", tags, problems);
+        Identifiers.requireNoViolations(problems);
+        ToolFilter base = base(p, integration, skill);
+        return new ToolFilter(base.integration(), base.skill(), wanted, allTags);
+    }
+
+    private ToolFilter base(Principal p, String integration, String skill) {
         requireNonNull(integration, "integration");
         requireNonNull(skill, "skill");
         if (skill.isEmpty()) {

@@ -253,10 +253,14 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
         Duration timeout = request.hasTimeout() ? ProtoMapper.duration(request.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT;
         Optional<Compensation> compensation = request.hasCompensation() ? Optional.of(compensation("compensation.",
                 request.getIntegration() + "." + request.getName(), request.getCompensation())) : Optional.empty();
+        List<dev.toolgate.gateway.error.FieldViolation> problems = new ArrayList<>();
+        dev.toolgate.gateway.catalog.ToolTags tags = dev.toolgate.gateway.catalog.ToolTags.of("tags",
+                request.getTagsList(), problems);
+        dev.toolgate.gateway.core.Identifiers.requireNoViolations(problems);
         ToolSpec spec = new ToolSpec(tenant, request.getIntegration(), request.getName(), request.getDescription(),
                 request.getInputSchemaJson(), ProtoMapper.annotations(request.getAnnotations()),
                 new HttpBinding(request.getMethod().toUpperCase(java.util.Locale.ROOT), request.getPath(), params),
-                timeout);
+                timeout).withTags(tags);
         Tool tool = ProtoMapper.tool(catalog.upsertHttpTool(spec));
         compensation.ifPresent(c -> compensations.put(tenant, c));
         reply(response, tool);

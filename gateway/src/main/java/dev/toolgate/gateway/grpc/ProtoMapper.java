@@ -50,6 +50,7 @@ final class ProtoMapper {
                 .setTimeout(duration(t.timeout()))
                 .setExportedName(t.exportName())
                 .setOutputSchemaJson(t.outputSchemaJson())
+                .addAllTags(t.tags().values())
                 .build();
     }
 

@@ -107,7 +107,7 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     public void listTools(ListToolsRequest request, StreamObserver<ListToolsResponse> response) {
         Principal p = toolCaller();
         ToolPages.Page page = pages.page(p, new ToolPages.Request(filters.of(p, request.getIntegration(),
-                request.getSkill()), "list", request.getPageSize(), request.getPageToken(), "page_token"),
+                request.getSkill(), request.getTagsList(), request.getTagsMatchAll()), "list", request.getPageSize(), request.getPageToken(), "page_token"),
                 ToolPages::approximateBytes);
         ListToolsResponse.Builder out = ListToolsResponse.newBuilder().setNextPageToken(page.nextPageToken());
         for (ToolDefinition t : page.tools()) {
@@ -136,7 +136,7 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
         Principal p = toolCaller();
         ToolFormat format = ExportProto.format(request.getFormat());
         ToolPages.Page page = pages.page(p, new ToolPages.Request(filters.of(p, request.getIntegration(),
-                request.getSkill()), "export:" + format + (request.getTrimLargeSchemas() ? ":trim" : ""),
+                request.getSkill(), request.getTagsList(), request.getTagsMatchAll()), "export:" + format + (request.getTrimLargeSchemas() ? ":trim" : ""),
                 request.getPageSize(), request.getPageToken(), "page_token"), ToolPages::approximateBytes);
         List<ToolDefinition> tools = page.tools();
         ToolExporter.Export export = ToolExporter.export(tools.stream().map(ExportInput::of).toList(), format,
@@ -156,7 +156,8 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     public void searchTools(SearchToolsRequest request, StreamObserver<SearchToolsResponse> response) {
         Principal p = toolCaller();
         List<SearchIndex.Hit> hits = search.search(p, request.getQuery(), request.getLimit(),
-                filters.of(p, request.getIntegration(), request.getSkill()));
+                filters.of(p, request.getIntegration(), request.getSkill(), request.getTagsList(),
+                        request.getTagsMatchAll()));
         SearchToolsResponse.Builder out = SearchToolsResponse.newBuilder();
         for (SearchIndex.Hit hit : hits) {
             out.addTools(ProtoMapper.tool(hit.tool())).addScores(hit.score());

@@ -224,8 +224,31 @@ public class McpIntegrations {
             LOG.info("MCP integration {}/{} synced: {} added, {} changed, {} removed, {} rejected",
                     integration.tenantId(), integration.name(), change.added().size(), change.changed().size(),
                     change.removed().size(), change.rejected().size());
+            keepListening(integration);
             return new SyncReport(integration.name(), change, listed.server().name(), listed.server().version());
         });
+    }
+
+    /**
+     * A re-registration that changed the server's address or credential drops the client it was
+     * listed with (the integration changed): a client for the stored row is connected again, so
+     * the server's {@code list_changed} notifications keep coming without waiting for a call. Not
+     * for a stdio server: its process starts on the next call, as before.
+     */
+    private void keepListening(IntegrationEntity synced) {
+        if (StdioServers.isStdio(synced.baseUrl())) {
+            return;
+        }
+        integrations.findByTenantIdAndName(synced.tenantId(), synced.name())
+                .filter(i -> i.kind().is(IntegrationKind.MCP))
+                .ifPresent(stored -> {
+                    try {
+                        clients.client(stored, timeout);
+                    } catch (RuntimeException e) {
+                        LOG.debug("MCP integration {}/{}: no client to listen to its server: {}", stored.tenantId(),
+                                stored.name(), e.getMessage());
+                    }
+                });
     }
 
     private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("host", "content-type",

@@ -63,8 +63,29 @@ public class McpToolSpecs {
             }
             return new ToolSpec(tenant, integration, name, description(t), schema(t.inputSchema(), true),
                     annotations(t.annotations(), trusted), new McpBinding(t.name()), timeout,
-                    schema(t.outputSchema(), false));
+                    schema(t.outputSchema(), false), tags(t.meta()));
         }).filter(s -> s != null).toList();
+    }
+
+    /**
+     * A tool's tags: MCP defines none, so only the de facto place of FastMCP servers is read,
+     * {@code _meta.fastmcp.tags} (older versions: {@code _meta._fastmcp.tags}); unusable ones are left out.
+     */
+    static dev.toolgate.gateway.catalog.ToolTags tags(Map<String, Object> meta) {
+        if (meta == null) {
+            return dev.toolgate.gateway.catalog.ToolTags.NONE;
+        }
+        java.util.List<String> tags = new java.util.ArrayList<>();
+        for (String namespace : List.of("fastmcp", "_fastmcp")) {
+            if (meta.get(namespace) instanceof Map<?, ?> ns && ns.get("tags") instanceof java.util.Collection<?> c) {
+                c.forEach(t -> {
+                    if (t instanceof String s) {
+                        tags.add(s);
+                    }
+                });
+            }
+        }
+        return dev.toolgate.gateway.catalog.ToolTags.lenient(tags);
     }
 
     /** Lower case; every run of other characters becomes one '_' (or '-' kept); at most 63 characters. */

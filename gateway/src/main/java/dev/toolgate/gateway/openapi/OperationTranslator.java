@@ -256,7 +256,18 @@ final class OperationTranslator {
             throw new ImportProblem(Identifiers.summary(problems));
         }
         return new ImportedTool(name, label, description(method, path, op), input, outputSchema(op, warn),
-                annotations(method, op), binding, op.path("x-toolgate-compensation"));
+                annotations(method, op), binding, op.path("x-toolgate-compensation"), tags(op));
+    }
+
+    /** The operation's {@code tags} (strings only; ones that cannot be tool tags are left out). */
+    private static dev.toolgate.gateway.catalog.ToolTags tags(JsonNode op) {
+        List<String> tags = new java.util.ArrayList<>();
+        op.path("tags").forEach(t -> {
+            if (t.isTextual()) {
+                tags.add(t.asText());
+            }
+        });
+        return dev.toolgate.gateway.catalog.ToolTags.lenient(tags);
     }
 
     /** Path-level parameters overridden by operation-level ones with the same name and location. */

@@ -48,6 +48,7 @@ public class McpClients implements AutoCloseable {
     private final EgressGuard egress;
     private final StdioServers stdio;
     private final Duration connectTimeout;
+    private final reactor.core.scheduler.Scheduler streamTimer = reactor.core.scheduler.Schedulers.parallel();
     private final McpJsonMapper json = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper()
             .registerModule(TaskSupport.module())); // a tool's execution.taskSupport, which the SDK drops
     private final Map<String, Entry> clients = new ConcurrentHashMap<>();
@@ -55,7 +56,17 @@ public class McpClients implements AutoCloseable {
     private volatile BiConsumer<IntegrationEntity, List<McpSchema.Tool>> onToolsChanged = (i, t) -> { };
     private volatile java.util.function.Consumer<McpSchema.ProgressNotification> onProgress = p -> { };
 
-    private record Entry(String fingerprint, McpAsyncClient client, TrackedTransport transport) {
+    /** {@code http} is the HTTP client that keeps the server's notification stream open (none for stdio). */
+    private record Entry(String fingerprint, McpAsyncClient client, TrackedTransport transport,
+            java.util.Optional<ReopeningHttpClient> http) {
+        void close() {
+            http.ifPresent(ReopeningHttpClient::close);
+            closeQuietly(client);
+        }
+    }
+
+    /** A transport and the HTTP client under it. */
+    private record Http(McpClientTransport transport, ReopeningHttpClient client) {
     }
 
     public McpClients(SecretStore secrets, EgressGuard egress, StdioServers stdio,
@@ -106,13 +117,26 @@ public class McpClients implements AutoCloseable {
             }
             if (current != null) {
                 clients.remove(key);
-                closeQuietly(current.client());
+                current.close();
             }
-            TrackedTransport transport = new TrackedTransport(StdioServers.isStdio(integration.baseUrl())
-                    ? stdio(stdio.require(integration.tenantId(), integration.baseUrl()))
-                    : http(integration));
-            McpAsyncClient client = connect(integration, transport, timeout);
-            clients.put(key, new Entry(fingerprint, client, transport));
+            java.util.Optional<ReopeningHttpClient> http = java.util.Optional.empty();
+            McpClientTransport inner;
+            if (StdioServers.isStdio(integration.baseUrl())) {
+                inner = stdio(stdio.require(integration.tenantId(), integration.baseUrl()));
+            } else {
+                Http made = http(integration);
+                inner = made.transport();
+                http = java.util.Optional.of(made.client());
+            }
+            TrackedTransport transport = new TrackedTransport(inner);
+            McpAsyncClient client;
+            try {
+                client = connect(integration, transport, timeout);
+            } catch (RuntimeException e) {
+                http.ifPresent(ReopeningHttpClient::close);
+                throw e;
+            }
+            clients.put(key, new Entry(fingerprint, client, transport, http));
             return client;
         });
     }
@@ -141,7 +165,22 @@ public class McpClients implements AutoCloseable {
         String key = integration.tenantId() + '/' + integration.name();
         Entry entry = clients.get(key);
         if (entry != null && entry.client() == client && clients.remove(key, entry)) {
-            closeQuietly(client);
+            entry.close();
+        }
+    }
+
+    /**
+     * The server no longer knows the session whose notification stream {@code http} kept (it
+     * restarted, or dropped the session): that client is dropped, and the listeners of
+     * {@link #onToolsChanged} hear of it, since the tools may have changed while nobody listened —
+     * their sync opens a new session, with a new stream.
+     */
+    private void sessionLost(IntegrationEntity integration, ReopeningHttpClient http) {
+        String key = integration.tenantId() + '/' + integration.name();
+        Entry entry = clients.get(key);
+        if (entry != null && entry.http().filter(h -> h == http).isPresent() && clients.remove(key, entry)) {
+            entry.close();
+            onToolsChanged.accept(integration, List.of());
         }
     }
 
@@ -155,7 +194,7 @@ public class McpClients implements AutoCloseable {
         locks.call(key, () -> {
             Entry entry = clients.remove(key);
             if (entry != null) {
-                closeQuietly(entry.client());
+                entry.close();
             }
             return null;
         });
@@ -203,7 +242,7 @@ public class McpClients implements AutoCloseable {
         return transport;
     }
 
-    private McpClientTransport http(IntegrationEntity integration) {
+    private Http http(IntegrationEntity integration) {
         URI url = URI.create(integration.baseUrl());
         egress.check(integration.tenantId(), url, "the MCP server of integration '" + integration.name() + "'");
         String origin = url.getScheme() + "://" + url.getRawAuthority();
@@ -214,24 +253,35 @@ public class McpClients implements AutoCloseable {
         HttpAuth auth = integration.auth();
         String tenant = integration.tenantId();
         Map<String, String> secretHeaders = secretHeaders(integration);
-        return HttpClientStreamableHttpTransport.builder(origin)
+        java.util.function.BiConsumer<java.net.http.HttpRequest.Builder, URI> credentials = (request, uri) -> {
+            // every request: the name may resolve elsewhere by now (DNS rebinding)
+            egress.check(tenant, uri, "the MCP server of integration '" + integration.name() + "'");
+            secretHeaders.forEach((header, secret) -> request.setHeader(header, secrets.reveal(tenant, secret)
+                    .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
+                            + secret + "' of integration '" + integration.name() + "' does not exist"))));
+            if (auth.kind() == HttpAuth.Kind.BEARER) {
+                request.setHeader("Authorization", "Bearer " + secrets.reveal(tenant, auth.secret())
+                        .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
+                                + auth.secret() + "' of integration '" + integration.name() + "' does not exist")));
+            }
+        };
+        ReopeningHttpClient[] made = new ReopeningHttpClient[1];
+        java.net.http.HttpClient.Builder clientBuilder = ReopeningHttpClient.builder(java.net.http.HttpClient
+                .newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1), delegate -> {
+                    made[0] = new ReopeningHttpClient(delegate, tenant + "/" + integration.name(), request -> {
+                        credentials.accept(request, url);
+                        return request;
+                    }, () -> sessionLost(integration, made[0]), streamTimer);
+                    return made[0];
+                });
+        McpClientTransport transport = HttpClientStreamableHttpTransport.builder(origin)
+                .clientBuilder(clientBuilder)
                 .endpoint(endpoint)
                 .jsonMapper(json)
                 .connectTimeout(connectTimeout)
-                .httpRequestCustomizer((request, method, uri, body, context) -> {
-                    // every request: the name may resolve elsewhere by now (DNS rebinding)
-                    egress.check(tenant, uri, "the MCP server of integration '" + integration.name() + "'");
-                    secretHeaders.forEach((header, secret) -> request.header(header, secrets.reveal(tenant, secret)
-                            .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
-                                    + secret + "' of integration '" + integration.name() + "' does not exist"))));
-                    if (auth.kind() == HttpAuth.Kind.BEARER) {
-                        request.header("Authorization", "Bearer " + secrets.reveal(tenant, auth.secret())
-                                .orElseThrow(() -> GatewayException.failedPrecondition("SECRET_NOT_FOUND", "secret '"
-                                        + auth.secret() + "' of integration '" + integration.name()
-                                        + "' does not exist")));
-                    }
-                })
+                .httpRequestCustomizer((request, method, uri, body, context) -> credentials.accept(request, uri))
                 .build();
+        return new Http(transport, made[0]);
     }
 
     /**
@@ -281,7 +331,7 @@ public class McpClients implements AutoCloseable {
     @PreDestroy
     @Override
     public void close() {
-        clients.values().forEach(e -> closeQuietly(e.client()));
+        clients.values().forEach(Entry::close);
         clients.clear();
     }
 }

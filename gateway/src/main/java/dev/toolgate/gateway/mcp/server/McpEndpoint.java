@@ -154,12 +154,21 @@ public class McpEndpoint {
             case McpStreams.Admitted a -> admitted = a;
         }
         // a ping at once (so the client gets the response headers) and every 30 s (so a stream whose
-        // client went away is noticed and dropped); the client answers pings with a POST
+        // client went away is noticed and dropped); the client answers pings with a POST. The event id is
+        // the fingerprint of the tool list the client was told of: a client that reopens the stream with
+        // it (Last-Event-ID) hears list_changed at once when the list changed while it had no stream
         Flux<Event<String>> pings = Flux.interval(Duration.ZERO, KEEPALIVE)
                 .onBackpressureDrop()
-                .map(n -> Event.of(McpServerProtocol.ping("toolgate-ping-" + n)));
-        Flux<Event<String>> changes = admitted.changes().map(fingerprint -> Event.of(McpServerProtocol.listChanged()));
-        Flux<Event<String>> stream = Flux.merge(pings, changes)
+                .map(n -> {
+                    Event<String> ping = Event.of(McpServerProtocol.ping("toolgate-ping-" + n));
+                    return n == 0 ? ping.id(baseline) : ping;
+                });
+        String lastSeen = request.getHeaders().get("Last-Event-ID");
+        Flux<Event<String>> missed = lastSeen != null && !lastSeen.equals(baseline)
+                ? Flux.just(Event.of(McpServerProtocol.listChanged()).id(baseline)) : Flux.empty();
+        Flux<Event<String>> changes = admitted.changes()
+                .map(fingerprint -> Event.of(McpServerProtocol.listChanged()).id(fingerprint));
+        Flux<Event<String>> stream = Flux.concat(pings.take(1), missed, Flux.merge(pings.skip(1), changes))
                 .take(maxStreamAge) // clients open a new one, as Streamable HTTP expects
                 .takeUntilOther(shutdown.asMono())
                 .takeUntilOther(admitted.revoked())
