@@ -12,9 +12,11 @@ import dev.toolgate.gateway.catalog.ToolAnnotations;
  * @param operation e.g. {@code GET /users/{id}}
  * @param outputSchema the 2xx response's schema; null when the document has none
  * @param compensation the operation's {@code x-toolgate-compensation} (a missing node when it has none)
+ * @param summary the operation's {@code summary}, stripped ("" when it has none): the tool card's title
  */
 public record ImportedTool(String name, String operation, String description, JsonNode inputSchema,
-        JsonNode outputSchema, ToolAnnotations annotations, HttpBinding binding, JsonNode compensation) {
+        JsonNode outputSchema, ToolAnnotations annotations, HttpBinding binding, JsonNode compensation,
+        String summary) {
     public ImportedTool {
         requireNonNull(name, "name");
         requireNonNull(operation, "operation");
@@ -23,5 +25,6 @@ public record ImportedTool(String name, String operation, String description, Js
         requireNonNull(annotations, "annotations");
         requireNonNull(binding, "binding");
         requireNonNull(compensation, "compensation");
+        requireNonNull(summary, "summary");
     }
 }

@@ -256,7 +256,8 @@ final class OperationTranslator {
             throw new ImportProblem(Identifiers.summary(problems));
         }
         return new ImportedTool(name, label, description(method, path, op), input, outputSchema(op, warn),
-                annotations(method, op), binding, op.path("x-toolgate-compensation"));
+                annotations(method, op), binding, op.path("x-toolgate-compensation"),
+                op.path("summary").asText("").strip());
     }
 
     /** Path-level parameters overridden by operation-level ones with the same name and location. */
