@@ -2,6 +2,7 @@ package dev.toolgate.gateway.session;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.auth.KeyRevoked;
 import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.cards.ToolCards;
 import dev.toolgate.gateway.confirm.Confirmation;
@@ -36,7 +37,7 @@ import reactor.core.publisher.FluxSink;
  * the watcher gets the updates held for it, then RESOURCE_EXHAUSTED. Thread-safe.
  */
 @Singleton
-public class SessionWatches {
+public class SessionWatches implements io.micronaut.context.event.ApplicationEventListener<KeyRevoked> {
     /** Updates held for a watcher that does not read. */
     public static final int MAX_BUFFERED = 256;
     /** Open watches on one instance at most. */
@@ -72,7 +73,7 @@ public class SessionWatches {
     private final ConfirmationStore confirmations;
     private final SessionSignals signals;
     private final AtomicInteger open = new AtomicInteger();
-    private final Set<FluxSink<Update>> sinks = ConcurrentHashMap.newKeySet();
+    private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
     private final ExecutorService readers = Executors.newFixedThreadPool(4,
             Thread.ofPlatform().daemon().name("session-watch-", 0).factory());
 
@@ -105,10 +106,10 @@ public class SessionWatches {
             }
             Watcher w = new Watcher(principal, sessionId, sink);
             Runnable unsubscribe = signals.subscribe(principal.tenantId(), sessionId, w::changed);
-            sinks.add(sink);
+            watchers.add(w);
             sink.onDispose(() -> {
                 unsubscribe.run();
-                sinks.remove(sink);
+                watchers.remove(w);
                 open.decrementAndGet();
             });
             w.changed();
@@ -128,7 +129,14 @@ public class SessionWatches {
 
     /** Ends every open watch, as completed (the gateway drains). */
     public void endAll() {
-        sinks.forEach(FluxSink::complete);
+        watchers.forEach(w -> w.sink.complete());
+    }
+
+    /** The watches of a key revoked through this instance or announced by another end, UNAUTHENTICATED. */
+    @Override
+    public void onApplicationEvent(KeyRevoked event) {
+        watchers.stream().filter(w -> w.principal.keyId().equals(event.keyId())).forEach(w -> w.sink.error(
+                GatewayException.unauthenticated("the API key of this watch was revoked")));
     }
 
     @PreDestroy

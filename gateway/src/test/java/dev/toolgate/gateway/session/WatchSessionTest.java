@@ -247,6 +247,21 @@ class WatchSessionTest implements TestPropertyProvider {
     }
 
     @Test
+    void aRevokedKey_endsItsWatch_unauthenticated() throws Exception {
+        dev.toolgate.proto.v1.CreateApiKeyResponse key = fx.admin().createApiKey(dev.toolgate.proto.v1
+                .CreateApiKeyRequest.newBuilder().setTenant(fx.tenant).setAgentId("agent-1").addScopes("tools:call")
+                .build());
+        Watch watch = watch(key.getApiKey());
+        watch.next(SessionEvent::getCaughtUp);
+
+        fx.admin().revokeApiKey(dev.toolgate.proto.v1.RevokeApiKeyRequest.newBuilder().setTenant(fx.tenant)
+                .setKeyId(key.getKeyId()).build());
+
+        Eventually.until(() -> assertThat(watch.error()).isInstanceOfSatisfying(StatusRuntimeException.class,
+                e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED)));
+    }
+
+    @Test
     void watchSession_overHttp_isServerSentEvents_authenticatedWithTheApiKey() throws Exception {
         call("acme", "low", "c1");
         HttpClient client = HttpClient.newHttpClient();
@@ -324,6 +339,10 @@ class WatchSessionTest implements TestPropertyProvider {
                 }
             }
             throw new AssertionError("no such event within " + PATIENCE_SECONDS + " s; received: " + received());
+        }
+
+        Throwable error() {
+            return error;
         }
 
         List<SessionEvent> received() {
