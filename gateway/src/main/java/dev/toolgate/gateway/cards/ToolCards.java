@@ -32,6 +32,8 @@ public class ToolCards {
     static final Duration CACHE_TTL = Duration.ofSeconds(5);
     private static final Pattern ICON = Pattern.compile("[a-z0-9-]{1,64}");
     private static final int MAX_RESULT_CHARS = 120;
+    private static final int MAX_TITLE_CHARS = 200;
+    private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]+");
 
     /** What an admin declared for a tool. */
     public record Declared(String title, String icon, Narration narration) {
@@ -62,8 +64,8 @@ public class ToolCards {
         if (tool.isEmpty() || tool.indexOf('.') <= 0 || tool.length() > 200) {
             throw GatewayException.invalidArgument("tool", "tool must be a qualified tool name, integration.tool");
         }
-        if (title.length() > 200) {
-            throw GatewayException.invalidArgument("title", "title must be at most 200 chars");
+        if (title.length() > MAX_TITLE_CHARS) {
+            throw GatewayException.invalidArgument("title", "title must be at most " + MAX_TITLE_CHARS + " chars");
         }
         if (!icon.isEmpty() && !ICON.matcher(icon).matches()) {
             throw GatewayException.invalidArgument("icon", "icon must be 1-64 chars of a-z, 0-9 and -");
@@ -98,6 +100,39 @@ public class ToolCards {
         cache.invalidate(tenantId + "\n" + tool);
     }
 
+    /**
+     * Makes {@code summary} (an OpenAPI operation's) the imported card title of {@code tool}, shown
+     * while the tool's own card (set with {@link #put}) has no title; an empty summary removes the
+     * title imported before. The summary is made one line of at most 200 chars.
+     */
+    public void importTitle(String tenantId, String tool, String summary) {
+        String title = INVISIBLE.matcher(summary).replaceAll(" ").replaceAll("\\s+", " ").strip();
+        if (title.length() > MAX_TITLE_CHARS) {
+            title = title.substring(0, MAX_TITLE_CHARS - 1) + "…";
+        }
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM tool_card_titles WHERE tenant_id = ? AND tool_name = ?")) {
+                ps.setString(1, tenantId);
+                ps.setString(2, tool);
+                ps.executeUpdate();
+            }
+            if (!title.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO tool_card_titles (tenant_id, tool_name,"
+                        + " title, updated_at) VALUES (?, ?, ?, ?)")) {
+                    ps.setString(1, tenantId);
+                    ps.setString(2, tool);
+                    ps.setString(3, title);
+                    ps.setTimestamp(4, Timestamp.from(clock.instant()));
+                    ps.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+        cache.invalidate(tenantId + "\n" + tool);
+    }
+
     /** The declared card of {@code tool}, if any. */
     public Optional<Declared> find(String tenantId, String tool) {
         return cache.get(tenantId + "\n" + tool, k -> load(tenantId, tool));
@@ -108,6 +143,15 @@ public class ToolCards {
      * (redacted) arguments, and a one-line summary of its outcome (redacted, escaped).
      */
     public Card card(String tenantId, String tool, String argumentsJson, CallStatus status, String resultJson) {
+        return card(tenantId, tool, argumentsJson, status, resultJson, "");
+    }
+
+    /**
+     * The card of a stored call: as {@link #card(String, String, String, CallStatus, String)}, with the
+     * gateway's message ({@code error}) as the summary when the call has no result (a refusal, a fault).
+     */
+    public Card card(String tenantId, String tool, String argumentsJson, CallStatus status, String resultJson,
+            String error) {
         Optional<Declared> d;
         try {
             d = find(tenantId, tool);
@@ -118,28 +162,52 @@ public class ToolCards {
         String narration = d.map(Declared::narration).filter(n -> !n.template().isEmpty())
                 .map(n -> n.render(tool, argumentsJson, redactor)).orElse(title);
         return new Card(title, d.map(Declared::icon).orElse(""), narration, status, resultSummary(tool, status,
-                resultJson));
+                resultJson, error));
     }
 
-    private String resultSummary(String tool, CallStatus status, String resultJson) {
+    private String resultSummary(String tool, CallStatus status, String resultJson, String error) {
         if (status == CallStatus.PENDING_CONFIRMATION) {
             return Narration.escape("held for a human's approval; it has not run");
         }
-        String line = redactor.redact(tool, resultJson).replaceAll("[\\p{Cc}\\p{Cf}\\s]+", " ").strip();
+        if (status == CallStatus.RUNNING && resultJson.isEmpty()) {
+            return "running";
+        }
+        String text = resultJson.isEmpty() ? error : redactor.redact(tool, resultJson);
+        String line = text.replaceAll("[\\p{Cc}\\p{Cf}\\s]+", " ").strip();
         if (line.length() > MAX_RESULT_CHARS) {
             line = line.substring(0, MAX_RESULT_CHARS - 1) + "…";
         }
         return Narration.escape(line);
     }
 
+    /** The tool's own card, its title taken from the import when it has none of its own. */
     private Optional<Declared> load(String tenantId, String tool) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT title, icon, narration FROM tool_cards WHERE tenant_id = ? AND tool_name = ?")) {
-            ps.setString(1, tenantId);
-            ps.setString(2, tool);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Declared(rs.getString(1), rs.getString(2),
-                        Narration.of(rs.getString(3)))) : Optional.empty();
+        try (Connection c = dataSource.getConnection()) {
+            Optional<Declared> own;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT title, icon, narration FROM tool_cards WHERE tenant_id = ? AND tool_name = ?")) {
+                ps.setString(1, tenantId);
+                ps.setString(2, tool);
+                try (ResultSet rs = ps.executeQuery()) {
+                    own = rs.next() ? Optional.of(new Declared(rs.getString(1), rs.getString(2),
+                            Narration.of(rs.getString(3)))) : Optional.empty();
+                }
+            }
+            if (own.isPresent() && !own.get().title().isEmpty()) {
+                return own;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT title FROM tool_card_titles WHERE tenant_id = ? AND tool_name = ?")) {
+                ps.setString(1, tenantId);
+                ps.setString(2, tool);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return own;
+                    }
+                    String imported = rs.getString(1);
+                    return Optional.of(own.map(d -> new Declared(imported, d.icon(), d.narration()))
+                            .orElseGet(() -> new Declared(imported, "", Narration.of(""))));
+                }
             }
         } catch (SQLException e) {
             throw storage(e);

@@ -12,11 +12,12 @@ import java.util.Optional;
  *
  * @param kind    what changed
  * @param tenant  the tenant ("" for {@link Kind#KEY} and {@link Kind#ALL})
- * @param subject the key id ({@link Kind#KEY}), the secret name ({@link Kind#SECRET}), else ""
+ * @param subject the key id ({@link Kind#KEY}), the secret name ({@link Kind#SECRET}), the session id
+ *                ({@link Kind#SESSION}: a call of it was recorded, its watchers read it again), else ""
  */
 public record Invalidation(Kind kind, String tenant, String subject) {
     /** What changed. */
-    public enum Kind { KEY, TENANT_KEYS, SECRET, CATALOG, ALL }
+    public enum Kind { KEY, TENANT_KEYS, SECRET, CATALOG, SESSION, ALL }
 
     private static final char SEP = '\u001f';
 
@@ -43,6 +44,11 @@ public record Invalidation(Kind kind, String tenant, String subject) {
 
     public static Invalidation catalog(String tenant) {
         return new Invalidation(Kind.CATALOG, tenant, "");
+    }
+
+    /** A call of the session was recorded or changed status: its watchers read it again. */
+    public static Invalidation session(String tenant, String sessionId) {
+        return new Invalidation(Kind.SESSION, tenant, sessionId);
     }
 
     public static Invalidation all() {

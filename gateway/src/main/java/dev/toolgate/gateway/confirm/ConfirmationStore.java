@@ -159,6 +159,26 @@ public class ConfirmationStore {
         return list(EXPIRED_UNSENT, now, limit);
     }
 
+    /** The confirmations of a session's held calls by call id (at most {@code limit}, earliest first). */
+    public java.util.Map<String, Confirmation> ofSession(String tenantId, String sessionId, int limit) {
+        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement(
+                "SELECT * FROM confirmations WHERE tenant_id = ? AND session_id = ? ORDER BY created_at LIMIT ?")) {
+            ps.setString(1, tenantId);
+            ps.setString(2, sessionId);
+            ps.setInt(3, limit);
+            java.util.Map<String, Confirmation> out = new java.util.HashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Confirmation c = read(rs);
+                    out.put(c.callId(), c);
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+    }
+
     /** The tenant's confirmations still waiting for a decision at {@code now}, oldest first. */
     public java.util.List<Confirmation> pending(String tenantId, Instant now, int limit) {
         try (Connection conn = dataSource.getConnection();

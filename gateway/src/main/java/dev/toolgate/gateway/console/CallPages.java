@@ -28,9 +28,11 @@ class CallPages {
     private final StoredCalls stored;
     private final ConsoleProperties properties;
     private final dev.toolgate.gateway.session.SessionStore sessions;
+    private final dev.toolgate.gateway.session.SessionCards cards;
 
     CallPages(AuditTrail audit, StoredCalls stored, ConsoleProperties properties,
-            dev.toolgate.gateway.session.SessionStore sessions) {
+            dev.toolgate.gateway.session.SessionStore sessions, dev.toolgate.gateway.session.SessionCards cards) {
+        this.cards = requireNonNull(cards, "cards");
         this.sessions = requireNonNull(sessions, "sessions");
         this.properties = requireNonNull(properties, "properties");
         this.audit = requireNonNull(audit, "audit");
@@ -110,23 +112,36 @@ class CallPages {
         if (!dev.toolgate.gateway.core.Identifiers.CALL_ID.matcher(sessionId).matches()) {
             return IntegrationPages.notFound(who, "No such session.");
         }
-        java.util.List<StoredCall> calls = sessions.calls(who.principal().tenantId(), sessionId, "",
-                dev.toolgate.gateway.session.Sessions.MAX_CALLS);
+        java.util.List<dev.toolgate.gateway.session.SessionStore.SessionCall> calls = sessions.calls(
+                who.principal().tenantId(), sessionId, "", dev.toolgate.gateway.session.Sessions.MAX_CALLS);
         if (calls.isEmpty()) {
             return IntegrationPages.notFound(who, "No calls of this session in this tenant.");
         }
         StringBuilder body = new StringBuilder("<table class=\"calls session\"><thead><tr><th>#</th><th>Started</th>"
-                + "<th>Tool</th><th>Agent</th><th>User</th><th>Status</th><th>Rule</th></tr></thead><tbody>");
+                + "<th>Tool</th><th>What</th><th>Agent</th><th>User</th><th>Status</th><th>Rule</th></tr></thead>"
+                + "<tbody>");
         int n = 0;
-        for (StoredCall c : calls) {
+        for (dev.toolgate.gateway.session.SessionStore.SessionCall row : calls) {
+            StoredCall c = row.call();
+            dev.toolgate.gateway.cards.ToolCards.Card card = cards.of(who.principal().tenantId(), row);
             body.append("<tr><td>").append(++n).append("</td><td><a href=\"/console/calls/").append(Html.url(c.callId()))
                     .append("\">").append(Html.text(c.startedAt().toString())).append("</a></td><td>")
-                    .append(Html.text(c.toolName())).append("</td><td>").append(Html.text(c.agentId())).append("</td><td>")
+                    .append(Html.text(c.toolName())).append("</td><td class=\"card\">").append(cardHtml(card.narration()))
+                    .append("<br><small>").append(cardHtml(card.resultSummary())).append("</small></td><td>")
+                    .append(Html.text(c.agentId())).append("</td><td>")
                     .append(Html.text(c.userId())).append("</td><td>").append(Html.text(c.status().name()))
                     .append("</td><td>").append(Html.text(c.policy().rule())).append("</td></tr>");
         }
         body.append("</tbody></table>");
         return ConsoleResponses.html(HttpStatus.OK, Html.page("Session " + sessionId, who, body.toString()));
+    }
+
+    /**
+     * A card text as HTML: cards come with HTML's special characters as entities and Markdown's escaped
+     * with a backslash; a page shows them without the backslashes (what is left is still entity-escaped).
+     */
+    static String cardHtml(String cardText) {
+        return cardText.replaceAll("\\\\([\\\\`*_\\[\\]()!#|~])", "$1");
     }
 
     /** A time filter: an ISO instant, or a datetime-local value taken as UTC; empty when unset. */

@@ -7,6 +7,7 @@ import dev.toolgate.gateway.catalog.ToolDefinition;
 import dev.toolgate.gateway.confirm.Confirmation;
 import dev.toolgate.gateway.confirm.ConfirmationStore;
 import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.session.SessionSignals;
 import dev.toolgate.observability.CallRecord;
 import dev.toolgate.observability.CallStatus;
 import dev.toolgate.observability.Redactor;
@@ -31,10 +32,12 @@ class HoldCreation {
     private final Redactor redactor;
     private final Clock clock;
     private final Duration ttl;
+    private final SessionSignals signals;
 
     HoldCreation(ConfirmationStore store, CallLog log, Redactor redactor, Clock clock,
-            ConfirmationsProperties confirmations) {
+            ConfirmationsProperties confirmations, SessionSignals signals) {
         Duration ttl = confirmations.ttl();
+        this.signals = requireNonNull(signals, "signals");
         this.store = requireNonNull(store, "store");
         this.log = requireNonNull(log, "log");
         this.redactor = requireNonNull(redactor, "redactor");
@@ -76,6 +79,7 @@ class HoldCreation {
             log.release(pending, CallRecord.Outcome.failed(CallStatus.FAILED, "the confirmation could not be stored"));
             throw e;
         }
+        signals.changed(c.tenantId(), c.sessionId()); // the row was signalled before its confirmation existed
         return pendingResult(c, started.startedAt());
     }
 

@@ -1,6 +1,8 @@
 package dev.toolgate.gateway.execution;
 
 import dev.toolgate.gateway.audit.CallsProperties;
+import dev.toolgate.gateway.session.SessionSignals;
+import dev.toolgate.gateway.session.SignallingCallStore;
 import dev.toolgate.observability.CallRecorder;
 import dev.toolgate.observability.Redactor;
 import dev.toolgate.observability.jdbc.BufferedCallRecorder;
@@ -27,11 +29,12 @@ public class RecorderFactory {
     @Singleton
     @Bean(preDestroy = "close")
     BufferedCallRecorder callRecorder(DataSource dataSource,
-            CallsProperties calls, Redactor redactor) {
-        // The recorder manages its own connections (autocommit), outside any transaction.
-        return new BufferedCallRecorder(
+            CallsProperties calls, Redactor redactor, SessionSignals signals) {
+        // The recorder manages its own connections (autocommit), outside any transaction. Each write
+        // that touches a session signals its watchers (WatchSession) once it is stored.
+        return new BufferedCallRecorder(new SignallingCallStore(
                 new JdbcCallStore(DelegatingDataSource.unwrapDataSource(dataSource), calls.maxStoredChars(),
-                        calls.maxResultChars(), redactor), calls.bufferRecords(), calls.bufferChars(),
+                        calls.maxResultChars(), redactor), signals), calls.bufferRecords(), calls.bufferChars(),
                 calls.batchWindow());
     }
 

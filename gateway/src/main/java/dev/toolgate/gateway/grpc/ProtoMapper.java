@@ -223,20 +223,43 @@ final class ProtoMapper {
         return b.build();
     }
 
-    static ToolCall toolCall(HeldCalls.CallView v) {
-        ToolCall.Builder b = toolCall(v.call());
+    static ToolCall toolCall(HeldCalls.CallView v, dev.toolgate.gateway.cards.ToolCards.Card card) {
+        ToolCall.Builder b = toolCall(v.call()).setCard(card(card));
         v.confirmation().ifPresent(c -> b.setConfirmation(confirmation(c)));
         return b.build();
     }
 
-    static dev.toolgate.proto.v1.Session session(Sessions.View v) {
+    /** A session with the card of each call ({@code cards} in the order of {@code v.rows()}). */
+    static dev.toolgate.proto.v1.Session session(Sessions.View v,
+            java.util.List<dev.toolgate.gateway.cards.ToolCards.Card> cards) {
         dev.toolgate.proto.v1.Session.Builder b = dev.toolgate.proto.v1.Session.newBuilder()
                 .setSessionId(v.sessionId()).setTruncated(v.truncated());
-        v.calls().forEach(c -> b.addCalls(toolCall(c).setCompensatedBy(v.compensatedBy().getOrDefault(c.callId(), ""))
-                .setCompensates(v.compensates().getOrDefault(c.callId(), ""))));
+        for (int i = 0; i < v.rows().size(); i++) {
+            b.addCalls(sessionCall(v, v.rows().get(i).call(), cards.get(i)));
+        }
         v.compensations().forEach(c -> b.addCompensations(dev.toolgate.proto.v1.CompensationCommand.newBuilder()
                 .setAgentId(c.agentId()).setReason(c.reason()).setRequestedAt(timestamp(c.requestedAt()))));
         return b.build();
+    }
+
+    /** A WatchSession update. */
+    static dev.toolgate.proto.v1.SessionEvent sessionEvent(dev.toolgate.gateway.session.SessionWatches.Update u) {
+        return switch (u) {
+            case dev.toolgate.gateway.session.SessionWatches.CaughtUp ignored ->
+                    dev.toolgate.proto.v1.SessionEvent.newBuilder().setCaughtUp(true).build();
+            case dev.toolgate.gateway.session.SessionWatches.CallChanged c -> {
+                ToolCall.Builder b = toolCall(c.call()).setCompensatedBy(c.compensatedBy())
+                        .setCompensates(c.compensates()).setCard(card(c.card()));
+                c.confirmation().ifPresent(k -> b.setConfirmation(confirmation(k)));
+                yield dev.toolgate.proto.v1.SessionEvent.newBuilder().setCall(b).build();
+            }
+        };
+    }
+
+    /** One call of a session view, with its compensation links and card. */
+    static ToolCall.Builder sessionCall(Sessions.View v, StoredCall c, dev.toolgate.gateway.cards.ToolCards.Card card) {
+        return toolCall(c).setCompensatedBy(v.compensatedBy().getOrDefault(c.callId(), ""))
+                .setCompensates(v.compensates().getOrDefault(c.callId(), "")).setCard(card(card));
     }
 
     /** What an ExecuteTool request carries about its end user. */

@@ -37,6 +37,8 @@ import io.grpc.Deadline;
 import dev.toolgate.gateway.execution.HeldCalls;
 import dev.toolgate.gateway.execution.CallResult;
 import dev.toolgate.gateway.telemetry.TraceContextInterceptor;
+import dev.toolgate.gateway.session.SessionCards;
+import dev.toolgate.gateway.session.SessionWatches;
 import dev.toolgate.gateway.session.Sessions;
 import dev.toolgate.proto.v1.GetSessionRequest;
 import dev.toolgate.proto.v1.Session;
@@ -80,12 +82,17 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
     private final dev.toolgate.gateway.compensation.SessionCompensator compensator;
     private final dev.toolgate.gateway.session.SessionSummaryTool summaryTool;
     private final dev.toolgate.gateway.cards.ToolCards cards;
+    private final SessionCards sessionCards;
+    private final SessionWatches watches;
 
     public ToolServiceEndpoint(Catalog catalog, ToolCallService calls, ToolVisibility visibility, HeldCalls held,
             Sessions sessions, EndUsers users, ConnectedAccounts connections, ToolPages pages, ToolFilters filters,
             ToolSearch search, SearchToolsTool searchTool, java.time.Clock clock,
             dev.toolgate.gateway.compensation.SessionCompensator compensator,
-            dev.toolgate.gateway.session.SessionSummaryTool summaryTool, dev.toolgate.gateway.cards.ToolCards cards) {
+            dev.toolgate.gateway.session.SessionSummaryTool summaryTool, dev.toolgate.gateway.cards.ToolCards cards,
+            SessionCards sessionCards, SessionWatches watches) {
+        this.sessionCards = requireNonNull(sessionCards, "sessionCards");
+        this.watches = requireNonNull(watches, "watches");
         this.cards = requireNonNull(cards, "cards");
         this.summaryTool = requireNonNull(summaryTool, "summaryTool");
         this.compensator = requireNonNull(compensator, "compensator");
@@ -204,29 +211,42 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
 
     @Override
     public void getToolCall(GetToolCallRequest request, StreamObserver<ToolCall> response) {
-        response.onNext(ProtoMapper.toolCall(held.view(PrincipalContext.current(), request.getCallId())));
+        Principal p = PrincipalContext.current();
+        HeldCalls.CallView v = held.view(p, request.getCallId());
+        response.onNext(ProtoMapper.toolCall(v, sessionCards.of(p.tenantId(), v.call())));
         response.onCompleted();
     }
 
     @Override
     public void confirmToolCall(ConfirmToolCallRequest request, StreamObserver<ToolCall> response) {
         Principal p = PrincipalContext.current();
-        response.onNext(ProtoMapper.toolCall(CancellationInterrupts.run(() -> held.decide(p, request.getCallId(),
-                request.getApprove(), request.getReason(), clientDeadline()))));
+        HeldCalls.CallView v = CancellationInterrupts.run(() -> held.decide(p, request.getCallId(),
+                request.getApprove(), request.getReason(), clientDeadline()));
+        response.onNext(ProtoMapper.toolCall(v, sessionCards.of(p.tenantId(), v.call())));
         response.onCompleted();
     }
 
     @Override
     public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
-        Sessions.View view = sessions.view(PrincipalContext.current(), request.getSessionId());
+        Principal p = PrincipalContext.current();
+        Sessions.View view = sessions.view(p, request.getSessionId());
         String summary;
         try {
             summary = dev.toolgate.gateway.session.SessionSummary.of(view, request.getSummaryMaxChars());
         } catch (IllegalArgumentException e) {
             throw GatewayException.invalidArgument("summary_max_chars", e.getMessage());
         }
-        response.onNext(ProtoMapper.session(view).toBuilder().setSummary(summary).build());
+        response.onNext(ProtoMapper.session(view, view.rows().stream().map(r -> sessionCards.of(p.tenantId(), r))
+                .toList()).toBuilder().setSummary(summary).build());
         response.onCompleted();
+    }
+
+    @Override
+    public void watchSession(dev.toolgate.proto.v1.WatchSessionRequest request,
+            StreamObserver<dev.toolgate.proto.v1.SessionEvent> response) {
+        Principal p = PrincipalContext.current();
+        StreamingSubscriber.subscribe(watches.watch(p, request.getSessionId()).map(ProtoMapper::sessionEvent),
+                (io.grpc.stub.ServerCallStreamObserver<dev.toolgate.proto.v1.SessionEvent>) response);
     }
 
     @Override

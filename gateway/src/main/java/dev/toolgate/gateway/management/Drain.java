@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  * <li>{@code /ready} answers {@code 503 DRAINING} at once, and calls are still accepted for
  *     {@code toolgate.shutdown.drain-delay}, the time a load balancer needs to stop sending here;</li>
- * <li>then the gRPC server refuses new calls ({@code UNAVAILABLE}: another instance takes the retry)
- *     and lets the calls in flight finish for up to {@code toolgate.shutdown.grace-period};</li>
+ * <li>then the gRPC server refuses new calls ({@code UNAVAILABLE}: another instance takes the retry),
+ *     ends the session watches (WatchSession; their clients watch again elsewhere) and lets the calls in
+ *     flight finish for up to {@code toolgate.shutdown.grace-period};</li>
  * <li>calls still running after that are cancelled: one not yet sent upstream is recorded as not sent
  *     (its call id free for a retry), one waiting for its upstream as not answered.</li>
  * </ol>
@@ -33,8 +34,11 @@ public final class Drain {
     private final ShutdownConfig config;
     private final BeanProvider<GrpcEmbeddedServer> grpc;
     private final AtomicBoolean draining = new AtomicBoolean();
+    private final BeanProvider<dev.toolgate.gateway.session.SessionWatches> watches;
 
-    Drain(ShutdownConfig config, BeanProvider<GrpcEmbeddedServer> grpc) {
+    Drain(ShutdownConfig config, BeanProvider<GrpcEmbeddedServer> grpc,
+            BeanProvider<dev.toolgate.gateway.session.SessionWatches> watches) {
+        this.watches = requireNonNull(watches, "watches");
         this.config = requireNonNull(config, "config");
         this.grpc = requireNonNull(grpc, "grpc");
     }
@@ -65,6 +69,8 @@ public final class Drain {
                 return;
             }
             server.shutdown();
+            // session watches never end by themselves: they end now, and their clients watch again elsewhere
+            watches.find(null).ifPresent(dev.toolgate.gateway.session.SessionWatches::endAll);
             LOG.info("draining: new calls refused; waiting up to {} for the calls in flight", config.gracePeriod());
             if (!server.awaitTermination(config.gracePeriod().toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("draining: calls still running after {}; cancelling them", config.gracePeriod());

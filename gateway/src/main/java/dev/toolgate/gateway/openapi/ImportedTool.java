@@ -14,10 +14,11 @@ import dev.toolgate.gateway.catalog.ToolTags;
  * @param outputSchema the 2xx response's schema; null when the document has none
  * @param compensation the operation's {@code x-toolgate-compensation} (a missing node when it has none)
  * @param tags the operation's {@code tags} that can be tool tags (see {@link ToolTags#lenient})
+ * @param summary the operation's {@code summary}, stripped ("" when it has none): the tool card's title
  */
 public record ImportedTool(String name, String operation, String description, JsonNode inputSchema,
         JsonNode outputSchema, ToolAnnotations annotations, HttpBinding binding, JsonNode compensation,
-        ToolTags tags) {
+        ToolTags tags, String summary) {
     public ImportedTool {
         requireNonNull(name, "name");
         requireNonNull(operation, "operation");
@@ -27,5 +28,6 @@ public record ImportedTool(String name, String operation, String description, Js
         requireNonNull(binding, "binding");
         requireNonNull(compensation, "compensation");
         requireNonNull(tags, "tags");
+        requireNonNull(summary, "summary");
     }
 }

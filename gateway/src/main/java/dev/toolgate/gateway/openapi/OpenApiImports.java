@@ -33,9 +33,11 @@ public class OpenApiImports {
     private final ConnectedAccounts connections;
 
     private final CompensationDeclarations compensations;
+    private final dev.toolgate.gateway.cards.ToolCards cards;
 
     public OpenApiImports(CatalogWriter writer, SecretRepository secrets, ConnectedAccounts connections,
-            CompensationDeclarations compensations) {
+            CompensationDeclarations compensations, dev.toolgate.gateway.cards.ToolCards cards) {
+        this.cards = requireNonNull(cards, "cards");
         this.compensations = requireNonNull(compensations, "compensations");
         this.connections = requireNonNull(connections, "connections");
         this.writer = requireNonNull(writer, "writer");
@@ -117,6 +119,7 @@ public class OpenApiImports {
         change.rejected().forEach((name, why) -> warnings.add(new ImportWarning(operationOf(plan, name), why, true)));
         client.ifPresent(connections::configure);
         declareCompensations(tenant, integration, plan, change, declared, warnings);
+        importCardTitles(tenant, integration, plan, change);
         if (!perUser.isEmpty() && client.isEmpty()) {
             warnings.add(new ImportWarning("", "security scheme '" + perUser.get(0).name() + "' is an OAuth 2"
                     + " authorization code flow: each user connects their own account, through a client not set yet —"
@@ -201,6 +204,24 @@ public class OpenApiImports {
             }
             compensations.put(tenant, new Compensation(qualified, target.contains(".") ? target
                     : integration + "." + target, pointers, x.path("expression").asText("")));
+        }
+    }
+
+    /**
+     * Each stored tool's operation {@code summary} becomes its card title, unless the tool has a card of
+     * its own (SetToolCard); a summary gone from the document takes its imported title with it.
+     */
+    private void importCardTitles(String tenant, String integration, ImportPlan plan,
+            CatalogWriter.ToolSetChange change) {
+        Set<String> stored = new java.util.HashSet<>(change.added());
+        stored.addAll(change.changed());
+        stored.addAll(change.unchanged());
+        stored.addAll(change.held());
+        for (ImportedTool t : plan.tools()) {
+            String qualified = integration + "." + t.name();
+            if (stored.contains(qualified)) {
+                cards.importTitle(tenant, qualified, t.summary());
+            }
         }
     }
 

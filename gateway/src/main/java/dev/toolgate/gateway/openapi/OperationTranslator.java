@@ -256,7 +256,8 @@ final class OperationTranslator {
             throw new ImportProblem(Identifiers.summary(problems));
         }
         return new ImportedTool(name, label, description(method, path, op), input, outputSchema(op, warn),
-                annotations(method, op), binding, op.path("x-toolgate-compensation"), tags(op));
+                annotations(method, op), binding, op.path("x-toolgate-compensation"), tags(op),
+                op.path("summary").asText("").strip());
     }
 
     /** The operation's {@code tags} (strings only; ones that cannot be tool tags are left out). */

@@ -31,7 +31,7 @@ public class SessionStore {
             SELECT tool_name, count(*) FROM tool_calls
             WHERE tenant_id = ? AND session_id = ? AND execution_key IS NOT NULL AND call_id <> ?
             GROUP BY tool_name""";
-    private static final String CALLS = "SELECT " + StoredCallRows.COLUMNS + """
+    private static final String CALLS = "SELECT arguments, " + StoredCallRows.COLUMNS + """
              FROM tool_calls WHERE tenant_id = ? AND session_id = ? AND (? = '' OR agent_id = ?)
             ORDER BY started_at, id LIMIT ?""";
 
@@ -67,22 +67,54 @@ public class SessionStore {
      *
      * @param agentId only this agent's calls; empty for every agent's
      */
-    public List<StoredCall> calls(String tenantId, String sessionId, String agentId, int limit) {
+    public List<SessionCall> calls(String tenantId, String sessionId, String agentId, int limit) {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(CALLS)) {
             ps.setString(1, tenantId);
             ps.setString(2, sessionId);
             ps.setString(3, agentId);
             ps.setString(4, agentId);
             ps.setInt(5, limit);
-            List<StoredCall> out = new ArrayList<>();
+            List<SessionCall> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(StoredCallRows.read(rs));
+                    out.add(new SessionCall(rs.getString("id"), StoredCallRows.read(rs), rs.getString("arguments")));
                 }
             }
             return out;
         } catch (SQLException e) {
             throw storage(e);
+        }
+    }
+
+    /**
+     * The arguments of the execution of {@code callId} (else of its latest refused attempt) as the
+     * call record stores them — redacted —, if the record is written.
+     */
+    public java.util.Optional<String> arguments(String tenantId, String callId) {
+        String sql = "SELECT arguments FROM tool_calls WHERE tenant_id = ? AND call_id = ?"
+                + " ORDER BY CASE WHEN execution_key IS NULL THEN 1 ELSE 0 END, started_at DESC LIMIT 1";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, tenantId);
+            ps.setString(2, callId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw storage(e);
+        }
+    }
+
+    /**
+     * One row of a session: a call (or one refused attempt of it) with the arguments as stored.
+     *
+     * @param rowId     the row's id: stays the same while the call's status changes
+     * @param arguments redacted, as the call record keeps them
+     */
+    public record SessionCall(String rowId, StoredCall call, String arguments) {
+        public SessionCall {
+            requireNonNull(rowId, "rowId");
+            requireNonNull(call, "call");
+            requireNonNull(arguments, "arguments");
         }
     }
 

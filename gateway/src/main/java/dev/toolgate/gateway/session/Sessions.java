@@ -41,11 +41,50 @@ public class Sessions {
      * @param compensates    compensating call id → the id of the call it undoes
      * @param compensations  the CompensateSession commands of the session
      */
-    public record View(String sessionId, List<StoredCall> calls, boolean truncated, Map<String, String> compensatedBy,
-            Map<String, String> compensates, List<SessionStore.CompensationCommand> compensations) {
+    public record View(String sessionId, List<SessionStore.SessionCall> rows, boolean truncated,
+            Map<String, String> compensatedBy, Map<String, String> compensates,
+            List<SessionStore.CompensationCommand> compensations) {
+        public View {
+            rows = List.copyOf(rows);
+        }
+
+        /** The calls, in start order. */
+        public List<StoredCall> calls() {
+            return rows.stream().map(SessionStore.SessionCall::call).toList();
+        }
     }
 
     public View view(Principal principal, String sessionId) {
+        boolean everyAgent = authorize(principal, sessionId);
+        writer.awaitWritten(READ_YOUR_WRITES); // the outcomes of calls that finished before this read are in it
+        List<SessionStore.SessionCall> rows = store.calls(principal.tenantId(), sessionId, everyAgent ? ""
+                : principal.agentId(), MAX_CALLS + 1);
+        boolean truncated = rows.size() > MAX_CALLS;
+        List<SessionStore.SessionCall> shownRows = truncated ? rows.subList(0, MAX_CALLS) : rows;
+        List<StoredCall> shown = shownRows.stream().map(SessionStore.SessionCall::call).toList();
+        Map<String, String> compensatedBy = new HashMap<>();
+        Map<String, String> compensates = new HashMap<>();
+        for (StoredCall c : shown) {
+            CompensationIds.parse(c.callId()).ifPresent(a -> shown.stream()
+                    .filter(o -> o != c && a.compensates(o.callId())).findFirst().ifPresent(o -> {
+                        compensates.put(c.callId(), o.callId());
+                        if (c.status() == CallStatus.SUCCEEDED) {
+                            compensatedBy.put(o.callId(), c.callId());
+                        }
+                    }));
+        }
+        return new View(sessionId, shownRows, truncated, Map.copyOf(compensatedBy), Map.copyOf(compensates),
+                store.compensations(principal.tenantId(), sessionId, everyAgent ? "" : principal.agentId()));
+    }
+
+    /**
+     * Checks that {@code principal} may read sessions and that the id is well-formed.
+     *
+     * @return true when it reads every agent's calls, false for its own agent's only
+     * @throws GatewayException PERMISSION_DENIED without a scope that reads sessions, INVALID_ARGUMENT
+     *         for a malformed id
+     */
+    public boolean authorize(Principal principal, String sessionId) {
         if (principal.bootstrapAdmin()) {
             throw GatewayException.permissionDenied("BOOTSTRAP_KEY_CANNOT_CALL_TOOLS", "the bootstrap admin key"
                     + " administers tenants; read sessions with a key of the tenant");
@@ -58,23 +97,6 @@ public class Sessions {
             throw GatewayException.invalidArgument("session_id", "session_id must be 1-128 chars of letters, digits and"
                     + " . _ : -");
         }
-        writer.awaitWritten(READ_YOUR_WRITES); // the outcomes of calls that finished before this read are in it
-        List<StoredCall> calls = store.calls(principal.tenantId(), sessionId, everyAgent ? "" : principal.agentId(),
-                MAX_CALLS + 1);
-        boolean truncated = calls.size() > MAX_CALLS;
-        List<StoredCall> shown = truncated ? calls.subList(0, MAX_CALLS) : calls;
-        Map<String, String> compensatedBy = new HashMap<>();
-        Map<String, String> compensates = new HashMap<>();
-        for (StoredCall c : shown) {
-            CompensationIds.parse(c.callId()).ifPresent(a -> shown.stream()
-                    .filter(o -> o != c && a.compensates(o.callId())).findFirst().ifPresent(o -> {
-                        compensates.put(c.callId(), o.callId());
-                        if (c.status() == CallStatus.SUCCEEDED) {
-                            compensatedBy.put(o.callId(), c.callId());
-                        }
-                    }));
-        }
-        return new View(sessionId, shown, truncated, Map.copyOf(compensatedBy), Map.copyOf(compensates),
-                store.compensations(principal.tenantId(), sessionId, everyAgent ? "" : principal.agentId()));
+        return everyAgent;
     }
 }
