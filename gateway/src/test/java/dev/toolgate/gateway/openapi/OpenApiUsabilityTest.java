@@ -11,6 +11,7 @@ import dev.toolgate.gateway.support.TestUpstream.Reply;
 import dev.toolgate.proto.v1.AdminServiceGrpc;
 import dev.toolgate.proto.v1.CallStatus;
 import dev.toolgate.proto.v1.CreateApiKeyRequest;
+import dev.toolgate.proto.v1.CreateHttpIntegrationRequest;
 import dev.toolgate.proto.v1.CreateTenantRequest;
 import dev.toolgate.proto.v1.ExecuteToolRequest;
 import dev.toolgate.proto.v1.ExecuteToolResponse;
@@ -18,9 +19,13 @@ import dev.toolgate.proto.v1.FormatChecks;
 import dev.toolgate.proto.v1.GetToolRequest;
 import dev.toolgate.proto.v1.ImportOpenApiRequest;
 import dev.toolgate.proto.v1.ImportOpenApiResponse;
+import dev.toolgate.proto.v1.ListToolsRequest;
 import dev.toolgate.proto.v1.OpenApiImportOptions;
+import dev.toolgate.proto.v1.ParamBinding;
+import dev.toolgate.proto.v1.ParamLocation;
 import dev.toolgate.proto.v1.Tool;
 import dev.toolgate.proto.v1.ToolServiceGrpc;
+import dev.toolgate.proto.v1.UpsertHttpToolRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -212,6 +217,41 @@ class OpenApiUsabilityTest {
         });
         assertThat(r.getWarningsList()).anySatisfy(w -> assertThat(w.getMessage()).contains("'no_such_tool'"));
         assertThat(tool("events.list_events").getFormatChecks()).isEqualTo(FormatChecks.FORMAT_CHECKS_ASSERT);
+    }
+
+    @Test
+    void formats_anUnknownChoiceInTheRequest_isRefusedAndNothingIsImported() {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> importDoc("events",
+                EVENTS, OpenApiImportOptions.newBuilder().putToolFormatChecksValue("list_events", 7)));
+
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("options.tool_format_checks[list_events]");
+        assertThat(tools.listTools(ListToolsRequest.getDefaultInstance()).getToolsList()).isEmpty();
+    }
+
+    @Test
+    void formats_aHandDefinedToolChoosesToo_andAChangeOfTheChoiceIsANewVersion() {
+        admin.createHttpIntegration(CreateHttpIntegrationRequest.newBuilder().setTenant(tenant).setName("manual")
+                .setBaseUrl(upstream.baseUrl()).build());
+        UpsertHttpToolRequest.Builder request = UpsertHttpToolRequest.newBuilder().setTenant(tenant)
+                .setIntegration("manual").setName("list_events").setDescription("Lists events since a day.")
+                .setMethod("GET").setPath("/events")
+                .addParams(ParamBinding.newBuilder().setArgument("since").setLocation(ParamLocation.PARAM_LOCATION_QUERY))
+                .setInputSchemaJson("{\"type\":\"object\",\"properties\":{\"since\":{\"type\":\"string\","
+                        + "\"format\":\"date-time\"}}}");
+
+        Tool annotated = admin.upsertHttpTool(request.setFormatChecks(FormatChecks.FORMAT_CHECKS_ANNOTATE).build());
+        assertThat(annotated.getFormatChecks()).isEqualTo(FormatChecks.FORMAT_CHECKS_ANNOTATE);
+        assertThat(call("manual.list_events", "{\"since\":\"2026-12-01\"}").getStatus())
+                .isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
+        assertThat(query(last())).containsExactly("since=2026-12-01");
+
+        Tool asserted = admin.upsertHttpTool(request.clearFormatChecks().build());
+        assertThat(asserted.getFormatChecks()).isEqualTo(FormatChecks.FORMAT_CHECKS_ASSERT);
+        assertThat(asserted.getVersion()).isEqualTo(annotated.getVersion() + 1);
+        assertThat(refusedCall("manual.list_events", "{\"since\":\"2026-12-01\"}").getStatus().getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(upstream.exchanges()).hasSize(1);
     }
 
     // 2. parameter names with comparison operators (AWS style)
