@@ -58,6 +58,13 @@ final class ImportBench implements Callable<Integer> {
             + " gateway's RSS again, as ISO-8601 (default ${DEFAULT-VALUE})")
     Duration idleAfter = Duration.ofSeconds(30);
 
+    /** The harness's {@code --gateway-jvm-option}s (e.g. a flight recording), then the heap cap. */
+    private List<String> jvmOptions() {
+        List<String> options = new java.util.ArrayList<>(parent.gatewayJvmOptions);
+        options.add("-Xmx" + heap);
+        return options;
+    }
+
     @Override
     public Integer call() throws Exception {
         String document = read(file);
@@ -71,7 +78,7 @@ final class ImportBench implements Callable<Integer> {
         long launched = System.nanoTime();
         try (GatewayProcess gateway = GatewayProcess.start(parent.gatewayJar,
                 LoadHarness.gatewayEnv(parent.dbUrl, parent.dbUser, adminKey), out.resolve("gateway-import.log"),
-                List.of("-Xmx" + heap))) {
+                jvmOptions())) {
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", gateway.grpcPort(),
                     InsecureChannelCredentials.create()).build();
             try {

@@ -9,6 +9,7 @@ import dev.toolgate.gateway.core.Identifiers;
 import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.validation.CompiledSchema;
+import dev.toolgate.gateway.validation.FormatChecks;
 import dev.toolgate.gateway.validation.SchemaCompiler;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.runtime.event.annotation.EventListener;
@@ -222,7 +223,8 @@ public class Catalog {
     private Optional<ToolDefinition> toDefinition(IntegrationEntity integration, ToolEntity tool, ToolVersionEntity v) {
         try {
             CompiledSchema schema = compiler.compile("input_schema_json",
-                    JsonSupport.mapper().readTree(v.inputSchema()));
+                    JsonSupport.mapper().readTree(v.inputSchema()), FormatChecks.parse(v.formatChecks())
+                            .orElse(FormatChecks.DEFAULT));
             return Optional.of(new ToolDefinition(tool.tenantId(), integration, tool.name(), v.version(),
                     v.description(), v.inputSchema(), schema, ToolAnnotations.decode(v.annotations()),
                     ToolBinding.fromJson(v.binding()), Duration.ofMillis(v.timeoutMs()),

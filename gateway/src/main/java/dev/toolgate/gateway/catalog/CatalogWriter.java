@@ -356,14 +356,30 @@ public class CatalogWriter {
                 HttpAuth.Kind.NONE, "", text, now, now, schemes.toJson(), IntegrationSource.OPENAPI, "{}"));
     }
 
-    /** The specs that pass {@link #checkTool}, with their schemas; the others go to {@code rejected} by name. */
+    /** From this many specs on, {@link #validSpecs} checks them on all cores. */
+    static final int PARALLEL_CHECKS = 32;
+
+    /**
+     * The specs that pass {@link #checkTool}, with their schemas, in their order; the others go to
+     * {@code rejected} by name. Checking a spec is CPU work on it alone (meta-validating and compiling
+     * its schema: most of a large import's own time), so a large set is checked on all cores.
+     */
     private Map<ToolSpec, JsonNode> validSpecs(List<ToolSpec> specs, Map<String, String> rejected) {
+        List<Object> checked = (specs.size() < PARALLEL_CHECKS ? specs.stream() : specs.parallelStream())
+                .map(spec -> {
+                    try {
+                        return (Object) checkTool(spec);
+                    } catch (GatewayException e) {
+                        return e;
+                    }
+                })
+                .toList();
         Map<ToolSpec, JsonNode> valid = new java.util.LinkedHashMap<>();
-        for (ToolSpec spec : specs) {
-            try {
-                valid.put(spec, checkTool(spec));
-            } catch (GatewayException e) {
-                rejected.put(spec.name(), e.getMessage());
+        for (int i = 0; i < specs.size(); i++) {
+            if (checked.get(i) instanceof GatewayException e) {
+                rejected.put(specs.get(i).name(), e.getMessage());
+            } else {
+                valid.put(specs.get(i), (JsonNode) checked.get(i));
             }
         }
         return valid;
@@ -392,7 +408,7 @@ public class CatalogWriter {
         JsonNode schema = parseSchema(spec.inputSchemaJson(), problems);
         if (schema != null) {
             try {
-                compiler.compile("input_schema_json", schema);
+                compiler.compile("input_schema_json", schema, spec.formatChecks());
                 checkBindingAgainstSchema(spec.binding(), schema, problems);
             } catch (GatewayException e) {
                 problems.addAll(e.violations());
@@ -508,7 +524,8 @@ public class CatalogWriter {
     private void saveVersion(ToolSpec spec, JsonNode schema, String toolId, int version, Instant now) {
         versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), toolId, version,
                 spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
-                Math.toIntExact(spec.timeout().toMillis()), now, spec.outputSchemaJson(), spec.tags().toJson()));
+                Math.toIntExact(spec.timeout().toMillis()), now, spec.outputSchemaJson(), spec.tags().toJson(),
+                spec.formatChecks().wire()));
     }
 
     /** Marks the tool's pending change (if any) superseded. */
@@ -529,6 +546,7 @@ public class CatalogWriter {
                         && ToolBinding.fromJson(v.binding()).equals(spec.binding())
                         && v.outputSchema().equals(spec.outputSchemaJson())
                         && ToolTags.fromJson(v.tags()).equals(spec.tags())
+                        && v.formatChecks().equals(spec.formatChecks().wire())
                         && sameJson(v.inputSchema(), schema))
                 .isPresent();
     }

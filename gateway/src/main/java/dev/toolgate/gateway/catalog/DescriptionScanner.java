@@ -71,23 +71,66 @@ public final class DescriptionScanner {
     }
 
     private static void scanText(String where, String text, Set<String> findings) {
+        for (Finding f : Seen.findings(text)) {
+            findings.add(f.what() + " in " + where + f.after());
+        }
+    }
+
+    /** A finding in some text: {@code what} and {@code after} go around the text's place. */
+    private record Finding(String what, String after) {
+    }
+
+    /**
+     * What one text holds, without where it is. OpenAPI imports repeat the same
+     * texts in many tools (Kubernetes' ObjectMeta descriptions appear in hundreds of its 738 input
+     * schemas), and the instruction pattern is most of a first import's own work, so the answers for
+     * longer texts are kept: at most 4 Mi chars of text in all, forgotten together
+     * when full. Thread-safe.
+     */
+    private static final class Seen {
+        private static final int MIN_KEPT_LENGTH = 64;
+        private static final long MAX_KEPT_CHARS = 4L * 1024 * 1024;
+        private static final java.util.concurrent.ConcurrentHashMap<String, List<Finding>> KEPT =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        private static final java.util.concurrent.atomic.AtomicLong KEPT_CHARS = new java.util.concurrent.atomic.AtomicLong();
+
+        static List<Finding> findings(String text) {
+            if (text.length() < MIN_KEPT_LENGTH) {
+                return scan(text);
+            }
+            List<Finding> known = KEPT.get(text);
+            if (known != null) {
+                return known;
+            }
+            List<Finding> found = scan(text);
+            if (KEPT_CHARS.addAndGet(text.length()) > MAX_KEPT_CHARS) {
+                KEPT.clear();
+                KEPT_CHARS.set(text.length());
+            }
+            KEPT.put(text, found);
+            return found;
+        }
+    }
+
+    private static List<Finding> scan(String text) {
+        List<Finding> findings = new ArrayList<>(0);
         for (int i = 0; i < text.length(); ) {
             int cp = text.codePointAt(i);
             if (invisible(cp)) {
-                findings.add("invisible-character: U+" + String.format(Locale.ROOT, "%04X", cp) + " in " + where
-                        + " at " + i);
+                findings.add(new Finding("invisible-character: U+" + String.format(Locale.ROOT, "%04X", cp), " at " + i));
                 break; // one per text is enough to flag it
             }
             i += Character.charCount(cp);
         }
         Matcher m = HIDDEN_MARKUP.matcher(text);
         if (m.find()) {
-            findings.add("hidden-markup: " + quote(m.group()) + " in " + where);
+            findings.add(new Finding("hidden-markup: " + quote(m.group()), ""));
         }
         Matcher ins = INSTRUCTION.matcher(text);
         if (ins.find()) {
-            findings.add("instruction: " + quote(ins.group()) + " in " + where);
+            findings.add(new Finding("instruction: " + quote(ins.group()), ""));
         }
+        return List.copyOf(findings);
     }
 
     /** Zero-width, direction-changing, tag and other format characters a reader does not see. */

@@ -2,6 +2,7 @@ package dev.toolgate.gateway.catalog;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.validation.FormatChecks;
 import java.time.Duration;
 
 /**
@@ -9,10 +10,11 @@ import java.time.Duration;
  *
  * @param outputSchemaJson JSON Schema of a successful result; empty when unknown
  * @param tags             the tool's tags (checked where they come in)
+ * @param formatChecks     whether the input schema's {@code format}s are checked or only annotations
  */
 public record ToolSpec(String tenant, String integration, String name, String description,
         String inputSchemaJson, ToolAnnotations annotations, ToolBinding binding, Duration timeout,
-        String outputSchemaJson, ToolTags tags) {
+        String outputSchemaJson, ToolTags tags, FormatChecks formatChecks) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
 
@@ -27,22 +29,40 @@ public record ToolSpec(String tenant, String integration, String name, String de
         requireNonNull(timeout, "timeout");
         requireNonNull(outputSchemaJson, "outputSchemaJson");
         requireNonNull(tags, "tags");
+        requireNonNull(formatChecks, "formatChecks");
     }
 
+    /** A spec without tags whose formats are checked ({@link FormatChecks#DEFAULT}). */
     public ToolSpec(String tenant, String integration, String name, String description, String inputSchemaJson,
             ToolAnnotations annotations, ToolBinding binding, Duration timeout, String outputSchemaJson) {
         this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, outputSchemaJson,
-                ToolTags.NONE);
+                ToolTags.NONE, FormatChecks.DEFAULT);
+    }
+
+    /** A spec with tags whose formats are checked. */
+    public ToolSpec(String tenant, String integration, String name, String description, String inputSchemaJson,
+            ToolAnnotations annotations, ToolBinding binding, Duration timeout, String outputSchemaJson, ToolTags tags) {
+        this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, outputSchemaJson,
+                tags, FormatChecks.DEFAULT);
+    }
+
+    /** A spec without tags. */
+    public ToolSpec(String tenant, String integration, String name, String description, String inputSchemaJson,
+            ToolAnnotations annotations, ToolBinding binding, Duration timeout, String outputSchemaJson,
+            FormatChecks formatChecks) {
+        this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, outputSchemaJson,
+                ToolTags.NONE, formatChecks);
     }
 
     /** The same spec with {@code tags}. */
     public ToolSpec withTags(ToolTags tags) {
         return new ToolSpec(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout,
-                outputSchemaJson, tags);
+                outputSchemaJson, tags, formatChecks);
     }
 
     public ToolSpec(String tenant, String integration, String name, String description, String inputSchemaJson,
             ToolAnnotations annotations, ToolBinding binding, Duration timeout) {
-        this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, "", ToolTags.NONE);
+        this(tenant, integration, name, description, inputSchemaJson, annotations, binding, timeout, "", ToolTags.NONE,
+                FormatChecks.DEFAULT);
     }
 }

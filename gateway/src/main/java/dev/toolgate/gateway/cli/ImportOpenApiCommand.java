@@ -13,9 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import dev.toolgate.proto.v1.FormatChecks;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code toolgate import-openapi}: every operation of a document becomes a tool. */
 @Command(name = "import-openapi", description = {
@@ -45,13 +49,34 @@ final class ImportOpenApiCommand implements Callable<Integer> {
     List<String> includeOperations = new ArrayList<>();
     @Option(names = "--exclude-operation", description = "operationId or tool name; repeatable")
     List<String> excludeOperations = new ArrayList<>();
+    @Option(names = "--format-checks", paramLabel = "assert|annotate", description = "whether the tools refuse values"
+            + " that do not have their schema's format (date-time, date, uuid, email, ...): assert (the default), or"
+            + " take formats as hints and leave the check to the upstream: annotate") String formatChecks = "";
+    @Option(names = "--tool-format-checks", paramLabel = "TOOL=assert|annotate", description = "the same for one"
+            + " tool (its own name, e.g. list_events); repeatable") Map<String, String> toolFormatChecks = new LinkedHashMap<>();
+    @Spec CommandSpec spec;
+
+    private FormatChecks formatChecks(String option, String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "assert" -> FormatChecks.FORMAT_CHECKS_ASSERT;
+            case "annotate" -> FormatChecks.FORMAT_CHECKS_ANNOTATE;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), option + " must be assert or"
+                    + " annotate, not '" + value + "'");
+        };
+    }
 
     @Override
     public Integer call() throws Exception {
+        OpenApiImportOptions.Builder formats = OpenApiImportOptions.newBuilder();
+        if (!formatChecks.isEmpty()) {
+            formats.setFormatChecks(formatChecks("--format-checks", formatChecks));
+        }
+        toolFormatChecks.forEach((tool, value) -> formats.putToolFormatChecks(tool,
+                formatChecks("--tool-format-checks " + tool, value)));
         String document = CliFiles.readDocument(file, "an OpenAPI document", CliFiles.MAX_DOCUMENT_BYTES);
         ImportOpenApiRequest request = ImportOpenApiRequest.newBuilder().setTenant(tenant).setIntegration(integration)
                 .setDocument(document)
-                .setOptions(OpenApiImportOptions.newBuilder().setBaseUrl(baseUrl).putAllServerVariables(serverVariables)
+                .setOptions(formats.setBaseUrl(baseUrl).putAllServerVariables(serverVariables)
                         .putAllSecrets(secrets).putAllBindings(bindings).setConnectionClientId(connectionClientId).addAllIncludeTags(includeTags).addAllExcludeTags(excludeTags)
                         .addAllIncludePaths(includePaths).addAllExcludePaths(excludePaths)
                         .addAllIncludeOperations(includeOperations).addAllExcludeOperations(excludeOperations))

@@ -260,7 +260,8 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
         ToolSpec spec = new ToolSpec(tenant, request.getIntegration(), request.getName(), request.getDescription(),
                 request.getInputSchemaJson(), ProtoMapper.annotations(request.getAnnotations()),
                 new HttpBinding(request.getMethod().toUpperCase(java.util.Locale.ROOT), request.getPath(), params),
-                timeout).withTags(tags);
+                timeout, "", ProtoMapper.formatChecks("format_checks", request.getFormatChecks())
+                        .orElse(dev.toolgate.gateway.validation.FormatChecks.DEFAULT)).withTags(tags);
         Tool tool = ProtoMapper.tool(catalog.upsertHttpTool(spec));
         compensation.ifPresent(c -> compensations.put(tenant, c));
         reply(response, tool);
@@ -326,6 +327,8 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 .baseUrl(o.getBaseUrl()).serverVariables(o.getServerVariablesMap()).secrets(o.getSecretsMap())
                 .bindings(o.getBindingsMap()).connectionClientId(o.getConnectionClientId())
                 .timeout(o.hasTimeout() ? ProtoMapper.duration(o.getTimeout()) : ToolSpec.DEFAULT_TIMEOUT)
+                .formatChecks(ProtoMapper.formatChecks("options.format_checks", o.getFormatChecks()))
+                .toolFormatChecks(toolFormatChecks(o.getToolFormatChecksMap()))
                 .build();
         java.util.Map<String, Compensation> declared = new java.util.LinkedHashMap<>();
         List<dev.toolgate.gateway.error.FieldViolation> bad = new ArrayList<>();
@@ -342,6 +345,17 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
                 request.getDocument(), options, declared));
         reply(response, report.toBuilder().addAllNotAllowed(notAllowed(tenant, report.getAddedList(),
                 report.getChangedList(), report.getUnchangedList())).build());
+    }
+
+    private static java.util.Map<String, dev.toolgate.gateway.validation.FormatChecks> toolFormatChecks(
+            java.util.Map<String, dev.toolgate.proto.v1.FormatChecks> byTool) {
+        java.util.Map<String, dev.toolgate.gateway.validation.FormatChecks> out = new java.util.LinkedHashMap<>();
+        byTool.forEach((name, f) -> {
+            String field = "options.tool_format_checks[" + Identifiers.abbreviate(name) + "]";
+            out.put(name, ProtoMapper.formatChecks(field, f).orElseThrow(() -> GatewayException.invalidArgument(
+                    field, field + " must be FORMAT_CHECKS_ASSERT or FORMAT_CHECKS_ANNOTATE")));
+        });
+        return out;
     }
 
     @Override

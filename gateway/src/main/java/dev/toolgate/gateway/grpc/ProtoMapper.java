@@ -1,5 +1,7 @@
 package dev.toolgate.gateway.grpc;
 
+import dev.toolgate.gateway.validation.FormatChecks;
+
 import dev.toolgate.gateway.mcp.McpIntegrations;
 import dev.toolgate.proto.v1.McpSyncReport;
 
@@ -51,7 +53,30 @@ final class ProtoMapper {
                 .setExportedName(t.exportName())
                 .setOutputSchemaJson(t.outputSchemaJson())
                 .addAllTags(t.tags().values())
+                .setFormatChecks(formatChecks(t.schema().formatChecks()))
                 .build();
+    }
+
+    static dev.toolgate.proto.v1.FormatChecks formatChecks(FormatChecks f) {
+        return switch (f) {
+            case ASSERT -> dev.toolgate.proto.v1.FormatChecks.FORMAT_CHECKS_ASSERT;
+            case ANNOTATE -> dev.toolgate.proto.v1.FormatChecks.FORMAT_CHECKS_ANNOTATE;
+        };
+    }
+
+    /**
+     * The choice a request makes; empty when unset.
+     *
+     * @throws dev.toolgate.gateway.error.GatewayException INVALID_ARGUMENT for a value this gateway does not know
+     */
+    static java.util.Optional<FormatChecks> formatChecks(String field, dev.toolgate.proto.v1.FormatChecks f) {
+        return switch (f) {
+            case FORMAT_CHECKS_UNSPECIFIED -> java.util.Optional.empty();
+            case FORMAT_CHECKS_ASSERT -> java.util.Optional.of(FormatChecks.ASSERT);
+            case FORMAT_CHECKS_ANNOTATE -> java.util.Optional.of(FormatChecks.ANNOTATE);
+            case UNRECOGNIZED -> throw dev.toolgate.gateway.error.GatewayException.invalidArgument(field, field
+                    + " must be FORMAT_CHECKS_ASSERT or FORMAT_CHECKS_ANNOTATE");
+        };
     }
 
     static dev.toolgate.proto.v1.ToolAnnotations annotations(ToolAnnotations a) {

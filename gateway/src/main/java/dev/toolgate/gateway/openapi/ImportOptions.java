@@ -4,9 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.gateway.catalog.BoundValue;
 import dev.toolgate.gateway.catalog.ToolSpec;
+import dev.toolgate.gateway.validation.FormatChecks;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -26,11 +28,15 @@ import java.util.regex.Pattern;
  *     {@code value:TEXT}: the parameter is left out of the input schema and sent with that value
  * @param connectionClientId the OAuth client id with which users connect their own accounts when the
  *     document's scheme is an OAuth 2 authorization code flow (its secret: the scheme's secret); empty: set later
+ * @param formatChecks whether the imported tools check {@code format}s; empty: as the document says
+ *     ({@code x-toolgate-format-checks}), else {@link FormatChecks#DEFAULT}
+ * @param toolFormatChecks per tool (by its own name): wins over {@code formatChecks} and the document
  */
 public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, List<String> includePaths,
         List<String> excludePaths, Set<String> includeOperations, Set<String> excludeOperations, String baseUrl,
         Map<String, String> serverVariables, Map<String, String> secrets, Duration timeout,
-        Map<String, String> bindings, String connectionClientId) {
+        Map<String, String> bindings, String connectionClientId, Optional<FormatChecks> formatChecks,
+        Map<String, FormatChecks> toolFormatChecks) {
     public static final ImportOptions DEFAULTS = builder().build();
 
     public ImportOptions {
@@ -46,6 +52,8 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
         requireNonNull(timeout, "timeout");
         bindings = Map.copyOf(bindings);
         requireNonNull(connectionClientId, "connectionClientId");
+        requireNonNull(formatChecks, "formatChecks");
+        toolFormatChecks = Map.copyOf(toolFormatChecks);
     }
 
     /** The {@link #bindings} that parse (the others are refused by {@link OpenApiImports} before planning). */
@@ -103,6 +111,8 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
         private String connectionClientId = "";
         private Duration timeout = ToolSpec.DEFAULT_TIMEOUT;
         private Map<String, String> bindings = Map.of();
+        private Optional<FormatChecks> formatChecks = Optional.empty();
+        private Map<String, FormatChecks> toolFormatChecks = Map.of();
 
         public Builder includeTags(Set<String> v) {
             includeTags = requireNonNull(v, "includeTags");
@@ -164,9 +174,25 @@ public record ImportOptions(Set<String> includeTags, Set<String> excludeTags, Li
             return this;
         }
 
+        /** Empty: as the document says, else {@link FormatChecks#DEFAULT}. */
+        public Builder formatChecks(Optional<FormatChecks> v) {
+            formatChecks = requireNonNull(v, "formatChecks");
+            return this;
+        }
+
+        public Builder formatChecks(FormatChecks v) {
+            return formatChecks(Optional.of(requireNonNull(v, "formatChecks")));
+        }
+
+        public Builder toolFormatChecks(Map<String, FormatChecks> v) {
+            toolFormatChecks = requireNonNull(v, "toolFormatChecks");
+            return this;
+        }
+
         public ImportOptions build() {
             return new ImportOptions(includeTags, excludeTags, includePaths, excludePaths, includeOperations,
-                    excludeOperations, baseUrl, serverVariables, secrets, timeout, bindings, connectionClientId);
+                    excludeOperations, baseUrl, serverVariables, secrets, timeout, bindings, connectionClientId,
+                    formatChecks, toolFormatChecks);
         }
     }
 }

@@ -6,13 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.toolgate.gateway.error.GatewayException;
-import io.swagger.parser.OpenAPIParser;
+import io.swagger.parser.Swagger20Parser;
 import io.swagger.v3.core.util.Json;
 import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.SpecVersion;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.converter.SwaggerConverter;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -97,8 +99,7 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
         options.setSafelyResolveURL(true);
         SwaggerParseResult result;
         try {
-            // the original text: the parser's YAML reader expands aliases (*anchor), which the check above does not
-            result = new OpenAPIParser().readContents(text, null, options);
+            result = model(text, raw, options);
         } catch (RuntimeException e) {
             throw invalid("the OpenAPI parser could not read the document: " + e.getMessage());
         }
@@ -118,6 +119,24 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
             messages = List.copyOf(remarks);
         }
         return new OpenApiDocument(tree, version, v31, messages);
+    }
+
+    /**
+     * swagger-parser's model of the document, read by the parser for its version only (its generic
+     * entry point tries the OpenAPI 3 parser first, which reads a Swagger 2.0 text once more for
+     * nothing). A JSON text is not read again: the parser gets a copy of the tree already read. A
+     * YAML text is, since the parser's YAML reader expands aliases ({@code *anchor}), which the
+     * tree read here does not.
+     */
+    private static SwaggerParseResult model(String text, JsonNode raw, ParseOptions options) {
+        boolean json = text.stripLeading().startsWith("{");
+        if (raw.has("swagger")) {
+            SwaggerConverter converter = new SwaggerConverter();
+            return json ? converter.convert(new Swagger20Parser().readWithInfo(raw.deepCopy()))
+                    : converter.readContents(text, null, options);
+        }
+        OpenAPIV3Parser parser = new OpenAPIV3Parser();
+        return json ? parser.parseJsonNode(null, raw.deepCopy(), options) : parser.readContents(text, null, options);
     }
 
     private static JsonNode readYaml(String text) {

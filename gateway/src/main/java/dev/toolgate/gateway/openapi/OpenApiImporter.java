@@ -6,6 +6,7 @@ import dev.toolgate.gateway.export.SchemaTrimmer;
 import dev.toolgate.gateway.catalog.SecurityScheme;
 import dev.toolgate.gateway.catalog.SecuritySchemes;
 import dev.toolgate.gateway.core.Identifiers;
+import dev.toolgate.gateway.validation.FormatChecks;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -63,6 +64,8 @@ public final class OpenApiImporter {
         OperationTranslator translator = new OperationTranslator(refs, document.openApi31(), credentialParams,
                 root.get("security"), options.boundValues());
         String baseUrl = baseUrl(root, options, warnings);
+        FormatChecks documentFormats = options.formatChecks().isPresent() ? FormatChecks.DEFAULT
+                : declaredFormatChecks(root, "", warnings).orElse(FormatChecks.DEFAULT);
 
         List<ImportedTool> tools = new ArrayList<>();
         List<String> failed = new ArrayList<>();
@@ -93,7 +96,8 @@ public final class OpenApiImporter {
             }
             try {
                 ImportedTool tool = translator.translate(unique, o.method(), o.path(), o.pathItem(), o.op(),
-                        w -> warnings.add(new ImportWarning(label, w, false)));
+                        w -> warnings.add(new ImportWarning(label, w, false)))
+                        .withFormatChecks(formatChecks(options, documentFormats, o.op(), unique, label, warnings));
                 tools.add(tool);
                 taken.add(unique);
                 int schemaBytes = SchemaTrimmer.bytes(tool.inputSchema());
@@ -108,6 +112,12 @@ public final class OpenApiImporter {
                 taken.add(unique);
             }
         }
+        for (String name : new TreeSet<>(options.toolFormatChecks().keySet())) {
+            if (!taken.contains(name)) {
+                warnings.add(new ImportWarning("", "tool_format_checks names '" + Identifiers.abbreviate(name)
+                        + "', which is not an imported tool", false));
+            }
+        }
         for (String name : new TreeSet<>(options.boundValues().keySet())) {
             if (!translator.boundUsed().contains(name)) {
                 warnings.add(new ImportWarning("", "--bind " + name + ": no imported operation has a parameter or"
@@ -117,6 +127,38 @@ public final class OpenApiImporter {
         JsonNode info = root.path("info");
         String title = info.path("title").asText("") + (info.has("version") ? " " + info.path("version").asText() : "");
         return new ImportPlan(title.strip(), document.sourceVersion(), baseUrl, schemes, tools, warnings, excluded, failed);
+    }
+
+    /** The document's extension for whether formats are checked. */
+    static final String FORMAT_CHECKS_EXTENSION = "x-toolgate-format-checks";
+
+    /**
+     * Whether a tool checks formats: the admin's choice for the tool, else for the import, else the
+     * operation's {@code x-toolgate-format-checks}, else {@code documentDefault}.
+     */
+    private static FormatChecks formatChecks(ImportOptions options, FormatChecks documentDefault, JsonNode op,
+            String tool, String label, List<ImportWarning> warnings) {
+        FormatChecks chosen = options.toolFormatChecks().get(tool);
+        if (chosen != null) {
+            return chosen;
+        }
+        return options.formatChecks().orElseGet(() -> declaredFormatChecks(op, label, warnings).orElse(documentDefault));
+    }
+
+    /** The node's {@code x-toolgate-format-checks}; a value other than assert or annotate is a warning. */
+    private static java.util.Optional<FormatChecks> declaredFormatChecks(JsonNode node, String label,
+            List<ImportWarning> warnings) {
+        JsonNode declared = node.path(FORMAT_CHECKS_EXTENSION);
+        if (declared.isMissingNode()) {
+            return java.util.Optional.empty();
+        }
+        java.util.Optional<FormatChecks> parsed = declared.isTextual() ? FormatChecks.parse(declared.asText())
+                : java.util.Optional.empty();
+        if (parsed.isEmpty()) {
+            warnings.add(new ImportWarning(label, FORMAT_CHECKS_EXTENSION + " must be 'assert' or 'annotate', not "
+                    + Identifiers.abbreviate(declared.toString()) + "; ignored", false));
+        }
+        return parsed;
     }
 
     record Operation(String path, String method, JsonNode pathItem, JsonNode op) {

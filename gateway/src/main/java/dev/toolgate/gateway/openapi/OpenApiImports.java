@@ -111,7 +111,7 @@ public class OpenApiImports {
         for (ImportedTool t : plan.tools()) {
             specs.add(new ToolSpec(tenant, integration, t.name(), t.description(), t.inputSchema().toString(),
                     t.annotations(), t.binding(), options.timeout(),
-                    t.outputSchema() == null ? "" : t.outputSchema().toString(), t.tags()));
+                    t.outputSchema() == null ? "" : t.outputSchema().toString(), t.tags(), t.formatChecks()));
         }
         CatalogWriter.ToolSetChange change = writer.replaceHttpTools(tenant, integration, plan.baseUrl(),
                 plan.title(), plan.schemes(), specs, Set.copyOf(plan.failedTools()));

@@ -23,16 +23,17 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * One operation → one tool: merges path, query, header and cookie parameters with the request
  * body into one input schema, and records where each argument goes.
  *
  * <p>The body rule: a JSON or form body whose schema is a plain object (properties, no
- * {@code allOf/anyOf/oneOf} at the top, no property named like a parameter, required or without
- * required properties) is flattened: its properties become top-level arguments. Any other body
- * is one argument, {@code body} ({@code request_body} when a parameter is called body).
+ * {@code allOf/anyOf/oneOf} at the top, no property named like a parameter) is flattened: its
+ * properties become top-level arguments. A required body's required properties are required; an
+ * optional body's are required only once any of its properties is given ({@code dependentRequired}),
+ * since without any no body is sent. Any other body is one argument, {@code body}
+ * ({@code request_body} when a parameter is called body).
  */
 final class OperationTranslator {
     static final int MAX_DESCRIPTION = 1024;
@@ -40,7 +41,6 @@ final class OperationTranslator {
     /** Input schemas past this many subschemas are not useful to a model (nor storable in 256 KiB). */
     private static final int MAX_INPUT_NODES = 10_000;
     private static final int MAX_OUTPUT_NODES = 2_000;
-    private static final Pattern ARGUMENT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Set<String> GATEWAY_HEADERS = Set.of("accept", "content-type", "content-length", "user-agent",
             "host", "connection", "transfer-encoding", "cookie", "authorization", "proxy-authorization", "upgrade",
             "expect", "te", "trailer", "traceparent", "tracestate");
@@ -139,7 +139,7 @@ final class OperationTranslator {
                 style = ParamStyle.TAB_DELIMITED;
             }
             boolean explode = param.has("explode") ? param.path("explode").asBoolean() : style == ParamStyle.FORM;
-            String argument = argumentName(pname, in, arguments);
+            String argument = argumentName(ArgumentNames.of(pname, safeDeref(schema)), in, arguments);
             BoundValue value = boundValue(location, pname);
             ParamBinding binding = new ParamBinding(argument, location, pname, style, explode, asJson);
             if (location == ParamLocation.PATH && keepsReserved(param)) {
@@ -151,6 +151,9 @@ final class OperationTranslator {
             }
             ObjectNode property = asObject(schemas.translate(schema == null ? JsonNodeFactory.instance.objectNode() : schema));
             String doc = param.path("description").asText("").strip();
+            if (ArgumentNames.hasOperator(pname)) { // the name the model sees is not the one sent
+                doc = (doc.isEmpty() ? "" : doc + "\n\n") + "Sent as the " + in + " parameter '" + pname + "'.";
+            }
             if (!doc.isEmpty()) {
                 property = withDescription(property, doc);
             }
@@ -169,6 +172,7 @@ final class OperationTranslator {
 
         BodyBinding body = BodyBinding.NONE;
         JsonNode additional = JsonNodeFactory.instance.booleanNode(false);
+        ObjectNode dependentRequired = null;
         JsonNode requestBody = op.has("requestBody") ? refs.deref(op.get("requestBody")) : null;
         if (requestBody != null && requestBody.path("content").isObject()) {
             boolean bodyRequired = requestBody.path("required").asBoolean(false);
@@ -190,7 +194,7 @@ final class OperationTranslator {
                 JsonNode rawSchema = media.getValue().has("schema") ? media.getValue().get("schema")
                         : JsonNodeFactory.instance.objectNode();
                 JsonNode resolved = refs.deref(rawSchema);
-                if (flattenable(resolved, bodyRequired, arguments)) {
+                if (flattenable(resolved, arguments)) {
                     ObjectNode translated = asObject(schemas.translate(resolved));
                     JsonNode encodings = media.getValue().path("encoding");
                     translated.path("properties").fields().forEachRemaining(p -> {
@@ -206,11 +210,19 @@ final class OperationTranslator {
                         bindings.add(new ParamBinding(p.getKey(), ParamLocation.BODY, p.getKey(), style,
                                 enc.path("explode").asBoolean(true), false).boundTo(value));
                     });
+                    List<String> bodyRequiredNames = new ArrayList<>();
                     translated.path("required").forEach(r -> {
                         if (properties.has(r.asText())) {
-                            required.add(r.asText());
+                            bodyRequiredNames.add(r.asText());
                         }
                     });
+                    boolean alwaysSent = bodyRequired || bindings.stream()
+                            .anyMatch(b -> b.location() == ParamLocation.BODY && b.bound().bound());
+                    if (alwaysSent) {
+                        required.addAll(bodyRequiredNames);
+                    } else {
+                        dependentRequired = whenAnyIsGiven(translated.path("properties"), properties, bodyRequiredNames);
+                    }
                     if (resolved.has("additionalProperties")) {
                         additional = translated.get("additionalProperties");
                     }
@@ -243,6 +255,9 @@ final class OperationTranslator {
             required.stream().distinct().forEach(req::add);
         }
         input.set("additionalProperties", additional);
+        if (dependentRequired != null && !dependentRequired.isEmpty()) {
+            input.set("dependentRequired", dependentRequired);
+        }
         ObjectNode defs = schemas.defs();
         if (!defs.isEmpty()) {
             input.set("$defs", defs);
@@ -297,11 +312,20 @@ final class OperationTranslator {
         return false;
     }
 
-    private static String argumentName(String name, String in, Set<String> taken) {
-        String base = ARGUMENT.matcher(name).matches() ? name : OperationNames.snake(name);
-        if (base.length() > 64) {
-            base = base.substring(0, 64);
+    /** The schema a {@code $ref} names, for naming only: null when it cannot be followed (reported later). */
+    private JsonNode safeDeref(JsonNode schema) {
+        if (schema == null) {
+            return null;
         }
+        try {
+            return refs.deref(schema);
+        } catch (ImportProblem e) {
+            return null;
+        }
+    }
+
+    /** {@code base}, or when another argument has it, {@code base_<in>}, {@code base_<in>_2}, … */
+    private static String argumentName(String base, String in, Set<String> taken) {
         String candidate = base;
         if (taken.contains(candidate)) {
             candidate = base + "_" + in;
@@ -354,7 +378,30 @@ final class OperationTranslator {
         return essence.equals("application/json") || (essence.endsWith("+json") && !essence.contains("*"));
     }
 
-    private static boolean flattenable(JsonNode schema, boolean bodyRequired, Set<String> parameterArguments) {
+    /**
+     * An optional body's required properties as {@code dependentRequired}: when the model gives any
+     * property of the body, the body is sent, so its required ones must be given too; when it gives
+     * none, no body is sent and nothing is required. Only properties the model sees take part.
+     */
+    private static ObjectNode whenAnyIsGiven(JsonNode bodyProperties, ObjectNode visible, List<String> bodyRequired) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        if (bodyRequired.isEmpty()) {
+            return out;
+        }
+        bodyProperties.fieldNames().forEachRemaining(p -> {
+            if (!visible.has(p)) {
+                return;
+            }
+            List<String> others = bodyRequired.stream().filter(r -> !r.equals(p)).distinct().toList();
+            if (!others.isEmpty()) {
+                ArrayNode names = out.putArray(p);
+                others.forEach(names::add);
+            }
+        });
+        return out;
+    }
+
+    private static boolean flattenable(JsonNode schema, Set<String> parameterArguments) {
         if (!schema.isObject() || !schema.path("properties").isObject() || schema.get("properties").isEmpty()) {
             return false;
         }
@@ -371,11 +418,11 @@ final class OperationTranslator {
         Iterator<String> names = schema.get("properties").fieldNames();
         while (names.hasNext()) {
             String n = names.next();
-            if (parameterArguments.contains(n) || !ARGUMENT.matcher(n).matches()) {
+            if (parameterArguments.contains(n) || !ArgumentNames.ARGUMENT.matcher(n).matches()) {
                 return false;
             }
         }
-        return bodyRequired || !schema.path("required").isArray() || schema.get("required").isEmpty();
+        return true;
     }
 
     /**

@@ -24,11 +24,19 @@ public final class CompiledSchema {
     private final Schema schema;
     private final Function<Supplier<List<Error>>, List<Error>> runner;
     private final boolean small;
+    private final FormatChecks formats;
 
-    CompiledSchema(Schema schema, Function<Supplier<List<Error>>, List<Error>> runner, JsonNode source) {
+    CompiledSchema(Schema schema, Function<Supplier<List<Error>>, List<Error>> runner, JsonNode source,
+            FormatChecks formats) {
         this.schema = requireNonNull(schema, "schema");
         this.runner = requireNonNull(runner, "runner");
         this.small = isSmallSchema(requireNonNull(source, "source"));
+        this.formats = requireNonNull(formats, "formats");
+    }
+
+    /** Whether {@code format} is checked ({@link FormatChecks#ASSERT}) or only an annotation. */
+    public FormatChecks formatChecks() {
+        return formats;
     }
 
     /**
@@ -38,9 +46,16 @@ public final class CompiledSchema {
      */
     private List<Error> run(JsonNode instance) {
         if (small && isSmallInstance(instance)) {
-            return schema.validate(instance);
+            return check(instance);
         }
-        return runner.apply(() -> schema.validate(instance));
+        return runner.apply(() -> check(instance));
+    }
+
+    private List<Error> check(JsonNode instance) {
+        if (formats == FormatChecks.ASSERT) {
+            return schema.validate(instance); // the registry asserts formats
+        }
+        return schema.validate(instance, context -> context.executionConfig(c -> c.formatAssertionsEnabled(false)));
     }
 
     /** Whether validations of small arguments run on the caller's thread. */

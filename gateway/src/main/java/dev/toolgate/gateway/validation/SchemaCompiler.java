@@ -72,6 +72,14 @@ public class SchemaCompiler {
      * @throws GatewayException INVALID_ARGUMENT locating each problem under {@code field}, each once
      */
     public CompiledSchema compile(String field, JsonNode schema) {
+        return compile(field, schema, FormatChecks.DEFAULT);
+    }
+
+    /**
+     * Compiles like {@link #compile(String, JsonNode)}; the schema then checks {@code format} or
+     * takes it as an annotation, as {@code formats} says.
+     */
+    public CompiledSchema compile(String field, JsonNode schema, FormatChecks formats) {
         java.util.LinkedHashSet<FieldViolation> problems = new java.util.LinkedHashSet<>();
         if (!schema.isObject()) {
             problems.add(new FieldViolation(field, field + " must be a JSON object (a JSON Schema)"));
@@ -110,7 +118,7 @@ public class SchemaCompiler {
         try {
             Schema compiled = registry.getSchema(canonical(schema));
             compiled.initializeValidators();
-            return new CompiledSchema(compiled, runner, schema);
+            return new CompiledSchema(compiled, runner, schema, formats);
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
             FieldViolation why = SchemaReferences.explain(field, schema, e);
             throw GatewayException.invalidArgument(field + " is not a valid input schema", List.of(why));
@@ -138,7 +146,7 @@ public class SchemaCompiler {
         try {
             Schema compiled = registry.getSchema(schema.isObject() ? canonical(schema) : schema);
             compiled.initializeValidators();
-            return java.util.Optional.of(new CompiledSchema(compiled, runner, schema));
+            return java.util.Optional.of(new CompiledSchema(compiled, runner, schema, FormatChecks.ASSERT));
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
             return java.util.Optional.empty();
         }

@@ -201,4 +201,87 @@ class OpenApiFragmentsTest {
         })).isInstanceOf(GatewayException.class).hasMessageContaining("stop here");
         return seen[0];
     }
+
+    static final String OPTIONAL_BODY = """
+            openapi: 3.0.3
+            info: {title: body, version: "1"}
+            servers: [{url: https://body.invalid}]
+            paths:
+              /cases:
+                post:
+                  operationId: createCase
+                  requestBody:
+                    content:
+                      application/json:
+                        schema:
+                          type: object
+                          required: [summary, priority]
+                          properties:
+                            summary: {type: string}
+                            priority: {type: string}
+                            note: {type: string}
+                  responses: {'200': {description: ok}}
+            """;
+
+    @Test
+    void optionalBodyWithRequiredProperties_requiresThemOnceAnyBodyPropertyIsGiven() {
+        JsonNode schema = only(OPTIONAL_BODY).inputSchema();
+
+        assertThat(schema.path("properties").fieldNames()).toIterable().containsExactly("summary", "priority", "note");
+        assertThat(schema.has("required")).isFalse();
+        JsonNode dependent = schema.path("dependentRequired");
+        assertThat(dependent.fieldNames()).toIterable().containsExactly("summary", "priority", "note");
+        assertThat(dependent.path("summary")).extracting(JsonNode::asText).containsExactly("priority");
+        assertThat(dependent.path("priority")).extracting(JsonNode::asText).containsExactly("summary");
+        assertThat(dependent.path("note")).extracting(JsonNode::asText).containsExactlyInAnyOrder("summary", "priority");
+    }
+
+    @Test
+    void optionalBodyWithABoundProperty_isAlwaysSent_soItsRequiredPropertiesAreRequired() {
+        ImportPlan plan = OpenApiImporter.plan(OpenApiDocument.parse(OPTIONAL_BODY), "frag",
+                ImportOptions.builder().bindings(java.util.Map.of("note", "value:from-the-admin")).build());
+        JsonNode schema = plan.tools().get(0).inputSchema();
+
+        assertThat(schema.path("properties").fieldNames()).toIterable().containsExactly("summary", "priority");
+        assertThat(schema.path("required")).extracting(JsonNode::asText).containsExactlyInAnyOrder("summary", "priority");
+        assertThat(schema.has("dependentRequired")).isFalse();
+    }
+
+    @Test
+    void argumentNames_operatorsBecomeWords_timeWordsForDatesAndTimes() {
+        JsonNode string = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("type", "string");
+        JsonNode date = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put("format", "date");
+
+        assertThat(ArgumentNames.of("StartTime<", null)).isEqualTo("StartTime_before");
+        assertThat(ArgumentNames.of("StartTime>=", null)).isEqualTo("StartTime_on_or_after");
+        assertThat(ArgumentNames.of("Created<=", date)).isEqualTo("Created_on_or_before");
+        assertThat(ArgumentNames.of("Count>", string)).isEqualTo("Count_gt");
+        assertThat(ArgumentNames.of("Status!=", string)).isEqualTo("Status_not");
+        assertThat(ArgumentNames.of("created date<", null)).isEqualTo("created_date_before");
+        assertThat(ArgumentNames.of("<", null)).isEqualTo("operation");
+        assertThat(ArgumentNames.of("filter[status]", null)).isEqualTo("filter_status");
+        assertThat(ArgumentNames.of("limit", null)).isEqualTo("limit");
+    }
+
+    @Test
+    void operatorNames_thatClashStayUnique() {
+        ImportedTool tool = only("""
+                openapi: 3.0.3
+                info: {title: clash, version: "1"}
+                servers: [{url: https://clash.invalid}]
+                paths:
+                  /jobs:
+                    get:
+                      operationId: listJobs
+                      parameters:
+                        - {name: "StartTime<", in: query, schema: {type: string}}
+                        - {name: StartTime_before, in: query, schema: {type: string}}
+                      responses: {'200': {description: ok}}
+                """);
+
+        assertThat(tool.inputSchema().path("properties").fieldNames()).toIterable()
+                .containsExactly("StartTime_before", "StartTime_before_query");
+        assertThat(tool.binding().params()).extracting(p -> p.name())
+                .containsExactly("StartTime<", "StartTime_before");
+    }
 }
