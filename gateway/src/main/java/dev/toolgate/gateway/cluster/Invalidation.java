@@ -7,16 +7,18 @@ import java.util.Optional;
 /**
  * A cached value another instance must drop: a revoked key, a tenant whose keys' skills changed,
  * a changed secret, a tenant's catalog revision, or everything (after the notification channel
- * was down and messages may have been missed). Published as a Micronaut application event when it
+ * was down and messages may have been missed); or news for the instance holding a client's stream:
+ * a connect link of a URL elicitation completed ({@link Kind#CONNECTED}, nothing to drop). Published as a Micronaut application event when it
  * arrives from another instance; never carries a secret's value. Immutable.
  *
  * @param kind    what changed
  * @param tenant  the tenant ("" for {@link Kind#KEY} and {@link Kind#ALL})
- * @param subject the key id ({@link Kind#KEY}), the secret name ({@link Kind#SECRET}), else ""
+ * @param subject the key id ({@link Kind#KEY}), the secret name ({@link Kind#SECRET}), the elicitation id
+ *                ({@link Kind#CONNECTED}), else ""
  */
 public record Invalidation(Kind kind, String tenant, String subject) {
     /** What changed. */
-    public enum Kind { KEY, TENANT_KEYS, SECRET, CATALOG, ALL }
+    public enum Kind { KEY, TENANT_KEYS, SECRET, CATALOG, ALL, CONNECTED }
 
     private static final char SEP = '\u001f';
 
@@ -43,6 +45,11 @@ public record Invalidation(Kind kind, String tenant, String subject) {
 
     public static Invalidation catalog(String tenant) {
         return new Invalidation(Kind.CATALOG, tenant, "");
+    }
+
+    /** A connect link whose URL elicitation has the id {@code elicitationId} made a connection. */
+    public static Invalidation connected(String tenant, String elicitationId) {
+        return new Invalidation(Kind.CONNECTED, tenant, elicitationId);
     }
 
     public static Invalidation all() {

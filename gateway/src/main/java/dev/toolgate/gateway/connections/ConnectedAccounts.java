@@ -2,11 +2,14 @@ package dev.toolgate.gateway.connections;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.cluster.ClusterBus;
+import dev.toolgate.gateway.cluster.Invalidation;
 import dev.toolgate.gateway.core.Digests;
 import dev.toolgate.gateway.core.KeyedLocks;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.secrets.SecretUnreadableException;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -58,18 +61,22 @@ public class ConnectedAccounts {
     private final ConnectionsProperties properties;
     private final Provider<EmbeddedServer> server;
     private final Provider<OpenerSignIn> signIn;
+    private final ApplicationEventPublisher<ConnectionCompleted> completions;
+    private final ClusterBus cluster;
     private final Clock clock;
     private final KeyedLocks locks = new KeyedLocks();
 
     ConnectedAccounts(ConnectionStore store, SecretStore secrets, TokenEndpoint endpoint,
             ConnectionsProperties properties, Provider<EmbeddedServer> server, Provider<OpenerSignIn> signIn,
-            Clock clock) {
+            ApplicationEventPublisher<ConnectionCompleted> completions, ClusterBus cluster, Clock clock) {
         this.store = requireNonNull(store, "store");
         this.secrets = requireNonNull(secrets, "secrets");
         this.endpoint = requireNonNull(endpoint, "endpoint");
         this.properties = requireNonNull(properties, "properties");
         this.server = requireNonNull(server, "server");
         this.signIn = requireNonNull(signIn, "signIn");
+        this.completions = requireNonNull(completions, "completions");
+        this.cluster = requireNonNull(cluster, "cluster");
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -359,6 +366,7 @@ public class ConnectedAccounts {
         }
         store.putTokens(pending.tenant(), pending.userId(), pending.integration(), pending.skill(),
                 new ConnectionTokens(key, "", java.util.Optional.empty()));
+        completed(pending.tenant(), state);
         return pending.integration();
     }
 
@@ -388,7 +396,23 @@ public class ConnectedAccounts {
         }
         store.putTokens(pending.tenant(), pending.userId(), pending.integration(), pending.skill(),
                 ConnectionTokens.from(answer.body(), clock.instant(), ""));
+        completed(pending.tenant(), state);
         return pending.integration();
+    }
+
+    /**
+     * The id of the MCP URL elicitation that carries {@code connectUrl}: derived from the link, so the
+     * link's state itself is never repeated.
+     */
+    public static String elicitationId(String connectUrl) {
+        return "toolgate-connect-" + Digests.sha256Hex(connectUrl).substring(0, 32);
+    }
+
+    /** Tells this instance and the others that the link {@code state} made a connection. */
+    private void completed(String tenant, String state) {
+        String id = elicitationId(publicUrl() + "/connect/" + state);
+        completions.publishEvent(new ConnectionCompleted(tenant, id));
+        cluster.publish(Invalidation.connected(tenant, id));
     }
 
     /** Uses up a state whose sign-in was not completed (the authorization server answered an error). */

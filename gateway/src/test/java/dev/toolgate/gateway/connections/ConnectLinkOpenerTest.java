@@ -224,6 +224,44 @@ class ConnectLinkOpenerTest implements TestPropertyProvider {
         assertThat(connectionRows()).isEmpty();
     }
 
+    @Test
+    void overMcp_theTypeScriptSdkClient_hearsElicitationComplete_whenItsUserHasConnected() throws Exception {
+        TenantFixture fx = gateway.fixture();
+        signIn(fx);
+        Path mcpExample = EXAMPLE.resolveSibling("mcp");
+        assertThat(mcpExample.resolve("node_modules/@modelcontextprotocol/sdk")).as(
+                "the example's packages are missing: run the tests with ./toolgate test (it installs them)").exists();
+        ProcessBuilder pb = new ProcessBuilder("node", "url-elicitation.mjs").directory(mcpExample.toFile());
+        pb.environment().put("MCP_URL", GATEWAY + "/mcp");
+        pb.environment().put("API_KEY", fx.key("mcp-app", "tools:call", "users:assert"));
+        pb.environment().put("USER_ID", "alice");
+        pb.environment().put("TOOL", "crm__whoami");
+        Path log = Path.of("target/url-elicitation-e2e.log").toAbsolutePath();
+        pb.redirectError(log.toFile());
+        Process p = pb.start();
+        try (java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                p.getInputStream(), StandardCharsets.UTF_8))) {
+            JsonNode elicited = JSON.readTree(String.valueOf(out.readLine()));
+            assertThat(elicited.path("code").asInt()).as(elicited + readQuietly(log)).isEqualTo(-32042);
+            assertThat(elicited.path("mode").asText()).isEqualTo("url");
+            String link = elicited.path("url").asText();
+            assertThat(link).startsWith(GATEWAY + "/connect/");
+
+            // alice opens the link (signing in as herself first), while the client waits on its stream
+            Browser.Landing done = new Browser("alice").open(URI.create(link), "http://never/");
+            assertThat(done.body()).contains("Connected");
+
+            JsonNode after = JSON.readTree(String.valueOf(out.readLine()));
+            assertThat(after.path("completedId").asText()).as(after + readQuietly(log))
+                    .isEqualTo(elicited.path("elicitationId").asText()).startsWith("toolgate-connect-");
+            assertThat(after.path("result").path("isError").asBoolean(true)).as(after.toString()).isFalse();
+            assertThat(after.path("result").path("structuredContent").path("sub").asText()).isEqualTo("alice");
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(() -> readQuietly(log)).isZero();
+        assertThat(seenSubjects).containsExactly("alice");
+    }
+
     /** The tenant's OpenID Connect sign-in at the provider (the console's; no console role mapped). */
     private void signIn(TenantFixture fx) {
         fx.admin().putSecret(PutSecretRequest.newBuilder().setTenant(fx.tenant).setName("sign_in_secret")

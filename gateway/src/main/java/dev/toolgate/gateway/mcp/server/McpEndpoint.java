@@ -159,7 +159,8 @@ public class McpEndpoint {
                 .onBackpressureDrop()
                 .map(n -> Event.of(McpServerProtocol.ping("toolgate-ping-" + n)));
         Flux<Event<String>> changes = admitted.changes().map(fingerprint -> Event.of(McpServerProtocol.listChanged()));
-        Flux<Event<String>> stream = Flux.merge(pings, changes)
+        Flux<Event<String>> notes = admitted.notifications().map(Event::of);
+        Flux<Event<String>> stream = Flux.merge(pings, changes, notes)
                 .take(maxStreamAge) // clients open a new one, as Streamable HTTP expects
                 .takeUntilOther(shutdown.asMono())
                 .takeUntilOther(admitted.revoked())
