@@ -26,7 +26,7 @@ final class ClusterKeyInvalidations {
             case KEY -> authenticator.dropKey(invalidation.subject());
             case TENANT_KEYS -> lookup.dropTenant(invalidation.tenant());
             case ALL -> lookup.dropAll();
-            case SECRET, CATALOG, SESSION -> { }
+            case SECRET, CATALOG, SESSION, CONNECTED -> { }
         }
     }
 }

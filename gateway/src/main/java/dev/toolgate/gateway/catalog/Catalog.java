@@ -129,7 +129,7 @@ public class Catalog {
         switch (invalidation.kind()) {
             case CATALOG -> drop(invalidation.tenant());
             case ALL -> List.copyOf(cache.keySet()).forEach(this::drop);
-            case KEY, TENANT_KEYS, SECRET -> { }
+            case KEY, TENANT_KEYS, SECRET, CONNECTED -> { }
         }
     }
 

@@ -37,7 +37,8 @@ import picocli.CommandLine.Parameters;
                 AdminCommand.PutSecret.class, AdminCommand.DeleteSecret.class, AdminCommand.PutHttpIntegration.class,
                 AdminCommand.UpsertHttpTool.class, AdminCommand.DeleteTool.class, AdminCommand.ReloadPolicies.class,
                 IdentityProviderCommand.class, ConnectionClientCommand.class,
-                TokenExchangeClientCommand.class, ConsoleSignInCommand.class, CompensationCommand.class})
+                TokenExchangeClientCommand.class, ConsoleSignInCommand.class, ConnectLinksCommand.class,
+                CompensationCommand.class})
 final class AdminCommand {
 
     static <T> T admin(Function<AdminServiceGrpc.AdminServiceBlockingStub, T> rpc) throws InterruptedException {

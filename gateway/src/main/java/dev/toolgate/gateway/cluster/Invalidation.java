@@ -7,17 +7,19 @@ import java.util.Optional;
 /**
  * A cached value another instance must drop: a revoked key, a tenant whose keys' skills changed,
  * a changed secret, a tenant's catalog revision, or everything (after the notification channel
- * was down and messages may have been missed). Published as a Micronaut application event when it
+ * was down and messages may have been missed); or news for the instance holding a client's stream:
+ * a connect link of a URL elicitation completed ({@link Kind#CONNECTED}, nothing to drop). Published as a Micronaut application event when it
  * arrives from another instance; never carries a secret's value. Immutable.
  *
  * @param kind    what changed
  * @param tenant  the tenant ("" for {@link Kind#KEY} and {@link Kind#ALL})
  * @param subject the key id ({@link Kind#KEY}), the secret name ({@link Kind#SECRET}), the session id
- *                ({@link Kind#SESSION}: a call of it was recorded, its watchers read it again), else ""
+ *                ({@link Kind#SESSION}: a call of it was recorded, its watchers read it again), the
+ *                elicitation id ({@link Kind#CONNECTED}), else ""
  */
 public record Invalidation(Kind kind, String tenant, String subject) {
     /** What changed. */
-    public enum Kind { KEY, TENANT_KEYS, SECRET, CATALOG, SESSION, ALL }
+    public enum Kind { KEY, TENANT_KEYS, SECRET, CATALOG, SESSION, ALL, CONNECTED }
 
     private static final char SEP = '\u001f';
 
@@ -49,6 +51,11 @@ public record Invalidation(Kind kind, String tenant, String subject) {
     /** A call of the session was recorded or changed status: its watchers read it again. */
     public static Invalidation session(String tenant, String sessionId) {
         return new Invalidation(Kind.SESSION, tenant, sessionId);
+    }
+
+    /** A connect link whose URL elicitation has the id {@code elicitationId} made a connection. */
+    public static Invalidation connected(String tenant, String elicitationId) {
+        return new Invalidation(Kind.CONNECTED, tenant, elicitationId);
     }
 
     public static Invalidation all() {

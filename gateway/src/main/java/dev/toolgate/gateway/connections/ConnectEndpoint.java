@@ -2,9 +2,12 @@ package dev.toolgate.gateway.connections;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.GatewayException;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Body;
@@ -12,8 +15,11 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.http.cookie.Cookie;
+import io.micronaut.http.cookie.SameSite;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -21,7 +27,10 @@ import java.util.Map;
  * {@code GET /connect/{state}} (the connect link) redirects to the authorization server, and
  * {@code GET /connect/callback} takes its answer; for an integration users connect with their own
  * API key, the link shows a form instead, posted to {@code POST /connect/key}. Pages never show a
- * token or key.
+ * token or key. Unless the tenant accepts unverified links, a link first sends the browser through the
+ * tenant's sign-in, which proves its person is the link's user and leaves the per-link cookie
+ * {@link ConnectedAccounts#openerCookie} ({@code SameSite=Lax}: it comes back on the authorization
+ * server's redirect); the link, the callback and the key form then work only with that cookie.
  */
 @Controller("/connect")
 public class ConnectEndpoint {
@@ -38,23 +47,48 @@ public class ConnectEndpoint {
      */
     @Get(uri = "/callback", produces = {MediaType.TEXT_PLAIN, MediaType.TEXT_HTML})
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<String> callback(@Nullable @QueryValue String state, @Nullable @QueryValue String code,
-            @Nullable @QueryValue String error) {
+    public HttpResponse<String> callback(HttpRequest<?> request, @Nullable @QueryValue String state,
+            @Nullable @QueryValue String code, @Nullable @QueryValue String error) {
         if (state == null || state.isEmpty()) {
             return text(HttpResponse.badRequest("the sign-in came back without its state; nothing was stored"));
         }
         if (error != null || code == null || code.isEmpty()) {
-            accounts.abandon(state); // a refused sign-in ends its link
+            accounts.abandon(state, opener(request, state)); // a refused sign-in ends its link
             return text(HttpResponse.badRequest("the sign-in was not completed (" + (error == null ? "no code" : error)
                     .replaceAll("[^A-Za-z0-9_ .-]", "") + "); nothing was stored"));
         }
         try {
-            String integration = accounts.complete(state, code);
+            String integration = accounts.complete(state, code, opener(request, state));
             return text(HttpResponse.ok("Connected: your account of " + integration + " is now used for your calls."
                     + " You can close this window."));
         } catch (GatewayException e) {
-            return text(HttpResponse.badRequest(e.getMessage()));
+            return text(HttpResponse.status(status(e)).body(e.getMessage()));
         }
+    }
+
+    /**
+     * The cookie that proves who opens the link {@code state}: HttpOnly, {@code SameSite=Lax} (sent on the
+     * authorization server's redirect back, a top-level navigation), for {@code /connect} only.
+     */
+    public static Cookie openerCookie(String state, String opener, boolean secure, Duration maxAge) {
+        return Cookie.of(ConnectedAccounts.openerCookie(state), opener).httpOnly(true).sameSite(SameSite.Lax)
+                .path("/connect").secure(secure).maxAge(maxAge);
+    }
+
+    private static String opener(HttpRequest<?> request, String state) {
+        return request.getCookies().findCookie(ConnectedAccounts.openerCookie(state)).map(Cookie::getValue)
+                .orElse("");
+    }
+
+    /**
+     * 403 for a link its opener may not use (not signed in as its user, or the tenant has no sign-in); 404
+     * for an unknown link when opening it; 400 for anything else, as before.
+     */
+    private static HttpStatus status(GatewayException e) {
+        if (e.code() == ErrorCode.PERMISSION_DENIED || "CONNECT_SIGN_IN_REQUIRED".equals(e.reason())) {
+            return HttpStatus.FORBIDDEN;
+        }
+        return e.code() == ErrorCode.UNAVAILABLE ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_REQUEST;
     }
 
     private static HttpResponse<String> text(io.micronaut.http.MutableHttpResponse<String> response) {
@@ -63,13 +97,17 @@ public class ConnectEndpoint {
 
     @Get(uri = "/{state}", produces = {MediaType.TEXT_PLAIN, MediaType.TEXT_HTML})
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<String> start(@PathVariable String state) {
+    public HttpResponse<String> start(HttpRequest<?> request, @PathVariable String state) {
         ConnectedAccounts.Opened opened;
         try {
-            opened = accounts.open(state);
+            opened = accounts.open(state, opener(request, state));
         } catch (GatewayException e) {
-            return HttpResponse.<String>status(io.micronaut.http.HttpStatus.NOT_FOUND).body(e.getMessage())
-                    .contentType(MediaType.TEXT_PLAIN_TYPE);
+            HttpStatus status = status(e) == HttpStatus.FORBIDDEN ? HttpStatus.FORBIDDEN : HttpStatus.NOT_FOUND;
+            return text(HttpResponse.<String>status(status).body(e.getMessage()));
+        }
+        if (opened instanceof ConnectedAccounts.SignInFirst s) {
+            return HttpResponse.<String>seeOther(s.url()).header("Cache-Control", "no-store")
+                    .header("Referrer-Policy", "no-referrer");
         }
         if (opened instanceof ConnectedAccounts.Redirect r) {
             return HttpResponse.<String>seeOther(r.url()).header("Cache-Control", "no-store")
@@ -84,17 +122,17 @@ public class ConnectEndpoint {
 
     @Post(uri = "/key", consumes = MediaType.APPLICATION_FORM_URLENCODED, produces = MediaType.TEXT_PLAIN)
     @ExecuteOn(TaskExecutors.BLOCKING)
-    public HttpResponse<String> key(@Body Map<String, Object> form) {
+    public HttpResponse<String> key(HttpRequest<?> request, @Body Map<String, Object> form) {
         String state = field(form, "state");
         if (state.isEmpty()) {
             return HttpResponse.badRequest("the form came without its connect link's state; nothing was stored");
         }
         try {
-            String integration = accounts.completeWithKey(state, field(form, "api_key"));
+            String integration = accounts.completeWithKey(state, field(form, "api_key"), opener(request, state));
             return HttpResponse.ok("Connected: your key of " + integration + " is now used for your calls."
                     + " You can close this window.");
         } catch (GatewayException e) {
-            return HttpResponse.badRequest(e.getMessage());
+            return HttpResponse.status(status(e)).body(e.getMessage());
         }
     }
 

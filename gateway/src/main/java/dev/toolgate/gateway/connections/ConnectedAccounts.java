@@ -2,10 +2,14 @@ package dev.toolgate.gateway.connections;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.cluster.ClusterBus;
+import dev.toolgate.gateway.cluster.Invalidation;
+import dev.toolgate.gateway.core.Digests;
 import dev.toolgate.gateway.core.KeyedLocks;
 import dev.toolgate.gateway.error.GatewayException;
 import dev.toolgate.gateway.secrets.SecretStore;
 import dev.toolgate.gateway.secrets.SecretUnreadableException;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.micronaut.runtime.server.EmbeddedServer;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -35,6 +39,14 @@ import org.slf4j.LoggerFactory;
  * skill never sends the token a user connected under another (the skill is empty for keys without skills). A user without a usable connection gets FAILED_PRECONDITION
  * {@code CONNECTION_REQUIRED} with a connect link in the error's metadata. No token, refresh token,
  * client secret or PKCE verifier is ever logged or put in an error. Thread-safe.
+ *
+ * <p>A connect link is opened only by the user it was made for: unless the tenant explicitly accepts
+ * unverified links ({@link #allowUnverified}), the person opening it first signs in with the tenant's
+ * OpenID Connect sign-in ({@link OpenerSignIn}), whose subject must be the link's user id
+ * ({@link #proveOpener}); the proof is bound to that person's browser (a cookie whose hash the link
+ * keeps), which alone may then open the link, finish the sign-in at the upstream or paste a key.
+ * Otherwise whoever got hold of the link — or of the upstream's sign-in page it leads to — would
+ * connect their own upstream account to the link's user.
  */
 @Singleton
 public class ConnectedAccounts {
@@ -48,16 +60,23 @@ public class ConnectedAccounts {
     private final TokenEndpoint endpoint;
     private final ConnectionsProperties properties;
     private final Provider<EmbeddedServer> server;
+    private final Provider<OpenerSignIn> signIn;
+    private final ApplicationEventPublisher<ConnectionCompleted> completions;
+    private final ClusterBus cluster;
     private final Clock clock;
     private final KeyedLocks locks = new KeyedLocks();
 
     ConnectedAccounts(ConnectionStore store, SecretStore secrets, TokenEndpoint endpoint,
-            ConnectionsProperties properties, Provider<EmbeddedServer> server, Clock clock) {
+            ConnectionsProperties properties, Provider<EmbeddedServer> server, Provider<OpenerSignIn> signIn,
+            ApplicationEventPublisher<ConnectionCompleted> completions, ClusterBus cluster, Clock clock) {
         this.store = requireNonNull(store, "store");
         this.secrets = requireNonNull(secrets, "secrets");
         this.endpoint = requireNonNull(endpoint, "endpoint");
         this.properties = requireNonNull(properties, "properties");
         this.server = requireNonNull(server, "server");
+        this.signIn = requireNonNull(signIn, "signIn");
+        this.completions = requireNonNull(completions, "completions");
+        this.cluster = requireNonNull(cluster, "cluster");
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -76,8 +95,27 @@ public class ConnectedAccounts {
         }
     }
 
-    /** Where opening a connect link leads: the authorization server, or the gateway's page to paste a key. */
-    sealed interface Opened permits Redirect, KeyForm {
+    /**
+     * Where opening a connect link leads: the authorization server, the gateway's page to paste a key, or
+     * first the tenant's sign-in that proves who opens it.
+     */
+    sealed interface Opened permits Redirect, KeyForm, SignInFirst {
+    }
+
+    /** Sign in with the tenant's OpenID Connect sign-in first, which proves who opens the link. */
+    record SignInFirst(URI url) implements Opened {
+    }
+
+    /** A connect link made for a user already proven (the console's signed-in person), with its browser's proof. */
+    public record ProvenLink(URI url, String state, String opener) {
+        @Override
+        public String toString() {
+            return "ProvenLink[" + url.getPath().replaceAll("/[^/]+$", "/…") + "]";
+        }
+    }
+
+    /** A tenant's connect-link setting as an admin sees it. */
+    public record LinkSettings(String tenant, boolean unverifiedAllowed, boolean signInConfigured) {
     }
 
     /** Sign in at the authorization server. */
@@ -197,20 +235,92 @@ public class ConnectedAccounts {
     public URI connectLink(String tenant, String integration, String userId, String skill) {
         String state = random(32);
         store.createState(state, tenant, userId, integration, skill, random(48),
-                clock.instant().plus(properties.linkTtl()));
+                clock.instant().plus(properties.linkTtl()), "");
         return URI.create(publicUrl() + "/connect/" + state);
     }
 
     /**
-     * Opens a connect link (once): the authorization server's URL to send the browser to, or — for an
-     * integration users connect with their own API key — the page to paste it on.
-     *
-     * @throws GatewayException NOT_FOUND when the link is unknown, expired or was opened before
+     * A connect link for a user whose identity the caller has proven already (the console's person signed
+     * in with the tenant's OpenID Connect sign-in, whose subject is {@code userId}), bound to the browser
+     * that receives {@link ProvenLink#opener()} in the cookie {@link #openerCookie}.
      */
-    Opened open(String state) {
-        ConnectionStore.PendingState pending = store.open(state).orElseThrow(() -> GatewayException.notFound(
-                "CONNECT_LINK_INVALID", "this connect link is unknown, expired or was already used; ask for a new one",
-                List.of()));
+    public ProvenLink provenConnectLink(String tenant, String integration, String userId, String skill) {
+        String state = random(32);
+        String opener = random(32);
+        store.createState(state, tenant, userId, integration, skill, random(48),
+                clock.instant().plus(properties.linkTtl()), Digests.sha256Hex(opener));
+        return new ProvenLink(URI.create(publicUrl() + "/connect/" + state), state, opener);
+    }
+
+    /** The name of the cookie that proves who opens the link {@code state} (one per link). */
+    public static String openerCookie(String state) {
+        return "toolgate_connect_" + Digests.sha256Hex(state).substring(0, 16);
+    }
+
+    /** How long a connect link (and the cookie proving its opener) lives. */
+    public Duration linkTtl() {
+        return properties.linkTtl();
+    }
+
+    /**
+     * The tenant of a connect link nobody has opened yet.
+     *
+     * @throws GatewayException NOT_FOUND when the link is unknown, expired or was opened or used
+     */
+    public String pendingTenant(String state) {
+        return store.peek(state).orElseThrow(ConnectedAccounts::invalidLink).tenant();
+    }
+
+    /**
+     * Records that the person who signed in with the tenant's OpenID Connect sign-in as {@code subject}
+     * opens the link {@code state}: allowed only when the subject is the user the link was made for.
+     * Nothing is stored otherwise, and the link stays usable for its user.
+     *
+     * @return the value the person's browser keeps in the cookie {@link #openerCookie} (the link keeps its hash)
+     * @throws GatewayException PERMISSION_DENIED {@code CONNECT_LINK_OTHER_USER} when {@code subject} is another
+     *         user; NOT_FOUND when the link is unknown, expired, opened or used, or of another tenant
+     */
+    public String proveOpener(String state, String tenant, String subject) {
+        ConnectionStore.PendingState link = store.peek(state).filter(l -> l.tenant().equals(tenant))
+                .orElseThrow(ConnectedAccounts::invalidLink);
+        if (!MessageDigest.isEqual(link.userId().getBytes(StandardCharsets.UTF_8),
+                subject.getBytes(StandardCharsets.UTF_8))) {
+            LOG.warn("a connect link of tenant {} for {} was opened by another signed-in user; refused", tenant,
+                    link.integration());
+            throw GatewayException.permissionDenied("CONNECT_LINK_OTHER_USER", "this connect link was made for"
+                    + " another user than the one you signed in as; nothing was connected. Only the person it was"
+                    + " made for can use it: if you got it from someone else, do not use it", Map.of());
+        }
+        String opener = random(32);
+        if (!store.bindOpener(state, Digests.sha256Hex(opener))) {
+            throw invalidLink();
+        }
+        return opener;
+    }
+
+    /**
+     * Opens a connect link (once): the authorization server's URL to send the browser to, or — for an
+     * integration users connect with their own API key — the page to paste it on; unless the browser
+     * proves with {@code opener} (its cookie {@link #openerCookie}, empty when none) that its person is the
+     * link's user, or the tenant accepts unverified links, first the tenant's sign-in.
+     *
+     * @throws GatewayException NOT_FOUND when the link is unknown, expired or was opened before;
+     *         FAILED_PRECONDITION {@code CONNECT_SIGN_IN_REQUIRED} when the opener must be proven but the
+     *         tenant has no sign-in
+     */
+    Opened open(String state, String opener) {
+        ConnectionStore.PendingState link = store.peek(state).orElseThrow(ConnectedAccounts::invalidLink);
+        boolean proven = !opener.isEmpty() && !link.openerHash().isEmpty() && MessageDigest.isEqual(
+                link.openerHash().getBytes(StandardCharsets.US_ASCII),
+                Digests.sha256Hex(opener).getBytes(StandardCharsets.US_ASCII));
+        if (!proven && !store.unverifiedAllowed(link.tenant())) {
+            if (!signIn.get().configured(link.tenant())) {
+                throw signInRequired(link.tenant());
+            }
+            return new SignInFirst(signIn.get().start(state));
+        }
+        ConnectionStore.PendingState pending = store.open(state, proven ? link.openerHash() : "")
+                .orElseThrow(ConnectedAccounts::invalidLink);
         ConnectionClient client = client(pending.tenant(), pending.integration());
         if (client.apiKey()) {
             return new KeyForm(pending.integration(), pending.userId());
@@ -242,20 +352,21 @@ public class ConnectedAccounts {
      *         usable); NOT_FOUND for an unknown, expired, unopened or used state; FAILED_PRECONDITION when the
      *         integration does not connect with keys (nothing is stored)
      */
-    String completeWithKey(String state, String key) {
+    String completeWithKey(String state, String key, String opener) {
         if (key.isEmpty() || key.length() > 4096 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw GatewayException.invalidArgument("api_key", "the API key must be 1 to 4096 visible ASCII characters"
                     + " (no spaces); paste it again");
         }
-        ConnectionStore.PendingState pending = store.consume(state).orElseThrow(() -> GatewayException.notFound(
-                "CONNECT_LINK_INVALID", "this page does not belong to a pending connect link (unknown, expired or"
-                        + " already used); nothing was stored", List.of()));
+        ConnectionStore.PendingState pending = consume(state, opener, "this page does not belong to a pending"
+                + " connect link opened in this browser (unknown, expired, already used, or opened by another"
+                + " browser); nothing was stored");
         if (!client(pending.tenant(), pending.integration()).apiKey()) {
             throw GatewayException.failedPrecondition("CONNECT_FAILED", "integration '" + pending.integration()
                     + "' connects through its sign-in page, not with a key; nothing was stored");
         }
         store.putTokens(pending.tenant(), pending.userId(), pending.integration(), pending.skill(),
                 new ConnectionTokens(key, "", java.util.Optional.empty()));
+        completed(pending.tenant(), state);
         return pending.integration();
     }
 
@@ -267,10 +378,10 @@ public class ConnectedAccounts {
      * @throws GatewayException NOT_FOUND for an unknown, expired, unopened or used state; FAILED_PRECONDITION
      *         when the authorization server refuses the code (nothing is stored)
      */
-    String complete(String state, String code) {
-        ConnectionStore.PendingState pending = store.consume(state).orElseThrow(() -> GatewayException.notFound(
-                "CONNECT_LINK_INVALID", "this sign-in does not belong to a pending connect link (unknown, expired or"
-                        + " already used); nothing was stored", List.of()));
+    String complete(String state, String code, String opener) {
+        ConnectionStore.PendingState pending = consume(state, opener, "this sign-in does not belong to a pending"
+                + " connect link opened in this browser (unknown, expired, already used, or opened by another"
+                + " browser); nothing was stored");
         ConnectionClient client = client(pending.tenant(), pending.integration());
         if (client.apiKey()) {
             throw GatewayException.failedPrecondition("CONNECT_FAILED", "integration '" + pending.integration()
@@ -285,12 +396,67 @@ public class ConnectedAccounts {
         }
         store.putTokens(pending.tenant(), pending.userId(), pending.integration(), pending.skill(),
                 ConnectionTokens.from(answer.body(), clock.instant(), ""));
+        completed(pending.tenant(), state);
         return pending.integration();
     }
 
+    /**
+     * The id of the MCP URL elicitation that carries {@code connectUrl}: derived from the link, so the
+     * link's state itself is never repeated.
+     */
+    public static String elicitationId(String connectUrl) {
+        return "toolgate-connect-" + Digests.sha256Hex(connectUrl).substring(0, 32);
+    }
+
+    /** Tells this instance and the others that the link {@code state} made a connection. */
+    private void completed(String tenant, String state) {
+        String id = elicitationId(publicUrl() + "/connect/" + state);
+        completions.publishEvent(new ConnectionCompleted(tenant, id));
+        cluster.publish(Invalidation.connected(tenant, id));
+    }
+
     /** Uses up a state whose sign-in was not completed (the authorization server answered an error). */
-    void abandon(String state) {
-        store.consume(state);
+    void abandon(String state, String opener) {
+        store.consume(state, opener.isEmpty() ? "" : Digests.sha256Hex(opener));
+    }
+
+    /**
+     * Uses an opened link from the browser that opened it: a link bound to a proven opener only with that
+     * opener's cookie; an unbound one only while the tenant accepts unverified links (it may have stopped
+     * since the link was opened). Refused links stay as they were.
+     */
+    private ConnectionStore.PendingState consume(String state, String opener, String refusal) {
+        ConnectionStore.PendingState pending = store.consume(state, opener.isEmpty() ? "" : Digests.sha256Hex(opener))
+                .orElseThrow(() -> GatewayException.notFound("CONNECT_LINK_INVALID", refusal, List.of()));
+        if (pending.openerHash().isEmpty() && !store.unverifiedAllowed(pending.tenant())) {
+            throw signInRequired(pending.tenant());
+        }
+        return pending;
+    }
+
+    /** Sets whether the tenant accepts connect links opened by anyone who holds them (the phishing risk). */
+    public LinkSettings allowUnverified(String tenant, boolean allowed) {
+        store.setUnverifiedAllowed(tenant, allowed);
+        return linkSettings(tenant);
+    }
+
+    /** The tenant's connect-link setting. */
+    public LinkSettings linkSettings(String tenant) {
+        return new LinkSettings(tenant, store.unverifiedAllowed(tenant), signIn.get().configured(tenant));
+    }
+
+    private static GatewayException invalidLink() {
+        return GatewayException.notFound("CONNECT_LINK_INVALID", "this connect link is unknown, expired or was"
+                + " already used; ask for a new one", List.of());
+    }
+
+    private static GatewayException signInRequired(String tenant) {
+        return GatewayException.failedPrecondition("CONNECT_SIGN_IN_REQUIRED", "connect links of tenant '" + tenant
+                + "' need its people to sign in, so that only the user a link was made for can use it, but the"
+                + " tenant has no OpenID Connect sign-in; nothing was connected. An admin sets one up with"
+                + " 'toolgate admin console-sign-in set' (SetConsoleSignIn), or accepts the phishing risk of"
+                + " unverified links with 'toolgate admin connect-links --tenant " + tenant
+                + " --unverified-allowed' (SetConnectLinks)");
     }
 
     /** The user's connections, under every skill. */

@@ -44,8 +44,12 @@ class ConnectionStore {
         this.clock = requireNonNull(clock, "clock");
     }
 
-    /** A pending connect: whom it is for, under which skill (empty: tenant-wide), and its PKCE verifier. */
-    record PendingState(String tenant, String userId, String integration, String skill, String verifier) {
+    /**
+     * A pending connect: whom it is for, under which skill (empty: tenant-wide), its PKCE verifier, and the
+     * hash of the value the browser of its proven opener keeps (empty: nobody proved to be its user yet).
+     */
+    record PendingState(String tenant, String userId, String integration, String skill, String verifier,
+            String openerHash) {
         @Override
         public String toString() {
             return "PendingState[" + tenant + ", " + integration + ", " + skill + "]";
@@ -95,40 +99,93 @@ class ConnectionStore {
                 rs.getString(5), rs.getString(6)), tenant, integration).stream().findFirst();
     }
 
+    /** A new pending state; {@code openerHash} is empty unless the link's user is already proven (the console). */
     void createState(String state, String tenant, String userId, String integration, String skill, String verifier,
-            Instant expiresAt) {
+            Instant expiresAt, String openerHash) {
         SealedSecret sealed = cipher.seal(tenant, stateName(userId, integration, skill), verifier);
         update("""
                 INSERT INTO connection_states (state_hash, tenant_id, user_id, integration, skill, key_id, nonce,
-                    ciphertext, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", Digests.sha256Hex(state), tenant,
-                userId, integration, skill, sealed.keyId(), sealed.nonce(), sealed.ciphertext(),
-                Timestamp.from(expiresAt));
+                    ciphertext, expires_at, opener_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                Digests.sha256Hex(state), tenant, userId, integration, skill, sealed.keyId(), sealed.nonce(),
+                sealed.ciphertext(), Timestamp.from(expiresAt), openerHash.isEmpty() ? null : openerHash);
     }
 
-    /** Marks a connect link opened, once: the pending state, or empty when unknown, expired or opened before. */
-    Optional<PendingState> open(String state) {
-        return claim(state, "opened_at", "opened_at IS NULL");
+    /** An unopened link as it stands, without claiming it: empty when unknown, expired, opened or used. */
+    Optional<PendingState> peek(String state) {
+        return query("""
+                SELECT tenant_id, user_id, integration, skill, key_id, nonce, ciphertext, opener_hash
+                FROM connection_states WHERE state_hash = ? AND opened_at IS NULL AND used_at IS NULL
+                AND expires_at > ?""", this::pending, Digests.sha256Hex(state), Timestamp.from(clock.instant()))
+                .stream().findFirst();
     }
 
-    /** Uses an opened state, once: the pending state, or empty when unknown, expired, not opened or used. */
-    Optional<PendingState> consume(String state) {
-        return claim(state, "used_at", "opened_at IS NOT NULL AND used_at IS NULL");
+    /**
+     * Records the hash of the value the proven opener's browser keeps, on a link not opened yet (a later
+     * proof replaces an earlier one: the same user signing in again in another browser); false when the
+     * link is unknown, expired, opened or used.
+     */
+    boolean bindOpener(String state, String openerHash) {
+        Timestamp now = Timestamp.from(clock.instant());
+        return update("""
+                UPDATE connection_states SET opener_hash = ? WHERE state_hash = ? AND opened_at IS NULL
+                AND used_at IS NULL AND expires_at > ?""", openerHash, Digests.sha256Hex(state), now) > 0;
     }
 
-    private Optional<PendingState> claim(String state, String column, String condition) {
+    /** Whether the tenant accepts connect links opened by anyone holding them (no proof of the user). */
+    boolean unverifiedAllowed(String tenant) {
+        return query("SELECT unverified_allowed FROM connect_link_settings WHERE tenant_id = ?",
+                rs -> rs.getBoolean(1), tenant).stream().findFirst().orElse(false);
+    }
+
+    void setUnverifiedAllowed(String tenant, boolean allowed) {
+        Timestamp now = Timestamp.from(clock.instant());
+        if (update("UPDATE connect_link_settings SET unverified_allowed = ?, updated_at = ? WHERE tenant_id = ?",
+                allowed, now, tenant) == 0) {
+            update("INSERT INTO connect_link_settings (tenant_id, unverified_allowed, updated_at) VALUES (?, ?, ?)",
+                    tenant, allowed, now);
+        }
+    }
+
+    /**
+     * Marks a connect link opened, once: the pending state, or empty when unknown, expired or opened before.
+     * With {@code openerHash} non-empty only a link bound to that opener is opened.
+     */
+    Optional<PendingState> open(String state, String openerHash) {
+        return openerHash.isEmpty() ? claim(state, "opened_at", "opened_at IS NULL")
+                : claim(state, "opened_at", "opened_at IS NULL AND opener_hash = ?", openerHash);
+    }
+
+    /**
+     * Uses an opened state, once: the pending state, or empty when unknown, expired, not opened, used, or
+     * bound to an opener other than {@code openerHash} (empty: the browser showed none).
+     */
+    Optional<PendingState> consume(String state, String openerHash) {
+        return claim(state, "used_at", "opened_at IS NOT NULL AND used_at IS NULL AND (opener_hash IS NULL"
+                + " OR opener_hash = ?)", openerHash);
+    }
+
+    private Optional<PendingState> claim(String state, String column, String condition, Object... conditionArgs) {
         String hash = Digests.sha256Hex(state);
         Timestamp now = Timestamp.from(clock.instant());
+        List<Object> args = new ArrayList<>(List.of(now, hash));
+        args.addAll(List.of(conditionArgs));
+        args.add(now);
         int claimed = update("UPDATE connection_states SET " + column + " = ? WHERE state_hash = ? AND " + condition
-                + " AND expires_at > ?", now, hash, now);
+                + " AND expires_at > ?", args.toArray());
         if (claimed == 0) {
             return Optional.empty();
         }
         return query("""
-                SELECT tenant_id, user_id, integration, skill, key_id, nonce, ciphertext FROM connection_states
-                WHERE state_hash = ?""", rs -> new PendingState(rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), cipher.open(rs.getString(1), stateName(rs.getString(2), rs.getString(3),
-                        rs.getString(4)), new SealedSecret(rs.getString(5), rs.getString(6), rs.getString(7)))), hash)
-                .stream().findFirst();
+                SELECT tenant_id, user_id, integration, skill, key_id, nonce, ciphertext, opener_hash
+                FROM connection_states WHERE state_hash = ?""", this::pending, hash).stream().findFirst();
+    }
+
+    private PendingState pending(ResultSet rs) throws SQLException {
+        String opener = rs.getString(8);
+        return new PendingState(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                cipher.open(rs.getString(1), stateName(rs.getString(2), rs.getString(3), rs.getString(4)),
+                        new SealedSecret(rs.getString(5), rs.getString(6), rs.getString(7))),
+                opener == null ? "" : opener);
     }
 
     void putTokens(String tenant, String userId, String integration, String skill, ConnectionTokens tokens) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.gateway.catalog.Catalog;
 import dev.toolgate.gateway.catalog.HttpAuth;
 import dev.toolgate.gateway.catalog.ToolDefinition;
+import dev.toolgate.gateway.connections.ConnectEndpoint;
 import dev.toolgate.gateway.connections.ConnectedAccounts;
 import dev.toolgate.gateway.error.GatewayException;
 import io.micronaut.http.HttpStatus;
@@ -71,8 +72,12 @@ class AccountPages {
         return ConsoleResponses.html(HttpStatus.OK, Html.page("Connected accounts", who, body.toString()));
     }
 
-    /** A new connect link of the signed-in person for {@code integration}, to open at once. */
-    MutableHttpResponse<String> connect(ConsoleSessions.Resolved who, String integration) {
+    /**
+     * A new connect link of the signed-in person for {@code integration}, to open at once: the person signed
+     * in with the tenant's OpenID Connect sign-in, so the link comes with its opener cookie (no second
+     * sign-in proves who opens it).
+     */
+    MutableHttpResponse<String> connect(ConsoleSessions.Resolved who, String integration, boolean secure) {
         MutableHttpResponse<String> refused = refusal(who);
         if (refused != null) {
             return refused;
@@ -81,8 +86,10 @@ class AccountPages {
             return IntegrationPages.notFound(who, "No integration of this tenant connects accounts by that name.");
         }
         try {
-            return ConsoleResponses.redirect(accounts.connectLink(who.principal().tenantId(), integration,
-                    who.session().userId(), ConsoleAccess.NO_SKILL).toString());
+            ConnectedAccounts.ProvenLink link = accounts.provenConnectLink(who.principal().tenantId(), integration,
+                    who.session().userId(), ConsoleAccess.NO_SKILL);
+            return ConsoleResponses.redirect(link.url().toString()).cookie(ConnectEndpoint.openerCookie(link.state(),
+                    link.opener(), secure, accounts.linkTtl()));
         } catch (GatewayException e) {
             return ConsoleResponses.html(HttpStatus.CONFLICT, Html.page("Connected accounts", who,
                     "<p class=\"error\" role=\"alert\">" + Html.text(e.getMessage()) + "</p>"));

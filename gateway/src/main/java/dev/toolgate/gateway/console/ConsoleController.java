@@ -191,7 +191,7 @@ public class ConsoleController {
 
     @Get("/accounts/connect/{integration}")
     public HttpResponse<?> connect(HttpRequest<?> request, @PathVariable String integration) {
-        return page(request, who -> accounts.connect(who, integration));
+        return page(request, who -> accounts.connect(who, integration, request.isSecure()));
     }
 
     @Post(value = "/accounts/{integration}/disconnect", consumes = MediaType.APPLICATION_FORM_URLENCODED)

@@ -2,12 +2,15 @@ package dev.toolgate.gateway.console;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.toolgate.gateway.connections.ConnectEndpoint;
+import dev.toolgate.gateway.connections.ConnectedAccounts;
 import dev.toolgate.gateway.error.ErrorCode;
 import dev.toolgate.gateway.error.GatewayException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.QueryValue;
@@ -24,7 +27,12 @@ import java.util.Set;
  * {@code callback} completes the sign-in through {@link OidcSignIn}, maps the person's groups to
  * console roles, and opens a console session when they hold one. The session cookie is
  * {@code SameSite=Strict}, so the callback answers with a page that moves on by itself (a
- * navigation from this site, which carries the new cookie) rather than a redirect. Thin.
+ * navigation from this site, which carries the new cookie) rather than a redirect.
+ *
+ * <p>The same sign-in proves who opens a connect link ({@code start?link=<state>}, see
+ * {@link ConnectLinkSignIn}): the callback then opens no session but, when the person is the link's
+ * user, gives the browser the link's opener cookie and sends it back to the link; another person gets a
+ * 403 page and nothing changes. Thin.
  */
 @Controller("/console/oidc")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -34,18 +42,24 @@ public class ConsoleOidcController {
     private final OidcSignIn oidc;
     private final ConsoleSessions sessions;
     private final ConsoleSignIns signIns;
+    private final ConnectLinkSignIn connectLinks;
+    private final ConnectedAccounts accounts;
 
-    public ConsoleOidcController(OidcSignIn oidc, ConsoleSessions sessions, ConsoleSignIns signIns) {
+    ConsoleOidcController(OidcSignIn oidc, ConsoleSessions sessions, ConsoleSignIns signIns,
+            ConnectLinkSignIn connectLinks, ConnectedAccounts accounts) {
         this.oidc = requireNonNull(oidc, "oidc");
         this.sessions = requireNonNull(sessions, "sessions");
         this.signIns = requireNonNull(signIns, "signIns");
+        this.connectLinks = requireNonNull(connectLinks, "connectLinks");
+        this.accounts = requireNonNull(accounts, "accounts");
     }
 
     @Get("/start")
-    public HttpResponse<?> start(HttpRequest<?> request, @Nullable @QueryValue String tenant) {
+    public HttpResponse<?> start(HttpRequest<?> request, @Nullable @QueryValue String tenant,
+            @Nullable @QueryValue String link) {
         String t = tenant == null ? "" : tenant.strip();
         try {
-            OidcSignIn.Start start = oidc.start(t);
+            OidcSignIn.Start start = link == null || link.isEmpty() ? oidc.start(t) : connectLinks.begin(link);
             return ConsoleResponses.secured(HttpResponse.seeOther(start.authorization()))
                     .cookie(Cookie.of(LOGIN_COOKIE, start.binding()).httpOnly(true).sameSite(SameSite.Lax)
                             .path("/console/oidc").secure(request.isSecure()).maxAge(OidcSignIn.LOGIN_TTL));
@@ -75,6 +89,9 @@ public class ConsoleOidcController {
             return ConsoleResponses.html(status(e), LoginPage.render("sign-in refused: " + e.getMessage(), ""))
                     .cookie(clearLogin);
         }
+        if (!person.connectLink().isEmpty()) {
+            return connectLinkOpener(request, person).cookie(clearLogin);
+        }
         Set<ConsoleRole> roles = signIns.find(person.tenant()).map(c -> c.roles(person.groups())).orElse(Set.of());
         if (roles.isEmpty()) {
             return ConsoleResponses.html(HttpStatus.FORBIDDEN, LoginPage.render("signed in as " + person.name()
@@ -89,6 +106,21 @@ public class ConsoleOidcController {
                 + " content=\"0;url=" + next + "\">", "<p class=\"decided\">Signed in to " + Html.text(person.tenant())
                 + " as " + Html.text(person.name()) + ".</p><p><a href=\"" + next + "\">Continue to the console</a></p>"))
                 .cookie(session).cookie(clearLogin);
+    }
+
+    /** The end of a sign-in that proves who opens a connect link: back to the link with its cookie, or 403. */
+    private MutableHttpResponse<?> connectLinkOpener(HttpRequest<?> request, OidcSignIn.Person person) {
+        String opener;
+        try {
+            opener = connectLinks.prove(person);
+        } catch (GatewayException e) {
+            HttpStatus status = e.code() == ErrorCode.PERMISSION_DENIED ? HttpStatus.FORBIDDEN : status(e);
+            return ConsoleResponses.html(status, Html.page("Connect link refused", null, "", "<p class=\"error\""
+                    + " role=\"alert\">Signed in as " + Html.text(person.name()) + ": " + Html.text(
+                            e.getMessage()) + "</p>"));
+        }
+        return ConsoleResponses.redirect("/connect/" + person.connectLink()).cookie(ConnectEndpoint.openerCookie(
+                person.connectLink(), opener, request.isSecure(), accounts.linkTtl()));
     }
 
     private static HttpStatus status(GatewayException e) {

@@ -75,15 +75,19 @@ public class OidcSignIn {
         this.clock = requireNonNull(clock, "clock");
     }
 
-    private record Pending(String tenant, String verifier, String nonce, String bindingHash, Instant expiresAt) {
+    private record Pending(String tenant, String verifier, String nonce, String bindingHash, Instant expiresAt,
+            String connectLink) {
     }
 
     /** Where to send the browser, and the value its login cookie must hold when it comes back. */
     public record Start(URI authorization, String binding) {
     }
 
-    /** The person the provider signed in: the ID token's subject, a display name, its groups. */
-    public record Person(String tenant, String subject, String name, List<String> groups) {
+    /**
+     * The person the provider signed in: the ID token's subject, a display name, its groups, and the state
+     * of the connect link whose opener the sign-in proves (empty: a console sign-in).
+     */
+    public record Person(String tenant, String subject, String name, List<String> groups, String connectLink) {
     }
 
     /**
@@ -93,6 +97,16 @@ public class OidcSignIn {
      *         provider's discovery document cannot be used
      */
     public Start start(String tenant) {
+        return start(tenant, "");
+    }
+
+    /**
+     * Begins a sign-in to {@code tenant} that proves who opens the connect link {@code connectLink} (empty: a
+     * sign-in to the console). Only {@code openid} is asked for: the subject is all it needs.
+     *
+     * @throws GatewayException as {@link #start(String)}
+     */
+    public Start start(String tenant, String connectLink) {
         ConsoleSignIn config = config(tenant);
         OidcDiscovery.Endpoints endpoints = discovery.of(config.issuerText());
         String state = random();
@@ -108,12 +122,12 @@ public class OidcSignIn {
             }
         }
         pending.put(ApiKeyFormat.hash(state), new Pending(tenant, codeVerifier, nonce, ApiKeyFormat.hash(binding),
-                now.plus(LOGIN_TTL)));
+                now.plus(LOGIN_TTL), connectLink));
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", config.clientId());
         query.put("redirect_uri", redirectUri());
-        query.put("scope", config.requestedScopes());
+        query.put("scope", connectLink.isEmpty() ? config.requestedScopes() : "openid");
         query.put("state", state);
         query.put("nonce", nonce);
         query.put("code_challenge", challenge(codeVerifier));
@@ -174,7 +188,8 @@ public class OidcSignIn {
         if (!azp.isMissingNode() && !config.clientId().equals(azp.asText())) {
             throw refused("the ID token was issued to another client (azp)");
         }
-        return new Person(p.tenant(), user.id(), name(claims, user.id()), groups(claims.path(config.groupsClaim())));
+        return new Person(p.tenant(), user.id(), name(claims, user.id()), groups(claims.path(config.groupsClaim())),
+                p.connectLink());
     }
 
     /** Forgets a started sign-in the provider answered with an error (its state cannot be used again). */

@@ -479,6 +479,27 @@ public class AdminServiceEndpoint implements AdminServiceGrpc.AsyncService {
     }
 
     @Override
+    public void setConnectLinks(dev.toolgate.proto.v1.SetConnectLinksRequest request,
+            StreamObserver<dev.toolgate.proto.v1.ConnectLinks> response) {
+        String tenant = tenant(request.getTenant());
+        admin.requireTenant(tenant);
+        reply(response, connectLinks(connections.allowUnverified(tenant, request.getUnverifiedAllowed())));
+    }
+
+    @Override
+    public void getConnectLinks(dev.toolgate.proto.v1.GetConnectLinksRequest request,
+            StreamObserver<dev.toolgate.proto.v1.ConnectLinks> response) {
+        String tenant = tenant(request.getTenant());
+        admin.requireTenant(tenant);
+        reply(response, connectLinks(connections.linkSettings(tenant)));
+    }
+
+    private static dev.toolgate.proto.v1.ConnectLinks connectLinks(ConnectedAccounts.LinkSettings s) {
+        return dev.toolgate.proto.v1.ConnectLinks.newBuilder().setTenant(s.tenant())
+                .setUnverifiedAllowed(s.unverifiedAllowed()).setSignInConfigured(s.signInConfigured()).build();
+    }
+
+    @Override
     public void deleteConsoleSignIn(dev.toolgate.proto.v1.DeleteConsoleSignInRequest request,
             StreamObserver<dev.toolgate.proto.v1.DeleteConsoleSignInResponse> response) {
         String tenant = tenant(request.getTenant());

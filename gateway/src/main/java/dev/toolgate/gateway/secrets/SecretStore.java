@@ -85,7 +85,7 @@ public class SecretStore {
                 changes.publishEvent(new SecretChanged(invalidation.tenant(), invalidation.subject()));
             }
             case ALL -> plaintexts.invalidateIf(v -> true);
-            case KEY, TENANT_KEYS, CATALOG -> { }
+            case KEY, TENANT_KEYS, CATALOG, CONNECTED -> { }
         }
     }
 

@@ -683,6 +683,10 @@ class ConnectedAccountsTest implements TestPropertyProvider {
                 .setIntegration("crm").setAuthorizationUrl(idp.issuer() + "/auth").setTokenUrl(idp.issuer() + "/token")
                 .setClientId(client.id()).setClientSecret("crm_client_secret").setScopes("openid offline_access")
                 .build()).getRedirectUri()).isEqualTo(GATEWAY + "/connect/callback");
+        // who may open a connect link is ConnectLinkOpenerTest's subject; these tenants accept unverified links
+        // explicitly (a browser here signs in at the upstream under other names than the link's user)
+        fx.admin().setConnectLinks(dev.toolgate.proto.v1.SetConnectLinksRequest.newBuilder().setTenant(fx.tenant)
+                .setUnverifiedAllowed(true).build());
     }
 
     private static EndUser user(String id) {

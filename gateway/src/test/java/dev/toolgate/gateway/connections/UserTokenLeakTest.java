@@ -72,6 +72,9 @@ class UserTokenLeakTest implements TestPropertyProvider {
             GATEWAY + "/connect/callback");
     private static final OidcProvider.Client APP = new OidcProvider.Client("support-assistant", "app-secret-55c1",
             "http://127.0.0.1:9/callback");
+    /** The tenant's sign-in, which proves that the person opening a connect link is its user. */
+    private static final OidcProvider.Client SIGN_IN = new OidcProvider.Client("toolgate-sign-in",
+            "sign-in-secret-4c2d", GATEWAY + "/console/oidc/callback");
     private static final OidcProvider.Client EXCHANGE = new OidcProvider.Client("toolgate-exchange",
             "exchange-secret-91be", "http://127.0.0.1:9/unused");
 
@@ -106,7 +109,7 @@ class UserTokenLeakTest implements TestPropertyProvider {
 
     @BeforeAll
     void start() throws Exception {
-        idp = OidcProvider.start(List.of(CRM, APP, EXCHANGE), Map.of("ID_TOKEN_TTL", "86400"));
+        idp = OidcProvider.start(List.of(CRM, APP, EXCHANGE, SIGN_IN), Map.of("ID_TOKEN_TTL", "86400"));
         // echoes the bearer token back in its body and a header, and answers 401 to a token it was told to reject
         echo = TestUpstream.start().route("/me", r -> {
             String auth = String.valueOf(r.header("Authorization"));
@@ -180,6 +183,7 @@ class UserTokenLeakTest implements TestPropertyProvider {
         }
         secrets.put("CRM client secret", CRM.secret());
         secrets.put("exchange client secret", EXCHANGE.secret());
+        secrets.put("sign-in client secret", SIGN_IN.secret());
         assertThat(seenTokens).as("the upstream got the tokens").contains(secrets.get("first access token"),
                 secrets.get("refreshed access token"), secrets.get("exchanged token"));
         assertThat(secrets.get("refreshed access token")).isNotEqualTo(secrets.get("first access token"));
@@ -231,6 +235,11 @@ class UserTokenLeakTest implements TestPropertyProvider {
 
         gateway.admin().setIdentityProvider(SetIdentityProviderRequest.newBuilder().setTenant(tenant)
                 .setIssuer(idp.issuer()).setJwksUrl(idp.jwksUrl().toString()).setAudience(APP.id()).build());
+        // connect links are served after the person opening one signed in as its user, at the same provider
+        gateway.admin().putSecret(PutSecretRequest.newBuilder().setTenant(tenant).setName("sign_in_secret")
+                .setValue(SIGN_IN.secret()).build());
+        gateway.admin().setConsoleSignIn(dev.toolgate.proto.v1.SetConsoleSignInRequest.newBuilder().setTenant(tenant)
+                .setClientId(SIGN_IN.id()).setClientSecret("sign_in_secret").addUserGroups("staff").build());
         gateway.admin().putSecret(PutSecretRequest.newBuilder().setTenant(tenant).setName("orders_exchange")
                 .setValue(EXCHANGE.secret()).build());
         gateway.admin().createHttpIntegration(CreateHttpIntegrationRequest.newBuilder().setTenant(tenant)

@@ -168,7 +168,8 @@ public class McpEndpoint {
                 ? Flux.just(Event.of(McpServerProtocol.listChanged()).id(baseline)) : Flux.empty();
         Flux<Event<String>> changes = admitted.changes()
                 .map(fingerprint -> Event.of(McpServerProtocol.listChanged()).id(fingerprint));
-        Flux<Event<String>> stream = Flux.concat(pings.take(1), missed, Flux.merge(pings.skip(1), changes))
+        Flux<Event<String>> notes = admitted.notifications().map(Event::of);
+        Flux<Event<String>> stream = Flux.concat(pings.take(1), missed, Flux.merge(pings.skip(1), changes, notes))
                 .take(maxStreamAge) // clients open a new one, as Streamable HTTP expects
                 .takeUntilOther(shutdown.asMono())
                 .takeUntilOther(admitted.revoked())

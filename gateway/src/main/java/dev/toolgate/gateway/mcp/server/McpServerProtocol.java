@@ -356,6 +356,15 @@ public class McpServerProtocol {
     }
 
     /** The notification that the tool list changed. */
+    /** {@code notifications/elicitation/complete} (MCP 2025-11-25) for the URL elicitation {@code elicitationId}. */
+    static String elicitationComplete(String elicitationId) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("jsonrpc", "2.0");
+        n.put("method", "notifications/elicitation/complete");
+        n.putObject("params").put("elicitationId", elicitationId);
+        return n.toString();
+    }
+
     static String listChanged() {
         ObjectNode n = JSON.createObjectNode();
         n.put("jsonrpc", "2.0");
@@ -497,8 +506,7 @@ public class McpServerProtocol {
         error.put("message", "This call acts with your own account of " + integration + ", which is not connected.");
         ObjectNode elicitation = error.putObject("data").putArray("elicitations").addObject();
         elicitation.put("mode", "url");
-        elicitation.put("elicitationId", "toolgate-connect-"
-                + dev.toolgate.gateway.core.Digests.sha256Hex(connectUrl).substring(0, 32));
+        elicitation.put("elicitationId", ConnectedAccounts.elicitationId(connectUrl));
         elicitation.put("url", connectUrl);
         elicitation.put("message", "Connect your " + integration + " account: sign in there and allow access,"
                 + " then try again.");

@@ -7,6 +7,8 @@ import dev.toolgate.gateway.auth.KeyLookup;
 import dev.toolgate.gateway.auth.KeyRevoked;
 import dev.toolgate.gateway.auth.Principal;
 import dev.toolgate.gateway.catalog.CatalogChanged;
+import dev.toolgate.gateway.cluster.Invalidation;
+import dev.toolgate.gateway.connections.ConnectionCompleted;
 import io.micronaut.runtime.event.annotation.EventListener;
 import io.micronaut.context.event.ApplicationEventListener;
 import jakarta.inject.Singleton;
@@ -28,7 +30,10 @@ import reactor.core.scheduler.Schedulers;
  * active and computes the key's tools fingerprint once for all of them, and checks at once when
  * the tenant's catalog changed ({@link CatalogChanged}, through this instance or announced by
  * another); it ends the streams when the key is revoked (at once for a revocation through this
- * instance or announced by another, at the next check otherwise). Thread-safe.
+ * instance or announced by another, at the next check otherwise). When a connect link completes
+ * (through this instance or announced by another), every stream of the link's tenant gets
+ * {@code notifications/elicitation/complete} with the link's elicitation id (derived from the link,
+ * meaningless to a client that did not get that elicitation). Thread-safe.
  */
 @Singleton
 public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
@@ -40,7 +45,8 @@ public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
      * A place for one stream: {@code changes} emits once per change of the key's tool list after
      * the baseline and completes when the key is revoked; {@code release} must run when the stream ends.
      */
-    public record Admitted(Flux<String> changes, Mono<Void> revoked, Runnable release) implements Admission {
+    public record Admitted(Flux<String> changes, Flux<String> notifications, Mono<Void> revoked, Runnable release)
+            implements Admission {
     }
 
     /** No place: {@code message} says which limit was hit. */
@@ -52,6 +58,7 @@ public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
         final String tenant;
         final Sinks.Empty<Void> revoked = Sinks.empty();
         final Sinks.Many<Long> nudges = Sinks.many().multicast().directBestEffort();
+        final Sinks.Many<String> notifications = Sinks.many().multicast().directBestEffort();
         Flux<String> fingerprints = Flux.empty();
         int streams;
 
@@ -107,7 +114,8 @@ public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
         }
         Watch mine = watch;
         Flux<String> changes = Flux.concat(Mono.just(baseline), mine.fingerprints).distinctUntilChanged().skip(1);
-        return new Admitted(changes, mine.revoked.asMono(), () -> release(principal.keyId(), mine));
+        return new Admitted(changes, mine.notifications.asFlux(), mine.revoked.asMono(),
+                () -> release(principal.keyId(), mine));
     }
 
     private Watch newWatch(Principal principal) {
@@ -157,6 +165,32 @@ public final class McpStreams implements ApplicationEventListener<KeyRevoked> {
             lock.unlock();
         }
         watches.forEach(w -> w.nudges.tryEmitNext(0L));
+    }
+
+    /** A connect link completed on this instance: its tenant's streams hear of its elicitation. */
+    @EventListener
+    void onConnectionCompleted(ConnectionCompleted event) {
+        elicitationComplete(event.tenant(), event.elicitationId());
+    }
+
+    /** A connect link completed on another instance. */
+    @EventListener
+    void onInvalidation(Invalidation invalidation) {
+        if (invalidation.kind() == Invalidation.Kind.CONNECTED) {
+            elicitationComplete(invalidation.tenant(), invalidation.subject());
+        }
+    }
+
+    private void elicitationComplete(String tenant, String elicitationId) {
+        List<Watch> watches;
+        lock.lock();
+        try {
+            watches = byKey.values().stream().filter(w -> w.tenant.equals(tenant)).toList();
+        } finally {
+            lock.unlock();
+        }
+        String note = McpServerProtocol.elicitationComplete(elicitationId);
+        watches.forEach(w -> w.notifications.tryEmitNext(note));
     }
 
     /** Ends the streams of a key revoked through this instance or announced by another. */
