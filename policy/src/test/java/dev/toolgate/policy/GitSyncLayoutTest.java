@@ -59,7 +59,7 @@ class GitSyncLayoutTest {
         PolicyEngine engine = new PolicyEngine(Optional.of(root.resolve("current")), Clock.systemUTC(), System::nanoTime);
         engine.reload();
         try (PolicyWatcher watcher = new PolicyWatcher(engine, root.resolve("current"), Duration.ofHours(1)).start()) {
-            Thread.sleep(300); // the watcher registers its directories
+            // no wait for the watcher to register: a swap made before that is caught by its check after registering
             worktree(COMMIT_B, "two");
             publish(COMMIT_B); // the old worktree stays (git-sync's --stale-worktree-timeout): no event inside it
 
