@@ -30,7 +30,10 @@ public class SearchToolsTool {
               "query":{"type":"string","minLength":1,"maxLength":1000,
                 "description":"What the tool should do, in words, e.g. create a support case"},
               "limit":{"type":"integer","minimum":1,"maximum":50,"description":"At most this many tools (default 10)"},
-              "integration":{"type":"string","description":"Only tools of this integration"}},
+              "integration":{"type":"string","description":"Only tools of this integration"},
+              "tags":{"type":"array","maxItems":32,"items":{"type":"string","minLength":1,"maxLength":64},
+                "description":"Only tools with any of these tags (all of them with all_tags)"},
+              "all_tags":{"type":"boolean","description":"Only tools with every tag of tags (default: any)"}},
              "required":["query"],"additionalProperties":false}""";
 
     private final ToolSearch search;
@@ -65,8 +68,28 @@ public class SearchToolsTool {
                 || (!integration.isMissingNode() && !integration.isTextual())) {
             throw GatewayException.invalidArgument("limit", "limit must be an integer and integration a string");
         }
+        JsonNode tagsArg = args.path("tags");
+        JsonNode allTags = args.path("all_tags");
+        List<String> tags = new java.util.ArrayList<>();
+        if (!tagsArg.isMissingNode()) {
+            if (!tagsArg.isArray()) {
+                throw GatewayException.invalidArgument("tags", "tags must be an array of strings");
+            }
+            for (JsonNode t : tagsArg) {
+                if (!t.isTextual()) {
+                    throw GatewayException.invalidArgument("tags", "tags must be an array of strings");
+                }
+                tags.add(t.asText());
+            }
+        }
+        if (!allTags.isMissingNode() && !allTags.isBoolean()) {
+            throw GatewayException.invalidArgument("all_tags", "all_tags must be true or false");
+        }
+        List<dev.toolgate.gateway.error.FieldViolation> problems = new java.util.ArrayList<>();
+        dev.toolgate.gateway.catalog.ToolTags wanted = dev.toolgate.gateway.catalog.ToolTags.of("tags", tags, problems);
+        dev.toolgate.gateway.core.Identifiers.requireNoViolations(problems);
         List<SearchIndex.Hit> hits = search.search(p, args.get("query").asText(), limit.asInt(0),
-                new ToolFilter(integration.asText(""), java.util.Optional.empty()));
+                new ToolFilter(integration.asText(""), java.util.Optional.empty(), wanted, allTags.asBoolean(false)));
         ObjectNode result = JsonSupport.mapper().createObjectNode();
         ArrayNode tools = result.putArray("tools");
         for (SearchIndex.Hit hit : hits) {

@@ -126,6 +126,26 @@ class ToolTagsTest {
     }
 
     @Test
+    void theBuiltInSearchTool_filtersByTags_andRefusesABadTag() throws Exception {
+        var call = dev.toolgate.proto.v1.ExecuteToolRequest.newBuilder().setTool("toolgate.search_tools");
+        var found = fx.agent().executeTool(call.setArgumentsJson(
+                "{\"query\":\"find by status or id\",\"limit\":50,\"tags\":[\"PET\"]}").build());
+        List<String> titles = new java.util.ArrayList<>();
+        new ObjectMapper().readTree(found.getResultJson()).path("tools").forEach(t -> titles.add(t.path("title").asText()));
+        assertThat(titles).isNotEmpty().allMatch(withTag("pet")::contains);
+
+        var both = fx.agent().executeTool(call.setArgumentsJson(
+                "{\"query\":\"find by status or id\",\"limit\":50,\"tags\":[\"pet\",\"user\"],\"all_tags\":true}")
+                .build());
+        assertThat(new ObjectMapper().readTree(both.getResultJson()).path("tools")).isEmpty(); // no operation has both
+
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.agent().executeTool(
+                call.setArgumentsJson("{\"query\":\"pets\",\"tags\":[\"hid\u200Bden\"]}").build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).contains("U+200B");
+    }
+
+    @Test
     void searchTools_findsAToolByAWordOnlyItsTagsHold() {
         fx.admin().upsertHttpTool(UpsertHttpToolRequest.newBuilder().setTenant(fx.tenant).setIntegration("desk")
                 .setName("tagged_lookup").setDescription("Look up an item").setMethod("GET").setPath("/items")
