@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ToolCardsTest implements TestPropertyProvider {
-    private static final Path DIR = policies();
+    private static final Path DIR = PolicyFiles.deskWithUrgentCasesConfirmed("toolgate-card-policies");
 
     @RegisterExtension
     final GatewayTenant gateway = GatewayTenant.withUpstream();
@@ -37,24 +37,6 @@ class ToolCardsTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         return Map.of("toolgate.policy.dir", DIR.toString(), "toolgate.policy.check-interval", "200ms");
-    }
-
-    private static Path policies() {
-        Path dir = PolicyFiles.newDirectory("toolgate-card-policies");
-        PolicyFiles.write(dir, "_all", """
-                rules:
-                  - id: cases
-                    effect: allow
-                    tools: ["desk.*"]
-                    agents: ["*"]
-                  - id: urgent-cases-need-a-human
-                    effect: allow
-                    tools: [desk.create_case]
-                    agents: ["*"]
-                    when: args.priority == "high"
-                    confirm: true
-                """);
-        return dir;
     }
 
     @BeforeEach

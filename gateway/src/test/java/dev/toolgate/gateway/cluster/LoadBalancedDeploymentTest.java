@@ -3,6 +3,7 @@ package dev.toolgate.gateway.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.rpc.ErrorInfo;
+import dev.toolgate.gateway.support.CallBurst;
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.Eventually;
 import dev.toolgate.gateway.support.GatewayProcess;
@@ -257,35 +258,10 @@ class LoadBalancedDeploymentTest {
     @Test
     void rateLimitOf100AMinute_throughNginx_holdsForTheThreeInstancesTogether() throws Exception {
         int callsEach = 8; // 400 calls from 50 callers
-        AtomicInteger allowed = new AtomicInteger();
-        Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
         List<Double> before = perInstance("toolgate_calls_total", fx.tenant, "items.limited", "SUCCEEDED");
-        ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> callers = new ArrayList<>();
-            for (int c = 0; c < CALLERS; c++) {
-                callers.add(pool.submit(() -> {
-                    ToolServiceGrpc.ToolServiceBlockingStub stub = Clients.tools(balanced, fx.agentKey);
-                    for (int i = 0; i < callsEach; i++) {
-                        try {
-                            stub.executeTool(ExecuteToolRequest.newBuilder().setTool("items.limited")
-                                    .setArgumentsJson("{\"item_id\":\"i\"}").build());
-                            allowed.incrementAndGet();
-                        } catch (StatusRuntimeException e) {
-                            refused.computeIfAbsent(e.getStatus().getCode().name(), k -> new AtomicInteger())
-                                    .incrementAndGet();
-                        }
-                    }
-                }));
-            }
-            for (Future<?> f : callers) {
-                f.get(Eventually.PATIENCE.toSeconds(), TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        CallBurst burst = CallBurst.run(CALLERS, callsEach, c -> Clients.tools(balanced, fx.agentKey),
+                ExecuteToolRequest.newBuilder().setTool("items.limited").setArgumentsJson("{\"item_id\":\"i\"}").build());
+        double seconds = burst.seconds();
         long refill = (long) Math.ceil(seconds * LIMIT_PER_MINUTE / 60.0);
         List<Double> byInstance = new ArrayList<>();
         Eventually.until(() -> {
@@ -294,16 +270,16 @@ class LoadBalancedDeploymentTest {
             for (int i = 0; i < INSTANCES; i++) {
                 byInstance.add(after.get(i) - before.get(i));
             }
-            assertThat(byInstance.stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(allowed.get());
+            assertThat(byInstance.stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(burst.allowed());
         });
         System.out.printf("rate limit %d/min through nginx over %d instances: %d of %d calls allowed in %.2f s"
                 + " (allowed per instance %s; refill in that time %d); overshoot beyond the limit + refill: %d;"
-                + " refused: %s%n", LIMIT_PER_MINUTE, INSTANCES, allowed.get(), CALLERS * callsEach, seconds,
+                + " refused: %s%n", LIMIT_PER_MINUTE, INSTANCES, burst.allowed(), CALLERS * callsEach, seconds,
                 byInstance.stream().map(d -> String.format("%.0f", d)).toList(), refill,
-                allowed.get() - LIMIT_PER_MINUTE - refill, refused);
+                burst.allowed() - LIMIT_PER_MINUTE - refill, burst.refused());
 
-        assertThat(refused.keySet()).containsOnly(Status.Code.RESOURCE_EXHAUSTED.name());
-        assertThat(allowed.get()).isBetween(LIMIT_PER_MINUTE, (int) (LIMIT_PER_MINUTE + refill));
+        assertThat(burst.refused().keySet()).containsOnly(Status.Code.RESOURCE_EXHAUSTED.name());
+        assertThat(burst.allowed()).isBetween(LIMIT_PER_MINUTE, (int) (LIMIT_PER_MINUTE + refill));
         assertThat(byInstance).allSatisfy(n -> assertThat(n).isPositive()); // each instance took from the one bucket
     }
 

@@ -2,6 +2,7 @@ package dev.toolgate.gateway.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.toolgate.gateway.support.CallBurst;
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.Eventually;
 import dev.toolgate.gateway.support.PolicyFiles;
@@ -30,12 +31,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,41 +157,16 @@ class ThreeInstancesTest implements TestPropertyProvider {
     void rateLimitOf100AMinute_holdsForTheThreeInstancesTogether() throws Exception {
         int callers = 30;
         int callsEach = 12; // 360 calls over the three instances
-        AtomicInteger allowed = new AtomicInteger();
-        Map<String, AtomicInteger> refusedBy = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(callers);
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int c = 0; c < callers; c++) {
-                ManagedChannel channel = channels.get(c % channels.size());
-                done.add(pool.submit(() -> {
-                    ToolServiceGrpc.ToolServiceBlockingStub stub = Clients.tools(channel, fx.agentKey);
-                    for (int i = 0; i < callsEach; i++) {
-                        try {
-                            stub.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.get_item")
-                                    .setArgumentsJson("{\"item_id\":\"i\"}").build());
-                            allowed.incrementAndGet();
-                        } catch (StatusRuntimeException e) {
-                            refusedBy.computeIfAbsent(e.getStatus().getCode().name(), k -> new AtomicInteger())
-                                    .incrementAndGet();
-                        }
-                    }
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(Eventually.PATIENCE.toSeconds(), TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        CallBurst burst = CallBurst.run(callers, callsEach,
+                c -> Clients.tools(channels.get(c % channels.size()), fx.agentKey),
+                ExecuteToolRequest.newBuilder().setTool("desk.get_item").setArgumentsJson("{\"item_id\":\"i\"}").build());
+        double seconds = burst.seconds();
         long refilled = (long) Math.ceil(seconds * LIMIT_PER_MINUTE / 60.0);
         System.out.printf("rate limit %d/min over 3 instances: %d of %d calls allowed in %.2f s (refill in that time:"
-                + " %d); overshoot beyond limit + refill: %d; refused: %s%n", LIMIT_PER_MINUTE, allowed.get(),
-                callers * callsEach, seconds, refilled, allowed.get() - LIMIT_PER_MINUTE - refilled, refusedBy);
-        assertThat(refusedBy.keySet()).containsOnly(Status.Code.RESOURCE_EXHAUSTED.name());
-        assertThat(allowed.get()).isBetween(LIMIT_PER_MINUTE, (int) (LIMIT_PER_MINUTE + refilled));
+                + " %d); overshoot beyond limit + refill: %d; refused: %s%n", LIMIT_PER_MINUTE, burst.allowed(),
+                callers * callsEach, seconds, refilled, burst.allowed() - LIMIT_PER_MINUTE - refilled, burst.refused());
+        assertThat(burst.refused().keySet()).containsOnly(Status.Code.RESOURCE_EXHAUSTED.name());
+        assertThat(burst.allowed()).isBetween(LIMIT_PER_MINUTE, (int) (LIMIT_PER_MINUTE + refilled));
     }
 
     private static String outcome(java.util.concurrent.Callable<ExecuteToolResponse> call) {

@@ -64,7 +64,7 @@ import reactor.core.publisher.BaseSubscriber;
 class WatchSessionTest implements TestPropertyProvider {
     /** How long a test waits for an event before it fails (a hang guard, not a timing assertion). */
     private static final long PATIENCE_SECONDS = 60;
-    private static final Path DIR = policies();
+    private static final Path DIR = PolicyFiles.deskWithUrgentCasesConfirmed("toolgate-watch-policies");
 
     @RegisterExtension
     final GatewayTenant gateway = GatewayTenant.withUpstream();
@@ -78,24 +78,6 @@ class WatchSessionTest implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         return Map.of("toolgate.policy.dir", DIR.toString(), "toolgate.policy.check-interval", "200ms");
-    }
-
-    private static Path policies() {
-        Path dir = PolicyFiles.newDirectory("toolgate-watch-policies");
-        PolicyFiles.write(dir, "_all", """
-                rules:
-                  - id: cases
-                    effect: allow
-                    tools: ["desk.*"]
-                    agents: ["*"]
-                  - id: urgent-cases-need-a-human
-                    effect: allow
-                    tools: [desk.create_case]
-                    agents: ["*"]
-                    when: args.priority == "high"
-                    confirm: true
-                """);
-        return dir;
     }
 
     @BeforeEach

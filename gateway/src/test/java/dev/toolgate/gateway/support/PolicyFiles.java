@@ -25,6 +25,28 @@ public final class PolicyFiles {
     }
 
     /** Writes {@code <name>.yaml} in {@code dir}: a tenant's file, or {@code _all} for every tenant. */
+    /**
+     * A new directory whose shared policy allows every agent the {@code desk.*} tools and holds
+     * {@code desk.create_case} with {@code priority: high} for a human's confirmation.
+     */
+    public static Path deskWithUrgentCasesConfirmed(String prefix) {
+        Path dir = newDirectory(prefix);
+        write(dir, "_all", """
+                rules:
+                  - id: cases
+                    effect: allow
+                    tools: ["desk.*"]
+                    agents: ["*"]
+                  - id: urgent-cases-need-a-human
+                    effect: allow
+                    tools: [desk.create_case]
+                    agents: ["*"]
+                    when: args.priority == "high"
+                    confirm: true
+                """);
+        return dir;
+    }
+
     public static void write(Path dir, String name, String yaml) {
         try {
             Path tmp = dir.resolve("." + name + ".tmp");
