@@ -64,10 +64,13 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
         if (text.length() > MAX_CHARS) {
             throw invalid("the document is longer than " + MAX_CHARS + " chars");
         }
-        YamlAliases.problem(text, MAX_CHARS, MAX_DEPTH).ifPresent(why -> {
-            throw invalid(why);
-        });
-        JsonNode raw = readYaml(text);
+        boolean json = isJson(text);
+        if (!json) { // JSON has no aliases, and a YAML flow text with one is not read as JSON
+            YamlAliases.problem(text, MAX_CHARS, MAX_DEPTH).ifPresent(why -> {
+                throw invalid(why);
+            });
+        }
+        JsonNode raw = readYaml(text, json);
         if (!raw.isObject()) {
             throw invalid("the document is not a YAML or JSON object, so it is not an OpenAPI document");
         }
@@ -99,7 +102,7 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
         options.setSafelyResolveURL(true);
         SwaggerParseResult result;
         try {
-            result = model(text, raw, options);
+            result = model(text, json, raw, options);
         } catch (RuntimeException e) {
             throw invalid("the OpenAPI parser could not read the document: " + e.getMessage());
         }
@@ -126,20 +129,31 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
      * entry point tries the OpenAPI 3 parser first, which reads a Swagger 2.0 text once more for
      * nothing). A JSON text is not read again: the parser gets a copy of the tree already read. A
      * YAML text is, since the parser's YAML reader expands aliases ({@code *anchor}), which the
-     * tree read here does not.
+     * tree read here does not. An OpenAPI 3 tree is given to the parser as it is (nothing reads it
+     * after); a Swagger 2.0 one is copied, since its collection formats are read from it afterwards.
      */
-    private static SwaggerParseResult model(String text, JsonNode raw, ParseOptions options) {
-        boolean json = text.stripLeading().startsWith("{");
+    private static SwaggerParseResult model(String text, boolean json, JsonNode raw, ParseOptions options) {
         if (raw.has("swagger")) {
             SwaggerConverter converter = new SwaggerConverter();
             return json ? converter.convert(new Swagger20Parser().readWithInfo(raw.deepCopy()))
                     : converter.readContents(text, null, options);
         }
         OpenAPIV3Parser parser = new OpenAPIV3Parser();
-        return json ? parser.parseJsonNode(null, raw.deepCopy(), options) : parser.readContents(text, null, options);
+        return json ? parser.parseJsonNode(null, raw, options) : parser.readContents(text, null, options);
     }
 
-    private static JsonNode readYaml(String text) {
+    /** A text whose first non-blank character opens an object is read as JSON, any other as YAML. */
+    private static boolean isJson(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!Character.isWhitespace(c)) {
+                return c == '{';
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode readYaml(String text, boolean json) {
         LoaderOptions loader = new LoaderOptions();
         loader.setCodePointLimit(MAX_CHARS);
         loader.setMaxAliasesForCollections(MAX_ALIASES);
@@ -148,7 +162,6 @@ public record OpenApiDocument(JsonNode root, String sourceVersion, boolean openA
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
                         .maxStringLength(MAX_CHARS).build())
                 .build();
-        boolean json = text.stripLeading().startsWith("{");
         ObjectMapper mapper = json ? new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
                         .maxStringLength(MAX_CHARS).build()).build()) : new ObjectMapper(factory);
