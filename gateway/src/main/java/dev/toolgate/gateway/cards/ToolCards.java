@@ -106,31 +106,62 @@ public class ToolCards {
      * title imported before. The summary is made one line of at most 200 chars.
      */
     public void importTitle(String tenantId, String tool, String summary) {
-        String title = INVISIBLE.matcher(summary).replaceAll(" ").replaceAll("\\s+", " ").strip();
-        if (title.length() > MAX_TITLE_CHARS) {
-            title = title.substring(0, MAX_TITLE_CHARS - 1) + "…";
+        importTitles(tenantId, Map.of(tool, summary));
+    }
+
+    /**
+     * {@link #importTitle} for many tools at once (an import's): one transaction with batched
+     * statements, so a thousand tools cost a few round trips and one commit, not two thousand.
+     *
+     * @param summaries summary by qualified tool name
+     */
+    public void importTitles(String tenantId, Map<String, String> summaries) {
+        if (summaries.isEmpty()) {
+            return;
         }
+        Timestamp now = Timestamp.from(clock.instant());
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM tool_card_titles WHERE tenant_id = ? AND tool_name = ?")) {
-                ps.setString(1, tenantId);
-                ps.setString(2, tool);
-                ps.executeUpdate();
-            }
-            if (!title.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO tool_card_titles (tenant_id, tool_name,"
-                        + " title, updated_at) VALUES (?, ?, ?, ?)")) {
-                    ps.setString(1, tenantId);
-                    ps.setString(2, tool);
-                    ps.setString(3, title);
-                    ps.setTimestamp(4, Timestamp.from(clock.instant()));
-                    ps.executeUpdate();
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try (PreparedStatement delete = c.prepareStatement(
+                    "DELETE FROM tool_card_titles WHERE tenant_id = ? AND tool_name = ?");
+                    PreparedStatement insert = c.prepareStatement("INSERT INTO tool_card_titles (tenant_id,"
+                            + " tool_name, title, updated_at) VALUES (?, ?, ?, ?)")) {
+                boolean inserts = false;
+                for (Map.Entry<String, String> e : summaries.entrySet()) {
+                    delete.setString(1, tenantId);
+                    delete.setString(2, e.getKey());
+                    delete.addBatch();
+                    String title = oneLineTitle(e.getValue());
+                    if (!title.isEmpty()) {
+                        insert.setString(1, tenantId);
+                        insert.setString(2, e.getKey());
+                        insert.setString(3, title);
+                        insert.setTimestamp(4, now);
+                        insert.addBatch();
+                        inserts = true;
+                    }
                 }
+                delete.executeBatch();
+                if (inserts) {
+                    insert.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw storage(e);
         }
-        cache.invalidate(tenantId + "\n" + tool);
+        summaries.keySet().forEach(tool -> cache.invalidate(tenantId + "\n" + tool));
+    }
+
+    private static String oneLineTitle(String summary) {
+        String title = INVISIBLE.matcher(summary).replaceAll(" ").replaceAll("\\s+", " ").strip();
+        return title.length() > MAX_TITLE_CHARS ? title.substring(0, MAX_TITLE_CHARS - 1) + "…" : title;
     }
 
     /** The declared card of {@code tool}, if any. */

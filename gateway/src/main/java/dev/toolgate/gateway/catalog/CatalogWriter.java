@@ -134,7 +134,9 @@ public class CatalogWriter {
                         + integration.name() + "' is imported from an OpenAPI document; change the document and"
                         + " import it again (a hand-made tool there would lose the document's credentials and styles)");
             }
-            Written w = writeTool(spec, schema, integration, null);
+            ToolRows rows = ToolRows.of(tools, versions, spec.tenant(), integration.id(), spec.name());
+            Written w = writeTool(spec, schema, integration, null, rows);
+            rows.flush();
             if (w.outcome() != Outcome.UNCHANGED) {
                 revisions.bump(spec.tenant());
             }
@@ -288,8 +290,9 @@ public class CatalogWriter {
         List<String> unchanged = new ArrayList<>();
         List<String> heldNames = new ArrayList<>();
         Set<String> names = new HashSet<>(keep);
+        ToolRows rows = ToolRows.ofIntegration(tools, versions, tenant, saved.id());
         for (Map.Entry<ToolSpec, JsonNode> e : valid.entrySet()) {
-            Written w = writeTool(e.getKey(), e.getValue(), saved, review);
+            Written w = writeTool(e.getKey(), e.getValue(), saved, review, rows);
             names.add(e.getKey().name());
             (switch (w.outcome()) {
                 case ADDED -> added;
@@ -298,6 +301,7 @@ public class CatalogWriter {
                 case UNCHANGED -> unchanged;
             }).add(w.qualifiedName());
         }
+        rows.flush();
         names.addAll(rejected.keySet());
         List<String> removed = new ArrayList<>();
         for (ToolEntity t : tools.findByTenantIdAndIntegrationIdAndDeletedAtIsNull(tenant, saved.id())) {
@@ -434,14 +438,13 @@ public class CatalogWriter {
      * With a {@code review}, a change of the pinned definition (description, schemas,
      * annotations) is written as a version above the current one and held for an admin.
      */
-    private Written writeTool(ToolSpec spec, JsonNode schema, IntegrationEntity integration, Review review) {
+    private Written writeTool(ToolSpec spec, JsonNode schema, IntegrationEntity integration, Review review,
+            ToolRows rows) {
         Instant now = clock.instant();
-        Optional<ToolEntity> existing = tools.findByTenantIdAndIntegrationIdAndName(spec.tenant(), integration.id(),
-                spec.name());
+        Optional<ToolEntity> existing = rows.tool(spec.name());
         String qualifiedName = integration.name() + "." + spec.name();
         boolean live = existing.isPresent() && existing.get().deletedAt() == null;
-        Optional<ToolVersionEntity> current = live ? versions.findByTenantIdAndToolIdAndVersion(spec.tenant(),
-                existing.get().id(), existing.get().currentVersion()) : Optional.empty();
+        Optional<ToolVersionEntity> current = live ? rows.current(existing.get()) : Optional.empty();
         if (current.isPresent() && unchanged(current.get(), spec, schema)) {
             if (review != null) {
                 supersedePending(spec.tenant(), existing.get().id(), "the upstream went back to the pinned definition");
@@ -464,11 +467,12 @@ public class CatalogWriter {
                     nextVersion(e), e.createdAt(), now, null));
             supersedePending(spec.tenant(), e.id(), live ? "the tool changed without a definition change"
                     : "the tool was added again");
-        } else {
-            tool = tools.save(new ToolEntity(Identifiers.newId("tool"), spec.tenant(), integration.id(), spec.name(),
-                    1, now, now, null));
+            saveVersion(spec, schema, tool.id(), tool.currentVersion(), now);
+        } else { // a new tool: its two rows go in the batch written at the end of the set
+            tool = new ToolEntity(Identifiers.newId("tool"), spec.tenant(), integration.id(), spec.name(), 1, now,
+                    now, null);
+            rows.add(tool, version(spec, schema, tool.id(), 1, now));
         }
-        saveVersion(spec, schema, tool.id(), tool.currentVersion(), now);
         if (outcome == Outcome.ADDED && review != null) {
             List<String> flags = DescriptionScanner.scan(proposed);
             if (!flags.isEmpty()) {
@@ -522,10 +526,15 @@ public class CatalogWriter {
     }
 
     private void saveVersion(ToolSpec spec, JsonNode schema, String toolId, int version, Instant now) {
-        versions.save(new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), toolId, version,
+        versions.save(version(spec, schema, toolId, version, now));
+    }
+
+    private static ToolVersionEntity version(ToolSpec spec, JsonNode schema, String toolId, int version,
+            Instant now) {
+        return new ToolVersionEntity(Identifiers.newId("tv"), spec.tenant(), toolId, version,
                 spec.description(), schema.toString(), spec.annotations().encode(), spec.binding().toJson(),
                 Math.toIntExact(spec.timeout().toMillis()), now, spec.outputSchemaJson(), spec.tags().toJson(),
-                spec.formatChecks().wire()));
+                spec.formatChecks().wire());
     }
 
     /** Marks the tool's pending change (if any) superseded. */

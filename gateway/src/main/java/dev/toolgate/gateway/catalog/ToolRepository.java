@@ -13,4 +13,7 @@ public interface ToolRepository extends CrudRepository<ToolEntity, String> {
     List<ToolEntity> findByTenantIdAndDeletedAtIsNull(String tenantId);
 
     List<ToolEntity> findByTenantIdAndIntegrationIdAndDeletedAtIsNull(String tenantId, String integrationId);
+
+    /** Every tool of the integration, deleted ones included (a tool set's write reads them in one query). */
+    List<ToolEntity> findByTenantIdAndIntegrationId(String tenantId, String integrationId);
 }

@@ -18,6 +18,14 @@ public interface ToolVersionRepository extends CrudRepository<ToolVersionEntity,
             WHERE v.tenant_id = :tenantId AND t.deleted_at IS NULL""", nativeQuery = true)
     List<ToolVersionEntity> findCurrentByTenantId(String tenantId);
 
+    /** The current version of every live tool of one integration, in one query (a tool set's write). */
+    @Query(value = """
+            SELECT v.* FROM tool_versions v
+            JOIN tools t ON t.id = v.tool_id AND t.current_version = v.version AND t.tenant_id = v.tenant_id
+            WHERE v.tenant_id = :tenantId AND t.integration_id = :integrationId AND t.deleted_at IS NULL""",
+            nativeQuery = true)
+    List<ToolVersionEntity> findCurrentByTenantIdAndIntegrationId(String tenantId, String integrationId);
+
     /** The highest version stored for the tool (held proposals included), 0 when none. */
     @Query(value = "SELECT COALESCE(MAX(version), 0) FROM tool_versions WHERE tenant_id = :tenantId AND tool_id = :toolId",
             nativeQuery = true)

@@ -128,6 +128,42 @@ class OpenApiImportTest {
         assertThat(list.getDescription()).isEqualTo("List all notes, newest first.");
     }
 
+    /**
+     * The tool set is written from rows read up front, with new tools inserted as one batch: a removed
+     * tool coming back (its stored row is revived as a new version) and a brand-new one in the same
+     * import must both be stored, served and versioned as before.
+     */
+    @Test
+    void reimport_removedOperationBackWithANewOne_revivesOneAndAddsTheOther() {
+        importDoc(V1, OpenApiImportOptions.getDefaultInstance());
+        String withoutDelete = V1.replace("    delete:\n      operationId: deleteNote",
+                "    get:\n      operationId: getNote").replace("summary: Delete a note.", "summary: Read a note.");
+        assertThat(importDoc(withoutDelete, OpenApiImportOptions.getDefaultInstance()).getRemovedList())
+                .containsExactly("notes.delete_note");
+        String back = V1 + """
+                  /notes/{id}/archive:
+                    post:
+                      operationId: archiveNote
+                      summary: Archive a note.
+                      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+                      responses: {'204': {description: ok}}
+                """;
+
+        ImportOpenApiResponse third = importDoc(back, OpenApiImportOptions.getDefaultInstance());
+
+        assertThat(third.getAddedList()).containsExactlyInAnyOrder("notes.delete_note", "notes.archive_note");
+        assertThat(third.getRemovedList()).containsExactly("notes.get_note");
+        assertThat(third.getUnchangedList()).containsExactlyInAnyOrder("notes.list_notes", "notes.create_note");
+        assertThat(toolNames()).containsExactlyInAnyOrder("notes.list_notes", "notes.create_note",
+                "notes.delete_note", "notes.archive_note");
+        assertThat(tools.getTool(GetToolRequest.newBuilder().setName("notes.delete_note").build()).getVersion())
+                .isEqualTo(2);
+        Tool archive = tools.getTool(GetToolRequest.newBuilder().setName("notes.archive_note").build());
+        assertThat(archive.getVersion()).isEqualTo(1);
+        assertThat(archive.getDescription()).isEqualTo("Archive a note.");
+        assertThat(importDoc(back, OpenApiImportOptions.getDefaultInstance()).getUnchangedCount()).isEqualTo(4);
+    }
+
     @Test
     void import_filters_selectByTagPathAndOperation() {
         assertThat(importDoc(V1, OpenApiImportOptions.newBuilder().addIncludeTags("write").build()).getAddedList())
