@@ -5,7 +5,6 @@ import io.grpc.ServerBuilder;
 import io.grpc.netty.NettyServerBuilder;
 import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import jakarta.inject.Singleton;
 
 /**
@@ -25,7 +24,7 @@ final class SharedEventLoops implements BeanCreatedEventListener<ServerBuilder<?
         ServerBuilder<?> builder = event.getBean();
         if (builder instanceof NettyServerBuilder netty) {
             netty.bossEventLoopGroup(loops.group()).workerEventLoopGroup(loops.group())
-                    .channelType(NioServerSocketChannel.class);
+                    .channelType(loops.serverChannelType());
         }
         return builder;
     }

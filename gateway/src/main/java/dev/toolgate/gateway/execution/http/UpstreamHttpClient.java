@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -132,7 +131,7 @@ final class UpstreamHttpClient {
 
     private void connect(Exchange ex) {
         Destination to = ex.to;
-        Bootstrap b = new Bootstrap().group(loops.group()).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(loops.group()).channel(loops.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE,
                         ex.connectTimeoutMillis)))
                 .option(ChannelOption.TCP_NODELAY, true)
