@@ -196,6 +196,9 @@ public class ToolCards {
                 resultJson, error));
     }
 
+    /** Runs of control, format and space characters, each shown as one space (compiled once, not per call). */
+    private static final Pattern BLANKS = Pattern.compile("[\\p{Cc}\\p{Cf}\\s]+");
+
     private String resultSummary(String tool, CallStatus status, String resultJson, String error) {
         if (status == CallStatus.PENDING_CONFIRMATION) {
             return Narration.escape("held for a human's approval; it has not run");
@@ -204,7 +207,7 @@ public class ToolCards {
             return "running";
         }
         String text = resultJson.isEmpty() ? error : redactor.redact(tool, resultJson);
-        String line = text.replaceAll("[\\p{Cc}\\p{Cf}\\s]+", " ").strip();
+        String line = BLANKS.matcher(text).replaceAll(" ").strip();
         if (line.length() > MAX_RESULT_CHARS) {
             line = line.substring(0, MAX_RESULT_CHARS - 1) + "…";
         }
