@@ -96,7 +96,9 @@ final class GatewayProcess implements AutoCloseable {
                     return Duration.ofNanos(System.nanoTime() - startNanos);
                 }
             } catch (RuntimeException notYet) {
-                // not listening yet
+                // not listening yet; without this the channel waits out its reconnect backoff (1 s and
+                // more) before the next try, which the time to serving used to include
+                channel.resetConnectBackoff();
             }
             Thread.sleep(50);
         }
