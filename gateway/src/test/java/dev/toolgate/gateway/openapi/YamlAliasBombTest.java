@@ -32,14 +32,7 @@ class YamlAliasBombTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void importOpenApi_aliasBomb_isInvalidArgumentBeforeExpansion() {
         TenantFixture fx = TenantFixture.create(channel, "https://desk.invalid");
-        StringBuilder bomb = new StringBuilder("x-lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
-        for (int i = 1; i <= 9; i++) {
-            bomb.append("x-lol").append(i).append(": &l").append(i).append(" [");
-            for (int j = 0; j < 9; j++) {
-                bomb.append(j == 0 ? "" : ", ").append("*l").append(i - 1);
-            }
-            bomb.append("]\n");
-        }
+        String bomb = String.join("\n", laughs()) + "\n";
         String document = """
                 openapi: 3.0.3
                 info: {title: Bomb, version: '1'}
@@ -52,12 +45,8 @@ class YamlAliasBombTest {
                       responses: {'200': {description: ok}}
                 """ + bomb;
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.admin()
-                .importOpenApi(ImportOpenApiRequest.newBuilder().setTenant(fx.tenant).setIntegration("bomb")
-                        .setDocument(document).build()));
+        StatusRuntimeException e = refusedImport(fx, document);
 
-        assertThat(e).isNotNull();
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).contains("aliases");
         assertThat(Clients.errorInfo(e).getReason()).isEqualTo("INVALID_ARGUMENT");
     }
@@ -71,26 +60,36 @@ class YamlAliasBombTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void importOpenApi_flowStyleAliasBombOpeningWithBrace_isRefusedAsJsonWithoutExpansion() {
         TenantFixture fx = TenantFixture.create(channel, "https://desk.invalid");
-        StringBuilder bomb = new StringBuilder("x-lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]");
-        for (int i = 1; i <= 9; i++) {
-            bomb.append(", x-lol").append(i).append(": &l").append(i).append(" [");
-            for (int j = 0; j < 9; j++) {
-                bomb.append(j == 0 ? "" : ", ").append("*l").append(i - 1);
-            }
-            bomb.append("]");
-        }
+        String bomb = String.join(", ", laughs());
         String document = "  {openapi: 3.0.3, info: {title: Bomb, version: '1'}, servers: [{url: 'https://bomb.invalid'}],"
                 + " paths: {/ping: {get: {operationId: ping, summary: Ping., responses: {'200': {description: ok}}}}}, "
                 + bomb + "}";
 
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.admin()
-                .importOpenApi(ImportOpenApiRequest.newBuilder().setTenant(fx.tenant).setIntegration("bomb")
-                        .setDocument(document).build()));
+        StatusRuntimeException e = refusedImport(fx, document);
 
-        assertThat(e).isNotNull();
-        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription()).contains("not valid JSON at line 1");
         assertThat(fx.agent().listTools(dev.toolgate.proto.v1.ListToolsRequest.getDefaultInstance()).getToolsList())
                 .noneMatch(t -> t.getName().startsWith("bomb."));
+    }
+
+    /** Ten anchored lists, each holding nine aliases of the one before: 9^10 nodes once expanded. */
+    private static java.util.List<String> laughs() {
+        java.util.List<String> entries = new java.util.ArrayList<>();
+        entries.add("x-lol0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]");
+        for (int i = 1; i <= 9; i++) {
+            entries.add("x-lol" + i + ": &l" + i + " [" + String.join(", ", java.util.Collections.nCopies(9,
+                    "*l" + (i - 1))) + "]");
+        }
+        return entries;
+    }
+
+    /** Imports the document as integration {@code bomb}; the refusal, which must be INVALID_ARGUMENT. */
+    private static StatusRuntimeException refusedImport(TenantFixture fx, String document) {
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> fx.admin()
+                .importOpenApi(ImportOpenApiRequest.newBuilder().setTenant(fx.tenant).setIntegration("bomb")
+                        .setDocument(document).build()));
+        assertThat(e).isNotNull();
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        return e;
     }
 }
