@@ -147,8 +147,12 @@ public class ToolCards {
                     insert.executeBatch();
                 }
                 c.commit();
-            } catch (SQLException e) {
-                c.rollback();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    c.rollback(); // before autocommit is restored, which would commit what was done
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             } finally {
                 c.setAutoCommit(autoCommit);

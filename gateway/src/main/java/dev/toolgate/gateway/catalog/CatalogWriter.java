@@ -456,7 +456,8 @@ public class CatalogWriter {
         if (review != null && current.isPresent()) {
             PinnedDefinition pinned = PinnedDefinition.of(current.get());
             if (!pinned.hash().equals(proposed.hash())) {
-                return hold(spec, schema, existing.get(), current.get(), pinned, proposed, review, qualifiedName);
+                return hold(spec, schema, existing.get(), current.get(), pinned, proposed, review, qualifiedName,
+                        rows);
             }
         }
         Outcome outcome = live ? Outcome.CHANGED : Outcome.ADDED;
@@ -467,7 +468,7 @@ public class CatalogWriter {
                     nextVersion(e), e.createdAt(), now, null));
             supersedePending(spec.tenant(), e.id(), live ? "the tool changed without a definition change"
                     : "the tool was added again");
-            saveVersion(spec, schema, tool.id(), tool.currentVersion(), now);
+            rows.written(tool, saveVersion(spec, schema, tool.id(), tool.currentVersion(), now));
         } else { // a new tool: its two rows go in the batch written at the end of the set
             tool = new ToolEntity(Identifiers.newId("tool"), spec.tenant(), integration.id(), spec.name(), 1, now,
                     now, null);
@@ -486,7 +487,8 @@ public class CatalogWriter {
 
     /** Stores the proposed definition as a version above the served one and records the held change. */
     private Written hold(ToolSpec spec, JsonNode schema, ToolEntity tool, ToolVersionEntity current,
-            PinnedDefinition pinned, PinnedDefinition proposed, Review review, String qualifiedName) {
+            PinnedDefinition pinned, PinnedDefinition proposed, Review review, String qualifiedName,
+            ToolRows rows) {
         Optional<ToolChangeEntity> latest = held.findFirstByTenantIdAndToolIdOrderByProposedVersionDesc(
                 spec.tenant(), tool.id());
         if (latest.isPresent() && latest.get().proposedHash().equals(proposed.hash())
@@ -503,8 +505,8 @@ public class CatalogWriter {
         Instant now = clock.instant();
         int version = nextVersion(tool);
         saveVersion(spec, schema, tool.id(), version, now);
-        tools.update(new ToolEntity(tool.id(), tool.tenantId(), tool.integrationId(), tool.name(),
-                tool.currentVersion(), tool.createdAt(), now, null));
+        rows.written(tools.update(new ToolEntity(tool.id(), tool.tenantId(), tool.integrationId(), tool.name(),
+                tool.currentVersion(), tool.createdAt(), now, null)), null); // the pinned version still serves
         List<String> flags = DescriptionScanner.scan(proposed);
         held.save(new ToolChangeEntity(Identifiers.newId("tchg"), spec.tenant(), tool.id(), qualifiedName,
                 current.version(), version, pinned.hash(), proposed.hash(), review.source().wire(),
@@ -525,8 +527,8 @@ public class CatalogWriter {
         return Math.max(tool.currentVersion(), versions.maxVersion(tool.tenantId(), tool.id())) + 1;
     }
 
-    private void saveVersion(ToolSpec spec, JsonNode schema, String toolId, int version, Instant now) {
-        versions.save(version(spec, schema, toolId, version, now));
+    private ToolVersionEntity saveVersion(ToolSpec spec, JsonNode schema, String toolId, int version, Instant now) {
+        return versions.save(version(spec, schema, toolId, version, now));
     }
 
     private static ToolVersionEntity version(ToolSpec spec, JsonNode schema, String toolId, int version,

@@ -57,14 +57,10 @@ final class ToolRows {
 
     /** The stored tool of that name; a new one not written yet is written first (a name given twice). */
     Optional<ToolEntity> tool(String name) {
-        ToolEntity tool = toolsByName.get(name);
-        if (tool != null && pendingNames.contains(name)) {
+        if (pendingNames.contains(name)) {
             flush();
-            ToolVersionEntity first = versions.findByTenantIdAndToolIdAndVersion(tool.tenantId(), tool.id(), 1)
-                    .orElseThrow();
-            currentByToolId.put(tool.id(), first);
         }
-        return Optional.ofNullable(tool);
+        return Optional.ofNullable(toolsByName.get(name));
     }
 
     /** The version the live {@code tool} serves. */
@@ -77,8 +73,20 @@ final class ToolRows {
     void add(ToolEntity tool, ToolVersionEntity version) {
         newTools.add(tool);
         newVersions.add(version);
-        toolsByName.put(tool.name(), tool);
         pendingNames.add(tool.name());
+        written(tool, version);
+    }
+
+    /**
+     * What a write left stored: the tool's row and, when the write made it current, its current
+     * version ({@code null}: the current version did not change, e.g. a change held for review), so a
+     * later spec of the same name in the set sees what an earlier one wrote.
+     */
+    void written(ToolEntity tool, ToolVersionEntity current) {
+        toolsByName.put(tool.name(), tool);
+        if (current != null) {
+            currentByToolId.put(tool.id(), current);
+        }
     }
 
     /** Inserts the new tools, then their versions, each as one batch. */

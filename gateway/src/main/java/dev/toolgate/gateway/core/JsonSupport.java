@@ -15,9 +15,11 @@ public final class JsonSupport {
     /**
      * Parse and write buffers shared by all threads. Jackson's default pool keeps them per thread,
      * which gives nothing to the gateway's calls: each runs on a new virtual thread, so each parse
-     * allocated fresh buffers (16 KB and more per call).
+     * allocated fresh buffers (16 KB and more per call). Bounded, since a recycler keeps the largest
+     * buffers it was given: parsing and writing do not block, so a few per core are enough.
      */
-    private static final RecyclerPool<BufferRecycler> BUFFERS = JsonRecyclerPools.sharedConcurrentDequePool();
+    private static final RecyclerPool<BufferRecycler> BUFFERS = JsonRecyclerPools.newBoundedPool(
+            4 * Runtime.getRuntime().availableProcessors());
 
     private static final ObjectMapper TRUSTED = JsonMapper.builder(JsonFactory.builder().recyclerPool(BUFFERS).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

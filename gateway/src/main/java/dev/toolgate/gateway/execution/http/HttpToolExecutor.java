@@ -333,7 +333,9 @@ public class HttpToolExecutor implements IntegrationExecutor {
                 return new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "could not connect to integration '"
                         + integration + "' (connection refused)");
             }
-            String what = cause instanceof IOException ? cause.getClass().getSimpleName() : "unexpected error";
+            // the epoll transport's socket errors are Netty's NativeIoException: named as NIO names them
+            String what = cause instanceof io.netty.channel.unix.Errors.NativeIoException ? "SocketException"
+                    : cause instanceof IOException ? cause.getClass().getSimpleName() : "unexpected error";
             return new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "integration '" + integration
                     + "' failed before answering (" + what + ")");
         }
