@@ -17,7 +17,24 @@ public final class ToolgateCli {
 
     public static void main(String[] args) {
         dev.toolgate.gateway.logging.WireLogPinning.clearJdkHttpClientSwitches(); // before any JDK HTTP client loads
+        clientsOnJavaTransport(args);
         System.exit(run(args));
+    }
+
+    /** The commands that run a gateway; the others are clients of one. */
+    private static final java.util.Set<String> SERVERS = java.util.Set.of("serve", "demo");
+
+    /**
+     * A client command's one gRPC channel runs on Java's NIO: grpc-netty would otherwise load Netty's
+     * native epoll library for it, which costs start-up time for nothing and makes JDK 22+ print
+     * native-access warnings when the jar is not started with {@code -jar}. Set before any Netty
+     * class loads; an explicit {@code -Dio.netty.transport.noNative} wins.
+     */
+    static void clientsOnJavaTransport(String... args) {
+        boolean server = args.length > 0 && SERVERS.contains(args[0]);
+        if (!server && System.getProperty("io.netty.transport.noNative") == null) {
+            System.setProperty("io.netty.transport.noNative", "true");
+        }
     }
 
     static int run(String... args) {
