@@ -8,18 +8,11 @@ import dev.toolgate.gateway.core.JsonSupport;
 import dev.toolgate.gateway.support.Clients;
 import dev.toolgate.gateway.support.TestUpstream;
 import dev.toolgate.gateway.support.TestUpstream.Reply;
-import dev.toolgate.proto.v1.AdminServiceGrpc;
 import dev.toolgate.proto.v1.CallStatus;
-import dev.toolgate.proto.v1.CreateApiKeyRequest;
-import dev.toolgate.proto.v1.CreateTenantRequest;
-import dev.toolgate.proto.v1.ExecuteToolRequest;
 import dev.toolgate.proto.v1.ExecuteToolResponse;
 import dev.toolgate.proto.v1.GetToolRequest;
-import dev.toolgate.proto.v1.ImportOpenApiRequest;
 import dev.toolgate.proto.v1.ImportOpenApiResponse;
 import dev.toolgate.proto.v1.OpenApiImportOptions;
-import dev.toolgate.proto.v1.PutSecretRequest;
-import dev.toolgate.proto.v1.ToolServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -28,7 +21,6 @@ import io.micronaut.grpc.server.GrpcServerChannel;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,52 +35,16 @@ class OpenApiFidelityTest {
     @GrpcChannel(GrpcServerChannel.NAME)
     ManagedChannel channel;
 
-    TestUpstream upstream;
-    String tenant;
-    AdminServiceGrpc.AdminServiceBlockingStub admin;
-    ToolServiceGrpc.ToolServiceBlockingStub tools;
+    ImportedApi api;
 
     @BeforeEach
     void setUp() throws Exception {
-        upstream = TestUpstream.start().route("/", r -> Reply.json(200, "{\"ok\":true}"));
-        admin = Clients.bootstrapAdmin(channel);
-        tenant = "of-" + UUID.randomUUID().toString().substring(0, 10);
-        admin.createTenant(CreateTenantRequest.newBuilder().setId(tenant).build());
-        tools = Clients.tools(channel, admin.createApiKey(CreateApiKeyRequest.newBuilder().setTenant(tenant)
-                .setAgentId("bot").build()).getApiKey());
+        api = ImportedApi.start(channel, "of");
     }
 
     @AfterEach
     void tearDown() {
-        upstream.close();
-    }
-
-    private ImportOpenApiResponse importDoc(String integration, String document, OpenApiImportOptions.Builder options) {
-        return admin.importOpenApi(ImportOpenApiRequest.newBuilder().setTenant(tenant).setIntegration(integration)
-                .setDocument(document).setOptions(options.setBaseUrl(upstream.baseUrl())).build());
-    }
-
-    private void putSecret(String name, String value) {
-        admin.putSecret(PutSecretRequest.newBuilder().setTenant(tenant).setName(name).setValue(value).build());
-    }
-
-    private ExecuteToolResponse call(String tool, String args) {
-        return tools.executeTool(ExecuteToolRequest.newBuilder().setTool(tool).setArgumentsJson(args).build());
-    }
-
-    private StatusRuntimeException refusedCall(String tool, String args) {
-        return catchThrowableOfType(StatusRuntimeException.class, () -> call(tool, args));
-    }
-
-    private TestUpstream.Exchange last() {
-        List<TestUpstream.Exchange> all = upstream.exchanges();
-        assertThat(all).isNotEmpty();
-        return all.get(all.size() - 1);
-    }
-
-    private JsonNode inputSchema(String tool) throws Exception {
-        return JsonSupport.mapper().readTree(tools.getTool(GetToolRequest.newBuilder().setName(tool).build())
-                .getInputSchemaJson());
+        api.close();
     }
 
     // 1. API keys named like standard headers (Kubernetes' BearerToken)
@@ -118,51 +74,51 @@ class OpenApiFidelityTest {
 
     @Test
     void apiKeyNamedAuthorization_sendsTheSchemesHeaderWithASecretHoldingSpaces() throws Exception {
-        putSecret("k8s_bearer_token", "Bearer eyJhbGciOi.abc def");
-        ImportOpenApiResponse r = importDoc("k8s", KUBERNETES_LIKE, OpenApiImportOptions.newBuilder());
+        api.putSecret("k8s_bearer_token", "Bearer eyJhbGciOi.abc def");
+        ImportOpenApiResponse r = api.importDoc("k8s", KUBERNETES_LIKE, OpenApiImportOptions.newBuilder());
         assertThat(r.getCredentialsList()).anySatisfy(c -> {
             assertThat(c.getScheme()).isEqualTo("BearerToken");
             assertThat(c.getType()).isEqualTo("API_KEY");
             assertThat(c.getPresent()).isTrue();
         });
 
-        ExecuteToolResponse called = call("k8s.list_core_v1_namespace", "{\"limit\":5}");
+        ExecuteToolResponse called = api.call("k8s.list_core_v1_namespace", "{\"limit\":5}");
 
         assertThat(called.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
-        assertThat(last().uri()).isEqualTo("/api/v1/namespaces?limit=5");
-        assertThat(last().header("Authorization")).isEqualTo("Bearer eyJhbGciOi.abc def");
-        assertThat(inputSchema("k8s.list_core_v1_namespace").path("properties").fieldNames())
+        assertThat(api.last().uri()).isEqualTo("/api/v1/namespaces?limit=5");
+        assertThat(api.last().header("Authorization")).isEqualTo("Bearer eyJhbGciOi.abc def");
+        assertThat(api.inputSchema("k8s.list_core_v1_namespace").path("properties").fieldNames())
                 .toIterable().containsExactly("limit");
     }
 
     @Test
     void apiKeyNamedAuthorization_anAgentArgumentStillCannotSetAuthorization() {
-        putSecret("k8s_bearer_token", "Bearer good");
-        importDoc("k8s", KUBERNETES_LIKE, OpenApiImportOptions.newBuilder());
+        api.putSecret("k8s_bearer_token", "Bearer good");
+        api.importDoc("k8s", KUBERNETES_LIKE, OpenApiImportOptions.newBuilder());
 
         for (String attack : List.of("{\"Authorization\":\"Bearer evil\"}", "{\"authorization\":\"Bearer evil\"}",
                 "{\"Authorization_header\":\"Bearer evil\"}")) {
-            StatusRuntimeException e = refusedCall("k8s.list_core_v1_namespace", attack);
+            StatusRuntimeException e = api.refusedCall("k8s.list_core_v1_namespace", attack);
             assertThat(e.getStatus().getCode()).as(attack).isEqualTo(Status.Code.INVALID_ARGUMENT);
         }
-        assertThat(upstream.exchanges()).isEmpty();
+        assertThat(api.upstream.exchanges()).isEmpty();
     }
 
     @Test
     void apiKeyInARefusedHeader_failsSayingRefusedHeaderNotSecretMissing() {
-        putSecret("k8s_host_key", "irrelevant");
-        ImportOpenApiResponse r = importDoc("k8s", KUBERNETES_LIKE, OpenApiImportOptions.newBuilder());
+        api.putSecret("k8s_host_key", "irrelevant");
+        ImportOpenApiResponse r = api.importDoc("k8s", KUBERNETES_LIKE, OpenApiImportOptions.newBuilder());
         assertThat(r.getCredentialsList()).anySatisfy(c -> {
             assertThat(c.getScheme()).isEqualTo("HostKey");
             assertThat(c.getNote()).contains("refused header");
         });
 
-        StatusRuntimeException e = refusedCall("k8s.list_nodes_via_host_key", "{}");
+        StatusRuntimeException e = api.refusedCall("k8s.list_nodes_via_host_key", "{}");
 
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(Clients.errorInfo(e).getReason()).isEqualTo("SECURITY_SCHEME_UNUSABLE");
         assertThat(e.getStatus().getDescription()).contains("refused header").doesNotContain("missing");
-        assertThat(upstream.exchanges()).isEmpty();
+        assertThat(api.upstream.exchanges()).isEmpty();
     }
 
     // 2. Declared request and response media types
@@ -217,13 +173,13 @@ class OpenApiFidelityTest {
 
     @Test
     void mergePatch_isSentAsDeclaredAndPreferredOverJsonPatchForAnObjectBody() throws Exception {
-        importDoc("media", MEDIA_TYPES, OpenApiImportOptions.newBuilder());
+        api.importDoc("media", MEDIA_TYPES, OpenApiImportOptions.newBuilder());
 
-        ExecuteToolResponse r = call("media.patch_namespace",
+        ExecuteToolResponse r = api.call("media.patch_namespace",
                 "{\"name\":\"ns1\",\"body\":{\"metadata\":{\"labels\":{\"a\":\"b\"}}}}");
 
         assertThat(r.getStatus()).isEqualTo(CallStatus.CALL_STATUS_SUCCEEDED);
-        TestUpstream.Exchange seen = last();
+        TestUpstream.Exchange seen = api.last();
         assertThat(seen.method()).isEqualTo("PATCH");
         assertThat(seen.uri()).isEqualTo("/namespaces/ns1");
         assertThat(seen.header("Content-Type")).isEqualTo("application/merge-patch+json");
@@ -234,16 +190,16 @@ class OpenApiFidelityTest {
 
     @Test
     void jsonApiAndJsonPatch_sendTheirOwnContentTypeAndAccept() throws Exception {
-        importDoc("media", MEDIA_TYPES, OpenApiImportOptions.newBuilder());
+        api.importDoc("media", MEDIA_TYPES, OpenApiImportOptions.newBuilder());
 
-        call("media.create_article", "{\"data\":{\"type\":\"articles\"}}");
-        TestUpstream.Exchange article = last();
+        api.call("media.create_article", "{\"data\":{\"type\":\"articles\"}}");
+        TestUpstream.Exchange article = api.last();
         assertThat(article.header("Content-Type")).isEqualTo("application/vnd.api+json");
         assertThat(article.header("Accept")).isEqualTo("application/vnd.api+json");
         assertThat(article.body()).isEqualTo("{\"data\":{\"type\":\"articles\"}}");
 
-        call("media.apply_ops", "{\"body\":[{\"op\":\"add\",\"path\":\"/a\",\"value\":1}]}");
-        TestUpstream.Exchange ops = last();
+        api.call("media.apply_ops", "{\"body\":[{\"op\":\"add\",\"path\":\"/a\",\"value\":1}]}");
+        TestUpstream.Exchange ops = api.last();
         assertThat(ops.header("Content-Type")).isEqualTo("application/json-patch+json");
         assertThat(ops.body()).isEqualTo("[{\"op\":\"add\",\"path\":\"/a\",\"value\":1}]");
     }
@@ -252,13 +208,13 @@ class OpenApiFidelityTest {
 
     @Test
     void documentWithoutSecurity_sendsTheIntegrationsBearerSecret() {
-        putSecret("gh_token", "ghp_abc123");
-        admin.createHttpIntegration(dev.toolgate.proto.v1.CreateHttpIntegrationRequest.newBuilder().setTenant(tenant)
-                .setName("gh").setBaseUrl(upstream.baseUrl())
+        api.putSecret("gh_token", "ghp_abc123");
+        api.admin.createHttpIntegration(dev.toolgate.proto.v1.CreateHttpIntegrationRequest.newBuilder().setTenant(api.tenant)
+                .setName("gh").setBaseUrl(api.upstream.baseUrl())
                 .setAuth(dev.toolgate.proto.v1.HttpAuth.newBuilder()
                         .setBearer(dev.toolgate.proto.v1.BearerAuth.newBuilder().setSecret("gh_token")))
                 .build());
-        importDoc("gh", """
+        api.importDoc("gh", """
                 openapi: 3.0.3
                 info: {title: GitHub-like, version: "1"}
                 paths:
@@ -268,13 +224,13 @@ class OpenApiFidelityTest {
                     get: {operationId: meta/get, security: [], responses: {'200': {description: ok}}}
                 """, OpenApiImportOptions.newBuilder());
 
-        call("gh.users_get_authenticated", "{}");
-        assertThat(last().uri()).isEqualTo("/user");
-        assertThat(last().header("Authorization")).isEqualTo("Bearer ghp_abc123");
+        api.call("gh.users_get_authenticated", "{}");
+        assertThat(api.last().uri()).isEqualTo("/user");
+        assertThat(api.last().header("Authorization")).isEqualTo("Bearer ghp_abc123");
 
-        call("gh.meta_get", "{}"); // security: [] says "no credential" explicitly
-        assertThat(last().uri()).isEqualTo("/meta");
-        assertThat(last().header("Authorization")).isNull();
+        api.call("gh.meta_get", "{}"); // security: [] says "no credential" explicitly
+        assertThat(api.last().uri()).isEqualTo("/meta");
+        assertThat(api.last().header("Authorization")).isNull();
     }
 
     static final String OPTIONAL_SECURITY = """
@@ -293,14 +249,14 @@ class OpenApiFidelityTest {
 
     @Test
     void optionalSecurity_sendsTheCredentialWhenItsSecretExistsAndNothingOtherwise() {
-        importDoc("opt", OPTIONAL_SECURITY, OpenApiImportOptions.newBuilder());
+        api.importDoc("opt", OPTIONAL_SECURITY, OpenApiImportOptions.newBuilder());
 
-        call("opt.list_pets", "{}");
-        assertThat(last().header("X-Api-Key")).isNull();
+        api.call("opt.list_pets", "{}");
+        assertThat(api.last().header("X-Api-Key")).isNull();
 
-        putSecret("opt_key", "k-42");
-        call("opt.list_pets", "{}");
-        assertThat(last().header("X-Api-Key")).isEqualTo("k-42");
+        api.putSecret("opt_key", "k-42");
+        api.call("opt.list_pets", "{}");
+        assertThat(api.last().header("X-Api-Key")).isEqualTo("k-42");
     }
 
     // 4. Arguments a model cannot know: bound at import to secrets or fixed values
@@ -330,31 +286,31 @@ class OpenApiFidelityTest {
             """;
 
     private ImportOpenApiResponse importSlack() {
-        return importDoc("slack", SLACK_LIKE, OpenApiImportOptions.newBuilder()
+        return api.importDoc("slack", SLACK_LIKE, OpenApiImportOptions.newBuilder()
                 .putBindings("token", "secret:slack_token").putBindings("x-api-version", "value:2024-01-01")
                 .putBindings("nothing", "value:x"));
     }
 
     @Test
     void boundParameters_areHiddenFromTheModelAndSentFromTheSecretOrFixedValue() throws Exception {
-        putSecret("slack_token", "xoxb-123 456");
+        api.putSecret("slack_token", "xoxb-123 456");
         ImportOpenApiResponse r = importSlack();
         assertThat(r.getWarningsList()).anySatisfy(w -> assertThat(w.getMessage()).contains("--bind nothing"));
-        JsonNode list = inputSchema("slack.conversations_list");
+        JsonNode list = api.inputSchema("slack.conversations_list");
         assertThat(list.path("properties").fieldNames()).toIterable().containsExactly("limit");
         assertThat(list.path("required").isMissingNode()).isTrue();
-        JsonNode post = inputSchema("slack.chat_post_message");
+        JsonNode post = api.inputSchema("slack.chat_post_message");
         assertThat(post.path("properties").fieldNames()).toIterable().containsExactlyInAnyOrder("channel", "text");
         assertThat(post.path("required")).extracting(JsonNode::asText).containsExactly("channel");
 
-        call("slack.conversations_list", "{\"limit\":2}");
-        TestUpstream.Exchange listed = last();
+        api.call("slack.conversations_list", "{\"limit\":2}");
+        TestUpstream.Exchange listed = api.last();
         assertThat(listed.uri()).startsWith("/conversations.list?").contains("limit=2").contains("token=xoxb-123%20456");
         assertThat(listed.header("X-Api-Version")).isEqualTo("2024-01-01");
 
-        upstream.route("/chat.postMessage", q -> Reply.json(200, "{\"echo\":\"" + q.body() + "\"}"));
-        ExecuteToolResponse posted = call("slack.chat_post_message", "{\"channel\":\"C1\",\"text\":\"hi\"}");
-        TestUpstream.Exchange sent = last();
+        api.upstream.route("/chat.postMessage", q -> Reply.json(200, "{\"echo\":\"" + q.body() + "\"}"));
+        ExecuteToolResponse posted = api.call("slack.chat_post_message", "{\"channel\":\"C1\",\"text\":\"hi\"}");
+        TestUpstream.Exchange sent = api.last();
         assertThat(sent.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
         assertThat(List.of(sent.body().split("&"))).containsExactlyInAnyOrder("channel=C1", "text=hi",
                 "token=xoxb-123%20456");
@@ -365,20 +321,20 @@ class OpenApiFidelityTest {
     void boundParameters_theModelCannotOverrideThemAndAMissingSecretIsNamed() {
         importSlack();
 
-        StatusRuntimeException missing = refusedCall("slack.conversations_list", "{}");
+        StatusRuntimeException missing = api.refusedCall("slack.conversations_list", "{}");
         assertThat(missing.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(Clients.errorInfo(missing).getReason()).isEqualTo("SECRET_NOT_FOUND");
         assertThat(missing.getStatus().getDescription()).contains("slack_token");
 
-        putSecret("slack_token", "xoxb-good");
-        StatusRuntimeException overridden = refusedCall("slack.conversations_list", "{\"token\":\"xoxb-evil\"}");
+        api.putSecret("slack_token", "xoxb-good");
+        StatusRuntimeException overridden = api.refusedCall("slack.conversations_list", "{\"token\":\"xoxb-evil\"}");
         assertThat(overridden.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(upstream.exchanges()).isEmpty();
+        assertThat(api.upstream.exchanges()).isEmpty();
     }
 
     @Test
     void bindingThatIsNeitherASecretNorAValue_isRefused() {
-        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> importDoc("slack",
+        StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, () -> api.importDoc("slack",
                 SLACK_LIKE, OpenApiImportOptions.newBuilder().putBindings("token", "xoxb-plain-text")));
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(e.getStatus().getDescription() + Clients.violations(e)).contains("secret:").doesNotContain("xoxb");
@@ -427,17 +383,17 @@ class OpenApiFidelityTest {
 
     @Test
     void openApi31_referencesByIdAndAnchor_areFollowedInsideTheDocument() throws Exception {
-        ImportOpenApiResponse r = importDoc("pets", PETSTORE_31, OpenApiImportOptions.newBuilder());
+        ImportOpenApiResponse r = api.importDoc("pets", PETSTORE_31, OpenApiImportOptions.newBuilder());
         assertThat(r.getAddedList()).containsExactlyInAnyOrder("pets.list_pets", "pets.create_pet",
                 "pets.show_pet_by_id");
 
-        call("pets.create_pet", "{\"name\":\"Rex\"}");
-        assertThat(last().body()).isEqualTo("{\"name\":\"Rex\"}");
-        assertThat(refusedCall("pets.show_pet_by_id", "{\"id\":0}").getStatus().getCode())
+        api.call("pets.create_pet", "{\"name\":\"Rex\"}");
+        assertThat(api.last().body()).isEqualTo("{\"name\":\"Rex\"}");
+        assertThat(api.refusedCall("pets.show_pet_by_id", "{\"id\":0}").getStatus().getCode())
                 .isEqualTo(Status.Code.INVALID_ARGUMENT); // minimum 1, from the anchored schema
-        call("pets.show_pet_by_id", "{\"id\":7}");
-        assertThat(last().uri()).isEqualTo("/pets/7");
-        String output = tools.getTool(GetToolRequest.newBuilder().setName("pets.list_pets").build())
+        api.call("pets.show_pet_by_id", "{\"id\":7}");
+        assertThat(api.last().uri()).isEqualTo("/pets/7");
+        String output = api.tools.getTool(GetToolRequest.newBuilder().setName("pets.list_pets").build())
                 .getOutputSchemaJson();
         assertThat(output).contains("\"required\":[\"id\",\"name\"]").doesNotContain("$id");
     }
@@ -479,15 +435,15 @@ class OpenApiFidelityTest {
 
     @Test
     void swaggerCollectionFormats_querySendsOneDelimitedValueAndOnlyMultiRepeats() {
-        ImportOpenApiResponse r = importDoc("fmt", COLLECTION_FORMATS, OpenApiImportOptions.newBuilder());
+        ImportOpenApiResponse r = api.importDoc("fmt", COLLECTION_FORMATS, OpenApiImportOptions.newBuilder());
         assertThat(r.getWarningsList()).anySatisfy(w -> assertThat(w.getMessage())
                 .contains("X-Flags collectionFormat pipes").contains("comma-separated"));
 
-        call("fmt.search", """
+        api.call("fmt.search", """
                 {"fields":["id","full name"],"tags":["a","b"],"ids":[1,2,3],"words":["x","y"],\
                 "states":["open","closed"],"repeat":["r1","r2"],"X-Flags":["f1","f2"]}""");
 
-        TestUpstream.Exchange seen = last();
+        TestUpstream.Exchange seen = api.last();
         String query = seen.uri().substring(seen.uri().indexOf('?') + 1);
         assertThat(List.of(query.split("&"))).containsExactlyInAnyOrder("fields=id%09full%20name", "tags=a,b",
                 "ids=1,2,3", "words=x%20y", "states=open%7Cclosed", "repeat=r1", "repeat=r2");
@@ -496,13 +452,13 @@ class OpenApiFidelityTest {
 
     @Test
     void swaggerCollectionFormats_formDataArraysAreOneDelimitedValueAndOnlyMultiRepeats() {
-        importDoc("fmt", COLLECTION_FORMATS, OpenApiImportOptions.newBuilder());
+        api.importDoc("fmt", COLLECTION_FORMATS, OpenApiImportOptions.newBuilder());
 
-        call("fmt.upload", """
+        api.call("fmt.upload", """
                 {"name":"n","labels":["l1","l2"],"columns":["c1","c2"],"words":["w1","w2"],\
                 "states":["s1","s2"],"copies":["k1","k2"]}""");
 
-        TestUpstream.Exchange sent = last();
+        TestUpstream.Exchange sent = api.last();
         assertThat(sent.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
         assertThat(List.of(sent.body().split("&"))).containsExactlyInAnyOrder("name=n", "labels=l1,l2",
                 "columns=c1%09c2", "words=w1%20w2", "states=s1%7Cs2", "copies=k1", "copies=k2");
@@ -556,49 +512,49 @@ class OpenApiFidelityTest {
 
     @Test
     void pathParameterAllowingReserved_keepsItsSlashesAndEncodesWhatWouldLeaveThePath() {
-        importDoc("gh", PATHS_IN_PATHS, OpenApiImportOptions.newBuilder());
+        api.importDoc("gh", PATHS_IN_PATHS, OpenApiImportOptions.newBuilder());
 
-        call("gh.get_content", "{\"owner\":\"octo cat\",\"path\":\"docs/guide/README.md\"}");
-        assertThat(last().uri()).isEqualTo("/repos/octo%20cat/contents/docs/guide/README.md");
-        call("gh.get_content", "{\"owner\":\"o\",\"path\":\"a b/c?d#e%2F/x:y@z;v=1,2\"}");
-        assertThat(last().uri()).isEqualTo("/repos/o/contents/a%20b/c%3Fd%23e%252F/x:y@z;v=1,2");
-        call("gh.get_blob", "{\"blob\":\"logs/2026/12/app.log\"}");
-        assertThat(last().uri()).isEqualTo("/containers/logs/2026/12/app.log");
-        call("gh.get_object_meta", "{\"key\":\"a/b\"}");
-        assertThat(last().uri()).isEqualTo("/objects/a/b/meta");
+        api.call("gh.get_content", "{\"owner\":\"octo cat\",\"path\":\"docs/guide/README.md\"}");
+        assertThat(api.last().uri()).isEqualTo("/repos/octo%20cat/contents/docs/guide/README.md");
+        api.call("gh.get_content", "{\"owner\":\"o\",\"path\":\"a b/c?d#e%2F/x:y@z;v=1,2\"}");
+        assertThat(api.last().uri()).isEqualTo("/repos/o/contents/a%20b/c%3Fd%23e%252F/x:y@z;v=1,2");
+        api.call("gh.get_blob", "{\"blob\":\"logs/2026/12/app.log\"}");
+        assertThat(api.last().uri()).isEqualTo("/containers/logs/2026/12/app.log");
+        api.call("gh.get_object_meta", "{\"key\":\"a/b\"}");
+        assertThat(api.last().uri()).isEqualTo("/objects/a/b/meta");
     }
 
     @Test
     void pathParameterWithoutHint_encodesItsSlashes() {
-        importDoc("gh", PATHS_IN_PATHS, OpenApiImportOptions.newBuilder());
+        api.importDoc("gh", PATHS_IN_PATHS, OpenApiImportOptions.newBuilder());
 
-        call("gh.get_file", "{\"name\":\"a/b c\"}");
+        api.call("gh.get_file", "{\"name\":\"a/b c\"}");
 
-        assertThat(last().uri()).isEqualTo("/files/a%2Fb%20c");
+        assertThat(api.last().uri()).isEqualTo("/files/a%2Fb%20c");
     }
 
     @Test
     void swaggerPathParameterWithXAllowReservedExtension_keepsItsSlashes() {
-        importDoc("wiki", PATHS_IN_PATHS_SWAGGER, OpenApiImportOptions.newBuilder());
+        api.importDoc("wiki", PATHS_IN_PATHS_SWAGGER, OpenApiImportOptions.newBuilder());
 
-        call("wiki.get_page", "{\"page\":\"Main/Sub page\"}");
+        api.call("wiki.get_page", "{\"page\":\"Main/Sub page\"}");
 
-        assertThat(last().uri()).isEqualTo("/wiki/Main/Sub%20page");
+        assertThat(api.last().uri()).isEqualTo("/wiki/Main/Sub%20page");
     }
 
     @Test
     void pathParameterValue_withDotOrEmptySegments_isRefusedBeforeAnythingIsSent() {
-        importDoc("gh", PATHS_IN_PATHS, OpenApiImportOptions.newBuilder());
+        api.importDoc("gh", PATHS_IN_PATHS, OpenApiImportOptions.newBuilder());
 
         for (String attack : List.of("../../admin", "docs/../../../etc/passwd", "./x", "docs/..", "..", ".",
                 "/etc/passwd", "docs/", "docs//x", "")) {
-            StatusRuntimeException e = refusedCall("gh.get_content",
+            StatusRuntimeException e = api.refusedCall("gh.get_content",
                     "{\"owner\":\"o\",\"path\":" + JsonSupport.mapper().valueToTree(attack) + "}");
             assertThat(e.getStatus().getCode()).as(attack).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(e.getStatus().getDescription() + Clients.violations(e)).as(attack).contains("/path");
         }
         for (String attack : List.of("../admin", "..\\..\\admin", "a/../../b")) { // encoded slashes, decoded by some upstreams
-            StatusRuntimeException e = refusedCall("gh.get_file",
+            StatusRuntimeException e = api.refusedCall("gh.get_file",
                     "{\"name\":" + JsonSupport.mapper().valueToTree(attack) + "}");
             assertThat(e.getStatus().getCode()).as(attack).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(Clients.violations(e)).as(attack).singleElement().satisfies(v -> {
@@ -606,6 +562,6 @@ class OpenApiFidelityTest {
                 assertThat(v.getDescription()).contains("'..' segment");
             });
         }
-        assertThat(upstream.exchanges()).isEmpty();
+        assertThat(api.upstream.exchanges()).isEmpty();
     }
 }
