@@ -41,6 +41,19 @@ final class ForeignLoadHarness implements Callable<Integer> {
     @Option(names = "--warmup-calls", defaultValue = "60000", description = "calls through the gateway (16 callers) before anything is measured (default ${DEFAULT-VALUE})")
     int warmupCalls;
 
+    @Option(names = "--warmup-max-calls", defaultValue = "400000", description = "after the warm-up calls, more rounds"
+            + " (--warmup-round-calls) while the gateway's JIT compilers take over --jit-quiet-percent of its CPU, up to this many"
+            + " warm-up calls in all (default ${DEFAULT-VALUE}; at most --warmup-calls: no more rounds)")
+    int warmupMaxCalls;
+
+    @Option(names = "--warmup-round-calls", defaultValue = "20000", description = "calls in each extra warm-up round"
+            + " (default ${DEFAULT-VALUE})")
+    int warmupRoundCalls;
+
+    @Option(names = "--jit-quiet-percent", defaultValue = "5", description = "the share of the gateway's CPU its JIT"
+            + " compilers may take in a warm-up round for the warm-up to end (default ${DEFAULT-VALUE})")
+    double jitQuietPercent;
+
     @Option(names = "--tools", defaultValue = "read", split = ",", description = "read (read-only GET) and/or write (side-effecting POST) (default ${DEFAULT-VALUE})")
     List<String> tools;
 
@@ -62,6 +75,11 @@ final class ForeignLoadHarness implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench/target/results-h2load", description = "output directory (default ${DEFAULT-VALUE})")
     Path outDir;
 
+    @Option(names = "--keep-logs", description = "keep h2load's per-request logs of the measured runs in the output"
+            + " directory (direct-<tool>-<callers>.log, gateway-<tool>-<callers>.log: start µs since the epoch, status,"
+            + " µs), e.g. to line slow calls up with a GC log")
+    boolean keepLogs;
+
     @Option(names = "--gateway-jvm-option", description = "an option for the gateway's JVM (repeatable)")
     List<String> gatewayJvmOptions = List.of();
 
@@ -72,8 +90,10 @@ final class ForeignLoadHarness implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         gatewayJar = parent.gatewayJar;
-        if (calls < 1 || warmupCalls < 0 || coldSeconds < 0 || callers.isEmpty() || callers.stream().anyMatch(c -> c < 1 || c > 1000)) {
-            throw new IllegalArgumentException("calls must be ≥ 1, warm-up and cold seconds ≥ 0, callers 1..1000");
+        if (calls < 1 || warmupCalls < 0 || warmupMaxCalls < 0 || warmupRoundCalls < 1
+                || jitQuietPercent < 0 || coldSeconds < 0 || callers.isEmpty() || callers.stream().anyMatch(c -> c < 1 || c > 1000)) {
+            throw new IllegalArgumentException("calls and warm-up round calls must be ≥ 1, warm-up calls, their maximum, the JIT's quiet share"
+                    + " and cold seconds ≥ 0, callers 1..1000");
         }
         if (tools.isEmpty() || !List.of("read", "write").containsAll(tools)) {
             throw new IllegalArgumentException("tools must be read and/or write, but were " + tools);
@@ -94,7 +114,6 @@ final class ForeignLoadHarness implements Callable<Integer> {
         out.put("date", Instant.now().toString());
         out.put("cores", Runtime.getRuntime().availableProcessors());
         out.put("calls_per_run", calls);
-        out.put("warmup_calls", warmupCalls);
         int errors = 0;
         try (Nginx nginx = Nginx.start(outDir.resolve("nginx"), token)) {
             BenchTenant tenant;
@@ -109,26 +128,33 @@ final class ForeignLoadHarness implements Callable<Integer> {
                     through.put(tool, gatewayTarget(gateway.process.grpcPort(), tenant, tool));
                     H2Load.run(through.get(tool), 16, warmupCalls / tools.size(), outDir.resolve("h2load"));
                 }
-                ArrayNode runs = out.putArray("runs");
                 CpuMeter gatewayCpu = CpuMeter.of(gateway.process.handle());
+                java.util.Optional<JitMeter> jit = JitMeter.of(gateway.process.handle());
+                out.put("warmup_calls", warmupCalls + warmUntilJitQuiet(through, gatewayCpu, jit, out.putArray("warmup_rounds")));
+                ArrayNode runs = out.putArray("runs");
                 CpuMeter postgresCpu = CpuMeter.postgres();
                 for (String tool : tools) {
                     H2Load.Target direct = directTarget(nginx.baseUrl(), token, tool);
                     for (int c : callers) {
                         H2Load.run(direct, c, Math.min(calls, 5_000), outDir.resolve("h2load"));
-                        LatencyStats d = H2Load.run(direct, c, calls, outDir.resolve("h2load"));
+                        LatencyStats d = H2Load.run(direct, c, calls, outDir.resolve("h2load"), kept("direct", tool, c));
                         Map<String, Long> before = CallCounts.read(gateway.process.managementPort(), tenant.id());
                         CpuMeter.Sample g0 = gatewayCpu.sample();
                         CpuMeter.Sample p0 = postgresCpu.sample();
-                        LatencyStats g = H2Load.run(through.get(tool), c, calls, outDir.resolve("h2load"));
+                        Duration j0 = jit.map(JitMeter::cpu).orElse(Duration.ZERO);
+                        LatencyStats g = H2Load.run(through.get(tool), c, calls, outDir.resolve("h2load"),
+                                kept("gateway", tool, c));
                         Duration gCpu = gatewayCpu.since(g0);
+                        java.util.Optional<Duration> jitCpu = jit.map(m -> m.cpu().minus(j0));
                         Duration pCpu = postgresCpu.since(p0);
                         Map<String, Long> counted = CallCounts.delta(before,
                                 CallCounts.read(gateway.process.managementPort(), tenant.id()));
                         int refused = (int) counted.entrySet().stream().filter(e -> !e.getKey().equalsIgnoreCase("succeeded"))
                                 .mapToLong(Map.Entry::getValue).sum();
                         errors += d.errors() + g.errors() + refused;
-                        runs.add(runJson(tool, c, d, g, gCpu, pCpu, counted));
+                        ObjectNode run = runJson(tool, c, d, g, gCpu, pCpu, counted);
+                        jitCpu.ifPresent(j -> run.put("gateway_jit_cpu_percent", percent(j, gCpu)));
+                        runs.add(run);
                     }
                 }
                 out.put("gateway_rss_peak_mb", gateway.process.rss()[1] / 1_048_576.0);
@@ -143,6 +169,42 @@ final class ForeignLoadHarness implements Callable<Integer> {
         Files.writeString(outDir.resolve("results.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         Files.writeString(outDir.resolve("results.md"), ForeignMarkdown.table(out));
         return out;
+    }
+
+    /**
+     * Warm-up rounds of {@link #warmupRoundCalls} calls (16 callers) while the gateway's JIT compilers took more than
+     * {@link #jitQuietPercent} of its CPU in the round before, until {@link #warmupMaxCalls}: after a
+     * fixed warm-up C2 can still be compiling the call path, and a run measured then is not steady
+     * state. Each round's share goes to {@code rounds}.
+     *
+     * @return the calls made in these rounds
+     */
+    private int warmUntilJitQuiet(Map<String, H2Load.Target> through, CpuMeter gatewayCpu,
+            java.util.Optional<JitMeter> jit, ArrayNode rounds) throws Exception {
+        int made = 0;
+        int round = warmupRoundCalls;
+        while (jit.isPresent() && warmupCalls + made + round <= warmupMaxCalls) {
+            CpuMeter.Sample g0 = gatewayCpu.sample();
+            Duration j0 = jit.get().cpu();
+            for (H2Load.Target target : through.values()) {
+                H2Load.run(target, 16, round / through.size(), outDir.resolve("h2load"));
+            }
+            made += round;
+            double share = percent(jit.get().cpu().minus(j0), gatewayCpu.since(g0));
+            rounds.addObject().put("calls", round).put("jit_cpu_percent", share);
+            if (share <= jitQuietPercent) {
+                break;
+            }
+        }
+        return made;
+    }
+
+    private static double percent(Duration part, Duration whole) {
+        return whole.isZero() ? 0 : round(100.0 * part.toNanos() / whole.toNanos());
+    }
+
+    private Path kept(String path, String tool, int callers) {
+        return keepLogs ? outDir.resolve(path + "-" + tool + "-" + callers + ".log") : null;
     }
 
     /** A fresh gateway (same database and tenant) under 16 callers, one second at a time. */

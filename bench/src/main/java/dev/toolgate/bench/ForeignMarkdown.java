@@ -11,15 +11,17 @@ final class ForeignMarkdown {
         StringBuilder sb = new StringBuilder();
         sb.append("h2load run ").append(r.path("date").asText()).append(", ").append(r.path("cores").asInt())
                 .append(" cores, ").append(r.path("calls_per_run").asInt()).append(" calls per run after ")
-                .append(r.path("warmup_calls").asInt()).append(" warm-up calls through the gateway.\n")
+                .append(r.path("warmup_calls").asInt()).append(" warm-up calls through the gateway")
+                .append(warmupRounds(r)).append(".\n")
                 .append("Gateway start to serving ").append(r.path("gateway_start_to_serving_ms").asLong())
                 .append(" ms (class-data archive: ").append(r.path("gateway_class_archive").asText("off"))
                 .append("); RSS idle ").append(mb(r, "gateway_rss_idle_mb")).append(" MB, after the runs ")
                 .append(mb(r, "gateway_rss_after_mb")).append(" MB, peak ").append(mb(r, "gateway_rss_peak_mb"))
                 .append(" MB; errors: ").append(r.path("errors").asInt()).append(".\n\n");
         sb.append("| tool | callers | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms "
-                + "| direct calls/s | gateway calls/s | gateway CPU µs/call | PostgreSQL CPU µs/call |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| direct calls/s | gateway calls/s | gateway CPU µs/call | PostgreSQL CPU µs/call "
+                + "| JIT % of gateway CPU |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (JsonNode run : r.path("runs")) {
             JsonNode d = run.path("direct");
             JsonNode g = run.path("gateway");
@@ -32,6 +34,8 @@ final class ForeignMarkdown {
                     .append(" | ").append(whole(g, "throughput_per_s"))
                     .append(" | ").append(whole(run, "gateway_cpu_us_per_call"))
                     .append(" | ").append(whole(run, "postgres_cpu_us_per_call"))
+                    .append(" | ").append(run.has("gateway_jit_cpu_percent")
+                            ? String.format("%.1f", run.path("gateway_jit_cpu_percent").asDouble()) : "n/a")
                     .append(" |\n");
         }
         JsonNode cold = r.path("cold_start");
@@ -49,6 +53,15 @@ final class ForeignMarkdown {
                     .append(within < 0 ? "not within the run" : "from second " + within).append(".\n");
         }
         return sb.toString();
+    }
+
+    /** The extra warm-up rounds with the JIT compilers' share of the gateway's CPU in each, or nothing. */
+    private static String warmupRounds(JsonNode r) {
+        StringBuilder shares = new StringBuilder();
+        for (JsonNode round : r.path("warmup_rounds")) {
+            shares.append(shares.isEmpty() ? "" : ", ").append(String.format("%.1f", round.path("jit_cpu_percent").asDouble()));
+        }
+        return shares.isEmpty() ? "" : " (the last ones in rounds until the JIT was quiet; its % of the gateway's CPU: " + shares + ")";
     }
 
     private static String ms(JsonNode n, String micros) {

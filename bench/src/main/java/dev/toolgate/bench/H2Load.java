@@ -28,16 +28,22 @@ final class H2Load {
      * returns every request's latency (a status other than 200 counts as an error).
      */
     static LatencyStats run(Target target, int callers, int calls, Path workDir) throws IOException, InterruptedException {
-        return runCommand(target, callers, List.of("-n", String.valueOf(Math.max(calls, callers))), workDir);
+        return run(target, callers, calls, workDir, null);
+    }
+
+    /** As {@link #run(Target, int, int, Path)}, keeping h2load's per-request log as {@code keepLog} when not null. */
+    static LatencyStats run(Target target, int callers, int calls, Path workDir, Path keepLog)
+            throws IOException, InterruptedException {
+        return runCommand(target, callers, List.of("-n", String.valueOf(Math.max(calls, callers))), workDir, keepLog);
     }
 
     /** As {@link #run} but for a duration instead of a call count. */
     static LatencyStats runFor(Target target, int callers, java.time.Duration duration, Path workDir)
             throws IOException, InterruptedException {
-        return runCommand(target, callers, List.of("-D", duration.toMillis() + "ms"), workDir);
+        return runCommand(target, callers, List.of("-D", duration.toMillis() + "ms"), workDir, null);
     }
 
-    private static LatencyStats runCommand(Target target, int callers, List<String> amount, Path workDir)
+    private static LatencyStats runCommand(Target target, int callers, List<String> amount, Path workDir, Path keepLog)
             throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         Path log = Files.createTempFile(workDir, "h2load-", ".log");
@@ -64,6 +70,9 @@ final class H2Load {
         try {
             return parse(Files.readAllLines(log));
         } finally {
+            if (keepLog != null && Files.exists(log)) {
+                Files.move(log, keepLog, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.deleteIfExists(log);
             Files.deleteIfExists(out);
         }

@@ -29,6 +29,26 @@ class ForeignLoadHarnessTest {
     }
 
     @Test
+    void jitMeter_countsOnlyCompilerThreadsUserAndSystemTicks() {
+        String c2 = "4242 (C2 CompilerThre) S 1 1 1 0 -1 1077936192 0 0 0 0 731 42 0 0 20 0 27 0 100 0 0";
+        String loop = "4243 (toolgate-loop-1) R 1 1 1 0 -1 1077936192 0 0 0 0 900 100 0 0 20 0 27 0 100 0 0";
+        String odd = "4244 (C1 CompilerThre) S 1 1 1 0 -1 1077936192 0 0 0 0 5 6 0 0 20 0 27 0 100 0 0";
+
+        assertThat(JitMeter.compilerTicks(c2)).isEqualTo(773);
+        assertThat(JitMeter.compilerTicks(loop)).isZero();
+        assertThat(JitMeter.compilerTicks(odd)).isEqualTo(11);
+        assertThat(JitMeter.compilerTicks("no comm here")).isZero();
+    }
+
+    @Test
+    void jitMeter_readsThisJvmsCompilerThreads() {
+        assumeThat(Path.of("/proc/self/task")).as("Linux /proc").isDirectory();
+        JitMeter meter = JitMeter.of(ProcessHandle.current()).orElseThrow();
+
+        assertThat(meter.cpu()).as("this JVM has compiled the test's code by now").isPositive();
+    }
+
+    @Test
     void callCounts_readOnlyTheTenantsCallsByOutcome() {
         String metrics = """
                 # TYPE toolgate_calls_total counter
@@ -52,6 +72,7 @@ class ForeignLoadHarnessTest {
 
         int exit = new CommandLine(new LoadHarness()).execute("--gateway-jar", GATEWAY_JAR.toString(), "h2load",
                 "--calls", "40", "--warmup-calls", "40", "--callers", "1,2", "--tools", "read,write", "--cold-seconds", "1",
+                "--warmup-round-calls", "40", "--warmup-max-calls", "120", "--jit-quiet-percent", "0",
                 "--gateway-class-archive", "off", "--out", out.toString(),
                 "--db-url", System.getenv().getOrDefault("TOOLGATE_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/test"),
                 "--db-user", System.getenv().getOrDefault("TOOLGATE_TEST_DB_USER", "postgres"));
@@ -60,6 +81,12 @@ class ForeignLoadHarnessTest {
         JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Files.readString(out.resolve("results.json")));
         assertThat(json.path("errors").asInt()).isZero();
         assertThat(json.path("runs")).hasSize(4);
+        JsonNode rounds = json.path("warmup_rounds");
+        assertThat(rounds.size()).as("a cold gateway's JIT is busy: at least one extra round").isBetween(1, 2);
+        assertThat(json.path("warmup_calls").asInt()).isEqualTo(40 + 40 * rounds.size());
+        if (rounds.size() == 1) {
+            assertThat(rounds.get(0).path("jit_cpu_percent").asDouble()).as("stopped early: the JIT was quiet").isZero();
+        }
         for (JsonNode run : json.path("runs")) {
             assertThat(run.path("direct").path("calls").asInt()).isEqualTo(40);
             assertThat(run.path("gateway").path("calls").asInt()).isEqualTo(40);
@@ -67,9 +94,10 @@ class ForeignLoadHarnessTest {
                     .as("the gateway's own count agrees: every call succeeded").isEqualTo(40);
             assertThat(run.path("gateway_cpu_us_per_call").asDouble()).isPositive();
             assertThat(run.has("postgres_cpu_us_per_call")).isTrue();
+            assertThat(run.path("gateway_jit_cpu_percent").asDouble()).isBetween(0.0, 100.0);
         }
         assertThat(json.path("cold_start").path("seconds")).hasSize(1);
         assertThat(Files.readString(out.resolve("results.md"))).contains("| read-only | 1 |").contains("| side-effecting | 2 |")
-                .contains("Cold start: a fresh gateway served after");
+                .contains("Cold start: a fresh gateway served after").contains("JIT % of gateway CPU");
     }
 }
