@@ -8,12 +8,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Runs the gRPC server's call steps (a unary call is a few: its start, its message, its
- * half-close, where the handler runs) on virtual threads instead of the shared cached pool. A
- * call spends most of its life waiting (for the upstream, for a start row); a virtual thread
- * waits without holding a platform thread, and starting one skips the pool's synchronous
- * hand-off, which cost more CPU than the call's own work (docs/benchmarks.md, optimisation 4).
- * A client cancelling interrupts only the upstream wait ({@code CancellationInterrupts}): an
+ * Runs each gRPC call on one virtual thread ({@link OneThreadPerCall}, the outermost interceptor)
+ * instead of gRPC's executor, which took a thread from it for each batch of a call's events (its
+ * start, its message and half-close, its completion). A call spends most of its life waiting (for
+ * the upstream, for a start row); a virtual thread waits without holding a platform thread, and
+ * starting one skips a pool's synchronous hand-off, which cost more CPU than the call's own work
+ * (docs/benchmarks.md, optimisation 4). The server itself runs on a direct executor: what gRPC
+ * does before and after the application (reading the request, its bookkeeping) stays on the event
+ * loop. A client cancelling interrupts only the upstream wait ({@code CancellationInterrupts}): an
  * interrupted virtual thread closes the socket it blocks on.
  */
 @Singleton
@@ -23,7 +25,8 @@ final class ServerExecutor implements BeanCreatedEventListener<ServerBuilder<?>>
 
     @Override
     public ServerBuilder<?> onCreated(BeanCreatedEvent<ServerBuilder<?>> event) {
-        return event.getBean().executor(calls);
+        // added last, so it runs first: every other interceptor runs on the call's thread
+        return event.getBean().directExecutor().intercept(new OneThreadPerCall(calls));
     }
 
     @Override
