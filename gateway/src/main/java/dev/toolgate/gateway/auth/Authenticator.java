@@ -111,6 +111,21 @@ public class Authenticator {
         return lookup.find(hash).orElseThrow(() -> GatewayException.unauthenticated("invalid or revoked API key"));
     }
 
+    /**
+     * Whether {@code authorization} carries a key this instance verified lately and still holds in
+     * its cache: a hint that never blocks, never counts as an attempt and proves nothing (the call
+     * is still authenticated with {@link #authenticate}). The gRPC server reads such a call's request
+     * before its interceptors run; anyone else's request is read only once they passed.
+     */
+    public boolean isKnownKey(@Nullable String authorization) {
+        if (authorization == null || authorization.length() <= BEARER.length()
+                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        String key = authorization.substring(BEARER.length()).trim();
+        return !key.isEmpty() && key.length() <= ApiKeyFormat.MAX_LENGTH && lookup.isCached(ApiKeyFormat.hash(key));
+    }
+
     /** A key revoked through this instance stops working here at once, on the other instances when they hear of it. */
     public void forgetKey(String keyId) {
         dropKey(keyId);

@@ -71,6 +71,11 @@ public final class KeyLookup {
         return loaded;
     }
 
+    /** Whether the key with this hash was found lately and is cached now; never reads the database. */
+    public boolean isCached(String keyHash) {
+        return found.getIfPresent(keyHash) != null;
+    }
+
     /** Whether the key with this id still exists unrevoked, read from the database (no cache). */
     public boolean isActive(String keyId) {
         return keys.findById(keyId).filter(k -> !k.isRevoked()).isPresent();

@@ -56,6 +56,12 @@ import org.junit.jupiter.api.Test;
  */
 class OneThreadPerCallTest {
     private static final Metadata.Key<String> FAIL = Metadata.Key.of("x-fail-start", Metadata.ASCII_STRING_MARSHALLER);
+    /** A caller whose credentials the server does not know yet: its request is read only after the interceptors. */
+    private static final Metadata.Key<String> STRANGER = Metadata.Key.of("x-stranger", Metadata.ASCII_STRING_MARSHALLER);
+    /** The interceptor refuses the call, as authentication does a bad key. */
+    private static final Metadata.Key<String> REFUSE = Metadata.Key.of("x-refuse", Metadata.ASCII_STRING_MARSHALLER);
+    /** What happened, in order, to the test.Small calls: "start" (interceptor), "parsed" (marshaller). */
+    private static final List<String> SMALL = new CopyOnWriteArrayList<>();
     private static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
         @Override
         public InputStream stream(String value) {
@@ -75,11 +81,42 @@ class OneThreadPerCallTest {
             .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName("test.Echo/Chat")
             .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
 
+    private static final MethodDescriptor<String, String> PUT = MethodDescriptor.<String, String>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Big/Put")
+            .setRequestMarshaller(new MethodDescriptor.Marshaller<>() {
+                @Override
+                public InputStream stream(String value) {
+                    return TEXT.stream(value);
+                }
+
+                @Override
+                public String parse(InputStream stream) {
+                    return TEXT.parse(stream) + " parsed@" + step();
+                }
+            }).setResponseMarshaller(TEXT).build();
+
+    private static final MethodDescriptor<String, String> SMALL_PUT = MethodDescriptor.<String, String>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Small/Put")
+            .setRequestMarshaller(new MethodDescriptor.Marshaller<>() {
+                @Override
+                public InputStream stream(String value) {
+                    return TEXT.stream(value);
+                }
+
+                @Override
+                public String parse(InputStream stream) {
+                    SMALL.add("parsed");
+                    return TEXT.parse(stream);
+                }
+            }).setResponseMarshaller(TEXT).build();
+
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("call-", 0).factory());
     /** Per call (by its "tool" or watched session): the threads its steps ran on, by step. */
     private final Map<String, List<String>> steps = new ConcurrentHashMap<>();
     private final List<String> started = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch blockedInHandler = new CountDownLatch(1);
+    private final CountDownLatch inboundMessages = new CountDownLatch(2);
     private Server server;
     private ManagedChannel channel;
 
@@ -91,6 +128,13 @@ class OneThreadPerCallTest {
                     ServerCallHandler<Q, R> next) {
                 if (headers.containsKey(FAIL)) {
                     throw new IllegalStateException("an interceptor failed");
+                }
+                if (call.getMethodDescriptor().getServiceName().equals("test.Small")) {
+                    SMALL.add("start");
+                }
+                if (headers.containsKey(REFUSE)) {
+                    call.close(Status.UNAUTHENTICATED.withDescription("refused"), new Metadata());
+                    return new ServerCall.Listener<>() { };
                 }
                 started.add(call.getMethodDescriptor().getFullMethodName());
                 String startThread = step();
@@ -122,7 +166,14 @@ class OneThreadPerCallTest {
             public void executeTool(ExecuteToolRequest request, StreamObserver<ExecuteToolResponse> response) {
                 steps.get(request.getTool()).add("handler@" + step());
                 if (request.getTool().equals("blocks")) {
+                    blockedInHandler.countDown();
                     await(release);
+                }
+                if (request.getTool().equals("throws")) {
+                    throw new IllegalStateException("the handler failed");
+                }
+                if (request.getTool().equals("not-found")) {
+                    throw Status.NOT_FOUND.withDescription("no such thing").asRuntimeException();
                 }
                 response.onNext(ExecuteToolResponse.newBuilder().setResultJson("\"" + request.getTool() + "\"").build());
                 response.onCompleted();
@@ -152,10 +203,35 @@ class OneThreadPerCallTest {
                         out.onCompleted();
                     }
                 })).build();
+        ServerServiceDefinition big = ServerServiceDefinition.builder("test.Big")
+                .addMethod(PUT, ServerCalls.asyncUnaryCall((String request, StreamObserver<String> out) -> {
+                    out.onNext(request + " handled@" + step());
+                    out.onCompleted();
+                })).build();
+        ServerServiceDefinition small = ServerServiceDefinition.builder("test.Small")
+                .addMethod(SMALL_PUT, ServerCalls.asyncUnaryCall((String request, StreamObserver<String> out) -> {
+                    out.onNext(request);
+                    out.onCompleted();
+                })).build();
+        OneThreadPerCall oneThread = new OneThreadPerCall(threads, java.util.Set.of("test.Big"), h -> !h.containsKey(STRANGER));
+        SMALL.clear();
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).directExecutor()
+                .addStreamTracerFactory(new io.grpc.ServerStreamTracer.Factory() {
+                    @Override
+                    public io.grpc.ServerStreamTracer newServerStreamTracer(String method, Metadata headers) {
+                        return new io.grpc.ServerStreamTracer() {
+                            @Override
+                            public void inboundMessage(int seqNo) {
+                                inboundMessages.countDown();
+                            }
+                        };
+                    }
+                })
                 .addService(ServerInterceptors.intercept(tools, recording))
                 .addService(ServerInterceptors.intercept(echo, recording))
-                .intercept(new OneThreadPerCall(threads)).build().start();
+                .addService(ServerInterceptors.intercept(small, recording))
+                .addService(big)
+                .callExecutor(oneThread).intercept(oneThread).build().start();
         channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.getPort(), InsecureChannelCredentials.create()).build();
     }
 
@@ -184,6 +260,7 @@ class OneThreadPerCallTest {
     void blockedHandler_leavesTheEventLoopFreeForTheNextCallOnTheSameConnection() throws Exception {
         ToolServiceGrpc.ToolServiceFutureStub stub = ToolServiceGrpc.newFutureStub(channel);
         var blocked = stub.executeTool(ExecuteToolRequest.newBuilder().setTool("blocks").build());
+        assertThat(blockedInHandler.await(10, TimeUnit.SECONDS)).isTrue();
 
         ExecuteToolResponse other = ToolServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .executeTool(ExecuteToolRequest.newBuilder().setTool("other").build());
@@ -238,20 +315,72 @@ class OneThreadPerCallTest {
     }
 
     @Test
-    void callCancelledBeforeItsRequestIsComplete_neverReachesTheInterceptors() {
+    void serviceKeptOffTheLoop_hasItsRequestParsedAndHandledOnACallThread() {
+        String answer = ClientCalls.blockingUnaryCall(channel, PUT, CallOptions.DEFAULT, "a large document");
+
+        assertThat(answer).matches("a large document parsed@virtual:call-\\d+ handled@virtual:call-\\d+");
+    }
+
+    @Test
+    void callCancelledBeforeItsRequestIsComplete_neverReachesTheInterceptors() throws Exception {
+        ToolServiceGrpc.ToolServiceBlockingStub stub = ToolServiceGrpc.newBlockingStub(channel);
+        stub.executeTool(ExecuteToolRequest.newBuilder().setTool("first").build()); // connected, one message in
         ClientCall<ExecuteToolRequest, ExecuteToolResponse> call =
                 channel.newCall(ToolServiceGrpc.getExecuteToolMethod(), CallOptions.DEFAULT);
         call.start(new ClientCall.Listener<>() {
         }, new Metadata());
         call.request(1);
         call.sendMessage(ExecuteToolRequest.newBuilder().setTool("abandoned").build()); // no half-close
+
+        assertThat(inboundMessages.await(10, TimeUnit.SECONDS)).as("the server read the abandoned call's request").isTrue();
         call.cancel("the agent gave up", null);
-
         // the same connection, after the cancel: the server has handled it once this call is answered
-        ToolServiceGrpc.newBlockingStub(channel).executeTool(ExecuteToolRequest.newBuilder().setTool("after").build());
+        stub.executeTool(ExecuteToolRequest.newBuilder().setTool("after").build());
 
-        assertThat(started).containsExactly(ToolServiceGrpc.getExecuteToolMethod().getFullMethodName());
-        assertThat(steps).containsOnlyKeys("after");
+        assertThat(started).hasSize(2);
+        assertThat(steps).containsOnlyKeys("first", "after");
+    }
+
+    @Test
+    void knownCallersRequest_isReadBeforeTheInterceptors_aStrangersOnlyAfter() {
+        assertThat(ClientCalls.blockingUnaryCall(channel, SMALL_PUT, CallOptions.DEFAULT, "known")).isEqualTo("known");
+        assertThat(SMALL).containsExactly("parsed", "start");
+        SMALL.clear();
+
+        Metadata stranger = new Metadata();
+        stranger.put(STRANGER, "yes");
+        io.grpc.Channel asStranger = io.grpc.ClientInterceptors.intercept(channel,
+                io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(stranger));
+        assertThat(ClientCalls.blockingUnaryCall(asStranger, SMALL_PUT, CallOptions.DEFAULT, "new")).isEqualTo("new");
+        assertThat(SMALL).containsExactly("start", "parsed");
+    }
+
+    @Test
+    void strangerRefusedByAnInterceptor_neverHasItsRequestRead() {
+        Metadata refused = new Metadata();
+        refused.put(STRANGER, "yes");
+        refused.put(REFUSE, "yes");
+        io.grpc.Channel asRefused = io.grpc.ClientInterceptors.intercept(channel,
+                io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(refused));
+
+        assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(asRefused, SMALL_PUT, CallOptions.DEFAULT, "x".repeat(100_000)))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThat(SMALL).containsExactly("start");
+    }
+
+    @Test
+    void handlerThrowing_endsTheCallWithUnknown_orTheStatusItThrew_andTheServerServesOn() {
+        ToolServiceGrpc.ToolServiceBlockingStub stub = ToolServiceGrpc.newBlockingStub(channel);
+
+        assertThatThrownBy(() -> stub.executeTool(ExecuteToolRequest.newBuilder().setTool("throws").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
+        assertThatThrownBy(() -> stub.executeTool(ExecuteToolRequest.newBuilder().setTool("not-found").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND));
+        assertThat(stub.executeTool(ExecuteToolRequest.newBuilder().setTool("fine").build()).getResultJson())
+                .isEqualTo("\"fine\"");
     }
 
     @Test
