@@ -81,34 +81,13 @@ class OneThreadPerCallTest {
             .setType(MethodDescriptor.MethodType.BIDI_STREAMING).setFullMethodName("test.Echo/Chat")
             .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
 
-    private static final MethodDescriptor<String, String> PUT = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Big/Put")
-            .setRequestMarshaller(new MethodDescriptor.Marshaller<>() {
-                @Override
-                public InputStream stream(String value) {
-                    return TEXT.stream(value);
-                }
-
-                @Override
-                public String parse(InputStream stream) {
-                    return TEXT.parse(stream) + " parsed@" + step();
-                }
-            }).setResponseMarshaller(TEXT).build();
-
-    private static final MethodDescriptor<String, String> SMALL_PUT = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Small/Put")
-            .setRequestMarshaller(new MethodDescriptor.Marshaller<>() {
-                @Override
-                public InputStream stream(String value) {
-                    return TEXT.stream(value);
-                }
-
-                @Override
-                public String parse(InputStream stream) {
-                    SMALL.add("parsed");
-                    return TEXT.parse(stream);
-                }
-            }).setResponseMarshaller(TEXT).build();
+    /** test.Big/Put: kept off the loop; the parsed request tells which thread parsed it. */
+    private static final MethodDescriptor<String, String> PUT = unaryText("test.Big/Put", r -> r + " parsed@" + step());
+    /** test.Small/Put: on the loop; records when it was parsed. */
+    private static final MethodDescriptor<String, String> SMALL_PUT = unaryText("test.Small/Put", r -> {
+        SMALL.add("parsed");
+        return r;
+    });
 
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("call-", 0).factory());
     /** Per call (by its "tool" or watched session): the threads its steps ran on, by step. */
@@ -396,6 +375,21 @@ class OneThreadPerCallTest {
         assertThat(ToolServiceGrpc.newBlockingStub(channel)
                 .executeTool(ExecuteToolRequest.newBuilder().setTool("next").build()).getResultJson()).isEqualTo("\"next\"");
         assertThat(steps).containsOnlyKeys("next");
+    }
+
+    private static MethodDescriptor<String, String> unaryText(String name, java.util.function.UnaryOperator<String> parsed) {
+        return MethodDescriptor.<String, String>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(name).setResponseMarshaller(TEXT).setRequestMarshaller(new MethodDescriptor.Marshaller<>() {
+                    @Override
+                    public InputStream stream(String value) {
+                        return TEXT.stream(value);
+                    }
+
+                    @Override
+                    public String parse(InputStream stream) {
+                        return parsed.apply(TEXT.parse(stream));
+                    }
+                }).build();
     }
 
     private static String step() {
