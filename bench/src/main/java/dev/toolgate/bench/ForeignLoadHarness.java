@@ -63,6 +63,9 @@ final class ForeignLoadHarness implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     LoadHarness parent;
 
+    /** Profiles the measured gateway runs when {@code --async-profiler} was given; else null. */
+    private AsyncProfiler profiler;
+
     /** The gateway jar: the parent command's {@code --gateway-jar} (./toolgate bench passes the built one). */
     private Path gatewayJar;
 
@@ -83,6 +86,15 @@ final class ForeignLoadHarness implements Callable<Integer> {
     @Option(names = "--gateway-jvm-option", description = "an option for the gateway's JVM (repeatable)")
     List<String> gatewayJvmOptions = List.of();
 
+    @Option(names = "--async-profiler", description = "async-profiler's libasyncProfiler.so: profile each measured"
+            + " gateway run and write profile-<event>-<tool>-<callers>.html (flame graph) and .collapsed to the output"
+            + " directory")
+    Path asyncProfiler;
+
+    @Option(names = "--profile-event", defaultValue = "cpu", description = "what --async-profiler samples: cpu, itimer,"
+            + " wall, alloc or lock (default ${DEFAULT-VALUE})")
+    String profileEvent;
+
     @Option(names = "--gateway-class-archive", defaultValue = "",
             description = "the gateway's class-data archive, as in the default harness ('off' for none)")
     String classArchive;
@@ -98,6 +110,7 @@ final class ForeignLoadHarness implements Callable<Integer> {
         if (tools.isEmpty() || !List.of("read", "write").containsAll(tools)) {
             throw new IllegalArgumentException("tools must be read and/or write, but were " + tools);
         }
+        profiler = asyncProfiler == null ? null : new AsyncProfiler(asyncProfiler, profileEvent);
         ObjectNode out = run();
         System.out.println(Files.readString(outDir.resolve("results.md")));
         return out.path("errors").asInt() == 0 ? 0 : 1;
@@ -142,8 +155,15 @@ final class ForeignLoadHarness implements Callable<Integer> {
                         CpuMeter.Sample g0 = gatewayCpu.sample();
                         CpuMeter.Sample p0 = postgresCpu.sample();
                         Duration j0 = jit.map(JitMeter::cpu).orElse(Duration.ZERO);
+                        if (profiler != null) {
+                            profiler.start(gateway.process.handle().pid());
+                        }
                         LatencyStats g = H2Load.run(through.get(tool), c, calls, outDir.resolve("h2load"),
                                 kept("gateway", tool, c));
+                        if (profiler != null) {
+                            profiler.stop(gateway.process.handle().pid(),
+                                    outDir.resolve("profile-" + profileEvent + "-" + tool + "-" + c));
+                        }
                         Duration gCpu = gatewayCpu.since(g0);
                         java.util.Optional<Duration> jitCpu = jit.map(m -> m.cpu().minus(j0));
                         Duration pCpu = postgresCpu.since(p0);
