@@ -152,7 +152,10 @@ public class HttpToolExecutor implements IntegrationExecutor {
         return new HttpPreparedCall(transport, request, integration.name(), tool, scope, creds);
     }
 
-    /** The raw exchange: one request, its answer or the failure, completed off the caller's thread. */
+    /**
+     * The raw exchange: one request, its answer or the failure, completed off the caller's thread;
+     * completed with a {@link TimeoutException} at the latest when {@code timeout} has passed.
+     */
     private interface Transport {
         CompletableFuture<UpstreamHttpClient.Answer> send(OutgoingRequest request, Duration timeout);
     }
@@ -170,7 +173,7 @@ public class HttpToolExecutor implements IntegrationExecutor {
         @Override
         public CompletableFuture<UpstreamHttpClient.Answer> send(OutgoingRequest request, Duration timeout) {
             long connect = Math.min(config.connectTimeout().toMillis(), Math.max(1, timeout.toMillis()));
-            return upstream.send(request, address, tls.context(), tls.identity(), connect);
+            return upstream.send(request, address, tls.context(), tls.identity(), connect, timeout.toNanos());
         }
     }
 
@@ -192,9 +195,10 @@ public class HttpToolExecutor implements IntegrationExecutor {
                     client.sendAsync(b.build(), new CappedBodyHandler(config.maxResponseBytes()));
             CompletableFuture<UpstreamHttpClient.Answer> answer = sent.thenApply(r -> new UpstreamHttpClient.Answer(
                     r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
-                    r.headers().firstValue("Retry-After"), r.body().bytes(), r.body().truncated()));
+                    r.headers().firstValue("Retry-After"), r.body().bytes(), r.body().truncated()))
+                    .orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS);
             answer.whenComplete((a, t) -> {
-                if (answer.isCancelled()) {
+                if (answer.isCancelled() || t instanceof TimeoutException) {
                     sent.cancel(true);
                 }
             });
@@ -290,19 +294,18 @@ public class HttpToolExecutor implements IntegrationExecutor {
         }
 
         /**
-         * Sends and waits at most {@code timeout} for the whole answer, body included; then the
-         * exchange is cancelled (which closes its connection). The wait is this thread's own timed
-         * park: one JDK delay scheduler serves every call's deadline, the client registers no timer.
+         * Sends and waits for the whole answer, body included, which the transport ends after
+         * {@code timeout} (closing the connection). The wait is untimed: a timed park of a virtual
+         * thread would register with, and later cancel at, the JDK's delay scheduler, waking its
+         * thread twice per call; the Netty transport's deadline is a timer on the connection's
+         * event loop instead.
          */
         private UpstreamResponse sendTraced(OutgoingRequest out, Duration timeout) {
             long sentAt = System.nanoTime();
             CompletableFuture<UpstreamHttpClient.Answer> future = transport.send(out, timeout);
             UpstreamHttpClient.Answer response;
             try {
-                response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                future.cancel(true);
-                throw timeout(timeout);
+                response = future.get();
             } catch (InterruptedException e) {
                 future.cancel(true);
                 Thread.currentThread().interrupt();
@@ -314,6 +317,9 @@ public class HttpToolExecutor implements IntegrationExecutor {
                 throw new UpstreamFailure(UpstreamFailure.Kind.UNAVAILABLE, "the caller cancelled the call while"
                         + " integration '" + integration + "' was answering; the upstream request was cancelled");
             } catch (ExecutionException e) {
+                if (e.getCause() instanceof TimeoutException) {
+                    throw timeout(timeout);
+                }
                 throw failure(e.getCause(), timeout);
             }
             return new UpstreamResponse(response.status(),

@@ -38,6 +38,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import io.netty.util.concurrent.ScheduledFuture;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
@@ -78,17 +81,24 @@ final class UpstreamHttpClient {
     /**
      * Sends {@code request} to {@code address}; the future completes on an event loop with the answer
      * or an {@link IOException} (a {@link java.net.ConnectException} when the connection could not be
-     * made). Cancelling the future closes the exchange's connection.
+     * made), or with a {@link TimeoutException} once {@code timeoutNanos} have passed without the
+     * whole answer. The deadline is a timer on the connection's event loop, set and (normally)
+     * cancelled there: no other thread wakes for it. Cancelling the future, or its timing out,
+     * closes the exchange's connection.
      */
     CompletableFuture<Answer> send(OutgoingRequest request, InetAddress address, SslContext tls, String identity,
-            long connectTimeoutMillis) {
+            long connectTimeoutMillis, long timeoutNanos) {
         URI uri = request.uri();
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
         Destination to = new Destination(https, uri.getHost(), address, port, identity);
-        Exchange ex = new Exchange(request, to, tls, connectTimeoutMillis);
+        Exchange ex = new Exchange(request, to, tls, connectTimeoutMillis, System.nanoTime() + timeoutNanos);
         ex.result.whenComplete((a, t) -> {
-            if (ex.result.isCancelled()) {
+            ScheduledFuture<?> timer = ex.timer;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (ex.result.isCancelled() || t instanceof TimeoutException) {
                 Channel c = ex.channel;
                 if (c != null) {
                     c.close();
@@ -150,7 +160,9 @@ final class UpstreamHttpClient {
                         ch.pipeline().addLast(new ExchangeHandler(to));
                     }
                 });
-        b.connect(new InetSocketAddress(to.address(), to.port())).addListener((ChannelFutureListener) f -> {
+        io.netty.channel.ChannelFuture connecting = b.connect(new InetSocketAddress(to.address(), to.port()));
+        ex.arm(connecting.channel().eventLoop()); // the deadline counts the connect too
+        connecting.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 ex.result.completeExceptionally(f.cause());
             } else if (ex.result.isDone()) {
@@ -169,6 +181,10 @@ final class UpstreamHttpClient {
             return;
         }
         channel.eventLoop().execute(() -> {
+            ex.arm(channel.eventLoop());
+            if (ex.result.isDone()) {
+                return; // cancelled or timed out before it was written
+            }
             ExchangeHandler h = channel.pipeline().get(ExchangeHandler.class);
             if (h == null || !channel.isActive()) {
                 retryOrFail(ex, new IOException("the connection closed before the request was sent"));
@@ -201,6 +217,9 @@ final class UpstreamHttpClient {
         final SslContext tls;
         final long connectTimeoutMillis;
         final CompletableFuture<Answer> result = new CompletableFuture<>();
+        /** When the whole answer must be in ({@link System#nanoTime()}). */
+        final long deadlineNanos;
+        volatile ScheduledFuture<?> timer;
         volatile Channel channel;
         volatile boolean reused;
         boolean retried;
@@ -212,11 +231,32 @@ final class UpstreamHttpClient {
         boolean keepAlive;
         ByteArrayOutputStream body;
 
-        Exchange(OutgoingRequest request, Destination to, SslContext tls, long connectTimeoutMillis) {
+        Exchange(OutgoingRequest request, Destination to, SslContext tls, long connectTimeoutMillis,
+                long deadlineNanos) {
             this.request = request;
             this.to = to;
             this.tls = tls;
             this.connectTimeoutMillis = connectTimeoutMillis;
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        /**
+         * Sets the deadline's timer on {@code loop}, once per exchange (a retry on a fresh connection
+         * keeps it); a timer set after the exchange ended is cancelled at once.
+         */
+        synchronized void arm(io.netty.channel.EventLoop loop) {
+            if (timer != null) {
+                return;
+            }
+            timer = loop.schedule(this::timeOut, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (result.isDone()) {
+                timer.cancel(false);
+            }
+        }
+
+        /** The timer's task: the answer is late (no-op when it came in time). */
+        void timeOut() {
+            result.completeExceptionally(new TimeoutException("no complete answer within the deadline"));
         }
 
         DefaultFullHttpRequest toNetty() {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamHttpClientTest {
     private static final long HANG_GUARD_SECONDS = 20;
+    private static final long TEN_SECONDS = TimeUnit.SECONDS.toNanos(10);
     private final EventLoops loops = new EventLoops();
     private final UpstreamHttpClient client = new UpstreamHttpClient(loops, 1024);
     private RawServer server;
@@ -56,7 +57,7 @@ class UpstreamHttpClientTest {
         server = new RawServer(i -> ok("{}", false));
         UpstreamHttpClient.Answer a = client.send(new OutgoingRequest("GET",
                         URI.create("http://upstream.invalid:" + server.port() + "/x?q=1")),
-                InetAddress.getLoopbackAddress(), null, "", 5_000).get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+                InetAddress.getLoopbackAddress(), null, "", 5_000, TEN_SECONDS).get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
         assertThat(a.status()).isEqualTo(200);
         assertThat(server.heads.get(0)).startsWith("GET /x?q=1 HTTP/1.1")
                 .containsIgnoringCase("host: upstream.invalid:" + server.port());
@@ -77,7 +78,7 @@ class UpstreamHttpClientTest {
         server = new RawServer(i -> i == 1 ? null : ok("{}", false));
         get("/first");
         OutgoingRequest post = new OutgoingRequest("POST", uri("/cases")).body("{\"a\":1}");
-        assertThatThrownBy(() -> client.send(post, InetAddress.getLoopbackAddress(), null, "", 5_000)
+        assertThatThrownBy(() -> client.send(post, InetAddress.getLoopbackAddress(), null, "", 5_000, TEN_SECONDS)
                 .get(HANG_GUARD_SECONDS, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IOException.class);
         assertThat(server.heads).hasSize(2);
@@ -108,8 +109,45 @@ class UpstreamHttpClientTest {
             port = s.getLocalPort();
         }
         assertThatThrownBy(() -> client.send(new OutgoingRequest("GET", URI.create("http://127.0.0.1:" + port + "/")),
-                InetAddress.getLoopbackAddress(), null, "", 5_000).get(HANG_GUARD_SECONDS, TimeUnit.SECONDS))
+                InetAddress.getLoopbackAddress(), null, "", 5_000, TEN_SECONDS).get(HANG_GUARD_SECONDS, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(java.net.ConnectException.class);
+    }
+
+    @Test
+    void anUpstreamThatNeverAnswers_endsInATimeoutAtTheDeadline_andItsConnectionIsClosed() throws Exception {
+        server = new RawServer(i -> i == 0 ? "" : ok("{}", false));
+        long start = System.nanoTime();
+        var late = client.send(new OutgoingRequest("GET", uri("/slow")), InetAddress.getLoopbackAddress(), null, "",
+                5_000, TimeUnit.MILLISECONDS.toNanos(300));
+        assertThatThrownBy(() -> late.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(300));
+        server.awaitClosed(1);
+        assertThat(get("/next").status()).isEqualTo(200);
+        assertThat(server.connections.get()).isEqualTo(2);
+    }
+
+    @Test
+    void anAnswerWhoseBodyStopsHalfway_endsInATimeout() throws Exception {
+        server = new RawServer(i -> "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                + "{\"a\":");
+        var late = client.send(new OutgoingRequest("GET", uri("/half")), InetAddress.getLoopbackAddress(), null, "",
+                5_000, TimeUnit.MILLISECONDS.toNanos(300));
+        assertThatThrownBy(() -> late.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+        server.awaitClosed(1);
+    }
+
+    @Test
+    void anAnswerInTime_isNotEndedByItsDeadlineLater() throws Exception {
+        server = new RawServer(i -> ok("{}", false));
+        var answered = client.send(new OutgoingRequest("GET", uri("/a")), InetAddress.getLoopbackAddress(), null, "",
+                5_000, TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(answered.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS).status()).isEqualTo(200);
+        Thread.sleep(400); // past the first request's deadline: its timer must not close the pooled connection
+        assertThat(get("/b").status()).isEqualTo(200);
+        assertThat(server.connections.get()).isEqualTo(1);
+        assertThat(server.closed.get()).isZero();
     }
 
     @Test
@@ -123,7 +161,7 @@ class UpstreamHttpClientTest {
     }
 
     private UpstreamHttpClient.Answer get(String path) throws Exception {
-        return client.send(new OutgoingRequest("GET", uri(path)), InetAddress.getLoopbackAddress(), null, "", 5_000)
+        return client.send(new OutgoingRequest("GET", uri(path)), InetAddress.getLoopbackAddress(), null, "", 5_000, TEN_SECONDS)
                 .get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -142,6 +180,7 @@ class UpstreamHttpClientTest {
         final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         final AtomicInteger connections = new AtomicInteger();
         final AtomicInteger requests = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
         final List<String> heads = new CopyOnWriteArrayList<>();
         final IntFunction<String> answers;
 
@@ -187,6 +226,7 @@ class UpstreamHttpClientTest {
                     if (answer == null) {
                         return; // closes without answering
                     }
+                    // "" answers nothing and keeps the connection open
                     out.write(answer.getBytes(StandardCharsets.UTF_8));
                     out.flush();
                     if (answer.contains("Connection: close")) {
@@ -195,6 +235,25 @@ class UpstreamHttpClientTest {
                 }
             } catch (IOException e) {
                 // the client went away
+            } finally {
+                synchronized (closed) {
+                    closed.incrementAndGet();
+                    closed.notifyAll();
+                }
+            }
+        }
+
+        /** Waits until {@code n} connections ended (the client closed them, or the server did). */
+        void awaitClosed(int n) throws InterruptedException {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_GUARD_SECONDS);
+            synchronized (closed) {
+                while (closed.get() < n) {
+                    long left = end - System.nanoTime();
+                    if (left <= 0) {
+                        throw new AssertionError(closed.get() + " of " + n + " connections ended");
+                    }
+                    closed.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                }
             }
         }
 
