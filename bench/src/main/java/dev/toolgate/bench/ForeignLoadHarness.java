@@ -63,7 +63,7 @@ final class ForeignLoadHarness implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     LoadHarness parent;
 
-    /** Profiles the measured gateway runs when {@code --async-profiler} was given; else null. */
+    /** Profiles the measured gateway runs when {@code --profile} was given; else null. */
     private AsyncProfiler profiler;
 
     /** The gateway jar: the parent command's {@code --gateway-jar} (./toolgate bench passes the built one). */
@@ -86,14 +86,14 @@ final class ForeignLoadHarness implements Callable<Integer> {
     @Option(names = "--gateway-jvm-option", description = "an option for the gateway's JVM (repeatable)")
     List<String> gatewayJvmOptions = List.of();
 
-    @Option(names = "--async-profiler", description = "async-profiler's libasyncProfiler.so: profile each measured"
-            + " gateway run and write profile-<event>-<tool>-<callers>.html (flame graph) and .collapsed to the output"
-            + " directory")
-    Path asyncProfiler;
-
-    @Option(names = "--profile-event", defaultValue = "cpu", description = "what --async-profiler samples: cpu, itimer,"
-            + " wall, alloc or lock (default ${DEFAULT-VALUE})")
+    @Option(names = "--profile", description = "profile each measured gateway run with async-profiler, sampling this"
+            + " event: cpu, itimer, wall, alloc or lock; writes profile-<event>-<tool>-<callers>.html (flame graph) and"
+            + " .collapsed to the output directory")
     String profileEvent;
+
+    @Option(names = "--async-profiler-lib", description = "the libasyncProfiler.so --profile attaches (default: the"
+            + " one for this platform in the bundled async-profiler jar)")
+    Path asyncProfilerLib;
 
     @Option(names = "--gateway-class-archive", defaultValue = "",
             description = "the gateway's class-data archive, as in the default harness ('off' for none)")
@@ -110,7 +110,7 @@ final class ForeignLoadHarness implements Callable<Integer> {
         if (tools.isEmpty() || !List.of("read", "write").containsAll(tools)) {
             throw new IllegalArgumentException("tools must be read and/or write, but were " + tools);
         }
-        profiler = asyncProfiler == null ? null : new AsyncProfiler(asyncProfiler, profileEvent);
+        profiler = profileEvent == null ? null : AsyncProfiler.of(profileEvent, asyncProfilerLib, outDir);
         ObjectNode out = run();
         System.out.println(Files.readString(outDir.resolve("results.md")));
         return out.path("errors").asInt() == 0 ? 0 : 1;
@@ -162,7 +162,7 @@ final class ForeignLoadHarness implements Callable<Integer> {
                                 kept("gateway", tool, c));
                         if (profiler != null) {
                             profiler.stop(gateway.process.handle().pid(),
-                                    outDir.resolve("profile-" + profileEvent + "-" + tool + "-" + c));
+                                    outDir.resolve("profile-" + profiler.event() + "-" + tool + "-" + c));
                         }
                         Duration gCpu = gatewayCpu.since(g0);
                         java.util.Optional<Duration> jitCpu = jit.map(m -> m.cpu().minus(j0));
