@@ -78,4 +78,76 @@ class RedactorTest {
             assertThat(Redactor.isSecretKey("name")).isFalse();
         }
     }
+
+    @Test
+    void streamedRedaction_writesWhatTheTreeWrote_forTrickyValues() {
+        String[] inputs = {"{}", "[]", "null", "true", "\"Bearer abcdefghijkl\"", "4111111111111111", "-0", "-0.0",
+                "1.50", "1e2", "1E-7", "123456789012345678901234567890", "9223372036854775807", "2147483648",
+                "{\"a\" : [ 1 , 2.5e10 , \"\\u00e9\\/\\\"\\n\\u0001\" ] }", "  {\"password\":{\"deep\":[1,2]}} ",
+                "{\"token\":null,\"pin\":0,\"cvv\":[],\"x\":{}}", "{} {\"password\":\"after\"}", "[1,2",
+                "{\"a\":tru}", "not json 4111111111111111", "   ", "[" + "[".repeat(70) + "]".repeat(71),
+                "{\"raw\":4111111111111111,\"n\":-4111111111111111,\"big\":41111111111111111111}"};
+        for (String in : inputs) {
+            assertThat(redactor.redact("t.x", in)).as(in).isEqualTo(redactor.redactAsTree(in));
+        }
+    }
+
+    @Test
+    void streamedRedaction_writesWhatTheTreeWrote_forThousandsOfRandomDocuments() {
+        java.util.Random random = new java.util.Random(23);
+        for (int i = 0; i < 3_000; i++) {
+            StringBuilder json = new StringBuilder();
+            randomValue(random, json, 0);
+            String in = json.toString();
+            assertThat(redactor.redact("t.x", in)).as(in).isEqualTo(redactor.redactAsTree(in));
+        }
+    }
+
+    private static final String[] KEYS = {"user", "password", "api_key", "token_type", "max_tokens", "auth", "pin",
+            "note", "Authorization", "items", "é", "a\\\"b", ""};
+    private static final String[] STRINGS = {"ada", "Bearer abcdefghijkl123", "4111 1111 1111 1111", "ref 1234567890123",
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlMTIz", "tg_abcdefghijklmnopqrstuv", "\\u00e9\\/x",
+            "line\\nbreak\\t\\u0001", "AKIAIOSFODNN7EXAMPLE", ""};
+    private static final String[] NUMBERS = {"0", "-0", "7", "-12", "4111111111111111", "2147483648",
+            "9223372036854775808", "1.0", "1.50", "-0.0", "3e2", "6.02E23", "1e-7", "0.1", "41111111111111111111"};
+
+    private static void randomValue(java.util.Random r, StringBuilder out, int depth) {
+        int kind = depth > 4 ? 2 + r.nextInt(4) : r.nextInt(6);
+        space(r, out);
+        switch (kind) {
+            case 0 -> {
+                out.append('{');
+                List<String> keys = new java.util.ArrayList<>(List.of(KEYS));
+                java.util.Collections.shuffle(keys, r);
+                int n = r.nextInt(5);
+                for (int k = 0; k < n; k++) {
+                    out.append(k > 0 ? "," : "");
+                    space(r, out);
+                    out.append('"').append(keys.get(k)).append("\":");
+                    randomValue(r, out, depth + 1);
+                }
+                out.append('}');
+            }
+            case 1 -> {
+                out.append('[');
+                int n = r.nextInt(5);
+                for (int k = 0; k < n; k++) {
+                    out.append(k > 0 ? "," : "");
+                    randomValue(r, out, depth + 1);
+                }
+                out.append(']');
+            }
+            case 2 -> out.append('"').append(STRINGS[r.nextInt(STRINGS.length)]).append('"');
+            case 3 -> out.append(NUMBERS[r.nextInt(NUMBERS.length)]);
+            case 4 -> out.append(r.nextBoolean() ? "true" : "false");
+            default -> out.append("null");
+        }
+        space(r, out);
+    }
+
+    private static void space(java.util.Random r, StringBuilder out) {
+        if (r.nextInt(4) == 0) {
+            out.append(" \n\t".charAt(r.nextInt(3)));
+        }
+    }
 }
