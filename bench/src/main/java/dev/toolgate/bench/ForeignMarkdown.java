@@ -38,6 +38,19 @@ final class ForeignMarkdown {
                             ? String.format("%.1f", run.path("gateway_jit_cpu_percent").asDouble()) : "n/a")
                     .append(" |\n");
         }
+        StringBuilder settled = new StringBuilder();
+        for (JsonNode run : r.path("runs")) {
+            if (run.path("settle_rounds").asInt() > 0) {
+                int callers = run.path("callers").asInt();
+                int rounds = run.path("settle_rounds").asInt();
+                settled.append(settled.isEmpty() ? "" : ", ").append(callers).append(callers == 1 ? " caller: " : " callers: ")
+                        .append(rounds).append(rounds == 1 ? " round" : " rounds");
+            }
+        }
+        if (!settled.isEmpty()) {
+            sb.append("\nRounds at a run's own caller count before it was measured, until the JIT was quiet: ")
+                    .append(settled).append(".\n");
+        }
         JsonNode cold = r.path("cold_start");
         if (!cold.isMissingNode()) {
             sb.append("\nCold start: a fresh gateway served after ").append(cold.path("start_to_serving_ms").asLong())
