@@ -262,12 +262,22 @@ public final class Redactor {
         return false;
     }
 
-    /** Masks secret-looking substrings in free text. */
+    /** Longest key a {@code "key": value} pair in text is checked for (longer ones are not secret-looking names). */
+    private static final int MAX_PAIR_KEY = 64;
+    /** A form or query parameter in text ({@code key=value}). */
+    private static final Pattern FORM_PAIR = Pattern.compile(
+            "(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]{1,64})=([^\\s&;,\"'<>]+)");
+
+    /**
+     * Masks secret-looking substrings in free text: the values of {@code "key": value} and
+     * {@code key=value} pairs whose key looks secret (as JSON keys are judged), then values that look
+     * like secrets wherever they are.
+     */
     public static String maskValues(String text) {
-        if (!mayHoldSecretValue(text)) {
-            return text; // most values: no regular expression runs
+        String out = mayHoldSecretPair(text) ? maskPairs(text) : text;
+        if (!mayHoldSecretValue(out)) {
+            return out; // most values: no regular expression runs
         }
-        String out = text;
         for (Pattern p : SECRET_VALUES) {
             out = p.matcher(out).replaceAll(MASK);
         }
@@ -281,6 +291,99 @@ public final class Redactor {
             }
         }
         return last == 0 ? out : sb.append(out.substring(last)).toString();
+    }
+
+    /** False only when the text holds neither {@code :} nor {@code =}: no pair can be in it. */
+    static boolean mayHoldSecretPair(String text) {
+        return text.indexOf(':') > 0 || text.indexOf('=') > 0;
+    }
+
+    private static String maskPairs(String text) {
+        return maskFormPairs(maskJsonPairs(text));
+    }
+
+    /**
+     * Masks the value of each JSON member {@code "key": value} in text whose key looks secret (a
+     * {@code null} stays), such as in a body cut off at the size cap and kept as a string. Scanned
+     * by hand from each colon, in one pass: a regular expression over an escaped string recurses
+     * once per character in Java and overflows the stack on a large body.
+     */
+    static String maskJsonPairs(String text) {
+        StringBuilder out = null;
+        int last = 0;
+        int colon = text.indexOf(':');
+        while (colon > 0) {
+            int next = colon + 1;
+            int close = colon - 1;
+            while (close >= 0 && Character.isWhitespace(text.charAt(close))) {
+                close--;
+            }
+            if (close > last && text.charAt(close) == '"') {
+                int open = close - 1;
+                int limit = Math.max(last, close - 1 - MAX_PAIR_KEY);
+                while (open >= limit && (text.charAt(open) != '"' || (open > 0 && text.charAt(open - 1) == '\\'))) {
+                    open--;
+                }
+                if (open >= limit && isSecretKey(text.substring(open + 1, close))) {
+                    int value = colon + 1;
+                    while (value < text.length() && Character.isWhitespace(text.charAt(value))) {
+                        value++;
+                    }
+                    int end = valueEnd(text, value);
+                    if (end > value && !text.regionMatches(value, "null", 0, Math.max(4, end - value))) {
+                        if (out == null) {
+                            out = new StringBuilder(text.length());
+                        }
+                        out.append(text, last, value).append('"').append(MASK).append('"');
+                        last = end;
+                        next = end;
+                    }
+                }
+            }
+            colon = next < text.length() ? text.indexOf(':', next) : -1;
+        }
+        return out == null ? text : out.append(text, last, text.length()).toString();
+    }
+
+    /** Where a JSON value starting at {@code start} ends: after its closing quote (or the text), or at , } ] or a blank. */
+    private static int valueEnd(String text, int start) {
+        int i = start;
+        if (i < text.length() && text.charAt(i) == '"') {
+            for (i++; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    return i + 1;
+                }
+            }
+            return text.length();
+        }
+        while (i < text.length() && ",}] \t\r\n".indexOf(text.charAt(i)) < 0) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Masks the value of each {@code key=value} whose key looks secret. */
+    private static String maskFormPairs(String text) {
+        if (text.indexOf('=') <= 0) {
+            return text;
+        }
+        Matcher m = FORM_PAIR.matcher(text);
+        StringBuilder out = null;
+        int last = 0;
+        while (m.find()) {
+            if (!isSecretKey(m.group(1))) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length());
+            }
+            out.append(text, last, m.start(2)).append(MASK);
+            last = m.end(2);
+        }
+        return out == null ? text : out.append(text, last, text.length()).toString();
     }
 
     /** Shortest text any of {@link #SECRET_VALUES} or a card number can match (13 digits). */

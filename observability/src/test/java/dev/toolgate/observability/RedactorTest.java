@@ -42,6 +42,38 @@ class RedactorTest {
     }
 
     @Test
+    void secretMembersOfJsonCutOffOrKeptAsText_areMasked() {
+        String cut = "{\"user\":\"ada\",\"password\":\"hunter2\",\"api_key\": 12345,\"token_type\":\"bearer\",\"note\":\"x";
+        assertThat(redactor.redact("t.x", cut)).doesNotContain("hunter2", "12345")
+                .contains("\"user\":\"ada\"", "\"token_type\":\"bearer\"");
+        // how a body cut at the size cap is kept: as the text of a wrapper, which itself is JSON
+        String wrapped = "{\"content_type\":\"application/json\",\"text\":\"{\\\"account\\\":\\\"ada\\\","
+                + "\\\"secret\\\":\\\"s3cr3t\\\",\\\"pad\\\":\\\"xx\",\"truncated\":true}";
+        assertThat(redactor.redact("t.x", wrapped)).doesNotContain("s3cr3t").contains("account", "ada");
+        assertThat(redactor.redactAsTree(wrapped)).doesNotContain("s3cr3t");
+    }
+
+    @Test
+    void aLargeCutOffBodyFullOfEscapes_isMaskedWithoutOverflowingTheStack() {
+        String text = "{\"note\" : \"" + "\\\"".repeat(300_000) + "\", \"password\" : \"hunter2\", \"x\":\""
+                + "a\\\\b".repeat(200_000);
+        String out = Redactor.maskValues(text);
+        assertThat(out).doesNotContain("hunter2").contains("\"password\" : \"[REDACTED]\"");
+        assertThat(out.length()).isGreaterThan(1_000_000);
+    }
+
+    @Test
+    void secretFormAndQueryParameters_inText_areMasked_othersKept() {
+        String out = Redactor.maskValues("POST grant_type=client_credentials&client_secret=s3cr3t&scope=read"
+                + " then /cb?access_token=at-123&state=xyz");
+        assertThat(out).doesNotContain("s3cr3t", "at-123")
+                .contains("grant_type=client_credentials", "scope=read", "state=xyz");
+        assertThat(Redactor.maskValues("{\"password\": null, \"name\": \"x\"}")).isEqualTo(
+                "{\"password\": null, \"name\": \"x\"}");
+        assertThat(Redactor.maskValues("a=b")).isEqualTo("a=b");
+    }
+
+    @Test
     void textThatIsNotJsonIsScannedForValues() {
         assertThat(redactor.redact("t.x", "plain Bearer abcdefghijkl123 text")).isEqualTo("plain [REDACTED] text");
         assertThat(redactor.redact("t.x", "")).isEmpty();

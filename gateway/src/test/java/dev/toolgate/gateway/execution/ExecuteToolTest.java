@@ -63,6 +63,8 @@ class ExecuteToolTest {
                 .route("/text", r -> new Reply(200, "text/plain", "plain words", 0))
                 .route("/empty", r -> new Reply(204, "", "", 0))
                 .route("/big", r -> Reply.json(200, "[" + "1,".repeat(800_000) + "1]"))
+                .route("/leaky-big", r -> Reply.json(200, "{\"account\":\"ada\",\"password\":\"hunter2\",\"pad\":\""
+                        + "x".repeat(1_100_000) + "\"}"))
                 .route("/items/", r -> Reply.json(200, "{\"found\":true}"));
         fx = gateway.fixture();
         tools = fx.agent();
@@ -344,6 +346,19 @@ class ExecuteToolTest {
         JsonNode result = JsonSupport.mapper().readTree(r.getResultJson());
         assertThat(result.get("truncated").asBoolean()).isTrue();
         assertThat(result.get("text").asText()).hasSize(1024 * 1024);
+    }
+
+    @Test
+    void aSecretInABodyCutAtTheCap_isMaskedInTheCallRecordAndTheCard() {
+        fx.createCaseTool("/leaky-big", 5_000);
+
+        ExecuteToolResponse r = tools.executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case")
+                .setArgumentsJson(VALID).setCallId("call-leaky").build());
+
+        assertThat(r.getResultTruncated()).isTrue(); // kept as text: not JSON once cut, so no key was masked
+        assertThat(r.getCard().getResultSummary()).contains("account").doesNotContain("hunter2");
+        assertThat(String.valueOf(rows.call(fx.tenant, "call-leaky").get("result"))).contains("ada")
+                .doesNotContain("hunter2");
     }
 
     @Test

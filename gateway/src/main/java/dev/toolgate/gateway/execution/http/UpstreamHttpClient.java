@@ -141,7 +141,8 @@ final class UpstreamHttpClient {
 
     private void connect(Exchange ex) {
         Destination to = ex.to;
-        Bootstrap b = new Bootstrap().group(loops.group()).channel(loops.socketChannelType())
+        io.netty.channel.EventLoop loop = loops.group().next(); // known before connecting: the deadline's timer goes there
+        Bootstrap b = new Bootstrap().group(loop).channel(loops.socketChannelType())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, Math.min(Integer.MAX_VALUE,
                         ex.connectTimeoutMillis)))
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -161,7 +162,7 @@ final class UpstreamHttpClient {
                     }
                 });
         io.netty.channel.ChannelFuture connecting = b.connect(new InetSocketAddress(to.address(), to.port()));
-        ex.arm(connecting.channel().eventLoop()); // the deadline counts the connect too
+        ex.arm(loop); // the deadline counts the connect too
         connecting.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 ex.result.completeExceptionally(f.cause());
@@ -183,7 +184,8 @@ final class UpstreamHttpClient {
         channel.eventLoop().execute(() -> {
             ex.arm(channel.eventLoop());
             if (ex.result.isDone()) {
-                return; // cancelled or timed out before it was written
+                channel.close(); // cancelled or timed out before it was written
+                return;
             }
             ExchangeHandler h = channel.pipeline().get(ExchangeHandler.class);
             if (h == null || !channel.isActive()) {
@@ -248,14 +250,37 @@ final class UpstreamHttpClient {
             if (timer != null) {
                 return;
             }
-            timer = loop.schedule(this::timeOut, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            try {
+                timer = loop.schedule(this::timeOut, Math.max(0, deadlineNanos - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                result.completeExceptionally(new IOException("the gateway's event loops are shut down"));
+                return;
+            }
             if (result.isDone()) {
                 timer.cancel(false);
             }
         }
 
-        /** The timer's task: the answer is late (no-op when it came in time). */
+        /**
+         * The timer's task: the answer is late (no-op when it came in time). Runs on the loop of the
+         * exchange's connection: after a retry on a fresh connection that may be another loop than
+         * the timer's, where the answer could just have put the connection back in the pool.
+         */
         void timeOut() {
+            Channel c = channel;
+            if (c != null && c.isRegistered() && !c.eventLoop().inEventLoop()) {
+                try {
+                    c.eventLoop().execute(this::timeOutHere);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // its loop is gone: end it here
+                }
+            }
+            timeOutHere();
+        }
+
+        private void timeOutHere() {
             result.completeExceptionally(new TimeoutException("no complete answer within the deadline"));
         }
 
