@@ -344,4 +344,14 @@ class BufferedCallRecorderTest {
         assertThatThrownBy(() -> new BufferedCallRecorder(store(dataSource), 1, 1, Duration.ofMillis(-1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batchWindow");
     }
+
+    @Test
+    void rowIds_areVersion7Uuids_inTheOrderTheyWereMade() {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            ids.add(BufferedCallRecorder.newRowId());
+        }
+        assertThat(ids).isSorted().doesNotHaveDuplicates();
+        assertThat(ids).allSatisfy(id -> assertThat(UUID.fromString(id).version()).isEqualTo(7));
+    }
 }
