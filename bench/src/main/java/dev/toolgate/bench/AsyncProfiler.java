@@ -98,11 +98,15 @@ final class AsyncProfiler {
      * {@code ;}, then the samples) and {@code <base>.html} (a flame graph).
      */
     void stop(long pid, Path base) throws IOException, InterruptedException {
+        dump(pid, base);
+        agent(pid, "stop,file=" + base.toAbsolutePath().getParent().resolve(base.getFileName() + ".html"));
+    }
+
+    /** Writes the stacks sampled so far to {@code <base>.collapsed}; sampling goes on. */
+    void dump(long pid, Path base) throws IOException, InterruptedException {
         Path dir = base.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        String name = base.getFileName().toString();
-        agent(pid, "dump,collapsed,file=" + dir.resolve(name + ".collapsed"));
-        agent(pid, "stop,file=" + dir.resolve(name + ".html"));
+        agent(pid, "dump,collapsed,file=" + dir.resolve(base.getFileName() + ".collapsed"));
     }
 
     private void agent(long pid, String options) throws IOException, InterruptedException {

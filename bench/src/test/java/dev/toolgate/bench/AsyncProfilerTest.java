@@ -24,7 +24,7 @@ class AsyncProfilerTest {
         try {
             awaitReady(dir.resolve("spinner.out"));
             profiler.start(spinner.pid());
-            Thread.sleep(500);
+            awaitSampled(profiler, spinner.pid(), dir.resolve("profile"));
             profiler.stop(spinner.pid(), dir.resolve("profile"));
         } finally {
             spinner.destroyForcibly();
@@ -33,6 +33,16 @@ class AsyncProfilerTest {
         String stacks = Files.readString(dir.resolve("profile.collapsed"));
         assertThat(stacks).contains("AsyncProfilerTest$Spinner.spinForTheProfiler");
         assertThat(Files.readString(dir.resolve("profile.html"))).contains("spinForTheProfiler");
+    }
+
+    /** Until a dump of the samples so far shows the busy method. */
+    private static void awaitSampled(AsyncProfiler profiler, long pid, Path base) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        do {
+            Thread.sleep(20);
+            profiler.dump(pid, base);
+            assertThat(System.nanoTime()).as("no sample of the busy method").isLessThan(end);
+        } while (!Files.readString(base.resolveSibling("profile.collapsed")).contains("spinForTheProfiler"));
     }
 
     /** Until the JVM said it runs: attaching to one still starting fails. */
