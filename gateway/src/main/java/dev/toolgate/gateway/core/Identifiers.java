@@ -70,6 +70,19 @@ public final class Identifiers {
         return prefix + "_" + HexFormat.of().formatHex(bytes);
     }
 
+    /**
+     * A random id that sorts by the time it was made, e.g. {@code call_0193a1b2c3d43f9a...}: 48 bits of
+     * milliseconds since the epoch (12 hex digits), then 96 random bits as in {@link #newId}. Ids made
+     * in order go to the right edge of an index on them instead of to a random page of it.
+     */
+    public static String newTimeOrderedId(String prefix, java.time.Instant madeAt) {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        HexFormat hex = HexFormat.of();
+        String millis = hex.toHexDigits(madeAt.toEpochMilli()).substring(4); // the low 48 bits: until the year 10889
+        return prefix + "_" + millis + hex.formatHex(bytes);
+    }
+
     public static SecureRandom random() {
         return RANDOM;
     }

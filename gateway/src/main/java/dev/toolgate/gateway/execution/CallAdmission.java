@@ -103,7 +103,7 @@ class CallAdmission {
         Instant startedAt = clock.instant().truncatedTo(ChronoUnit.MICROS); // as stored: a replay answers the same
         List<FieldViolation> shape = RequestShape.check(command);
         String callId = command.callId().isEmpty() || !shape.isEmpty() && !RequestShape.validId(command.callId())
-                ? Identifiers.newId("call") : command.callId();
+                ? Identifiers.newTimeOrderedId("call", startedAt) : command.callId();
         span.setAttribute(CallSpans.TOOL_CALL_ID, callId);
         CallRecord.Builder record = CallRecord.builder()
                 .tenantId(principal.tenantId()).callId(callId)
