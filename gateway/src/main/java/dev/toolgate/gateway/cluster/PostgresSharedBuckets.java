@@ -14,6 +14,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * trips, no wait for the disk); a refusal costs a second statement (the wait). A busy bucket does
  * not pay that per call: this instance takes tokens in batches that follow its demand and hands them
  * to its calls from memory ({@link TokenLeases}: at most 64 or a tenth of the burst, unused ones
- * returned within one and a half seconds). Rows of buckets that have
+ * returned within one and a half seconds), and a busy lease fetches its next batch in the background
+ * while its calls use the rest of the last one. Rows of buckets that have
  * refilled completely are deleted every {@value #PURGE_MINUTES} minutes by one instance
  * ({@link JobLeases}). Used only on PostgreSQL with {@code toolgate.cluster.shared-rate-limits}
  * true ({@link #active()}). Thread-safe.
@@ -67,16 +70,22 @@ public final class PostgresSharedBuckets implements SharedBuckets {
     private final boolean active;
     private final TokenLeases leases;
     private final ScheduledExecutorService purger;
+    private final Executor refills;
 
     @jakarta.inject.Inject
     public PostgresSharedBuckets(DataSource dataSource, PostgresClusterBus bus, ClusterProperties config,
             JobLeases leases) {
-        this(dataSource, bus, config, leases, System::nanoTime, true);
+        this(dataSource, bus, config, leases, System::nanoTime, true,
+                Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("rate-limit-refill").factory()));
     }
 
-    /** @param sweep whether a timer returns aged leases' tokens (tests call {@link #returnAgedLeases()} instead) */
+    /**
+     * @param sweep   whether a timer returns aged leases' tokens (tests call {@link #returnAgedLeases()} instead)
+     * @param refills runs the fetches of leases refilled ahead; shut down at {@link #close()} when it is an
+     *                {@link ExecutorService}
+     */
     PostgresSharedBuckets(DataSource dataSource, PostgresClusterBus bus, ClusterProperties config, JobLeases jobs,
-            LongSupplier nanoTime, boolean sweep) {
+            LongSupplier nanoTime, boolean sweep, Executor refills) {
         this.dataSource = DelegatingDataSource.unwrapDataSource(requireNonNull(dataSource, "dataSource"));
         this.active = config.sharedRateLimits() && bus.onPostgres();
         this.leases = new TokenLeases(new TokenLeases.Store() {
@@ -89,7 +98,8 @@ public final class PostgresSharedBuckets implements SharedBuckets {
             public void giveBack(String key, RateLimit limit, int tokens) {
                 PostgresSharedBuckets.this.giveBack(key, limit, tokens);
             }
-        }, nanoTime);
+        }, nanoTime, refills);
+        this.refills = refills;
         if (!active) {
             this.purger = null;
             return;
@@ -250,6 +260,14 @@ public final class PostgresSharedBuckets implements SharedBuckets {
 
     @PreDestroy
     public void close() {
+        if (refills instanceof ExecutorService pool) { // fetches under way join their leases first
+            pool.shutdown();
+            try {
+                pool.awaitTermination(TokenLeases.LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (purger != null) {
             purger.shutdownNow();
             try {

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import dev.toolgate.policy.RateLimit;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -27,6 +29,12 @@ import java.util.function.LongSupplier;
  * cannot fill falls back to a single token and the batch to one; a refusal is remembered for at most
  * 50 ms, so refused callers do not each cost a transaction. A caller waits at most {@link #LOCK_WAIT}
  * for another's fetch of the same bucket, then counts in memory (the database is slow or down).
+ *
+ * <p>A busy lease is refilled ahead: once its last batch was filled (with at least
+ * {@value #REFILL_AHEAD_MIN_BATCH} tokens) and half of it is used, the next batch is fetched on the
+ * {@code refills} executor while the calls go on taking the rest from memory, so no call of a busy
+ * bucket waits for the database as long as the bucket has tokens. The tokens fetched join the lease
+ * and start its {@link #TTL} again; what it holds stays under one and a half batches.
  * Thread-safe.
  */
 final class TokenLeases {
@@ -38,6 +46,8 @@ final class TokenLeases {
     static final Duration LOCK_WAIT = Duration.ofMillis(500);
     /** How long a refusal from the bucket is remembered, so refused callers do not each ask again. */
     static final long REFUSAL_MEMORY_NANOS = Duration.ofMillis(50).toNanos();
+    /** The smallest filled batch refilled ahead; smaller ones (a quiet bucket) are fetched when used up. */
+    static final int REFILL_AHEAD_MIN_BATCH = 8;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenLeases.class);
 
     /** The database side: takes tokens from a bucket, first returning {@code returning} unused ones. */
@@ -63,10 +73,13 @@ final class TokenLeases {
     private final LongSupplier nanoTime;
     private final long ttlNanos;
     private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
+    private final Executor refills;
 
-    TokenLeases(Store store, LongSupplier nanoTime) {
+    /** @param refills runs the fetches of leases refilled ahead (a caller's thread never waits for them) */
+    TokenLeases(Store store, LongSupplier nanoTime, Executor refills) {
         this.store = requireNonNull(store, "store");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime");
+        this.refills = requireNonNull(refills, "refills");
         this.ttlNanos = TTL.toNanos();
     }
 
@@ -100,6 +113,7 @@ final class TokenLeases {
         boolean fresh = now - lease.takenAt < ttlNanos;
         if (lease.remaining > 0 && fresh) {
             lease.remaining--;
+            refillAhead(lease, key, limit);
             return 0;
         }
         if (now - lease.emptyUntil < 0) { // the bucket said "empty" a moment ago: no round trip per refusal
@@ -128,6 +142,63 @@ final class TokenLeases {
         lease.remaining = take.taken() - 1;
         lease.takenAt = now;
         return 0;
+    }
+
+    /** Under the lease's lock: starts fetching the next batch when a busy lease is down to half of its batch. */
+    private void refillAhead(Lease lease, String key, RateLimit limit) {
+        if (lease.refilling || !lease.lastWasFull || lease.batch < REFILL_AHEAD_MIN_BATCH
+                || lease.remaining > lease.batch / 2) {
+            return;
+        }
+        int wanted = Math.min(lease.batch * 2, lease.maxBatch); // half a batch went while fresh: demand is high
+        lease.batch = wanted;
+        lease.refilling = true;
+        try {
+            refills.execute(() -> refill(lease, key, limit, wanted));
+        } catch (RejectedExecutionException e) { // closing: the calls fetch their own batches
+            lease.refilling = false;
+        }
+    }
+
+    /** Fetches a batch for {@code lease} off the calls' path; tokens the lease can no longer take go back. */
+    private void refill(Lease lease, String key, RateLimit limit, int wanted) {
+        Take take;
+        try {
+            take = store.take(key, limit, wanted, 0);
+        } catch (RuntimeException e) { // the calls fetch their own batch when the lease is empty, and see the failure
+            LOG.debug("fetching rate-limit tokens ahead for limit {} failed: {}", limit.id(), e.getMessage());
+            lease.refilling = false;
+            return;
+        }
+        boolean joined = false;
+        if (tryLock(lease)) {
+            try {
+                lease.refilling = false;
+                if (!lease.removed) {
+                    joined = true;
+                    lease.lastWasFull = take.taken() == wanted;
+                    if (!lease.lastWasFull) {
+                        lease.batch = 1; // the bucket is nearly empty: one token at a time, exact
+                    }
+                    if (take.taken() > 0) {
+                        lease.remaining += take.taken();
+                        lease.takenAt = nanoTime.getAsLong();
+                    }
+                }
+            } finally {
+                lease.lock.unlock();
+            }
+        } else {
+            lease.refilling = false;
+        }
+        if (!joined && take.taken() > 0) { // the lease was returned meanwhile (aged, or the instance closes)
+            try {
+                store.giveBack(key, limit, take.taken());
+            } catch (RuntimeException e) { // lost, not doubled: the bucket refills them
+                LOG.warn("could not return {} rate-limit tokens of limit {}: {}", take.taken(), limit.id(),
+                        e.getMessage());
+            }
+        }
     }
 
     /** A token taken by a call that another limit then refused goes back to the lease it came from. */
@@ -227,6 +298,8 @@ final class TokenLeases {
         long emptyUntil;
         boolean lastWasFull;
         boolean removed;
+        /** A batch is being fetched ahead; set under the lock, cleared by the fetch. */
+        volatile boolean refilling;
 
         /** @param aged a time at which the lease counts as aged and no refusal is remembered */
         Lease(RateLimit limit, long aged) {

@@ -95,9 +95,16 @@ class PostgresSharedBucketsTest {
 
     private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
 
-    /** Another instance's buckets on the same database, on a clock the test moves. */
+    /**
+     * Another instance's buckets on the same database, on a clock the test moves; batches fetched ahead
+     * are fetched on the calling thread, so the counts are exact when a call returns.
+     */
     private PostgresSharedBuckets instance() {
-        return new PostgresSharedBuckets(dataSource, bus, clusterProperties, jobLeases, nanos::get, false);
+        return instance(Runnable::run);
+    }
+
+    private PostgresSharedBuckets instance(java.util.concurrent.Executor refills) {
+        return new PostgresSharedBuckets(dataSource, bus, clusterProperties, jobLeases, nanos::get, false, refills);
     }
 
     private static RateLimit perHour(long permits) {
@@ -126,7 +133,8 @@ class PostgresSharedBucketsTest {
             double fromDatabase = limit.burst() - tokensInTheDatabase(limit);
             int held = a.leasedTokens(key);
             // batches of 1, 2, 4 … 64: more taken from the database than used, the rest held here
-            assertThat(held).isPositive().isLessThanOrEqualTo(TokenLeases.MAX_BATCH);
+            // (at most half a batch and the batch fetched ahead)
+            assertThat(held).isPositive().isLessThanOrEqualTo(TokenLeases.MAX_BATCH * 3 / 2);
             assertThat(fromDatabase).isCloseTo(200 + held, org.assertj.core.data.Offset.offset(1.0));
             assertThat(fromDatabase).isLessThan(1_000);
 
@@ -134,6 +142,60 @@ class PostgresSharedBucketsTest {
             assertThat(a.returnAgedLeases()).isEqualTo(held);
             assertThat(a.leasedTokens(key)).isZero();
             assertThat(limit.burst() - tokensInTheDatabase(limit)).isCloseTo(200, org.assertj.core.data.Offset.offset(1.0));
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
+    void aBusyLease_fetchesItsNextBatchAhead_whileItsCallsTakeTheRestFromMemory() throws Exception {
+        RateLimit limit = perHour(10_000); // batches up to 64; it refills 2.8 tokens a second
+        java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
+        PostgresSharedBuckets a = instance(fetches::add);
+        try {
+            // batches of 1, 2, 4 and 8 are fetched by the call that finds the lease empty; once the
+            // filled batch of 8 is half used, the next one (16) is fetched ahead: the 11th call
+            int calls = 0;
+            while (fetches.isEmpty()) {
+                assertThat(a.tryTake(key, limit)).isZero();
+                assertThat(++calls).isLessThanOrEqualTo(11);
+            }
+            assertThat(calls).isEqualTo(11);
+            assertThat(a.leasedTokens(key)).isEqualTo(4);
+            double inDatabase = tokensInTheDatabase(limit);
+
+            for (int i = 0; i < 4; i++) { // while the fetch is out, the calls take the rest from memory
+                assertThat(a.tryTake(key, limit)).isZero();
+            }
+            assertThat(tokensInTheDatabase(limit)).isCloseTo(inDatabase, org.assertj.core.data.Offset.offset(0.5));
+            assertThat(fetches).as("one fetch ahead at a time").hasSize(1);
+
+            fetches.take().run();
+            assertThat(a.leasedTokens(key)).isEqualTo(16);
+            assertThat(inDatabase - tokensInTheDatabase(limit)).isCloseTo(16, org.assertj.core.data.Offset.offset(0.5));
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
+    void aBatchFetchedAheadForALeaseReturnedMeanwhile_goesBackToTheBucket() throws Exception {
+        RateLimit limit = perHour(10_000);
+        java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
+        PostgresSharedBuckets a = instance(fetches::add);
+        try {
+            int calls = 0;
+            while (fetches.isEmpty()) {
+                assertThat(a.tryTake(key, limit)).isZero();
+                assertThat(++calls).isLessThanOrEqualTo(11);
+            }
+            nanos.addAndGet(TokenLeases.TTL.toNanos()); // the lease ages and goes back before the fetch ends
+            assertThat(a.returnAgedLeases()).isEqualTo(4);
+
+            fetches.take().run();
+            assertThat(a.leasedTokens(key)).isZero();
+            assertThat(limit.burst() - tokensInTheDatabase(limit)).as("only the tokens used are out of the bucket")
+                    .isCloseTo(calls, org.assertj.core.data.Offset.offset(0.5));
         } finally {
             a.close();
         }
