@@ -263,7 +263,7 @@ public final class PostgresSharedBuckets implements SharedBuckets {
         if (refills instanceof ExecutorService pool) { // fetches under way join their leases first
             pool.shutdown();
             try {
-                pool.awaitTermination(TokenLeases.LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                pool.awaitTermination(5, TimeUnit.SECONDS); // a fetch may wait for its lease, then the database
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

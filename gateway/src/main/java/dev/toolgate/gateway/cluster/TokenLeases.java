@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.toolgate.policy.RateLimit;
 import java.time.Duration;
+import io.micronaut.core.annotation.Nullable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,7 +35,9 @@ import java.util.function.LongSupplier;
  * {@value #REFILL_AHEAD_MIN_BATCH} tokens) and half of it is used, the next batch is fetched on the
  * {@code refills} executor while the calls go on taking the rest from memory, so no call of a busy
  * bucket waits for the database as long as the bucket has tokens. The tokens fetched join the lease
- * and start its {@link #TTL} again; what it holds stays under one and a half batches.
+ * and start its {@link #TTL} again; what it holds stays under one and a half batches. A call that finds
+ * the lease empty while the fetch is out waits for it (at most {@link #LOCK_WAIT}) instead of fetching
+ * another batch; a failed fetch turns the fetching ahead off until a batch is filled again.
  * Thread-safe.
  */
 final class TokenLeases {
@@ -74,6 +77,7 @@ final class TokenLeases {
     private final long ttlNanos;
     private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
     private final Executor refills;
+    private volatile boolean closed;
 
     /** @param refills runs the fetches of leases refilled ahead (a caller's thread never waits for them) */
     TokenLeases(Store store, LongSupplier nanoTime, Executor refills) {
@@ -116,11 +120,22 @@ final class TokenLeases {
             refillAhead(lease, key, limit);
             return 0;
         }
+        if (lease.refilling) { // the next batch is on its way: wait for it rather than fetch another
+            awaitRefill(lease);
+            now = nanoTime.getAsLong();
+            fresh = now - lease.takenAt < ttlNanos;
+            if (lease.remaining > 0 && fresh) {
+                lease.remaining--;
+                refillAhead(lease, key, limit);
+                return 0;
+            }
+        }
         if (now - lease.emptyUntil < 0) { // the bucket said "empty" a moment ago: no round trip per refusal
             return lease.emptyUntil - now;
         }
         // a new batch: grow it when the last full batch ran out while fresh, shrink it when one aged unused
-        if (lease.remaining == 0 && fresh && lease.lastWasFull) {
+        // (not when a batch fetched ahead, already grown, is late: this one is fetched at the same size)
+        if (lease.remaining == 0 && fresh && lease.lastWasFull && !lease.refilling) {
             lease.batch = Math.min(lease.batch * 2, lease.maxBatch);
         } else if (lease.remaining > 0) {
             lease.batch = Math.max(1, lease.batch / 2);
@@ -150,54 +165,83 @@ final class TokenLeases {
                 || lease.remaining > lease.batch / 2) {
             return;
         }
-        int wanted = Math.min(lease.batch * 2, lease.maxBatch); // half a batch went while fresh: demand is high
+        int before = lease.batch;
+        int wanted = Math.min(before * 2, lease.maxBatch); // half a batch went while fresh: demand is high
         lease.batch = wanted;
         lease.refilling = true;
         try {
-            refills.execute(() -> refill(lease, key, limit, wanted));
+            refills.execute(() -> refill(lease, key, limit, wanted, before));
         } catch (RejectedExecutionException e) { // closing: the calls fetch their own batches
             lease.refilling = false;
+            lease.batch = before;
+        }
+    }
+
+    /** Under the lease's lock: waits at most {@link #LOCK_WAIT} for the batch being fetched ahead. */
+    private static void awaitRefill(Lease lease) {
+        long left = LOCK_WAIT.toNanos();
+        try {
+            while (lease.refilling && left > 0) {
+                left = lease.refilled.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** Fetches a batch for {@code lease} off the calls' path; tokens the lease can no longer take go back. */
-    private void refill(Lease lease, String key, RateLimit limit, int wanted) {
-        Take take;
+    private void refill(Lease lease, String key, RateLimit limit, int wanted, int before) {
+        Take take = null;
         try {
             take = store.take(key, limit, wanted, 0);
         } catch (RuntimeException e) { // the calls fetch their own batch when the lease is empty, and see the failure
             LOG.debug("fetching rate-limit tokens ahead for limit {} failed: {}", limit.id(), e.getMessage());
-            lease.refilling = false;
-            return;
-        }
-        boolean joined = false;
-        if (tryLock(lease)) {
-            try {
-                lease.refilling = false;
-                if (!lease.removed) {
-                    joined = true;
-                    lease.lastWasFull = take.taken() == wanted;
-                    if (!lease.lastWasFull) {
-                        lease.batch = 1; // the bucket is nearly empty: one token at a time, exact
-                    }
-                    if (take.taken() > 0) {
-                        lease.remaining += take.taken();
-                        lease.takenAt = nanoTime.getAsLong();
-                    }
+        } finally { // whatever happened, the lease's callers stop waiting for this fetch
+            if (!join(lease, take, wanted, before) && take != null && take.taken() > 0) {
+                try { // the lease was returned meanwhile (aged, or the instance closes)
+                    store.giveBack(key, limit, take.taken());
+                } catch (RuntimeException e) { // lost, not doubled: the bucket refills them
+                    LOG.warn("could not return {} rate-limit tokens of limit {}: {}", take.taken(), limit.id(),
+                            e.getMessage());
                 }
-            } finally {
-                lease.lock.unlock();
             }
-        } else {
-            lease.refilling = false;
         }
-        if (!joined && take.taken() > 0) { // the lease was returned meanwhile (aged, or the instance closes)
-            try {
-                store.giveBack(key, limit, take.taken());
-            } catch (RuntimeException e) { // lost, not doubled: the bucket refills them
-                LOG.warn("could not return {} rate-limit tokens of limit {}: {}", take.taken(), limit.id(),
-                        e.getMessage());
+    }
+
+    /**
+     * Ends a fetch ahead: its tokens join the lease, unless the lease was returned or the instance is
+     * closing. A failed fetch ({@code take} null) puts the batch back and starts no other fetch ahead
+     * until a batch is filled again.
+     *
+     * @return whether the lease took the fetched tokens (false: they are to be given back)
+     */
+    private boolean join(Lease lease, @Nullable Take take, int wanted, int before) {
+        if (!tryLock(lease)) {
+            lease.refilling = false;
+            return false;
+        }
+        try {
+            lease.refilling = false;
+            lease.refilled.signalAll();
+            if (take == null) {
+                lease.lastWasFull = false;
+                lease.batch = before;
+                return false;
             }
+            if (lease.removed || closed) {
+                return false;
+            }
+            lease.lastWasFull = take.taken() == wanted;
+            if (!lease.lastWasFull) {
+                lease.batch = 1; // the bucket is nearly empty: one token at a time, exact
+            }
+            if (take.taken() > 0) {
+                lease.remaining += take.taken();
+                lease.takenAt = nanoTime.getAsLong();
+            }
+            return true;
+        } finally {
+            lease.lock.unlock();
         }
     }
 
@@ -227,8 +271,9 @@ final class TokenLeases {
         return returnUnused(false);
     }
 
-    /** Gives every lease's unused tokens back (the instance is closing). */
+    /** Gives every lease's unused tokens back (the instance is closing); a fetch ending later gives its own back. */
     int returnAll() {
+        closed = true;
         return returnUnused(true);
     }
 
@@ -237,8 +282,8 @@ final class TokenLeases {
         int returned = 0;
         for (var entry : leases.entrySet()) {
             Lease lease = entry.getValue();
-            if (!lease.lock.tryLock()) {
-                continue; // in use right now: not aged
+            if (all ? !tryLock(lease) : !lease.lock.tryLock()) {
+                continue; // in use right now: not aged (or, closing, held for longer than LOCK_WAIT)
             }
             int unused;
             try {
@@ -300,6 +345,8 @@ final class TokenLeases {
         boolean removed;
         /** A batch is being fetched ahead; set under the lock, cleared by the fetch. */
         volatile boolean refilling;
+        /** Signalled when a fetch ahead ends. */
+        final java.util.concurrent.locks.Condition refilled = lock.newCondition();
 
         /** @param aged a time at which the lease counts as aged and no refusal is remembered */
         Lease(RateLimit limit, long aged) {

@@ -149,7 +149,7 @@ class PostgresSharedBucketsTest {
 
     @Test
     void aBusyLease_fetchesItsNextBatchAhead_whileItsCallsTakeTheRestFromMemory() throws Exception {
-        RateLimit limit = perHour(10_000); // batches up to 64; it refills 2.8 tokens a second
+        RateLimit limit = perHour(1_000); // batches up to 64; it refills 0.28 tokens a second
         java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
         PostgresSharedBuckets a = instance(fetches::add);
         try {
@@ -179,8 +179,82 @@ class PostgresSharedBucketsTest {
     }
 
     @Test
+    void aCallFindingTheLeaseEmptyWhileTheFetchAheadIsOut_waitsForIt_insteadOfFetchingAnother() throws Exception {
+        RateLimit limit = perHour(1_000);
+        java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
+        PostgresSharedBuckets a = instance(fetches::add);
+        try {
+            int calls = 0;
+            while (fetches.isEmpty()) {
+                assertThat(a.tryTake(key, limit)).isZero();
+                assertThat(++calls).isLessThanOrEqualTo(11);
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(a.tryTake(key, limit)).isZero();
+            }
+            assertThat(a.leasedTokens(key)).isZero();
+            double inDatabase = tokensInTheDatabase(limit);
+
+            java.util.concurrent.CompletableFuture<Long> next = new java.util.concurrent.CompletableFuture<>();
+            Thread caller = Thread.ofVirtual().start(() -> next.complete(a.tryTake(key, limit)));
+            while (caller.getState() != Thread.State.TIMED_WAITING && !next.isDone()) {
+                Thread.onSpinWait(); // until it waits for the fetch (before the fix: it fetched a batch of its own)
+            }
+            fetches.take().run();
+            assertThat(next.get(10, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+            assertThat(inDatabase - tokensInTheDatabase(limit)).as("only the batch fetched ahead left the bucket")
+                    .isCloseTo(16, org.assertj.core.data.Offset.offset(0.5));
+            assertThat(a.leasedTokens(key)).isEqualTo(15);
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
+    void aFailedFetchAhead_putsTheBatchBack_andStartsNoOtherUntilABatchIsFilled() throws Exception {
+        RateLimit limit = perHour(1_000);
+        java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        javax.sql.DataSource real = io.micronaut.data.connection.jdbc.advice.DelegatingDataSource.unwrapDataSource(dataSource);
+        javax.sql.DataSource failing = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (down.get() && method.getName().equals("getConnection")) {
+                        throw new java.sql.SQLException("connection refused (the database is down)");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        PostgresSharedBuckets a = new PostgresSharedBuckets(failing, bus, clusterProperties, jobLeases, nanos::get, false,
+                fetches::add);
+        try {
+            int calls = 0;
+            while (fetches.isEmpty()) {
+                assertThat(a.tryTake(key, limit)).isZero();
+                assertThat(++calls).isLessThanOrEqualTo(11);
+            }
+            Runnable fetch = fetches.take();
+            down.set(true); // the database is down for this fetch
+            fetch.run();
+            down.set(false);
+            for (int i = 0; i < 4; i++) { // the rest of the batch, with no new fetch ahead
+                assertThat(a.tryTake(key, limit)).isZero();
+            }
+            assertThat(fetches).isEmpty();
+            double inDatabase = tokensInTheDatabase(limit);
+            assertThat(a.tryTake(key, limit)).isZero(); // empty: this call fetches a batch of the old size (8)
+            assertThat(inDatabase - tokensInTheDatabase(limit)).isCloseTo(8, org.assertj.core.data.Offset.offset(0.5));
+            assertThat(a.leasedTokens(key)).isEqualTo(7);
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
     void aBatchFetchedAheadForALeaseReturnedMeanwhile_goesBackToTheBucket() throws Exception {
-        RateLimit limit = perHour(10_000);
+        RateLimit limit = perHour(1_000);
         java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
         PostgresSharedBuckets a = instance(fetches::add);
         try {
