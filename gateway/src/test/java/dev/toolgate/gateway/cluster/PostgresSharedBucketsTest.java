@@ -107,6 +107,17 @@ class PostgresSharedBucketsTest {
         return new PostgresSharedBuckets(dataSource, bus, clusterProperties, jobLeases, nanos::get, false, refills);
     }
 
+    /** Takes tokens until the lease queues a fetch ahead (the 11th take of a new lease); returns how many. */
+    private int callUntilAFetchAheadIsQueued(PostgresSharedBuckets a, RateLimit limit,
+            java.util.Collection<Runnable> fetches) {
+        int calls = 0;
+        while (fetches.isEmpty()) {
+            assertThat(a.tryTake(key, limit)).isZero();
+            assertThat(++calls).as("takes before a fetch ahead").isLessThanOrEqualTo(11);
+        }
+        return calls;
+    }
+
     private static RateLimit perHour(long permits) {
         return new RateLimit("per-agent", permits, Duration.ofHours(1), permits, RateLimit.Per.AGENT, List.of(),
                 List.of(), SourcePosition.ofFile("_all/limits.yaml"));
@@ -155,12 +166,7 @@ class PostgresSharedBucketsTest {
         try {
             // batches of 1, 2, 4 and 8 are fetched by the call that finds the lease empty; once the
             // filled batch of 8 is half used, the next one (16) is fetched ahead: the 11th call
-            int calls = 0;
-            while (fetches.isEmpty()) {
-                assertThat(a.tryTake(key, limit)).isZero();
-                assertThat(++calls).isLessThanOrEqualTo(11);
-            }
-            assertThat(calls).isEqualTo(11);
+            assertThat(callUntilAFetchAheadIsQueued(a, limit, fetches)).isEqualTo(11);
             assertThat(a.leasedTokens(key)).isEqualTo(4);
             double inDatabase = tokensInTheDatabase(limit);
 
@@ -184,11 +190,7 @@ class PostgresSharedBucketsTest {
         java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
         PostgresSharedBuckets a = instance(fetches::add);
         try {
-            int calls = 0;
-            while (fetches.isEmpty()) {
-                assertThat(a.tryTake(key, limit)).isZero();
-                assertThat(++calls).isLessThanOrEqualTo(11);
-            }
+            callUntilAFetchAheadIsQueued(a, limit, fetches);
             for (int i = 0; i < 4; i++) {
                 assertThat(a.tryTake(key, limit)).isZero();
             }
@@ -230,11 +232,7 @@ class PostgresSharedBucketsTest {
         PostgresSharedBuckets a = new PostgresSharedBuckets(failing, bus, clusterProperties, jobLeases, nanos::get, false,
                 fetches::add);
         try {
-            int calls = 0;
-            while (fetches.isEmpty()) {
-                assertThat(a.tryTake(key, limit)).isZero();
-                assertThat(++calls).isLessThanOrEqualTo(11);
-            }
+            callUntilAFetchAheadIsQueued(a, limit, fetches);
             Runnable fetch = fetches.take();
             down.set(true); // the database is down for this fetch
             fetch.run();
@@ -258,11 +256,7 @@ class PostgresSharedBucketsTest {
         java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
         PostgresSharedBuckets a = instance(fetches::add);
         try {
-            int calls = 0;
-            while (fetches.isEmpty()) {
-                assertThat(a.tryTake(key, limit)).isZero();
-                assertThat(++calls).isLessThanOrEqualTo(11);
-            }
+            int calls = callUntilAFetchAheadIsQueued(a, limit, fetches);
             nanos.addAndGet(TokenLeases.TTL.toNanos()); // the lease ages and goes back before the fetch ends
             assertThat(a.returnAgedLeases()).isEqualTo(4);
 
