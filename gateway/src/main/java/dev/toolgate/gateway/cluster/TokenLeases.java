@@ -51,6 +51,8 @@ final class TokenLeases {
     static final long REFUSAL_MEMORY_NANOS = Duration.ofMillis(50).toNanos();
     /** The smallest filled batch refilled ahead; smaller ones (a quiet bucket) are fetched when used up. */
     static final int REFILL_AHEAD_MIN_BATCH = 8;
+    /** What {@code take} answers for a lease returned meanwhile: the caller starts again with the current one. */
+    private static final long RETURNED = -1;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenLeases.class);
 
     /** The database side: takes tokens from a bucket, first returning {@code returning} unused ones. */
@@ -103,8 +105,9 @@ final class TokenLeases {
             }
             lock(lease);
             try {
-                if (!lease.removed) {
-                    return take(lease, key, limit);
+                long taken = lease.removed ? RETURNED : take(lease, key, limit);
+                if (taken != RETURNED) {
+                    return taken;
                 }
             } finally {
                 lease.lock.unlock();
@@ -112,6 +115,7 @@ final class TokenLeases {
         }
     }
 
+    /** @return 0 (taken), the nanoseconds until a token is available, or {@link #RETURNED} */
     private long take(Lease lease, String key, RateLimit limit) {
         long now = nanoTime.getAsLong();
         boolean fresh = now - lease.takenAt < ttlNanos;
@@ -122,6 +126,9 @@ final class TokenLeases {
         }
         if (lease.refilling) { // the next batch is on its way: wait for it rather than fetch another
             awaitRefill(lease);
+            if (lease.removed) { // returned while this call waited (the lock is let go while waiting)
+                return RETURNED;
+            }
             now = nanoTime.getAsLong();
             fresh = now - lease.takenAt < ttlNanos;
             if (lease.remaining > 0 && fresh) {

@@ -213,6 +213,32 @@ class PostgresSharedBucketsTest {
     }
 
     @Test
+    void aLeaseReturnedWhileACallWaitsForItsFetch_losesNoToken_theCallTakesFromANewLease() throws Exception {
+        RateLimit limit = perHour(1_000);
+        java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
+        PostgresSharedBuckets a = instance(fetches::add);
+        try {
+            callUntilAFetchAheadIsQueued(a, limit, fetches); // 11 calls
+            for (int i = 0; i < 4; i++) {
+                assertThat(a.tryTake(key, limit)).isZero();
+            }
+            java.util.concurrent.CompletableFuture<Long> next = new java.util.concurrent.CompletableFuture<>();
+            Thread caller = Thread.ofVirtual().start(() -> next.complete(a.tryTake(key, limit)));
+            while (caller.getState() != Thread.State.TIMED_WAITING && !next.isDone()) {
+                Thread.onSpinWait();
+            }
+            nanos.addAndGet(TokenLeases.TTL.toNanos()); // the lease ages and the timer returns it while the call waits
+            assertThat(a.returnAgedLeases()).isZero();
+            fetches.take().run(); // its tokens go back: the lease is gone
+            assertThat(next.get(10, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+            assertThat(limit.burst() - tokensInTheDatabase(limit)).as("16 calls, and the new lease's batch of one")
+                    .isCloseTo(16, org.assertj.core.data.Offset.offset(0.5));
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
     void aFailedFetchAhead_putsTheBatchBack_andStartsNoOtherUntilABatchIsFilled() throws Exception {
         RateLimit limit = perHour(1_000);
         java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
