@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
  * {@code SIGKILL}, then all three are restarted one by one with {@code SIGTERM} (a rolling restart).
  * Nothing runs twice upstream, every call has exactly one call row, every call is answered or (only
  * those cut off by the kill) recorded as unknown ({@code RUNNING}, answered {@code ABORTED}); the
- * rolling restart costs no call that its retry does not fix.
+ * rolling restart costs no call that its retry does not fix. An outcome is written off the request
+ * path (README, <i>Call records</i>), so a call the killed instance answered just before it died may
+ * keep its {@code RUNNING} row, as after any crash; a call any other instance answered may not.
  */
 class KillAndRollingRestartTest {
     private static final int CALLERS = 9;
@@ -52,18 +54,18 @@ class KillAndRollingRestartTest {
                     agents: ["*"]
                 """);
         Map<String, String> env = Map.of("TOOLGATE_SHUTDOWN_DRAIN_DELAY", "1s", "TOOLGATE_DB_POOL_SIZE", "4");
-        AtomicReferenceArray<GatewayProcess> gateways = new AtomicReferenceArray<>(3);
-        AtomicReferenceArray<ManagedChannel> channels = new AtomicReferenceArray<>(3);
+        AtomicReferenceArray<Instance> instances = new AtomicReferenceArray<>(3);
         ExecutorService pool = Executors.newFixedThreadPool(CALLERS);
         try (TestUpstream upstream = TestUpstream.start().route("/cases",
                 r -> new TestUpstream.Reply(201, "application/json", "{\"case_id\":\"C-1\"}", 150))) {
             for (int i = 0; i < 3; i++) {
-                start(i, policies, env, gateways, channels);
+                start(i, policies, env, instances);
             }
-            TenantFixture fx = TenantFixture.create(channels.get(0), upstream.baseUrl());
+            TenantFixture fx = TenantFixture.create(instances.get(0).channel(), upstream.baseUrl());
             fx.createCaseTool("/cases", 10_000);
 
             Map<String, String> outcomes = new ConcurrentHashMap<>();
+            Map<String, GatewayProcess> answeredBy = new ConcurrentHashMap<>();
             AtomicInteger finished = new AtomicInteger();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicBoolean rolling = new AtomicBoolean();
@@ -77,22 +79,23 @@ class KillAndRollingRestartTest {
                         if (rolling.get()) {
                             startedWhileRolling.add(callId);
                         }
-                        outcomes.put(callId, call(channels, fx, callId, caller + n));
+                        outcomes.put(callId, call(instances, fx, callId, caller + n, answeredBy));
                         finished.incrementAndGet();
                     }
                     return null;
                 }));
             }
             awaitMore(finished, 60);
-            gateways.get(0).kill(); // SIGKILL under load
+            GatewayProcess killed = instances.get(0).gateway();
+            killed.kill(); // SIGKILL under load
             awaitMore(finished, 60);
             rolling.set(true);
-            start(0, policies, env, gateways, channels);
+            start(0, policies, env, instances);
             for (int i = 0; i < 3; i++) { // the rolling restart: one at a time, each drained by SIGTERM
                 awaitMore(finished, 30);
-                gateways.get(i).terminate();
-                gateways.get(i).awaitExit();
-                start(i, policies, env, gateways, channels);
+                instances.get(i).gateway().terminate();
+                instances.get(i).gateway().awaitExit();
+                start(i, policies, env, instances);
             }
             awaitMore(finished, 30);
             stop.set(true);
@@ -115,10 +118,15 @@ class KillAndRollingRestartTest {
             Map<String, List<String>> stored = new java.util.HashMap<>();
             rows.calls(fx.tenant).forEach(r -> stored.computeIfAbsent(String.valueOf(r.get("call_id")),
                     k -> new ArrayList<>()).add(String.valueOf(r.get("status"))));
+            List<String> lostByKill = new ArrayList<>();
             outcomes.forEach((callId, outcome) -> {
                 if (outcome.equals("SUCCEEDED")) {
                     assertThat(sent).as(callId).containsEntry(callId, 1L);
-                    assertThat(stored.get(callId)).as(callId).contains("SUCCEEDED");
+                    if (answeredBy.get(callId) == killed && List.of("RUNNING").equals(stored.get(callId))) {
+                        lostByKill.add(callId); // answered, then killed before its outcome was written
+                    } else {
+                        assertThat(stored.get(callId)).as(callId).contains("SUCCEEDED");
+                    }
                 } else { // cut off by the kill: recorded, and never run again
                     assertThat(outcome).as(callId).isEqualTo("UNKNOWN");
                     assertThat(stored.get(callId)).as(callId).contains("RUNNING");
@@ -126,32 +134,41 @@ class KillAndRollingRestartTest {
             });
             assertThat(sent.keySet()).allMatch(outcomes::containsKey);
             assertThat(byOutcome.getOrDefault("UNKNOWN", 0L)).isLessThanOrEqualTo(CALLERS);
+            System.out.printf("answered by the killed instance, outcome not yet written: %s%n", lostByKill);
+            assertThat(lostByKill).hasSizeLessThanOrEqualTo(CALLERS); // at most each caller's last call
             assertThat(afterKillPhase).allMatch(k -> outcomes.get(k).equals("SUCCEEDED")); // rolling: no failure
         } finally {
             pool.shutdownNow();
             for (int i = 0; i < 3; i++) {
-                if (channels.get(i) != null) {
-                    channels.get(i).shutdownNow();
-                }
-                if (gateways.get(i) != null) {
-                    gateways.get(i).close();
+                Instance instance = instances.get(i);
+                if (instance != null) {
+                    instance.channel().shutdownNow();
+                    instance.gateway().close();
                 }
             }
         }
     }
 
-    /** Sends the call, retrying the same call id on the next instance; SUCCEEDED, UNKNOWN or the last error. */
-    private static String call(AtomicReferenceArray<ManagedChannel> channels, TenantFixture fx, String callId, int first)
-            throws InterruptedException {
+    /** One gateway process and the channel to it, replaced together on a restart. */
+    private record Instance(GatewayProcess gateway, ManagedChannel channel) {}
+
+    /**
+     * Sends the call, retrying the same call id on the next instance; SUCCEEDED, UNKNOWN or the last
+     * error. An answer's instance goes into {@code answeredBy}.
+     */
+    private static String call(AtomicReferenceArray<Instance> instances, TenantFixture fx, String callId, int first,
+            Map<String, GatewayProcess> answeredBy) throws InterruptedException {
         String last = "none";
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            ManagedChannel channel = channels.get((first + attempt) % 3);
+            Instance instance = instances.get((first + attempt) % 3);
             try {
-                return Clients.tools(channel, fx.agentKey).withDeadlineAfter(60, TimeUnit.SECONDS)
+                String status = Clients.tools(instance.channel(), fx.agentKey).withDeadlineAfter(60, TimeUnit.SECONDS)
                         .executeTool(ExecuteToolRequest.newBuilder().setTool("desk.create_case").setCallId(callId)
                                 .setArgumentsJson("{\"customer_id\":\"" + callId
                                         + "\",\"summary\":\"s\",\"priority\":\"low\"}").build())
                         .getStatus().name().replace("CALL_STATUS_", "");
+                answeredBy.put(callId, instance.gateway());
+                return status;
             } catch (StatusRuntimeException e) {
                 String reason = reason(e);
                 if (reason.equals("CALL_IN_PROGRESS") || reason.equals("CALL_OUTCOME_UNKNOWN")) {
@@ -180,13 +197,11 @@ class KillAndRollingRestartTest {
         return "";
     }
 
-    private static void start(int i, Path policies, Map<String, String> env,
-            AtomicReferenceArray<GatewayProcess> gateways, AtomicReferenceArray<ManagedChannel> channels) {
+    private static void start(int i, Path policies, Map<String, String> env, AtomicReferenceArray<Instance> instances) {
         GatewayProcess gateway = GatewayProcess.start(policies, env);
-        gateways.set(i, gateway);
-        ManagedChannel old = channels.getAndSet(i, gateway.channel());
+        Instance old = instances.getAndSet(i, new Instance(gateway, gateway.channel()));
         if (old != null) {
-            old.shutdown();
+            old.channel().shutdown();
         }
     }
 
