@@ -199,7 +199,7 @@ class WatchSessionTest implements TestPropertyProvider {
         BaseSubscriber<SessionWatches.Update> sleeper = new BaseSubscriber<>() {
             @Override
             protected void hookOnSubscribe(Subscription subscription) {
-                // requests nothing yet: a client that does not read
+                subscription.request(1); // caught_up, then nothing more: a client that stops reading
             }
 
             @Override
@@ -215,8 +215,11 @@ class WatchSessionTest implements TestPropertyProvider {
         watches.watch(gateway.bean(Authenticator.class).authenticate("Bearer " + fx.agentKey), session, 2)
                 .subscribe(sleeper);
         assertThat(watches.open()).isEqualTo(before + 1);
+        // the session is empty: its first read sends caught_up alone (calls made before that read
+        // would come first, as history)
+        Eventually.until(() -> assertThat(got).singleElement().isInstanceOf(SessionWatches.CaughtUp.class));
 
-        // caught_up, then at least one update per call: the third update overflows
+        // at least one update per call: two are held, the third overflows
         for (int i = 0; i < 3; i++) {
             call("acme", "low", "slow-" + i);
         }
@@ -225,7 +228,8 @@ class WatchSessionTest implements TestPropertyProvider {
 
         Eventually.until(() -> assertThat(ended.get()).isInstanceOfSatisfying(GatewayException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED)));
-        assertThat(got).hasSize(2).first().isInstanceOf(SessionWatches.CaughtUp.class);
+        assertThat(got).hasSize(3).first().isInstanceOf(SessionWatches.CaughtUp.class);
+        assertThat(got.subList(1, 3)).allMatch(u -> u instanceof SessionWatches.CallChanged);
     }
 
     @Test
