@@ -116,6 +116,7 @@ class KillAndRollingRestartTest {
             assertThat(sent.values()).allMatch(n -> n == 1L); // nothing executed twice
             CallRows rows = new CallRows(TestDatabase.dataSource(TestDatabase.url()));
             Map<String, List<String>> stored = new java.util.HashMap<>();
+            // calls() reads again while a row is RUNNING (up to 10 s): the live instances' writers catch up
             rows.calls(fx.tenant).forEach(r -> stored.computeIfAbsent(String.valueOf(r.get("call_id")),
                     k -> new ArrayList<>()).add(String.valueOf(r.get("status"))));
             List<String> lostByKill = new ArrayList<>();
@@ -135,7 +136,9 @@ class KillAndRollingRestartTest {
             assertThat(sent.keySet()).allMatch(outcomes::containsKey);
             assertThat(byOutcome.getOrDefault("UNKNOWN", 0L)).isLessThanOrEqualTo(CALLERS);
             System.out.printf("answered by the killed instance, outcome not yet written: %s%n", lostByKill);
-            assertThat(lostByKill).hasSizeLessThanOrEqualTo(CALLERS); // at most each caller's last call
+            // the writer is one batch window (10 ms) and a write behind; a caller reaches the killed instance
+            // every third call (~450 ms): about one such call per caller, nine only if the writer stalled
+            assertThat(lostByKill).hasSizeLessThanOrEqualTo(CALLERS);
             assertThat(afterKillPhase).allMatch(k -> outcomes.get(k).equals("SUCCEEDED")); // rolling: no failure
         } finally {
             pool.shutdownNow();
