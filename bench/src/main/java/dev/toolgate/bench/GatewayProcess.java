@@ -32,7 +32,7 @@ final class GatewayProcess implements AutoCloseable {
     /**
      * The JVM options {@code ./toolgate serve} gives the gateway: {@code gateway/jvm.options} of the
      * tree the jar was built in ({@code <tree>/gateway/target/toolgate.jar}), when it has one, so the
-     * harness measures each build with its own defaults. Options given to the harness come after
+     * harness measures each build with its own defaults ({@link JvmOptionsFile}). Options given to the harness come after
      * them and override them, as {@code TOOLGATE_JAVA_OPTS} does.
      */
     static java.util.List<String> launcherOptions(Path jar) throws IOException {
@@ -41,15 +41,7 @@ final class GatewayProcess implements AutoCloseable {
         if (file == null || !Files.isRegularFile(file)) {
             return java.util.List.of();
         }
-        java.util.List<String> options = new java.util.ArrayList<>();
-        for (String line : Files.readAllLines(file)) {
-            int comment = line.indexOf('#');
-            String option = (comment >= 0 ? line.substring(0, comment) : line).strip();
-            if (!option.isEmpty()) {
-                options.add(option);
-            }
-        }
-        return java.util.List.copyOf(options);
+        return JvmOptionsFile.parse(Files.readAllLines(file), Runtime.version().feature()); // the gateway runs on this JDK
     }
 
     static GatewayProcess start(Path jar, Map<String, String> env, Path log) throws IOException, InterruptedException {
