@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * JDK {@code N} or later (an option older JDKs refuse to start with).
  */
 final class JvmOptionsFile {
-    private static final Pattern FROM_VERSION = Pattern.compile("(\\d+)-:(.*)");
+    private static final Pattern FROM_VERSION = Pattern.compile("(\\d{1,4})-:(.*)");
+    /** What the launcher takes for a version prefix: a digit first, then anything up to {@code -:}. */
+    private static final Pattern LOOKS_VERSIONED = Pattern.compile("\\d.*?-:.*");
 
     private JvmOptionsFile() {
     }
@@ -19,7 +21,8 @@ final class JvmOptionsFile {
     /**
      * The options that apply on JDK {@code javaFeature}, in file order.
      *
-     * @throws IllegalArgumentException for a line {@code N-:} with no option after it
+     * @throws IllegalArgumentException for a line {@code N-:} with no option after it, or one whose
+     *         {@code N} is not a JDK version (one to four digits)
      */
     static List<String> parse(List<String> lines, int javaFeature) {
         List<String> options = new ArrayList<>();
@@ -31,6 +34,10 @@ final class JvmOptionsFile {
                 continue;
             }
             Matcher m = FROM_VERSION.matcher(option);
+            if (!m.matches() && LOOKS_VERSIONED.matcher(option).matches()) {
+                throw new IllegalArgumentException("jvm.options line " + (i + 1) + ": '"
+                        + option.substring(0, option.indexOf("-:")) + "-:' is not a JDK version");
+            }
             if (m.matches()) {
                 String guarded = m.group(2).strip();
                 if (guarded.isEmpty()) {

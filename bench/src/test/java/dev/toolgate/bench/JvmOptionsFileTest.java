@@ -3,6 +3,8 @@ package dev.toolgate.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +35,29 @@ class JvmOptionsFileTest {
     void aVersionWithoutAnOption_isRefusedWithItsLine() {
         assertThatThrownBy(() -> JvmOptionsFile.parse(List.of("-Xms64m", "22-:  # nothing"), 25))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
+    }
+
+    @Test
+    void aPrefixThatIsNotAVersion_isRefusedWithItsLine_asTheLauncherDoes() {
+        for (String bad : List.of("2x-:-Xmx1g", "22 -:-Xmx1g", "99999999999999999999-:-Xmx1g")) {
+            assertThatThrownBy(() -> JvmOptionsFile.parse(List.of(bad), 25)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 1")
+                    .hasMessageContaining("is not a JDK version");
+        }
+    }
+
+    @Test
+    void leadingZeros_crlfAndASecondMarkerInTheOption_areReadAsTheLauncherReadsThem() {
+        assertThat(JvmOptionsFile.parse(List.of("022-:-Xa-:b\r", "-Xms64m\r"), 22)).containsExactly("-Xa-:b", "-Xms64m");
+    }
+
+    @Test
+    void theShippedFile_addsItsNewerOptionsOnlyFromTheirJdk() throws Exception {
+        List<String> shipped = Files.readAllLines(Path.of("..", "gateway", "jvm.options"));
+        List<String> on21 = JvmOptionsFile.parse(shipped, 21);
+        assertThat(on21).contains("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m").noneMatch(o -> o.contains("-:"))
+                .doesNotContain("-XX:TrimNativeHeapInterval=1000", "-XX:NewSize=48m");
+        assertThat(JvmOptionsFile.parse(shipped, 25)).containsAll(on21)
+                .contains("-XX:TrimNativeHeapInterval=1000", "-XX:NewSize=48m");
     }
 }
