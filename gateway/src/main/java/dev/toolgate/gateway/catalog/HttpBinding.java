@@ -59,7 +59,12 @@ public record HttpBinding(String method, String path, List<ParamBinding> params,
 
     /** True when the admin bound a parameter to a fixed value or a secret. */
     public boolean hasBoundParams() {
-        return params.stream().anyMatch(p -> p.bound().bound());
+        for (ParamBinding p : params) { // on every call: no stream
+            if (p.bound().bound()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Optional<ParamBinding> bindingOf(String argument) {

@@ -12,6 +12,9 @@ import java.util.List;
 
 /** SHA-256 as lower-case hex, for cache keys, stable name suffixes and key hashes. */
 public final class Digests {
+    /** Never updated: each digest is a clone of it, which skips the provider lookup of getInstance. */
+    private static final MessageDigest SHA_256 = newSha256();
+
     private Digests() {
     }
 
@@ -54,9 +57,18 @@ public final class Digests {
     }
 
     public static String sha256Hex(String text) {
+        MessageDigest digest;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            digest = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) { // a provider whose digests cannot be cloned
+            digest = newSha256();
+        }
+        return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }

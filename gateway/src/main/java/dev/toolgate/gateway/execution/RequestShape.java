@@ -32,9 +32,21 @@ final class RequestShape {
         return problems;
     }
 
-    /** A well-formed call or session id. */
+    /** A well-formed call or session id: {@link Identifiers#CALL_ID}, checked without a matcher (every call). */
     static boolean validId(String id) {
-        return Identifiers.CALL_ID.matcher(id).matches();
+        int n = id.length();
+        if (n < 1 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The session id to record and to show policies: empty when absent or malformed. */
