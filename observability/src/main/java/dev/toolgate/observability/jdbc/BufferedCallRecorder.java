@@ -439,11 +439,6 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
                 write(batch);
                 batch.clear(); // written and counted done: never again
                 unexpectedFailures = 0;
-                if (!available) {
-                    LOG.info("call store reachable again; writing {} buffered call records ({} refused calls were"
-                            + " not recorded meanwhile)", backlog.get(), droppedUnlogged.getAndSet(0));
-                }
-                available = true;
                 backoff = FIRST_BACKOFF_MILLIS;
             } catch (InterruptedException e) {
                 if (!closing) {
@@ -559,6 +554,11 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
         List<String> missing = store.writeAll(inserts, finishes, releases, settles);
         if (!missing.isEmpty()) {
             LOG.error("outcomes of {} calls had no started row to update: {}", missing.size(), missing);
+        }
+        if (!available) { // before the batch counts as done: whoever waits for the backlog then sees the store up
+            LOG.info("call store reachable again; writing {} buffered call records ({} refused calls were"
+                    + " not recorded meanwhile)", backlog.get(), droppedUnlogged.getAndSet(0));
+            available = true;
         }
         done(batch);
     }
