@@ -109,7 +109,7 @@ class CallPages {
         if (!ConsoleAccess.canAudit(who.principal())) {
             return IntegrationPages.noScope(who, "Session", "admin' or 'audit:read");
         }
-        if (!dev.toolgate.gateway.core.Identifiers.CALL_ID.matcher(sessionId).matches()) {
+        if (!dev.toolgate.gateway.core.Identifiers.isCallId(sessionId)) {
             return IntegrationPages.notFound(who, "No such session.");
         }
         java.util.List<dev.toolgate.gateway.session.SessionStore.SessionCall> calls = sessions.calls(

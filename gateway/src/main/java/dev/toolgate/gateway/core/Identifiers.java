@@ -14,13 +14,30 @@ public final class Identifiers {
     /** Tenant, integration, tool and secret names: lower-case words joined by '_' or '-'. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9]+([_-][a-z0-9]+)*");
     public static final int MAX_NAME_LENGTH = 63;
-    /** Client-chosen call ids and session ids. */
+    /** Client-chosen call ids and session ids; {@link #isCallId} checks it without a matcher. */
     public static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     public static final Pattern AGENT_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Identifiers() {
+    }
+
+    /** Whether {@code id} is a well-formed call or session id ({@link #CALL_ID}); allocates nothing (every call). */
+    public static boolean isCallId(String id) {
+        int n = id.length();
+        if (n < 1 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The violation for a bad name, or empty when the name is fine. */

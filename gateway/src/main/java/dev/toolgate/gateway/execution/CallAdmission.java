@@ -102,7 +102,7 @@ class CallAdmission {
     Admitted admit(Principal principal, ExecuteCommand command, CallDeadline deadline, Span span, CallLabels labels) {
         Instant startedAt = clock.instant().truncatedTo(ChronoUnit.MICROS); // as stored: a replay answers the same
         List<FieldViolation> shape = RequestShape.check(command);
-        String callId = command.callId().isEmpty() || !shape.isEmpty() && !RequestShape.validId(command.callId())
+        String callId = command.callId().isEmpty() || !shape.isEmpty() && !Identifiers.isCallId(command.callId())
                 ? Identifiers.newTimeOrderedId("call", startedAt) : command.callId();
         span.setAttribute(CallSpans.TOOL_CALL_ID, callId);
         CallRecord.Builder record = CallRecord.builder()

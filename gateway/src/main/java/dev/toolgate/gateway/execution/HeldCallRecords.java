@@ -69,7 +69,7 @@ class HeldCallRecords {
     }
 
     static void requireCallId(String callId) {
-        if (!Identifiers.CALL_ID.matcher(callId).matches()) {
+        if (!Identifiers.isCallId(callId)) {
             throw GatewayException.invalidArgument("call_id", "call_id must be 1-128 chars of letters, digits and"
                     + " . _ : -");
         }

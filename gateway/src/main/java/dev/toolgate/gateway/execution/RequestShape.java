@@ -15,10 +15,10 @@ final class RequestShape {
     /** Everything wrong with call_id, session_id and the tool name; empty when nothing is. */
     static List<FieldViolation> check(ExecuteCommand command) {
         List<FieldViolation> problems = new ArrayList<>();
-        if (!command.callId().isEmpty() && !validId(command.callId())) {
+        if (!command.callId().isEmpty() && !Identifiers.isCallId(command.callId())) {
             problems.add(new FieldViolation("call_id", "call_id must be 1-128 chars of letters, digits and . _ : -"));
         }
-        if (!command.sessionId().isEmpty() && !validId(command.sessionId())) {
+        if (!command.sessionId().isEmpty() && !Identifiers.isCallId(command.sessionId())) {
             problems.add(new FieldViolation("session_id", "session_id must be 1-128 chars of letters, digits and . _ : -"));
         }
         if (command.tool().isEmpty()) {
@@ -32,25 +32,8 @@ final class RequestShape {
         return problems;
     }
 
-    /** A well-formed call or session id: {@link Identifiers#CALL_ID}, checked without a matcher (every call). */
-    static boolean validId(String id) {
-        int n = id.length();
-        if (n < 1 || n > 128) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '-';
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The session id to record and to show policies: empty when absent or malformed. */
     static String session(ExecuteCommand command) {
-        return validId(command.sessionId()) ? command.sessionId() : "";
+        return Identifiers.isCallId(command.sessionId()) ? command.sessionId() : "";
     }
 }

@@ -93,7 +93,7 @@ public class Sessions {
         if (!everyAgent && !principal.hasScope(Scopes.TOOLS_CALL)) {
             throw GatewayException.permissionDenied("MISSING_SCOPE", "this API key lacks the 'tools:call' scope");
         }
-        if (!Identifiers.CALL_ID.matcher(sessionId).matches()) {
+        if (!Identifiers.isCallId(sessionId)) {
             throw GatewayException.invalidArgument("session_id", "session_id must be 1-128 chars of letters, digits and"
                     + " . _ : -");
         }

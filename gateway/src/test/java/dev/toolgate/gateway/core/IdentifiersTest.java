@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class IdentifiersTest {
@@ -36,5 +37,32 @@ class IdentifiersTest {
         assertThat(ids).hasSize(10_000);
         assertThat(randomParts).hasSize(10_000);
         assertThat(randomParts).allMatch(r -> r.length() == 24); // 96 random bits, as newId has
+    }
+
+    @Test
+    void isCallId_acceptsExactlyWhatTheCallIdPatternAccepts() {
+        String alphabet = "aZz09._:-/ \u00e9\u0000\u007f+AM";
+        Random random = new Random(23);
+        for (int i = 0; i < 20_000; i++) {
+            int length = random.nextInt(4) == 0 ? 126 + random.nextInt(5) : random.nextInt(12);
+            StringBuilder id = new StringBuilder(length);
+            for (int j = 0; j < length; j++) { // mostly allowed characters, a third from the whole alphabet
+                id.append(alphabet.charAt(random.nextInt(random.nextInt(3) == 0 ? alphabet.length() : 9)));
+            }
+            String s = id.toString();
+            assertThat(Identifiers.isCallId(s)).as("'%s' (%d chars)", s, s.length())
+                    .isEqualTo(Identifiers.CALL_ID.matcher(s).matches());
+        }
+    }
+
+    @Test
+    void isCallId_boundaries() {
+        assertThat(Identifiers.isCallId("")).isFalse();
+        assertThat(Identifiers.isCallId("a")).isTrue();
+        assertThat(Identifiers.isCallId("a".repeat(128))).isTrue();
+        assertThat(Identifiers.isCallId("a".repeat(129))).isFalse();
+        assertThat(Identifiers.isCallId("call_01.x:y-z")).isTrue();
+        assertThat(Identifiers.isCallId("call id")).isFalse();
+        assertThat(Identifiers.isCallId("caf\u00e9")).isFalse();
     }
 }
