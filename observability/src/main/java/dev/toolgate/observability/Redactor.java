@@ -96,6 +96,109 @@ public final class Redactor {
         return redactTree(json, pointers);
     }
 
+    /**
+     * The first {@code maxChars} chars of the redacted text, for a preview such as a call card's
+     * one-line summary; shorter only when the whole redacted text is. A JSON value of a tool without
+     * configured pointers is redacted as it is read and no longer read once {@code maxChars} are
+     * written, so a preview of a large result costs its head, not the whole. The cut is made in the
+     * redacted output: it never splits a secret into a part that escapes masking. Text that is not JSON
+     * (a secret pattern could straddle the cut) and a tool with pointers are redacted whole, then cut.
+     * The head is {@link #redact}'s but in one case: JSON that is malformed only after the cut, which
+     * {@link #redact} masks as text instead.
+     *
+     * @throws IllegalArgumentException when {@code maxChars} is negative
+     */
+    public String redactHead(String tool, String json, int maxChars) {
+        if (maxChars < 0) {
+            throw new IllegalArgumentException("maxChars must be >= 0, but was " + maxChars);
+        }
+        if (json.isEmpty() || maxChars == 0) {
+            return "";
+        }
+        if (pointersByTool.getOrDefault(tool, List.of()).isEmpty()) {
+            HeadWriter head = new HeadWriter(maxChars);
+            try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+                if (p.nextToken() != null) {
+                    try (JsonGenerator g = MAPPER.getFactory().createGenerator(head)) {
+                        copyRedacted(p, g);
+                    }
+                    return head.text();
+                }
+            } catch (HeadWriter.Full full) {
+                return head.text();
+            } catch (IOException | RuntimeException e) {
+                // not JSON after all: redacted whole below, as redact() does
+            }
+        }
+        String whole = redact(tool, json);
+        return whole.length() <= maxChars ? whole : whole.substring(0, maxChars);
+    }
+
+    /**
+     * Keeps the first chars written to it and signals, once, when it has them all: the generator's
+     * close then flushes into it without error (so its buffers go back to the pool).
+     */
+    private static final class HeadWriter extends java.io.Writer {
+        /** Thrown through the generator and parser to stop reading; no stack trace. */
+        static final class Full extends IOException {
+            Full() {
+                super("head complete");
+            }
+
+            @Override
+            public synchronized Throwable fillInStackTrace() {
+                return this;
+            }
+        }
+
+        private final StringBuilder text;
+        private final int max;
+        private boolean full;
+
+        HeadWriter(int max) {
+            this.max = max;
+            this.text = new StringBuilder(Math.min(max, 256));
+        }
+
+        @Override
+        public void write(char[] buf, int off, int len) throws IOException {
+            if (full) {
+                return;
+            }
+            int take = Math.min(len, max - text.length());
+            text.append(buf, off, take);
+            if (text.length() == max) {
+                full = true;
+                throw new Full();
+            }
+        }
+
+        @Override
+        public void write(String s, int off, int len) throws IOException {
+            if (full) {
+                return;
+            }
+            int take = Math.min(len, max - text.length());
+            text.append(s, off, off + take);
+            if (text.length() == max) {
+                full = true;
+                throw new Full();
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        String text() {
+            return text.toString();
+        }
+    }
+
     /** As the tree does, value by value; null when the text holds no JSON token (the tree decides). */
     private static String redactStreaming(String json) throws IOException {
         try (JsonParser p = MAPPER.getFactory().createParser(json)) {

@@ -135,6 +135,63 @@ class RedactorTest {
         }
     }
 
+    @Test
+    void redactedHead_isTheHeadOfTheRedactedText_forThousandsOfRandomDocuments_atEveryLength() {
+        java.util.Random random = new java.util.Random(29);
+        for (int i = 0; i < 3_000; i++) {
+            StringBuilder json = new StringBuilder();
+            randomValue(random, json, 0);
+            String in = json.toString();
+            String whole = redactor.redact("t.x", in);
+            int max = random.nextInt(whole.length() + 8);
+            assertThat(redactor.redactHead("t.x", in, max)).as(in + " head " + max)
+                    .isEqualTo(whole.substring(0, Math.min(max, whole.length())));
+        }
+    }
+
+    @Test
+    void redactedHead_ofTrickyValuesAndOfAToolWithPointers_isTheRedactedText() {
+        String[] inputs = {"{}", "null", "\"Bearer abcdefghijkl\"", "4111111111111111", "1.50", "[1,2", "{\"a\":tru}",
+                "not json 4111111111111111", "   ", "{} {\"password\":\"after\"}", "[" + "[".repeat(70) + "]".repeat(71)};
+        for (String in : inputs) {
+            assertThat(redactor.redactHead("t.x", in, 10_000)).as(in).isEqualTo(redactor.redact("t.x", in));
+        }
+        String crm = "{\"customer\":{\"notes\":\"private\",\"name\":\"Ada\"},\"items\":[\"a\",\"b\",\"c\"]}";
+        assertThat(redactor.redactHead("crm.update", crm, 40))
+                .isEqualTo(redactor.redact("crm.update", crm).substring(0, 40)).doesNotContain("private");
+        assertThat(redactor.redactHead("t.x", crm, 0)).isEmpty();
+        assertThat(redactor.redactHead("t.x", "", 10)).isEmpty();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> redactor.redactHead("t.x", crm, -1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxChars");
+    }
+
+    @Test
+    void redactedHead_ofTextCutInsideASecret_showsNoPartOfIt() {
+        // cut first and masked after, "Bearer abcde" would be too short for the token pattern and shown as it is
+        String text = "x".repeat(100) + " Bearer abcdefghijklmnopqrstuvwxyz and more";
+        String head = redactor.redactHead("t.x", text, 101 + "Bearer abcde".length());
+
+        assertThat(head).doesNotContain("abcde").startsWith("x".repeat(100) + " [REDAC");
+        String json = "{\"note\":\"" + "y".repeat(100) + " Bearer abcdefghijklmnopqrstuvwxyz\"}";
+        assertThat(redactor.redactHead("t.x", json, "{\"note\":\"".length() + 101 + 6)).doesNotContain("abcde").endsWith(" [REDAC");
+    }
+
+    @Test
+    void redactedHead_ofALargeJsonValue_readsOnlyItsHead() {
+        StringBuilder big = new StringBuilder("{\"password\": \"hunter2\", \"rows\": [");
+        for (int i = 0; i < 20_000; i++) {
+            big.append("{\"id\": ").append(i).append(", \"name\": \"row ").append(i).append("\"}, ");
+        }
+        String malformedTail = big + "!"; // redact() sees the whole text is not JSON and masks it as text
+
+        String head = redactor.redactHead("t.x", malformedTail, 200);
+
+        assertThat(head).hasSize(200).startsWith("{\"password\":\"[REDACTED]\",\"rows\":[{\"id\":0,\"name\":\"row 0\"}")
+                .doesNotContain("hunter2");
+        assertThat(redactor.redact("t.x", malformedTail)).as("the whole text, masked as text")
+                .startsWith("{\"password\": \"[REDACTED]\", \"rows\": [{\"id\": 0, ");
+    }
+
     private static final String[] KEYS = {"user", "password", "api_key", "token_type", "max_tokens", "auth", "pin",
             "note", "Authorization", "items", "é", "a\\\"b", ""};
     private static final String[] STRINGS = {"ada", "Bearer abcdefghijkl123", "4111 1111 1111 1111", "ref 1234567890123",

@@ -32,6 +32,13 @@ public class ToolCards {
     static final Duration CACHE_TTL = Duration.ofSeconds(5);
     private static final Pattern ICON = Pattern.compile("[a-z0-9-]{1,64}");
     private static final int MAX_RESULT_CHARS = 120;
+    /**
+     * How much of the redacted result the summary is made from: only its head is redacted for the card
+     * (a large result is not read whole on the call path). Runs of blanks shrink to one space, so the
+     * head is larger than the summary; a result whose first 2,048 chars hold fewer than 120 others
+     * (a long run of spaces) gets a shorter summary, still marked as cut.
+     */
+    private static final int SUMMARY_SOURCE_CHARS = 2_048;
     private static final int MAX_TITLE_CHARS = 200;
     private static final Pattern INVISIBLE = Pattern.compile("[\\p{Cc}\\p{Cf}\\p{Zl}\\p{Zp}]+");
 
@@ -210,10 +217,11 @@ public class ToolCards {
         if (status == CallStatus.RUNNING && resultJson.isEmpty()) {
             return "running";
         }
-        String text = resultJson.isEmpty() ? error : redactor.redact(tool, resultJson);
+        String text = resultJson.isEmpty() ? error : redactor.redactHead(tool, resultJson, SUMMARY_SOURCE_CHARS);
+        boolean cut = !resultJson.isEmpty() && text.length() == SUMMARY_SOURCE_CHARS;
         String line = BLANKS.matcher(text).replaceAll(" ").strip();
-        if (line.length() > MAX_RESULT_CHARS) {
-            line = line.substring(0, MAX_RESULT_CHARS - 1) + "…";
+        if (line.length() > MAX_RESULT_CHARS || (cut && !line.isEmpty())) {
+            line = line.substring(0, Math.min(line.length(), MAX_RESULT_CHARS - 1)) + "…";
         }
         return Narration.escape(line);
     }

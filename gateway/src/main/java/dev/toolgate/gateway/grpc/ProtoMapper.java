@@ -91,7 +91,8 @@ final class ProtoMapper {
                 a.getRequiresConfirmation());
     }
 
-    static ExecuteToolResponse response(CallResult r) {
+    /** The answer to an executed call, still open for its card (one message built, not a copy with the card). */
+    static ExecuteToolResponse.Builder response(CallResult r) {
         ExecuteToolResponse.Builder b = ExecuteToolResponse.newBuilder()
                 .setCallId(r.callId())
                 .setStatus(status(r.status()))
@@ -105,7 +106,7 @@ final class ProtoMapper {
                 .setReplayed(r.replayed())
                 .setOutputWarning(r.outputWarning());
         r.confirmation().ifPresent(c -> b.setConfirmation(confirmation(c)));
-        return b.build();
+        return b;
     }
 
     /** A refusal as an OK response that the model can read (ExecuteToolRequest.refusals_as_results). */

@@ -194,10 +194,9 @@ public class ToolServiceEndpoint implements ToolServiceGrpc.AsyncService {
         ExecuteToolResponse answer;
         try (io.opentelemetry.context.Scope ignored = TraceContextInterceptor.parent().makeCurrent()) {
             CallResult r = CancellationInterrupts.run(() -> calls.execute(p, command));
-            answer = ProtoMapper.response(r);
             String tool = catalog.find(p.tenantId(), request.getTool()).map(t -> t.qualifiedName())
                     .orElse(request.getTool());
-            answer = answer.toBuilder().setCard(ProtoMapper.card(cards.card(p.tenantId(), tool,
+            answer = ProtoMapper.response(r).setCard(ProtoMapper.card(cards.card(p.tenantId(), tool,
                     request.getArgumentsJson(), r.status(), r.resultJson()))).build();
         } catch (GatewayException e) {
             if (!request.getRefusalsAsResults() || e.code() == ErrorCode.UNAUTHENTICATED) {
