@@ -7,13 +7,13 @@ import java.util.regex.Pattern;
 
 /**
  * Reads {@code gateway/jvm.options} as the launcher ({@code ./toolgate}) does: one option per line,
- * {@code #} starts a comment, blank lines are skipped, and a line {@code N-:option} applies only on
- * JDK {@code N} or later (an option older JDKs refuse to start with).
+ * {@code #} starts a comment, blank lines are skipped, a line {@code N-:option} applies only on JDK
+ * {@code N} or later (an option older JDKs refuse to start with) and {@code N-M:option} only on JDK
+ * {@code N} to {@code M} (one a later JDK may no longer know). No JVM option starts with a digit, so
+ * a line that does is a version prefix up to its first colon, or refused.
  */
 final class JvmOptionsFile {
-    private static final Pattern FROM_VERSION = Pattern.compile("(\\d{1,4})-:(.*)");
-    /** What the launcher takes for a version prefix: a digit first, then anything up to {@code -:}. */
-    private static final Pattern LOOKS_VERSIONED = Pattern.compile("\\d.*?-:.*");
+    private static final Pattern VERSIONED = Pattern.compile("(\\d{1,4})-(\\d{1,4})?:(.*)");
 
     private JvmOptionsFile() {
     }
@@ -21,8 +21,8 @@ final class JvmOptionsFile {
     /**
      * The options that apply on JDK {@code javaFeature}, in file order.
      *
-     * @throws IllegalArgumentException for a line {@code N-:} with no option after it, or one whose
-     *         {@code N} is not a JDK version (one to four digits)
+     * @throws IllegalArgumentException for a line {@code N-:} with no option after it, one whose prefix
+     *         is not a JDK version or range (one to four digits each), or an empty range
      */
     static List<String> parse(List<String> lines, int javaFeature) {
         List<String> options = new ArrayList<>();
@@ -33,18 +33,25 @@ final class JvmOptionsFile {
             if (option.isEmpty()) {
                 continue;
             }
-            Matcher m = FROM_VERSION.matcher(option);
-            if (!m.matches() && LOOKS_VERSIONED.matcher(option).matches()) {
-                throw new IllegalArgumentException("jvm.options line " + (i + 1) + ": '"
-                        + option.substring(0, option.indexOf("-:")) + "-:' is not a JDK version");
-            }
-            if (m.matches()) {
-                String guarded = m.group(2).strip();
+            if (Character.isDigit(option.charAt(0))) {
+                String prefix = option.indexOf(':') >= 0 ? option.substring(0, option.indexOf(':')) : option;
+                Matcher m = VERSIONED.matcher(option);
+                if (!m.matches()) {
+                    throw new IllegalArgumentException("jvm.options line " + (i + 1) + ": '" + prefix
+                            + ":' is not a JDK version (N-:) or range (N-M:)");
+                }
+                int from = Integer.parseInt(m.group(1));
+                int to = m.group(2) == null ? Integer.MAX_VALUE : Integer.parseInt(m.group(2));
+                if (to < from) {
+                    throw new IllegalArgumentException("jvm.options line " + (i + 1) + ": '" + prefix
+                            + ":' is an empty range");
+                }
+                String guarded = m.group(3).strip();
                 if (guarded.isEmpty()) {
                     throw new IllegalArgumentException("jvm.options line " + (i + 1) + ": '" + option
                             + "' names a JDK version but no option");
                 }
-                if (javaFeature < Integer.parseInt(m.group(1))) {
+                if (javaFeature < from || javaFeature > to) {
                     continue;
                 }
                 option = guarded;

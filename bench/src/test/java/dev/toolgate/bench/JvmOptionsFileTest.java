@@ -32,6 +32,22 @@ class JvmOptionsFileTest {
     }
 
     @Test
+    void aRangedLine_appliesOnItsJdksOnly() {
+        List<String> file = List.of("-Xms64m", "25-25:-XX:OnlyOn25", "21-23: -XX:From21To23", "023-024:-XX:B:c");
+        assertThat(JvmOptionsFile.parse(file, 21)).containsExactly("-Xms64m", "-XX:From21To23");
+        assertThat(JvmOptionsFile.parse(file, 24)).containsExactly("-Xms64m", "-XX:B:c");
+        assertThat(JvmOptionsFile.parse(file, 25)).containsExactly("-Xms64m", "-XX:OnlyOn25");
+        assertThat(JvmOptionsFile.parse(file, 26)).containsExactly("-Xms64m");
+    }
+
+    @Test
+    void anEmptyRange_isRefusedWithItsLine() {
+        assertThatThrownBy(() -> JvmOptionsFile.parse(List.of("-Xms64m", "25-24:-XX:Never"), 25))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2")
+                .hasMessageContaining("'25-24:' is an empty range");
+    }
+
+    @Test
     void aVersionWithoutAnOption_isRefusedWithItsLine() {
         assertThatThrownBy(() -> JvmOptionsFile.parse(List.of("-Xms64m", "22-:  # nothing"), 25))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 2");
@@ -39,7 +55,8 @@ class JvmOptionsFileTest {
 
     @Test
     void aPrefixThatIsNotAVersion_isRefusedWithItsLine_asTheLauncherDoes() {
-        for (String bad : List.of("2x-:-Xmx1g", "22 -:-Xmx1g", "99999999999999999999-:-Xmx1g")) {
+        for (String bad : List.of("2x-:-Xmx1g", "22 -:-Xmx1g", "99999999999999999999-:-Xmx1g", "25:-Xmx1g",
+                "25-2x:-Xmx1g", "25-25-26:-Xmx1g", "25-12345:-Xmx1g", "25", "25-")) {
             assertThatThrownBy(() -> JvmOptionsFile.parse(List.of(bad), 25)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line 1")
                     .hasMessageContaining("is not a JDK version");
@@ -49,6 +66,47 @@ class JvmOptionsFileTest {
     @Test
     void leadingZeros_crlfAndASecondMarkerInTheOption_areReadAsTheLauncherReadsThem() {
         assertThat(JvmOptionsFile.parse(List.of("022-:-Xa-:b\r", "-Xms64m\r"), 22)).containsExactly("-Xa-:b", "-Xms64m");
+    }
+
+    /** The launcher's own reading loop, cut out of {@code ./toolgate} and run by bash on one file for one JDK. */
+    private static final String LAUNCHER_LOOP = """
+            block=$(sed -n '/^      jdk_feature=\\$(toolgate_java_major/,/^      done < /p' "$1" | sed '1d' \\
+              | sed 's#done < "$root/gateway/jvm.options"#done < "$2"#')
+            [ -n "$block" ] || { echo "the launcher's loop was not found" >&2; exit 2; }
+            jdk_feature=$3; server_opts=()
+            eval "$block"
+            for o in "${server_opts[@]}"; do printf '%s\\n' "$o"; done
+            """;
+
+    @Test
+    void theLauncher_readsEveryLineAsThisParserDoes() throws Exception {
+        List<List<String>> files = List.of(FILE,
+                List.of("-Xms64m", "25-25:-XX:OnlyOn25", "21-23: -XX:From21To23", "023-024:-XX:B:c # c", "22-:-XX:T\r"),
+                List.of("2x-:-Xmx1g"), List.of("22 -:-Xmx1g"), List.of("25:-Xmx1g"), List.of("25-2x:-Xmx1g"),
+                List.of("25-25-26:-Xmx1g"), List.of("25-12345:-Xmx1g"), List.of("25"), List.of("25-"),
+                List.of("25-24:-XX:N"), List.of("-Xms64m", "25-:  # nothing"),
+                Files.readAllLines(Path.of("..", "gateway", "jvm.options")));
+        Path dir = Files.createTempDirectory("jvm-options");
+        for (int f = 0; f < files.size(); f++) {
+            Path file = Files.write(dir.resolve("jvm.options." + f), files.get(f));
+            for (int jdk : List.of(21, 24, 25, 26)) {
+                Process bash = new ProcessBuilder("bash", "-c", LAUNCHER_LOOP, "loop",
+                        Path.of("..", "toolgate").toAbsolutePath().toString(), file.toString(), Integer.toString(jdk))
+                        .redirectErrorStream(true).start();
+                String out = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                int exit = bash.waitFor();
+                String as = files.get(f) + " on JDK " + jdk + ": " + out;
+                try {
+                    List<String> expected = JvmOptionsFile.parse(files.get(f), jdk);
+                    assertThat(exit).as(as).isZero();
+                    assertThat(out.lines().toList()).as(as).isEqualTo(expected);
+                } catch (IllegalArgumentException refused) {
+                    String quoted = refused.getMessage().replaceAll("^[^']*('[^']*').*$", "$1");
+                    assertThat(exit).as(as).isEqualTo(1);
+                    assertThat(out).as(as).startsWith("toolgate: gateway/jvm.options: " + quoted);
+                }
+            }
+        }
     }
 
     @Test
