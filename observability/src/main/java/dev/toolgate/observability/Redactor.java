@@ -245,13 +245,14 @@ public final class Redactor {
             case VALUE_STRING -> g.writeString(maskValues(p.getText()));
             case VALUE_NUMBER_INT -> {
                 switch (p.getNumberType()) {
-                    case INT -> {
-                        int v = p.getIntValue();
-                        writeIntegral(g, Integer.toString(v), () -> g.writeNumber(v));
-                    }
+                    case INT -> g.writeNumber(p.getIntValue()); // at most 10 digits: never a card number
                     case LONG -> {
                         long v = p.getLongValue();
-                        writeIntegral(g, Long.toString(v), () -> g.writeNumber(v));
+                        if (v > -SHORTEST_CARD && v < SHORTEST_CARD) {
+                            g.writeNumber(v); // fewer than 13 digits, no text made to count them
+                        } else {
+                            writeIntegral(g, Long.toString(v), () -> g.writeNumber(v));
+                        }
                     }
                     default -> {
                         java.math.BigInteger v = p.getBigIntegerValue();
@@ -511,24 +512,42 @@ public final class Redactor {
                 || text.contains("AKIA") || text.contains("ASIA") || text.contains("tg_");
     }
 
+    /** Whether {@code text} holds {@code lowerNeedle} in any case; its first char must be an ASCII letter. */
     private static boolean containsIgnoreCase(String text, String lowerNeedle) {
+        char lower = lowerNeedle.charAt(0);
+        char upper = Character.toUpperCase(lower);
         for (int i = 0; i + lowerNeedle.length() <= text.length(); i++) {
-            if (text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
+            char c = text.charAt(i); // the full comparison only where the first letter is: a few per text
+            if ((c == lower || c == upper) && text.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
                 return true;
             }
         }
         return false;
     }
 
+    /** The smallest number with 13 digits, the fewest a card number has. */
+    private static final long SHORTEST_CARD = 1_000_000_000_000L;
+
+    /** Whether the digits of {@code candidate} (spaces and dashes skipped) are 13-19 and pass the Luhn check. */
     private static boolean looksLikeCard(String candidate) {
-        String digits = candidate.replaceAll("[ -]", "");
-        if (digits.length() < 13 || digits.length() > 19) {
+        int count = 0;
+        for (int i = 0; i < candidate.length(); i++) {
+            char c = candidate.charAt(i);
+            if (c != ' ' && c != '-') {
+                count++;
+            }
+        }
+        if (count < 13 || count > 19) {
             return false;
         }
         int sum = 0;
         boolean twice = false;
-        for (int i = digits.length() - 1; i >= 0; i--) {
-            int d = digits.charAt(i) - '0';
+        for (int i = candidate.length() - 1; i >= 0; i--) {
+            char c = candidate.charAt(i);
+            if (c == ' ' || c == '-') {
+                continue;
+            }
+            int d = c - '0';
             if (twice) {
                 d *= 2;
                 if (d > 9) {
