@@ -494,18 +494,29 @@ public final class Redactor {
     private static final int SHORTEST_SECRET_VALUE = 13;
 
     /**
-     * False only when no pattern can match: the text is shorter than any match, or it holds fewer
-     * than 13 digits (a card) and none of the fixed parts the other patterns start with.
+     * False only when no pattern can match: the text is shorter than any match, or it holds no run of
+     * 13 digits that a card number could be (digits with at most one space or dash between two of
+     * them: a date and an order number in one sentence are not one) and none of the fixed parts the
+     * other patterns start with.
      */
     static boolean mayHoldSecretValue(String text) {
         if (text.length() < SHORTEST_SECRET_VALUE) {
             return false;
         }
-        int digits = 0;
+        int run = 0;
+        boolean separated = false; // the run's last char is a space or dash after a digit
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c >= '0' && c <= '9' && ++digits >= SHORTEST_SECRET_VALUE) {
-                return true;
+            if (c >= '0' && c <= '9') {
+                if (++run >= SHORTEST_SECRET_VALUE) {
+                    return true;
+                }
+                separated = false;
+            } else if ((c == ' ' || c == '-') && run > 0 && !separated) {
+                separated = true;
+            } else {
+                run = 0;
+                separated = false;
             }
         }
         return containsIgnoreCase(text, "bearer") || text.contains("eyJ") || text.contains("-----BEGIN ")

@@ -95,10 +95,30 @@ class RedactorTest {
 
     @Test
     void textNoPatternCanMatch_isReturnedAsItIs() {
-        for (String text : new String[] {"", "short", "123456789012", "a plain sentence without secrets", "order 12345"}) {
+        for (String text : new String[] {"", "short", "123456789012", "a plain sentence without secrets", "order 12345",
+                "shipped 2026-12-07, tracking 1Z2999", "1234 5678  9012 3456", "1234--5678-9012-3456"}) {
             assertThat(Redactor.mayHoldSecretValue(text)).as(text).isFalse();
             assertThat(Redactor.maskValues(text)).isSameAs(text);
         }
+    }
+
+    @Test
+    void everyTextTheCardPatternFindsSomethingIn_passesTheQuickCheck() {
+        java.util.regex.Pattern card = java.util.regex.Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])");
+        java.util.Random random = new java.util.Random(31);
+        String alphabet = "0123456789012345678901234567890123456789  --x,";
+        int found = 0;
+        for (int i = 0; i < 50_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = 13 + random.nextInt(30); n > 0; n--) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            if (card.matcher(text).find()) {
+                found++;
+                assertThat(Redactor.mayHoldSecretValue(text.toString())).as(text.toString()).isTrue();
+            }
+        }
+        assertThat(found).as("texts the pattern found a card-like run in").isGreaterThan(1_000);
     }
 
     @Test
