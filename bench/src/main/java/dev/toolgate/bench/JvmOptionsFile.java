@@ -29,11 +29,11 @@ final class JvmOptionsFile {
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int comment = line.indexOf('#');
-            String option = (comment >= 0 ? line.substring(0, comment) : line).strip();
+            String option = stripAscii(comment >= 0 ? line.substring(0, comment) : line);
             if (option.isEmpty()) {
                 continue;
             }
-            if (Character.isDigit(option.charAt(0))) {
+            if (option.charAt(0) >= '0' && option.charAt(0) <= '9') {
                 String prefix = option.indexOf(':') >= 0 ? option.substring(0, option.indexOf(':')) : option;
                 Matcher m = VERSIONED.matcher(option);
                 if (!m.matches()) {
@@ -46,10 +46,10 @@ final class JvmOptionsFile {
                     throw new IllegalArgumentException("jvm.options line " + (i + 1) + ": '" + prefix
                             + ":' is an empty range");
                 }
-                String guarded = m.group(3).strip();
+                String guarded = stripAscii(m.group(3));
                 if (guarded.isEmpty()) {
-                    throw new IllegalArgumentException("jvm.options line " + (i + 1) + ": '" + option
-                            + "' names a JDK version but no option");
+                    throw new IllegalArgumentException("jvm.options line " + (i + 1) + ": '" + prefix
+                            + ":' names a JDK version but no option");
                 }
                 if (javaFeature < from || javaFeature > to) {
                     continue;
@@ -59,5 +59,18 @@ final class JvmOptionsFile {
             options.add(option);
         }
         return List.copyOf(options);
+    }
+
+    /** Without leading and trailing blanks as bash's {@code [:space:]} knows them in any locale. */
+    private static String stripAscii(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && " \t\n\r\f\u000B".indexOf(s.charAt(start)) >= 0) {
+            start++;
+        }
+        while (end > start && " \t\n\r\f\u000B".indexOf(s.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return s.substring(start, end);
     }
 }

@@ -70,6 +70,7 @@ class JvmOptionsFileTest {
 
     /** The launcher's own reading loop, cut out of {@code ./toolgate} and run by bash on one file for one JDK. */
     private static final String LAUNCHER_LOOP = """
+            set -euo pipefail # as the launcher runs
             block=$(sed -n '/^      jdk_feature=\\$(toolgate_java_major/,/^      done < /p' "$1" | sed '1d' \\
               | sed 's#done < "$root/gateway/jvm.options"#done < "$2"#')
             [ -n "$block" ] || { echo "the launcher's loop was not found" >&2; exit 2; }
@@ -84,11 +85,12 @@ class JvmOptionsFileTest {
                 List.of("-Xms64m", "25-25:-XX:OnlyOn25", "21-23: -XX:From21To23", "023-024:-XX:B:c # c", "22-:-XX:T\r"),
                 List.of("2x-:-Xmx1g"), List.of("22 -:-Xmx1g"), List.of("25:-Xmx1g"), List.of("25-2x:-Xmx1g"),
                 List.of("25-25-26:-Xmx1g"), List.of("25-12345:-Xmx1g"), List.of("25"), List.of("25-"),
-                List.of("25-24:-XX:N"), List.of("-Xms64m", "25-:  # nothing"),
+                List.of("25-24:-XX:N"), List.of("-Xms64m", "25-:  # nothing"), List.of("\uFF12\uFF15-:-Xa", "-Xb"),
                 Files.readAllLines(Path.of("..", "gateway", "jvm.options")));
         Path dir = Files.createTempDirectory("jvm-options");
         for (int f = 0; f < files.size(); f++) {
-            Path file = Files.write(dir.resolve("jvm.options." + f), files.get(f));
+            // the last line without a newline, as an editor may leave it
+            Path file = Files.writeString(dir.resolve("jvm.options." + f), String.join("\n", files.get(f)));
             for (int jdk : List.of(21, 24, 25, 26)) {
                 Process bash = new ProcessBuilder("bash", "-c", LAUNCHER_LOOP, "loop",
                         Path.of("..", "toolgate").toAbsolutePath().toString(), file.toString(), Integer.toString(jdk))
@@ -101,9 +103,9 @@ class JvmOptionsFileTest {
                     assertThat(exit).as(as).isZero();
                     assertThat(out.lines().toList()).as(as).isEqualTo(expected);
                 } catch (IllegalArgumentException refused) {
-                    String quoted = refused.getMessage().replaceAll("^[^']*('[^']*').*$", "$1");
+                    String why = refused.getMessage().substring(refused.getMessage().indexOf('\''));
                     assertThat(exit).as(as).isEqualTo(1);
-                    assertThat(out).as(as).startsWith("toolgate: gateway/jvm.options: " + quoted);
+                    assertThat(out).as(as).isEqualTo("toolgate: gateway/jvm.options: " + why + "\n");
                 }
             }
         }

@@ -116,7 +116,7 @@ public final class Redactor {
             return "";
         }
         if (pointersByTool.getOrDefault(tool, List.of()).isEmpty()) {
-            HeadWriter head = new HeadWriter(maxChars);
+            HeadWriter head = new HeadWriter(maxChars, json.length() + 16);
             try (JsonParser p = MAPPER.getFactory().createParser(json)) {
                 if (p.nextToken() != null) {
                     try (JsonGenerator g = MAPPER.getFactory().createGenerator(head)) {
@@ -155,9 +155,10 @@ public final class Redactor {
         private final int max;
         private boolean full;
 
-        HeadWriter(int max) {
+        /** @param expected how long the whole text is likely to be (its capacity, when under {@code max}) */
+        HeadWriter(int max, int expected) {
             this.max = max;
-            this.text = new StringBuilder(Math.min(max, 256));
+            this.text = new StringBuilder(Math.min(max, expected));
         }
 
         @Override
@@ -523,7 +524,10 @@ public final class Redactor {
                 || text.contains("AKIA") || text.contains("ASIA") || text.contains("tg_");
     }
 
-    /** Whether {@code text} holds {@code lowerNeedle} in any case; its first char must be an ASCII letter. */
+    /**
+     * Whether {@code text} holds {@code lowerNeedle} in any case. Its first char must be an ASCII letter
+     * no other character case-folds to (as {@code b} of "bearer"; not {@code i}, {@code k} or {@code s}).
+     */
     private static boolean containsIgnoreCase(String text, String lowerNeedle) {
         char lower = lowerNeedle.charAt(0);
         char upper = Character.toUpperCase(lower);

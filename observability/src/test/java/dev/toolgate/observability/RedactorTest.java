@@ -173,6 +173,26 @@ class RedactorTest {
     }
 
     @Test
+    void redactedHead_ofLongDocuments_isTheHeadOfTheRedactedText_wherever_itIsCut() {
+        java.util.Random random = new java.util.Random(37);
+        for (int i = 0; i < 40; i++) {
+            StringBuilder json = new StringBuilder("[");
+            while (json.length() < 4_000 + random.nextInt(12_000)) { // past the generator's own 4,000-char buffer
+                json.append(json.length() > 1 ? "," : "");
+                randomValue(random, json, 1);
+                json.append(random.nextInt(4) == 0 ? ",\"\uD83D\uDE00 \u00e9 \uD834\uDD1E\"" : "");
+            }
+            String in = json.append(']').toString();
+            String whole = redactor.redact("t.x", in);
+            for (int max : new int[] {random.nextInt(4_000), 3_999 + random.nextInt(3), 4_000 + random.nextInt(whole.length()),
+                    whole.length() - 1, whole.length(), whole.length() + 1}) {
+                assertThat(redactor.redactHead("t.x", in, max)).as("head " + max + " of " + in)
+                        .isEqualTo(whole.substring(0, Math.min(max, whole.length())));
+            }
+        }
+    }
+
+    @Test
     void redactedHead_ofTrickyValuesAndOfAToolWithPointers_isTheRedactedText() {
         String[] inputs = {"{}", "null", "\"Bearer abcdefghijkl\"", "4111111111111111", "1.50", "[1,2", "{\"a\":tru}",
                 "not json 4111111111111111", "   ", "{} {\"password\":\"after\"}", "[" + "[".repeat(70) + "]".repeat(71)};

@@ -217,11 +217,15 @@ public class ToolCards {
         if (status == CallStatus.RUNNING && resultJson.isEmpty()) {
             return "running";
         }
-        String text = resultJson.isEmpty() ? error : redactor.redactHead(tool, resultJson, SUMMARY_SOURCE_CHARS);
-        boolean cut = !resultJson.isEmpty() && text.length() == SUMMARY_SOURCE_CHARS;
-        String line = BLANKS.matcher(text).replaceAll(" ").strip();
+        String text = resultJson.isEmpty() ? error : redactor.redactHead(tool, resultJson, SUMMARY_SOURCE_CHARS + 1);
+        boolean cut = text.length() > SUMMARY_SOURCE_CHARS; // one char more asked for: there is more than the head
+        String line = BLANKS.matcher(cut ? text.substring(0, SUMMARY_SOURCE_CHARS) : text).replaceAll(" ").strip();
         if (line.length() > MAX_RESULT_CHARS || (cut && !line.isEmpty())) {
-            line = line.substring(0, Math.min(line.length(), MAX_RESULT_CHARS - 1)) + "…";
+            int end = Math.min(line.length(), MAX_RESULT_CHARS - 1);
+            if (Character.isHighSurrogate(line.charAt(end - 1))) {
+                end--; // not half a character before the ellipsis
+            }
+            line = line.substring(0, end) + "…";
         }
         return Narration.escape(line);
     }
