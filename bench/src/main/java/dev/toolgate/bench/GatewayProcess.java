@@ -41,7 +41,7 @@ final class GatewayProcess implements AutoCloseable {
         if (file == null || !Files.isRegularFile(file)) {
             return java.util.List.of();
         }
-        return JvmOptionsFile.parse(Files.readAllLines(file), Runtime.version().feature()); // the gateway runs on this JDK
+        return JvmOptionsFile.parse(JvmOptionsFile.lines(Files.readString(file)), Runtime.version().feature()); // the gateway runs on this JDK
     }
 
     static GatewayProcess start(Path jar, Map<String, String> env, Path log) throws IOException, InterruptedException {

@@ -61,7 +61,16 @@ final class JvmOptionsFile {
         return List.copyOf(options);
     }
 
-    /** Without leading and trailing blanks as bash's {@code [:space:]} knows them in any locale. */
+    /** The file's lines as the launcher's {@code read} takes them: split at {@code \\n} only (a {@code \\r} is a blank). */
+    static List<String> lines(String file) {
+        List<String> lines = new ArrayList<>(List.of(file.split("\n", -1)));
+        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
+            lines.remove(lines.size() - 1); // after the last newline
+        }
+        return lines;
+    }
+
+    /** Without leading and trailing ASCII blanks, the ones the launcher strips (in any locale). */
     private static String stripAscii(String s) {
         int start = 0;
         int end = s.length();

@@ -32,6 +32,14 @@ class JvmOptionsFileTest {
     }
 
     @Test
+    void theFileIsSplitAtNewlinesOnly_asTheLaunchersReadDoes() {
+        assertThat(JvmOptionsFile.lines("-Xa\n-Xb\n")).containsExactly("-Xa", "-Xb");
+        assertThat(JvmOptionsFile.lines("-Xa\r\n-Xb\r-Xc")).containsExactly("-Xa\r", "-Xb\r-Xc");
+        assertThat(JvmOptionsFile.lines("")).isEmpty();
+        assertThat(JvmOptionsFile.parse(JvmOptionsFile.lines("-Xa\r\n\u3000-Xb\n"), 25)).containsExactly("-Xa", "\u3000-Xb");
+    }
+
+    @Test
     void aRangedLine_appliesOnItsJdksOnly() {
         List<String> file = List.of("-Xms64m", "25-25:-XX:OnlyOn25", "21-23: -XX:From21To23", "023-024:-XX:B:c");
         assertThat(JvmOptionsFile.parse(file, 21)).containsExactly("-Xms64m", "-XX:From21To23");
@@ -86,22 +94,26 @@ class JvmOptionsFileTest {
                 List.of("2x-:-Xmx1g"), List.of("22 -:-Xmx1g"), List.of("25:-Xmx1g"), List.of("25-2x:-Xmx1g"),
                 List.of("25-25-26:-Xmx1g"), List.of("25-12345:-Xmx1g"), List.of("25"), List.of("25-"),
                 List.of("25-24:-XX:N"), List.of("-Xms64m", "25-:  # nothing"), List.of("\uFF12\uFF15-:-Xa", "-Xb"),
+                List.of("\t25-25:\t-XX:OnlyOn25 \t", "-Xmx1g\u3000", "\u3000-Xa", "-Xb\r-Xc", "\u000B-Xd\f"),
                 Files.readAllLines(Path.of("..", "gateway", "jvm.options")));
         Path dir = Files.createTempDirectory("jvm-options");
         for (int f = 0; f < files.size(); f++) {
             // the last line without a newline, as an editor may leave it
-            Path file = Files.writeString(dir.resolve("jvm.options." + f), String.join("\n", files.get(f)));
+            String content = String.join("\n", files.get(f));
+            Path file = Files.writeString(dir.resolve("jvm.options." + f), content);
             for (int jdk : List.of(21, 24, 25, 26)) {
-                Process bash = new ProcessBuilder("bash", "-c", LAUNCHER_LOOP, "loop",
+                ProcessBuilder bash = new ProcessBuilder("bash", "-c", LAUNCHER_LOOP, "loop",
                         Path.of("..", "toolgate").toAbsolutePath().toString(), file.toString(), Integer.toString(jdk))
-                        .redirectErrorStream(true).start();
-                String out = new String(bash.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-                int exit = bash.waitFor();
+                        .redirectErrorStream(true);
+                bash.environment().put("LC_ALL", "C.UTF-8"); // where bash's [:space:] also knows Unicode blanks
+                Process run = bash.start();
+                String out = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                int exit = run.waitFor();
                 String as = files.get(f) + " on JDK " + jdk + ": " + out;
                 try {
-                    List<String> expected = JvmOptionsFile.parse(files.get(f), jdk);
+                    List<String> expected = JvmOptionsFile.parse(JvmOptionsFile.lines(content), jdk);
                     assertThat(exit).as(as).isZero();
-                    assertThat(out.lines().toList()).as(as).isEqualTo(expected);
+                    assertThat(JvmOptionsFile.lines(out)).as(as).isEqualTo(expected);
                 } catch (IllegalArgumentException refused) {
                     String why = refused.getMessage().substring(refused.getMessage().indexOf('\''));
                     assertThat(exit).as(as).isEqualTo(1);

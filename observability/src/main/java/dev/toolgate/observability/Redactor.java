@@ -52,7 +52,7 @@ public final class Redactor {
     /** Keys about a secret rather than holding one: {@code token_type}, {@code max_tokens}, {@code secret_name}. */
     private static final List<String> NOT_SECRET_SUFFIXES = List.of("id", "count", "type", "tokens", "length", "limit",
             "url", "name", "expiresin", "expiry");
-    private static final Pattern CARD = Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])");
+    static final Pattern CARD = Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])");
     private static final List<Pattern> SECRET_VALUES = List.of(
             Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/=-]{8,}"),
             Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"),

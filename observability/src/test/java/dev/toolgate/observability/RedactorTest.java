@@ -104,7 +104,7 @@ class RedactorTest {
 
     @Test
     void everyTextTheCardPatternFindsSomethingIn_passesTheQuickCheck() {
-        java.util.regex.Pattern card = java.util.regex.Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])");
+        java.util.regex.Pattern card = Redactor.CARD;
         java.util.Random random = new java.util.Random(31);
         String alphabet = "0123456789012345678901234567890123456789  --x,";
         int found = 0;

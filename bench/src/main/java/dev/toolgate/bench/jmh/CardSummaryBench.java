@@ -13,7 +13,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The redaction behind a call card's one-line result summary, on the call path of every call: the
- * head of the redacted result it is made from ({@link Redactor#redactHead}, 2,048 chars, what the card
+ * head of the redacted result it is made from ({@link Redactor#redactHead}, 2,049 chars, what the card
  * reads since the summary stopped redacting whole results) against the whole result redacted (what it
  * read before; also what the audit writer does off the call path), measured in the same run. Results
  * of 28 bytes (the h2load harness's upstream answer), 4 KB and 256 KB: a JSON object with a secret
@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class CardSummaryBench {
-    /** What {@code ToolCards} redacts for a summary. */
-    private static final int SUMMARY_SOURCE_CHARS = 2_048;
+    /** What {@code ToolCards} redacts for a summary: its 2,048-char head and one char to tell a cut. */
+    private static final int SUMMARY_SOURCE_CHARS = 2_049;
 
     @Param({"28", "4096", "262144"})
     public int resultBytes;

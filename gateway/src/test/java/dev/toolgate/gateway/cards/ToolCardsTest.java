@@ -79,10 +79,15 @@ class ToolCardsTest implements TestPropertyProvider {
     }
 
     @Test
-    void aResultCutBeforeItsSummaryIsFull_isMarkedCut_andOneJustTheLengthOfTheHead_isNot() {
+    void aResultCutBeforeItsSummaryIsFull_isMarkedCut_notInsideACharacter_andOneJustTheLengthOfTheHead_isNot() {
         String spaced = "{\"note\":\"" + " ".repeat(3_000) + "x\"}"; // blanks shrink: 2,048 chars make a short line
         gateway.upstream().route("/cases", r -> Reply.json(201, spaced));
         assertThat(call("acme", "printer jam", "low").getCard().getResultSummary()).isEqualTo("{&quot;note&quot;:&quot;…");
+
+        String emoji = "{\"n\":\"" + "x".repeat(112) + "\uD83D\uDE00 and more after it\"}"; // 119th char: half of it
+        gateway.upstream().route("/cases", r -> Reply.json(201, emoji));
+        assertThat(call("acme", "printer jam", "low").getCard().getResultSummary())
+                .isEqualTo("{&quot;n&quot;:&quot;" + "x".repeat(112) + "…");
 
         String exact = "{\"note\":\"" + " ".repeat(2_048 - 12) + "x\"}";
         assertThat(exact).hasSize(2_048);
