@@ -129,7 +129,10 @@ class JvmOptionsFileTest {
         List<String> on21 = JvmOptionsFile.parse(shipped, 21);
         assertThat(on21).contains("-XX:+UseSerialGC", "-Xms64m", "-Xmx512m").noneMatch(o -> o.contains("-:"))
                 .doesNotContain("-XX:TrimNativeHeapInterval=1000", "-XX:NewSize=48m");
-        assertThat(JvmOptionsFile.parse(shipped, 25)).containsAll(on21)
-                .contains("-XX:TrimNativeHeapInterval=1000", "-XX:NewSize=48m");
+        List<String> on25 = JvmOptionsFile.parse(shipped, 25);
+        assertThat(on25).containsAll(on21).contains("-XX:TrimNativeHeapInterval=1000", "-XX:NewSize=48m")
+                .containsSubsequence("-XX:+UnlockExperimentalVMOptions", "-XX:+AOTCompileEagerly");
+        assertThat(JvmOptionsFile.parse(shipped, 26)).as("the JDK 25 experiment stays on 25")
+                .contains("-XX:NewSize=48m").doesNotContain("-XX:+AOTCompileEagerly", "-XX:+UnlockExperimentalVMOptions");
     }
 }
