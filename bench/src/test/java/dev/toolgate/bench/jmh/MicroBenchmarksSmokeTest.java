@@ -46,6 +46,19 @@ class MicroBenchmarksSmokeTest {
     }
 
     @Test
+    void cardSummary_everySize_theHeadIsTheWholeRedactionsHead_withoutTheSecret() {
+        for (int size : new int[] {28, 4096, 262144}) {
+            CardSummaryBench b = new CardSummaryBench();
+            b.resultBytes = size;
+            b.setUp();
+            String whole = b.wholeResult();
+            assertThat(whole.length()).as("size " + size).isGreaterThan(size / 2);
+            assertThat(b.summaryHead()).as("size " + size).isEqualTo(whole.substring(0, Math.min(2_049, whole.length())))
+                    .doesNotContain("tok_9");
+        }
+    }
+
+    @Test
     void auditEnqueue_recordsReachTheStore_nothingDropped() {
         AuditEnqueueBench b = new AuditEnqueueBench();
         b.batch = 500;
