@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * Removes secrets from arguments and results before they are stored in call records or put on
  * spans: values under secret-looking keys ({@code password}, {@code token}, {@code authorization},
  * …), values at JSON Pointers configured per tool, and values that look like secrets wherever
- * they appear (card numbers that pass the Luhn check, bearer tokens, JWTs, private keys, cloud
- * access keys). Text that is not JSON is scanned for the value patterns. Immutable, thread-safe.
+ * they appear, object keys included (card numbers that pass the Luhn check, bearer tokens, JWTs,
+ * private keys, cloud access keys). Text that is not JSON is scanned for the value patterns.
+ * Immutable, thread-safe.
  */
 public final class Redactor {
     public static final String MASK = "[REDACTED]";
@@ -226,7 +227,7 @@ public final class Redactor {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     JsonToken value = p.nextToken();
-                    g.writeFieldName(name);
+                    g.writeFieldName(maskValues(name)); // a key can be a secret too (a map keyed by card number)
                     if (value != JsonToken.VALUE_NULL && isSecretKey(name)) {
                         g.writeString(MASK);
                         p.skipChildren();
@@ -310,7 +311,7 @@ public final class Redactor {
     private JsonNode redact(JsonNode node) {
         if (node.isObject()) {
             ObjectNode out = MAPPER.createObjectNode();
-            node.properties().forEach(e -> out.set(e.getKey(), isSecretKey(e.getKey()) && !e.getValue().isNull()
+            node.properties().forEach(e -> out.set(maskValues(e.getKey()), isSecretKey(e.getKey()) && !e.getValue().isNull()
                     ? TextNode.valueOf(MASK) : redact(e.getValue())));
             return out;
         }

@@ -32,6 +32,18 @@ class RedactorTest {
     }
 
     @Test
+    void secretsUsedAsKeys_areMasked_inTheStreamAndInTheTree() {
+        // a map keyed by card number or token: the keys were written back as they came
+        String in = "{\"4111111111111111\":{\"limit\":500},\"x\":{\"Bearer abcdefghijkl123\":true},\"plain\":1}";
+
+        assertThat(redactor.redact("t.x", in)).isEqualTo(
+                "{\"[REDACTED]\":{\"limit\":500},\"x\":{\"[REDACTED]\":true},\"plain\":1}");
+        assertThat(redactor.redact("crm.update", in)).as("the tree, for a tool with pointers")
+                .isEqualTo(redactor.redact("t.x", in));
+        assertThat(redactor.redactHead("t.x", in, 20)).isEqualTo("{\"[REDACTED]\":{\"limi");
+    }
+
+    @Test
     void pointersConfiguredForTheToolAreMasked() {
         String out = redactor.redact("crm.update", """
                 {"customer":{"notes":"private","name":"Ada"},"items":["a","b","c"]}""");
