@@ -118,11 +118,8 @@ public final class Redactor {
         }
         if (pointersByTool.getOrDefault(tool, List.of()).isEmpty()) {
             HeadWriter head = new HeadWriter(maxChars, json.length() + 16);
-            try (JsonParser p = MAPPER.getFactory().createParser(json)) {
-                if (p.nextToken() != null) {
-                    try (JsonGenerator g = MAPPER.getFactory().createGenerator(head)) {
-                        copyRedacted(p, g);
-                    }
+            try {
+                if (copyStreaming(json, head)) {
                     return head.text();
                 }
             } catch (HeadWriter.Full full) {
@@ -176,19 +173,6 @@ public final class Redactor {
         }
 
         @Override
-        public void write(String s, int off, int len) throws IOException {
-            if (full) {
-                return;
-            }
-            int take = Math.min(len, max - text.length());
-            text.append(s, off, off + take);
-            if (text.length() == max) {
-                full = true;
-                throw new Full();
-            }
-        }
-
-        @Override
         public void flush() {
         }
 
@@ -203,15 +187,20 @@ public final class Redactor {
 
     /** As the tree does, value by value; null when the text holds no JSON token (the tree decides). */
     private static String redactStreaming(String json) throws IOException {
+        StringWriter out = new StringWriter(json.length() + 16);
+        return copyStreaming(json, out) ? out.toString() : null;
+    }
+
+    /** Writes the first JSON value of {@code json} redacted to {@code out}; false when the text holds no JSON token. */
+    private static boolean copyStreaming(String json, java.io.Writer out) throws IOException {
         try (JsonParser p = MAPPER.getFactory().createParser(json)) {
             if (p.nextToken() == null) {
-                return null;
+                return false;
             }
-            StringWriter out = new StringWriter(json.length() + 16);
             try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
                 copyRedacted(p, g);
             }
-            return out.toString();
+            return true;
         }
     }
 

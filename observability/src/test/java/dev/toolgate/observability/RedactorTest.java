@@ -163,9 +163,7 @@ class RedactorTest {
     void streamedRedaction_writesWhatTheTreeWrote_forThousandsOfRandomDocuments() {
         java.util.Random random = new java.util.Random(23);
         for (int i = 0; i < 3_000; i++) {
-            StringBuilder json = new StringBuilder();
-            randomValue(random, json, 0);
-            String in = json.toString();
+            String in = randomDocument(random);
             assertThat(redactor.redact("t.x", in)).as(in).isEqualTo(redactor.redactAsTree(in));
         }
     }
@@ -174,9 +172,7 @@ class RedactorTest {
     void redactedHead_isTheHeadOfTheRedactedText_forThousandsOfRandomDocuments_atEveryLength() {
         java.util.Random random = new java.util.Random(29);
         for (int i = 0; i < 3_000; i++) {
-            StringBuilder json = new StringBuilder();
-            randomValue(random, json, 0);
-            String in = json.toString();
+            String in = randomDocument(random);
             String whole = redactor.redact("t.x", in);
             int max = random.nextInt(whole.length() + 8);
             assertThat(redactor.redactHead("t.x", in, max)).as(in + " head " + max)
@@ -254,6 +250,12 @@ class RedactorTest {
             "line\\nbreak\\t\\u0001", "AKIAIOSFODNN7EXAMPLE", ""};
     private static final String[] NUMBERS = {"0", "-0", "7", "-12", "4111111111111111", "2147483648",
             "9223372036854775808", "1.0", "1.50", "-0.0", "3e2", "6.02E23", "1e-7", "0.1", "41111111111111111111"};
+
+    private static String randomDocument(java.util.Random r) {
+        StringBuilder json = new StringBuilder();
+        randomValue(r, json, 0);
+        return json.toString();
+    }
 
     private static void randomValue(java.util.Random r, StringBuilder out, int depth) {
         int kind = depth > 4 ? 2 + r.nextInt(4) : r.nextInt(6);
