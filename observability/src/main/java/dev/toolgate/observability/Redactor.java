@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * Removes secrets from arguments and results before they are stored in call records or put on
  * spans: values under secret-looking keys ({@code password}, {@code token}, {@code authorization},
  * …), values at JSON Pointers configured per tool, and values that look like secrets wherever
- * they appear, object keys included (card numbers that pass the Luhn check, bearer tokens, JWTs,
- * private keys, cloud access keys). Text that is not JSON is scanned for the value patterns.
+ * they appear, object keys included (card numbers that pass the Luhn check, as text, integers or
+ * whole floats; bearer tokens, JWTs, private keys, cloud access keys). Text that is not JSON is scanned for the value patterns.
  * Immutable, thread-safe.
  */
 public final class Redactor {
@@ -251,7 +251,14 @@ public final class Redactor {
                     }
                 }
             }
-            case VALUE_NUMBER_FLOAT -> g.writeNumber(p.getDoubleValue());
+            case VALUE_NUMBER_FLOAT -> {
+                double v = p.getDoubleValue();
+                if (wholeLooksLikeCard(v)) {
+                    g.writeString(MASK); // 4111111111111111.0 or 4.111111111111111E15: a card number through a double
+                } else {
+                    g.writeNumber(v);
+                }
+            }
             case VALUE_TRUE -> g.writeBoolean(true);
             case VALUE_FALSE -> g.writeBoolean(false);
             case VALUE_NULL -> g.writeNull();
@@ -314,6 +321,9 @@ public final class Redactor {
             return masked.equals(node.textValue()) ? node : TextNode.valueOf(masked);
         }
         if (node.isIntegralNumber() && looksLikeCard(node.asText())) {
+            return TextNode.valueOf(MASK);
+        }
+        if (node.isFloatingPointNumber() && wholeLooksLikeCard(node.doubleValue())) {
             return TextNode.valueOf(MASK);
         }
         return node;
@@ -532,6 +542,19 @@ public final class Redactor {
 
     /** The smallest number with 13 digits, the fewest a card number has. */
     private static final long SHORTEST_CARD = 1_000_000_000_000L;
+
+    /**
+     * Whether a JSON float is a whole number whose digits {@link #looksLikeCard look like a card's}: an
+     * upstream that passes card numbers through a double writes {@code 4.111111111111111E15}. Every
+     * 16-digit number under 2^53 (all the major networks' card numbers) is exact in a double.
+     */
+    private static boolean wholeLooksLikeCard(double v) {
+        double a = Math.abs(v);
+        if (!(a >= SHORTEST_CARD) || a >= 1e19 || a != Math.rint(a)) {
+            return false; // NaN and infinities fail the first test
+        }
+        return looksLikeCard(a < 0x1p63 ? Long.toString((long) a) : new java.math.BigDecimal(a).toBigInteger().toString());
+    }
 
     /** Whether the digits of {@code candidate} (spaces and dashes skipped) are 13-19 and pass the Luhn check. */
     private static boolean looksLikeCard(String candidate) {

@@ -44,6 +44,21 @@ class RedactorTest {
     }
 
     @Test
+    void cardNumbersWrittenAsFloats_areMasked_inTheStreamAndInTheTree() {
+        // an upstream that serialises a card number through a double: the digits are all there
+        String in = "{\"a\":4111111111111111.0,\"b\":4.111111111111111E15,\"c\":[-5555555555554444e0],"
+                + "\"amount\":12.5,\"big\":1.0E20,\"notLuhn\":4111111111111112.0,\"ratio\":1234567890123.5}";
+
+        String out = redactor.redact("t.x", in);
+
+        assertThat(out).isEqualTo("{\"a\":\"[REDACTED]\",\"b\":\"[REDACTED]\",\"c\":[\"[REDACTED]\"],"
+                + "\"amount\":12.5,\"big\":1.0E20,\"notLuhn\":4.111111111111112E15,\"ratio\":1.2345678901235E12}");
+        assertThat(redactor.redactAsTree(in)).isEqualTo(out);
+        assertThat(redactor.redact("crm.update", in)).as("the tree, for a tool with pointers").isEqualTo(out);
+        assertThat(redactor.redactHead("t.x", in, 30)).isEqualTo(out.substring(0, 30));
+    }
+
+    @Test
     void pointersConfiguredForTheToolAreMasked() {
         String out = redactor.redact("crm.update", """
                 {"customer":{"notes":"private","name":"Ada"},"items":["a","b","c"]}""");
