@@ -31,13 +31,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -68,10 +66,7 @@ final class UpstreamHttpClient {
 
     private final EventLoops loops;
     private final int maxBodyBytes;
-    private final Map<Destination, Deque<Idle>> idle = new ConcurrentHashMap<>();
-
-    private record Idle(Channel channel, long since) {
-    }
+    private final Map<Destination, IdleChannels> idle = new ConcurrentHashMap<>();
 
     UpstreamHttpClient(EventLoops loops, int maxBodyBytes) {
         this.loops = requireNonNull(loops, "loops");
@@ -116,27 +111,16 @@ final class UpstreamHttpClient {
     }
 
     private Channel takeIdle(Destination to) {
-        Deque<Idle> q = idle.get(to);
-        if (q == null) {
-            return null;
-        }
-        long now = System.nanoTime();
-        for (Idle i; (i = q.pollFirst()) != null; ) {
-            if (i.channel().isActive() && now - i.since() < MAX_IDLE_NANOS) {
-                return i.channel();
-            }
-            i.channel().close();
-        }
-        return null;
+        IdleChannels q = idle.get(to);
+        return q == null ? null : q.take(System.nanoTime());
     }
 
     private void release(Destination to, Channel channel) {
-        Deque<Idle> q = idle.computeIfAbsent(to, k -> new ConcurrentLinkedDeque<>());
-        if (q.size() >= MAX_IDLE_PER_DESTINATION || !channel.isActive()) {
-            channel.close();
-            return;
+        IdleChannels q = idle.get(to);
+        if (q == null) {
+            q = idle.computeIfAbsent(to, k -> new IdleChannels(MAX_IDLE_PER_DESTINATION, MAX_IDLE_NANOS));
         }
-        q.addFirst(new Idle(channel, System.nanoTime()));
+        q.release(channel, System.nanoTime());
     }
 
     private void connect(Exchange ex) {
@@ -387,9 +371,9 @@ final class UpstreamHttpClient {
         public void channelInactive(ChannelHandlerContext ctx) {
             Exchange ex = current;
             current = null;
-            Deque<Idle> q = idle.get(to);
+            IdleChannels q = idle.get(to);
             if (q != null) {
-                q.removeIf(i -> i.channel() == ctx.channel());
+                q.remove(ctx.channel());
             }
             if (ex != null && !ex.result.isDone()) {
                 retryOrFail(ex, new IOException("the connection closed before the answer was complete"));
@@ -412,7 +396,7 @@ final class UpstreamHttpClient {
 
     /** Closes every pooled connection. */
     void close() {
-        idle.values().forEach(q -> q.forEach(i -> i.channel().close()));
+        idle.values().forEach(IdleChannels::closeAll);
         idle.clear();
     }
 }
