@@ -6,6 +6,7 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Marker;
 
 /**
@@ -45,8 +46,30 @@ public final class WireLogFilter extends TurboFilter {
         return isPinned(logger.getName()) ? FilterReply.DENY : FilterReply.NEUTRAL;
     }
 
+    /**
+     * Answers of {@link #isPinned} by logger name. Every level check below INFO asks (Netty's and
+     * gRPC's {@code isDebugEnabled()} on the event loops, several per call), always for the same few
+     * loggers; a cached answer costs a hash lookup instead of a prefix comparison per pinned name.
+     * Bounded: emptied when full.
+     */
+    private static final ConcurrentHashMap<String, Boolean> ANSWERS = new ConcurrentHashMap<>();
+    private static final int MAX_ANSWERS = 4_096;
+
     /** Whether {@code loggerName} is one of {@link #PINNED} or below one. */
     public static boolean isPinned(String loggerName) {
+        Boolean known = ANSWERS.get(loggerName);
+        if (known != null) {
+            return known;
+        }
+        boolean pinned = matchesPinned(loggerName);
+        if (ANSWERS.size() >= MAX_ANSWERS) {
+            ANSWERS.clear();
+        }
+        ANSWERS.put(loggerName, pinned);
+        return pinned;
+    }
+
+    private static boolean matchesPinned(String loggerName) {
         for (String prefix : PINNED) {
             if (loggerName.startsWith(prefix)
                     && (loggerName.length() == prefix.length() || loggerName.charAt(prefix.length()) == '.')) {

@@ -40,6 +40,21 @@ class WireLogFilterTest {
     }
 
     @Test
+    void isPinned_answersAlikeWhenAskedAgain_andPastItsMemoryOfAnswers() {
+        // more names than the answers kept: every name is answered by its prefix, the first time and the next
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 5_000; i++) {
+                assertThat(WireLogFilter.isPinned("io.grpc.netty.Handler" + i)).isTrue();
+                assertThat(WireLogFilter.isPinned("io.grpc.nettyx.Handler" + i)).isFalse();
+                assertThat(WireLogFilter.isPinned("dev.toolgate.X" + i)).isFalse();
+            }
+        }
+        assertThat(WireLogFilter.isPinned("io.modelcontextprotocol")).isTrue();
+        assertThat(WireLogFilter.isPinned("io.modelcontextprotocolx")).isFalse();
+        assertThat(WireLogFilter.isPinned("jdk")).isFalse();
+    }
+
+    @Test
     void installIn_addsTheFilterOnce() {
         LoggerContext context = new LoggerContext();
         assertThat(WireLogFilter.installIn(context)).isTrue();
