@@ -36,12 +36,10 @@ public final class Redactor {
      * Parse and write buffers are shared by all threads: Jackson's default pool keeps them per
      * thread, and every call runs on a new virtual thread, so each redaction allocated fresh 8 KB
      * parse and 4 KB write buffers (a quarter of the gateway's allocation per call). The pool is
-     * bounded: a recycler keeps the largest buffers it was given, and redaction runs on the CPU
-     * without blocking, so a few per core are all that are ever in use at once.
+     * bounded and takes no lock ({@link JsonBufferPool}).
      */
     private static final ObjectMapper MAPPER = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
-            .recyclerPool(com.fasterxml.jackson.core.util.JsonRecyclerPools.newBoundedPool(
-                    4 * Runtime.getRuntime().availableProcessors()))
+            .recyclerPool(JsonBufferPool.perProcessor())
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build());
 

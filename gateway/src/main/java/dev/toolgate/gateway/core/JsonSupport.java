@@ -4,22 +4,21 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.BufferRecycler;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.toolgate.observability.JsonBufferPool;
 
 /** The gateway's own JSON mappers, independent of Micronaut's. Thread-safe. */
 public final class JsonSupport {
     /**
      * Parse and write buffers shared by all threads. Jackson's default pool keeps them per thread,
      * which gives nothing to the gateway's calls: each runs on a new virtual thread, so each parse
-     * allocated fresh buffers (16 KB and more per call). Bounded, since a recycler keeps the largest
-     * buffers it was given: parsing and writing do not block, so a few per core are enough.
+     * allocated fresh buffers (16 KB and more per call). Bounded and without a lock
+     * ({@link JsonBufferPool}).
      */
-    private static final RecyclerPool<BufferRecycler> BUFFERS = JsonRecyclerPools.newBoundedPool(
-            4 * Runtime.getRuntime().availableProcessors());
+    private static final RecyclerPool<BufferRecycler> BUFFERS = JsonBufferPool.perProcessor();
 
     private static final ObjectMapper TRUSTED = JsonMapper.builder(JsonFactory.builder().recyclerPool(BUFFERS).build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
