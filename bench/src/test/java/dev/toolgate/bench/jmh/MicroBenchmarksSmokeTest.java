@@ -59,6 +59,16 @@ class MicroBenchmarksSmokeTest {
     }
 
     @Test
+    void jsonBufferPool_bothPools_writeBackWhatTheyRead() throws Exception {
+        for (String pool : new String[] {"jackson-bounded", "lock-free"}) {
+            JsonBufferPoolBench b = new JsonBufferPoolBench();
+            b.pool = pool;
+            b.setUp();
+            assertThat(b.readAndWrite()).as(pool).startsWith("{\"query\":\"order 1042\"").endsWith("]}}");
+        }
+    }
+
+    @Test
     void auditEnqueue_recordsReachTheStore_nothingDropped() {
         AuditEnqueueBench b = new AuditEnqueueBench();
         b.batch = 500;
