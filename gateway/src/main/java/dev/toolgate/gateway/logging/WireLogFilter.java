@@ -43,6 +43,9 @@ public final class WireLogFilter extends TurboFilter {
         if (level == null || level.isGreaterOrEqual(Level.INFO) || logger == null) {
             return FilterReply.NEUTRAL;
         }
+        if (!level.isGreaterOrEqual(logger.getEffectiveLevel())) {
+            return FilterReply.NEUTRAL; // below the logger's level: logback drops it after a neutral reply anyway
+        }
         return isPinned(logger.getName()) ? FilterReply.DENY : FilterReply.NEUTRAL;
     }
 

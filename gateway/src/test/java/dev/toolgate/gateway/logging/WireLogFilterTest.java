@@ -55,6 +55,26 @@ class WireLogFilterTest {
     }
 
     @Test
+    void aPinnedLoggerTurnedToDebug_isDenied_andOneAtInfoIsLeftToLogbacksOwnLevelCheck() {
+        LoggerContext context = new LoggerContext();
+        WireLogFilter.installIn(context);
+        ch.qos.logback.classic.Logger frames = context.getLogger("io.grpc.netty.NettyServerHandler");
+        WireLogFilter filter = new WireLogFilter();
+
+        frames.setLevel(Level.INFO);
+        assertThat(filter.decide(null, frames, Level.DEBUG, "x", null, null))
+                .isEqualTo(ch.qos.logback.core.spi.FilterReply.NEUTRAL);
+        assertThat(frames.isDebugEnabled()).isFalse();
+
+        frames.setLevel(Level.DEBUG);
+        assertThat(filter.decide(null, frames, Level.DEBUG, "x", null, null))
+                .isEqualTo(ch.qos.logback.core.spi.FilterReply.DENY);
+        assertThat(frames.isDebugEnabled()).as("the installed filter denies it").isFalse();
+        assertThat(frames.isTraceEnabled()).isFalse();
+        assertThat(context.getLogger("dev.toolgate.gateway.Any").isInfoEnabled()).isTrue();
+    }
+
+    @Test
     void installIn_addsTheFilterOnce() {
         LoggerContext context = new LoggerContext();
         assertThat(WireLogFilter.installIn(context)).isTrue();
