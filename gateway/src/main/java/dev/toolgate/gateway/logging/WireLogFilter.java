@@ -20,7 +20,8 @@ import org.slf4j.Marker;
  * other filters and levels ({@link FilterReply#NEUTRAL}).
  *
  * <p>Installed from {@code logback.xml} and, in case an operator's own logback configuration
- * omits it, by {@link WireLogPinning} when the gateway starts. Thread-safe and stateless.
+ * omits it, by {@link WireLogPinning} when the gateway starts. Thread-safe; its only state is the
+ * answers of {@link #isPinned} by logger name.
  */
 public final class WireLogFilter extends TurboFilter {
     /** Logger name prefixes (whole dotted segments) whose DEBUG and TRACE events are denied. */
@@ -43,9 +44,8 @@ public final class WireLogFilter extends TurboFilter {
         if (level == null || level.isGreaterOrEqual(Level.INFO) || logger == null) {
             return FilterReply.NEUTRAL;
         }
-        if (!level.isGreaterOrEqual(logger.getEffectiveLevel())) {
-            return FilterReply.NEUTRAL; // below the logger's level: logback drops it after a neutral reply anyway
-        }
+        // denied whatever the logger's own level: a later turbo filter that accepts, or logback's
+        // log(LoggingEvent), which checks no level, would let a neutral reply through
         return isPinned(logger.getName()) ? FilterReply.DENY : FilterReply.NEUTRAL;
     }
 

@@ -55,23 +55,55 @@ class WireLogFilterTest {
     }
 
     @Test
-    void aPinnedLoggerTurnedToDebug_isDenied_andOneAtInfoIsLeftToLogbacksOwnLevelCheck() {
+    void aPinnedLoggerAtInfo_staysDenied_whenALaterTurboFilterAcceptsTheEvent() {
+        // logback's per-user debugging: an MDC filter that accepts. The first non-neutral reply wins,
+        // and an accepted event is appended without a level check
         LoggerContext context = new LoggerContext();
         WireLogFilter.installIn(context);
+        ch.qos.logback.classic.turbo.MDCFilter perUser = new ch.qos.logback.classic.turbo.MDCFilter();
+        perUser.setMDCKey("user");
+        perUser.setValue("ada");
+        perUser.setOnMatch("ACCEPT");
+        perUser.setContext(context);
+        perUser.start();
+        context.addTurboFilter(perUser);
+        ListAppender<ILoggingEvent> logs = attach(context);
         ch.qos.logback.classic.Logger frames = context.getLogger("io.grpc.netty.NettyServerHandler");
-        WireLogFilter filter = new WireLogFilter();
-
         frames.setLevel(Level.INFO);
-        assertThat(filter.decide(null, frames, Level.DEBUG, "x", null, null))
-                .isEqualTo(ch.qos.logback.core.spi.FilterReply.NEUTRAL);
-        assertThat(frames.isDebugEnabled()).isFalse();
 
-        frames.setLevel(Level.DEBUG);
-        assertThat(filter.decide(null, frames, Level.DEBUG, "x", null, null))
-                .isEqualTo(ch.qos.logback.core.spi.FilterReply.DENY);
-        assertThat(frames.isDebugEnabled()).as("the installed filter denies it").isFalse();
-        assertThat(frames.isTraceEnabled()).isFalse();
-        assertThat(context.getLogger("dev.toolgate.gateway.Any").isInfoEnabled()).isTrue();
+        org.slf4j.MDC.put("user", "ada");
+        try {
+            frames.debug("INBOUND HEADERS: authorization: Bearer tg_x");
+            context.getLogger("dev.toolgate.gateway.Any").debug("our own line, accepted for ada");
+        } finally {
+            org.slf4j.MDC.remove("user");
+        }
+
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
+                .containsExactly("our own line, accepted for ada");
+    }
+
+    @Test
+    void aPinnedLoggerAtInfo_staysDenied_throughTheEventApi() {
+        // logback's log(LoggingEvent) appends whatever the turbo filters do not deny, without a level check
+        LoggerContext context = new LoggerContext();
+        WireLogFilter.installIn(context);
+        ListAppender<ILoggingEvent> logs = attach(context);
+        ch.qos.logback.classic.Logger frames = context.getLogger("io.netty.handler.codec.http2.Http2FrameLogger");
+        frames.setLevel(Level.INFO);
+
+        frames.makeLoggingEventBuilder(org.slf4j.event.Level.DEBUG).log("DATA frame: PutSecret value");
+        frames.makeLoggingEventBuilder(org.slf4j.event.Level.WARN).log("stream reset");
+
+        assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("stream reset");
+    }
+
+    private static ListAppender<ILoggingEvent> attach(LoggerContext context) {
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.setContext(context);
+        logs.start();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(logs);
+        return logs;
     }
 
     @Test
