@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  * Removes secrets from arguments and results before they are stored in call records or put on
  * spans: values under secret-looking keys ({@code password}, {@code token}, {@code authorization},
  * …), values at JSON Pointers configured per tool, and values that look like secrets wherever
- * they appear, object keys included (card numbers that pass the Luhn check, as text, integers or
- * whole floats; bearer tokens, JWTs, private keys, cloud access keys). Text that is not JSON is scanned for the value patterns.
+ * they appear, object keys included (card numbers that pass the Luhn check: digit runs in text,
+ * integers and whole floats; bearer tokens, JWTs, private keys, cloud access keys). Text that is not JSON is scanned for the value patterns.
  * Immutable, thread-safe.
  */
 public final class Redactor {
@@ -541,17 +541,22 @@ public final class Redactor {
     /** The smallest number with 13 digits, the fewest a card number has. */
     private static final long SHORTEST_CARD = 1_000_000_000_000L;
 
+    /** From here on a double no longer holds every whole number: odd ones are rounded. */
+    private static final double WHOLE_NUMBERS_EXACT_BELOW = 0x1p53;
+
     /**
-     * Whether a JSON float is a whole number whose digits {@link #looksLikeCard look like a card's}: an
-     * upstream that passes card numbers through a double writes {@code 4.111111111111111E15}. Every
-     * 16-digit number under 2^53 (all the major networks' card numbers) is exact in a double.
+     * Whether a JSON float is a whole number of 13-19 digits that may be a card number: an upstream
+     * that passes card numbers through a double writes {@code 4.111111111111111E15}. Under 2^53 (the
+     * major networks' 16-digit numbers) the double holds the digits and the Luhn check decides; from
+     * 2^53 on it may have rounded them (17-19-digit cards, 16-digit ones from 9007…), so a check on
+     * its digits would decide by chance, and every such whole number is taken for a card.
      */
     private static boolean wholeLooksLikeCard(double v) {
         double a = Math.abs(v);
         if (!(a >= SHORTEST_CARD) || a >= 1e19 || a != Math.rint(a)) {
             return false; // NaN and infinities fail the first test
         }
-        return looksLikeCard(a < 0x1p63 ? Long.toString((long) a) : new java.math.BigDecimal(a).toBigInteger().toString());
+        return a >= WHOLE_NUMBERS_EXACT_BELOW || looksLikeCard(Long.toString((long) a));
     }
 
     /** Whether the digits of {@code candidate} (spaces and dashes skipped) are 13-19 and pass the Luhn check. */
