@@ -17,10 +17,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class JsonBufferPool implements RecyclerPool<BufferRecycler> {
     private static final long serialVersionUID = 1L;
 
-    private final AtomicReferenceArray<BufferRecycler> slots;
+    private final int capacity;
+    /** Not serialised (a recycler is not serialisable): a pool read back starts empty ({@link #readResolve}). */
+    private final transient AtomicReferenceArray<BufferRecycler> slots;
 
     private JsonBufferPool(int capacity) {
+        this.capacity = capacity;
         this.slots = new AtomicReferenceArray<>(capacity);
+    }
+
+    /** A mapper is serialisable with its factory and so with its pool: read back, it is a new, empty pool. */
+    private Object readResolve() {
+        return new JsonBufferPool(capacity);
     }
 
     /**

@@ -43,6 +43,32 @@ class JsonBufferPoolTest {
     }
 
     @Test
+    void aMapperOnThePool_canBeSerialised_andReadBackWithAnEmptyPoolOfTheSameCapacity() throws Exception {
+        JsonBufferPool pool = JsonBufferPool.ofCapacity(2);
+        ObjectMapper mapper = new ObjectMapper(JsonFactory.builder().recyclerPool(pool).build());
+        mapper.readTree("{\"a\":1}"); // a recycler now sits in the pool
+        assertThat(pool.pooledCount()).isEqualTo(1);
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(mapper);
+        }
+        ObjectMapper back;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (ObjectMapper) in.readObject();
+        }
+        assertThat(back.readTree("{\"b\":[2]}").toString()).isEqualTo("{\"b\":[2]}");
+        JsonBufferPool read = (JsonBufferPool) back.getFactory()._getRecyclerPool();
+        assertThat(read).isNotSameAs(pool);
+        assertThat(read.pooledCount()).isEqualTo(1);
+        for (int i = 0; i < 3; i++) {
+            read.releasePooled(new BufferRecycler());
+        }
+        assertThat(read.pooledCount()).as("capacity kept").isEqualTo(2);
+    }
+
+    @Test
     void aCapacityUnderOne_isRefused() {
         assertThatThrownBy(() -> JsonBufferPool.ofCapacity(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("capacity must be >= 1, but was 0");

@@ -58,10 +58,12 @@ final class IdleChannels {
         deque.addFirst(new Idle(channel, nowNanos));
     }
 
-    /** Forgets a connection that closed while idle. */
+    /** Forgets a connection that closed while idle (every entry of it, each counted off). */
     void remove(Channel channel) {
-        if (deque.removeIf(i -> i.channel() == channel)) {
-            count.decrementAndGet(); // one entry per channel: a channel is released once per exchange
+        for (Idle i : deque) {
+            if (i.channel() == channel && deque.removeFirstOccurrence(i)) {
+                count.decrementAndGet();
+            }
         }
     }
 

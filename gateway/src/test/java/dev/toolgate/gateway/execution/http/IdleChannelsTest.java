@@ -83,6 +83,21 @@ class IdleChannelsTest {
     }
 
     @Test
+    void aConnectionListedTwice_isCountedOffTwice_whenItCloses() {
+        IdleChannels pool = new IdleChannels(2, MINUTE);
+        Channel twice = new EmbeddedChannel();
+        pool.release(twice, 0);
+        pool.release(twice, 1);
+        pool.remove(twice);
+
+        Channel a = new EmbeddedChannel();
+        Channel b = new EmbeddedChannel();
+        pool.release(a, 2);
+        pool.release(b, 2);
+        assertThat(a.isOpen() && b.isOpen()).as("both places free again").isTrue();
+    }
+
+    @Test
     void aClosedConnection_isNotKept_andCloseAllClosesTheRest() {
         IdleChannels pool = new IdleChannels(4, MINUTE);
         Channel closed = new EmbeddedChannel();
