@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * spans: values under secret-looking keys ({@code password}, {@code token}, {@code authorization},
  * …), values at JSON Pointers configured per tool, and values that look like secrets wherever
  * they appear, object keys included (card numbers that pass the Luhn check: digit runs in text,
- * integers and whole floats; bearer tokens, JWTs, private keys, cloud access keys). Text that is not JSON is scanned for the value patterns.
- * Immutable, thread-safe.
+ * integers and whole floats; bearer tokens, JWTs, private keys, cloud access keys). Text that is
+ * not JSON is scanned for the value patterns. Immutable, thread-safe.
  */
 public final class Redactor {
     public static final String MASK = "[REDACTED]";
