@@ -43,7 +43,7 @@ import java.util.function.LongSupplier;
 final class TokenLeases {
     /** How long unused leased tokens stay with this instance before they go back to the bucket. */
     static final Duration TTL = Duration.ofSeconds(1);
-    static final int MAX_BATCH = 64;
+    static final int MAX_BATCH = 256;
     static final int MAX_LEASES = 100_000;
     /** How long a caller waits for another's fetch of the same bucket before it counts in memory. */
     static final Duration LOCK_WAIT = Duration.ofMillis(500);

@@ -143,7 +143,7 @@ class PostgresSharedBucketsTest {
             }
             double fromDatabase = limit.burst() - tokensInTheDatabase(limit);
             int held = a.leasedTokens(key);
-            // batches of 1, 2, 4 … 64: more taken from the database than used, the rest held here
+            // batches of 1, 2, 4 … 64, 100: more taken from the database than used, the rest held here
             // (at most half a batch and the batch fetched ahead)
             assertThat(held).isPositive().isLessThanOrEqualTo(TokenLeases.MAX_BATCH * 3 / 2);
             assertThat(fromDatabase).isCloseTo(200 + held, org.assertj.core.data.Offset.offset(1.0));
@@ -160,7 +160,7 @@ class PostgresSharedBucketsTest {
 
     @Test
     void aBusyLease_fetchesItsNextBatchAhead_whileItsCallsTakeTheRestFromMemory() throws Exception {
-        RateLimit limit = perHour(1_000); // batches up to 64; it refills 0.28 tokens a second
+        RateLimit limit = perHour(1_000); // batches up to 100 (a tenth of the burst); it refills 0.28 tokens a second
         java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
         PostgresSharedBuckets a = instance(fetches::add);
         try {

@@ -30,7 +30,7 @@ class SharedBucketWaitsTest {
 
     @Test
     void sixteenCallersOfABusyBucket_theirWaitsArePrinted() throws Exception {
-        RateLimit limit = perMinute(1_000_000_000L); // never bites: batches of 64
+        RateLimit limit = perMinute(1_000_000_000L); // never bites: batches of 256
         int callers = 16;
         int perCaller = 4_000;
         long[][] waits = new long[callers][perCaller];
