@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * limit's own refill. A take is one transaction with {@code synchronous_commit} off (three round
  * trips, no wait for the disk); a refusal costs a second statement (the wait). A busy bucket does
  * not pay that per call: this instance takes tokens in batches that follow its demand and hands them
- * to its calls from memory ({@link TokenLeases}: at most 64 or a tenth of the burst, unused ones
+ * to its calls from memory ({@link TokenLeases}: at most 256 or a tenth of the burst, unused ones
  * returned within one and a half seconds), and a busy lease fetches its next batch in the background
  * while its calls use the rest of the last one. Rows of buckets that have
  * refilled completely are deleted every {@value #PURGE_MINUTES} minutes by one instance

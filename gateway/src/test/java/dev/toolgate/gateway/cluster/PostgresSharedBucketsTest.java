@@ -145,7 +145,7 @@ class PostgresSharedBucketsTest {
             int held = a.leasedTokens(key);
             // batches of 1, 2, 4 … 64, 100: more taken from the database than used, the rest held here
             // (at most half a batch and the batch fetched ahead)
-            assertThat(held).isPositive().isLessThanOrEqualTo(TokenLeases.MAX_BATCH * 3 / 2);
+            assertThat(held).isPositive().isLessThanOrEqualTo(100 * 3 / 2); // batches capped at a tenth of the burst
             assertThat(fromDatabase).isCloseTo(200 + held, org.assertj.core.data.Offset.offset(1.0));
             assertThat(fromDatabase).isLessThan(1_000);
 
@@ -179,6 +179,30 @@ class PostgresSharedBucketsTest {
             fetches.take().run();
             assertThat(a.leasedTokens(key)).isEqualTo(16);
             assertThat(inDatabase - tokensInTheDatabase(limit)).isCloseTo(16, org.assertj.core.data.Offset.offset(0.5));
+        } finally {
+            a.close();
+        }
+    }
+
+    @Test
+    void aVeryBusyBucket_growsItsBatchesFetchedAheadToTheCap_andHoldsAtMostABatchAndAHalf() throws Exception {
+        RateLimit limit = perHour(100_000_000); // a tenth of the burst is far above the cap
+        java.util.concurrent.BlockingQueue<Runnable> fetches = new java.util.concurrent.LinkedBlockingQueue<>();
+        PostgresSharedBuckets a = instance(fetches::add);
+        try {
+            callUntilAFetchAheadIsQueued(a, limit, fetches);
+            List<Integer> fetched = new java.util.ArrayList<>();
+            for (int round = 0; round < 7; round++) {
+                int before = a.leasedTokens(key);
+                fetches.take().run();
+                fetched.add(a.leasedTokens(key) - before);
+                assertThat(a.leasedTokens(key)).isLessThanOrEqualTo(TokenLeases.MAX_BATCH * 3 / 2);
+                for (int calls = 0; fetches.isEmpty(); calls++) { // half the batch goes, then the next is fetched
+                    assertThat(calls).isLessThanOrEqualTo(TokenLeases.MAX_BATCH * 2);
+                    assertThat(a.tryTake(key, limit)).isZero();
+                }
+            }
+            assertThat(fetched).containsExactly(16, 32, 64, 128, 256, 256, 256);
         } finally {
             a.close();
         }
