@@ -61,11 +61,7 @@ class IdleChannelsTest {
         assertThat(old.isOpen()).isFalse();
         assertThat(pool.size()).isZero();
 
-        Channel c1 = new EmbeddedChannel();
-        Channel c2 = new EmbeddedChannel();
-        pool.release(c1, 200);
-        pool.release(c2, 200);
-        assertThat(c1.isOpen() && c2.isOpen()).as("the count fell back to zero").isTrue();
+        assertThat(twoMoreAreKept(pool, 200)).as("the count fell back to zero").isTrue();
     }
 
     @Test
@@ -90,11 +86,7 @@ class IdleChannelsTest {
         pool.release(twice, 1);
         pool.remove(twice);
 
-        Channel a = new EmbeddedChannel();
-        Channel b = new EmbeddedChannel();
-        pool.release(a, 2);
-        pool.release(b, 2);
-        assertThat(a.isOpen() && b.isOpen()).as("both places free again").isTrue();
+        assertThat(twoMoreAreKept(pool, 2)).as("both places free again").isTrue();
     }
 
     @Test
@@ -117,5 +109,14 @@ class IdleChannelsTest {
         assertThatThrownBy(() -> new IdleChannels(0, MINUTE)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("max and maxIdleNanos must be >= 1");
         assertThatThrownBy(() -> new IdleChannels(1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Releases two fresh connections to {@code pool}: whether it kept both open (it had two free places). */
+    private static boolean twoMoreAreKept(IdleChannels pool, long nowNanos) {
+        Channel first = new EmbeddedChannel();
+        Channel second = new EmbeddedChannel();
+        pool.release(first, nowNanos);
+        pool.release(second, nowNanos);
+        return first.isOpen() && second.isOpen();
     }
 }
