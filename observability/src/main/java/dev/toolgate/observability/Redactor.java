@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * spans: values under secret-looking keys ({@code password}, {@code token}, {@code authorization},
  * …), values at JSON Pointers configured per tool, and values that look like secrets wherever
  * they appear, object keys included (card numbers that pass the Luhn check: digit runs in text,
- * integers and whole floats; bearer tokens, JWTs, private keys, cloud access keys). Text that is
+ * integers, and whole floats as JSON numbers or in text; bearer tokens, JWTs, private keys, cloud access keys). Text that is
  * not JSON is scanned for the value patterns. Immutable, thread-safe.
  */
 public final class Redactor {
@@ -52,6 +52,11 @@ public final class Redactor {
     private static final List<String> NOT_SECRET_SUFFIXES = List.of("id", "count", "type", "tokens", "length", "limit",
             "url", "name", "expiresin", "expiry");
     static final Pattern CARD = Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])");
+    /**
+     * A number in text written as a double writes it when it is 10^7 or more ({@code 4.111111111111111E15}):
+     * one digit, maybe a fraction, an exponent of 12 to 18 (13-19 digits before the point).
+     */
+    static final Pattern FLOAT_CARD = Pattern.compile("(?<![0-9.])[0-9](?:\\.[0-9]{1,18})?[eE]\\+?1[2-8](?![0-9])");
     private static final List<Pattern> SECRET_VALUES = List.of(
             Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/=-]{8,}"),
             Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"),
@@ -378,9 +383,15 @@ public final class Redactor {
      */
     public static String maskValues(String text) {
         String out = mayHoldSecretPair(text) ? maskPairs(text) : text;
-        if (!mayHoldSecretValue(out)) {
-            return out; // most values: no regular expression runs
+        if (mayHoldSecretValue(out)) { // most values hold none: no regular expression runs
+            out = maskSecretValues(out);
         }
+        return mayHoldFloatCard(out) ? maskFloatCards(out) : out;
+    }
+
+    /** Masks the values of {@link #SECRET_VALUES} and the digit runs that pass for card numbers. */
+    private static String maskSecretValues(String text) {
+        String out = text;
         for (Pattern p : SECRET_VALUES) {
             out = p.matcher(out).replaceAll(MASK);
         }
@@ -394,6 +405,40 @@ public final class Redactor {
             }
         }
         return last == 0 ? out : sb.append(out.substring(last)).toString();
+    }
+
+    /**
+     * Masks the whole numbers of 13-19 digits written as doubles in text that may be card numbers
+     * ({@link #wholeLooksLikeCard}, as for a JSON float): an upstream that puts a card number
+     * through a double and then into a string or a message writes {@code 4.111111111111111E15}.
+     */
+    private static String maskFloatCards(String text) {
+        Matcher m = FLOAT_CARD.matcher(text);
+        StringBuilder sb = null;
+        int last = 0;
+        while (m.find()) {
+            if (wholeLooksLikeCard(Double.parseDouble(m.group()))) {
+                if (sb == null) {
+                    sb = new StringBuilder(text.length());
+                }
+                sb.append(text, last, m.start()).append(MASK);
+                last = m.end();
+            }
+        }
+        return sb == null ? text : sb.append(text, last, text.length()).toString();
+    }
+
+    /** False only when the text holds no exponent of 12 to 18 ({@code E15}, {@code e+12}): no double there can be a card. */
+    private static boolean mayHoldFloatCard(String text) {
+        for (int i = text.indexOf('1', 1); i >= 0 && i + 1 < text.length(); i = text.indexOf('1', i + 1)) {
+            char before = text.charAt(i - 1);
+            char next = text.charAt(i + 1);
+            if (next >= '2' && next <= '8' && (before == 'E' || before == 'e'
+                    || before == '+' && i >= 2 && (text.charAt(i - 2) == 'E' || text.charAt(i - 2) == 'e'))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** False only when the text holds neither {@code :} nor {@code =}: no pair can be in it. */

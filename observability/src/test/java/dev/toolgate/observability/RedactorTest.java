@@ -62,6 +62,25 @@ class RedactorTest {
     }
 
     @Test
+    void cardNumbersWrittenAsFloats_inStringsAndFreeText_areMasked() {
+        // the same double written into a string ("note"), into a body that is not JSON, with a short mantissa
+        // (4111111110000000 as 4.11111111E15: no run of 13 digits in the text) and past 2^53 (not checkable)
+        String in = "{\"note\":\"card 4.111111111111111E15 charged\",\"b\":\"5.555555555554444e+15\","
+                + "\"short\":\"4.11111111E15\",\"troy\":\"9.792123412341235E15\",\"amount\":\"1.25E3\","
+                + "\"notLuhn\":\"4.111111111111112E15\",\"big\":\"1.0E20\",\"version\":\"v1.2.3E15x\"}";
+
+        String out = redactor.redact("t.x", in);
+
+        assertThat(out).isEqualTo("{\"note\":\"card [REDACTED] charged\",\"b\":\"[REDACTED]\","
+                + "\"short\":\"[REDACTED]\",\"troy\":\"[REDACTED]\",\"amount\":\"1.25E3\","
+                + "\"notLuhn\":\"4.111111111111112E15\",\"big\":\"1.0E20\",\"version\":\"v1.2.3E15x\"}");
+        assertThat(redactor.redactAsTree(in)).isEqualTo(out);
+        assertThat(Redactor.maskValues("paid with 4.111111111111111E15, ok")).isEqualTo("paid with [REDACTED], ok");
+        assertThat(Redactor.maskValues("4.11111111E15")).isEqualTo("[REDACTED]");
+        assertThat(Redactor.maskValues("4.111111111E15")).as("4111111111000000 fails the Luhn check").isEqualTo("4.111111111E15");
+    }
+
+    @Test
     void pointersConfiguredForTheToolAreMasked() {
         String out = redactor.redact("crm.update", """
                 {"customer":{"notes":"private","name":"Ada"},"items":["a","b","c"]}""");
