@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,13 +30,22 @@ public final class JdbcCallStore implements CallStore {
     public static final int DEFAULT_MAX_RESULT_CHARS = 1_200_000;
     private static final String UNIQUE_VIOLATION = "23505";
 
-    private static final String INSERT_INTO = """
-            INSERT INTO tool_calls (id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
+    private static final String COLUMNS = """
+            id, tenant_id, call_id, agent_id, key_id, session_id, tool_name, tool_version,
                 arguments, status, upstream_status, is_error, result, error, duration_micros, started_at, finished_at,
                 execution_key, policy_decision, policy_rule, policy_version, arguments_digest, result_truncated, trace_id,
-                skill, user_id)
-            VALUES """;
+                skill, user_id""";
+    private static final String INSERT_INTO = "INSERT INTO tool_calls (" + COLUMNS + ")\nVALUES ";
     private static final int INSERT_COLUMNS = 26;
+    /** {@link #COLUMNS}' positions (from 1) of a timestamp; a NULL there is bound as one. */
+    private static final int FINISHED_AT = 17;
+    /**
+     * Batches of this many new rows or more go to PostgreSQL with COPY ({@link PostgresCopy}); fewer,
+     * and every batch on another database, as multi-row inserts.
+     */
+    static final int COPY_MIN_ROWS = 8;
+    /** SQL states of a connection that failed (class 08): nothing more can be tried on it. */
+    private static final String CONNECTION_FAILURE = "08";
     private static final String ROW = "(" + "?, ".repeat(INSERT_COLUMNS - 1) + "?)";
     private static final String INSERT = INSERT_INTO + ROW;
     /**
@@ -82,6 +92,7 @@ public final class JdbcCallStore implements CallStore {
     private final int maxTextChars;
     private final int maxResultChars;
     private final Redactor redactor;
+    private final java.util.concurrent.atomic.LongAdder copiedRows = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param maxTextChars   cap for the arguments and error columns; longer text is cut and
@@ -133,43 +144,38 @@ public final class JdbcCallStore implements CallStore {
         }
     }
 
-    /** Binds one row's values to parameters {@code offset + 1 ..  offset + 26}. */
+    /** Binds one row's values ({@link #insertValues}) to parameters {@code offset + 1 ..  offset + 26}. */
     private void bindInsert(PreparedStatement ps, int offset, String rowId, CallRecord r) throws SQLException {
-        int o = offset;
-        ps.setString(o + 1, rowId);
-        ps.setString(o + 2, clean(r.tenantId()));
-        ps.setString(o + 3, clean(r.callId()));
-        ps.setString(o + 4, clean(r.agentId()));
-        ps.setString(o + 5, clean(r.keyId()));
-        ps.setString(o + 6, clean(r.sessionId()));
-        ps.setString(o + 7, cap(r.toolName()));
-        ps.setInt(o + 8, r.toolVersion());
-        ps.setString(o + 9, cap(r.arguments()));
-        ps.setString(o + 10, r.status().name());
-        ps.setInt(o + 11, r.upstreamStatus());
-        ps.setBoolean(o + 12, r.isError());
-        ps.setString(o + 13, cap(r.result(), maxResultChars));
-        ps.setString(o + 14, cap(r.error()));
-        ps.setLong(o + 15, r.duration().toNanos() / 1_000);
-        ps.setTimestamp(o + 16, Timestamp.from(r.startedAt()));
-        if (r.finishedAt().isPresent()) {
-            ps.setTimestamp(o + 17, Timestamp.from(r.finishedAt().get()));
-        } else {
-            ps.setNull(o + 17, Types.TIMESTAMP);
+        Object[] values = insertValues(rowId, r);
+        for (int i = 0; i < values.length; i++) {
+            int p = offset + i + 1;
+            switch (values[i]) {
+                case null -> ps.setNull(p, i + 1 == FINISHED_AT ? Types.TIMESTAMP : Types.VARCHAR);
+                case String v -> ps.setString(p, v);
+                case Integer v -> ps.setInt(p, v);
+                case Long v -> ps.setLong(p, v);
+                case Boolean v -> ps.setBoolean(p, v);
+                case Instant v -> ps.setTimestamp(p, Timestamp.from(v));
+                default -> throw new IllegalStateException("no binding for a " + values[i].getClass().getName());
+            }
         }
-        if (r.status().isOpen()) {
-            ps.setString(o + 18, clean(r.callId()));
-        } else {
-            ps.setNull(o + 18, Types.VARCHAR);
-        }
-        ps.setString(o + 19, r.policy().decision());
-        ps.setString(o + 20, r.policy().rule());
-        ps.setString(o + 21, r.policy().version());
-        ps.setString(o + 22, r.argumentsDigest());
-        ps.setBoolean(o + 23, r.resultTruncated() || r.result().length() > maxResultChars);
-        ps.setString(o + 24, r.traceId());
-        ps.setString(o + 25, clean(r.skill()));
-        ps.setString(o + 26, clean(r.userId()));
+    }
+
+    /**
+     * One row of {@code tool_calls} in {@link #COLUMNS}' order, for the inserts and for COPY alike:
+     * text cut to its caps and every text cleaned of NUL (which PostgreSQL refuses: one such value
+     * failed its whole batch, and the record was dropped), {@code null} for SQL NULL.
+     */
+    private Object[] insertValues(String rowId, CallRecord r) {
+        return new Object[] {
+            rowId, clean(r.tenantId()), clean(r.callId()), clean(r.agentId()), clean(r.keyId()), clean(r.sessionId()),
+            cap(r.toolName()), r.toolVersion(), cap(r.arguments()), r.status().name(), r.upstreamStatus(), r.isError(),
+            cap(r.result(), maxResultChars), cap(r.error()), r.duration().toNanos() / 1_000, r.startedAt(),
+            r.finishedAt().orElse(null), r.status().isOpen() ? clean(r.callId()) : null,
+            clean(r.policy().decision()), clean(r.policy().rule()), clean(r.policy().version()),
+            clean(r.argumentsDigest()), r.resultTruncated() || r.result().length() > maxResultChars,
+            clean(r.traceId()), clean(r.skill()),
+            clean(r.userId())};
     }
 
     @Override
@@ -216,16 +222,18 @@ public final class JdbcCallStore implements CallStore {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                List<String> missing = new ArrayList<>();
-                insertAll(c, inserts);
-                updateAll(c, UPDATE, finishes, missing);
-                updateAll(c, RELEASE, releases, missing);
-                settleAll(c, settles);
-                c.commit();
-                return missing;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+                if (inserts.size() >= COPY_MIN_ROWS && PostgresCopy.available(c)) {
+                    try {
+                        return writeInTransaction(c, inserts, finishes, releases, settles, true);
+                    } catch (SQLException e) {
+                        if (e.getSQLState() != null && e.getSQLState().startsWith(CONNECTION_FAILURE)) {
+                            throw e;
+                        }
+                        // a row COPY cannot take: written before (this batch's commit answer was lost) or refused;
+                        // the inserts below skip the first and name the second, as without COPY
+                    }
+                }
+                return writeInTransaction(c, inserts, finishes, releases, settles, false);
             } finally {
                 c.setAutoCommit(autoCommit);
             }
@@ -233,6 +241,42 @@ public final class JdbcCallStore implements CallStore {
             throw new CallRecordException("could not write " + (inserts.size() + finishes.size() + releases.size()
                     + settles.size()) + " call records", e);
         }
+    }
+
+    /** The writes of {@link #writeAll} in one transaction, committed; rolled back when one fails. */
+    private List<String> writeInTransaction(Connection c, List<Insert> inserts, List<CallRecord> finishes,
+            List<CallRecord> releases, List<Settle> settles, boolean copy) throws SQLException {
+        try {
+            List<String> missing = new ArrayList<>();
+            if (copy) {
+                copyAll(c, inserts);
+            } else {
+                insertAll(c, inserts);
+            }
+            updateAll(c, UPDATE, finishes, missing);
+            updateAll(c, RELEASE, releases, missing);
+            settleAll(c, settles);
+            c.commit();
+            return missing;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
+    /** New rows with COPY: the first statement of the transaction, so a refusal rolls back nothing else. */
+    private void copyAll(Connection c, List<Insert> inserts) throws SQLException {
+        List<Object[]> rows = new ArrayList<>(inserts.size());
+        for (Insert i : inserts) {
+            rows.add(insertValues(i.rowId(), redact(i.record())));
+        }
+        PostgresCopy.copy(c, "tool_calls", COLUMNS, rows);
+        copiedRows.add(rows.size());
+    }
+
+    /** Rows written with COPY since start (the tests check which way a batch went). */
+    long copiedRows() {
+        return copiedRows.sum();
     }
 
     /** Inserts in multi-row statements (64, 16, 4, 1 rows), each row at most once. */
