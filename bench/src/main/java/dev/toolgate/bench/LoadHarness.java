@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * gateway over gRPC, for a read-only and a side-effecting tool, at each concurrency level, in
  * one run. Writes results.md and results.json.
  */
-@Command(name = "toolgate-bench", mixinStandardHelpOptions = true, subcommands = {ImportBench.class, JmhCommand.class, ForeignLoadHarness.class},
+@Command(name = "toolgate-bench", mixinStandardHelpOptions = true, subcommands = {ImportBench.class, JmhCommand.class, ForeignLoadHarness.class, AuditWriteBench.class},
         description = "Measure the gateway's added latency and CPU per call against direct upstream calls.")
 public final class LoadHarness implements Callable<Integer> {
     private static final double[] QUANTILES = {0.50, 0.90, 0.99, 0.999};

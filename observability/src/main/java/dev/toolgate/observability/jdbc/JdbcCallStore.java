@@ -46,6 +46,8 @@ public final class JdbcCallStore implements CallStore {
     static final int COPY_MIN_ROWS = 8;
     /** SQL states of a connection that failed (class 08): nothing more can be tried on it. */
     private static final String CONNECTION_FAILURE = "08";
+    private static final String FEATURE_NOT_SUPPORTED = "0A000";
+    private static final String SYNTAX_ERROR = "42601";
     private static final String ROW = "(" + "?, ".repeat(INSERT_COLUMNS - 1) + "?)";
     private static final String INSERT = INSERT_INTO + ROW;
     /**
@@ -93,6 +95,8 @@ public final class JdbcCallStore implements CallStore {
     private final int maxResultChars;
     private final Redactor redactor;
     private final java.util.concurrent.atomic.LongAdder copiedRows = new java.util.concurrent.atomic.LongAdder();
+    /** Batches may go by COPY: off for {@link #inserting()}, and once the database refused COPY itself. */
+    private volatile boolean copies = true;
 
     /**
      * @param maxTextChars   cap for the arguments and error columns; longer text is cut and
@@ -116,6 +120,17 @@ public final class JdbcCallStore implements CallStore {
         }
         this.maxTextChars = maxTextChars;
         this.maxResultChars = maxResultChars;
+    }
+
+    /**
+     * The same store writing every batch with inserts, never with COPY: for comparisons
+     * ({@code toolgate-bench audit-writes}), and for a database that speaks PostgreSQL's protocol
+     * without its COPY (which is otherwise found out on the first batch and not tried again).
+     */
+    public JdbcCallStore inserting() {
+        JdbcCallStore store = new JdbcCallStore(dataSource, maxTextChars, maxResultChars, redactor);
+        store.copies = false;
+        return store;
     }
 
     public JdbcCallStore(DataSource dataSource, int maxTextChars) {
@@ -222,15 +237,19 @@ public final class JdbcCallStore implements CallStore {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                if (inserts.size() >= COPY_MIN_ROWS && PostgresCopy.available(c)) {
+                if (copies && inserts.size() >= COPY_MIN_ROWS && PostgresCopy.available(c)) {
                     try {
                         return writeInTransaction(c, inserts, finishes, releases, settles, true);
                     } catch (SQLException e) {
-                        if (e.getSQLState() != null && e.getSQLState().startsWith(CONNECTION_FAILURE)) {
+                        String state = e.getSQLState() == null ? "" : e.getSQLState();
+                        if (state.startsWith(CONNECTION_FAILURE)) {
                             throw e;
                         }
-                        // a row COPY cannot take: written before (this batch's commit answer was lost) or refused;
-                        // the inserts below skip the first and name the second, as without COPY
+                        if (state.equals(FEATURE_NOT_SUPPORTED) || state.equals(SYNTAX_ERROR)) {
+                            copies = false; // a server of PostgreSQL's protocol without its COPY: inserts from now on
+                        }
+                        // else a row COPY cannot take: written before (this batch's commit answer was lost) or
+                        // refused; the inserts below skip the first and name the second, as without COPY
                     }
                 }
                 return writeInTransaction(c, inserts, finishes, releases, settles, false);
@@ -274,8 +293,8 @@ public final class JdbcCallStore implements CallStore {
         copiedRows.add(rows.size());
     }
 
-    /** Rows written with COPY since start (the tests check which way a batch went). */
-    long copiedRows() {
+    /** Rows written with COPY since start: which way the batches went. */
+    public long copiedRows() {
         return copiedRows.sum();
     }
 
