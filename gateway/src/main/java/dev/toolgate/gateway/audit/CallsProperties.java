@@ -20,7 +20,7 @@ import java.time.Duration;
  * @param bufferChars    characters of arguments, results and errors held in memory at most
  * @param retention      finished records older than this are deleted; {@code 0s} keeps them forever
  * @param purgeInterval  how often old records are deleted
- * @param batchWindow    how long the audit writer collects records before one multi-row insert
+ * @param batchWindow    how long the audit writer collects records before writing them in one transaction
  *                       (at most 256 rows; {@code 0s} writes whatever is queued at once)
  */
 @Context

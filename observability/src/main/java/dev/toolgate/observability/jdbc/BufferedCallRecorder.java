@@ -144,8 +144,8 @@ public final class BufferedCallRecorder implements CallRecorder, RecorderStats, 
 
     /**
      * @param batchWindow how long the writer collects records after the first one arrives before it
-     *                    writes them in one transaction (multi-row inserts): fewer, larger writes at a
-     *                    low call rate. {@link #close} cuts the window short; {@code ZERO} writes at once.
+     *                    writes them in one transaction (COPY or multi-row inserts: {@link JdbcCallStore}):
+     *                    fewer, larger writes at a low call rate. {@link #close} cuts the window short; {@code ZERO} writes at once.
      */
     public BufferedCallRecorder(CallStore store, int capacity, long maxChars, Duration batchWindow) {
         requireNonNull(batchWindow, "batchWindow");

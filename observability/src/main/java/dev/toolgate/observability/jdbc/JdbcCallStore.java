@@ -22,8 +22,10 @@ import javax.sql.DataSource;
 
 /**
  * Writes call records to the {@code tool_calls} table (see the gateway's Flyway migrations)
- * with plain JDBC. Long text is cut to the configured caps before it is written.
- * Thread-safe: it holds no state besides its data source and limits.
+ * with plain JDBC. Long text is cut to the configured caps before it is written. On PostgreSQL a
+ * batch of {@value #COPY_MIN_ROWS} new rows or more goes by COPY ({@link PostgresCopy}).
+ * Thread-safe: besides its data source and limits it holds a count of copied rows and whether
+ * the database takes COPY.
  */
 public final class JdbcCallStore implements CallStore {
     /** Room for the largest upstream body the gateway accepts (1 MiB) with its wrapping. */
