@@ -96,7 +96,9 @@ public final class JdbcCallStore implements CallStore {
     private final int maxTextChars;
     private final int maxResultChars;
     private final Redactor redactor;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcCallStore.class);
     private final java.util.concurrent.atomic.LongAdder copiedRows = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder copyRefusals = new java.util.concurrent.atomic.LongAdder();
     /** Batches may go by COPY: off for {@link #inserting()}, and once the database refused COPY itself. */
     private volatile boolean copies = true;
 
@@ -247,8 +249,14 @@ public final class JdbcCallStore implements CallStore {
                         if (state.startsWith(CONNECTION_FAILURE)) {
                             throw e;
                         }
+                        copyRefusals.increment();
                         if (state.equals(FEATURE_NOT_SUPPORTED) || state.equals(SYNTAX_ERROR)) {
                             copies = false; // a server of PostgreSQL's protocol without its COPY: inserts from now on
+                            LOG.warn("the database refused COPY (SQL state {}): call records are written with inserts",
+                                    state);
+                        } else {
+                            LOG.debug("COPY of {} call records refused (SQL state {}): written with inserts",
+                                    inserts.size(), state); // the state only: a server's message may quote a row
                         }
                         // else a row COPY cannot take: written before (this batch's commit answer was lost) or
                         // refused; the inserts below skip the first and name the second, as without COPY
@@ -293,6 +301,11 @@ public final class JdbcCallStore implements CallStore {
         }
         PostgresCopy.copy(c, "tool_calls", COLUMNS, rows);
         copiedRows.add(rows.size());
+    }
+
+    /** Batches whose COPY the database refused since start (then written with inserts). */
+    public long copyRefusals() {
+        return copyRefusals.sum();
     }
 
     /** Rows written with COPY since start: which way the batches went. */

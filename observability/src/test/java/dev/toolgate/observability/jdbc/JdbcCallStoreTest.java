@@ -80,6 +80,7 @@ class JdbcCallStoreTest {
         }
 
         assertThat(store.copiedRows()).isEqualTo(AWKWARD.size());
+        assertThat(store.copyRefusals()).isZero();
         List<Map<String, Object>> byCopy = withoutIdAndTenant(copied);
         assertThat(byCopy).hasSize(AWKWARD.size()).isEqualTo(withoutIdAndTenant(inserted));
         assertThat(byCopy).extracting(r -> r.get("result")).contains("tab\there", "line\nbreak", "\\N",
@@ -101,6 +102,7 @@ class JdbcCallStoreTest {
         store.writeAll(batch, List.of(), List.of(), List.of()); // the first commit's answer was lost
 
         assertThat(store.copiedRows()).as("the second COPY was refused and rolled back").isEqualTo(AWKWARD.size());
+        assertThat(store.copyRefusals()).isEqualTo(1);
         assertThat(TestStore.calls(tenant)).hasSize(AWKWARD.size());
     }
 
