@@ -143,6 +143,7 @@ final class ForeignLoadHarness implements Callable<Integer> {
                 }
                 CpuMeter gatewayCpu = CpuMeter.of(gateway.process.handle());
                 java.util.Optional<JitMeter> jit = JitMeter.of(gateway.process.handle());
+                java.util.Optional<SwitchMeter> switches = SwitchMeter.of(gateway.process.handle());
                 out.put("warmup_calls", warmupCalls + warmUntilJitQuiet(through, gatewayCpu, jit, out.putArray("warmup_rounds")));
                 ArrayNode runs = out.putArray("runs");
                 CpuMeter postgresCpu = CpuMeter.postgres();
@@ -156,6 +157,7 @@ final class ForeignLoadHarness implements Callable<Integer> {
                         CpuMeter.Sample g0 = gatewayCpu.sample();
                         CpuMeter.Sample p0 = postgresCpu.sample();
                         Duration j0 = jit.map(JitMeter::cpu).orElse(Duration.ZERO);
+                        long s0 = switches.map(SwitchMeter::switches).orElse(0L);
                         if (profiler != null) {
                             profiler.start(gateway.process.handle().pid());
                         }
@@ -167,6 +169,7 @@ final class ForeignLoadHarness implements Callable<Integer> {
                         }
                         Duration gCpu = gatewayCpu.since(g0);
                         java.util.Optional<Duration> jitCpu = jit.map(m -> m.cpu().minus(j0));
+                        java.util.Optional<Long> switched = switches.map(m -> m.switches() - s0);
                         Duration pCpu = postgresCpu.since(p0);
                         Map<String, Long> counted = CallCounts.delta(before,
                                 CallCounts.read(gateway.process.managementPort(), tenant.id()));
@@ -175,6 +178,8 @@ final class ForeignLoadHarness implements Callable<Integer> {
                         errors += d.errors() + g.errors() + refused;
                         ObjectNode run = runJson(tool, c, d, g, gCpu, pCpu, counted);
                         jitCpu.ifPresent(j -> run.put("gateway_jit_cpu_percent", percent(j, gCpu)));
+                        switched.ifPresent(n -> run.put("gateway_context_switches_per_call",
+                                Math.round(100.0 * n / Math.max(1, g.calls())) / 100.0));
                         run.put("settle_rounds", settled);
                         runs.add(run);
                     }

@@ -20,8 +20,8 @@ final class ForeignMarkdown {
                 .append(" MB; errors: ").append(r.path("errors").asInt()).append(".\n\n");
         sb.append("| tool | callers | direct p50 / p99 ms | gateway p50 / p99 ms | added p50 / p99 ms "
                 + "| direct calls/s | gateway calls/s | gateway CPU µs/call | PostgreSQL CPU µs/call "
-                + "| JIT % of gateway CPU |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| JIT % of gateway CPU | gateway context switches/call |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (JsonNode run : r.path("runs")) {
             JsonNode d = run.path("direct");
             JsonNode g = run.path("gateway");
@@ -36,6 +36,8 @@ final class ForeignMarkdown {
                     .append(" | ").append(whole(run, "postgres_cpu_us_per_call"))
                     .append(" | ").append(run.has("gateway_jit_cpu_percent")
                             ? String.format("%.1f", run.path("gateway_jit_cpu_percent").asDouble()) : "n/a")
+                    .append(" | ").append(run.has("gateway_context_switches_per_call")
+                            ? String.format("%.2f", run.path("gateway_context_switches_per_call").asDouble()) : "n/a")
                     .append(" |\n");
         }
         StringBuilder settled = new StringBuilder();

@@ -49,6 +49,23 @@ class ForeignLoadHarnessTest {
     }
 
     @Test
+    void switchMeter_addsVoluntaryAndInvoluntarySwitches() {
+        String status = "Name:\ttoolgate-loop-1\nState:\tS (sleeping)\nvoluntary_ctxt_switches:\t1200\n"
+                + "nonvoluntary_ctxt_switches:\t34\n";
+
+        assertThat(SwitchMeter.switches(status)).isEqualTo(1234);
+        assertThat(SwitchMeter.switches("Name:\tx\n")).isZero();
+    }
+
+    @Test
+    void switchMeter_readsThisJvmsThreads() {
+        assumeThat(Path.of("/proc/self/task")).as("Linux /proc").isDirectory();
+        SwitchMeter meter = SwitchMeter.of(ProcessHandle.current()).orElseThrow();
+
+        assertThat(meter.switches()).as("this JVM's threads have slept by now").isPositive();
+    }
+
+    @Test
     void callCounts_readOnlyTheTenantsCallsByOutcome() {
         String metrics = """
                 # TYPE toolgate_calls_total counter
@@ -95,9 +112,12 @@ class ForeignLoadHarnessTest {
             assertThat(run.path("gateway_cpu_us_per_call").asDouble()).isPositive();
             assertThat(run.has("postgres_cpu_us_per_call")).isTrue();
             assertThat(run.path("gateway_jit_cpu_percent").asDouble()).isBetween(0.0, 100.0);
+            assertThat(run.path("gateway_context_switches_per_call").asDouble()).as("a call hands off between threads")
+                    .isPositive();
         }
         assertThat(json.path("cold_start").path("seconds")).hasSize(1);
         assertThat(Files.readString(out.resolve("results.md"))).contains("| read-only | 1 |").contains("| side-effecting | 2 |")
-                .contains("Cold start: a fresh gateway served after").contains("JIT % of gateway CPU");
+                .contains("Cold start: a fresh gateway served after").contains("JIT % of gateway CPU")
+                .contains("gateway context switches/call");
     }
 }
