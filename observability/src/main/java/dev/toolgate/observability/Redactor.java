@@ -53,10 +53,13 @@ public final class Redactor {
             "url", "name", "expiresin", "expiry");
     static final Pattern CARD = Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])");
     /**
-     * A number in text written as a double writes it when it is 10^7 or more ({@code 4.111111111111111E15}):
-     * one digit, maybe a fraction, an exponent of 12 to 18 (13-19 digits before the point).
+     * A number in scientific notation in text, as a double is written from 10^7 on
+     * ({@code 4.111111111111111E15}, {@code 378.282246310005E+12}, {@code 4.111111111111111E+015}): up to
+     * three digits before the point, an exponent of two digits (zeros in front allowed), not part of a
+     * word ({@code c5e16a9f}); {@link #wholeLooksLikeCard} decides on its value.
      */
-    static final Pattern FLOAT_CARD = Pattern.compile("(?<![0-9.])[0-9](?:\\.[0-9]{1,18})?[eE]\\+?1[2-8](?![0-9])");
+    static final Pattern FLOAT_CARD = Pattern.compile(
+            "(?<![0-9A-Za-z_.])[0-9]{1,3}(?:\\.[0-9]{1,30})?[eE]\\+?0*1[0-8](?![0-9A-Za-z_])");
     private static final List<Pattern> SECRET_VALUES = List.of(
             Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/=-]{8,}"),
             Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"),
@@ -428,13 +431,25 @@ public final class Redactor {
         return sb == null ? text : sb.append(text, last, text.length()).toString();
     }
 
-    /** False only when the text holds no exponent of 12 to 18 ({@code E15}, {@code e+12}): no double there can be a card. */
+    /**
+     * False only when the text holds no exponent of 10 to 18 ({@code E15}, {@code e+12}, {@code E+015}):
+     * no number there can be a card's 13-19 digits.
+     */
     private static boolean mayHoldFloatCard(String text) {
         for (int i = text.indexOf('1', 1); i >= 0 && i + 1 < text.length(); i = text.indexOf('1', i + 1)) {
-            char before = text.charAt(i - 1);
             char next = text.charAt(i + 1);
-            if (next >= '2' && next <= '8' && (before == 'E' || before == 'e'
-                    || before == '+' && i >= 2 && (text.charAt(i - 2) == 'E' || text.charAt(i - 2) == 'e'))) {
+            if (next < '0' || next > '8') {
+                continue;
+            }
+            int j = i - 1;
+            while (j > 0 && text.charAt(j) == '0') {
+                j--; // zeros written in front of the exponent
+            }
+            if (text.charAt(j) == '+' && j > 0) {
+                j--;
+            }
+            char e = text.charAt(j);
+            if (e == 'E' || e == 'e') {
                 return true;
             }
         }
@@ -594,14 +609,54 @@ public final class Redactor {
      * that passes card numbers through a double writes {@code 4.111111111111111E15}. Under 2^53 (the
      * major networks' 16-digit numbers) the double holds the digits and the Luhn check decides; from
      * 2^53 on it may have rounded them (17-19-digit cards, 16-digit ones from 9007…), so a check on
-     * its digits would decide by chance, and every such whole number is taken for a card.
+     * its digits would decide by chance, and every such whole number is taken for a card. Round
+     * numbers ({@code 1.8E13}, {@code 1e18}: fewer than {@value #FEWEST_CARD_FLOAT_DIGITS} significant
+     * digits) are amounts and counts, never taken for one.
      */
     private static boolean wholeLooksLikeCard(double v) {
         double a = Math.abs(v);
         if (!(a >= SHORTEST_CARD) || a >= 1e19 || a != Math.rint(a)) {
             return false; // NaN and infinities fail the first test
         }
+        if (significantDigits(a) < FEWEST_CARD_FLOAT_DIGITS) {
+            return false; // a round number (1.8E13, 1e18): an amount or a count, not an account number
+        }
         return a >= WHOLE_NUMBERS_EXACT_BELOW || looksLikeCard(Long.toString((long) a));
+    }
+
+    /**
+     * The fewest significant digits a card number written as a double shows: its digits up to the
+     * last non-zero one, so one of 16 digits ending in up to six zeros (of 13, in up to three) still
+     * counts; Java writes a 16-digit one with 16 or 17 ({@code 4.111111111111111E15}).
+     */
+    private static final int FEWEST_CARD_FLOAT_DIGITS = 10;
+
+    /** The significant digits of {@code a}'s shortest decimal form ({@link Double#toString}): 4.1E15 has two. */
+    private static int significantDigits(double a) {
+        String text = Double.toString(a);
+        int end = text.indexOf('E');
+        String mantissa = end < 0 ? text : text.substring(0, end);
+        int first = -1;
+        int last = -1;
+        for (int i = 0; i < mantissa.length(); i++) {
+            char c = mantissa.charAt(i);
+            if (c >= '1' && c <= '9') {
+                if (first < 0) {
+                    first = i;
+                }
+                last = i;
+            }
+        }
+        if (first < 0) {
+            return 0;
+        }
+        int digits = 0;
+        for (int i = first; i <= last; i++) {
+            if (mantissa.charAt(i) != '.') {
+                digits++;
+            }
+        }
+        return digits;
     }
 
     /** Whether the digits of {@code candidate} (spaces and dashes skipped) are 13-19 and pass the Luhn check. */

@@ -64,20 +64,38 @@ class RedactorTest {
     @Test
     void cardNumbersWrittenAsFloats_inStringsAndFreeText_areMasked() {
         // the same double written into a string ("note"), into a body that is not JSON, with a short mantissa
-        // (4111111110000000 as 4.11111111E15: no run of 13 digits in the text) and past 2^53 (not checkable)
+        // (4111111111170000 as 4.11111111117E15: no run of 13 digits in the text), past 2^53 (not checkable),
+        // with a padded exponent, several digits before the point (an Amex as an engineering string) or trailing zeros
         String in = "{\"note\":\"card 4.111111111111111E15 charged\",\"b\":\"5.555555555554444e+15\","
-                + "\"short\":\"4.11111111E15\",\"troy\":\"9.792123412341235E15\",\"amount\":\"1.25E3\","
-                + "\"notLuhn\":\"4.111111111111112E15\",\"big\":\"1.0E20\",\"version\":\"v1.2.3E15x\"}";
+                + "\"short\":\"4.11111111117E15\",\"troy\":\"9.792123412341235E15\",\"amount\":\"1.25E3\","
+                + "\"notLuhn\":\"4.111111111111112E15\",\"big\":\"1.0E20\",\"version\":\"v1.2.3E15x\","
+                + "\"padded\":\"4.111111111111111E+015\",\"two\":\"41.11111111111111E14\",\"amex\":\"378.282246310005E+12\","
+                + "\"zeros\":\"4.1111111111111110000E15\"}";
 
         String out = redactor.redact("t.x", in);
 
         assertThat(out).isEqualTo("{\"note\":\"card [REDACTED] charged\",\"b\":\"[REDACTED]\","
                 + "\"short\":\"[REDACTED]\",\"troy\":\"[REDACTED]\",\"amount\":\"1.25E3\","
-                + "\"notLuhn\":\"4.111111111111112E15\",\"big\":\"1.0E20\",\"version\":\"v1.2.3E15x\"}");
+                + "\"notLuhn\":\"4.111111111111112E15\",\"big\":\"1.0E20\",\"version\":\"v1.2.3E15x\","
+                + "\"padded\":\"[REDACTED]\",\"two\":\"[REDACTED]\",\"amex\":\"[REDACTED]\",\"zeros\":\"[REDACTED]\"}");
         assertThat(redactor.redactAsTree(in)).isEqualTo(out);
         assertThat(Redactor.maskValues("paid with 4.111111111111111E15, ok")).isEqualTo("paid with [REDACTED], ok");
-        assertThat(Redactor.maskValues("4.11111111E15")).isEqualTo("[REDACTED]");
-        assertThat(Redactor.maskValues("4.111111111E15")).as("4111111111000000 fails the Luhn check").isEqualTo("4.111111111E15");
+        assertThat(Redactor.maskValues("-4.11111111117E15")).isEqualTo("-[REDACTED]");
+        assertThat(Redactor.maskValues("4.11111111111E15")).as("4111111111110000 fails the Luhn check")
+                .isEqualTo("4.11111111111E15");
+    }
+
+    @Test
+    void roundNumbersAndWordsThatLookLikeScientificNotation_areKept() {
+        // found by review: uuids, hex digests, wei amounts and physical quantities are not cards
+        for (String text : new String[] {"uuid 550e8400-5e16-41d4-a716-446655440000", "sha c5e16a9f00", "amount 1e18 wei",
+                "2.5E17", "9.1E15 J", "1.8E13", "id_5e16", "x4.111111111111111E15", "4.111111111111111E15y",
+                "4.111111111111111E19", "4.111111111111111E9"}) {
+            assertThat(Redactor.maskValues(text)).as(text).isEqualTo(text);
+        }
+        String json = "{\"supply\":1.0E18,\"amount\":1.8E13,\"count\":9.0E15}";
+        assertThat(redactor.redact("t.x", json)).isEqualTo(json);
+        assertThat(redactor.redactAsTree(json)).isEqualTo(json);
     }
 
     @Test
