@@ -25,11 +25,12 @@ import picocli.CommandLine.ParentCommand;
  * gateway writes them, in batches with COPY and in batches of multi-row inserts (the baseline,
  * what every batch was before), alternated in one run, into a fresh schema migrated by the
  * gateway's own migrations (the real {@code tool_calls} and its indexes). Reports the CPU of every
- * PostgreSQL process (backends, WAL writer…, as the h2load harness does) and of the writing thread,
- * per row.
+ * PostgreSQL process on this machine (backends, WAL writer…, as the h2load harness does; a remote
+ * server reads as 0 and its ratio as n/a) and of the writing thread, per row.
  */
 @Command(name = "audit-writes", mixinStandardHelpOptions = true,
-        description = "Compare the audit writer's batches to PostgreSQL: COPY against multi-row inserts, CPU per row.")
+        description = "Compare the audit writer's batches to PostgreSQL: COPY against multi-row inserts, CPU per row"
+                + " (PostgreSQL's processes are read on this machine: give --db-url a local server).")
 final class AuditWriteBench implements Callable<Integer> {
     /** Row ids as the gateway's audit writer makes them: version 7, in time order. */
     private static final com.fasterxml.uuid.impl.TimeBasedEpochGenerator ROW_IDS =
@@ -54,8 +55,9 @@ final class AuditWriteBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (rows < 1 || batches < 1 || rounds < 1) {
-            throw new IllegalArgumentException("--rows, --batches and --rounds must be at least 1");
+        if (rows < JdbcCallStore.COPY_MIN_ROWS || batches < 1 || rounds < 1) {
+            throw new IllegalArgumentException("--rows must be at least " + JdbcCallStore.COPY_MIN_ROWS
+                    + " (smaller batches are never copied), --batches and --rounds at least 1");
         }
         String schema = "audit_bench_" + UUID.randomUUID().toString().substring(0, 8);
         PGSimpleDataSource admin = dataSource("");
@@ -156,9 +158,10 @@ final class AuditWriteBench implements Callable<Integer> {
         for (int r = 0; r < rounds; r++) {
             Run copy = runs.get(2 * r);
             Run inserts = runs.get(2 * r + 1);
-            md.append(String.format("| %d | %.1f | %.1f | %.2f | %.1f | %.1f |%n", r + 1, copy.postgresMicrosPerRow(),
-                    inserts.postgresMicrosPerRow(), copy.postgresMicrosPerRow() / inserts.postgresMicrosPerRow(),
-                    copy.writerMicrosPerRow(), inserts.writerMicrosPerRow()));
+            String ratio = inserts.postgresMicrosPerRow() > 0
+                    ? String.format("%.2f", copy.postgresMicrosPerRow() / inserts.postgresMicrosPerRow()) : "n/a";
+            md.append(String.format("| %d | %.1f | %.1f | %s | %.1f | %.1f |%n", r + 1, copy.postgresMicrosPerRow(),
+                    inserts.postgresMicrosPerRow(), ratio, copy.writerMicrosPerRow(), inserts.writerMicrosPerRow()));
         }
         return md.toString();
     }

@@ -45,7 +45,7 @@ public final class JdbcCallStore implements CallStore {
      * Batches of this many new rows or more go to PostgreSQL with COPY ({@link PostgresCopy}); fewer,
      * and every batch on another database, as multi-row inserts.
      */
-    static final int COPY_MIN_ROWS = 8;
+    public static final int COPY_MIN_ROWS = 8;
     /** SQL states of a connection that failed (class 08): nothing more can be tried on it. */
     private static final String CONNECTION_FAILURE = "08";
     private static final String FEATURE_NOT_SUPPORTED = "0A000";
@@ -189,8 +189,8 @@ public final class JdbcCallStore implements CallStore {
         return new Object[] {
             rowId, clean(r.tenantId()), clean(r.callId()), clean(r.agentId()), clean(r.keyId()), clean(r.sessionId()),
             cap(r.toolName()), r.toolVersion(), cap(r.arguments()), r.status().name(), r.upstreamStatus(), r.isError(),
-            cap(r.result(), maxResultChars), cap(r.error()), r.duration().toNanos() / 1_000, r.startedAt(),
-            r.finishedAt().orElse(null), r.status().isOpen() ? clean(r.callId()) : null,
+            cap(r.result(), maxResultChars), cap(r.error()), r.duration().toNanos() / 1_000, micros(r.startedAt()),
+            r.finishedAt().map(JdbcCallStore::micros).orElse(null), r.status().isOpen() ? clean(r.callId()) : null,
             clean(r.policy().decision()), clean(r.policy().rule()), clean(r.policy().version()),
             clean(r.argumentsDigest()), r.resultTruncated() || r.result().length() > maxResultChars,
             clean(r.traceId()), clean(r.skill()),
@@ -241,34 +241,46 @@ public final class JdbcCallStore implements CallStore {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
+                CopyRefused refused = null;
                 if (copies && inserts.size() >= COPY_MIN_ROWS && PostgresCopy.available(c)) {
                     try {
                         return writeInTransaction(c, inserts, finishes, releases, settles, true);
-                    } catch (SQLException e) {
-                        String state = e.getSQLState() == null ? "" : e.getSQLState();
-                        if (state.startsWith(CONNECTION_FAILURE)) {
-                            throw e;
-                        }
-                        copyRefusals.increment();
-                        if (state.equals(FEATURE_NOT_SUPPORTED) || state.equals(SYNTAX_ERROR)) {
-                            copies = false; // a server of PostgreSQL's protocol without its COPY: inserts from now on
-                            LOG.warn("the database refused COPY (SQL state {}): call records are written with inserts",
-                                    state);
-                        } else {
-                            LOG.debug("COPY of {} call records refused (SQL state {}): written with inserts",
-                                    inserts.size(), state); // the state only: a server's message may quote a row
-                        }
-                        // else a row COPY cannot take: written before (this batch's commit answer was lost) or
-                        // refused; the inserts below skip the first and name the second, as without COPY
+                    } catch (CopyRefused e) { // the transaction was rolled back: nothing of the batch is written
+                        refused = e;
+                        copyRefused(e, inserts.size());
                     }
                 }
-                return writeInTransaction(c, inserts, finishes, releases, settles, false);
+                try {
+                    return writeInTransaction(c, inserts, finishes, releases, settles, false);
+                } catch (SQLException | RuntimeException e) {
+                    if (refused != null) {
+                        e.addSuppressed(refused.getCause());
+                    }
+                    throw e;
+                }
             } finally {
                 c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw new CallRecordException("could not write " + (inserts.size() + finishes.size() + releases.size()
                     + settles.size()) + " call records", e);
+        }
+    }
+
+    /**
+     * A COPY the database (or the row's rendering) refused. The inserts then write the batch: they
+     * skip rows written before (this batch's commit answer was lost) and name a row the table refuses,
+     * as without COPY; a server that has no COPY gets inserts from now on.
+     */
+    private void copyRefused(CopyRefused e, int rows) {
+        copyRefusals.increment();
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals(FEATURE_NOT_SUPPORTED) || state.equals(SYNTAX_ERROR)) {
+            copies = false;
+            LOG.warn("the database refused COPY (SQL state {}): call records are written with inserts", state);
+        } else {
+            LOG.debug("COPY of {} call records refused (SQL state {}): written with inserts", rows,
+                    state); // the state only: a server's message may quote a row
         }
     }
 
@@ -286,6 +298,9 @@ public final class JdbcCallStore implements CallStore {
             updateAll(c, RELEASE, releases, missing);
             settleAll(c, settles);
             c.commit();
+            if (copy) {
+                copiedRows.add(inserts.size());
+            }
             return missing;
         } catch (SQLException | RuntimeException e) {
             c.rollback();
@@ -293,14 +308,31 @@ public final class JdbcCallStore implements CallStore {
         }
     }
 
-    /** New rows with COPY: the first statement of the transaction, so a refusal rolls back nothing else. */
+    /**
+     * New rows with COPY: the first statement of the transaction, so a refusal rolls back nothing else.
+     *
+     * @throws CopyRefused when the server or the rendering refused a row; a failed connection is thrown as it is
+     */
     private void copyAll(Connection c, List<Insert> inserts) throws SQLException {
         List<Object[]> rows = new ArrayList<>(inserts.size());
         for (Insert i : inserts) {
             rows.add(insertValues(i.rowId(), redact(i.record())));
         }
-        PostgresCopy.copy(c, "tool_calls", COLUMNS, rows);
-        copiedRows.add(rows.size());
+        try {
+            PostgresCopy.copy(c, "tool_calls", COLUMNS, rows);
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith(CONNECTION_FAILURE)) {
+                throw e; // nothing more can be tried on this connection: the batch is retried whole later
+            }
+            throw new CopyRefused(e);
+        }
+    }
+
+    /** COPY's own refusal, apart from a failure of the statements after it or of the commit. */
+    private static final class CopyRefused extends SQLException {
+        CopyRefused(SQLException cause) {
+            super("COPY refused", cause.getSQLState(), cause);
+        }
     }
 
     /** Batches whose COPY the database refused since start (then written with inserts). */
@@ -432,6 +464,14 @@ public final class JdbcCallStore implements CallStore {
 
     private String cap(String raw) {
         return cap(raw, maxTextChars);
+    }
+
+    /**
+     * The instant rounded to the microsecond (half up, as the driver rounds a timestamp it binds), so
+     * the column's value does not depend on the server's rounding of the nanoseconds COPY's text carries.
+     */
+    private static Instant micros(Instant t) {
+        return t.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     /** Replaces NUL, which PostgreSQL text columns refuse. */

@@ -30,7 +30,7 @@ class JdbcCallStoreTest {
     /** Finished records (what a batch inserts) with every column used, awkward text in each text column. */
     private static List<CallRecord> awkwardRecords(String tenant) {
         List<CallRecord> records = new ArrayList<>();
-        Instant start = Instant.parse("2026-12-07T20:00:00.123456789Z");
+        Instant start = Instant.parse("2026-12-07T20:00:00.123456500Z"); // half a microsecond: rounded alike both ways
         for (int i = 0; i < AWKWARD.size(); i++) {
             String text = AWKWARD.get(i);
             CallRecord started = CallRecord.builder().tenantId(tenant).callId("call-" + i).agentId("agent " + text.substring(0, Math.min(text.length(), 40)))
@@ -41,7 +41,7 @@ class JdbcCallStoreTest {
                     .argumentsDigest("digest-" + i).traceId(i % 3 == 0 ? "" : "0af7651916cd43dd8448eb211c80319c")
                     .skill(i % 2 == 0 ? "" : "billing").userId(i % 2 == 0 ? "" : "user\n" + i).build();
             records.add(started.finish(i % 3 == 2 ? CallRecord.Outcome.failed(CallStatus.FAILED, "error: " + text)
-                    : CallRecord.Outcome.upstream(200 + i, text, i % 5 == 0), start.plusMillis(i).plusNanos(987_654_321)));
+                    : CallRecord.Outcome.upstream(200 + i, text, i % 5 == 0), start.plusMillis(i).plusNanos(987_654_000)));
         }
         return records;
     }
@@ -117,9 +117,41 @@ class JdbcCallStoreTest {
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.writeAll(inserts(records), List.of(), List.of(),
                 List.of())).isInstanceOf(dev.toolgate.observability.CallRecordException.class)
-                .hasMessageContaining("could not write " + records.size() + " call records");
+                .hasMessageContaining("could not write " + records.size() + " call records")
+                .hasRootCauseMessage("ERROR: value too long for type character varying(128)")
+                .satisfies(e -> assertThat(e.getCause().getSuppressed()).as("COPY's refusal, kept")
+                        .singleElement().satisfies(copy -> assertThat(copy).hasMessageContaining("value too long")));
 
         assertThat(store.copiedRows()).isZero();
+        assertThat(store.copyRefusals()).isEqualTo(1);
         assertThat(TestStore.calls(tenant)).as("nothing of the batch").isEmpty();
+    }
+
+    @Test
+    void aRowCopyCannotWrite_isLeftToTheInserts_andItsConnectionServesTheNextCopy() {
+        org.postgresql.ds.PGSimpleDataSource direct = TestStore.dataSource();
+        direct.setSocketTimeout(10); // a connection left in COPY mode would wait forever: fail instead
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setDataSource(direct);
+        config.setMaximumPoolSize(1); // the batch after it gets the very connection the refused COPY was on
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(config)) {
+            JdbcCallStore store = new JdbcCallStore(pool, 100_000);
+            String tenant = tenant();
+            List<CallRecord> records = new ArrayList<>(awkwardRecords(tenant));
+            Instant far = Instant.parse("+10000-01-01T00:00:00Z"); // past the years COPY's text is written for
+            records.add(CallRecord.builder().tenantId(tenant).callId("far").agentId("a").keyId("k").sessionId("")
+                    .toolName("x.y").arguments("{}").startedAt(far).build()
+                    .finish(CallRecord.Outcome.upstream(200, "{}"), far));
+
+            store.writeAll(inserts(records), List.of(), List.of(), List.of());
+            assertThat(store.copyRefusals()).isEqualTo(1);
+            assertThat(store.copiedRows()).isZero();
+            assertThat(TestStore.calls(tenant)).hasSize(records.size());
+
+            String next = tenant();
+            store.writeAll(inserts(awkwardRecords(next)), List.of(), List.of(), List.of());
+            assertThat(store.copiedRows()).as("the COPY left unfinished was cancelled").isEqualTo(AWKWARD.size());
+            assertThat(TestStore.calls(next)).hasSize(AWKWARD.size());
+        }
     }
 }
