@@ -1,10 +1,6 @@
 package dev.toolgate.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The context switches of a process's threads (voluntary and involuntary), read from Linux's
@@ -14,32 +10,19 @@ import java.util.stream.Stream;
  * is not there.
  */
 final class SwitchMeter {
-    private final Path tasks;
+    private final ProcTasks tasks;
 
-    private SwitchMeter(Path tasks) {
+    private SwitchMeter(ProcTasks tasks) {
         this.tasks = tasks;
     }
 
     static Optional<SwitchMeter> of(ProcessHandle process) {
-        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
-        return Files.isDirectory(tasks) ? Optional.of(new SwitchMeter(tasks)) : Optional.empty();
+        return ProcTasks.of(process).map(SwitchMeter::new);
     }
 
     /** The switches of the threads alive now, so far (threads that ended are not counted). */
     long switches() {
-        long total = 0;
-        try (Stream<Path> threads = Files.list(tasks)) {
-            for (Path t : (Iterable<Path>) threads::iterator) {
-                try {
-                    total += switches(Files.readString(t.resolve("status")));
-                } catch (IOException e) {
-                    // the thread ended
-                }
-            }
-        } catch (IOException e) {
-            return total; // the process ended
-        }
-        return total;
+        return tasks.sum("status", SwitchMeter::switches);
     }
 
     /** {@code voluntary_ctxt_switches} + {@code nonvoluntary_ctxt_switches} of one status file's text. */

@@ -1,0 +1,43 @@
+package dev.toolgate.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
+
+/** A process's threads as Linux lists them ({@code /proc/<pid>/task/<tid>/}): per-thread counters, summed. */
+final class ProcTasks {
+    private final Path tasks;
+
+    private ProcTasks(Path tasks) {
+        this.tasks = tasks;
+    }
+
+    /** Empty where {@code /proc} is not there. */
+    static Optional<ProcTasks> of(ProcessHandle process) {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        return Files.isDirectory(tasks) ? Optional.of(new ProcTasks(tasks)) : Optional.empty();
+    }
+
+    /**
+     * {@code perThread} of the text of each live thread's {@code file} ({@code stat}, {@code status}),
+     * added up; threads that ended in between, and a process that ended, count nothing.
+     */
+    long sum(String file, ToLongFunction<String> perThread) {
+        long total = 0;
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                try {
+                    total += perThread.applyAsLong(Files.readString(t.resolve(file)));
+                } catch (IOException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            return total; // the process ended
+        }
+        return total;
+    }
+}
