@@ -157,7 +157,7 @@ final class ForeignLoadHarness implements Callable<Integer> {
                         CpuMeter.Sample g0 = gatewayCpu.sample();
                         CpuMeter.Sample p0 = postgresCpu.sample();
                         Duration j0 = jit.map(JitMeter::cpu).orElse(Duration.ZERO);
-                        long s0 = switches.map(SwitchMeter::switches).orElse(0L);
+                        Map<String, Long> s0 = switches.map(SwitchMeter::sample).orElse(Map.of());
                         if (profiler != null) {
                             profiler.start(gateway.process.handle().pid());
                         }
@@ -169,7 +169,7 @@ final class ForeignLoadHarness implements Callable<Integer> {
                         }
                         Duration gCpu = gatewayCpu.since(g0);
                         java.util.Optional<Duration> jitCpu = jit.map(m -> m.cpu().minus(j0));
-                        java.util.Optional<Long> switched = switches.map(m -> m.switches() - s0);
+                        java.util.Optional<Long> switched = switches.map(m -> m.since(s0));
                         Duration pCpu = postgresCpu.since(p0);
                         Map<String, Long> counted = CallCounts.delta(before,
                                 CallCounts.read(gateway.process.managementPort(), tenant.id()));

@@ -3,6 +3,8 @@ package dev.toolgate.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
@@ -26,18 +28,23 @@ final class ProcTasks {
      * added up; threads that ended in between, and a process that ended, count nothing.
      */
     long sum(String file, ToLongFunction<String> perThread) {
-        long total = 0;
+        return byThread(file, perThread).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** {@code perThread} of each live thread's {@code file}, by thread id. */
+    Map<String, Long> byThread(String file, ToLongFunction<String> perThread) {
+        Map<String, Long> values = new HashMap<>();
         try (Stream<Path> threads = Files.list(tasks)) {
             for (Path t : (Iterable<Path>) threads::iterator) {
                 try {
-                    total += perThread.applyAsLong(Files.readString(t.resolve(file)));
+                    values.put(t.getFileName().toString(), perThread.applyAsLong(Files.readString(t.resolve(file))));
                 } catch (IOException e) {
                     // the thread ended
                 }
             }
-        } catch (IOException e) {
-            return total; // the process ended
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return values; // the process ended, or its task list changed under the listing
         }
-        return total;
+        return values;
     }
 }

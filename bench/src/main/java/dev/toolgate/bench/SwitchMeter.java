@@ -1,5 +1,6 @@
 package dev.toolgate.bench;
 
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,9 +21,21 @@ final class SwitchMeter {
         return ProcTasks.of(process).map(SwitchMeter::new);
     }
 
-    /** The switches of the threads alive now, so far (threads that ended are not counted). */
-    long switches() {
-        return tasks.sum("status", SwitchMeter::switches);
+    /** Each live thread's switches so far, by thread id. */
+    Map<String, Long> sample() {
+        return tasks.byThread("status", SwitchMeter::switches);
+    }
+
+    /**
+     * The switches since {@code before} of the threads alive now (a thread started since counts from
+     * zero; one that ended in between is left out, never counted below zero).
+     */
+    long since(Map<String, Long> before) {
+        long total = 0;
+        for (Map.Entry<String, Long> now : sample().entrySet()) {
+            total += Math.max(0, now.getValue() - before.getOrDefault(now.getKey(), 0L));
+        }
+        return total;
     }
 
     /** {@code voluntary_ctxt_switches} + {@code nonvoluntary_ctxt_switches} of one status file's text. */

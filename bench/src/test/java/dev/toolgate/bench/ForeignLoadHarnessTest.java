@@ -62,7 +62,8 @@ class ForeignLoadHarnessTest {
         assumeThat(Path.of("/proc/self/task")).as("Linux /proc").isDirectory();
         SwitchMeter meter = SwitchMeter.of(ProcessHandle.current()).orElseThrow();
 
-        assertThat(meter.switches()).as("this JVM's threads have slept by now").isPositive();
+        assertThat(meter.since(Map.of())).as("this JVM's threads have slept by now").isPositive();
+        assertThat(meter.since(meter.sample())).as("never below zero").isNotNegative();
     }
 
     @Test

@@ -51,7 +51,8 @@ public final class Redactor {
     /** Keys about a secret rather than holding one: {@code token_type}, {@code max_tokens}, {@code secret_name}. */
     private static final List<String> NOT_SECRET_SUFFIXES = List.of("id", "count", "type", "tokens", "length", "limit",
             "url", "name", "expiresin", "expiry");
-    static final Pattern CARD = Pattern.compile("(?<![0-9])(?:[0-9][ -]?){12,18}[0-9](?![0-9])");
+    /** 13-19 digits, single spaces or dashes between them; not the fraction of a decimal number (0.4111111111111111). */
+    static final Pattern CARD = Pattern.compile("(?<![0-9])(?<![0-9]\\.)(?:[0-9][ -]?){12,18}[0-9](?![0-9])");
     /**
      * A number in scientific notation in text, as a double is written from 10^7 on
      * ({@code 4.111111111111111E15}, {@code 378.282246310005E+12}, {@code 4.111111111111111E+015}): up to

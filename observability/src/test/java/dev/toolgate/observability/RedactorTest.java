@@ -90,9 +90,11 @@ class RedactorTest {
         // found by review: uuids, hex digests, wei amounts and physical quantities are not cards
         for (String text : new String[] {"uuid 550e8400-5e16-41d4-a716-446655440000", "sha c5e16a9f00", "amount 1e18 wei",
                 "2.5E17", "9.1E15 J", "1.8E13", "id_5e16", "x4.111111111111111E15", "4.111111111111111E15y",
-                "4.111111111111111E19", "4.111111111111111E9"}) {
+                "4.111111111111111E19", "4.111111111111111E9", "ratio 0.4111111111111111", "1.4111111111111111E-3"}) {
             assertThat(Redactor.maskValues(text)).as(text).isEqualTo(text);
         }
+        assertThat(Redactor.maskValues("card 4111111111111111, 4111111111111111.0 or 4111 1111 1111 1111"))
+                .as("a card's own digits still are").isEqualTo("card [REDACTED], [REDACTED].0 or [REDACTED]");
         String json = "{\"supply\":1.0E18,\"amount\":1.8E13,\"count\":9.0E15}";
         assertThat(redactor.redact("t.x", json)).isEqualTo(json);
         assertThat(redactor.redactAsTree(json)).isEqualTo(json);

@@ -240,30 +240,39 @@ public final class JdbcCallStore implements CallStore {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
-            try {
-                CopyRefused refused = null;
-                if (copies && inserts.size() >= COPY_MIN_ROWS && PostgresCopy.available(c)) {
-                    try {
-                        return writeInTransaction(c, inserts, finishes, releases, settles, true);
-                    } catch (CopyRefused e) { // the transaction was rolled back: nothing of the batch is written
-                        refused = e;
-                        copyRefused(e, inserts.size());
-                    }
-                }
-                try {
-                    return writeInTransaction(c, inserts, finishes, releases, settles, false);
-                } catch (SQLException | RuntimeException e) {
-                    if (refused != null) {
-                        e.addSuppressed(refused.getCause());
-                    }
-                    throw e;
-                }
-            } finally {
+            List<String> missing = writeBatch(c, inserts, finishes, releases, settles);
+            // only after a commit: after a failure the connection goes back as it is (a pool resets it, a plain
+            // one is closed), so a dead connection's "closed" cannot replace the failure, nor a live one whose
+            // rollback failed commit what its transaction holds
+            if (c.getAutoCommit() != autoCommit) {
                 c.setAutoCommit(autoCommit);
             }
+            return missing;
         } catch (SQLException e) {
             throw new CallRecordException("could not write " + (inserts.size() + finishes.size() + releases.size()
                     + settles.size()) + " call records", e);
+        }
+    }
+
+    /** The batch by COPY when it may go so, else (or when COPY was refused) with inserts; committed. */
+    private List<String> writeBatch(Connection c, List<Insert> inserts, List<CallRecord> finishes,
+            List<CallRecord> releases, List<Settle> settles) throws SQLException {
+        CopyRefused refused = null;
+        if (copies && inserts.size() >= COPY_MIN_ROWS && PostgresCopy.available(c)) {
+            try {
+                return writeInTransaction(c, inserts, finishes, releases, settles, true);
+            } catch (CopyRefused e) { // the transaction was rolled back: nothing of the batch is written
+                refused = e;
+                copyRefused(e, inserts.size());
+            }
+        }
+        try {
+            return writeInTransaction(c, inserts, finishes, releases, settles, false);
+        } catch (SQLException | RuntimeException e) {
+            if (refused != null) {
+                e.addSuppressed(refused.getCause());
+            }
+            throw e;
         }
     }
 
@@ -303,7 +312,12 @@ public final class JdbcCallStore implements CallStore {
             }
             return missing;
         } catch (SQLException | RuntimeException e) {
-            c.rollback();
+            try {
+                c.rollback();
+            } catch (SQLException r) { // the connection's state is unknown now: no fallback on it, the cause kept
+                r.addSuppressed(e instanceof CopyRefused refused ? refused.getCause() : e);
+                throw r;
+            }
             throw e;
         }
     }
